@@ -1,0 +1,108 @@
+/**
+ * @module config
+ *
+ * Reading the environment once, at start-up, with errors that say which variable is wrong. Each service
+ * builds its typed config from these and never reads `process.env` anywhere else.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { loadOrCreateSecret } from './secrets.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type Env = Record<string, string | undefined>;
+
+export function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
+  return port;
+}
+
+/** An absolute http(s) URL without a trailing slash, query or fragment: how we write issuers and bases. */
+export function readUrl(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be http(s), got "${raw}"`);
+  if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must not carry a query, fragment or credentials`);
+  return url.href.replace(/\/$/, '');
+}
+
+export function readString(env: Env, name: string, fallback?: string): string {
+  const value = env[name] || fallback;
+  if (value === undefined) throw new ConfigError(`${name} must be set`);
+  return value;
+}
+
+export function readSeconds(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number of seconds, got "${raw}"`);
+  return n;
+}
+
+export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** The repository root, from any file of a package (src/ under tsx, dist/ under node). */
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+/** `DATA_DIR`, or `.data/<service>` at the repository root (git-ignored). */
+export function readDataDir(env: Env, service: string): string {
+  const raw = env.DATA_DIR;
+  if (!raw) return join(REPO_ROOT, '.data', service);
+  return isAbsolute(raw) ? raw : resolve(raw);
+}
+
+export interface ServiceUrls {
+  port: number;
+  /** Where a browser reaches the service, e.g. http://localhost:9000. For the auth server: the issuer. */
+  publicUrl: string;
+  /** Where another service reaches it over the back channel, e.g. http://auth:9000 in docker-compose. */
+  internalUrl: string;
+}
+
+/** The defaults of the three services (DESIGN.md). */
+export const DEFAULT_PORTS = { PRINTER: 3000, AUTH: 9000, DRIVE: 9001 } as const;
+
+/**
+ * `<NAME>_PORT`, `<NAME>_PUBLIC_URL` and `<NAME>_INTERNAL_URL` for one service. Public defaults to
+ * http://localhost:<port> (what the browser uses); internal defaults to http://127.0.0.1:<port>.
+ */
+export function readServiceUrls(env: Env, name: keyof typeof DEFAULT_PORTS): ServiceUrls {
+  const port = readPort(env, `${name}_PORT`, DEFAULT_PORTS[name]);
+  const publicUrl = readUrl(env, `${name}_PUBLIC_URL`, `http://localhost:${port}`);
+  const internalUrl = readUrl(env, `${name}_INTERNAL_URL`, `http://127.0.0.1:${port}`);
+  return { port, publicUrl, internalUrl };
+}
+
+/**
+ * A secret two services must agree on (the printer's client secret): from the environment, or, for a native
+ * run, made once with 256 bits of entropy under `.data/` at the repository root, where both find it.
+ */
+export function readSharedSecret(env: Env, name: string): string {
+  const value = env[name];
+  if (value) {
+    if (value.length < 43) throw new ConfigError(`${name} must have at least 256 bits of entropy (43+ base64url characters)`);
+    return value;
+  }
+  return loadOrCreateSecret(join(REPO_ROOT, '.data'), name.toLowerCase().replace(/_/g, '-'));
+}
+
+/** HOST to bind: 127.0.0.1 by default (loopback only), 0.0.0.0 in containers. */
+export function readHost(env: Env): string {
+  return env.HOST || '127.0.0.1';
+}

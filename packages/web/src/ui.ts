@@ -1,0 +1,33 @@
+/**
+ * @module ui
+ *
+ * The look the three services share: one stylesheet and a few ejs partials (role banner, step labels),
+ * all served locally. Each app keeps its own views and adds these to its view search path.
+ */
+import { resolve } from 'node:path';
+import express, { type Express } from 'express';
+import { STEPS } from './steps.js';
+
+const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
+export const sharedViewsDir = resolve(PACKAGE_ROOT, 'views');
+export const sharedAssetsDir = resolve(PACKAGE_ROOT, 'assets');
+
+/** The five roles of the notes, and which service plays each. */
+export type Role = 'Client' | 'Authorization Server' | 'Resource Server';
+
+export interface ServiceIdentity {
+  /** e.g. "Photo Printer" */
+  name: string;
+  role: Role;
+  /** CSS modifier for the role colour: "client" | "as" | "rs" */
+  tone: 'client' | 'as' | 'rs';
+}
+
+/** ejs views (the app's own first, then the shared partials), `/assets/ui/*`, and locals every page uses. */
+export function useSharedUi(app: Express, appViewsDir: string, service: ServiceIdentity): void {
+  app.set('view engine', 'ejs');
+  app.set('views', [appViewsDir, sharedViewsDir]);
+  app.locals.service = service;
+  app.locals.STEPS = STEPS;
+  app.use('/assets/ui', express.static(sharedAssetsDir, { maxAge: '1h', index: false }));
+}

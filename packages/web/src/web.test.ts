@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type session from 'express-session';
+import { ConfigError, readPort, readUrl } from './config.js';
+import { openDatabase } from './database.js';
+import { loadOrCreateSecret } from './secrets.js';
+import { SqliteSessionStore } from './session_store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'web-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('config', () => {
+  it('reads ports and refuses nonsense with the variable name', () => {
+    assert.equal(readPort({}, 'AUTH_PORT', 9000), 9000);
+    assert.equal(readPort({ AUTH_PORT: '0' }, 'AUTH_PORT', 9000), 0);
+    assert.throws(() => readPort({ AUTH_PORT: 'abc' }, 'AUTH_PORT', 9000), (e: unknown) => e instanceof ConfigError && /AUTH_PORT/.test(e.message));
+  });
+  it('normalises URLs without a trailing slash and refuses queries', () => {
+    assert.equal(readUrl({ X: 'http://localhost:9000/' }, 'X', 'http://a'), 'http://localhost:9000');
+    assert.throws(() => readUrl({ X: 'http://localhost:9000/?a=1' }, 'X', 'http://a'), ConfigError);
+    assert.throws(() => readUrl({ X: 'ftp://host' }, 'X', 'http://a'), ConfigError);
+  });
+});
+
+describe('database and sessions', () => {
+  it('applies each migration once, across reopenings', () => {
+    const file = join(dir, 'm.db');
+    const migrations = ['CREATE TABLE a (x)', 'INSERT INTO a VALUES (1)'];
+    openDatabase(file, migrations).close();
+    const db = openDatabase(file, migrations);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM a').get() as { n: number }).n, 1);
+    db.close();
+  });
+
+  it('stores sessions, forgets expired ones, and survives a reopen', async () => {
+    const file = join(dir, 's.db');
+    let db = openDatabase(file, []);
+    let store = new SqliteSessionStore(db);
+    const live = { cookie: { expires: new Date(Date.now() + 60_000) }, csrf: 'x' } as unknown as session.SessionData;
+    const dead = { cookie: { expires: new Date(Date.now() - 1) } } as unknown as session.SessionData;
+    store.set('live', live);
+    store.set('dead', dead);
+    const get = (s: SqliteSessionStore, sid: string) => new Promise((res) => s.get(sid, (_e, v) => res(v)));
+    assert.equal(await get(store, 'dead'), null);
+    assert.equal(store.sweep(), 1);
+    store.close();
+    db.close();
+    db = openDatabase(file, []);
+    store = new SqliteSessionStore(db);
+    assert.equal(((await get(store, 'live')) as { csrf: string }).csrf, 'x');
+    store.destroy('live');
+    assert.equal(await get(store, 'live'), null);
+    store.close();
+    db.close();
+  });
+
+  it('creates a secret once and returns the same one afterwards', () => {
+    const a = loadOrCreateSecret(dir, 'session');
+    assert.ok(a.length >= 43);
+    assert.equal(loadOrCreateSecret(dir, 'session'), a);
+  });
+});
