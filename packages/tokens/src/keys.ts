@@ -10,6 +10,8 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type Cry
 /** The one algorithm we sign with, and the allow-list every verifier uses (RFC 8725 §3.1). */
 export const SIGNING_ALG = 'ES256';
 
+export type { JWK } from 'jose';
+
 export interface SigningKey {
   kid: string;
   alg: typeof SIGNING_ALG;

@@ -1,0 +1,69 @@
+/**
+ * @module app
+ *
+ * Builds the auth server's express app (no listening here: see server.ts), so tests can run it on any port.
+ */
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import { securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { ClientRepository } from './clients.js';
+import type { AuthConfig } from './config.js';
+import type { AuthContext } from './context.js';
+import { openAuthDatabase } from './db.js';
+import { errorHandler, notFound } from './errors.js';
+import { Issuer } from './issuance.js';
+import { loadOrCreateSigningKey } from './keystore.js';
+import { authorizeRouter } from './routes/authorize.js';
+import { homeRouter } from './routes/home.js';
+import { interactionRouter } from './routes/interaction.js';
+import { metadataRouter } from './routes/metadata.js';
+import { tokenRouter } from './routes/token.js';
+import { seed } from './seed.js';
+import { FailureThrottle } from './throttle.js';
+import { UserRepository } from './users.js';
+
+export interface AuthServerApp {
+  app: Express;
+  context: AuthContext;
+  /** Close the database and stop background timers (the HTTP server is closed by whoever listened). */
+  close(): void;
+}
+
+export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
+  const db = openAuthDatabase(join(config.dataDir, 'auth.db'));
+  const key = await loadOrCreateSigningKey(db);
+  const clients = new ClientRepository(db);
+  const users = new UserRepository(db);
+  await seed(config, users, clients);
+  const ctx: AuthContext = { config, db, key, clients, users, issuer: new Issuer(db, key, config), loginThrottle: new FailureThrottle() };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
+  useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });
+
+  // Machine endpoints: no cookies, no session.
+  app.use(metadataRouter(ctx));
+  app.use(tokenRouter(ctx));
+
+  // Browser endpoints: a session of our own (cookie `auth.sid`), form bodies.
+  const session = sessionMiddleware({ cookieName: 'auth.sid', secret: config.sessionSecret, db, publicUrl: config.issuer });
+  app.use(session.middleware);
+  app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }));
+  app.use(homeRouter(ctx));
+  app.use(authorizeRouter(ctx));
+  app.use(interactionRouter(ctx));
+
+  app.use(notFound);
+  app.use(errorHandler(config.issuer));
+
+  return {
+    app,
+    context: ctx,
+    close(): void {
+      session.store.close();
+      db.close();
+    },
+  };
+}

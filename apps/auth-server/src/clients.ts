@@ -1,0 +1,109 @@
+/**
+ * @module clients
+ *
+ * Registered clients (RFC 6749 §2) and client authentication at the token endpoint (RFC 6749 §2.3).
+ */
+import type { Request } from 'express';
+import {
+  InvalidClient,
+  InvalidRequest,
+  optionalParam,
+  parseBasicAuthorization,
+  verifyClientSecret,
+} from '@oauth-demo/tokens';
+import type { Db } from '@oauth-demo/web';
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface Client {
+  client_id: string;
+  name: string;
+  description: string;
+  client_type: 'confidential' | 'public';
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  secret_hash: string | null;
+  redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  scope: string[];
+}
+
+interface ClientRow extends Omit<Client, 'redirect_uris' | 'grant_types' | 'response_types' | 'scope'> {
+  redirect_uris: string;
+  grant_types: string;
+  response_types: string;
+  scope: string;
+}
+
+export class ClientRepository {
+  private readonly byId;
+  private readonly upsertStmt;
+
+  constructor(db: Db) {
+    this.byId = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
+    this.upsertStmt = db.prepare(`INSERT INTO clients VALUES (@client_id, @name, @description, @client_type, @token_endpoint_auth_method,
+      @secret_hash, @redirect_uris, @grant_types, @response_types, @scope)
+      ON CONFLICT(client_id) DO UPDATE SET name = excluded.name, description = excluded.description, client_type = excluded.client_type,
+        token_endpoint_auth_method = excluded.token_endpoint_auth_method, secret_hash = excluded.secret_hash,
+        redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types, response_types = excluded.response_types, scope = excluded.scope`);
+  }
+
+  find(clientId: string): Client | undefined {
+    const row = this.byId.get(clientId);
+    if (!row) return undefined;
+    return {
+      ...row,
+      redirect_uris: JSON.parse(row.redirect_uris) as string[],
+      grant_types: JSON.parse(row.grant_types) as string[],
+      response_types: JSON.parse(row.response_types) as string[],
+      scope: row.scope.split(' '),
+    };
+  }
+
+  upsert(client: Client): void {
+    this.upsertStmt.run({
+      ...client,
+      redirect_uris: JSON.stringify(client.redirect_uris),
+      grant_types: JSON.stringify(client.grant_types),
+      response_types: JSON.stringify(client.response_types),
+      scope: client.scope.join(' '),
+    });
+  }
+}
+
+/**
+ * Who is calling the token endpoint? RFC 6749 §2.3: a confidential client must authenticate, with exactly
+ * one method, the one it registered; a public client only identifies itself with `client_id` (method `none`)
+ * and is bound to its code by PKCE instead. Every failure is 401 invalid_client (RFC 6749 §5.2), with a
+ * `WWW-Authenticate: Basic` challenge when the client tried Basic.
+ */
+export function authenticateClient(req: Request, clients: ClientRepository): Client {
+  const basic = parseBasicAuthorization(req.headers.authorization);
+  const bodyClientId = optionalParam(req.body, 'client_id');
+  const bodySecret = optionalParam(req.body, 'client_secret');
+
+  if (basic && bodySecret !== undefined) {
+    throw new InvalidRequest('Use one client authentication method, not two (RFC 6749 §2.3).');
+  }
+  if (basic && bodyClientId !== undefined && bodyClientId !== basic.clientId) {
+    throw new InvalidRequest('client_id in the body differs from the authenticated client.');
+  }
+
+  const method: TokenEndpointAuthMethod = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none';
+  const clientId = basic?.clientId ?? bodyClientId;
+  const usedBasic = basic !== null;
+  if (clientId === undefined) throw new InvalidClient('No client authentication was included.', usedBasic);
+
+  const client = clients.find(clientId);
+  if (!client) throw new InvalidClient('Client authentication failed.', usedBasic);
+  if (client.token_endpoint_auth_method !== method) {
+    throw new InvalidClient(`This client must authenticate with ${client.token_endpoint_auth_method}.`, usedBasic);
+  }
+  if (method !== 'none') {
+    const secret = basic?.clientSecret ?? bodySecret ?? '';
+    if (!client.secret_hash || !verifyClientSecret(secret, client.secret_hash)) {
+      throw new InvalidClient('Client authentication failed.', usedBasic);
+    }
+  }
+  return client;
+}

@@ -1,0 +1,37 @@
+/**
+ * @module context
+ *
+ * Everything the routes share, built once in createApp().
+ */
+import type { SigningKey } from '@oauth-demo/tokens';
+import type { Db } from '@oauth-demo/web';
+import type { AuthorizationRequest } from './authorize/authorization_request.js';
+import type { ClientRepository } from './clients.js';
+import type { AuthConfig } from './config.js';
+import type { Issuer } from './issuance.js';
+import type { FailureThrottle } from './throttle.js';
+import type { UserRepository } from './users.js';
+
+export interface AuthContext {
+  config: AuthConfig;
+  db: Db;
+  key: SigningKey;
+  clients: ClientRepository;
+  users: UserRepository;
+  issuer: Issuer;
+  loginThrottle: FailureThrottle;
+}
+
+/** A validated authorization request waiting for the user to sign in and decide. */
+export interface PendingAuthorization extends AuthorizationRequest {
+  createdAt: number;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The signed-in resource owner. */
+    userId?: string;
+    /** Pending authorization requests by interaction id: consent is bound to its own request. */
+    pending?: Record<string, PendingAuthorization>;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * @module db
+ *
+ * What the auth server must remember across a restart (DESIGN.md, Persistence): users, registered clients,
+ * signing keys, grants, authorization codes, refresh-token families and issued access tokens. Secrets and
+ * codes are stored only as hashes: a copy of this file opens nothing.
+ */
+import { createHash } from 'node:crypto';
+import { openDatabase, type Db } from '@oauth-demo/web';
+
+const MIGRATIONS = [
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,              -- the token's sub
+     display_name TEXT NOT NULL,
+     password_hash TEXT NOT NULL       -- scrypt, see passwords.ts
+   );
+   CREATE TABLE clients (
+     client_id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     description TEXT NOT NULL,
+     client_type TEXT NOT NULL CHECK (client_type IN ('confidential', 'public')),   -- RFC 6749 §2.1
+     token_endpoint_auth_method TEXT NOT NULL,                                      -- RFC 7591 §2
+     secret_hash TEXT,                 -- SHA-256 of a 256-bit secret; NULL for public clients
+     redirect_uris TEXT NOT NULL,      -- JSON array, compared by exact string match
+     grant_types TEXT NOT NULL,        -- JSON array
+     response_types TEXT NOT NULL,     -- JSON array
+     scope TEXT NOT NULL               -- the scopes it may ask for
+   );
+   CREATE TABLE signing_keys (
+     kid TEXT PRIMARY KEY,
+     private_jwk TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE grants (
+     id TEXT PRIMARY KEY,              -- one consent of one user to one client
+     user_id TEXT NOT NULL REFERENCES users(id),
+     client_id TEXT NOT NULL REFERENCES clients(client_id),
+     scope TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );
+   CREATE TABLE authorization_codes (
+     code_hash TEXT PRIMARY KEY,
+     grant_id TEXT NOT NULL REFERENCES grants(id),
+     client_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     redirect_uri TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     code_challenge TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER
+   );
+   CREATE TABLE refresh_tokens (
+     token_hash TEXT PRIMARY KEY,
+     family_id TEXT NOT NULL,          -- all rotations of one refresh token
+     grant_id TEXT NOT NULL REFERENCES grants(id),
+     client_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     family_expires_at INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     rotated_at INTEGER,
+     revoked_at INTEGER
+   );
+   CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+   CREATE TABLE access_tokens (
+     jti TEXT PRIMARY KEY,
+     grant_id TEXT REFERENCES grants(id),
+     client_id TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );
+   CREATE INDEX access_tokens_grant ON access_tokens(grant_id);`,
+];
+
+export function openAuthDatabase(file: string): Db {
+  return openDatabase(file, MIGRATIONS);
+}
+
+/** Codes and refresh tokens are looked up by their SHA-256: the database never holds a usable one. */
+export function hashToken(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+export function now(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,79 @@
+/**
+ * @module errors
+ *
+ * THE one place where errors become HTTP responses in the auth server:
+ * - at the token endpoint: RFC 6749 §5.2 JSON, 400 (401 + `WWW-Authenticate: Basic` for invalid_client);
+ * - during an authorization request whose client and redirect_uri are verified: a redirect back to the
+ *   client with `error`, `state` and `iss` (RFC 6749 §4.1.2.1, RFC 9207);
+ * - otherwise a page for the person in front of the browser, never a redirect and never a stack trace.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { InvalidClient, InvalidRequest, OAuthError, ServerError } from '@oauth-demo/tokens';
+import { CsrfError } from '@oauth-demo/web';
+import { authorizationResponseUrl, type VerifiedRedirect } from './authorize/authorization_request.js';
+
+/** Errors thrown by express's own body parsing (413 too large, 400 malformed) carry a 4xx `status`. */
+function isClientHttpError(err: unknown): err is { status: number; message: string } {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+function toOAuthError(err: unknown): OAuthError {
+  if (err instanceof OAuthError) return err;
+  if (isClientHttpError(err)) {
+    const translated = new InvalidRequest(err.status === 413 ? 'The request is too large.' : 'The request body could not be read.');
+    return Object.assign(translated, { status: err.status === 413 ? 413 : 400 });
+  }
+  console.error(err);
+  return new ServerError('Something went wrong on our side.');
+}
+
+const PAGE_EXPLANATIONS: Partial<Record<string, string>> = {
+  InvalidRedirectUri:
+    'An authorization server only sends the browser back to a redirect_uri registered in advance, compared character by character. Otherwise anyone could craft a link that sends your authorization code to their own site (an open redirector, RFC 9700 §4.1.3). That is why this error is shown here instead of being sent back to the app.',
+  InvalidClientId: 'The request names an application that is not registered here, so there is nobody safe to send you back to.',
+  InteractionExpired: 'Authorization requests are kept for a few minutes only, and each can be answered once.',
+};
+
+export function errorHandler(issuer: string) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    if (res.headersSent) return;
+
+    if (err instanceof CsrfError) {
+      res.status(403).render('error', { title: 'Form expired', heading: 'This form expired', message: err.message, code: 'csrf' });
+      return;
+    }
+
+    const error = toOAuthError(err);
+
+    if (res.locals.jsonErrors) {
+      res.status(error.status);
+      // RFC 6749 §5.2: a client that tried HTTP Basic gets a Basic challenge back.
+      if (error instanceof InvalidClient && error.usedBasic) res.set('WWW-Authenticate', 'Basic realm="token", charset="UTF-8"');
+      res.json(error.toJSON());
+      return;
+    }
+
+    const redirect = res.locals.verifiedRedirect as VerifiedRedirect | undefined;
+    if (redirect && error.allowRedirect) {
+      res.redirect(303, authorizationResponseUrl(redirect.redirectUri, issuer, { error: error.error, error_description: error.error_description, state: redirect.state }));
+      return;
+    }
+
+    res.status(error.status).render('error', {
+      title: 'Error',
+      heading: error.status >= 500 ? 'Something went wrong' : 'This request cannot be completed',
+      code: error.error,
+      message: error.error_description ?? '',
+      explanation: PAGE_EXPLANATIONS[error.constructor.name],
+    });
+  };
+}
+
+export function notFound(req: Request, res: Response): void {
+  if (req.accepts(['html', 'json']) === 'json') {
+    res.status(404).json({ error: 'not_found' });
+    return;
+  }
+  res.status(404).render('error', { title: 'Not found', heading: 'Not found', message: 'There is no page here.', code: 'not_found' });
+}

@@ -1,0 +1,61 @@
+/**
+ * @module grants/refresh_token
+ *
+ * Refreshing an access token, RFC 6749 §6, with refresh-token rotation (RFC 9700 §4.14.2): every use returns
+ * a new refresh token and retires the old one. If a retired token is presented again, someone holds a copy:
+ * the whole family is revoked, with the access tokens of its grant.
+ */
+import { InvalidGrant, InvalidScope, optionalParam, parseScope, requiredParam, type ParamSource } from '@oauth-demo/tokens';
+import type { Db } from '@oauth-demo/web';
+import type { Client } from '../clients.js';
+import { hashToken, now } from '../db.js';
+import type { Issuer, TokenResponse } from '../issuance.js';
+
+interface RefreshRow {
+  family_id: string;
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  scope: string;
+  family_expires_at: number;
+  rotated_at: number | null;
+  revoked_at: number | null;
+}
+
+export async function refreshTokenGrant(params: ParamSource, client: Client, db: Db, issuer: Issuer): Promise<TokenResponse> {
+  const refreshToken = requiredParam(params, 'refresh_token');
+  const requestedScope = optionalParam(params, 'scope');
+  const tokenHash = hashToken(refreshToken);
+
+  const row = db.prepare<[string], RefreshRow>('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash);
+  if (!row || row.client_id !== client.client_id) throw new InvalidGrant('The refresh token is not valid.');
+  if (row.revoked_at !== null || !issuer.isGrantActive(row.grant_id)) throw new InvalidGrant('The refresh token was revoked.');
+  if (row.family_expires_at <= now()) throw new InvalidGrant('The refresh token expired.');
+
+  // Rotation, atomically: only one of concurrent refreshes can retire the token.
+  const rotated = db.prepare('UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL').run(now(), tokenHash).changes === 1;
+  if (!rotated) {
+    issuer.revokeGrant(row.grant_id);
+    throw new InvalidGrant('This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.');
+  }
+
+  // RFC 6749 §6: the new scope may narrow the original, never widen it.
+  let scope = row.scope;
+  if (requestedScope !== undefined) {
+    const asked = parseScope(requestedScope);
+    const granted = row.scope.split(' ');
+    if (!asked || asked.length === 0 || !asked.every((s) => granted.includes(s))) {
+      throw new InvalidScope('A refresh can only keep or narrow the scope that was granted.');
+    }
+    scope = asked.join(' ');
+  }
+
+  return issuer.issue({
+    grantId: row.grant_id,
+    clientId: client.client_id,
+    userId: row.user_id,
+    scope,
+    family: { id: row.family_id, expiresAt: row.family_expires_at },
+    withRefreshToken: true,
+  });
+}

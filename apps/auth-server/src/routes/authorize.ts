@@ -1,0 +1,35 @@
+/**
+ * @module routes/authorize
+ *
+ * The authorization endpoint, RFC 6749 §3.1 and §4.1.1 (step 2 of the notes: the client asks the authorization
+ * server, through the user's browser). The request is validated, kept in the session under a fresh
+ * interaction id, and the user is sent on to sign in and decide (routes/interaction.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import { validateAuthorizationRequest, verifyClientAndRedirectUri } from '../authorize/authorization_request.js';
+import type { AuthContext } from '../context.js';
+
+/** How many authorization requests one browser may have pending at once; the oldest is dropped first. */
+const MAX_PENDING = 5;
+
+export function authorizeRouter({ clients }: AuthContext): Router {
+  const router = Router();
+
+  router.get('/authorize', (req, res) => {
+    const params = req.query as Record<string, unknown>;
+    const { client, redirect } = verifyClientAndRedirectUri(params, clients);
+    // From here on, errors may be sent back to the client (see errors.ts).
+    res.locals.verifiedRedirect = redirect;
+    const request = validateAuthorizationRequest(params, client, redirect);
+
+    const id = randomBytes(16).toString('base64url');
+    const pending = { ...(req.session.pending ?? {}), [id]: { ...request, createdAt: Date.now() } };
+    const ids = Object.keys(pending);
+    for (const old of ids.slice(0, Math.max(0, ids.length - MAX_PENDING))) delete pending[old];
+    req.session.pending = pending;
+    res.redirect(303, `/interaction/${id}`);
+  });
+
+  return router;
+}

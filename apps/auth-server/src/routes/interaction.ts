@@ -1,0 +1,140 @@
+/**
+ * @module routes/interaction
+ *
+ * Step 3 of the notes: the authorization server asks the user. First "who are you?" (sign in), then "do you
+ * want this app to have this access?" (consent). Then step 4: the answer goes back to the client's
+ * redirect_uri, a code on Allow, `error=access_denied` on Deny (RFC 6749 §4.1.2, §4.1.2.1).
+ */
+import { Router, type Request, type Response } from 'express';
+import { AccessDenied, InvalidRequest, optionalParam } from '@oauth-demo/tokens';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { authorizationResponseUrl } from '../authorize/authorization_request.js';
+import type { AuthContext, PendingAuthorization } from '../context.js';
+import { createAuthorizationCode } from '../grants/authorization_code.js';
+import { SCOPES } from '../scopes.js';
+import { DEMO_USERS } from '../seed.js';
+
+/** A pending request is good for ten minutes: long enough to read a consent screen in class. */
+const PENDING_LIFETIME_MS = 10 * 60 * 1000;
+
+/** Scopes the client cannot work without; the others are offered as checkboxes. */
+const REQUIRED_SCOPES = new Set(['photos.read']);
+
+class InteractionExpired extends InvalidRequest {}
+
+function pendingRequest(req: Request): { id: string; request: PendingAuthorization } {
+  const id = String(req.params.id);
+  const request = req.session.pending?.[id];
+  if (!request || Date.now() - request.createdAt > PENDING_LIFETIME_MS) {
+    throw new InteractionExpired('This sign-in request expired or was already answered. Go back to the app and start again.');
+  }
+  return { id, request };
+}
+
+function finish(req: Request, res: Response, id: string, request: PendingAuthorization, issuer: string, params: Record<string, string | undefined>) {
+  // Single use: the request is gone once answered, so the same consent cannot be replayed.
+  delete req.session.pending?.[id];
+  res.redirect(303, authorizationResponseUrl(request.redirect_uri, issuer, { ...params, state: request.state }));
+}
+
+export function interactionRouter({ config, clients, users, issuer, db, loginThrottle }: AuthContext): Router {
+  const router = Router();
+
+  function renderLogin(req: Request, res: Response, id: string, request: PendingAuthorization, status = 200, message?: string) {
+    const client = clients.find(request.client_id);
+    res.status(status).render('login', {
+      title: 'Sign in',
+      activeSteps: [2, 3],
+      action: `/interaction/${id}/login`,
+      csrf: csrfToken(req),
+      clientName: client?.name ?? request.client_id,
+      demoUsers: DEMO_USERS,
+      message,
+      username: typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '',
+    });
+  }
+
+  router.get('/interaction/:id', (req, res) => {
+    const { id, request } = pendingRequest(req);
+    const user = req.session.userId ? users.find(req.session.userId) : undefined;
+    if (!user) {
+      renderLogin(req, res, id, request);
+      return;
+    }
+    const client = clients.find(request.client_id);
+    res.render('consent', {
+      title: 'Allow access?',
+      activeSteps: [3],
+      action: `/interaction/${id}/consent`,
+      csrf: csrfToken(req),
+      user,
+      client,
+      redirectHost: new URL(request.redirect_uri).host,
+      scopes: request.scope.map((name) => ({ ...SCOPES[name]!, required: REQUIRED_SCOPES.has(name) })),
+    });
+  });
+
+  router.post('/interaction/:id/login', verifyCsrf, async (req, res) => {
+    const { id, request } = pendingRequest(req);
+    const username = optionalParam(req.body, 'username') ?? '';
+    const password = optionalParam(req.body, 'password') ?? '';
+    const throttleKey = `${req.ip}|${username.toLowerCase()}`;
+    if (loginThrottle.isBlocked(throttleKey)) {
+      renderLogin(req, res, id, request, 429, 'Too many failed sign-ins. Wait a few minutes and try again.');
+      return;
+    }
+    const user = await users.authenticate(username, password);
+    if (!user) {
+      loginThrottle.recordFailure(throttleKey);
+      // One message for an unknown user and a wrong password: the form does not reveal who has an account.
+      renderLogin(req, res, id, request, 401, 'Wrong username or password.');
+      return;
+    }
+    loginThrottle.reset(throttleKey);
+    // A new session id at sign-in, so an id planted before it (session fixation) is worthless.
+    const pending = req.session.pending;
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    req.session.pending = pending;
+    req.session.userId = user.id;
+    res.redirect(303, `/interaction/${id}`);
+  });
+
+  router.post('/interaction/:id/consent', verifyCsrf, (req, res) => {
+    const { id, request } = pendingRequest(req);
+    const userId = req.session.userId;
+    if (!userId || !users.find(userId)) {
+      renderLogin(req, res, id, request, 401, 'Sign in first.');
+      return;
+    }
+    res.locals.verifiedRedirect = { redirectUri: request.redirect_uri, state: request.state };
+    const decision = optionalParam(req.body, 'decision');
+    if (decision === 'deny') {
+      delete req.session.pending?.[id];
+      throw new AccessDenied('The user denied the request.');
+    }
+    if (decision !== 'allow') throw new InvalidRequest('The consent form must say allow or deny.');
+
+    // Consent can be granted in part: required scopes, plus the optional ones the user left ticked.
+    const ticked = ([] as unknown[]).concat(req.body.scope ?? []).filter((s): s is string => typeof s === 'string');
+    const scope = request.scope.filter((s) => REQUIRED_SCOPES.has(s) || ticked.includes(s)).join(' ');
+
+    const grantId = issuer.createGrant(userId, request.client_id, scope);
+    const code = createAuthorizationCode(
+      db,
+      { grantId, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge },
+      config.lifetimes.authorizationCode,
+    );
+    finish(req, res, id, request, config.issuer, { code });
+  });
+
+  router.post('/logout', verifyCsrf, (req, res, next) => {
+    // Destroy the server-side session, not just the cookie.
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie('auth.sid', { path: '/' });
+      res.redirect(303, '/');
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,49 @@
+/**
+ * @module routes/metadata
+ *
+ * RFC 8414: Authorization Server Metadata, and the JWKS it points to. Clients and resource servers discover
+ * everything else from here.
+ */
+import { Router } from 'express';
+import { CODE_CHALLENGE_METHOD, SIGNING_ALG } from '@oauth-demo/tokens';
+import type { AuthContext } from '../context.js';
+import { SCOPES } from '../scopes.js';
+
+export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+export function metadataRouter({ config, key }: AuthContext): Router {
+  const router = Router();
+  const issuer = config.issuer;
+
+  // RFC 8414 §2 and §3.2. Every URL is the public one: the issuer must be identical everywhere (§3.3).
+  const metadata = {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}${JWKS_PATH}`,
+    scopes_supported: Object.keys(SCOPES),
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'none'],
+    code_challenge_methods_supported: [CODE_CHALLENGE_METHOD],
+    // RFC 9207 §3: we send `iss` in every authorization response.
+    authorization_response_iss_parameter_supported: true,
+    // RFC 9068 §2.1: what access tokens are signed with.
+    access_token_signing_alg_values_supported: [SIGNING_ALG],
+    service_documentation: `${issuer}/`,
+  };
+
+  router.get(METADATA_PATH, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=60').json(metadata);
+  });
+
+  // RFC 7517 §5: the public keys only. Resource servers cache this and verify tokens without calling us.
+  const jwks = { keys: [key.publicJwk] };
+  router.get(JWKS_PATH, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(jwks);
+  });
+
+  return router;
+}

@@ -1,0 +1,41 @@
+/**
+ * @module users
+ *
+ * Resource owners: the people whose photos are on Drive. Their id is the `sub` of their tokens.
+ */
+import type { Db } from '@oauth-demo/web';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.js';
+
+export interface User {
+  id: string;
+  display_name: string;
+}
+
+export class UserRepository {
+  private readonly byId;
+  private readonly insertStmt;
+
+  constructor(db: Db) {
+    this.byId = db.prepare<[string], User & { password_hash: string }>('SELECT * FROM users WHERE id = ?');
+    this.insertStmt = db.prepare('INSERT OR IGNORE INTO users (id, display_name, password_hash) VALUES (?, ?, ?)');
+  }
+
+  find(id: string): User | undefined {
+    const row = this.byId.get(id);
+    return row ? { id: row.id, display_name: row.display_name } : undefined;
+  }
+
+  insertIfMissing(id: string, displayName: string, passwordHash: string): void {
+    this.insertStmt.run(id, displayName, passwordHash);
+  }
+
+  /**
+   * The user, if the password is right. An unknown user costs the same scrypt as a known one, and both
+   * failures look the same to the caller, so the login form cannot be used to find out who has an account.
+   */
+  async authenticate(username: string, password: string): Promise<User | undefined> {
+    const row = this.byId.get(username);
+    const ok = await verifyPassword(password, row?.password_hash ?? (await DUMMY_PASSWORD_HASH));
+    return row && ok ? { id: row.id, display_name: row.display_name } : undefined;
+  }
+}

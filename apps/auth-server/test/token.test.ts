@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildBasicAuthorization, calculateCodeChallenge, generateCodeVerifier } from '@oauth-demo/tokens';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import {
+  authorize,
+  BROWSER_CLIENT,
+  codeFlowTokens,
+  PRINTER,
+  PRINTER_SECRET,
+  startAuthServer,
+  tokenRequest,
+  type TestServer,
+} from './helpers.js';
+
+describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAuthServer();
+  });
+  after(() => server.destroy());
+
+  async function freshCode(options: Parameters<typeof authorize>[1] = {}) {
+    const { location, verifier } = await authorize(server, options);
+    return { code: location.searchParams.get('code')!, verifier };
+  }
+
+  async function expectError(res: Response, status: number, error: string) {
+    assert.equal(res.status, status);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const body = (await res.json()) as { error: string };
+    assert.equal(body.error, error);
+    return body;
+  }
+
+  it('RFC 6749 §4.1.4: exchanges a code for an RFC 9068 access token, no-store, Bearer, expires_in', async () => {
+    const { code, verifier } = await freshCode();
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('pragma'), 'no-cache');
+    const body = (await res.json()) as Record<string, string | number>;
+    assert.equal(body.token_type, 'Bearer');
+    assert.equal(body.expires_in, server.config.lifetimes.accessToken);
+    assert.equal(body.scope, 'photos.read offline_access');
+    assert.match(String(body.refresh_token), /^[A-Za-z0-9_-]{43}$/);
+
+    const token = String(body.access_token);
+    assert.equal(decodeProtectedHeader(token).typ, 'at+jwt');
+    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: [] };
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: server.config.issuer, audience: server.config.driveResource, typ: 'at+jwt' });
+    assert.equal(payload.sub, 'alice');
+    assert.equal(payload.client_id, PRINTER.clientId);
+    assert.equal(payload.scope, 'photos.read offline_access');
+    for (const claim of ['iat', 'exp', 'jti']) assert.ok(payload[claim], claim);
+  });
+
+  it('consent granted in part: without offline_access there is no refresh token', async () => {
+    const body = await codeFlowTokens(server, []);
+    assert.equal(body.scope, 'photos.read');
+    assert.equal(body.refresh_token, undefined);
+  });
+
+  it('RFC 6749 §4.1.2: a replayed code is invalid_grant and revokes what the first redemption issued', async () => {
+    const { code, verifier } = await freshCode();
+    const form = { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+    const first = (await (await tokenRequest(server, form)).json()) as { refresh_token: string };
+    await expectError(await tokenRequest(server, form), 400, 'invalid_grant');
+    // The refresh token from the first redemption is dead now.
+    await expectError(await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: first.refresh_token }), 400, 'invalid_grant');
+  });
+
+  it('concurrent redemptions of one code: exactly one succeeds', async () => {
+    const { code, verifier } = await freshCode();
+    const form = { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+    const statuses = (await Promise.all(Array.from({ length: 8 }, () => tokenRequest(server, form)))).map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 400, 400, 400, 400, 400, 400, 400]);
+  });
+
+  it('RFC 7636 §4.6: a wrong code_verifier is invalid_grant', async () => {
+    const { code } = await freshCode();
+    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier() }), 400, 'invalid_grant');
+  });
+
+  it('RFC 7636 §4.5: a missing code_verifier is invalid_request', async () => {
+    const { code } = await freshCode();
+    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri }), 400, 'invalid_request');
+  });
+
+  it('RFC 6749 §4.1.3: a redirect_uri different from the authorization request is invalid_grant', async () => {
+    const { code, verifier } = await freshCode();
+    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: `${PRINTER.redirectUri}/`, code_verifier: verifier }), 400, 'invalid_grant');
+  });
+
+  it('RFC 6749 §4.1.3: a code issued to another client is invalid_grant', async () => {
+    const { code, verifier } = await freshCode();
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: BROWSER_CLIENT.redirectUri, code_verifier: verifier, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    await expectError(res, 400, 'invalid_grant');
+  });
+
+  it('an unknown code is invalid_grant', async () => {
+    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', code: 'x'.repeat(43), redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier() }), 400, 'invalid_grant');
+  });
+
+  it('an expired code is invalid_grant', async () => {
+    const shortLived = await startAuthServer({ env: { AUTHORIZATION_CODE_TTL: '1' } });
+    try {
+      const { location, verifier } = await authorize(shortLived);
+      await new Promise((r) => setTimeout(r, 2100));
+      const res = await tokenRequest(shortLived, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
+      await expectError(res, 400, 'invalid_grant');
+    } finally {
+      await shortLived.destroy();
+    }
+  });
+
+  it('RFC 6749 §5.2: a wrong secret with Basic is 401 invalid_client with WWW-Authenticate: Basic', async () => {
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', code: 'x' }, { auth: buildBasicAuthorization(PRINTER.clientId, 'wrong-secret') });
+    await expectError(res, 401, 'invalid_client');
+    assert.match(res.headers.get('www-authenticate')!, /^Basic /);
+  });
+
+  it('RFC 6749 §5.2: an unknown client with Basic is 401 invalid_client', async () => {
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', code: 'x' }, { auth: buildBasicAuthorization('nobody', PRINTER_SECRET) });
+    await expectError(res, 401, 'invalid_client');
+    assert.match(res.headers.get('www-authenticate')!, /^Basic /);
+  });
+
+  it('malformed Basic credentials are 401 invalid_client, never a 500', async () => {
+    for (const auth of ['Basic', 'Basic %%%', 'Basic Zm9v', `Basic ${Buffer.from(':secret').toString('base64')}`, `Basic ${Buffer.from('a:%E0%A4%A').toString('base64')}`]) {
+      const res = await tokenRequest(server, { grant_type: 'authorization_code' }, { auth });
+      await expectError(res, 401, 'invalid_client');
+    }
+  });
+
+  it('a confidential client that does not authenticate is 401 invalid_client (no Basic challenge needed)', async () => {
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', client_id: PRINTER.clientId }, { auth: null });
+    await expectError(res, 401, 'invalid_client');
+  });
+
+  it('no client identification at all is 401 invalid_client', async () => {
+    await expectError(await tokenRequest(server, { grant_type: 'authorization_code' }, { auth: null }), 401, 'invalid_client');
+  });
+
+  it('RFC 6749 §2.3: two authentication methods at once is invalid_request', async () => {
+    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', client_secret: PRINTER_SECRET }), 400, 'invalid_request');
+  });
+
+  it('RFC 6749 §5.2: a missing grant_type is invalid_request, an unknown one unsupported_grant_type', async () => {
+    await expectError(await tokenRequest(server, {}), 400, 'invalid_request');
+    await expectError(await tokenRequest(server, { grant_type: 'urn:example:magic' }), 400, 'unsupported_grant_type');
+    await expectError(await tokenRequest(server, { grant_type: '__proto__' }), 400, 'unsupported_grant_type');
+  });
+
+  it('RFC 6749 §5.2: a grant type the client is not registered for is unauthorized_client', async () => {
+    const res = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: 'x', client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    await expectError(res, 400, 'unauthorized_client');
+  });
+
+  it('RFC 6749 §3.2: a JSON body is invalid_request', async () => {
+    const res = await tokenRequest(server, {}, { contentType: 'application/json', body: JSON.stringify({ grant_type: 'authorization_code' }) });
+    await expectError(res, 400, 'invalid_request');
+  });
+
+  it('RFC 6749 §3.1: a repeated parameter is invalid_request', async () => {
+    const res = await tokenRequest(server, {}, { body: 'grant_type=authorization_code&code=a&code=b&redirect_uri=x&code_verifier=y' });
+    await expectError(res, 400, 'invalid_request');
+  });
+
+  it('an oversized body is a 4xx invalid_request, not a 500', async () => {
+    const res = await tokenRequest(server, {}, { body: `grant_type=authorization_code&code=${'a'.repeat(20_000)}` });
+    await expectError(res, 413, 'invalid_request');
+  });
+
+  it('public clients authenticate with none and are bound by PKCE', async () => {
+    const verifier = generateCodeVerifier();
+    const { location } = await authorize(server, {
+      params: { client_id: BROWSER_CLIENT.clientId, redirect_uri: BROWSER_CLIENT.redirectUri, scope: 'photos.read', code_challenge: calculateCodeChallenge(verifier) },
+      scopes: [],
+    });
+    // authorize() made its own verifier; redo with ours by reading the code only.
+    const code = location.searchParams.get('code')!;
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: BROWSER_CLIENT.redirectUri, code_verifier: verifier, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(body.refresh_token, undefined);
+  });
+});
+
+describe('Refresh tokens RFC 6749 §6 and rotation RFC 9700 §4.14.2', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAuthServer();
+  });
+  after(() => server.destroy());
+
+  const refresh = (refresh_token: string, extra: Record<string, string> = {}) => tokenRequest(server, { grant_type: 'refresh_token', refresh_token, ...extra });
+
+  it('rotates: each use returns a new refresh token and retires the old one', async () => {
+    const first = await codeFlowTokens(server);
+    const res = await refresh(first.refresh_token!);
+    assert.equal(res.status, 200);
+    const second = (await res.json()) as { refresh_token: string; access_token: string };
+    assert.notEqual(second.refresh_token, first.refresh_token);
+    assert.notEqual(second.access_token, first.access_token);
+    assert.equal((await refresh(second.refresh_token)).status, 200);
+  });
+
+  it('reuse of a rotated token is invalid_grant and revokes the whole family', async () => {
+    const first = await codeFlowTokens(server);
+    const second = (await (await refresh(first.refresh_token!)).json()) as { refresh_token: string };
+    assert.equal((await (await refresh(first.refresh_token!)).json() as { error: string }).error, 'invalid_grant');
+    assert.equal((await (await refresh(second.refresh_token)).json() as { error: string }).error, 'invalid_grant');
+  });
+
+  it('concurrent refreshes of one token: exactly one succeeds', async () => {
+    const first = await codeFlowTokens(server);
+    const statuses = (await Promise.all(Array.from({ length: 6 }, () => refresh(first.refresh_token!)))).map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 400, 400, 400, 400, 400]);
+  });
+
+  it('may narrow the scope, never widen it', async () => {
+    const a = await codeFlowTokens(server);
+    const widened = await refresh(a.refresh_token!, { scope: 'photos.read offline_access photos.write' });
+    assert.equal(((await widened.json()) as { error: string }).error, 'invalid_scope');
+    const b = await codeFlowTokens(server);
+    const narrowed = (await (await refresh(b.refresh_token!, { scope: 'photos.read' })).json()) as { scope: string; refresh_token?: string };
+    assert.equal(narrowed.scope, 'photos.read');
+  });
+
+  it("a refresh token is bound to its client", async () => {
+    const a = await codeFlowTokens(server);
+    const res = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: a.refresh_token!, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    assert.equal(res.status, 400);
+  });
+});
