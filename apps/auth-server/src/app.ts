@@ -15,11 +15,14 @@ import { Issuer } from './issuance.js';
 import { loadOrCreateSigningKey } from './keystore.js';
 import { authorizeRouter } from './routes/authorize.js';
 import { homeRouter } from './routes/home.js';
+import { introspectionRouter } from './routes/introspection.js';
+import { revocationRouter } from './routes/revocation.js';
 import { interactionRouter } from './routes/interaction.js';
 import { metadataRouter } from './routes/metadata.js';
 import { tokenRouter } from './routes/token.js';
 import { seed } from './seed.js';
 import { FailureThrottle } from './throttle.js';
+import { TokenLookup } from './token_lookup.js';
 import { UserRepository } from './users.js';
 
 export interface AuthServerApp {
@@ -35,7 +38,16 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   const clients = new ClientRepository(db);
   const users = new UserRepository(db);
   await seed(config, users, clients);
-  const ctx: AuthContext = { config, db, key, clients, users, issuer: new Issuer(db, key, config), loginThrottle: new FailureThrottle() };
+  const ctx: AuthContext = {
+    config,
+    db,
+    key,
+    clients,
+    users,
+    issuer: new Issuer(db, key, config),
+    loginThrottle: new FailureThrottle(),
+    tokens: new TokenLookup(db, key, config.issuer, config.driveResource),
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -46,6 +58,8 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   // Machine endpoints: no cookies, no session.
   app.use(metadataRouter(ctx));
   app.use(tokenRouter(ctx));
+  app.use(introspectionRouter(ctx));
+  app.use(revocationRouter(ctx));
 
   // Browser endpoints: a session of our own (cookie `auth.sid`), form bodies.
   const session = sessionMiddleware({ cookieName: 'auth.sid', secret: config.sessionSecret, db, publicUrl: config.issuer });

@@ -29,6 +29,9 @@ export interface AuthConfig {
   printerUrl: string;
   printerClientId: string;
   printerClientSecret: string;
+  /** Drive's own client registration, used only to call the introspection endpoint (RFC 7662 §2.1). */
+  driveClientId: string;
+  driveClientSecret: string;
   lifetimes: {
     /** Access tokens: short, because a bearer token works for whoever holds it. */
     accessToken: number;
@@ -54,6 +57,8 @@ export function loadConfig(env: Env = process.env): AuthConfig {
     printerUrl: printer.publicUrl,
     printerClientId: readString(env, 'PRINTER_CLIENT_ID', 'photo-printer'),
     printerClientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
+    driveClientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'),
+    driveClientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET'),
     lifetimes: {
       accessToken: readSeconds(env, 'ACCESS_TOKEN_TTL', 600),
       authorizationCode: readSeconds(env, 'AUTHORIZATION_CODE_TTL', 60),

@@ -10,6 +10,7 @@ import type { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
 import type { Issuer } from './issuance.js';
 import type { FailureThrottle } from './throttle.js';
+import type { TokenLookup } from './token_lookup.js';
 import type { UserRepository } from './users.js';
 
 export interface AuthContext {
@@ -20,6 +21,7 @@ export interface AuthContext {
   users: UserRepository;
   issuer: Issuer;
   loginThrottle: FailureThrottle;
+  tokens: TokenLookup;
 }
 
 /** A validated authorization request waiting for the user to sign in and decide. */

@@ -93,4 +93,9 @@ export class Issuer {
       this.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL').run(t, grantId);
     })();
   }
+
+  /** Revoke one access token: its `jti` is remembered as revoked until it expires (RFC 7009 §2). */
+  revokeAccessToken(jti: string): void {
+    this.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL').run(now(), jti);
+  }
 }

@@ -50,4 +50,19 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     response_types: ['code'],
     scope: ['photos.read'],
   });
+
+  // Drive, the resource server, as a client of ours for one thing only: asking whether a token is still
+  // active (introspection, RFC 7662). It may use no grant and is sent nowhere.
+  clients.upsert({
+    client_id: config.driveClientId,
+    name: 'Drive',
+    description: 'The resource server, checking tokens it is shown.',
+    client_type: 'confidential',
+    token_endpoint_auth_method: 'client_secret_basic',
+    secret_hash: hashClientSecret(config.driveClientSecret),
+    redirect_uris: [],
+    grant_types: [],
+    response_types: [],
+    scope: [],
+  });
 }

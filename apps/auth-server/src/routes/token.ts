@@ -4,12 +4,12 @@
  * The token endpoint, RFC 6749 §3.2 (steps 5 and 6 of the notes: the client, server to server, trades what
  * it holds for an access token). One file per grant type in ../grants/.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType, type ParamSource } from '@oauth-demo/tokens';
-import { noStore } from '@oauth-demo/web';
 import type { Db } from '@oauth-demo/web';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
+import { backChannel } from './back_channel.js';
 import { authorizationCodeGrant } from '../grants/authorization_code.js';
 import { refreshTokenGrant } from '../grants/refresh_token.js';
 import type { Issuer, TokenResponse } from '../issuance.js';
@@ -27,15 +27,7 @@ export function tokenRouter({ clients, db, issuer }: AuthContext): Router {
 
   router.post(
     '/token',
-    (_req, res, next) => {
-      res.locals.jsonErrors = true;
-      next();
-    },
-    // RFC 6749 §5.1: token responses must not be cached; that includes the errors.
-    noStore,
-    // RFC 6749 §3.2: parameters come form-encoded in the body. Nothing else is parsed.
-    (req, _res, next) => next(req.is('application/x-www-form-urlencoded') ? undefined : new InvalidRequest('The body must be application/x-www-form-urlencoded.')),
-    express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }),
+    ...backChannel,
     async (req, res) => {
       const client = authenticateClient(req, clients);
       const grantType = optionalParam(req.body, 'grant_type');
