@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { startAuthServer, type TestServer } from './helpers.js';
+
+/** Raw HTTP, so malformed paths and headers reach the server exactly as written. */
+function raw(server: TestServer, method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; body: string }> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    // agent: false, one connection per request: a server may rightly close a connection after answering early.
+    const req = request({ host: url.hostname, port: url.port, method, path, headers, timeout: 5000, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.end(body);
+    else req.end();
+  });
+}
+
+/** A small deterministic PRNG, so a failure can be replayed with the same seed. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+}
+
+describe('Robustness: malformed input gets a 4xx, never a 5xx or a stack trace', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAuthServer();
+  });
+  after(() => server.destroy());
+
+  const noLeak = (body: string) => assert.equal(/\bat .+\.(js|ts):\d+|node_modules|Error: /.test(body), false, body.slice(0, 300));
+
+  it('handles hand-picked nasties', async () => {
+    const cases: [string, string, Record<string, string>, string?][] = [
+      ['GET', '/authorize?client_id=%E0%A4%A&redirect_uri=%', {}],
+      ['GET', '/authorize?client_id=photo-printer&client_id[]=x', {}],
+      ['GET', `/authorize?client_id=${'a'.repeat(6000)}`, {}],
+      ['GET', '/interaction/%E0%A4%A', {}],
+      ['GET', '/interaction/..%2f..%2fetc%2fpasswd', {}],
+      ['POST', '/token', { 'content-type': 'application/json' }, '{"grant_type":'],
+      ['POST', '/token', { 'content-type': 'application/x-www-form-urlencoded' }, 'grant_type=%E0%A4%A&code=%'],
+      ['POST', '/token', { 'content-type': 'application/x-www-form-urlencoded; charset=latin1' }, 'grant_type=x'],
+      ['POST', '/token', { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, 'not gzip'],
+      ['POST', '/token', { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + 'A'.repeat(5000) }, 'grant_type=authorization_code'],
+      ['POST', '/token', { 'content-type': 'application/x-www-form-urlencoded' }, Array.from({ length: 200 }, (_, i) => `p${i}=1`).join('&')],
+      ['POST', '/token', { 'content-type': 'application/x-www-form-urlencoded' }, 'grant_type[]=x&code[a]=b'],
+      ['PUT', '/token', {}],
+      ['DELETE', '/authorize', {}],
+      ['POST', '/interaction/abc/login', { 'content-type': 'application/x-www-form-urlencoded' }, 'csrf=x&username[]=a'],
+      ['POST', '/introspect', { 'content-type': 'text/plain' }, 'token=x'],
+      ['POST', '/revoke', { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic Og==' }, 'token=x'],
+      ['GET', '/.well-known/../token', {}],
+    ];
+    for (const [method, path, headers, body] of cases) {
+      const res = await raw(server, method, path, headers, body);
+      assert.ok(res.status >= 200 && res.status < 500, `${method} ${path.slice(0, 60)} answered ${res.status}`);
+      noLeak(res.body);
+    }
+  });
+
+  it('answers a few thousand generated malformed requests without a single 5xx (bounded: 20 s)', async () => {
+    const random = prng(20261125);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const paths = ['/authorize', '/token', '/introspect', '/revoke', '/interaction/x', '/interaction/x/login', '/interaction/x/consent', '/logout', '/', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json', '/nope'];
+    const names = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'grant_type', 'code', 'code_verifier', 'refresh_token', 'token', 'token_type_hint', 'csrf', 'username', 'password', 'decision', '__proto__', 'constructor'];
+    const values = ['', '%', '%zz', '%E0%A4%A', 'photo-printer', 'http://localhost:3000/callback', 'code', 'token', 'authorization_code', 'refresh_token', 'S256', 'plain', '<script>', '"\'', '\u0000', 'a'.repeat(5000), '[]', '{}', 'x'.repeat(43)];
+    const contentTypes = ['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', '', 'application/x-www-form-urlencoded; charset=utf-16'];
+    const auths = ['', 'Basic', 'Basic !!!', `Basic ${Buffer.from('photo-printer:wrong').toString('base64')}`, 'Bearer x', `Basic ${Buffer.from(':').toString('base64')}`];
+    const started = Date.now();
+    let sent = 0;
+    const statuses = new Map<number, number>();
+    while (sent < 3000 && Date.now() - started < 20_000) {
+      const batch = Array.from({ length: 20 }, () => {
+        // Malformed percent-escapes stay raw; only what HTTP itself forbids in a request line is escaped.
+        const params = Array.from({ length: 1 + Math.floor(random() * 6) }, () => `${pick(names)}=${pick(values).replace(/[\u0000-\u0020\u007f-\uffff]/g, encodeURIComponent)}`).join('&');
+        const method = pick(['GET', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']);
+        const path = pick(paths);
+        const headers: Record<string, string> = {};
+        const ct = pick(contentTypes);
+        if (ct) headers['content-type'] = ct;
+        const auth = pick(auths);
+        if (auth) headers.authorization = auth;
+        const inQuery = method === 'GET' || random() < 0.3;
+        const target = inQuery ? `${path}?${params}` : path;
+        return raw(server, method, target, headers, inQuery || method === 'HEAD' ? undefined : params).catch((err: Error) => {
+          throw new Error(`${method} ${target.slice(0, 120)} ${JSON.stringify(headers)}: ${err.message}`);
+        });
+      });
+      for (const res of await Promise.all(batch)) {
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        assert.ok(res.status < 500, `a generated request got ${res.status}: ${res.body.slice(0, 200)}`);
+        noLeak(res.body);
+      }
+      sent += batch.length;
+    }
+    assert.ok(sent >= 1000, `only ${sent} requests in the time budget`);
+  });
+});
