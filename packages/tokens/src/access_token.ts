@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTVerifyGetKey, type FlattenedJWSInput } from 'jose';
-import { InsufficientScope, InvalidToken, TemporarilyUnavailable } from './errors.js';
+import { InsufficientScope, InvalidToken, OAuthError, TemporarilyUnavailable } from './errors.js';
 import { SIGNING_ALG, type SigningKey } from './keys.js';
 import { hasScope } from './scope.js';
 
@@ -116,7 +116,7 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
 }
 
 function toOAuthError(err: unknown): Error {
-  if (err instanceof InvalidToken) return err;
+  if (err instanceof OAuthError) return err;
   if (err instanceof errors.JWTExpired) return new InvalidToken('The access token expired.');
   if (err instanceof errors.JWTClaimValidationFailed) return new InvalidToken(`The "${err.claim}" claim is not valid for this resource server.`);
   if (err instanceof errors.JOSEAlgNotAllowed) return new InvalidToken('The token is signed with an algorithm this resource server does not accept.');

@@ -91,7 +91,8 @@ export function readServiceUrls(env: Env, name: keyof typeof DEFAULT_PORTS): Ser
 
 /**
  * A secret two services must agree on (the printer's client secret): from the environment, or, for a native
- * run, made once with 256 bits of entropy under `.data/` at the repository root, where both find it.
+ * run, made once with 256 bits of entropy under `.data/` at the repository root (or SHARED_SECRETS_DIR),
+ * where both find it. No default secret is ever shipped.
  */
 export function readSharedSecret(env: Env, name: string): string {
   const value = env[name];
@@ -99,7 +100,9 @@ export function readSharedSecret(env: Env, name: string): string {
     if (value.length < 43) throw new ConfigError(`${name} must have at least 256 bits of entropy (43+ base64url characters)`);
     return value;
   }
-  return loadOrCreateSecret(join(REPO_ROOT, '.data'), name.toLowerCase().replace(/_/g, '-'));
+  // SHARED_SECRETS_DIR: a folder both services can read (in docker-compose, a volume they share).
+  const dir = env.SHARED_SECRETS_DIR || join(REPO_ROOT, '.data');
+  return loadOrCreateSecret(dir, name.toLowerCase().replace(/_/g, '-'));
 }
 
 /** HOST to bind: 127.0.0.1 by default (loopback only), 0.0.0.0 in containers. */

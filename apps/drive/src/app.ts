@@ -1,0 +1,66 @@
+/**
+ * @module app
+ *
+ * Builds the drive's express app (no listening here: see server.ts), so tests can run it on any port.
+ */
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import type { JWTVerifyGetKey } from 'jose';
+import { securityHeaders, useSharedUi } from '@oauth-demo/web';
+import type { DriveConfig } from './config.js';
+import { openDriveDatabase } from './db.js';
+import { answerErrorsAsJson, errorHandler, notFound } from './errors.js';
+import { allowBrowserCallsFrom } from './middleware/cors.js';
+import { seedPhotosIfEmpty } from './photos/seed.js';
+import { apiRouter } from './routes/api.js';
+import { metadataRouter, resourceMetadataUrl } from './routes/metadata.js';
+import { pagesRouter } from './routes/pages.js';
+import { createTokenVerifier } from './token_verifier.js';
+
+export interface DriveDeps {
+  /** Trusted keys given directly (tests: `createLocalJWKSet`), instead of discovering the auth server's JWKS. */
+  keys?: JWTVerifyGetKey;
+  /** Where operator messages go (discovery failures); console.warn by default. */
+  log?: (message: string) => void;
+}
+
+export interface DriveApp {
+  app: Express;
+  /** Close the database (the HTTP server is closed by whoever listened). */
+  close(): void;
+}
+
+export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Promise<DriveApp> {
+  const db = openDriveDatabase(join(config.dataDir, 'drive.db'));
+  seedPhotosIfEmpty(db, config.dataDir);
+  const verifier = createTokenVerifier({
+    issuer: config.issuer,
+    audience: config.publicUrl,
+    authInternalUrl: config.authInternalUrl,
+    keys: deps.keys,
+    log: deps.log,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Drive', role: 'Resource Server', tone: 'rs' });
+
+  // Machine endpoints: JSON errors, no cookies, no session (the API knows bearer tokens only).
+  app.use(['/api', '/.well-known', '/healthz'], answerErrorsAsJson);
+  app.use(metadataRouter(config));
+  app.use('/api', allowBrowserCallsFrom(config.printerUrl), apiRouter({ config, db, verifier }));
+
+  // Pages for people.
+  app.use(pagesRouter(config));
+
+  app.use(notFound);
+  app.use(errorHandler(resourceMetadataUrl(config)));
+
+  return {
+    app,
+    close(): void {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * @module errors
+ *
+ * THE one place where errors become HTTP responses in the drive.
+ *
+ * For the API (and the other machine routes) this is RFC 6750 §3, the Bearer challenge:
+ * - no token at all: 401 with `WWW-Authenticate: Bearer realm="drive", resource_metadata="…"` and NO error
+ *   code (§3.1: "the resource server SHOULD NOT include an error code or other error information");
+ * - malformed request, e.g. a broken Authorization header: 400 `invalid_request`;
+ * - expired, forged or foreign token: 401 `invalid_token`;
+ * - valid token without the needed scope: 403 `insufficient_scope`, naming the scope.
+ * Each challenge also names our protected resource metadata (RFC 9728 §5.1), so a client that only knows an
+ * API URL can find out which authorization server to ask.
+ *
+ * For the HTML pages, the shared error view. Never a stack trace: anything unexpected is logged and answered
+ * 500 `server_error` with no detail.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { buildBearerChallenge, InsufficientScope, InvalidRequest, InvalidToken, OAuthError, ServerError } from '@oauth-demo/tokens';
+
+/** The realm of our Bearer challenges (RFC 6750 §3, RFC 7235 §2.2). */
+export const REALM = 'drive';
+
+/**
+ * The request carries no bearer token at all (RFC 6750 §3.1). Not an OAuth error: there is no error code
+ * to send, only a challenge that says how to authenticate.
+ */
+export class MissingAccessToken extends Error {
+  override readonly name = 'MissingAccessToken';
+  readonly status = 401;
+  constructor() {
+    super('This API needs an access token: send "Authorization: Bearer <access token>" (RFC 6750 §2.1).');
+  }
+}
+
+declare global {
+  namespace Express {
+    interface Locals {
+      /** Set on machine routes (API, metadata): errors are answered as JSON, not as a page. */
+      jsonErrors?: boolean;
+    }
+  }
+}
+
+/** Mount on machine routes: their errors are JSON. */
+export function answerErrorsAsJson(_req: Request, res: Response, next: NextFunction): void {
+  res.locals.jsonErrors = true;
+  next();
+}
+
+/** Errors raised by express itself (e.g. 400 for a path with broken percent-encoding) carry a 4xx `status`. */
+function isClientHttpError(err: unknown): err is { status: number } {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** A request express itself could not read: answered `invalid_request`, but it is not about the token. */
+class UnreadableRequest extends InvalidRequest {}
+
+function toOAuthError(err: unknown): OAuthError {
+  if (err instanceof OAuthError) return err;
+  if (isClientHttpError(err)) return new UnreadableRequest('The request could not be read.');
+  console.error('drive: unexpected error', err);
+  return new ServerError();
+}
+
+/** RFC 6750 §3.1: the three errors about the bearer token come with a Bearer challenge. */
+function isBearerError(error: OAuthError): boolean {
+  if (error instanceof UnreadableRequest) return false;
+  return error instanceof InvalidRequest || error instanceof InvalidToken || error instanceof InsufficientScope;
+}
+
+const PAGE_HEADINGS: Record<number, string> = {
+  400: 'This request cannot be completed',
+  404: 'Not found',
+  500: 'Something went wrong',
+  503: 'Temporarily unavailable',
+};
+
+export function errorHandler(resourceMetadataUrl: string) {
+  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+
+    if (err instanceof MissingAccessToken) {
+      res.status(401).set('WWW-Authenticate', buildBearerChallenge({ realm: REALM, resourceMetadata: resourceMetadataUrl }));
+      // The body says how to authenticate, with no error code (RFC 6750 §3.1).
+      res.json({ message: err.message });
+      return;
+    }
+
+    const error = toOAuthError(err);
+
+    if (res.locals.jsonErrors) {
+      res.status(error.status);
+      if (isBearerError(error)) {
+        res.set('WWW-Authenticate', buildBearerChallenge({ realm: REALM, error, resourceMetadata: resourceMetadataUrl }));
+      }
+      // The auth server may be back in a moment (e.g. still starting).
+      if (error.status === 503) res.set('Retry-After', '5');
+      res.json(error.toJSON());
+      return;
+    }
+
+    res.status(error.status).render('error', {
+      title: 'Error',
+      heading: PAGE_HEADINGS[error.status] ?? 'This request cannot be completed',
+      code: error.error,
+      message: error.error_description ?? '',
+      backHref: '/',
+      backLabel: 'Drive home',
+    });
+  };
+}
+
+export function notFound(req: Request, res: Response): void {
+  if (res.locals.jsonErrors || req.accepts(['html', 'json']) === 'json') {
+    res.status(404).json({ error: 'not_found' });
+    return;
+  }
+  res.status(404).render('error', { title: 'Not found', heading: 'Not found', message: 'There is no page here.', code: 'not_found', backHref: '/', backLabel: 'Drive home' });
+}

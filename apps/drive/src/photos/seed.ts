@@ -1,0 +1,80 @@
+/**
+ * @module photos/seed
+ *
+ * The demo's starting content: who owns which generated photo. On the first start (no photo in the database)
+ * each scene is painted and written as a file under `<DATA_DIR>/photos/`, then all rows are inserted in one
+ * transaction. A crash in between leaves no rows, so the next start simply seeds again (the file names are
+ * fixed, so the files are overwritten, not duplicated).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { countPhotos, type Db, insertPhoto, type PhotoRecord } from '../db.js';
+import { renderScene, SCENES, type SceneDefinition } from './scenes.js';
+import { HEIGHT, WIDTH } from './svg.js';
+
+export const SVG_CONTENT_TYPE = 'image/svg+xml';
+
+interface SeedPhoto {
+  /** The resource owner: a username of the auth server, i.e. the `sub` of that user's access tokens. */
+  owner: string;
+  scene: SceneDefinition;
+  takenOn: string;
+}
+
+/** alice has eight photos, bob four; no scene is shared, so a leak from one to the other is visible at once. */
+export const SEED_PHOTOS: readonly SeedPhoto[] = [
+  { owner: 'alice', scene: SCENES.mirrorLakeAtDawn, takenOn: '2025-06-14' },
+  { owner: 'alice', scene: SCENES.alpineMeadowAtNoon, takenOn: '2025-07-02' },
+  { owner: 'alice', scene: SCENES.quietBeach, takenOn: '2025-08-09' },
+  { owner: 'alice', scene: SCENES.starsOverTheHills, takenOn: '2025-08-12' },
+  { owner: 'alice', scene: SCENES.lighthouseOnTheCliffs, takenOn: '2025-09-03' },
+  { owner: 'alice', scene: SCENES.autumnForestPath, takenOn: '2025-10-18' },
+  { owner: 'alice', scene: SCENES.cityLightsAtDusk, takenOn: '2025-11-07' },
+  { owner: 'alice', scene: SCENES.tulipFields, takenOn: '2026-04-21' },
+  { owner: 'bob', scene: SCENES.harbourBoats, takenOn: '2025-05-30' },
+  { owner: 'bob', scene: SCENES.hotAirBalloons, takenOn: '2025-07-26' },
+  { owner: 'bob', scene: SCENES.northernLights, takenOn: '2026-01-15' },
+  { owner: 'bob', scene: SCENES.snowyCabin, takenOn: '2026-02-08' },
+];
+
+export function photosDir(dataDir: string): string {
+  return join(dataDir, 'photos');
+}
+
+/** Seed the demo photos if the drive has none yet. Returns how many were created (0 when already seeded). */
+export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
+  if (countPhotos(db) > 0) return 0;
+  const dir = photosDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const now = Math.floor(Date.now() / 1000);
+
+  const rows: PhotoRecord[] = SEED_PHOTOS.map(({ owner, scene, takenOn }) => {
+    const fileName = `${owner}-${scene.slug}.svg`;
+    // Write to a temporary name, then rename: a reader never sees half a file.
+    const path = join(dir, fileName);
+    writeFileSync(`${path}.tmp`, renderScene(scene));
+    renameSync(`${path}.tmp`, path);
+    return {
+      id: randomUUID(),
+      owner,
+      title: scene.title,
+      taken_on: takenOn,
+      width: WIDTH,
+      height: HEIGHT,
+      content_type: SVG_CONTENT_TYPE,
+      file_name: fileName,
+      created_at: now,
+    };
+  });
+
+  // Checked again inside a write (IMMEDIATE) transaction: two processes starting at once seed only once.
+  const seeded = db
+    .transaction(() => {
+      if (countPhotos(db) > 0) return false;
+      rows.forEach((row) => insertPhoto(db, row));
+      return true;
+    })
+    .immediate();
+  return seeded ? rows.length : 0;
+}

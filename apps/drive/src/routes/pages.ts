@@ -1,0 +1,29 @@
+/**
+ * @module routes/pages
+ *
+ * Drive's own home page, for the people in the story: what the drive is, which role it plays, and how its
+ * API is protected. It shows no one's photos: those are only for a request with an access token.
+ */
+import { Router } from 'express';
+import type { DriveConfig } from '../config.js';
+import { PHOTOS_READ } from './api.js';
+import { resourceMetadataUrl } from './metadata.js';
+
+export function pagesRouter(config: DriveConfig): Router {
+  const router = Router();
+
+  router.get('/', (_req, res) => {
+    res.render('index', {
+      title: 'Drive',
+      // Step 7 arrives here (the client calls with the token); step 8 happens here (the drive verifies it).
+      activeSteps: [7, 8],
+      publicUrl: config.publicUrl,
+      issuer: config.issuer,
+      printerUrl: config.printerUrl,
+      metadataUrl: resourceMetadataUrl(config),
+      scope: PHOTOS_READ,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,42 @@
+/**
+ * Configuration: defaults for a native run, the docker-compose split of public and internal URLs, and
+ * errors that name the variable.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError } from '@oauth-demo/web';
+import { loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('defaults to the ports of DESIGN.md', () => {
+    const config = loadConfig({ DATA_DIR: '/tmp/drive-config-test' });
+    assert.deepEqual(config, {
+      host: '127.0.0.1',
+      port: 9001,
+      publicUrl: 'http://localhost:9001',
+      issuer: 'http://localhost:9000',
+      authInternalUrl: 'http://127.0.0.1:9000',
+      printerUrl: 'http://localhost:3000',
+      dataDir: '/tmp/drive-config-test',
+    });
+  });
+
+  it('keeps the issuer public while connecting internally (docker-compose)', () => {
+    const config = loadConfig({
+      DATA_DIR: '/data',
+      HOST: '0.0.0.0',
+      AUTH_PUBLIC_URL: 'http://localhost:9000',
+      AUTH_INTERNAL_URL: 'http://auth:9000',
+      DRIVE_PUBLIC_URL: 'http://localhost:9001/',
+    });
+    assert.equal(config.issuer, 'http://localhost:9000');
+    assert.equal(config.authInternalUrl, 'http://auth:9000');
+    assert.equal(config.publicUrl, 'http://localhost:9001', 'no trailing slash: it is compared with aud byte for byte');
+    assert.equal(config.host, '0.0.0.0');
+  });
+
+  it('names the variable that is wrong', () => {
+    assert.throws(() => loadConfig({ DRIVE_PORT: 'ninety' }), (err: unknown) => err instanceof ConfigError && /DRIVE_PORT/.test(err.message));
+    assert.throws(() => loadConfig({ AUTH_INTERNAL_URL: 'auth:9000' }), (err: unknown) => err instanceof ConfigError && /AUTH_INTERNAL_URL/.test(err.message));
+  });
+});

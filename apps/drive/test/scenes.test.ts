@@ -1,0 +1,49 @@
+/**
+ * The generated photos: deterministic, distinct, well-formed SVG.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { renderScene, SCENES } from '../src/photos/scenes.js';
+import { SEED_PHOTOS } from '../src/photos/seed.js';
+
+/** Tags open and close in order; attribute values hold no markup. Enough to catch a broken generator. */
+function assertWellFormed(svg: string, name: string): void {
+  const stack: string[] = [];
+  for (const [, closing, tag, selfClosing] of svg.matchAll(/<(\/?)([A-Za-z][\w:-]*)(?:\s[^<>]*?)?(\/?)>/g)) {
+    if (!tag) continue;
+    if (closing) assert.equal(stack.pop(), tag, `${name}: </${tag}> closes the wrong element`);
+    else if (!selfClosing) stack.push(tag);
+  }
+  assert.deepEqual(stack, [], `${name}: unclosed elements`);
+}
+
+describe('Generated photos', () => {
+  const scenes = Object.values(SCENES);
+
+  it('are deterministic: the same scene renders to the same bytes', () => {
+    for (const scene of scenes) assert.equal(renderScene(scene), renderScene(scene), scene.slug);
+  });
+
+  it('are well-formed SVG documents of 1500x1000 with a title, and no NaN or undefined leaked in', () => {
+    for (const scene of scenes) {
+      const svg = renderScene(scene);
+      assert.ok(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1500 1000"'), scene.slug);
+      assert.ok(svg.includes(`<title id="title">${scene.title}</title>`), scene.slug);
+      assert.doesNotMatch(svg, /NaN|undefined|Infinity/, scene.slug);
+      assertWellFormed(svg.replace(/^<\?xml[^>]*>/, ''), scene.slug);
+    }
+  });
+
+  it('all differ: slugs, titles and pictures', () => {
+    assert.equal(new Set(scenes.map((s) => s.slug)).size, scenes.length);
+    assert.equal(new Set(scenes.map((s) => s.title)).size, scenes.length);
+    assert.equal(new Set(scenes.map((s) => renderScene(s))).size, scenes.length);
+  });
+
+  it('seed alice with at least 8 and bob with at least 4, no scene shared', () => {
+    const of = (owner: string) => SEED_PHOTOS.filter((p) => p.owner === owner).map((p) => p.scene.slug);
+    assert.ok(of('alice').length >= 8);
+    assert.ok(of('bob').length >= 4);
+    assert.equal(new Set(SEED_PHOTOS.map((p) => p.scene.slug)).size, SEED_PHOTOS.length);
+  });
+});

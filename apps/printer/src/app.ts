@@ -1,0 +1,91 @@
+/**
+ * @module app
+ *
+ * Photo Printer, the Client of the demo: a confidential web application (RFC 6749 §2.1) that runs on a server,
+ * holds a client secret, and keeps the tokens on that server.
+ *
+ * createApp() builds the express app without listening, so tests run it on a free port; close() releases the
+ * database, the session store's timer and the back channel's sockets.
+ */
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import { noStore, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { createBackChannel } from './back_channel.js';
+import { type PrinterConfig, databaseFile, ordersDir } from './config.js';
+import type { AppContext } from './context.js';
+import { OrderRepository, openPrinterDatabase } from './db.js';
+import { DriveClient } from './drive_client.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { formatPrice, formatRelative, formatTime } from './format.js';
+import { MetadataClient } from './oauth/metadata.js';
+import { homeRoutes } from './routes/home.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { ordersRoutes } from './routes/orders.js';
+import { photosRoutes } from './routes/photos.js';
+import './session_data.js';
+
+export interface PrinterApp {
+  app: Express;
+  context: AppContext;
+  close(): Promise<void>;
+}
+
+/** 30 days. The tokens in the session are bounded by their own lifetimes at the auth server, not by this. */
+export const SESSION_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+
+export const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
+
+export function createApp(config: PrinterConfig): PrinterApp {
+  const db = openPrinterDatabase(databaseFile(config));
+  const backChannel = createBackChannel(config.httpTimeoutMs);
+  const metadata = new MetadataClient(backChannel.http, config.auth);
+  const context: AppContext = {
+    config,
+    metadata,
+    tokenEndpoint: { http: backChannel.http, metadata, client: config.client, authInternalUrl: config.auth.internalUrl },
+    drive: new DriveClient(backChannel.http, config.drive),
+    orders: new OrderRepository(db),
+    ordersDir: ordersDir(config),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  useSharedUi(app, VIEWS_DIR, { name: 'Photo Printer', role: 'Client', tone: 'client' });
+  Object.assign(app.locals, { formatPrice, formatTime, formatRelative });
+
+  // Health first: no session, no body parsing (docker-compose and Playwright poll it).
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.use(express.urlencoded({ extended: false, limit: '20kb' }));
+  const sessions = sessionMiddleware({
+    cookieName: 'printer.sid',
+    secret: config.sessionSecret,
+    db,
+    publicUrl: config.printer.publicUrl,
+    // A print shop remembers your orders for a while: the session is what lets this browser see them again.
+    maxAgeMs: SESSION_MAX_AGE_MS,
+  });
+  app.use(sessions.middleware);
+  // Every page below shows personal data or carries a form token: never cached (RFC 6749 §5.1 in spirit).
+  app.use(noStore);
+
+  app.use(homeRoutes(context));
+  app.use(oauthRoutes(context));
+  app.use(photosRoutes(context));
+  app.use(ordersRoutes(context));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+
+  return {
+    app,
+    context,
+    async close() {
+      sessions.store.close();
+      backChannel.close();
+      db.close();
+    },
+  };
+}

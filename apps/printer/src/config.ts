@@ -1,0 +1,80 @@
+/**
+ * @module config
+ *
+ * The printer's configuration, read from the environment once at start-up and validated, so a wrong variable
+ * is one clear line at start and never a surprise mid-flow. Nothing else in the app reads `process.env`.
+ *
+ * Every other service has two URLs (DESIGN.md, "Public vs internal URLs"): the PUBLIC one is what the browser
+ * uses (and, for the auth server, the issuer); the INTERNAL one is what this server uses on the back channel.
+ * Locally both point at the same process; inside docker-compose they differ (`http://auth:9000`).
+ */
+import { join } from 'node:path';
+import {
+  type Env,
+  type ServiceUrls,
+  loadOrCreateSecret,
+  readDataDir,
+  readHost,
+  readServiceUrls,
+  readSharedSecret,
+  readString,
+} from '@oauth-demo/web';
+
+/** What the printer asks for (RFC 6749 §3.3): view the photos, and keep access while the user is away. */
+export const REQUESTED_SCOPE = 'photos.read offline_access';
+
+/** The scope without which there is nothing to print. */
+export const REQUIRED_SCOPE = 'photos.read';
+
+export interface ClientRegistration {
+  /** RFC 6749 §2.2 */
+  clientId: string;
+  /** RFC 6749 §2.3.1: sent with `client_secret_basic`; shared with the auth server's seed. */
+  clientSecret: string;
+  /** RFC 6749 §3.1.2: registered exactly, sent exactly, in the authorization and the token request. */
+  redirectUri: string;
+  scope: string;
+}
+
+export interface PrinterConfig {
+  host: string;
+  printer: ServiceUrls;
+  auth: ServiceUrls;
+  drive: ServiceUrls;
+  /** DATA_DIR: the SQLite database (orders, sessions) and `orders/<id>/`, the print lab's copies. */
+  dataDir: string;
+  sessionSecret: string;
+  client: ClientRegistration;
+  /** Back-channel timeout: a hung peer becomes a clear page, not a hung browser tab. */
+  httpTimeoutMs: number;
+}
+
+export function loadConfig(env: Env = process.env): PrinterConfig {
+  const printer = readServiceUrls(env, 'PRINTER');
+  const auth = readServiceUrls(env, 'AUTH');
+  const drive = readServiceUrls(env, 'DRIVE');
+  const dataDir = readDataDir(env, 'printer');
+  return {
+    host: readHost(env),
+    printer,
+    auth,
+    drive,
+    dataDir,
+    sessionSecret: env.SESSION_SECRET || loadOrCreateSecret(dataDir, 'session'),
+    client: {
+      clientId: readString(env, 'PRINTER_CLIENT_ID', 'photo-printer'),
+      clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
+      redirectUri: `${printer.publicUrl}/callback`,
+      scope: REQUESTED_SCOPE,
+    },
+    httpTimeoutMs: 10_000,
+  };
+}
+
+export function databaseFile(config: PrinterConfig): string {
+  return join(config.dataDir, 'printer.db');
+}
+
+export function ordersDir(config: PrinterConfig): string {
+  return join(config.dataDir, 'orders');
+}

@@ -1,0 +1,277 @@
+/**
+ * @module errors
+ *
+ * THE one place where an error becomes an HTTP answer for the printer. Route and protocol code only throws;
+ * this module picks the status and the page. Three families:
+ *
+ * - OAuthError (from @oauth-demo/tokens), e.g. a repeated `state` parameter (RFC 6749 §3.1): the RFC's code
+ *   and the error's own status.
+ * - PrinterError (below): what the printer found wrong with an answer from the auth server or Drive, or a
+ *   flow it refuses to continue. Each carries its page: heading, explanation, where to go next.
+ * - Anything else is a bug: a 500 page that says nothing about the inside, and the details on stderr.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { NotFound, OAuthError } from '@oauth-demo/tokens';
+import { CsrfError } from '@oauth-demo/web';
+
+export interface ErrorPage {
+  heading: string;
+  message: string;
+  explanation?: string;
+  /** An RFC error code (`invalid_grant`, `invalid_token` …) when one applies: learners grep for it. */
+  code?: string;
+  backHref?: string;
+  backLabel?: string;
+}
+
+export abstract class PrinterError extends Error {
+  abstract readonly status: number;
+  abstract page(): ErrorPage;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+const CONNECT_AGAIN = { backHref: '/', backLabel: 'Connect to Drive again' };
+
+/** The auth server did not answer (metadata or token endpoint). Safe to retry: discovery is not cached on failure. */
+export class AuthServerUnreachable extends PrinterError {
+  readonly status = 503;
+  constructor(readonly internalUrl: string, readonly reason: string) {
+    super(`The auth server is not reachable at ${internalUrl}: ${reason}.`);
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'The auth server is not reachable',
+      code: 'temporarily_unavailable',
+      message: `The auth server is not reachable at ${this.internalUrl}: ${this.reason}.`,
+      explanation:
+        'Photo Printer needs the Authorization Server to start the flow and to turn a code into a token. Start it (it may simply still be starting) and try again.',
+      backHref: '/',
+      backLabel: 'Back to Photo Printer',
+    };
+  }
+}
+
+/**
+ * The auth server answered, but its metadata cannot be trusted or used: wrong issuer (RFC 8414 §3.3), no S256
+ * (RFC 7636, RFC 9700 §2.1.1), a missing endpoint. The printer refuses to start a flow with it.
+ */
+export class AuthServerMetadataInvalid extends PrinterError {
+  readonly status = 502;
+  page(): ErrorPage {
+    return {
+      heading: "The auth server's metadata is not acceptable",
+      message: this.message,
+      explanation:
+        "Before sending you anywhere, Photo Printer reads the Authorization Server's metadata (RFC 8414) and checks it. If the issuer it names is not exactly the one Photo Printer is configured to trust, a different server may be answering (a mix-up, RFC 9700 §4.4), so no flow is started. Check AUTH_PUBLIC_URL and AUTH_INTERNAL_URL.",
+      backHref: '/',
+      backLabel: 'Back to Photo Printer',
+    };
+  }
+}
+
+/** The callback failed a check that must pass before any token request: `state` or `iss`. */
+export class CallbackRejected extends PrinterError {
+  readonly status = 400;
+  constructor(
+    message: string,
+    readonly explanation: string,
+  ) {
+    super(message);
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'This sign-in answer was refused',
+      message: this.message,
+      explanation: `${this.explanation} No token was requested.`,
+      backHref: '/',
+      backLabel: 'Start again from Photo Printer',
+    };
+  }
+}
+
+/** RFC 6749 §4.1.2.1: the auth server answered the authorization request with an error other than access_denied. */
+export class AuthorizationFailed extends PrinterError {
+  readonly status: number;
+  constructor(
+    readonly code: string,
+    readonly description: string | undefined,
+  ) {
+    super(`The auth server answered the authorization request with "${code}".`);
+    this.status = code === 'temporarily_unavailable' ? 503 : 502;
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'The auth server did not authorize Photo Printer',
+      code: this.code,
+      message: this.description ? `${this.message} It said: "${this.description}"` : this.message,
+      explanation:
+        'Instead of a code, the Authorization Server sent your browser back with an error (RFC 6749 §4.1.2.1). Nothing was shared with Photo Printer.',
+      backHref: '/',
+      backLabel: 'Back to Photo Printer',
+    };
+  }
+}
+
+/** RFC 6749 §5.2: the token endpoint refused (invalid_grant, invalid_client …), or answered something unusable. */
+export class TokenRequestFailed extends PrinterError {
+  readonly status = 502;
+  constructor(
+    readonly code: string,
+    readonly description: string | undefined,
+    readonly grant: 'authorization_code' | 'refresh_token',
+  ) {
+    super(`The token endpoint answered "${code}".`);
+  }
+  page(): ErrorPage {
+    const why: Record<string, string> = {
+      invalid_grant:
+        'The code (or refresh token) was refused: it expired, was already used, or does not match this client, this redirect_uri or this code_verifier (RFC 6749 §5.2, RFC 7636 §4.6).',
+      invalid_client:
+        'Photo Printer could not authenticate itself: its client_id or client secret does not match the registration (RFC 6749 §2.3.1). Check PRINTER_CLIENT_ID and PRINTER_CLIENT_SECRET on both services.',
+      unauthorized_client: 'This client is not registered for this grant type (RFC 6749 §5.2).',
+      invalid_scope: 'The requested scope is unknown or exceeds what was granted (RFC 6749 §5.2).',
+    };
+    return {
+      heading: 'The auth server refused to issue a token',
+      code: this.code,
+      message: this.description ? `${this.message} It said: "${this.description}"` : this.message,
+      explanation: `${why[this.code] ?? 'See RFC 6749 §5.2 for the meaning of this code.'} ${
+        this.grant === 'authorization_code' ? 'Codes are short-lived and single-use: start again to get a new one.' : 'Connect again to get new tokens.'
+      }`,
+      ...CONNECT_AGAIN,
+    };
+  }
+}
+
+/** Not connected (no token in this browser session): not a page but a redirect home with a notice. */
+export class NotConnected extends Error {
+  constructor() {
+    super('Connect Photo Printer to your Drive first: press "Import photos from Drive".');
+    this.name = 'NotConnected';
+  }
+}
+
+/**
+ * RFC 6750 §3.1: Drive refused the token (401 invalid_token: expired, revoked, not for Drive) or found its scope
+ * too small (403 insufficient_scope). The printer has already forgotten the token (see connection.ts).
+ */
+export class DriveRefusedToken extends PrinterError {
+  readonly status = 403;
+  constructor(
+    readonly code: string,
+    readonly description: string | undefined,
+  ) {
+    super(
+      code === 'insufficient_scope'
+        ? 'Drive refused: the access token does not carry the scope needed to view photos.'
+        : 'Drive refused the access token: it has expired or was revoked.',
+    );
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'Drive refused the access token',
+      code: this.code,
+      message: this.description ? `${this.message} Drive said: "${this.description}"` : this.message,
+      explanation:
+        this.code === 'insufficient_scope'
+          ? 'A token only opens what it was granted for (RFC 6750 §3.1). Connect again and allow "view your photos" on the consent screen.'
+          : 'An access token is short-lived and can be revoked at the Authorization Server at any time (RFC 6750 §3.1). Photo Printer has forgotten it; connecting again gets a new one. Orders already placed are kept.',
+      ...CONNECT_AGAIN,
+    };
+  }
+}
+
+export class DriveUnreachable extends PrinterError {
+  readonly status = 503;
+  constructor(readonly internalUrl: string, readonly reason: string) {
+    super(`Drive is not reachable at ${internalUrl}: ${reason}.`);
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'Drive is not reachable',
+      code: 'temporarily_unavailable',
+      message: this.message,
+      explanation: 'Photo Printer fetches your photos from the Resource Server over the back channel. Start Drive and try again.',
+      backHref: '/',
+      backLabel: 'Back to Photo Printer',
+    };
+  }
+}
+
+/** Drive answered something the printer cannot use (a 5xx, malformed JSON, an image type it will not store). */
+export class DriveAnswerInvalid extends PrinterError {
+  readonly status = 502;
+  page(): ErrorPage {
+    return { heading: 'Drive sent an answer Photo Printer cannot use', message: this.message, backHref: '/', backLabel: 'Back to Photo Printer' };
+  }
+}
+
+/** Renders a 404 for anything unknown, and for orders of another browser session (never "forbidden": no hint it exists). */
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(new NotFound('There is no such page on Photo Printer.'));
+};
+
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  if (err instanceof NotConnected) {
+    req.session.notice = { kind: 'info', text: err.message };
+    res.redirect(303, '/');
+    return;
+  }
+  const { status, page } = toPage(err);
+  if (status >= 500 && !(err instanceof PrinterError)) console.error('[printer] unexpected error on %s %s:', req.method, req.originalUrl, err);
+  else if (err instanceof PrinterError && status >= 500) console.error(`[printer] ${err.name}: ${err.message}`);
+  res.status(status).render('error', {
+    heading: page.heading,
+    message: page.message,
+    explanation: page.explanation,
+    code: page.code,
+    backHref: page.backHref ?? '/',
+    backLabel: page.backLabel ?? 'Back to Photo Printer',
+  });
+};
+
+function toPage(err: unknown): { status: number; page: ErrorPage } {
+  if (err instanceof PrinterError) return { status: err.status, page: err.page() };
+  if (err instanceof CsrfError) {
+    return {
+      status: 403,
+      page: {
+        heading: 'This form expired',
+        message: err.message,
+        explanation:
+          'Every form of Photo Printer carries a secret token tied to your browser session, so another site cannot submit it for you (cross-site request forgery).',
+      },
+    };
+  }
+  if (err instanceof NotFound) {
+    return { status: 404, page: { heading: 'Not found', message: err.error_description ?? 'There is no such page on Photo Printer.' } };
+  }
+  if (err instanceof OAuthError) {
+    return {
+      status: err.status,
+      page: { heading: 'This request was refused', code: err.error, message: err.error_description ?? 'The request is not valid.' },
+    };
+  }
+  // body-parser and the router mark client mistakes (body too large, bad percent-encoding) with a 4xx `status`.
+  const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+  if (status >= 400 && status < 500) {
+    return {
+      status,
+      page: { heading: 'This request was refused', message: status === 413 ? 'The form you sent is too large.' : 'The request is malformed.' },
+    };
+  }
+  return {
+    status: 500,
+    page: {
+      heading: 'Something went wrong in Photo Printer',
+      message: 'An unexpected error happened. It has been logged on the server; nothing about it is shown here.',
+    },
+  };
+}

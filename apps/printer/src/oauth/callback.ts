@@ -1,0 +1,102 @@
+/**
+ * @module oauth/callback
+ *
+ * Step 4 arrives here: the auth server sends the browser back to the redirect_uri with either
+ * `?code=…&state=…&iss=…` (RFC 6749 §4.1.2, RFC 9207 §2) or `?error=…&state=…&iss=…` (RFC 6749 §4.1.2.1).
+ *
+ * The order of the checks is the point of this file. Nothing reaches the token endpoint unless:
+ *   1. `state` is one this browser session sent, byte for byte, and it is used up now (RFC 6749 §10.12);
+ *   2. `iss` names the auth server the request went to (RFC 9207 §2.4: defeats mix-up attacks, RFC 9700 §4.4);
+ * only then is an `error` believed, and only then is the `code` exchanged (steps 5-6).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { type ParamSource, optionalParam, requiredParam } from '@oauth-demo/tokens';
+import { AuthorizationFailed, CallbackRejected } from '../errors.js';
+import { PENDING_AUTHORIZATION_TTL_MS, type PendingAuthorization } from './authorization_request.js';
+import type { AuthServerMetadata } from './metadata.js';
+import { type TokenEndpointDeps, type TokenSet, exchangeAuthorizationCode } from './token_endpoint.js';
+
+export type CallbackResult = { outcome: 'denied'; description: string | undefined } | { outcome: 'tokens'; tokens: TokenSet };
+
+const consumedStates = new Map<string, number>();
+
+/** RFC 6749 §4.1.2.1: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */
+const ERROR_VALUE = /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/;
+
+export async function handleCallback(req: Request, metadata: AuthServerMetadata, deps: TokenEndpointDeps): Promise<CallbackResult> {
+  const query = req.query as ParamSource;
+
+  // 1. state (RFC 6749 §4.1.2: "REQUIRED if the state parameter was present in the authorization request").
+  const state = optionalParam(query, 'state');
+  if (state === undefined) {
+    throw new CallbackRejected(
+      'The answer has no state parameter.',
+      'Photo Printer sent a random state with its request and accepts only an answer that carries it back (RFC 6749 §4.1.2, §10.12).',
+    );
+  }
+  const pending = takePending(req, state);
+  if (!pending) {
+    throw new CallbackRejected(
+      'The state parameter does not match any request this browser started (or it was already used).',
+      'An answer is accepted once, and only in the browser that sent the request: otherwise an attacker could make your browser finish a flow they started, and your prints would come from their Drive (CSRF, RFC 6749 §10.12, RFC 9700 §4.7).',
+    );
+  }
+  if (Date.now() - pending.createdAt > PENDING_AUTHORIZATION_TTL_MS) {
+    throw new CallbackRejected('The answer came back too late: this request expired.', 'Requests are valid for 10 minutes.');
+  }
+
+  // 2. iss (RFC 9207 §2.4): the answer must come from the auth server the request was sent to.
+  const iss = optionalParam(query, 'iss');
+  if (iss === undefined) {
+    if (metadata.authorization_response_iss_parameter_supported) {
+      throw new CallbackRejected(
+        'The answer has no iss parameter, although the auth server says it always sends one.',
+        'RFC 9207 §2.4: when the metadata has authorization_response_iss_parameter_supported, an answer without iss is rejected.',
+      );
+    }
+  } else if (iss !== metadata.issuer) {
+    throw new CallbackRejected(
+      `The answer says it comes from "${iss}", but the request went to "${metadata.issuer}".`,
+      'RFC 9207 §2.4: the iss parameter must be identical to the issuer of the auth server the request was sent to. A different one means a mix-up attack: a code from one server sent to another (RFC 9700 §4.4).',
+    );
+  }
+
+  // 3. error (RFC 6749 §4.1.2.1), now that we know the answer is ours and from our issuer.
+  const error = optionalParam(query, 'error');
+  if (error !== undefined) {
+    const rawDescription = optionalParam(query, 'error_description');
+    const description = rawDescription !== undefined && ERROR_VALUE.test(rawDescription) ? rawDescription.slice(0, 300) : undefined;
+    if (error === 'access_denied') return { outcome: 'denied', description };
+    throw new AuthorizationFailed(ERROR_VALUE.test(error) ? error.slice(0, 64) : 'invalid error value', description);
+  }
+
+  // 4. The code, exchanged with the verifier that only this session knows (steps 5-6, RFC 7636 §4.5).
+  const code = requiredParam(query, 'code');
+  const tokens = await exchangeAuthorizationCode(deps, code, pending.code_verifier);
+  return { outcome: 'tokens', tokens };
+}
+
+/**
+ * Find the pending request with exactly this state and remove it from the session, so a second answer with the
+ * same state (a replay) finds nothing. Compared in constant time over the bytes; a mismatch leaves the other
+ * pending requests alone, so a forged callback cannot cancel the user's real one.
+ */
+function takePending(req: Request, state: string): PendingAuthorization | undefined {
+  // Two copies of one answer arriving at the same instant both read the session before either saves it; this
+  // process-wide set makes "used once" hold for them too.
+  const now = Date.now();
+  for (const [k, until] of consumedStates) if (until < now) consumedStates.delete(k);
+  if (consumedStates.has(state)) return undefined;
+  const list = req.session.pendingAuthorizations ?? [];
+  const sent = Buffer.from(state, 'utf8');
+  const index = list.findIndex((p) => {
+    const expected = Buffer.from(p.state, 'utf8');
+    return expected.length === sent.length && timingSafeEqual(expected, sent);
+  });
+  if (index === -1) return undefined;
+  const [pending] = list.splice(index, 1);
+  consumedStates.set(state, now + PENDING_AUTHORIZATION_TTL_MS);
+  req.session.pendingAuthorizations = list;
+  return pending;
+}

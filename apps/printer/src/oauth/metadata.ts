@@ -1,0 +1,116 @@
+/**
+ * @module oauth/metadata
+ *
+ * RFC 8414: instead of hard-coding the auth server's endpoints, the printer reads them from its metadata
+ * document at `/.well-known/oauth-authorization-server`, once, when first needed. Lazy, because the auth server
+ * may start after the printer; cached on success; NOT cached on failure, so the next request simply retries.
+ */
+import type { AxiosInstance } from 'axios';
+import type { ServiceUrls } from '@oauth-demo/web';
+import { CODE_CHALLENGE_METHOD } from '@oauth-demo/tokens';
+import { describeNetworkError, toInternalUrl } from '../back_channel.js';
+import { AuthServerMetadataInvalid, AuthServerUnreachable } from '../errors.js';
+
+/** The members of RFC 8414 §2 (and RFC 9207 §3, RFC 7009) the printer uses. */
+export interface AuthServerMetadata {
+  issuer: string;
+  /** Public: the browser is sent there (step 2). */
+  authorization_endpoint: string;
+  /** Public in the document; called at the INTERNAL URL (see back_channel.ts). */
+  token_endpoint: string;
+  revocation_endpoint?: string;
+  scopes_supported?: string[];
+  code_challenge_methods_supported: string[];
+  /** RFC 9207 §3: when true, every authorization response carries `iss`, and a response without it is rejected. */
+  authorization_response_iss_parameter_supported: boolean;
+}
+
+export const WELL_KNOWN_PATH = '/.well-known/oauth-authorization-server';
+
+export class MetadataClient {
+  private cached: Promise<AuthServerMetadata> | undefined;
+
+  constructor(
+    private readonly http: AxiosInstance,
+    private readonly auth: ServiceUrls,
+  ) {}
+
+  /** The validated metadata; throws AuthServerUnreachable (503) or AuthServerMetadataInvalid (502). */
+  get(): Promise<AuthServerMetadata> {
+    this.cached ??= this.fetch().catch((error: unknown) => {
+      this.cached = undefined; // retry on the next request: the auth server may simply not be up yet
+      throw error;
+    });
+    return this.cached;
+  }
+
+  /** A back-channel endpoint from the metadata, at the internal URL (the docker-compose split, DESIGN.md). */
+  internal(endpoint: string): string {
+    const url = toInternalUrl(endpoint, this.auth);
+    // An endpoint on another host is used as given: the issuer is verified, and it chose where its endpoints live.
+    return url ?? endpoint;
+  }
+
+  private async fetch(): Promise<AuthServerMetadata> {
+    // RFC 8414 §3: the well-known path is inserted after the issuer's host (our issuers have no path).
+    const url = `${this.auth.internalUrl}${WELL_KNOWN_PATH}`;
+    let response;
+    try {
+      response = await this.http.get<unknown>(url, { responseType: 'json' });
+    } catch (error) {
+      throw new AuthServerUnreachable(this.auth.internalUrl, describeNetworkError(error));
+    }
+    if (response.status !== 200) {
+      throw new AuthServerUnreachable(this.auth.internalUrl, `its metadata at ${url} answered HTTP ${response.status}`);
+    }
+    return validateMetadata(response.data, this.auth.publicUrl);
+  }
+}
+
+export function validateMetadata(data: unknown, expectedIssuer: string): AuthServerMetadata {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new AuthServerMetadataInvalid('The metadata document is not a JSON object (RFC 8414 §3.2).');
+  }
+  const m = data as Record<string, unknown>;
+  // RFC 8414 §3.3: "The issuer value returned MUST be identical to the authorization server's issuer identifier
+  // value into which the well-known URI string was inserted". Exact string comparison, no normalisation.
+  if (m.issuer !== expectedIssuer) {
+    throw new AuthServerMetadataInvalid(
+      `The metadata names the issuer ${JSON.stringify(m.issuer)}, but Photo Printer trusts exactly "${expectedIssuer}" (RFC 8414 §3.3).`,
+    );
+  }
+  const authorizationEndpoint = absoluteUrl(m.authorization_endpoint, 'authorization_endpoint');
+  const tokenEndpoint = absoluteUrl(m.token_endpoint, 'token_endpoint');
+  const methods = stringArray(m.code_challenge_methods_supported);
+  // RFC 8414 §2: absent means PKCE is not supported. We send S256 only, so we need it (RFC 9700 §2.1.1).
+  if (!methods?.includes(CODE_CHALLENGE_METHOD)) {
+    throw new AuthServerMetadataInvalid('The auth server does not list S256 in code_challenge_methods_supported (RFC 7636, RFC 8414 §2).');
+  }
+  const metadata: AuthServerMetadata = {
+    issuer: expectedIssuer,
+    authorization_endpoint: authorizationEndpoint,
+    token_endpoint: tokenEndpoint,
+    code_challenge_methods_supported: methods,
+    authorization_response_iss_parameter_supported: m.authorization_response_iss_parameter_supported === true,
+  };
+  if (m.revocation_endpoint !== undefined) metadata.revocation_endpoint = absoluteUrl(m.revocation_endpoint, 'revocation_endpoint');
+  const scopes = stringArray(m.scopes_supported);
+  if (scopes) metadata.scopes_supported = scopes;
+  return metadata;
+}
+
+function absoluteUrl(value: unknown, name: string): string {
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value);
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hash) return value;
+    } catch {
+      // fall through
+    }
+  }
+  throw new AuthServerMetadataInvalid(`The metadata has no usable ${name} (an absolute http(s) URL is required, RFC 8414 §2).`);
+}
+
+function stringArray(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+}

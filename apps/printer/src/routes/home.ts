@@ -1,0 +1,31 @@
+/**
+ * @module routes/home
+ *
+ * `GET /`: step 1 starts here. The page names the five terms of the notes and shows who plays each.
+ */
+import { Router } from 'express';
+import { csrfToken } from '@oauth-demo/web';
+import type { AppContext } from '../context.js';
+
+export function homeRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    const notice = req.session.notice;
+    delete req.session.notice;
+    const connection = req.session.connection;
+    res.render('home', {
+      title: 'Print your Drive photos',
+      activeSteps: [1],
+      csrf: csrfToken(req),
+      notice,
+      connected: connection !== undefined,
+      connection,
+      hasOrders: ctx.orders.listForBrowser(req.session.browserKey).length > 0,
+      drivePublicUrl: ctx.config.drive.publicUrl,
+      authPublicUrl: ctx.config.auth.publicUrl,
+    });
+  });
+
+  return router;
+}

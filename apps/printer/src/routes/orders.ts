@@ -1,0 +1,96 @@
+/**
+ * @module routes/orders
+ *
+ * - `POST /orders`: validate the form, fetch the chosen photos from Drive with the token, keep copies, record
+ *   the order. A refused form is shown again as it was sent (400), with nothing lost.
+ * - `GET /orders`, `GET /orders/:id`, `GET /orders/:id/items/:photoId/image`: this browser's orders, served
+ *   from the printer's own database and copies; no token is needed any more. Another browser gets 404.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Router } from 'express';
+import { NotFound } from '@oauth-demo/tokens';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import type { AppContext } from '../context.js';
+import { PHOTO_ID } from '../drive_client.js';
+import { withAccessToken } from '../oauth/connection.js';
+import { ORDER_ID, PRINT_SIZES, STATUS_LABELS, placeOrder, readOrderForm, validateOrderForm } from '../orders.js';
+import { sendImage } from './images.js';
+import { renderPhotos } from './photos.js';
+import { browserKey } from './session_helpers.js';
+
+export function ordersRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.post('/orders', verifyCsrf, async (req, res) => {
+    const form = readOrderForm(req.body as Record<string, unknown> | undefined);
+    const checked = validateOrderForm(form);
+    if (!checked.ok) {
+      const list = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.listPhotos(token));
+      renderPhotos(req, res, ctx, list, { form, errors: checked.errors }, 400);
+      return;
+    }
+    let id: string;
+    try {
+      id = await withAccessToken(req, ctx.tokenEndpoint, (token) => placeOrder(ctx, token, browserKey(req), checked.order));
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+      // Drive says one of the photos is not (or no longer) this owner's: show the form again.
+      const list = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.listPhotos(token));
+      const errors = ['One of the chosen photos is not on your Drive (any more). Choose again.'];
+      renderPhotos(req, res, ctx, list, { form: { ...form, photoIds: form.photoIds.filter((p) => list.photos.some((x) => x.id === p)) }, errors }, 400);
+      return;
+    }
+    req.session.justOrdered = true;
+    res.redirect(303, `/orders/${id}`);
+  });
+
+  router.get('/orders', (req, res) => {
+    res.render('orders', {
+      title: 'Your orders',
+      orders: ctx.orders.listForBrowser(req.session.browserKey),
+      sizes: PRINT_SIZES,
+      statusLabels: STATUS_LABELS,
+    });
+  });
+
+  router.get('/orders/:id', (req, res) => {
+    const order = findOrder(ctx, req.params.id, req.session.browserKey);
+    const justOrdered = req.session.justOrdered === true;
+    delete req.session.justOrdered;
+    res.render('order', {
+      title: `Order ${order.id}`,
+      order,
+      items: ctx.orders.items(order.id),
+      size: PRINT_SIZES[order.size],
+      statusLabel: STATUS_LABELS[order.status],
+      justOrdered,
+      connected: req.session.connection !== undefined,
+      csrf: csrfToken(req),
+    });
+  });
+
+  router.get('/orders/:id/items/:photoId/image', async (req, res) => {
+    const order = findOrder(ctx, req.params.id, req.session.browserKey);
+    const photoId = req.params.photoId;
+    const item = PHOTO_ID.test(photoId) ? ctx.orders.item(order.id, photoId) : undefined;
+    if (!item) throw new NotFound('This order has no such photo.');
+    // The path is built from the database (the printer's own file name), never from the URL.
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(ctx.ordersDir, order.id, item.file));
+    } catch {
+      throw new NotFound('The print lab no longer has this file.');
+    }
+    sendImage(res, bytes, item.content_type);
+  });
+
+  return router;
+}
+
+function findOrder(ctx: AppContext, id: string, key: string | undefined) {
+  const order = ORDER_ID.test(id) ? ctx.orders.findForBrowser(id, key) : undefined;
+  // The same 404 for "no such order" and "not yours": an order id reveals nothing to another browser.
+  if (!order) throw new NotFound('There is no such order in this browser. Orders can be seen only from the browser that placed them.');
+  return order;
+}

@@ -1,0 +1,74 @@
+/**
+ * @module routes/photos
+ *
+ * Steps 7-8 on screen: Photo Printer calls Drive with the access token and shows what Drive let it see.
+ * - `GET /photos`: the owner's photos, with the order form.
+ * - `GET /photos/:id/image`: a thumbnail, fetched from Drive with the token and passed on. The browser never
+ *   talks to Drive's API itself: it has no token, and must not have one.
+ */
+import { type Request, type Response, Router } from 'express';
+import { NotFound } from '@oauth-demo/tokens';
+import { csrfToken } from '@oauth-demo/web';
+import type { AppContext } from '../context.js';
+import { PHOTO_ID, type PhotoList } from '../drive_client.js';
+import { currentConnection, withAccessToken } from '../oauth/connection.js';
+import { MAX_COPIES, type OrderForm, PRINT_SIZES } from '../orders.js';
+import { sendImage } from './images.js';
+
+export function photosRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/photos', async (req, res) => {
+    const list = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.listPhotos(token));
+    const justConnected = req.session.justConnected;
+    delete req.session.justConnected;
+    renderPhotos(req, res, ctx, list, { justConnected, form: { photoIds: [], size: '4x6', copies: '1' }, errors: [] });
+  });
+
+  router.get('/photos/:id/image', async (req, res) => {
+    const id = req.params.id;
+    if (!PHOTO_ID.test(id)) throw new NotFound('There is no such photo.');
+    const image = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.getContent(token, id));
+    sendImage(res, image.bytes, image.contentType);
+  });
+
+  return router;
+}
+
+export interface PhotosPageState {
+  justConnected?: { requestedScope: string; grantedScope: string; refreshToken: boolean } | undefined;
+  form: OrderForm;
+  errors: string[];
+}
+
+/** Also used by POST /orders to show a refused form again, as it was sent. */
+export function renderPhotos(
+  req: Request,
+  res: Response,
+  ctx: AppContext,
+  list: PhotoList,
+  state: PhotosPageState,
+  status = 200,
+): void {
+  const connection = currentConnection(req);
+  res.status(status).render('photos', {
+    title: `${list.owner}'s photos`,
+    activeSteps: [7, 8],
+    owner: list.owner,
+    photos: list.photos,
+    connection: {
+      scope: connection.scope,
+      expiresAt: connection.expiresAt,
+      hasRefreshToken: connection.refresh_token !== undefined,
+      refreshCount: connection.refreshCount,
+      refreshedAt: connection.refreshedAt,
+    },
+    justConnected: state.justConnected,
+    form: state.form,
+    errors: state.errors,
+    sizes: PRINT_SIZES,
+    maxCopies: MAX_COPIES,
+    csrf: csrfToken(req),
+    drivePublicUrl: ctx.config.drive.publicUrl,
+  });
+}

@@ -1,0 +1,311 @@
+/**
+ * Test harness: the printer on a free port with a temporary DATA_DIR, plus a stub auth server and a stub Drive
+ * made with node:http. The stubs advertise PUBLIC URLs under `.test` host names that do not resolve (RFC 6761),
+ * so every back-channel call only works if the printer rewrites public URLs to the internal ones, as it must in
+ * docker-compose.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listen } from '@oauth-demo/web';
+import { createApp, type PrinterApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+export const CLIENT_ID = 'photo-printer';
+export const CLIENT_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+export const PRINTER_PUBLIC_URL = 'http://localhost:3999';
+export const REDIRECT_URI = `${PRINTER_PUBLIC_URL}/callback`;
+
+interface StubServer {
+  port: number;
+  internalUrl: string;
+  close(): Promise<void>;
+}
+
+async function startStub(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<StubServer> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => handler(req, body, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    internalUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  form: URLSearchParams;
+}
+
+/** Tokens the stub auth server issued and the stub Drive accepts. */
+export class TokenRegistry {
+  readonly valid = new Set<string>();
+  readonly refresh = new Map<string, 'live' | 'rotated'>();
+  revokeAll(): void {
+    this.valid.clear();
+  }
+}
+
+export interface StubAuth extends StubServer {
+  publicUrl: string;
+  tokenRequests: RecordedRequest[];
+  revocations: RecordedRequest[];
+  /** Metadata overrides (e.g. a wrong issuer). */
+  metadata: Record<string, unknown>;
+  /** Next token responses: scope granted, expires_in, an error to answer with. */
+  grantScope: string;
+  expiresIn: number;
+  tokenError: string | undefined;
+}
+
+export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
+  const stub = {
+    tokenRequests: [] as RecordedRequest[],
+    revocations: [] as RecordedRequest[],
+    metadata: {} as Record<string, unknown>,
+    grantScope: 'photos.read offline_access',
+    expiresIn: 600,
+    tokenError: undefined as string | undefined,
+  };
+  const issue = (res: ServerResponse) => {
+    const access_token = `at-${randomBytes(16).toString('base64url')}`;
+    tokens.valid.add(access_token);
+    const body: Record<string, unknown> = { access_token, token_type: 'Bearer', expires_in: stub.expiresIn, scope: stub.grantScope };
+    if (stub.grantScope.split(' ').includes('offline_access')) {
+      const refresh_token = `rt-${randomBytes(16).toString('base64url')}`;
+      tokens.refresh.set(refresh_token, 'live');
+      body.refresh_token = refresh_token;
+    }
+    json(res, 200, body, { 'Cache-Control': 'no-store' });
+  };
+  let publicUrl = '';
+  const server = await startStub((req, body, res) => {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const record = (): RecordedRequest => ({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, form: new URLSearchParams(body) });
+    if (req.method === 'GET' && url.pathname === '/.well-known/oauth-authorization-server') {
+      json(res, 200, {
+        issuer: publicUrl,
+        authorization_endpoint: `${publicUrl}/authorize`,
+        token_endpoint: `${publicUrl}/token`,
+        revocation_endpoint: `${publicUrl}/revoke`,
+        scopes_supported: ['photos.read', 'offline_access'],
+        response_types_supported: ['code'],
+        code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
+        ...stub.metadata,
+      });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/token') {
+      const recorded = record();
+      stub.tokenRequests.push(recorded);
+      if (stub.tokenError) {
+        json(res, 400, { error: stub.tokenError, error_description: 'The stub was told to refuse.' });
+        return;
+      }
+      const grant = recorded.form.get('grant_type');
+      if (grant === 'authorization_code') {
+        issue(res);
+        return;
+      }
+      if (grant === 'refresh_token') {
+        const rt = recorded.form.get('refresh_token') ?? '';
+        if (tokens.refresh.get(rt) !== 'live') {
+          json(res, 400, { error: 'invalid_grant', error_description: 'Refresh token reused or unknown.' });
+          return;
+        }
+        tokens.refresh.set(rt, 'rotated');
+        issue(res);
+        return;
+      }
+      json(res, 400, { error: 'unsupported_grant_type' });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/revoke') {
+      stub.revocations.push(record());
+      res.writeHead(200).end();
+      return;
+    }
+    json(res, 404, { error: 'not_found' });
+  });
+  publicUrl = `http://auth.test:${server.port}`;
+  return Object.assign(stub, server, { publicUrl });
+}
+
+export interface StubPhoto {
+  id: string;
+  title: string;
+}
+
+export const PHOTOS: StubPhoto[] = [
+  { id: 'p-lake', title: 'Lake at dawn' },
+  { id: 'p-fox', title: 'A fox in the snow' },
+  { id: 'p-city', title: 'City lights' },
+];
+
+export function svgFor(id: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><title>${id}</title><rect width="300" height="200" fill="#4a8"/></svg>`;
+}
+
+export interface StubDrive extends StubServer {
+  publicUrl: string;
+  requests: RecordedRequest[];
+}
+
+export async function startStubDrive(tokens: TokenRegistry): Promise<StubDrive> {
+  const requests: RecordedRequest[] = [];
+  let publicUrl = '';
+  const server = await startStub((req, _body, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, form: new URLSearchParams() });
+    const auth = req.headers.authorization ?? '';
+    const token = /^Bearer (.+)$/.exec(auth)?.[1];
+    if (!token || !tokens.valid.has(token)) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="drive", error="invalid_token", error_description="The access token expired"' }).end();
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://stub').pathname;
+    const meta = (p: StubPhoto) => ({
+      ...p,
+      taken_on: '2026-05-01',
+      width: 300,
+      height: 200,
+      content_type: 'image/svg+xml',
+      href: `${publicUrl}/api/photos/${p.id}`,
+      content_url: `${publicUrl}/api/photos/${p.id}/content`,
+    });
+    if (path === '/api/photos') {
+      json(res, 200, { owner: 'alice', photos: PHOTOS.map(meta) });
+      return;
+    }
+    const m = /^\/api\/photos\/([^/]+)(\/content)?$/.exec(path);
+    const photo = PHOTOS.find((p) => p.id === m?.[1]);
+    if (!m || !photo) {
+      json(res, 404, { error: 'not_found' });
+      return;
+    }
+    if (m[2]) {
+      res.writeHead(200, { 'Content-Type': 'image/svg+xml' }).end(svgFor(photo.id));
+      return;
+    }
+    json(res, 200, meta(photo));
+  });
+  publicUrl = `http://drive.test:${server.port}`;
+  return Object.assign(server, { publicUrl, requests });
+}
+
+export interface RunningPrinter {
+  base: string;
+  printer: PrinterApp;
+  close(): Promise<void>;
+}
+
+export function tempDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'printer-test-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function printerEnv(dataDir: string, auth: { publicUrl: string; internalUrl: string }, drive: { publicUrl: string; internalUrl: string }): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    PRINTER_PUBLIC_URL: PRINTER_PUBLIC_URL,
+    AUTH_PUBLIC_URL: auth.publicUrl,
+    AUTH_INTERNAL_URL: auth.internalUrl,
+    DRIVE_PUBLIC_URL: drive.publicUrl,
+    DRIVE_INTERNAL_URL: drive.internalUrl,
+    PRINTER_CLIENT_ID: CLIENT_ID,
+    PRINTER_CLIENT_SECRET: CLIENT_SECRET,
+  };
+}
+
+export async function startPrinter(env: Record<string, string>): Promise<RunningPrinter> {
+  const printer = createApp(loadConfig(env));
+  const started = await listen(printer.app, 0, '127.0.0.1');
+  return {
+    base: `http://127.0.0.1:${started.port}`,
+    printer,
+    async close() {
+      await started.close();
+      await printer.close();
+    },
+  };
+}
+
+export interface Page {
+  status: number;
+  headers: Headers;
+  text: string;
+  location: string | null;
+}
+
+/** A browser: one cookie jar, no automatic redirects (tests look at each hop). */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(public base: string) {}
+
+  async get(path: string): Promise<Page> {
+    return this.request('GET', path);
+  }
+
+  async post(path: string, form: Record<string, string | string[]>): Promise<Page> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    return this.request('POST', path, body.toString());
+  }
+
+  async request(method: string, path: string, body?: string): Promise<Page> {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size > 0) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (body !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const response = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair?.indexOf('=') ?? -1;
+      if (pair && eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return { status: response.status, headers: response.headers, text: await response.text(), location: response.headers.get('location') };
+  }
+
+  /** The CSRF token of the first form on a page. */
+  static csrf(page: Page): string {
+    const match = /name="csrf" value="([^"]+)"/.exec(page.text);
+    if (!match?.[1]) throw new Error(`no csrf field in:\n${page.text.slice(0, 500)}`);
+    return match[1];
+  }
+}
+
+/** Steps 1-2: open the home page and press "Import photos from Drive"; returns the authorization request URL. */
+export async function startFlow(browser: Browser): Promise<URL> {
+  const home = await browser.get('/');
+  const page = await browser.post('/import', { csrf: Browser.csrf(home) });
+  if (page.status !== 303 || !page.location) throw new Error(`POST /import answered ${page.status}: ${page.text.slice(0, 300)}`);
+  return new URL(page.location);
+}
+
+/** Steps 1-6: a whole successful flow; the browser ends connected. */
+export async function connect(browser: Browser, issuer: string): Promise<Page> {
+  const request = await startFlow(browser);
+  const state = request.searchParams.get('state') ?? '';
+  const callback = await browser.get(`/callback?${new URLSearchParams({ code: 'code-1', state, iss: issuer })}`);
+  if (callback.status !== 303) throw new Error(`callback answered ${callback.status}: ${callback.text.slice(0, 500)}`);
+  return callback;
+}

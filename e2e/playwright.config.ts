@@ -1,0 +1,29 @@
+import { defineConfig } from '@playwright/test';
+
+const printerPort = process.env.E2E_PRINTER_PORT;
+if (!printerPort) throw new Error('Run the e2e suite with "pnpm e2e" (e2e/run.mjs picks free ports and starts nothing twice).');
+
+export default defineConfig({
+  testDir: './tests',
+  // One worker: the flows share three real services and a 2-core machine.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  globalSetup: './support/global-setup.ts',
+  globalTeardown: './support/global-teardown.ts',
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://localhost:${printerPort}`,
+    headless: true,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      // Debian's Chromium (scripts/setup.sh installs it); Playwright's own download needs the internet.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+});

@@ -1,0 +1,37 @@
+import { expect, type Page } from '@playwright/test';
+import { urls } from './services.js';
+
+export const PASSWORDS = { alice: 'wonderland', bob: 'builder' } as const;
+
+/** Steps 1-3 as a learner does them: Import on the printer, sign in on the auth server. Stops at consent. */
+export async function importAndSignIn(page: Page, user: keyof typeof PASSWORDS) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Import photos from Drive' }).click();
+  // Step 2 sent the browser to the auth server.
+  await expect(page).toHaveURL(new RegExp(`^${urls().auth}/interaction/`));
+  await expect(page.getByText('Step 3', { exact: true }).first()).toBeVisible();
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(PASSWORDS[user]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /Photo Printer wants to access your Drive/ })).toBeVisible();
+}
+
+/** The whole Allow path to the printer's photo page. */
+export async function connectAs(page: Page, user: keyof typeof PASSWORDS) {
+  await importAndSignIn(page, user);
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${urls().printer}/photos`));
+}
+
+/** The titles of the photos offered on the printer's photo page (one checkbox per photo). */
+export async function photoTitles(page: Page): Promise<string[]> {
+  const boxes = page.getByRole('checkbox');
+  const count = await boxes.count();
+  const titles: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = await boxes.nth(i).getAttribute('id');
+    const label = id ? await page.locator(`label[for="${id}"]`).innerText() : '';
+    titles.push(label.trim());
+  }
+  return titles;
+}

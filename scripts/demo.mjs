@@ -1,0 +1,64 @@
+// Starts the auth server, the drive and the printer (compiled output), prefixes their logs, and prints
+// the URL to open. Ctrl-C stops all three. Ports and URLs come from the environment (see README).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const env = process.env;
+const port = (name, fallback) => env[`${name}_PORT`] || String(fallback);
+const services = [
+  { name: 'auth-server', label: 'auth   ', health: `http://127.0.0.1:${port('AUTH', 9000)}/healthz` },
+  { name: 'drive', label: 'drive  ', health: `http://127.0.0.1:${port('DRIVE', 9001)}/healthz` },
+  { name: 'printer', label: 'printer', health: `http://127.0.0.1:${port('PRINTER', 3000)}/healthz` },
+];
+const printerUrl = env.PRINTER_PUBLIC_URL || `http://localhost:${port('PRINTER', 3000)}`;
+
+const children = [];
+let stopping = false;
+function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 500).unref();
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+for (const service of services) {
+  const child = spawn(process.execPath, [join(root, 'apps', service.name, 'dist', 'server.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffer = '';
+    stream.on('data', (chunk) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) console.log(`[${service.label}] ${line}`);
+    });
+  }
+  child.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`[${service.label}] stopped (exit ${code}); stopping the others.`);
+      stopAll(code || 1);
+    }
+  });
+}
+
+async function healthy(url) {
+  for (let i = 0; i < 200 && !stopping; i++) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+const ok = (await Promise.all(services.map((s) => healthy(s.health)))).every(Boolean);
+if (ok) {
+  console.log(`\n  The demo is running. Open ${printerUrl} in your browser.`);
+  console.log('  Sign in as alice / wonderland or bob / builder. Ctrl-C stops everything.\n');
+} else if (!stopping) {
+  console.error('The services did not all become healthy in 20 s; see the logs above.');
+  stopAll(1);
+}
