@@ -25,7 +25,9 @@ process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
 for (const service of services) {
-  const child = spawn(process.execPath, [join(root, 'apps', service.name, 'dist', 'server.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // DATA_DIR, when set, is the parent folder: each service keeps its data in its own subfolder.
+  const serviceEnv = env.DATA_DIR ? { ...env, DATA_DIR: join(env.DATA_DIR, service.name) } : env;
+  const child = spawn(process.execPath, [join(root, 'apps', service.name, 'dist', 'server.js')], { env: serviceEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = '';
