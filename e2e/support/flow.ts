@@ -16,11 +16,33 @@ export async function importAndSignIn(page: Page, user: keyof typeof PASSWORDS) 
   await expect(page.getByRole('heading', { name: /Photo Printer wants to access your Drive/ })).toBeVisible();
 }
 
-/** The whole Allow path to the printer's photo page. */
+/** The whole Allow path to the printer's photo page (consent is asked again after forgetConsent). */
 export async function connectAs(page: Page, user: keyof typeof PASSWORDS) {
+  await forgetConsent(page, user);
   await importAndSignIn(page, user);
   await page.getByRole('button', { name: 'Allow' }).click();
   await expect(page).toHaveURL(new RegExp(`^${urls().printer}/photos`));
+}
+
+/**
+ * The auth server remembers consent per user and client. To see the consent screen again, the user removes
+ * Photo Printer on the auth server's Connected apps page, as a learner would. Leaves the browser signed out
+ * of the auth server.
+ */
+export async function forgetConsent(page: Page, user: keyof typeof PASSWORDS) {
+  await page.goto(`${urls().auth}/apps`);
+  if (await page.getByLabel('Password').isVisible()) {
+    await page.getByLabel('Username').fill(user);
+    await page.getByLabel('Password').fill(PASSWORDS[user]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await expect(page.getByRole('heading', { name: 'Connected apps' })).toBeVisible();
+  const remove = page.getByRole('button', { name: 'Remove Photo Printer', exact: true });
+  if (await remove.isVisible()) {
+    await remove.click();
+    await expect(page.getByText(/Removed\./)).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'Sign out' }).click();
 }
 
 /** The titles of the photos offered on the printer's photo page (one checkbox per photo). */

@@ -2,7 +2,7 @@
  * The main path of the story: Authorization Code + PKCE across the three real services (steps 1-8).
  */
 import { expect, test } from '@playwright/test';
-import { connectAs, importAndSignIn, photoTitles } from '../support/flow.js';
+import { connectAs, forgetConsent, importAndSignIn, photoTitles } from '../support/flow.js';
 import { restartService, urls } from '../support/services.js';
 
 test.describe('Authorization Code with PKCE, steps 1-8', () => {
@@ -26,6 +26,7 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
   });
 
   test('Allow: alice connects, sees her photos, orders prints, and the order survives a printer crash', async ({ page }) => {
+    await forgetConsent(page, 'alice');
     await importAndSignIn(page, 'alice');
     // The consent screen names the client and describes each scope it asks for.
     await expect(page.getByText('photos.read')).toBeVisible();
@@ -69,6 +70,7 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
   });
 
   test('Deny: the learner is brought back to the printer with access_denied explained', async ({ page }) => {
+    await forgetConsent(page, 'alice');
     await importAndSignIn(page, 'alice');
     await page.getByRole('button', { name: 'Deny' }).click();
     await expect(page).toHaveURL(new RegExp(`^${urls().printer}/callback`));

@@ -13,6 +13,7 @@ import { openAuthDatabase } from './db.js';
 import { errorHandler, notFound } from './errors.js';
 import { Issuer } from './issuance.js';
 import { loadOrCreateSigningKey } from './keystore.js';
+import { accountRouter } from './routes/account.js';
 import { authorizeRouter } from './routes/authorize.js';
 import { homeRouter } from './routes/home.js';
 import { introspectionRouter } from './routes/introspection.js';
@@ -68,6 +69,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(homeRouter(ctx));
   app.use(authorizeRouter(ctx));
   app.use(interactionRouter(ctx));
+  app.use(accountRouter(ctx));
 
   app.use(notFound);
   app.use(errorHandler(config.issuer));

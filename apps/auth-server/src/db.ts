@@ -73,6 +73,13 @@ const MIGRATIONS = [
      revoked_at INTEGER
    );
    CREATE INDEX access_tokens_grant ON access_tokens(grant_id);`,
+  // Consent is remembered: at most one active grant per user and client, widened when the user allows more.
+  `UPDATE grants SET revoked_at = CAST(strftime('%s', 'now') AS INTEGER)
+     WHERE revoked_at IS NULL AND id NOT IN (
+       SELECT id FROM grants g WHERE revoked_at IS NULL AND created_at = (
+         SELECT max(created_at) FROM grants g2 WHERE g2.user_id = g.user_id AND g2.client_id = g.client_id AND g2.revoked_at IS NULL)
+       GROUP BY user_id, client_id);
+   CREATE UNIQUE INDEX grants_one_active ON grants(user_id, client_id) WHERE revoked_at IS NULL;`,
 ];
 
 export function openAuthDatabase(file: string): Db {

@@ -21,6 +21,16 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
+export interface Grant {
+  id: string;
+  user_id: string;
+  client_id: string;
+  /** Space-separated scopes the user has allowed this client. */
+  scope: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
 export interface IssueInput {
   grantId: string;
   clientId: string;
@@ -43,10 +53,34 @@ export class Issuer {
     private readonly config: AuthConfig,
   ) {}
 
-  createGrant(userId: string, clientId: string, scope: string): string {
-    const id = randomUUID();
-    this.db.prepare('INSERT INTO grants (id, user_id, client_id, scope, created_at) VALUES (?, ?, ?, ?, ?)').run(id, userId, clientId, scope, now());
-    return id;
+  /** The user's standing consent to this client, if any (remembered consent, see recordConsent). */
+  findActiveGrant(userId: string, clientId: string): Grant | undefined {
+    return this.db
+      .prepare<[string, string], Grant>('SELECT * FROM grants WHERE user_id = ? AND client_id = ? AND revoked_at IS NULL')
+      .get(userId, clientId);
+  }
+
+  /** Every app the user has let in, for the Connected apps page. */
+  listActiveGrants(userId: string): Grant[] {
+    return this.db.prepare<[string], Grant>('SELECT * FROM grants WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at').all(userId);
+  }
+
+  /**
+   * The user clicked Allow for these scopes. Consent is remembered per user and client: the standing grant
+   * is widened to include them, or created. Asking again is only needed for a scope not yet granted.
+   */
+  recordConsent(userId: string, clientId: string, scope: string): string {
+    return this.db.transaction(() => {
+      const existing = this.findActiveGrant(userId, clientId);
+      if (existing) {
+        const widened = [...new Set([...existing.scope.split(' '), ...scope.split(' ')])].join(' ');
+        this.db.prepare('UPDATE grants SET scope = ? WHERE id = ?').run(widened, existing.id);
+        return existing.id;
+      }
+      const id = randomUUID();
+      this.db.prepare('INSERT INTO grants (id, user_id, client_id, scope, created_at) VALUES (?, ?, ?, ?, ?)').run(id, userId, clientId, scope, now());
+      return id;
+    })();
   }
 
   isGrantActive(grantId: string): boolean {

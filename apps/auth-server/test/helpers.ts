@@ -106,19 +106,32 @@ export function validAuthorizeParams(overrides: AuthorizeParams = {}, verifier =
 /** Walk the whole front channel (steps 2-4) as alice and return the redirect back to the client. */
 export async function authorize(
   server: TestServer,
-  options: { params?: AuthorizeParams; user?: string; password?: string; decision?: 'allow' | 'deny'; scopes?: string[]; browser?: Browser } = {},
+  options: {
+    params?: AuthorizeParams;
+    user?: string;
+    password?: string;
+    decision?: 'allow' | 'deny';
+    scopes?: string[];
+    browser?: Browser;
+    /** Keep the user's remembered consent (default: forget it first, as if they had removed the app). */
+    keepConsent?: boolean;
+  } = {},
 ): Promise<{ location: URL; verifier: string; browser: Browser }> {
+  if (!options.keepConsent) forgetConsent(server, options.user ?? 'alice', options.params?.client_id ?? PRINTER.clientId);
   const verifier = generateCodeVerifier();
   const browser = options.browser ?? new Browser(server.url);
   const start = await browser.get(authorizePath(validAuthorizeParams(options.params, verifier)));
   if (start.status !== 303) throw new Error(`authorize answered ${start.status}: ${await start.text()}`);
   const interaction = start.headers.get('location')!;
-  const loginPage = await browser.get(interaction);
-  let page = await loginPage.text();
+  const first = await browser.get(interaction);
+  if (first.status === 303) return { location: new URL(first.headers.get('location')!), verifier, browser };
+  let page = await first.text();
   if (page.includes('name="password"')) {
     const login = await browser.post(`${interaction}/login`, { csrf: csrfFrom(page), username: options.user ?? 'alice', password: options.password ?? 'wonderland' });
     if (login.status !== 303) throw new Error(`login answered ${login.status}`);
-    page = await (await browser.get(interaction)).text();
+    const afterLogin = await browser.get(interaction);
+    if (afterLogin.status === 303) return { location: new URL(afterLogin.headers.get('location')!), verifier, browser };
+    page = await afterLogin.text();
   }
   const consent = await browser.post(`${interaction}/consent`, {
     csrf: csrfFrom(page),
@@ -142,4 +155,11 @@ export async function codeFlowTokens(server: TestServer, scopes: string[] = ['of
   const res = await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
   if (res.status !== 200) throw new Error(`token answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { access_token: string; refresh_token?: string; scope: string; expires_in: number; token_type: string };
+}
+
+/** As if the user had removed the app on the Connected apps page. */
+export function forgetConsent(server: TestServer, userId: string, clientId: string): void {
+  const { issuer } = server.app.context;
+  const grant = issuer.findActiveGrant(userId, clientId);
+  if (grant) issuer.revokeGrant(grant.id);
 }

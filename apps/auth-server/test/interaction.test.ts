@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { authorize, authorizePath, Browser, csrfFrom, startAuthServer, validAuthorizeParams, type TestServer } from './helpers.js';
+import { authorize, authorizePath, Browser, csrfFrom, forgetConsent, startAuthServer, validAuthorizeParams, type TestServer } from './helpers.js';
 
 describe('Sign-in and consent (step 3)', () => {
   let server: TestServer;
@@ -104,6 +104,7 @@ describe('Sign-in and consent (step 3)', () => {
 
   it('a consent answer is single-use: the same interaction cannot be answered twice', async () => {
     const { browser } = await authorize(server);
+    forgetConsent(server, 'alice', 'photo-printer');
     const start = await browser.get(authorizePath(validAuthorizeParams()));
     const interaction = start.headers.get('location')!;
     const csrf = csrfFrom(await (await browser.get(interaction)).text());
@@ -116,6 +117,7 @@ describe('Sign-in and consent (step 3)', () => {
 
   it('consent needs the CSRF token too', async () => {
     const { browser } = await authorize(server);
+    forgetConsent(server, 'alice', 'photo-printer');
     const start = await browser.get(authorizePath(validAuthorizeParams()));
     const res = await browser.post(`${start.headers.get('location')}/consent`, { decision: 'allow', csrf: 'forged' });
     assert.equal(res.status, 403);

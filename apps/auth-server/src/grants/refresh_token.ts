@@ -32,14 +32,8 @@ export async function refreshTokenGrant(params: ParamSource, client: Client, db:
   if (row.revoked_at !== null || !issuer.isGrantActive(row.grant_id)) throw new InvalidGrant('The refresh token was revoked.');
   if (row.family_expires_at <= now()) throw new InvalidGrant('The refresh token expired.');
 
-  // Rotation, atomically: only one of concurrent refreshes can retire the token.
-  const rotated = db.prepare('UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL').run(now(), tokenHash).changes === 1;
-  if (!rotated) {
-    issuer.revokeGrant(row.grant_id);
-    throw new InvalidGrant('This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.');
-  }
-
-  // RFC 6749 §6: the new scope may narrow the original, never widen it.
+  // RFC 6749 §6: the new scope may narrow the original, never widen it. Checked before rotating, so a
+  // refused request leaves the client's refresh token usable.
   let scope = row.scope;
   if (requestedScope !== undefined) {
     const asked = parseScope(requestedScope);
@@ -48,6 +42,13 @@ export async function refreshTokenGrant(params: ParamSource, client: Client, db:
       throw new InvalidScope('A refresh can only keep or narrow the scope that was granted.');
     }
     scope = asked.join(' ');
+  }
+
+  // Rotation, atomically: only one of concurrent refreshes can retire the token.
+  const rotated = db.prepare('UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL').run(now(), tokenHash).changes === 1;
+  if (!rotated) {
+    issuer.revokeGrant(row.grant_id);
+    throw new InvalidGrant('This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.');
   }
 
   return issuer.issue({

@@ -13,6 +13,7 @@ import type { AuthContext, PendingAuthorization } from '../context.js';
 import { createAuthorizationCode } from '../grants/authorization_code.js';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
+import { signIn } from '../sign_in.js';
 
 /** A pending request is good for ten minutes: long enough to read a consent screen in class. */
 const PENDING_LIFETIME_MS = 10 * 60 * 1000;
@@ -37,7 +38,8 @@ function finish(req: Request, res: Response, id: string, request: PendingAuthori
   res.redirect(303, authorizationResponseUrl(request.redirect_uri, issuer, { ...params, state: request.state }));
 }
 
-export function interactionRouter({ config, clients, users, issuer, db, loginThrottle }: AuthContext): Router {
+export function interactionRouter(ctx: AuthContext): Router {
+  const { config, clients, users, issuer, db } = ctx;
   const router = Router();
 
   function renderLogin(req: Request, res: Response, id: string, request: PendingAuthorization, status = 200, message?: string) {
@@ -54,11 +56,32 @@ export function interactionRouter({ config, clients, users, issuer, db, loginThr
     });
   }
 
+  /** Step 4: the code goes back to the client, bound to the user's grant, the redirect_uri and the PKCE challenge. */
+  function issueCode(req: Request, res: Response, id: string, request: PendingAuthorization, userId: string, scope: string) {
+    const grant = issuer.findActiveGrant(userId, request.client_id);
+    if (!grant) throw new AccessDenied('There is no consent for this application.');
+    const code = createAuthorizationCode(
+      db,
+      { grantId: grant.id, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge },
+      config.lifetimes.authorizationCode,
+    );
+    finish(req, res, id, request, config.issuer, { code });
+  }
+
   router.get('/interaction/:id', (req, res) => {
     const { id, request } = pendingRequest(req);
     const user = req.session.userId ? users.find(req.session.userId) : undefined;
     if (!user) {
       renderLogin(req, res, id, request);
+      return;
+    }
+    // Remembered consent: the user already allowed this client every scope it asks for, so there is
+    // nothing to ask. (A scope not granted before asks again.) Removing the app on the Connected apps page
+    // forgets it.
+    const grant = issuer.findActiveGrant(user.id, request.client_id);
+    const alreadyGranted = grant ? grant.scope.split(' ') : [];
+    if (request.scope.every((s) => alreadyGranted.includes(s))) {
+      issueCode(req, res, id, request, user.id, request.scope.join(' '));
       return;
     }
     const client = clients.find(request.client_id);
@@ -70,32 +93,17 @@ export function interactionRouter({ config, clients, users, issuer, db, loginThr
       user,
       client,
       redirectHost: new URL(request.redirect_uri).host,
-      scopes: request.scope.map((name) => ({ ...SCOPES[name]!, required: REQUIRED_SCOPES.has(name) })),
+      scopes: request.scope.map((name) => ({ ...SCOPES[name]!, required: REQUIRED_SCOPES.has(name), granted: alreadyGranted.includes(name) })),
     });
   });
 
   router.post('/interaction/:id/login', verifyCsrf, async (req, res) => {
     const { id, request } = pendingRequest(req);
-    const username = optionalParam(req.body, 'username') ?? '';
-    const password = optionalParam(req.body, 'password') ?? '';
-    const throttleKey = `${req.ip}|${username.toLowerCase()}`;
-    if (loginThrottle.isBlocked(throttleKey)) {
-      renderLogin(req, res, id, request, 429, 'Too many failed sign-ins. Wait a few minutes and try again.');
+    const result = await signIn(req, ctx);
+    if (!result.ok) {
+      renderLogin(req, res, id, request, result.status, result.message);
       return;
     }
-    const user = await users.authenticate(username, password);
-    if (!user) {
-      loginThrottle.recordFailure(throttleKey);
-      // One message for an unknown user and a wrong password: the form does not reveal who has an account.
-      renderLogin(req, res, id, request, 401, 'Wrong username or password.');
-      return;
-    }
-    loginThrottle.reset(throttleKey);
-    // A new session id at sign-in, so an id planted before it (session fixation) is worthless.
-    const pending = req.session.pending;
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-    req.session.pending = pending;
-    req.session.userId = user.id;
     res.redirect(303, `/interaction/${id}`);
   });
 
@@ -118,22 +126,8 @@ export function interactionRouter({ config, clients, users, issuer, db, loginThr
     const ticked = ([] as unknown[]).concat(req.body.scope ?? []).filter((s): s is string => typeof s === 'string');
     const scope = request.scope.filter((s) => REQUIRED_SCOPES.has(s) || ticked.includes(s)).join(' ');
 
-    const grantId = issuer.createGrant(userId, request.client_id, scope);
-    const code = createAuthorizationCode(
-      db,
-      { grantId, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge },
-      config.lifetimes.authorizationCode,
-    );
-    finish(req, res, id, request, config.issuer, { code });
-  });
-
-  router.post('/logout', verifyCsrf, (req, res, next) => {
-    // Destroy the server-side session, not just the cookie.
-    req.session.destroy((err) => {
-      if (err) return next(err);
-      res.clearCookie('auth.sid', { path: '/' });
-      res.redirect(303, '/');
-    });
+    issuer.recordConsent(userId, request.client_id, scope);
+    issueCode(req, res, id, request, userId, scope);
   });
 
   return router;

@@ -1,0 +1,84 @@
+/**
+ * @module routes/account
+ *
+ * The resource owner's own pages on the auth server: sign in and out, and Connected apps, where they see
+ * which apps hold which scopes since when, and remove one. Removing an app revokes its grant with every
+ * refresh token and access token issued under it (RFC 7009 §2.1 describes the same for a client).
+ */
+import { Router, type Request, type Response } from 'express';
+import { NotFound } from '@oauth-demo/tokens';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import type { AuthContext } from '../context.js';
+import { SCOPES } from '../scopes.js';
+import { DEMO_USERS } from '../seed.js';
+import { currentUser, safeReturnTo, signIn } from '../sign_in.js';
+
+export function accountRouter(ctx: AuthContext): Router {
+  const { clients, issuer } = ctx;
+  const router = Router();
+
+  function renderLogin(req: Request, res: Response, returnTo: string, status = 200, message?: string) {
+    res.status(status).render('login', {
+      title: 'Sign in',
+      activeSteps: [],
+      action: `/login?return_to=${encodeURIComponent(returnTo)}`,
+      csrf: csrfToken(req),
+      clientName: undefined,
+      demoUsers: DEMO_USERS,
+      message,
+      username: typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '',
+    });
+  }
+
+  router.get('/login', (req, res) => {
+    renderLogin(req, res, safeReturnTo(req.query.return_to, '/apps'));
+  });
+
+  router.post('/login', verifyCsrf, async (req, res) => {
+    const returnTo = safeReturnTo(req.query.return_to, '/apps');
+    const result = await signIn(req, ctx);
+    if (!result.ok) {
+      renderLogin(req, res, returnTo, result.status, result.message);
+      return;
+    }
+    res.redirect(303, returnTo);
+  });
+
+  router.post('/logout', verifyCsrf, (req, res, next) => {
+    // Destroy the server-side session, not just the cookie.
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie('auth.sid', { path: '/' });
+      res.redirect(303, '/');
+    });
+  });
+
+  router.get('/apps', (req, res) => {
+    const user = currentUser(req, ctx);
+    if (!user) {
+      res.redirect(303, '/login?return_to=%2Fapps');
+      return;
+    }
+    const apps = issuer.listActiveGrants(user.id).map((grant) => ({
+      clientId: grant.client_id,
+      name: clients.find(grant.client_id)?.name ?? grant.client_id,
+      since: new Date(grant.created_at * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+      scopes: grant.scope.split(' ').map((name) => ({ name, description: SCOPES[name]?.description ?? '' })),
+    }));
+    res.render('apps', { title: 'Connected apps', user, apps, csrf: csrfToken(req), removed: req.query.removed === '1' });
+  });
+
+  router.post('/apps/:clientId/remove', verifyCsrf, (req, res) => {
+    const user = currentUser(req, ctx);
+    if (!user) {
+      res.redirect(303, '/login?return_to=%2Fapps');
+      return;
+    }
+    const grant = issuer.findActiveGrant(user.id, String(req.params.clientId));
+    if (!grant) throw new NotFound('This app has no access to revoke.');
+    issuer.revokeGrant(grant.id);
+    res.redirect(303, '/apps?removed=1');
+  });
+
+  return router;
+}

@@ -1,0 +1,50 @@
+/**
+ * @module sign_in
+ *
+ * Signing a resource owner in to the auth server, shared by the authorization flow's login page and the
+ * account pages. Failed attempts are throttled per address and username; an unknown user and a wrong
+ * password get the same answer; the session id changes at sign-in (no session fixation).
+ */
+import type { Request } from 'express';
+import { optionalParam } from '@oauth-demo/tokens';
+import type { AuthContext } from './context.js';
+import type { User } from './users.js';
+
+export type SignInResult = { ok: true; user: User } | { ok: false; status: 401 | 429; message: string };
+
+export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthContext, 'users' | 'loginThrottle'>): Promise<SignInResult> {
+  const username = optionalParam(req.body, 'username') ?? '';
+  const password = optionalParam(req.body, 'password') ?? '';
+  const throttleKey = `${req.ip}|${username.toLowerCase()}`;
+  if (loginThrottle.isBlocked(throttleKey)) {
+    return { ok: false, status: 429, message: 'Too many failed sign-ins. Wait a few minutes and try again.' };
+  }
+  const user = await users.authenticate(username, password);
+  if (!user) {
+    loginThrottle.recordFailure(throttleKey);
+    return { ok: false, status: 401, message: 'Wrong username or password.' };
+  }
+  loginThrottle.reset(throttleKey);
+  // A new session id at sign-in, so an id planted before it is worthless. Pending authorization requests
+  // are carried over: they belong to this browser.
+  const pending = req.session.pending;
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  req.session.pending = pending;
+  req.session.userId = user.id;
+  return { ok: true, user };
+}
+
+/** The signed-in user, if the session still names one that exists. */
+export function currentUser(req: Request, { users }: Pick<AuthContext, 'users'>): User | undefined {
+  return req.session.userId ? users.find(req.session.userId) : undefined;
+}
+
+/**
+ * Where to go after signing in: only a path on this server. An absolute URL, a scheme-relative `//host`
+ * or a backslash trick would make the login page an open redirector (RFC 9700 §4.11).
+ */
+export function safeReturnTo(value: unknown, fallback = '/'): string {
+  if (typeof value !== 'string' || value.length > 500) return fallback;
+  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f]/.test(value)) return fallback;
+  return value;
+}
