@@ -15,6 +15,7 @@ import { Issuer } from './issuance.js';
 import { loadOrCreateSigningKey } from './keystore.js';
 import { accountRouter } from './routes/account.js';
 import { authorizeRouter } from './routes/authorize.js';
+import { deviceAuthorizationRouter, deviceVerificationRouter } from './routes/device.js';
 import { homeRouter } from './routes/home.js';
 import { introspectionRouter } from './routes/introspection.js';
 import { revocationRouter } from './routes/revocation.js';
@@ -61,6 +62,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(tokenRouter(ctx));
   app.use(introspectionRouter(ctx));
   app.use(revocationRouter(ctx));
+  app.use(deviceAuthorizationRouter(ctx));
 
   // Browser endpoints: a session of our own (cookie `auth.sid`), form bodies.
   const session = sessionMiddleware({ cookieName: 'auth.sid', secret: config.sessionSecret, db, publicUrl: config.issuer });
@@ -70,6 +72,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(authorizeRouter(ctx));
   app.use(interactionRouter(ctx));
   app.use(accountRouter(ctx));
+  app.use(deviceVerificationRouter(ctx));
 
   app.use(notFound);
   app.use(errorHandler(config.issuer));

@@ -32,6 +32,12 @@ export interface AuthConfig {
   /** Drive's own client registration, used only to call the introspection endpoint (RFC 7662 §2.1). */
   driveClientId: string;
   driveClientSecret: string;
+  /** The printer's print lab, acting for itself with client credentials (client_secret_post). */
+  printLabClientSecret: string;
+  /** Drive's own first-party web app, the one client allowed the password grant. */
+  driveWebClientSecret: string;
+  /** RFC 8628 §3.2: the minimum seconds between two polls of the token endpoint by a device. */
+  devicePollInterval: number;
   lifetimes: {
     /** Access tokens: short, because a bearer token works for whoever holds it. */
     accessToken: number;
@@ -39,6 +45,8 @@ export interface AuthConfig {
     authorizationCode: number;
     /** Refresh tokens: absolute lifetime of a refresh-token family. */
     refreshToken: number;
+    /** Device codes (RFC 8628 §3.2 expires_in): time for the user to find a phone and approve. */
+    deviceCode: number;
   };
 }
 
@@ -59,10 +67,14 @@ export function loadConfig(env: Env = process.env): AuthConfig {
     printerClientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
     driveClientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'),
     driveClientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET'),
+    printLabClientSecret: readSharedSecret(env, 'PRINT_LAB_CLIENT_SECRET'),
+    driveWebClientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET'),
+    devicePollInterval: readSeconds(env, 'DEVICE_POLL_INTERVAL', 5),
     lifetimes: {
       accessToken: readSeconds(env, 'ACCESS_TOKEN_TTL', 600),
       authorizationCode: readSeconds(env, 'AUTHORIZATION_CODE_TTL', 60),
       refreshToken: readSeconds(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 60 * 60),
+      deviceCode: readSeconds(env, 'DEVICE_CODE_TTL', 600),
     },
   };
 }

@@ -35,5 +35,7 @@ declare module 'express-session' {
     userId?: string;
     /** Pending authorization requests by interaction id: consent is bound to its own request. */
     pending?: Record<string, PendingAuthorization>;
+    /** The device flow user code this browser is approving (RFC 8628 §3.3). */
+    deviceUserCode?: string;
   }
 }

@@ -80,6 +80,19 @@ const MIGRATIONS = [
          SELECT max(created_at) FROM grants g2 WHERE g2.user_id = g.user_id AND g2.client_id = g.client_id AND g2.revoked_at IS NULL)
        GROUP BY user_id, client_id);
    CREATE UNIQUE INDEX grants_one_active ON grants(user_id, client_id) WHERE revoked_at IS NULL;`,
+  // RFC 8628: device authorization requests, waiting for the user to approve on another device.
+  `CREATE TABLE device_codes (
+     device_code_hash TEXT PRIMARY KEY,
+     user_code TEXT NOT NULL UNIQUE,   -- what the user types, e.g. WDJBMJHT (shown as WDJB-MJHT)
+     client_id TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     interval INTEGER NOT NULL,        -- seconds between polls; grows on slow_down
+     last_polled_at INTEGER,           -- milliseconds
+     status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'denied', 'used')),
+     user_id TEXT,
+     grant_id TEXT
+   );`,
 ];
 
 export function openAuthDatabase(file: string): Db {

@@ -56,7 +56,8 @@ export function errorHandler(issuer: string) {
 
     const redirect = res.locals.verifiedRedirect as VerifiedRedirect | undefined;
     if (redirect && error.allowRedirect) {
-      res.redirect(303, authorizationResponseUrl(redirect.redirectUri, issuer, { error: error.error, error_description: error.error_description, state: redirect.state }));
+      const params = { error: error.error, error_description: error.error_description, state: redirect.state };
+      res.redirect(303, authorizationResponseUrl(redirect.redirectUri, issuer, params, redirect.responseMode));
       return;
     }
 

@@ -32,7 +32,8 @@ export interface Grant {
 }
 
 export interface IssueInput {
-  grantId: string;
+  /** The grant the token comes from; null for client credentials (no user, nothing consented). */
+  grantId: string | null;
   clientId: string;
   userId: string;
   scope: string;
@@ -106,7 +107,7 @@ export class Issuer {
     const response: TokenResponse = { access_token: token, token_type: 'Bearer', expires_in: this.config.lifetimes.accessToken, scope: input.scope };
 
     // offline_access is what the user consented to for a refresh token (shown on the consent screen).
-    if (input.withRefreshToken && scopes.includes(SCOPES.offline_access!.name)) {
+    if (input.withRefreshToken && input.grantId !== null && scopes.includes(SCOPES.offline_access!.name)) {
       const refreshToken = randomToken();
       const family = input.family ?? { id: randomUUID(), expiresAt: now() + this.config.lifetimes.refreshToken };
       this.db

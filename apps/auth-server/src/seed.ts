@@ -8,6 +8,7 @@
 import { hashClientSecret } from '@oauth-demo/tokens';
 import type { AuthConfig } from './config.js';
 import type { ClientRepository } from './clients.js';
+import { DEVICE_CODE_GRANT_TYPE } from './grants/device_code.js';
 import { hashPassword } from './passwords.js';
 import type { UserRepository } from './users.js';
 
@@ -47,7 +48,53 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     secret_hash: null,
     redirect_uris: [`${config.printerUrl}/quick-print/callback`],
     grant_types: ['authorization_code'],
-    response_types: ['code'],
+    // `token` is the Implicit flow (RFC 6749 §4.2), opt-in per client and kept only to show why it is no
+    // longer best practice (RFC 9700 §2.1.2). `code` with PKCE is the same page done right.
+    response_types: ['code', 'token'],
+    scope: ['photos.read'],
+  });
+
+  // The print lab: Photo Printer acting as itself, with no user (Client Credentials, RFC 6749 §4.4). It
+  // authenticates with client_secret_post, so all three client authentication methods are in the demo.
+  clients.upsert({
+    client_id: 'print-lab',
+    name: 'Photo Printer print lab',
+    description: "Photo Printer's print lab, fetching Drive's sample gallery for test prints.",
+    client_type: 'confidential',
+    token_endpoint_auth_method: 'client_secret_post',
+    secret_hash: hashClientSecret(config.printLabClientSecret),
+    redirect_uris: [],
+    grant_types: ['client_credentials'],
+    response_types: [],
+    scope: ['gallery.read'],
+  });
+
+  // Drive's own web app: first party, the only client trusted with the user's password (RFC 6749 §4.3,
+  // "only when there is a high degree of trust"; RFC 9700 §2.4 says MUST NOT be used at all).
+  clients.upsert({
+    client_id: 'drive-web',
+    name: 'Drive (web app)',
+    description: "Drive's own sign-in page: the same company as the auth server.",
+    client_type: 'confidential',
+    token_endpoint_auth_method: 'client_secret_basic',
+    secret_hash: hashClientSecret(config.driveWebClientSecret),
+    redirect_uris: [],
+    grant_types: ['password'],
+    response_types: [],
+    scope: ['photos.read'],
+  });
+
+  // The photo kiosk in the shop: a device with no keyboard worth typing a password on (RFC 8628).
+  clients.upsert({
+    client_id: 'photo-kiosk',
+    name: 'Photo Printer kiosk',
+    description: "The photo kiosk in the shop. It prints your Drive photos once you approve it on your own phone or computer.",
+    client_type: 'public',
+    token_endpoint_auth_method: 'none',
+    secret_hash: null,
+    redirect_uris: [],
+    grant_types: [DEVICE_CODE_GRANT_TYPE],
+    response_types: [],
     scope: ['photos.read'],
   });
 

@@ -25,12 +25,11 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
     return { ok: false, status: 401, message: 'Wrong username or password.' };
   }
   loginThrottle.reset(throttleKey);
-  // A new session id at sign-in, so an id planted before it is worthless. Pending authorization requests
-  // are carried over: they belong to this browser.
-  const pending = req.session.pending;
+  // A new session id at sign-in, so an id planted before it is worthless. What this browser was in the
+  // middle of (pending authorization requests, a device code being approved) is carried over.
+  const { pending, deviceUserCode } = req.session;
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-  req.session.pending = pending;
-  req.session.userId = user.id;
+  Object.assign(req.session, { pending, deviceUserCode, userId: user.id });
   return { ok: true, user };
 }
 

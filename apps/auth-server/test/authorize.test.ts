@@ -89,8 +89,15 @@ describe('Authorization endpoint RFC 6749 §4.1.1', () => {
     await expectRedirectedError(validAuthorizeParams({ response_type: 'code id_token' }), 'unsupported_response_type');
   });
 
-  it('RFC 6749 §4.1.2.1: implicit (response_type=token) for a client not registered for it is unauthorized_client', async () => {
-    await expectRedirectedError(validAuthorizeParams({ response_type: 'token' }), 'unauthorized_client');
+  it('RFC 6749 §4.2.2.1: implicit (response_type=token) for a client not registered for it is unauthorized_client, in the fragment', async () => {
+    const res = await get(validAuthorizeParams({ response_type: 'token', state: 'imp' }));
+    assert.equal(res.status, 303);
+    const location = new URL(res.headers.get('location')!);
+    assert.equal(location.search, '');
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    assert.equal(fragment.get('error'), 'unauthorized_client');
+    assert.equal(fragment.get('state'), 'imp');
+    assert.equal(fragment.get('iss'), server.config.issuer);
   });
 
   it('RFC 6749 §3.3: an unknown scope is invalid_scope', async () => {

@@ -24,6 +24,9 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'invalid_redirect_uri'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   | 'not_found';
 
 export abstract class OAuthError extends Error {
@@ -94,10 +97,24 @@ export class InvalidScope extends OAuthError {
   readonly error = 'invalid_scope';
 }
 
-/** RFC 6749 §4.1.2.1: the resource owner said no (the Deny button). */
+/** RFC 6749 §4.1.2.1: the resource owner said no (the Deny button). RFC 8628 §3.5 at the token endpoint. */
 export class AccessDenied extends OAuthError {
   readonly error = 'access_denied';
-  override readonly status = 403;
+}
+
+/** RFC 8628 §3.5: the user has not answered yet; poll again after the interval. */
+export class AuthorizationPending extends OAuthError {
+  readonly error = 'authorization_pending';
+}
+
+/** RFC 8628 §3.5: polling too fast; the interval grows by 5 seconds for this and every later request. */
+export class SlowDown extends OAuthError {
+  readonly error = 'slow_down';
+}
+
+/** RFC 8628 §3.5: the device_code expired; the device must start over. */
+export class ExpiredToken extends OAuthError {
+  readonly error = 'expired_token';
 }
 
 /** RFC 6749 §4.1.2.1: never carries internal details; see the error handlers. */

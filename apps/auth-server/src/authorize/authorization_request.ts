@@ -27,18 +27,26 @@ import { isKnownScope } from '../scopes.js';
 export interface AuthorizationRequest {
   client_id: string;
   redirect_uri: string;
-  response_type: 'code';
+  /** `code`: Authorization Code (RFC 6749 §4.1). `token`: Implicit (§4.2), legacy, opt-in per client. */
+  response_type: 'code' | 'token';
   scope: string[];
   /** Byte-exact, echoed back unchanged (RFC 6749 §4.1.2). */
   state: string | undefined;
-  code_challenge: string;
-  code_challenge_method: 'S256';
+  /** PKCE, always for `code`; absent for `token` (there is no token request to bind). */
+  code_challenge: string | undefined;
 }
+
+/**
+ * How the answer travels back: in the query for `code`, in the fragment for `token` (RFC 6749 §4.2.2),
+ * so the token is never sent to the client's server, only to the page's script.
+ */
+export type ResponseMode = 'query' | 'fragment';
 
 /** Where errors may go once the client and its redirect_uri are verified. */
 export interface VerifiedRedirect {
   redirectUri: string;
   state: string | undefined;
+  responseMode: ResponseMode;
 }
 
 /** Step 1 of validation: who is asking, and where may we send the answer? Throws page-only errors. */
@@ -67,7 +75,9 @@ export function verifyClientAndRedirectUri(params: ParamSource, clients: ClientR
   } catch {
     state = undefined;
   }
-  return { client, redirect: { redirectUri, state } };
+  // RFC 6749 §4.2.2.1: errors of an implicit request also go in the fragment.
+  const responseMode: ResponseMode = params?.response_type === 'token' ? 'fragment' : 'query';
+  return { client, redirect: { redirectUri, state, responseMode } };
 }
 
 /** Step 2 of validation: the rest of the request. Errors thrown here are sent back to the client. */
@@ -77,12 +87,9 @@ export function validateAuthorizationRequest(params: ParamSource, client: Client
 
   const responseType = optionalParam(params, 'response_type');
   if (responseType === undefined) throw new InvalidRequest('response_type is missing.');
-  if (responseType !== 'code') {
-    // The implicit flow (`token`) is only for clients registered for it (a later part of the story).
-    if (responseType === 'token' && !client.response_types.includes('token')) throw new UnauthorizedClient('This client may not use response_type=token.');
-    throw new UnsupportedResponseType(`response_type "${responseType}" is not supported here.`);
-  }
-  if (!client.response_types.includes('code')) throw new UnauthorizedClient('This client may not use response_type=code.');
+  if (responseType !== 'code' && responseType !== 'token') throw new UnsupportedResponseType(`response_type "${responseType}" is not supported here.`);
+  // Each response type is opt-in per client: the Implicit flow only for a client registered for it.
+  if (!client.response_types.includes(responseType)) throw new UnauthorizedClient(`This client may not use response_type=${responseType}.`);
 
   const scopeParam = optionalParam(params, 'scope');
   if (scopeParam === undefined) throw new InvalidScope('scope is missing: say what you want access to.');
@@ -91,31 +98,34 @@ export function validateAuthorizationRequest(params: ParamSource, client: Client
   const unknown = scope.filter((s) => !isKnownScope(s) || !client.scope.includes(s));
   if (unknown.length > 0) throw new InvalidScope(`Scope not available to this client: ${unknown.join(' ')}.`);
 
-  // PKCE for every client (RFC 9700 §2.1.1), S256 only: `plain` would put the secret on the front channel.
-  const codeChallenge = optionalParam(params, 'code_challenge');
-  const method = optionalParam(params, 'code_challenge_method');
-  if (codeChallenge === undefined) throw new InvalidRequest('code_challenge is required (PKCE, RFC 7636).');
-  if (method !== CODE_CHALLENGE_METHOD) throw new InvalidRequest('code_challenge_method must be S256.');
-  if (!isValidCodeChallenge(codeChallenge)) throw new InvalidRequest('code_challenge must be 43 base64url characters (RFC 7636 §4.2).');
+  // PKCE for every code request (RFC 9700 §2.1.1), S256 only: `plain` would put the secret on the front
+  // channel. An implicit request has no token request to bind, which is part of why it is legacy.
+  let codeChallenge: string | undefined;
+  if (responseType === 'code') {
+    codeChallenge = optionalParam(params, 'code_challenge');
+    const method = optionalParam(params, 'code_challenge_method');
+    if (codeChallenge === undefined) throw new InvalidRequest('code_challenge is required (PKCE, RFC 7636).');
+    if (method !== CODE_CHALLENGE_METHOD) throw new InvalidRequest('code_challenge_method must be S256.');
+    if (!isValidCodeChallenge(codeChallenge)) throw new InvalidRequest('code_challenge must be 43 base64url characters (RFC 7636 §4.2).');
+  }
 
-  return {
-    client_id: client.client_id,
-    redirect_uri: redirect.redirectUri,
-    response_type: 'code',
-    scope,
-    state,
-    code_challenge: codeChallenge,
-    code_challenge_method: 'S256',
-  };
+  return { client_id: client.client_id, redirect_uri: redirect.redirectUri, response_type: responseType, scope, state, code_challenge: codeChallenge };
 }
 
 /**
- * The authorization response URL (RFC 6749 §4.1.2 and §4.1.2.1): the client's redirect_uri with our
- * parameters added to its query, `state` exactly as received, and `iss` (RFC 9207 §2).
+ * The authorization response URL (RFC 6749 §4.1.2 and §4.1.2.1; §4.2.2 for the fragment): the client's
+ * redirect_uri with our parameters added, `state` exactly as received, and `iss` (RFC 9207 §2).
  */
-export function authorizationResponseUrl(redirectUri: string, issuer: string, params: Record<string, string | undefined>): string {
+export function authorizationResponseUrl(
+  redirectUri: string,
+  issuer: string,
+  params: Record<string, string | number | undefined>,
+  mode: ResponseMode = 'query',
+): string {
   const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
-  url.searchParams.append('iss', issuer);
+  const answer = mode === 'query' ? url.searchParams : new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) answer.append(name, String(value));
+  answer.append('iss', issuer);
+  if (mode === 'fragment') url.hash = answer.toString();
   return url.href;
 }

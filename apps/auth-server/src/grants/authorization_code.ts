@@ -11,8 +11,9 @@
 import { InvalidGrant, requiredParam, verifyCodeVerifier, type ParamSource } from '@oauth-demo/tokens';
 import type { Db } from '@oauth-demo/web';
 import type { Client } from '../clients.js';
+import type { AuthContext } from '../context.js';
 import { hashToken, now } from '../db.js';
-import { randomToken, type Issuer, type TokenResponse } from '../issuance.js';
+import { randomToken, type TokenResponse } from '../issuance.js';
 
 export interface CodeRequest {
   grantId: string;
@@ -45,7 +46,7 @@ export function createAuthorizationCode(db: Db, request: CodeRequest, lifetimeSe
 }
 
 /** Steps 5 and 6: RFC 6749 §4.1.3 (the request) and §4.1.4 (the response). */
-export async function authorizationCodeGrant(params: ParamSource, client: Client, db: Db, issuer: Issuer): Promise<TokenResponse> {
+export async function authorizationCodeGrant(params: ParamSource, client: Client, { db, issuer }: AuthContext): Promise<TokenResponse> {
   const code = requiredParam(params, 'code');
   const redirectUri = requiredParam(params, 'redirect_uri');
   const codeVerifier = requiredParam(params, 'code_verifier');

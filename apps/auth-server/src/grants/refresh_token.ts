@@ -6,10 +6,10 @@
  * the whole family is revoked, with the access tokens of its grant.
  */
 import { InvalidGrant, InvalidScope, optionalParam, parseScope, requiredParam, type ParamSource } from '@oauth-demo/tokens';
-import type { Db } from '@oauth-demo/web';
 import type { Client } from '../clients.js';
+import type { AuthContext } from '../context.js';
 import { hashToken, now } from '../db.js';
-import type { Issuer, TokenResponse } from '../issuance.js';
+import type { TokenResponse } from '../issuance.js';
 
 interface RefreshRow {
   family_id: string;
@@ -22,7 +22,7 @@ interface RefreshRow {
   revoked_at: number | null;
 }
 
-export async function refreshTokenGrant(params: ParamSource, client: Client, db: Db, issuer: Issuer): Promise<TokenResponse> {
+export async function refreshTokenGrant(params: ParamSource, client: Client, { db, issuer }: AuthContext): Promise<TokenResponse> {
   const refreshToken = requiredParam(params, 'refresh_token');
   const requestedScope = optionalParam(params, 'scope');
   const tokenHash = hashToken(refreshToken);

@@ -32,10 +32,11 @@ function pendingRequest(req: Request): { id: string; request: PendingAuthorizati
   return { id, request };
 }
 
-function finish(req: Request, res: Response, id: string, request: PendingAuthorization, issuer: string, params: Record<string, string | undefined>) {
+function finish(req: Request, res: Response, id: string, request: PendingAuthorization, issuer: string, params: Record<string, string | number | undefined>) {
   // Single use: the request is gone once answered, so the same consent cannot be replayed.
   delete req.session.pending?.[id];
-  res.redirect(303, authorizationResponseUrl(request.redirect_uri, issuer, { ...params, state: request.state }));
+  const mode = request.response_type === 'token' ? 'fragment' : 'query';
+  res.redirect(303, authorizationResponseUrl(request.redirect_uri, issuer, { ...params, state: request.state }, mode));
 }
 
 export function interactionRouter(ctx: AuthContext): Router {
@@ -56,10 +57,20 @@ export function interactionRouter(ctx: AuthContext): Router {
     });
   }
 
-  /** Step 4: the code goes back to the client, bound to the user's grant, the redirect_uri and the PKCE challenge. */
-  function issueCode(req: Request, res: Response, id: string, request: PendingAuthorization, userId: string, scope: string) {
+  /**
+   * Step 4: the code goes back to the client, bound to the user's grant, the redirect_uri and the PKCE
+   * challenge. For the Implicit flow (steps 1, 2, 3, 6: no code, no step 5) the access token itself goes
+   * back, in the fragment, and never a refresh token (RFC 6749 §4.2.2).
+   */
+  async function issueCode(req: Request, res: Response, id: string, request: PendingAuthorization, userId: string, scope: string) {
     const grant = issuer.findActiveGrant(userId, request.client_id);
     if (!grant) throw new AccessDenied('There is no consent for this application.');
+    if (request.response_type === 'token') {
+      const tokens = await issuer.issue({ grantId: grant.id, clientId: request.client_id, userId, scope, withRefreshToken: false });
+      finish(req, res, id, request, config.issuer, { access_token: tokens.access_token, token_type: tokens.token_type, expires_in: tokens.expires_in, scope: tokens.scope });
+      return;
+    }
+    if (!request.code_challenge) throw new InvalidRequest('A code request needs its PKCE code_challenge.');
     const code = createAuthorizationCode(
       db,
       { grantId: grant.id, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge },
@@ -68,7 +79,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     finish(req, res, id, request, config.issuer, { code });
   }
 
-  router.get('/interaction/:id', (req, res) => {
+  router.get('/interaction/:id', async (req, res) => {
     const { id, request } = pendingRequest(req);
     const user = req.session.userId ? users.find(req.session.userId) : undefined;
     if (!user) {
@@ -81,7 +92,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const grant = issuer.findActiveGrant(user.id, request.client_id);
     const alreadyGranted = grant ? grant.scope.split(' ') : [];
     if (request.scope.every((s) => alreadyGranted.includes(s))) {
-      issueCode(req, res, id, request, user.id, request.scope.join(' '));
+      await issueCode(req, res, id, request, user.id, request.scope.join(' '));
       return;
     }
     const client = clients.find(request.client_id);
@@ -107,14 +118,14 @@ export function interactionRouter(ctx: AuthContext): Router {
     res.redirect(303, `/interaction/${id}`);
   });
 
-  router.post('/interaction/:id/consent', verifyCsrf, (req, res) => {
+  router.post('/interaction/:id/consent', verifyCsrf, async (req, res) => {
     const { id, request } = pendingRequest(req);
     const userId = req.session.userId;
     if (!userId || !users.find(userId)) {
       renderLogin(req, res, id, request, 401, 'Sign in first.');
       return;
     }
-    res.locals.verifiedRedirect = { redirectUri: request.redirect_uri, state: request.state };
+    res.locals.verifiedRedirect = { redirectUri: request.redirect_uri, state: request.state, responseMode: request.response_type === 'token' ? 'fragment' : 'query' };
     const decision = optionalParam(req.body, 'decision');
     if (decision === 'deny') {
       delete req.session.pending?.[id];
@@ -127,7 +138,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const scope = request.scope.filter((s) => REQUIRED_SCOPES.has(s) || ticked.includes(s)).join(' ');
 
     issuer.recordConsent(userId, request.client_id, scope);
-    issueCode(req, res, id, request, userId, scope);
+    await issueCode(req, res, id, request, userId, scope);
   });
 
   return router;

@@ -7,6 +7,7 @@
 import { Router } from 'express';
 import { CODE_CHALLENGE_METHOD, SIGNING_ALG } from '@oauth-demo/tokens';
 import type { AuthContext } from '../context.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../grants/device_code.js';
 import { SCOPES } from '../scopes.js';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
@@ -27,10 +28,11 @@ export function metadataRouter({ config, key }: AuthContext): Router {
     revocation_endpoint: `${issuer}/revoke`,
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'none'],
     scopes_supported: Object.keys(SCOPES),
-    response_types_supported: ['code'],
-    response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'none'],
+    device_authorization_endpoint: `${issuer}/device_authorization`,
+    response_types_supported: ['code', 'token'],
+    response_modes_supported: ['query', 'fragment'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'implicit', DEVICE_CODE_GRANT_TYPE],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: [CODE_CHALLENGE_METHOD],
     // RFC 9207 §3: we send `iss` in every authorization response.
     authorization_response_iss_parameter_supported: true,

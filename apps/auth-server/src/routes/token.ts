@@ -6,24 +6,48 @@
  */
 import { Router } from 'express';
 import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType, type ParamSource } from '@oauth-demo/tokens';
-import type { Db } from '@oauth-demo/web';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import { backChannel } from './back_channel.js';
 import { authorizationCodeGrant } from '../grants/authorization_code.js';
 import { refreshTokenGrant } from '../grants/refresh_token.js';
-import type { Issuer, TokenResponse } from '../issuance.js';
+import { clientCredentialsGrant } from '../grants/client_credentials.js';
+import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrant } from '../grants/device_code.js';
+import { passwordGrant } from '../grants/password.js';
+import type { TokenResponse } from '../issuance.js';
 
-type GrantHandler = (params: ParamSource, client: Client, db: Db, issuer: Issuer) => Promise<TokenResponse>;
+type GrantHandler = (params: ParamSource, client: Client, ctx: AuthContext) => Promise<TokenResponse>;
 
 /** grant_type → its handler. A learner reads each in grants/<grant_type>.ts next to its RFC section. */
 const GRANTS: Record<string, GrantHandler> = {
-  authorization_code: authorizationCodeGrant,
-  refresh_token: refreshTokenGrant,
+  authorization_code: authorizationCodeGrant, // RFC 6749 §4.1
+  refresh_token: refreshTokenGrant, // RFC 6749 §6
+  client_credentials: clientCredentialsGrant, // RFC 6749 §4.4
+  password: passwordGrant, // RFC 6749 §4.3 (legacy, first party only)
+  [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrant, // RFC 8628 §3.4
 };
 
-export function tokenRouter({ clients, db, issuer }: AuthContext): Router {
+export function tokenRouter(ctx: AuthContext): Router {
+  const { clients } = ctx;
   const router = Router();
+
+  // A public client running in the browser (the printer's quick-print page) posts here with fetch. The
+  // browser only lets it read the answer if we name its origin (CORS). No cookies are involved: credentials
+  // stay off, and only the origins of registered public clients are named.
+  const browserOrigins = new Set([new URL(ctx.config.printerUrl).origin]);
+  router.use('/token', (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && browserOrigins.has(origin)) {
+      res.set('Access-Control-Allow-Origin', origin);
+      res.vary('Origin');
+      if (req.method === 'OPTIONS') {
+        res.set({ 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'Content-Type', 'Access-Control-Max-Age': '600' });
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  });
 
   router.post(
     '/token',
@@ -35,7 +59,7 @@ export function tokenRouter({ clients, db, issuer }: AuthContext): Router {
       const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
       if (!grant) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported.`);
       if (!client.grant_types.includes(grantType)) throw new UnauthorizedClient(`This client may not use ${grantType}.`);
-      res.json(await grant(req.body, client, db, issuer));
+      res.json(await grant(req.body, client, ctx));
     },
   );
 

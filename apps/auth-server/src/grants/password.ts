@@ -1,0 +1,38 @@
+/**
+ * @module grants/password
+ *
+ * The Resource Owner Password Credentials grant, RFC 6749 §4.3 (steps 1, 2, 6, 7, 8 of the notes): the client
+ * collects the user's password itself and sends it here. Only a first party may ever do that (here: Drive's
+ * own web app, the same company as the auth server), and RFC 9700 §2.4 says it MUST NOT be used at all
+ * any more: the client sees the password, no consent is asked, and no second factor can be added.
+ * It is in the demo to show exactly that.
+ */
+import { InvalidGrant, InvalidScope, optionalParam, parseScope, requiredParam, type ParamSource } from '@oauth-demo/tokens';
+import type { Client } from '../clients.js';
+import type { AuthContext } from '../context.js';
+import type { TokenResponse } from '../issuance.js';
+
+export async function passwordGrant(params: ParamSource, client: Client, { users, issuer, loginThrottle }: AuthContext): Promise<TokenResponse> {
+  const username = requiredParam(params, 'username');
+  const password = requiredParam(params, 'password');
+  const asked = optionalParam(params, 'scope');
+  const scope = asked === undefined ? client.scope : parseScope(asked);
+  if (!scope || scope.length === 0 || !scope.every((s) => client.scope.includes(s))) throw new InvalidScope('This client may not ask for that scope.');
+
+  // The request comes from the client's server, not the user's browser: throttle per username (RFC 6749
+  // §4.3.2: "MUST protect the endpoint against brute force attacks").
+  const throttleKey = `password-grant|${client.client_id}|${username.toLowerCase()}`;
+  if (loginThrottle.isBlocked(throttleKey)) throw new InvalidGrant('Too many failed attempts for this user. Wait a few minutes.');
+  const user = await users.authenticate(username, password);
+  if (!user) {
+    loginThrottle.recordFailure(throttleKey);
+    // RFC 6749 §5.2: invalid resource owner credentials are invalid_grant; one message for both cases.
+    throw new InvalidGrant('Wrong username or password.');
+  }
+  loginThrottle.reset(throttleKey);
+
+  // A first party needs no consent screen: using the service is the consent. The grant still records it,
+  // so the user sees Drive on the Connected apps page and can sign it out everywhere.
+  const grantId = issuer.recordConsent(user.id, client.client_id, scope.join(' '));
+  return issuer.issue({ grantId, clientId: client.client_id, userId: user.id, scope: scope.join(' '), withRefreshToken: false });
+}
