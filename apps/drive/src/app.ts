@@ -10,17 +10,21 @@ import { securityHeaders, useSharedUi } from '@oauth-demo/web';
 import type { DriveConfig } from './config.js';
 import { openDriveDatabase } from './db.js';
 import { answerErrorsAsJson, errorHandler, notFound } from './errors.js';
+import { createIntrospectionValidator } from './introspection.js';
 import { allowBrowserCallsFrom } from './middleware/cors.js';
 import { seedPhotosIfEmpty } from './photos/seed.js';
 import { apiRouter } from './routes/api.js';
 import { metadataRouter, resourceMetadataUrl } from './routes/metadata.js';
 import { pagesRouter } from './routes/pages.js';
+import type { TokenValidator } from './token_validator.js';
 import { createTokenVerifier } from './token_verifier.js';
 
 export interface DriveDeps {
-  /** Trusted keys given directly (tests: `createLocalJWKSet`), instead of discovering the auth server's JWKS. */
+  /** JWT mode: trusted keys given directly (tests: `createLocalJWKSet`), instead of discovering the auth server's JWKS. */
   keys?: JWTVerifyGetKey;
-  /** Where operator messages go (discovery failures); console.warn by default. */
+  /** Back-channel time budget (metadata, JWKS, each introspection call), in ms. Tests shorten it. */
+  backChannelTimeoutMs?: number;
+  /** Where operator messages go (discovery and introspection failures); console.warn by default. */
   log?: (message: string) => void;
 }
 
@@ -33,13 +37,7 @@ export interface DriveApp {
 export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Promise<DriveApp> {
   const db = openDriveDatabase(join(config.dataDir, 'drive.db'));
   seedPhotosIfEmpty(db, config.dataDir);
-  const verifier = createTokenVerifier({
-    issuer: config.issuer,
-    audience: config.publicUrl,
-    authInternalUrl: config.authInternalUrl,
-    keys: deps.keys,
-    log: deps.log,
-  });
+  const validator = createTokenValidator(config, deps);
 
   const app = express();
   app.disable('x-powered-by');
@@ -49,7 +47,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   // Machine endpoints: JSON errors, no cookies, no session (the API knows bearer tokens only).
   app.use(['/api', '/.well-known', '/healthz'], answerErrorsAsJson);
   app.use(metadataRouter(config));
-  app.use('/api', allowBrowserCallsFrom(config.printerUrl), apiRouter({ config, db, verifier }));
+  app.use('/api', allowBrowserCallsFrom(config.printerUrl), apiRouter({ config, db, validator }));
 
   // Pages for people.
   app.use(pagesRouter(config));
@@ -63,4 +61,22 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
       db.close();
     },
   };
+}
+
+/** Step 8, done the way the configuration says (token_validator.ts explains the two ways). */
+function createTokenValidator(config: DriveConfig, deps: DriveDeps): TokenValidator {
+  const common = {
+    issuer: config.issuer,
+    audience: config.publicUrl,
+    authInternalUrl: config.authInternalUrl,
+    timeoutMs: deps.backChannelTimeoutMs,
+    log: deps.log,
+  };
+  const validation = config.tokenValidation;
+  switch (validation.mode) {
+    case 'jwt':
+      return createTokenVerifier({ ...common, keys: deps.keys });
+    case 'introspection':
+      return createIntrospectionValidator({ ...common, clientId: validation.clientId, clientSecret: validation.clientSecret });
+  }
 }

@@ -9,8 +9,26 @@
  * - its PUBLIC URL is the issuer identifier: what every token's `iss` says and what its metadata says;
  * - its INTERNAL URL is where the drive actually connects to fetch that metadata and the signing keys
  *   (`http://auth:9000` inside docker-compose, where `localhost` would be the drive's own container).
+ *
+ * `DRIVE_TOKEN_VALIDATION` chooses how step 8 is done (token_validator.ts): `jwt` (the default) verifies each
+ * token locally; `introspection` asks the auth server about each token (RFC 7662), as the registered client
+ * `DRIVE_CLIENT_ID` (default `drive`) with the secret `DRIVE_CLIENT_SECRET` that the auth server also reads.
  */
-import { type Env, readDataDir, readHost, readServiceUrls } from '@oauth-demo/web';
+import { ConfigError, type Env, readDataDir, readHost, readServiceUrls, readSharedSecret, readString } from '@oauth-demo/web';
+
+/** The two ways of validating a token, and what introspection needs on top. */
+export type TokenValidationConfig =
+  | { mode: 'jwt' }
+  | {
+      mode: 'introspection';
+      /** The drive's own client registration at the auth server (RFC 7662 §2.1: the endpoint needs client authentication). */
+      clientId: string;
+      clientSecret: string;
+    };
+
+export type TokenValidationMode = TokenValidationConfig['mode'];
+
+export const TOKEN_VALIDATION_MODES: readonly TokenValidationMode[] = ['jwt', 'introspection'];
 
 export interface DriveConfig {
   host: string;
@@ -28,6 +46,8 @@ export interface DriveConfig {
   printerUrl: string;
   /** SQLite database and the photo files live here. */
   dataDir: string;
+  /** How step 8 is done: local JWT verification or introspection. */
+  tokenValidation: TokenValidationConfig;
 }
 
 export function loadConfig(env: Env = process.env): DriveConfig {
@@ -42,5 +62,20 @@ export function loadConfig(env: Env = process.env): DriveConfig {
     authInternalUrl: auth.internalUrl,
     printerUrl: printer.publicUrl,
     dataDir: readDataDir(env, 'drive'),
+    tokenValidation: readTokenValidation(env),
   };
+}
+
+/**
+ * `DRIVE_TOKEN_VALIDATION`: `jwt` (default) or `introspection`, nothing else. The client secret is read only
+ * in introspection mode: a drive that verifies JWTs has no use for it, and should not hold it.
+ */
+function readTokenValidation(env: Env): TokenValidationConfig {
+  const name = 'DRIVE_TOKEN_VALIDATION';
+  const mode = env[name] || 'jwt';
+  if (mode === 'jwt') return { mode };
+  if (mode === 'introspection') {
+    return { mode, clientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'), clientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET') };
+  }
+  throw new ConfigError(`${name} must be one of ${TOKEN_VALIDATION_MODES.map((m) => `"${m}"`).join(' or ')}, got "${mode}"`);
 }

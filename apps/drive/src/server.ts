@@ -11,7 +11,8 @@ try {
   const config = loadConfig();
   const { app, close } = await createApp(config);
   const started = await listen(app, config.port, config.host);
-  console.log(`Drive (Resource Server) on ${config.publicUrl} (listening on ${config.host}:${started.port}; trusts tokens from ${config.issuer})`);
+  const validation = config.tokenValidation.mode === 'jwt' ? 'verifies JWTs locally' : `introspects them as client "${config.tokenValidation.clientId}"`;
+  console.log(`Drive (Resource Server) on ${config.publicUrl} (listening on ${config.host}:${started.port}; trusts tokens from ${config.issuer}, ${validation})`);
   stopOnSignals(async () => {
     await started.close();
     close();

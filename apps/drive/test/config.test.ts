@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       authInternalUrl: 'http://127.0.0.1:9000',
       printerUrl: 'http://localhost:3000',
       dataDir: '/tmp/drive-config-test',
+      tokenValidation: { mode: 'jwt' },
     });
   });
 
@@ -33,6 +34,37 @@ describe('loadConfig', () => {
     assert.equal(config.authInternalUrl, 'http://auth:9000');
     assert.equal(config.publicUrl, 'http://localhost:9001', 'no trailing slash: it is compared with aud byte for byte');
     assert.equal(config.host, '0.0.0.0');
+  });
+
+  it('validates tokens locally (jwt) by default, and reads no client secret for it', () => {
+    // No DRIVE_CLIENT_SECRET and no SHARED_SECRETS_DIR: in jwt mode nothing is read or created.
+    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'jwt' }).tokenValidation, { mode: 'jwt' });
+    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: '' }).tokenValidation, { mode: 'jwt' });
+  });
+
+  it('introspection mode: the drive signs in as its own client (DRIVE_CLIENT_ID, DRIVE_CLIENT_SECRET)', () => {
+    const secret = 's'.repeat(43);
+    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: secret }).tokenValidation, {
+      mode: 'introspection',
+      clientId: 'drive',
+      clientSecret: secret,
+    });
+    const custom = loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_ID: 'drive-2', DRIVE_CLIENT_SECRET: secret });
+    assert.equal(custom.tokenValidation.mode === 'introspection' && custom.tokenValidation.clientId, 'drive-2');
+  });
+
+  it('refuses an unknown validation mode or a weak secret, naming the variable', () => {
+    for (const mode of ['JWT', 'introspect', 'none', 'jwt ']) {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: mode }),
+        (err: unknown) => err instanceof ConfigError && /DRIVE_TOKEN_VALIDATION must be one of "jwt" or "introspection"/.test(err.message),
+        mode,
+      );
+    }
+    assert.throws(
+      () => loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: 'short' }),
+      (err: unknown) => err instanceof ConfigError && /DRIVE_CLIENT_SECRET/.test(err.message),
+    );
   });
 
   it('names the variable that is wrong', () => {

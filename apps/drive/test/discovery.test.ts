@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { before, describe, it } from 'node:test';
 import type { JSONWebKeySet } from 'jose';
-import { metadataUrlFor, toInternalUrl } from '../src/token_verifier.js';
+import { metadataUrlFor, toInternalUrl } from '../src/discovery.js';
 import { type Authority, get, ISSUER, makeAuthority, startDrive } from './helpers.js';
 
 interface FakeAuthServer {

@@ -6,12 +6,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type AccessTokenClaims, parseBearerAuthorization } from '@oauth-demo/tokens';
 import { MissingAccessToken } from '../errors.js';
-import type { TokenVerifier } from '../token_verifier.js';
+import type { TokenValidator } from '../token_validator.js';
 
 declare global {
   namespace Express {
     interface Locals {
-      /** The verified access token of this request (set by requireAccessToken). */
+      /** The validated access token of this request (set by requireAccessToken). */
       token?: AccessTokenClaims;
     }
   }
@@ -26,11 +26,12 @@ declare global {
  * logs, browser history and Referer headers (RFC 6750 §5.3, RFC 9700 §4.3.2). A request with a token only
  * in the query is simply a request without a token.
  */
-export function requireAccessToken(verifier: TokenVerifier, requiredScope: string): RequestHandler {
+export function requireAccessToken(validator: TokenValidator, requiredScope: string): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = parseBearerAuthorization(req.headers.authorization); // throws InvalidRequest when malformed
     if (token === null) throw new MissingAccessToken();
-    res.locals.token = await verifier.verify(token, requiredScope);
+    // Local JWT verification or introspection, depending on DRIVE_TOKEN_VALIDATION: the same claims either way.
+    res.locals.token = await validator.validate(token, requiredScope);
     next();
   };
 }

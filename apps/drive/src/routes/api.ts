@@ -20,7 +20,7 @@ import type { DriveConfig } from '../config.js';
 import { type Db, findPhotoOf, listPhotosOf, type PhotoRecord } from '../db.js';
 import { requireAccessToken, resourceOwnerOf, verifiedToken } from '../middleware/require_token.js';
 import { photosDir } from '../photos/seed.js';
-import type { TokenVerifier } from '../token_verifier.js';
+import type { TokenValidator } from '../token_validator.js';
 
 /** The one scope the drive's API knows (RFC 6749 §3.3; its meaning is shown on the consent screen). */
 export const PHOTOS_READ = 'photos.read';
@@ -41,17 +41,17 @@ export interface PhotoJson {
 export interface ApiContext {
   config: DriveConfig;
   db: Db;
-  verifier: TokenVerifier;
+  validator: TokenValidator;
 }
 
-export function apiRouter({ config, db, verifier }: ApiContext): Router {
+export function apiRouter({ config, db, validator }: ApiContext): Router {
   const router = Router();
   const dir = photosDir(config.dataDir);
 
   // Personal data: no cache (browser, proxy) may keep a copy (RFC 9111 §5.2.2.5). Errors included.
   router.use(noStore);
 
-  const canViewPhotos = requireAccessToken(verifier, PHOTOS_READ);
+  const canViewPhotos = requireAccessToken(validator, PHOTOS_READ);
 
   // Links use the drive's PUBLIC URL: a client (or a browser) follows them from the outside.
   const toJson = (photo: PhotoRecord): PhotoJson => ({

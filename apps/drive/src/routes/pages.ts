@@ -22,6 +22,8 @@ export function pagesRouter(config: DriveConfig): Router {
       printerUrl: config.printerUrl,
       metadataUrl: resourceMetadataUrl(config),
       scope: PHOTOS_READ,
+      // 'jwt' or 'introspection': the page explains the mode in use (never any secret of it).
+      validation: config.tokenValidation.mode,
     });
   });
 

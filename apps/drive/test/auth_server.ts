@@ -1,0 +1,152 @@
+/**
+ * Test helpers: the REAL auth server (its createApp, from the workspace) on a free port with a throw-away
+ * DATA_DIR, and the few browser steps of the Authorization Code flow that get a real access token from it
+ * (the same walk as apps/auth-server/test/helpers.ts `codeFlowTokens`).
+ *
+ * Its issuer is the public URL of helpers.ts (`http://auth.test:9000`, which nothing resolves): the drive
+ * must reach it at its internal URL, exactly as in docker-compose.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '@oauth-demo/auth-server/src/app.js';
+import { loadConfig } from '@oauth-demo/auth-server/src/config.js';
+import { buildBasicAuthorization, calculateCodeChallenge, generateCodeVerifier } from '@oauth-demo/tokens';
+import { listen } from '@oauth-demo/web';
+import { DRIVE_URL, ISSUER, PRINTER_URL } from './helpers.js';
+
+/** Shared secrets, as both services would read them (≥ 43 characters: 256 bits, see readSharedSecret). */
+export const PRINTER_SECRET = 'printer-secret-for-drive-tests-0123456789-abcdefghij';
+export const DRIVE_SECRET = 'drive-secret-for-drive-tests-0123456789-abcdefghijkl';
+export const PRINTER = { clientId: 'photo-printer', redirectUri: `${PRINTER_URL}/callback` } as const;
+
+export interface RunningAuthServer {
+  /** Where the tests and the drive connect: the auth server's INTERNAL URL. */
+  url: string;
+  /** Stop listening (the data stays until destroy). */
+  stop(): Promise<void>;
+  /** Stop, and delete the data. */
+  destroy(): Promise<void>;
+}
+
+export async function startAuthServer(): Promise<RunningAuthServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'drive-test-auth-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    AUTH_PUBLIC_URL: ISSUER,
+    DRIVE_PUBLIC_URL: DRIVE_URL,
+    PRINTER_PUBLIC_URL: PRINTER_URL,
+    PRINTER_CLIENT_SECRET: PRINTER_SECRET,
+    DRIVE_CLIENT_SECRET: DRIVE_SECRET,
+  });
+  const auth = await createApp(config);
+  const started = await listen(auth.app, 0, '127.0.0.1');
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await started.close();
+    auth.close();
+  };
+  return {
+    url: `http://127.0.0.1:${started.port}`,
+    stop,
+    async destroy() {
+      await stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A minimal browser: one cookie jar, redirects not followed. */
+class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(private readonly base: string) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(new URL(path, this.base), { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return res;
+  }
+
+  post(path: string, form: Record<string, string | string[]>): Promise<Response> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
+    return this.request(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+}
+
+function csrfFrom(html: string): string {
+  const match = /name="csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no csrf field in the page');
+  return match[1];
+}
+
+async function expectRedirect(res: Response, step: string): Promise<string> {
+  const location = res.headers.get('location');
+  if (res.status !== 303 || !location) throw new Error(`${step} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  return location;
+}
+
+/**
+ * Steps 1-6 as the printer: authorize, sign in, allow every requested scope, redeem the code. Returns the
+ * access token (an RFC 9068 JWT whose `aud` is the drive).
+ */
+export async function codeFlowAccessToken(
+  auth: RunningAuthServer,
+  { scope = 'photos.read', user = 'alice', password = 'wonderland' }: { scope?: string; user?: string; password?: string } = {},
+): Promise<string> {
+  const verifier = generateCodeVerifier();
+  const browser = new Browser(auth.url);
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: PRINTER.clientId,
+    redirect_uri: PRINTER.redirectUri,
+    scope,
+    state: 'drive-test',
+    code_challenge: calculateCodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  const interaction = await expectRedirect(await browser.request(`/authorize?${query}`), 'authorize');
+
+  let page = await browser.request(interaction);
+  if (page.status === 200) {
+    let html = await page.text();
+    if (html.includes('name="password"')) {
+      await expectRedirect(await browser.post(`${interaction}/login`, { csrf: csrfFrom(html), username: user, password }), 'login');
+      page = await browser.request(interaction);
+      html = page.status === 200 ? await page.text() : '';
+    }
+    // A consent screen, unless this user already allowed these scopes (then the code comes at once).
+    if (page.status === 200) {
+      page = await browser.post(`${interaction}/consent`, { csrf: csrfFrom(html), decision: 'allow', scope: scope.split(' ') });
+    }
+  }
+  const code = new URL(await expectRedirect(page, 'consent')).searchParams.get('code');
+  if (!code) throw new Error('the authorization response carries no code');
+
+  const res = await fetch(`${auth.url}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET) },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier }),
+  });
+  if (res.status !== 200) throw new Error(`token answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** RFC 7009 §2.1: the printer revokes its own access token. */
+export async function revokeAsPrinter(auth: RunningAuthServer, token: string): Promise<void> {
+  const res = await fetch(`${auth.url}/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET) },
+    body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+  });
+  if (res.status !== 200) throw new Error(`revoke answered ${res.status}: ${await res.text()}`);
+}
