@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatTraceparent, maskExchange, newTraceId, parseTraceparent, Recorder, type Exchange } from './recorder.js';
+
+const exchange = (traceId: string, label = 'x', extra: Partial<Exchange> = {}): Exchange => ({
+  id: '0123456789abcdef',
+  traceId,
+  recordedBy: 'auth',
+  from: 'printer',
+  to: 'auth',
+  channel: 'back',
+  label,
+  at: Date.now(),
+  durationMs: 1,
+  request: { method: 'POST', url: '/token', headers: {}, body: 'grant_type=authorization_code' },
+  response: { status: 200, headers: {} },
+  ...extra,
+});
+
+describe('W3C traceparent', () => {
+  it('round-trips and refuses malformed or all-zero ids', () => {
+    const traceId = newTraceId();
+    assert.equal(parseTraceparent(formatTraceparent(traceId))?.traceId, traceId);
+    assert.equal(parseTraceparent(`00-${'0'.repeat(32)}-0123456789abcdef-01`), undefined);
+    assert.equal(parseTraceparent('00-xyz-0123456789abcdef-01'), undefined);
+    assert.equal(parseTraceparent(undefined), undefined);
+  });
+});
+
+describe('Recorder', () => {
+  it('keeps exchanges per trace, in order, and nothing when switched off', () => {
+    const recorder = new Recorder({ enabled: true });
+    const t = newTraceId();
+    recorder.add(exchange(t, 'a'));
+    recorder.add(exchange(t, 'b'));
+    assert.deepEqual(recorder.list(t).map((e) => e.label), ['a', 'b']);
+    const off = new Recorder({ enabled: false });
+    off.add(exchange(t));
+    assert.equal(off.list(t).length, 0);
+  });
+
+  it('is bounded: traces, exchanges per trace and body size', () => {
+    const recorder = new Recorder({ enabled: true, maxTraces: 3, maxExchangesPerTrace: 2, maxBodyBytes: 10 });
+    const ids = Array.from({ length: 5 }, () => newTraceId());
+    for (const id of ids) for (let i = 0; i < 4; i++) recorder.add(exchange(id, String(i), { response: { headers: {}, body: 'y'.repeat(100) } }));
+    assert.equal(recorder.size, 3);
+    assert.equal(recorder.list(ids[0]!).length, 0);
+    assert.deepEqual(recorder.list(ids[4]!).map((e) => e.label), ['2', '3']);
+    assert.match(recorder.list(ids[4]!)[0]!.response.body!, /^y{10}… \(90 more characters\)$/);
+  });
+
+  it('links what was recorded under another key into the trace', () => {
+    const recorder = new Recorder({ enabled: true });
+    const t = newTraceId();
+    recorder.add(exchange('interaction:abc', 'authorize'));
+    recorder.link('interaction:abc', t);
+    recorder.add(exchange('interaction:abc', 'later'));
+    recorder.add(exchange(t, 'token'));
+    assert.deepEqual(recorder.list(t).map((e) => e.label), ['authorize', 'later', 'token']);
+  });
+});
+
+describe('Masking secrets', () => {
+  it('masks passwords, secrets, codes and tokens in bodies, URLs and headers, and keeps the rest', () => {
+    const masked = maskExchange(
+      exchange(newTraceId(), 't', {
+        request: {
+          method: 'POST',
+          url: '/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz',
+          headers: { authorization: 'Basic cGhvdG8tcHJpbnRlcjpzZWNyZXQ=', 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=authorization_code&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk&client_secret=abc',
+        },
+        response: { status: 200, headers: { location: 'http://x/cb#access_token=eyJhbGciOiJFUzI1NiJ9.eyJ&state=s' }, body: '{"access_token":"eyJhbGciOiJFUzI1NiJ9.payload.sig","token_type":"Bearer"}' },
+      }),
+    );
+    assert.match(masked.request.url!, /code=SplxlO/);
+    assert.doesNotMatch(masked.request.url!, /SplxlOBeZQQYbYS6WxSbIA/);
+    assert.match(masked.request.url!, /state=xyz/);
+    assert.match(masked.request.headers.authorization!, /^Basic cGhvdG…\(28 chars, masked\)$/);
+    assert.equal(masked.request.headers['content-type'], 'application/x-www-form-urlencoded');
+    assert.doesNotMatch(masked.request.body!, /dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk/);
+    assert.match(masked.request.body!, /grant_type=authorization_code/);
+    assert.match(masked.request.body!, /client_secret=%E2%80%A2%E2%80%A2%E2%80%A2/);
+    assert.doesNotMatch(masked.response.headers.location!, /eyJhbGciOiJFUzI1NiJ9\.eyJ&/);
+    const body = JSON.parse(masked.response.body!) as Record<string, string>;
+    assert.equal(body.token_type, 'Bearer');
+    assert.match(body.access_token!, /masked/);
+  });
+});
