@@ -6,25 +6,27 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
-import { securityHeaders, useSharedUi } from '@oauth-demo/web';
+import { loadOrCreateSecret, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
 import type { DriveConfig } from './config.js';
 import { openDriveDatabase } from './db.js';
 import { answerErrorsAsJson, errorHandler, notFound } from './errors.js';
 import { createIntrospectionValidator } from './introspection.js';
 import { allowBrowserCallsFrom } from './middleware/cors.js';
-import { seedPhotosIfEmpty } from './photos/seed.js';
+import { seedGalleryIfEmpty, seedPhotosIfEmpty } from './photos/seed.js';
 import { apiRouter } from './routes/api.js';
 import { metadataRouter, resourceMetadataUrl } from './routes/metadata.js';
 import { pagesRouter } from './routes/pages.js';
+import { SESSION_COOKIE, webAppRouter } from './routes/web_app.js';
 import type { TokenValidator } from './token_validator.js';
 import { createTokenVerifier } from './token_verifier.js';
+import { createPasswordGrantClient } from './web_app/password_grant.js';
 
 export interface DriveDeps {
   /** JWT mode: trusted keys given directly (tests: `createLocalJWKSet`), instead of discovering the auth server's JWKS. */
   keys?: JWTVerifyGetKey;
-  /** Back-channel time budget (metadata, JWKS, each introspection call), in ms. Tests shorten it. */
+  /** Back-channel time budget (metadata, JWKS, each introspection call, the web app's token requests), in ms. Tests shorten it. */
   backChannelTimeoutMs?: number;
-  /** Where operator messages go (discovery and introspection failures); console.warn by default. */
+  /** Where operator messages go (discovery, introspection and sign-in failures); console.warn by default. */
   log?: (message: string) => void;
 }
 
@@ -37,7 +39,24 @@ export interface DriveApp {
 export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Promise<DriveApp> {
   const db = openDriveDatabase(join(config.dataDir, 'drive.db'));
   seedPhotosIfEmpty(db, config.dataDir);
+  seedGalleryIfEmpty(db, config.dataDir);
   const validator = createTokenValidator(config, deps);
+  const log = deps.log ?? ((message: string) => console.warn(`drive: ${message}`));
+  // Drive's own first-party web app, a client of the auth server (the Password grant, routes/web_app.ts).
+  const passwordGrant = createPasswordGrantClient({
+    issuer: config.issuer,
+    authInternalUrl: config.authInternalUrl,
+    client: config.webClient,
+    timeoutMs: deps.backChannelTimeoutMs,
+    log,
+  });
+  // Only the web app's pages have a session; the API knows bearer tokens only and never sets a cookie.
+  const sessions = sessionMiddleware({
+    cookieName: SESSION_COOKIE,
+    secret: config.sessionSecret ?? loadOrCreateSecret(config.dataDir, 'session'),
+    db,
+    publicUrl: config.publicUrl,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -49,8 +68,10 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.use(metadataRouter(config));
   app.use('/api', allowBrowserCallsFrom(config.printerUrl), apiRouter({ config, db, validator }));
 
-  // Pages for people.
+  // Pages for people, and Drive's own web app (sign-in with the Password grant).
+  app.use(sessions.middleware);
   app.use(pagesRouter(config));
+  app.use(webAppRouter({ config, db, validator, passwordGrant }));
 
   app.use(notFound);
   app.use(errorHandler(resourceMetadataUrl(config)));
@@ -58,6 +79,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   return {
     app,
     close(): void {
+      sessions.store.close();
       db.close();
     },
   };

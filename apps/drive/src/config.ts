@@ -13,8 +13,22 @@
  * `DRIVE_TOKEN_VALIDATION` chooses how step 8 is done (token_validator.ts): `jwt` (the default) verifies each
  * token locally; `introspection` asks the auth server about each token (RFC 7662), as the registered client
  * `DRIVE_CLIENT_ID` (default `drive`) with the secret `DRIVE_CLIENT_SECRET` that the auth server also reads.
+ *
+ * Drive's own first-party web app (the password-grant sign-in at /signin) is another client of the auth
+ * server: `drive-web`, with the secret `DRIVE_WEB_CLIENT_SECRET`, read the same way by both services (from the
+ * environment, or made once in the shared secrets folder for a native run). `SESSION_SECRET` signs that web
+ * app's session cookie (`drive.sid`); without it, a random one is made once in the data directory.
  */
 import { ConfigError, type Env, readDataDir, readHost, readServiceUrls, readSharedSecret, readString } from '@oauth-demo/web';
+
+/** Drive's own web app as a client of the auth server (RFC 6749 §2): first party, allowed the password grant. */
+export interface WebClientConfig {
+  clientId: string;
+  /** Sent with HTTP Basic (`client_secret_basic`, RFC 6749 §2.3.1), server to server only. */
+  clientSecret: string;
+  /** What the web app asks for: it shows the user's photos, nothing more. */
+  scope: string;
+}
 
 /** The two ways of validating a token, and what introspection needs on top. */
 export type TokenValidationConfig =
@@ -48,6 +62,10 @@ export interface DriveConfig {
   dataDir: string;
   /** How step 8 is done: local JWT verification or introspection. */
   tokenValidation: TokenValidationConfig;
+  /** Drive's own first-party web app (the password-grant sign-in). */
+  webClient: WebClientConfig;
+  /** `SESSION_SECRET`, when set; otherwise app.ts makes one in the data directory. */
+  sessionSecret?: string;
 }
 
 export function loadConfig(env: Env = process.env): DriveConfig {
@@ -63,6 +81,12 @@ export function loadConfig(env: Env = process.env): DriveConfig {
     printerUrl: printer.publicUrl,
     dataDir: readDataDir(env, 'drive'),
     tokenValidation: readTokenValidation(env),
+    webClient: {
+      clientId: readString(env, 'DRIVE_WEB_CLIENT_ID', 'drive-web'),
+      clientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET'),
+      scope: 'photos.read',
+    },
+    ...(env.SESSION_SECRET ? { sessionSecret: env.SESSION_SECRET } : {}),
   };
 }
 

@@ -6,6 +6,16 @@
  *
  * Ownership is enforced in the queries themselves: every lookup that serves a user takes the owner as a
  * parameter, so "a user's token reads that user's photos only" (SECURITY.md) cannot be forgotten by a route.
+ *
+ * The public sample gallery (test prints for Photo Printer's print lab, scope `gallery.read`) belongs to no
+ * user, and lives in a table of its own, `gallery`, which has no owner column at all. Not `owner IS NULL` in
+ * `photos`, and not a reserved owner name such as 'gallery' in it: a reserved name could one day be a
+ * username (and `sub` of that user's tokens), and a nullable owner would put "belongs to nobody" one
+ * forgotten `WHERE` away from "belongs to everybody". With two tables, no query for a user's photos can
+ * return a test print, and no gallery query can return anyone's photo; the two never share a code path.
+ *
+ * Sessions of Drive's own web app (the password-grant sign-in, cookie `drive.sid`) are in this database too,
+ * in the `sessions` table that @oauth-demo/web's session store creates for itself.
  */
 import { openDatabase, type Db } from '@oauth-demo/web';
 
@@ -24,6 +34,17 @@ const MIGRATIONS = [
      created_at INTEGER NOT NULL       -- unix seconds
    );
    CREATE INDEX photos_by_owner ON photos(owner, taken_on);`,
+  `CREATE TABLE gallery (
+     id TEXT PRIMARY KEY,              -- a stable slug, e.g. 'colour-calibration-chart': the gallery is public, nothing to hide
+     title TEXT NOT NULL,
+     description TEXT NOT NULL,        -- what the test print is for
+     width INTEGER NOT NULL,
+     height INTEGER NOT NULL,
+     content_type TEXT NOT NULL,
+     file_name TEXT NOT NULL UNIQUE,   -- under <DATA_DIR>/gallery/, never taken from a request
+     position INTEGER NOT NULL,        -- the order the gallery is listed in
+     created_at INTEGER NOT NULL
+   );`,
 ];
 
 export function openDriveDatabase(file: string): Db {
@@ -64,4 +85,36 @@ export function insertPhoto(db: Db, photo: PhotoRecord): void {
     `INSERT INTO photos (id, owner, title, taken_on, width, height, content_type, file_name, created_at)
      VALUES (@id, @owner, @title, @taken_on, @width, @height, @content_type, @file_name, @created_at)`,
   ).run(photo);
+}
+
+/** One test print of the public sample gallery: it has no owner (see the module comment). */
+export interface GalleryRecord {
+  id: string;
+  title: string;
+  description: string;
+  width: number;
+  height: number;
+  content_type: string;
+  file_name: string;
+  position: number;
+  created_at: number;
+}
+
+export function listGallery(db: Db): GalleryRecord[] {
+  return db.prepare('SELECT * FROM gallery ORDER BY position, id').all() as GalleryRecord[];
+}
+
+export function findGalleryItem(db: Db, id: string): GalleryRecord | undefined {
+  return db.prepare('SELECT * FROM gallery WHERE id = ?').get(id) as GalleryRecord | undefined;
+}
+
+export function countGallery(db: Db): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM gallery').get() as { n: number }).n;
+}
+
+export function insertGalleryItem(db: Db, item: GalleryRecord): void {
+  db.prepare(
+    `INSERT INTO gallery (id, title, description, width, height, content_type, file_name, position, created_at)
+     VALUES (@id, @title, @description, @width, @height, @content_type, @file_name, @position, @created_at)`,
+  ).run(item);
 }

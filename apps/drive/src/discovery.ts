@@ -11,8 +11,12 @@ import { TemporarilyUnavailable } from '@oauth-demo/tokens';
 /** RFC 8414 §3: where an authorization server publishes its metadata. */
 export const AUTHORIZATION_SERVER_METADATA_PATH = '/.well-known/oauth-authorization-server';
 
-/** The two metadata members (RFC 8414 §2) the drive may need, depending on its validation mode. */
-export type AuthServerEndpoint = 'jwks_uri' | 'introspection_endpoint';
+/**
+ * The metadata members (RFC 8414 §2) the drive may need: `jwks_uri` or `introspection_endpoint` for step 8,
+ * depending on its validation mode; `token_endpoint` and `revocation_endpoint` for its own first-party web
+ * app (the password-grant sign-in, web_app/password_grant.ts).
+ */
+export type AuthServerEndpoint = 'jwks_uri' | 'introspection_endpoint' | 'token_endpoint' | 'revocation_endpoint';
 
 export interface DiscoveryOptions {
   /** The issuer we trust, exactly as it appears in `iss` (the auth server's public URL). */
@@ -92,7 +96,8 @@ export async function discoverEndpoint(options: DiscoveryOptions, name: AuthServ
       `the metadata at ${metadataUrl} names the issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(options.issuer)}; refusing to use it (RFC 8414 §3.3)`,
     );
   }
-  // RFC 8414 §2: `jwks_uri` (the JSON Web Key Set, RFC 7517) or `introspection_endpoint` (RFC 7662).
+  // RFC 8414 §2: `jwks_uri` (the JSON Web Key Set, RFC 7517), `introspection_endpoint` (RFC 7662),
+  // `token_endpoint` (RFC 6749 §3.2), `revocation_endpoint` (RFC 7009).
   const endpoint = metadata[name];
   if (typeof endpoint !== 'string') throw new TemporarilyUnavailable(`the metadata at ${metadataUrl} has no ${name}`);
   let url: URL;

@@ -13,10 +13,12 @@
  * API URL can find out which authorization server to ask.
  *
  * For the HTML pages, the shared error view. Never a stack trace: anything unexpected is logged and answered
- * 500 `server_error` with no detail.
+ * 500 `server_error` with no detail. A form without a valid CSRF token (the web app's sign-in and sign-out)
+ * is a 403 page.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { buildBearerChallenge, InsufficientScope, InvalidRequest, InvalidToken, OAuthError, ServerError } from '@oauth-demo/tokens';
+import { CsrfError } from '@oauth-demo/web';
 
 /** The realm of our Bearer challenges (RFC 6750 §3, RFC 7235 §2.2). */
 export const REALM = 'drive';
@@ -72,6 +74,8 @@ function isBearerError(error: OAuthError): boolean {
 
 const PAGE_HEADINGS: Record<number, string> = {
   400: 'This request cannot be completed',
+  401: 'Sign in needed',
+  403: 'Not allowed',
   404: 'Not found',
   500: 'Something went wrong',
   503: 'Temporarily unavailable',
@@ -88,6 +92,19 @@ export function errorHandler(resourceMetadataUrl: string) {
       res.status(401).set('WWW-Authenticate', buildBearerChallenge({ realm: REALM, resourceMetadata: resourceMetadataUrl }));
       // The body says how to authenticate, with no error code (RFC 6750 §3.1).
       res.json({ message: err.message });
+      return;
+    }
+
+    // Before toOAuthError: a CsrfError carries status 403, which would otherwise read as "could not be read".
+    if (err instanceof CsrfError) {
+      res.status(403).render('error', {
+        title: 'Error',
+        heading: 'This form has expired',
+        code: 'csrf',
+        message: err.message,
+        backHref: '/signin',
+        backLabel: 'Sign in to Drive',
+      });
       return;
     }
 

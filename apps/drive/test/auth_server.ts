@@ -13,11 +13,13 @@ import { createApp } from '@oauth-demo/auth-server/src/app.js';
 import { loadConfig } from '@oauth-demo/auth-server/src/config.js';
 import { buildBasicAuthorization, calculateCodeChallenge, generateCodeVerifier } from '@oauth-demo/tokens';
 import { listen } from '@oauth-demo/web';
-import { DRIVE_URL, ISSUER, PRINTER_URL } from './helpers.js';
+import { DRIVE_URL, DRIVE_WEB_SECRET, ISSUER, PRINTER_URL } from './helpers.js';
 
 /** Shared secrets, as both services would read them (≥ 43 characters: 256 bits, see readSharedSecret). */
 export const PRINTER_SECRET = 'printer-secret-for-drive-tests-0123456789-abcdefghij';
 export const DRIVE_SECRET = 'drive-secret-for-drive-tests-0123456789-abcdefghijkl';
+export const PRINT_LAB_SECRET = 'print-lab-secret-for-drive-tests-0123456789-abcdefg';
+export { DRIVE_WEB_SECRET };
 export const PRINTER = { clientId: 'photo-printer', redirectUri: `${PRINTER_URL}/callback` } as const;
 
 export interface RunningAuthServer {
@@ -38,6 +40,8 @@ export async function startAuthServer(): Promise<RunningAuthServer> {
     PRINTER_PUBLIC_URL: PRINTER_URL,
     PRINTER_CLIENT_SECRET: PRINTER_SECRET,
     DRIVE_CLIENT_SECRET: DRIVE_SECRET,
+    PRINT_LAB_CLIENT_SECRET: PRINT_LAB_SECRET,
+    DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET,
   });
   const auth = await createApp(config);
   const started = await listen(auth.app, 0, '127.0.0.1');
@@ -59,10 +63,21 @@ export async function startAuthServer(): Promise<RunningAuthServer> {
 }
 
 /** A minimal browser: one cookie jar, redirects not followed. */
-class Browser {
+export class Browser {
   private readonly cookies = new Map<string, string>();
 
   constructor(private readonly base: string) {}
+
+  /** A cookie's value in the jar (undefined when there is none, or when the server cleared it). */
+  cookie(name: string): string | undefined {
+    const value = this.cookies.get(name);
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  /** Put a cookie in the jar by hand: e.g. replay an old session cookie. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
@@ -83,7 +98,7 @@ class Browser {
   }
 }
 
-function csrfFrom(html: string): string {
+export function csrfFrom(html: string): string {
   const match = /name="csrf" value="([^"]+)"/.exec(html);
   if (!match?.[1]) throw new Error('no csrf field in the page');
   return match[1];
@@ -149,4 +164,27 @@ export async function revokeAsPrinter(auth: RunningAuthServer, token: string): P
     body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
   });
   if (res.status !== 200) throw new Error(`revoke answered ${res.status}: ${await res.text()}`);
+}
+
+/**
+ * RFC 6749 §4.4 as Photo Printer's print lab: a token for the client itself (sub = client_id = print-lab),
+ * authenticated with client_secret_post (client_id and client_secret in the form, RFC 6749 §2.3.1).
+ */
+export async function clientCredentialsToken(auth: RunningAuthServer, { scope }: { scope?: string } = {}): Promise<string> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'print-lab', client_secret: PRINT_LAB_SECRET });
+  if (scope !== undefined) form.set('scope', scope);
+  const res = await fetch(`${auth.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  if (res.status !== 200) throw new Error(`client_credentials answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** RFC 7662 as the drive (client `drive`): is this token still active at the auth server? */
+export async function isActive(auth: RunningAuthServer, token: string): Promise<boolean> {
+  const res = await fetch(`${auth.url}/introspect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization('drive', DRIVE_SECRET) },
+    body: new URLSearchParams({ token }),
+  });
+  if (res.status !== 200) throw new Error(`introspect answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { active: boolean }).active;
 }

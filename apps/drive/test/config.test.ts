@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@oauth-demo/web';
-import { loadConfig } from '../src/config.js';
+import { loadConfig as loadConfigFrom } from '../src/config.js';
+
+/** Every load names the web app's secret, so that no test reads or creates the shared secrets folder. */
+const WEB_SECRET = 'w'.repeat(43);
+const loadConfig = (env: Record<string, string | undefined>) => loadConfigFrom({ DRIVE_WEB_CLIENT_SECRET: WEB_SECRET, ...env });
 
 describe('loadConfig', () => {
   it('defaults to the ports of DESIGN.md', () => {
@@ -19,6 +23,7 @@ describe('loadConfig', () => {
       printerUrl: 'http://localhost:3000',
       dataDir: '/tmp/drive-config-test',
       tokenValidation: { mode: 'jwt' },
+      webClient: { clientId: 'drive-web', clientSecret: WEB_SECRET, scope: 'photos.read' },
     });
   });
 
@@ -64,6 +69,17 @@ describe('loadConfig', () => {
     assert.throws(
       () => loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: 'short' }),
       (err: unknown) => err instanceof ConfigError && /DRIVE_CLIENT_SECRET/.test(err.message),
+    );
+  });
+
+  it("Drive's own web app: client drive-web with DRIVE_WEB_CLIENT_SECRET (checked), SESSION_SECRET only when set", () => {
+    const config = loadConfig({ DATA_DIR: '/tmp/x', SESSION_SECRET: 's'.repeat(40) });
+    assert.equal(config.webClient.clientSecret, WEB_SECRET);
+    assert.equal(config.sessionSecret, 's'.repeat(40));
+    assert.equal('sessionSecret' in loadConfig({ DATA_DIR: '/tmp/x' }), false);
+    assert.throws(
+      () => loadConfig({ DATA_DIR: '/tmp/x', DRIVE_WEB_CLIENT_SECRET: 'short' }),
+      (err: unknown) => err instanceof ConfigError && /DRIVE_WEB_CLIENT_SECRET/.test(err.message),
     );
   });
 

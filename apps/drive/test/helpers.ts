@@ -2,6 +2,7 @@
  * Test helpers: a drive on a free port with a throw-away DATA_DIR, and a stand-in authorization server key
  * that issues RFC 9068 access tokens the way the real auth server does.
  */
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,11 @@ export const ISSUER = 'http://auth.test:9000';
 /** The drive's public URL: the resource identifier, the `aud` of its tokens. */
 export const DRIVE_URL = 'http://drive.test:9001';
 export const PRINTER_URL = 'http://printer.test:3000';
+/**
+ * The secret of Drive's own web app (client `drive-web`), as both services read it (≥ 43 characters). Always
+ * given, so that no test reads or creates the shared secrets folder at the repository root.
+ */
+export const DRIVE_WEB_SECRET = 'drive-web-secret-for-drive-tests-0123456789-abcdefg';
 
 export interface TokenOptions {
   sub?: string;
@@ -79,6 +85,7 @@ export async function startDrive(options: { env?: Env; deps?: DriveDeps; dataDir
     DRIVE_PUBLIC_URL: DRIVE_URL,
     AUTH_PUBLIC_URL: ISSUER,
     PRINTER_PUBLIC_URL: PRINTER_URL,
+    DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET,
     ...options.env,
   });
   const logs: string[] = [];
@@ -128,4 +135,15 @@ export function rawRequestStatus(baseUrl: string, requestHead: string): Promise<
       else reject(new Error(`no HTTP answer: ${JSON.stringify(answer.slice(0, 80))}`));
     });
   });
+}
+
+/** Tags open and close in order; attribute values hold no markup. Enough to catch a broken generator. */
+export function assertWellFormed(svg: string, name: string): void {
+  const stack: string[] = [];
+  for (const [, closing, tag, selfClosing] of svg.matchAll(/<(\/?)([A-Za-z][\w:-]*)(?:\s[^<>]*?)?(\/?)>/g)) {
+    if (!tag) continue;
+    if (closing) assert.equal(stack.pop(), tag, `${name}: </${tag}> closes the wrong element`);
+    else if (!selfClosing) stack.push(tag);
+  }
+  assert.deepEqual(stack, [], `${name}: unclosed elements`);
 }

@@ -21,7 +21,7 @@ describe('Protected resource metadata (RFC 9728) and pages', () => {
     assert.deepEqual(await res.json(), {
       resource: DRIVE_URL,
       authorization_servers: [ISSUER],
-      scopes_supported: ['photos.read'],
+      scopes_supported: ['photos.read', 'gallery.read'],
       bearer_methods_supported: ['header'],
       resource_name: 'Drive',
       resource_documentation: `${DRIVE_URL}/`,

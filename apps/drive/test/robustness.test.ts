@@ -125,6 +125,18 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
         ['GET', '/?__proto__[x]=1&constructor[prototype][y]=2', {}],
         ['POST', '/', { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, 'not gzip'],
         ['POST', '/healthz', { 'content-type': 'multipart/form-data; boundary=x' }, '--x\r\nbroken'],
+        ['GET', '/api/gallery/%E0%A4%A', bearer],
+        ['GET', '/api/gallery/..%2f..%2fdrive.db/content', bearer],
+        ['POST', '/signin', { 'content-type': 'application/x-www-form-urlencoded' }, `csrf=${'a'.repeat(20_000)}`],
+        ['POST', '/signin', { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, 'not gzip'],
+        ['POST', '/signin', { 'content-type': 'application/x-www-form-urlencoded' }, 'username=%&password=%zz&csrf=%E0%A4%A'],
+        ['POST', '/signin', { 'content-type': 'application/json' }, '{"username":"alice","password":"wonderland"}'],
+        ['POST', '/signin', { 'content-type': 'application/x-www-form-urlencoded' }, 'username[]=a&username[]=b&csrf[]=x'],
+        ['POST', '/signout', { 'content-type': 'application/x-www-form-urlencoded' }, 'csrf='],
+        ['GET', '/my-photos/%E0%A4%A/image', {}],
+        ['GET', `/my-photos/${photoId}/image`, { cookie: 'drive.sid=s%3Aforged.signature' }],
+        ['GET', '/my-photos', { cookie: 'drive.sid=%' }],
+        ['GET', '/signin?signed_out[]=1&expired=%', { accept: 'text/html' }],
       ];
       for (const [method, path, headers, body] of cases) {
         assertSafe(await raw(drive.url, method, path, headers, body), `${name}: ${method} ${path.slice(0, 80)}`);
@@ -158,6 +170,13 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
         '/.well-known/oauth-authorization-server',
         '/assets/ui/style.css',
         `/assets/ui/${id}`,
+        '/api/gallery',
+        `/api/gallery/${id}/content`,
+        '/signin',
+        '/signin',
+        '/signout',
+        '/my-photos',
+        `/my-photos/${id}/image`,
       ];
     };
     const names = ['access_token', 'token', 'id', 'scope', 'q', '__proto__', 'constructor[prototype]', 'a[]', '%', ''];

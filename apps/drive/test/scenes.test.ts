@@ -5,17 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderScene, SCENES } from '../src/photos/scenes.js';
 import { SEED_PHOTOS } from '../src/photos/seed.js';
-
-/** Tags open and close in order; attribute values hold no markup. Enough to catch a broken generator. */
-function assertWellFormed(svg: string, name: string): void {
-  const stack: string[] = [];
-  for (const [, closing, tag, selfClosing] of svg.matchAll(/<(\/?)([A-Za-z][\w:-]*)(?:\s[^<>]*?)?(\/?)>/g)) {
-    if (!tag) continue;
-    if (closing) assert.equal(stack.pop(), tag, `${name}: </${tag}> closes the wrong element`);
-    else if (!selfClosing) stack.push(tag);
-  }
-  assert.deepEqual(stack, [], `${name}: unclosed elements`);
-}
+import { assertWellFormed } from './helpers.js';
 
 describe('Generated photos', () => {
   const scenes = Object.values(SCENES);

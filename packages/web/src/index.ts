@@ -8,6 +8,7 @@ export * from './csrf.js';
 export * from './database.js';
 export * from './secrets.js';
 export * from './security_headers.js';
+export * from './record_http.js';
 export * from './recorder.js';
 export * from './server.js';
 export * from './session.js';

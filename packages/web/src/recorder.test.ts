@@ -58,6 +58,18 @@ describe('Recorder', () => {
     recorder.add(exchange(t, 'token'));
     assert.deepEqual(recorder.list(t).map((e) => e.label), ['authorize', 'later', 'token']);
   });
+
+  it('follows a chain of links (interaction, then code, then trace)', () => {
+    const recorder = new Recorder({ enabled: true });
+    const t = newTraceId();
+    recorder.add(exchange('interaction:1', 'authorize'));
+    recorder.link('interaction:1', 'code:h');
+    recorder.add(exchange('interaction:1', 'consent'));
+    recorder.link('code:h', t);
+    recorder.add(exchange('interaction:1', 'late'));
+    assert.deepEqual(recorder.list(t).map((e) => e.label), ['authorize', 'consent', 'late']);
+    assert.equal(recorder.list('code:h').length, 0);
+  });
 });
 
 describe('Masking secrets', () => {

@@ -95,9 +95,20 @@ export class Recorder {
     this.maxAgeMs = options.maxAgeMs ?? 60 * 60 * 1000;
   }
 
+  /** Follow aliases (they may chain: interaction → code → trace), a bounded number of hops. */
+  private resolve(key: string): string {
+    let current = key;
+    for (let hops = 0; hops < 5; hops++) {
+      const next = this.aliases.get(current);
+      if (next === undefined) break;
+      current = next;
+    }
+    return current;
+  }
+
   add(exchange: Exchange): void {
     if (!this.enabled) return;
-    const key = this.aliases.get(exchange.traceId) ?? exchange.traceId;
+    const key = this.resolve(exchange.traceId);
     let trace = this.traces.get(key);
     if (!trace) {
       this.evict();
@@ -112,13 +123,11 @@ export class Recorder {
   /** File everything recorded under `key` (and later under it) as part of `traceId`. */
   link(key: string, traceId: string): void {
     if (!this.enabled || key === traceId) return;
-    const moved = this.traces.get(key);
-    if (moved) {
-      this.traces.delete(key);
-      for (const exchange of moved.exchanges) this.add({ ...exchange, traceId });
-    }
-    if (this.aliases.size >= this.maxTraces) this.aliases.delete(this.aliases.keys().next().value as string);
+    const moved = this.traces.get(this.resolve(key));
+    if (moved) this.traces.delete(this.resolve(key));
+    if (this.aliases.size >= this.maxTraces * 4) this.aliases.delete(this.aliases.keys().next().value as string);
     this.aliases.set(key, traceId);
+    if (moved) for (const exchange of moved.exchanges) this.add({ ...exchange, traceId });
   }
 
   list(traceId: string): Exchange[] {

@@ -5,12 +5,16 @@
  * each scene is painted and written as a file under `<DATA_DIR>/photos/`, then all rows are inserted in one
  * transaction. A crash in between leaves no rows, so the next start simply seeds again (the file names are
  * fixed, so the files are overwritten, not duplicated).
+ *
+ * The public sample gallery (test prints, owned by no one) is seeded the same way, once, into its own table
+ * and its own folder `<DATA_DIR>/gallery/` (db.ts explains why it is kept apart from the users' photos).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { countPhotos, type Db, insertPhoto, type PhotoRecord } from '../db.js';
+import { countGallery, countPhotos, type Db, type GalleryRecord, insertGalleryItem, insertPhoto, type PhotoRecord } from '../db.js';
 import { renderScene, SCENES, type SceneDefinition } from './scenes.js';
+import { TEST_PRINTS } from './test_prints.js';
 import { HEIGHT, WIDTH } from './svg.js';
 
 export const SVG_CONTENT_TYPE = 'image/svg+xml';
@@ -42,6 +46,16 @@ export function photosDir(dataDir: string): string {
   return join(dataDir, 'photos');
 }
 
+export function galleryDir(dataDir: string): string {
+  return join(dataDir, 'gallery');
+}
+
+/** Write a file under a temporary name, then rename it: a reader never sees half a file. */
+function writeAtomically(path: string, content: string): void {
+  writeFileSync(`${path}.tmp`, content);
+  renameSync(`${path}.tmp`, path);
+}
+
 /** Seed the demo photos if the drive has none yet. Returns how many were created (0 when already seeded). */
 export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
   if (countPhotos(db) > 0) return 0;
@@ -51,10 +65,7 @@ export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
 
   const rows: PhotoRecord[] = SEED_PHOTOS.map(({ owner, scene, takenOn }) => {
     const fileName = `${owner}-${scene.slug}.svg`;
-    // Write to a temporary name, then rename: a reader never sees half a file.
-    const path = join(dir, fileName);
-    writeFileSync(`${path}.tmp`, renderScene(scene));
-    renameSync(`${path}.tmp`, path);
+    writeAtomically(join(dir, fileName), renderScene(scene));
     return {
       id: randomUUID(),
       owner,
@@ -73,6 +84,39 @@ export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
     .transaction(() => {
       if (countPhotos(db) > 0) return false;
       rows.forEach((row) => insertPhoto(db, row));
+      return true;
+    })
+    .immediate();
+  return seeded ? rows.length : 0;
+}
+
+/** Seed the sample gallery if it is empty. Returns how many test prints were created (0 when already seeded). */
+export function seedGalleryIfEmpty(db: Db, dataDir: string): number {
+  if (countGallery(db) > 0) return 0;
+  const dir = galleryDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const now = Math.floor(Date.now() / 1000);
+
+  const rows: GalleryRecord[] = TEST_PRINTS.map((print, position) => {
+    const fileName = `${print.slug}.svg`;
+    writeAtomically(join(dir, fileName), renderScene(print));
+    return {
+      id: print.slug,
+      title: print.title,
+      description: print.description,
+      width: WIDTH,
+      height: HEIGHT,
+      content_type: SVG_CONTENT_TYPE,
+      file_name: fileName,
+      position,
+      created_at: now,
+    };
+  });
+
+  const seeded = db
+    .transaction(() => {
+      if (countGallery(db) > 0) return false;
+      rows.forEach((row) => insertGalleryItem(db, row));
       return true;
     })
     .immediate();

@@ -7,7 +7,7 @@
  */
 import { Router } from 'express';
 import type { DriveConfig } from '../config.js';
-import { PHOTOS_READ } from './api.js';
+import { DRIVE_SCOPES } from './api.js';
 
 /** RFC 9728 §3: the well-known path of the protected resource metadata. */
 export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
@@ -26,7 +26,7 @@ export function metadataRouter(config: DriveConfig): Router {
     resource: config.publicUrl,
     // §2: the issuers whose tokens the drive accepts. One: the auth server (its public URL, the `iss`).
     authorization_servers: [config.issuer],
-    scopes_supported: [PHOTOS_READ],
+    scopes_supported: [...DRIVE_SCOPES],
     // §2: RFC 6750 §2.1 only; the query and form-body methods are not supported.
     bearer_methods_supported: ['header'],
     resource_name: 'Drive',

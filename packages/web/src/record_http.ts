@@ -1,0 +1,95 @@
+/**
+ * @module record_http
+ *
+ * The express side of the recorder: one middleware that files each request and its response under a trace.
+ * Back-channel requests name their trace with a W3C `traceparent` header; a front-channel route names it
+ * by setting `res.locals.recording` (the browser sends no trace header).
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { newSpanId, parseTraceparent, type Party, type Recorder } from './recorder.js';
+
+export interface RecordingInfo {
+  /** Trace id or another key later linked to one (e.g. `interaction:<id>`). Defaults to the traceparent. */
+  key?: string;
+  from?: Party;
+  channel?: 'front' | 'back';
+  step?: number;
+  label?: string;
+  note?: string;
+}
+
+const MAX_CAPTURE = 16 * 1024;
+
+function headersOf(source: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  return out;
+}
+
+function bodyOf(body: unknown): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  if (typeof body === 'object' && Object.keys(body).length === 0) return undefined;
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) for (const one of [value].flat()) form.append(name, String(one));
+  return form.toString();
+}
+
+export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults: RecordingInfo = {}): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!recorder.enabled) return next();
+    const started = Date.now();
+    const chunks: Buffer[] = [];
+    let captured = 0;
+    const collect = (chunk: unknown, encoding?: unknown) => {
+      if (chunk === undefined || chunk === null || typeof chunk === 'function' || captured >= MAX_CAPTURE) return;
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      chunks.push(buffer);
+      captured += buffer.length;
+    };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      collect(chunk, rest[0]);
+      return write(chunk, ...rest);
+    }) as Response['write'];
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      collect(chunk, rest[0]);
+      return end(chunk, ...rest);
+    }) as Response['end'];
+
+    res.once('finish', () => {
+      const info = { ...defaults, ...(res.locals.recording as RecordingInfo | undefined) };
+      const traceparent = parseTraceparent(req.get('traceparent'));
+      const key = info.key ?? traceparent?.traceId;
+      if (!key) return;
+      const contentType = String(res.getHeader('content-type') ?? '');
+      const textual = /json|text|html|x-www-form-urlencoded/.test(contentType);
+      recorder.add({
+        id: newSpanId(),
+        traceId: key,
+        recordedBy,
+        from: info.from ?? (traceparent ? 'printer' : 'browser'),
+        to: recordedBy,
+        channel: info.channel ?? (traceparent ? 'back' : 'front'),
+        ...(info.step !== undefined ? { step: info.step } : {}),
+        label: info.label ?? `${req.method} ${req.path}`,
+        ...(info.note !== undefined ? { note: info.note } : {}),
+        at: started,
+        durationMs: Date.now() - started,
+        request: { method: req.method, url: req.originalUrl, headers: headersOf(req.headers), ...(bodyOf(req.body) !== undefined ? { body: bodyOf(req.body)! } : {}) },
+        response: {
+          status: res.statusCode,
+          headers: headersOf(res.getHeaders()),
+          ...(chunks.length > 0 ? { body: textual ? Buffer.concat(chunks).toString('utf8') : `(${captured} bytes of ${contentType || 'data'})` } : {}),
+        },
+      });
+    });
+    next();
+  };
+}
+
+/** Describe the current exchange for the recorder (merged over what was set before). */
+export function describeExchange(res: Response, info: RecordingInfo): void {
+  res.locals.recording = { ...(res.locals.recording as RecordingInfo | undefined), ...info };
+}
