@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { Recorder, recordExchanges, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
 import { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
 import type { AuthContext } from './context.js';
@@ -21,6 +21,7 @@ import { introspectionRouter } from './routes/introspection.js';
 import { revocationRouter } from './routes/revocation.js';
 import { interactionRouter } from './routes/interaction.js';
 import { metadataRouter } from './routes/metadata.js';
+import { recordingsRouter } from './routes/recordings.js';
 import { tokenRouter } from './routes/token.js';
 import { seed } from './seed.js';
 import { FailureThrottle } from './throttle.js';
@@ -49,6 +50,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
     issuer: new Issuer(db, key, config),
     loginThrottle: new FailureThrottle(),
     tokens: new TokenLookup(db, key, config.issuer, config.driveResource),
+    recorder: new Recorder({ enabled: config.recording }),
   };
 
   const app = express();
@@ -56,6 +58,8 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });
+  app.use(recordExchanges(ctx.recorder, 'auth'));
+  app.use(recordingsRouter(ctx));
 
   // Machine endpoints: no cookies, no session.
   app.use(metadataRouter(ctx));

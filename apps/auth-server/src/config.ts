@@ -8,6 +8,7 @@
 import {
   type Env,
   loadOrCreateSecret,
+  readBoolean,
   readDataDir,
   readHost,
   readSeconds,
@@ -38,6 +39,8 @@ export interface AuthConfig {
   driveWebClientSecret: string;
   /** RFC 8628 §3.2: the minimum seconds between two polls of the token endpoint by a device. */
   devicePollInterval: number;
+  /** Record exchanges for the printer's behind-the-scenes timeline (TIMELINE_RECORDING=off to stop). */
+  recording: boolean;
   lifetimes: {
     /** Access tokens: short, because a bearer token works for whoever holds it. */
     accessToken: number;
@@ -70,6 +73,7 @@ export function loadConfig(env: Env = process.env): AuthConfig {
     printLabClientSecret: readSharedSecret(env, 'PRINT_LAB_CLIENT_SECRET'),
     driveWebClientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET'),
     devicePollInterval: readSeconds(env, 'DEVICE_POLL_INTERVAL', 5),
+    recording: readBoolean(env, 'TIMELINE_RECORDING', true),
     lifetimes: {
       accessToken: readSeconds(env, 'ACCESS_TOKEN_TTL', 600),
       authorizationCode: readSeconds(env, 'AUTHORIZATION_CODE_TTL', 60),

@@ -4,7 +4,7 @@
  * Everything the routes share, built once in createApp().
  */
 import type { SigningKey } from '@oauth-demo/tokens';
-import type { Db } from '@oauth-demo/web';
+import type { Db, Recorder } from '@oauth-demo/web';
 import type { AuthorizationRequest } from './authorize/authorization_request.js';
 import type { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
@@ -22,6 +22,8 @@ export interface AuthContext {
   issuer: Issuer;
   loginThrottle: FailureThrottle;
   tokens: TokenLookup;
+  /** What this server saw, for the printer's timeline (packages/web recorder.ts). */
+  recorder: Recorder;
 }
 
 /** A validated authorization request waiting for the user to sign in and decide. */

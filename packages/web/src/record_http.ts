@@ -20,6 +20,13 @@ export interface RecordingInfo {
 
 const MAX_CAPTURE = 16 * 1024;
 
+/** Our services name themselves in User-Agent on the back channel (`photo-printer/…`, `drive/…`). */
+export function partyFromUserAgent(userAgent: string | undefined): Party {
+  if (userAgent?.startsWith('drive')) return 'drive';
+  if (userAgent?.startsWith('auth')) return 'auth';
+  return 'printer';
+}
+
 function headersOf(source: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : String(value);
@@ -69,7 +76,7 @@ export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults:
         id: newSpanId(),
         traceId: key,
         recordedBy,
-        from: info.from ?? (traceparent ? 'printer' : 'browser'),
+        from: info.from ?? (traceparent ? partyFromUserAgent(req.get('user-agent')) : 'browser'),
         to: recordedBy,
         channel: info.channel ?? (traceparent ? 'back' : 'front'),
         ...(info.step !== undefined ? { step: info.step } : {}),

@@ -92,7 +92,7 @@ describe('Masking secrets', () => {
     assert.equal(masked.request.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.doesNotMatch(masked.request.body!, /dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk/);
     assert.match(masked.request.body!, /grant_type=authorization_code/);
-    assert.match(masked.request.body!, /client_secret=%E2%80%A2%E2%80%A2%E2%80%A2/);
+    assert.match(masked.request.body!, /client_secret=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%20\(3%20chars%2C%20masked\)/);
     assert.doesNotMatch(masked.response.headers.location!, /eyJhbGciOiJFUzI1NiJ9\.eyJ&/);
     const body = JSON.parse(masked.response.body!) as Record<string, string>;
     assert.equal(body.token_type, 'Bearer');

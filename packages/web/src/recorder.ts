@@ -159,7 +159,9 @@ const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie'];
 
 /** Keep the first characters, so two values can still be told apart, and hide the rest. */
 export function maskValue(value: string): string {
-  if (value.length <= 8) return '•'.repeat(value.length);
+  // Long random values (tokens, codes, secrets) keep a short prefix so two can be told apart; short ones
+  // (passwords) are hidden whole.
+  if (value.length < 20) return `•••• (${value.length} chars, masked)`;
   return `${value.slice(0, 6)}…(${value.length} chars, masked)`;
 }
 

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
+import { describeExchange } from '@oauth-demo/web';
 import { validateAuthorizationRequest, verifyClientAndRedirectUri } from '../authorize/authorization_request.js';
 import type { AuthContext } from '../context.js';
 
@@ -28,6 +29,7 @@ export function authorizeRouter({ clients }: AuthContext): Router {
     const ids = Object.keys(pending);
     for (const old of ids.slice(0, Math.max(0, ids.length - MAX_PENDING))) delete pending[old];
     req.session.pending = pending;
+    describeExchange(res, { key: `interaction:${id}`, from: 'browser', channel: 'front', step: 2, label: `Authorization request (response_type=${request.response_type})` });
     res.redirect(303, `/interaction/${id}`);
   });
 

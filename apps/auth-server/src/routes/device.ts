@@ -8,10 +8,10 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { InvalidRequest, optionalParam, UnauthorizedClient } from '@oauth-demo/tokens';
-import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, describeExchange, parseTraceparent, verifyCsrf } from '@oauth-demo/web';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
-import { answerDeviceRequest, DEVICE_CODE_GRANT_TYPE, findPendingUserCode, formatUserCode, startDeviceAuthorization } from '../grants/device_code.js';
+import { answerDeviceRequest, DEVICE_CODE_GRANT_TYPE, findPendingUserCode, formatUserCode, normalizeUserCode, startDeviceAuthorization } from '../grants/device_code.js';
 import { SCOPES } from '../scopes.js';
 import { currentUser } from '../sign_in.js';
 import { backChannel } from './back_channel.js';
@@ -22,7 +22,12 @@ export function deviceAuthorizationRouter(ctx: AuthContext): Router {
   router.post('/device_authorization', ...backChannel, (req, res) => {
     const client = authenticateClient(req, ctx.clients);
     if (!client.grant_types.includes(DEVICE_CODE_GRANT_TYPE)) throw new UnauthorizedClient('This client may not use the device flow.');
-    res.json(startDeviceAuthorization(req.body, client, ctx));
+    const answer = startDeviceAuthorization(req.body, client, ctx);
+    describeExchange(res, { step: 2, label: 'Device authorization request (RFC 8628)' });
+    // What the user does on their phone joins the device's trace.
+    const trace = parseTraceparent(req.get('traceparent'));
+    if (trace) ctx.recorder.link(`device:${normalizeUserCode(answer.user_code)}`, trace.traceId);
+    res.json(answer);
   });
   return router;
 }
@@ -57,6 +62,7 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
       return;
     }
     req.session.deviceUserCode = row.user_code;
+    describeExchange(res, { key: `device:${row.user_code}`, step: 3, label: 'The user types the code on their own device' });
     res.redirect(303, '/device/confirm');
   });
 
@@ -91,6 +97,7 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
     const decision = optionalParam(req.body, 'decision');
     if (decision !== 'allow' && decision !== 'deny') throw new InvalidRequest('The form must say allow or deny.');
     delete req.session.deviceUserCode;
+    describeExchange(res, { key: `device:${row.user_code}`, step: 4, label: decision === 'allow' ? 'Device approved' : 'Device denied' });
     if (decision === 'allow') {
       const grantId = issuer.recordConsent(user.id, row.client_id, row.scope);
       answerDeviceRequest(db, row.user_code, { approved: true, userId: user.id, grantId });

@@ -7,9 +7,10 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { AccessDenied, InvalidRequest, optionalParam } from '@oauth-demo/tokens';
-import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
 import { authorizationResponseUrl } from '../authorize/authorization_request.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
+import { hashToken } from '../db.js';
 import { createAuthorizationCode } from '../grants/authorization_code.js';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
@@ -76,12 +77,15 @@ export function interactionRouter(ctx: AuthContext): Router {
       { grantId: grant.id, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge },
       config.lifetimes.authorizationCode,
     );
+    // The timeline: what was recorded for this request joins the client's trace when the code is redeemed.
+    ctx.recorder.link(`interaction:${id}`, `code:${hashToken(code)}`);
     finish(req, res, id, request, config.issuer, { code });
   }
 
   router.get('/interaction/:id', async (req, res) => {
     const { id, request } = pendingRequest(req);
     const user = req.session.userId ? users.find(req.session.userId) : undefined;
+    describeExchange(res, { key: `interaction:${id}`, step: 3, label: user ? 'Consent page' : 'Sign-in page' });
     if (!user) {
       renderLogin(req, res, id, request);
       return;
@@ -92,6 +96,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const grant = issuer.findActiveGrant(user.id, request.client_id);
     const alreadyGranted = grant ? grant.scope.split(' ') : [];
     if (request.scope.every((s) => alreadyGranted.includes(s))) {
+      describeExchange(res, { step: 4, label: 'Consent remembered: the answer goes straight back' });
       await issueCode(req, res, id, request, user.id, request.scope.join(' '));
       return;
     }
@@ -110,6 +115,7 @@ export function interactionRouter(ctx: AuthContext): Router {
 
   router.post('/interaction/:id/login', verifyCsrf, async (req, res) => {
     const { id, request } = pendingRequest(req);
+    describeExchange(res, { key: `interaction:${id}`, step: 3, label: 'Sign in (username and password, to the auth server only)' });
     const result = await signIn(req, ctx);
     if (!result.ok) {
       renderLogin(req, res, id, request, result.status, result.message);
@@ -120,6 +126,7 @@ export function interactionRouter(ctx: AuthContext): Router {
 
   router.post('/interaction/:id/consent', verifyCsrf, async (req, res) => {
     const { id, request } = pendingRequest(req);
+    describeExchange(res, { key: `interaction:${id}`, step: 4, label: req.body?.decision === 'deny' ? 'Consent: Deny (access_denied goes back)' : 'Consent: Allow (the answer goes back)' });
     const userId = req.session.userId;
     if (!userId || !users.find(userId)) {
       renderLogin(req, res, id, request, 401, 'Sign in first.');

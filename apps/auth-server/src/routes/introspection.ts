@@ -6,6 +6,7 @@
  * server instead of verifying the JWT itself.
  */
 import { Router } from 'express';
+import { describeExchange } from '@oauth-demo/web';
 import { requiredParam, optionalParam } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
@@ -28,6 +29,7 @@ export function introspectionRouter({ clients, config, tokens }: AuthContext): R
   }
 
   router.post('/introspect', ...backChannel, async (req, res) => {
+    describeExchange(res, { step: 8, label: 'Introspection: is this token active? (RFC 7662)' });
     // RFC 7662 §2.1: the endpoint requires authorization; here, client authentication.
     const caller = authenticateClient(req, clients);
     const token = requiredParam(req.body, 'token');

@@ -5,6 +5,7 @@
  * everything else from here.
  */
 import { Router } from 'express';
+import { describeExchange } from '@oauth-demo/web';
 import { CODE_CHALLENGE_METHOD, SIGNING_ALG } from '@oauth-demo/tokens';
 import type { AuthContext } from '../context.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../grants/device_code.js';
@@ -42,12 +43,14 @@ export function metadataRouter({ config, key }: AuthContext): Router {
   };
 
   router.get(METADATA_PATH, (_req, res) => {
+    describeExchange(res, { label: 'Metadata discovery (RFC 8414)' });
     res.set('Cache-Control', 'public, max-age=60').json(metadata);
   });
 
   // RFC 7517 §5: the public keys only. Resource servers cache this and verify tokens without calling us.
   const jwks = { keys: [key.publicJwk] };
   router.get(JWKS_PATH, (_req, res) => {
+    describeExchange(res, { step: 8, label: 'JWKS: the public keys that verify tokens' });
     res.set('Cache-Control', 'public, max-age=300').json(jwks);
   });
 

@@ -6,6 +6,7 @@
  * (RFC 7009 §2.1: "SHOULD also invalidate all access tokens based on the same authorization grant").
  */
 import { Router } from 'express';
+import { describeExchange } from '@oauth-demo/web';
 import { optionalParam, requiredParam } from '@oauth-demo/tokens';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
@@ -15,6 +16,7 @@ export function revocationRouter({ clients, tokens, issuer }: AuthContext): Rout
   const router = Router();
 
   router.post('/revoke', ...backChannel, async (req, res) => {
+    describeExchange(res, { label: 'Revocation (RFC 7009)' });
     const caller = authenticateClient(req, clients);
     const token = requiredParam(req.body, 'token');
     const found = await tokens.find(token, optionalParam(req.body, 'token_type_hint'));

@@ -4,7 +4,9 @@
  * The token endpoint, RFC 6749 §3.2 (steps 5 and 6 of the notes: the client, server to server, trades what
  * it holds for an access token). One file per grant type in ../grants/.
  */
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { describeExchange, parseTraceparent } from '@oauth-demo/web';
+import { hashToken } from '../db.js';
 import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType, type ParamSource } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
@@ -53,6 +55,7 @@ export function tokenRouter(ctx: AuthContext): Router {
     '/token',
     ...backChannel,
     async (req, res) => {
+      describeTokenRequest(req, res, ctx);
       const client = authenticateClient(req, clients);
       const grantType = optionalParam(req.body, 'grant_type');
       if (grantType === undefined) throw new InvalidRequest('grant_type is missing.');
@@ -64,4 +67,22 @@ export function tokenRouter(ctx: AuthContext): Router {
   );
 
   return router;
+}
+
+/** Which of the notes' steps a token request is, per grant (the notes' table), for the timeline. */
+const TOKEN_STEPS: Record<string, { step: number; label: string }> = {
+  authorization_code: { step: 5, label: 'Token request: the code and its code_verifier' },
+  refresh_token: { step: 5, label: 'Token request: refresh (rotation)' },
+  client_credentials: { step: 2, label: 'Token request: client credentials, no user' },
+  password: { step: 2, label: "Token request: the user's password (legacy)" },
+  [DEVICE_CODE_GRANT_TYPE]: { step: 5, label: 'Device polls the token endpoint' },
+};
+
+function describeTokenRequest(req: Request, res: Response, { recorder }: AuthContext): void {
+  const grantType = typeof req.body?.grant_type === 'string' ? req.body.grant_type : '';
+  const known = Object.hasOwn(TOKEN_STEPS, grantType) ? TOKEN_STEPS[grantType] : undefined;
+  describeExchange(res, { step: known?.step ?? 5, label: known?.label ?? 'Token request', note: 'Step 6: the token response' });
+  // The front-channel part of an authorization-code flow joins the client's trace (W3C traceparent).
+  const trace = parseTraceparent(req.get('traceparent'));
+  if (trace && grantType === 'authorization_code' && typeof req.body.code === 'string') recorder.link(`code:${hashToken(req.body.code)}`, trace.traceId);
 }

@@ -1,0 +1,30 @@
+/**
+ * @module routes/recordings
+ *
+ * What this server saw of one flow, for the printer's behind-the-scenes timeline. The trace id is the
+ * capability: 128 random bits that only the learner's own printer session knows. Secrets are masked; the
+ * printer may ask for them unmasked (instructor mode) by authenticating as itself.
+ */
+import { Router } from 'express';
+import { InvalidClient, NotFound } from '@oauth-demo/tokens';
+import { isTraceId, maskExchange, noStore } from '@oauth-demo/web';
+import { authenticateClient } from '../clients.js';
+import type { AuthContext } from '../context.js';
+
+export function recordingsRouter({ recorder, clients, config }: AuthContext): Router {
+  const router = Router();
+  router.get('/_demo/recordings/:traceId', noStore, (req, res) => {
+    res.locals.jsonErrors = true;
+    const traceId = String(req.params.traceId);
+    if (!recorder.enabled || !isTraceId(traceId)) throw new NotFound('No such trace.');
+    const exchanges = recorder.list(traceId);
+    if (req.query.reveal === '1') {
+      const client = authenticateClient(req, clients);
+      if (client.client_id !== config.printerClientId) throw new InvalidClient('Only the printer may see unmasked recordings.', true);
+      res.json({ exchanges });
+      return;
+    }
+    res.json({ exchanges: exchanges.map(maskExchange) });
+  });
+  return router;
+}
