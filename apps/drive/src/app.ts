@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
-import { loadOrCreateSecret, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { isTraceId, loadOrCreateSecret, maskExchange, noStore, Recorder, recordExchanges, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
 import type { DriveConfig } from './config.js';
 import { openDriveDatabase } from './db.js';
 import { answerErrorsAsJson, errorHandler, notFound } from './errors.js';
@@ -62,6 +62,18 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.disable('x-powered-by');
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Drive', role: 'Resource Server', tone: 'rs' });
+  // Behind the scenes: API calls that carry a W3C traceparent are recorded for the printer's timeline.
+  const recorder = new Recorder({ enabled: config.recording });
+  app.use(recordExchanges(recorder, 'drive'));
+  app.get('/_demo/recordings/:traceId', noStore, (req, res) => {
+    const traceId = String(req.params.traceId);
+    if (!recorder.enabled || !isTraceId(traceId)) {
+      res.status(404).json({ error: 'not_found' });
+      return;
+    }
+    // Always masked: the bearer token is the client's to show, not ours.
+    res.json({ exchanges: recorder.list(traceId).map(maskExchange) });
+  });
 
   // Machine endpoints: JSON errors, no cookies, no session (the API knows bearer tokens only).
   app.use(['/api', '/.well-known', '/healthz'], answerErrorsAsJson);

@@ -19,7 +19,7 @@
  * environment, or made once in the shared secrets folder for a native run). `SESSION_SECRET` signs that web
  * app's session cookie (`drive.sid`); without it, a random one is made once in the data directory.
  */
-import { ConfigError, type Env, readDataDir, readHost, readServiceUrls, readSharedSecret, readString } from '@oauth-demo/web';
+import { ConfigError, type Env, readBoolean, readDataDir, readHost, readServiceUrls, readSharedSecret, readString } from '@oauth-demo/web';
 
 /** Drive's own web app as a client of the auth server (RFC 6749 §2): first party, allowed the password grant. */
 export interface WebClientConfig {
@@ -66,6 +66,8 @@ export interface DriveConfig {
   webClient: WebClientConfig;
   /** `SESSION_SECRET`, when set; otherwise app.ts makes one in the data directory. */
   sessionSecret?: string;
+  /** Record API calls for the printer's behind-the-scenes timeline (TIMELINE_RECORDING=off to stop). */
+  recording: boolean;
 }
 
 export function loadConfig(env: Env = process.env): DriveConfig {
@@ -73,6 +75,7 @@ export function loadConfig(env: Env = process.env): DriveConfig {
   const auth = readServiceUrls(env, 'AUTH');
   const printer = readServiceUrls(env, 'PRINTER');
   return {
+    recording: readBoolean(env, 'TIMELINE_RECORDING', true),
     host: readHost(env),
     port: drive.port,
     publicUrl: drive.publicUrl,

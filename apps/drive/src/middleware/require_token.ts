@@ -4,7 +4,8 @@
  * The guard in front of every API route: no valid access token with the needed scope, no photo.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type AccessTokenClaims, parseBearerAuthorization } from '@oauth-demo/tokens';
+import { type AccessTokenClaims, OAuthError, parseBearerAuthorization } from '@oauth-demo/tokens';
+import { describeExchange } from '@oauth-demo/web';
 import { MissingAccessToken } from '../errors.js';
 import type { TokenValidator } from '../token_validator.js';
 
@@ -28,10 +29,19 @@ declare global {
  */
 export function requireAccessToken(validator: TokenValidator, requiredScope: string): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    // For the timeline: this is step 7 (a call with the token) and the verdict is step 8.
+    describeExchange(res, { from: 'printer', step: 7, label: `Drive API call: ${req.method} ${req.baseUrl}${req.path}`, note: 'Step 8: no token, refused' });
     const token = parseBearerAuthorization(req.headers.authorization); // throws InvalidRequest when malformed
     if (token === null) throw new MissingAccessToken();
     // Local JWT verification or introspection, depending on DRIVE_TOKEN_VALIDATION: the same claims either way.
-    res.locals.token = await validator.validate(token, requiredScope);
+    try {
+      res.locals.token = await validator.validate(token, requiredScope);
+    } catch (err) {
+      describeExchange(res, { note: `Step 8: token refused (${err instanceof OAuthError ? `${err.error}: ${err.error_description ?? ''}` : 'error'})` });
+      throw err;
+    }
+    const { sub, scope, client_id: clientId } = res.locals.token;
+    describeExchange(res, { note: `Step 8: token valid: sub=${sub}, client_id=${clientId}, scope="${scope}"` });
     next();
   };
 }
