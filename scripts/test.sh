@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is needed (pnpm, Chromium, packages) and runs every test: build, typecheck, unit and HTTP
-# tests, then the Playwright flows across the three real services.
+# tests, the Playwright flows across the three real services, then the black-box conformance suite (SECURITY.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --browser
 pnpm install --frozen-lockfile
 pnpm exec turbo run build typecheck test --output-logs=new-only
 pnpm exec turbo run e2e --output-logs=full
+pnpm exec turbo run conformance --output-logs=full
 echo "All tests passed."

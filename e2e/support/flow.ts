@@ -29,7 +29,7 @@ export async function connectAs(page: Page, user: keyof typeof PASSWORDS) {
  * Photo Printer on the auth server's Connected apps page, as a learner would. Leaves the browser signed out
  * of the auth server.
  */
-export async function forgetConsent(page: Page, user: keyof typeof PASSWORDS) {
+export async function forgetConsent(page: Page, user: keyof typeof PASSWORDS, appName = 'Photo Printer') {
   await page.goto(`${urls().auth}/apps`);
   if (await page.getByLabel('Password').isVisible()) {
     await page.getByLabel('Username').fill(user);
@@ -37,7 +37,7 @@ export async function forgetConsent(page: Page, user: keyof typeof PASSWORDS) {
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
   await expect(page.getByRole('heading', { name: 'Connected apps' })).toBeVisible();
-  const remove = page.getByRole('button', { name: 'Remove Photo Printer', exact: true });
+  const remove = page.getByRole('button', { name: `Remove ${appName}`, exact: true });
   if (await remove.isVisible()) {
     await remove.click();
     await expect(page.getByText(/Removed\./)).toBeVisible();
@@ -56,4 +56,17 @@ export async function photoTitles(page: Page): Promise<string[]> {
     titles.push(label.trim());
   }
   return titles;
+}
+
+/** On the auth server's sign-in form (any flow): sign in as `user`. */
+export async function signIn(page: Page, user: keyof typeof PASSWORDS) {
+  await expect(page).toHaveURL(new RegExp(`^${urls().auth}/`));
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(PASSWORDS[user]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The texts of the elements `selector` matches, trimmed. */
+export async function texts(page: Page, selector: string): Promise<string[]> {
+  return (await page.locator(selector).allInnerTexts()).map((t) => t.trim());
 }

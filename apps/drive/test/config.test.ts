@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       dataDir: '/tmp/drive-config-test',
       tokenValidation: { mode: 'jwt' },
       webClient: { clientId: 'drive-web', clientSecret: WEB_SECRET, scope: 'photos.read' },
+      recording: true,
     });
   });
 

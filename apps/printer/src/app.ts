@@ -18,10 +18,15 @@ import { DriveClient } from './drive_client.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { formatPrice, formatRelative, formatTime } from './format.js';
 import { MetadataClient } from './oauth/metadata.js';
+import { PrintLab } from './print_lab.js';
+import { grantsRoutes } from './routes/grants.js';
 import { homeRoutes } from './routes/home.js';
+import { kioskRoutes } from './routes/kiosk.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { ordersRoutes } from './routes/orders.js';
 import { photosRoutes } from './routes/photos.js';
+import { printLabRoutes } from './routes/print_lab.js';
+import { quickPrintRoutes } from './routes/quick_print.js';
 import './session_data.js';
 
 export interface PrinterApp {
@@ -35,17 +40,22 @@ export const SESSION_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 export const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
 
+/** The printer's own browser files (the quick-print scripts, a small stylesheet), served at /assets/printer. */
+export const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
+
 export function createApp(config: PrinterConfig): PrinterApp {
   const db = openPrinterDatabase(databaseFile(config));
   const backChannel = createBackChannel(config.httpTimeoutMs);
   const metadata = new MetadataClient(backChannel.http, config.auth);
+  const drive = new DriveClient(backChannel.http, config.drive);
   const context: AppContext = {
     config,
     metadata,
     tokenEndpoint: { http: backChannel.http, metadata, client: config.client, authInternalUrl: config.auth.internalUrl },
-    drive: new DriveClient(backChannel.http, config.drive),
+    drive,
     orders: new OrderRepository(db),
     ordersDir: ordersDir(config),
+    printLab: new PrintLab({ http: backChannel.http, metadata, authInternalUrl: config.auth.internalUrl }, config.printLab, drive),
   };
 
   const app = express();
@@ -53,6 +63,8 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(securityHeaders);
   useSharedUi(app, VIEWS_DIR, { name: 'Photo Printer', role: 'Client', tone: 'client' });
   Object.assign(app.locals, { formatPrice, formatTime, formatRelative });
+  // Static files of the printer's own pages: scripts are files of this origin (CSP script-src 'self'), never inline.
+  app.use('/assets/printer', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
 
   // Health first: no session, no body parsing (docker-compose and Playwright poll it).
   app.get('/healthz', (_req, res) => {
@@ -76,6 +88,10 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(oauthRoutes(context));
   app.use(photosRoutes(context));
   app.use(ordersRoutes(context));
+  app.use(quickPrintRoutes(context));
+  app.use(printLabRoutes(context));
+  app.use(kioskRoutes(context));
+  app.use(grantsRoutes(context));
   app.use(notFoundHandler);
   app.use(errorHandler);
 

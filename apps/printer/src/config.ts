@@ -36,6 +36,30 @@ export interface ClientRegistration {
   scope: string;
 }
 
+/**
+ * The browser-only "quick print" page (public client, no secret): the Implicit flow (RFC 6749 §4.2) and, beside
+ * it, Authorization Code + PKCE from the browser. Its JavaScript runs in the browser; this server only serves it.
+ */
+export interface BrowserClientRegistration {
+  clientId: string;
+  /** Registered exactly at the auth server: `${PRINTER_PUBLIC_URL}/quick-print/callback`. */
+  redirectUri: string;
+  scope: string;
+}
+
+/** The print lab: Photo Printer acting as itself with Client Credentials (RFC 6749 §4.4), `client_secret_post`. */
+export interface PrintLabRegistration {
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+}
+
+/** The shop's photo kiosk: a public device client using the Device Authorization Grant (RFC 8628). */
+export interface KioskRegistration {
+  clientId: string;
+  scope: string;
+}
+
 export interface PrinterConfig {
   host: string;
   printer: ServiceUrls;
@@ -45,6 +69,9 @@ export interface PrinterConfig {
   dataDir: string;
   sessionSecret: string;
   client: ClientRegistration;
+  quickPrint: BrowserClientRegistration;
+  printLab: PrintLabRegistration;
+  kiosk: KioskRegistration;
   /** Back-channel timeout: a hung peer becomes a clear page, not a hung browser tab. */
   httpTimeoutMs: number;
 }
@@ -66,6 +93,21 @@ export function loadConfig(env: Env = process.env): PrinterConfig {
       clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
       redirectUri: `${printer.publicUrl}/callback`,
       scope: REQUESTED_SCOPE,
+    },
+    quickPrint: {
+      clientId: readString(env, 'QUICK_PRINT_CLIENT_ID', 'photo-printer-browser'),
+      redirectUri: `${printer.publicUrl}/quick-print/callback`,
+      scope: 'photos.read',
+    },
+    printLab: {
+      clientId: readString(env, 'PRINT_LAB_CLIENT_ID', 'print-lab'),
+      // Shared with the auth server exactly like the printer's own secret (environment, or .data/ natively).
+      clientSecret: readSharedSecret(env, 'PRINT_LAB_CLIENT_SECRET'),
+      scope: 'gallery.read',
+    },
+    kiosk: {
+      clientId: readString(env, 'KIOSK_CLIENT_ID', 'photo-kiosk'),
+      scope: 'photos.read',
     },
     httpTimeoutMs: 10_000,
   };

@@ -8,6 +8,7 @@ import type { OrderRepository } from './db.js';
 import type { DriveClient } from './drive_client.js';
 import type { MetadataClient } from './oauth/metadata.js';
 import type { TokenEndpointDeps } from './oauth/token_endpoint.js';
+import type { PrintLab } from './print_lab.js';
 
 export interface AppContext {
   config: PrinterConfig;
@@ -16,4 +17,6 @@ export interface AppContext {
   drive: DriveClient;
   orders: OrderRepository;
   ordersDir: string;
+  /** The print lab acting as itself (Client Credentials): one per printer, its token kept in memory. */
+  printLab: PrintLab;
 }

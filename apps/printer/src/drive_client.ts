@@ -93,6 +93,42 @@ export class DriveClient {
     return { bytes: Buffer.from(response.data), contentType };
   }
 
+  /**
+   * `GET <path>` on Drive's API with the token, and Drive's answer AS IT IS, refusals included: for pages whose
+   * lesson is what Drive says (the print lab's 403). Network failures still throw DriveUnreachable.
+   */
+  async probe(path: string, accessToken: string): Promise<DriveAnswer> {
+    const url = `${this.drive.internalUrl}${path}`;
+    let response: AxiosResponse<ArrayBuffer>;
+    try {
+      response = await this.http.get<ArrayBuffer>(url, {
+        responseType: 'arraybuffer',
+        headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+      });
+    } catch (error) {
+      throw new DriveUnreachable(this.drive.internalUrl, describeNetworkError(error));
+    }
+    const text = Buffer.from(response.data ?? new ArrayBuffer(0)).toString('utf8');
+    const contentType = String(response.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const answer: DriveAnswer = {
+      shownUrl: `${this.drive.publicUrl}${path}`,
+      status: response.status,
+      contentType,
+      body: text.slice(0, MAX_SHOWN_BODY),
+      truncated: text.length > MAX_SHOWN_BODY,
+    };
+    const challenge = response.headers['www-authenticate'];
+    if (typeof challenge === 'string' && challenge) answer.wwwAuthenticate = challenge.slice(0, 500);
+    if (contentType === 'application/json') {
+      try {
+        answer.json = JSON.parse(text) as unknown;
+      } catch {
+        // shown as text
+      }
+    }
+    return answer;
+  }
+
   private async call<T>(url: string, accessToken: string, responseType: 'json' | 'arraybuffer'): Promise<AxiosResponse<T>> {
     let response: AxiosResponse<T>;
     try {
@@ -113,6 +149,21 @@ export class DriveClient {
     if (response.status === 404) throw new NotFound('Drive has no such photo for you.');
     throw new DriveAnswerInvalid(`Drive answered HTTP ${response.status}.`);
   }
+}
+
+/** How much of an answer body a page shows. */
+const MAX_SHOWN_BODY = 4000;
+
+/** An answer of Drive as it came (see DriveClient.probe). */
+export interface DriveAnswer {
+  /** The public URL of what was asked (what a learner would type). */
+  shownUrl: string;
+  status: number;
+  contentType: string;
+  wwwAuthenticate?: string;
+  body: string;
+  truncated: boolean;
+  json?: unknown;
 }
 
 /** The auth-params of a `WWW-Authenticate: Bearer …` challenge (RFC 6750 §3, quoted-string values). */

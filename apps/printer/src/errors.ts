@@ -14,6 +14,9 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { NotFound, OAuthError } from '@oauth-demo/tokens';
 import { CsrfError } from '@oauth-demo/web';
 
+/** The grants the printer uses at the token endpoint (the device grant by its short name). */
+export type GrantLabel = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'device_code';
+
 export interface ErrorPage {
   heading: string;
   message: string;
@@ -121,7 +124,7 @@ export class TokenRequestFailed extends PrinterError {
   constructor(
     readonly code: string,
     readonly description: string | undefined,
-    readonly grant: 'authorization_code' | 'refresh_token',
+    readonly grant: GrantLabel,
   ) {
     super(`The token endpoint answered "${code}".`);
   }
@@ -206,6 +209,32 @@ export class DriveAnswerInvalid extends PrinterError {
   readonly status = 502;
   page(): ErrorPage {
     return { heading: 'Drive sent an answer Photo Printer cannot use', message: this.message, backHref: '/', backLabel: 'Back to Photo Printer' };
+  }
+}
+
+/**
+ * The kiosk could not start the Device Authorization Grant (RFC 8628 §3.1-3.2): the auth server does not offer
+ * it, refused the kiosk's request, or answered something the kiosk cannot show.
+ */
+export class DeviceFlowFailed extends PrinterError {
+  readonly status = 502;
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+  page(): ErrorPage {
+    const page: ErrorPage = {
+      heading: 'The kiosk could not start',
+      message: this.message,
+      explanation:
+        'The kiosk asks the Authorization Server for a device code and a user code (RFC 8628 §3.1) before it can show you anything to approve.',
+      backHref: '/kiosk',
+      backLabel: 'Back to the kiosk',
+    };
+    if (this.code) page.code = this.code;
+    return page;
   }
 }
 

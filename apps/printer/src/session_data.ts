@@ -5,8 +5,10 @@
  * only the signed session id in the `printer.sid` cookie (HttpOnly): tokens, the code_verifier and the state
  * never reach it (RFC 6749 §10.3, RFC 9700 §2.1).
  */
+import type { KioskState } from './kiosk.js';
 import type { PendingAuthorization } from './oauth/authorization_request.js';
-import type { Connection } from './oauth/connection.js';
+import type { Connection, Rotation } from './oauth/connection.js';
+import type { PrintLabRun } from './print_lab.js';
 
 export interface Notice {
   kind: 'info' | 'good' | 'bad';
@@ -20,6 +22,18 @@ export interface JustConnected {
   refreshToken: boolean;
 }
 
+/** Shown once on the new order's page after "Re-order": what the re-order needed from the auth server and Drive. */
+export interface JustReordered {
+  fromOrderId: string;
+  photosChecked: number;
+  /** Present when the access token had expired and was refreshed for the re-order. */
+  rotation?: Rotation;
+  /** RFC 7662, asked about the OLD refresh token after the rotation: false = dead. null = could not ask. */
+  oldRefreshTokenActive?: boolean | null;
+  /** When the access token used expires (after the refresh, if any). */
+  accessExpiresAt: number | null;
+}
+
 declare module 'express-session' {
   interface SessionData {
     /** Authorization requests sent and not yet answered (one per tab, a few at most). */
@@ -31,5 +45,12 @@ declare module 'express-session' {
     notice?: Notice;
     justConnected?: JustConnected;
     justOrdered?: boolean;
+    justReordered?: JustReordered;
+    /** A re-order that could not be placed, shown once on the old order's page. */
+    reorderProblem?: string;
+    /** The print lab's last run (no token in it: fingerprints and what Drive answered). */
+    printLab?: PrintLabRun;
+    /** The kiosk's device flow in this browser (the device_code and, once approved, the kiosk's token). */
+    kiosk?: KioskState;
   }
 }

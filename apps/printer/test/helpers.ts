@@ -18,6 +18,7 @@ export const CLIENT_ID = 'photo-printer';
 export const CLIENT_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 export const PRINTER_PUBLIC_URL = 'http://localhost:3999';
 export const REDIRECT_URI = `${PRINTER_PUBLIC_URL}/callback`;
+export const PRINT_LAB_SECRET = 'print-lab-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 
 interface StubServer {
   port: number;
@@ -45,6 +46,12 @@ async function startStub(handler: (req: IncomingMessage, body: string, res: Serv
   };
 }
 
+/** A token shaped like a JWT (unsigned: the printer only decodes it for display; the stub Drive does not verify). */
+function fakeJwt(claims: Record<string, unknown>): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part({ typ: 'at+jwt', alg: 'ES256' })}.${part({ ...claims, jti: randomBytes(8).toString('hex') })}.c2ln`;
+}
+
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
@@ -61,6 +68,10 @@ export interface RecordedRequest {
 export class TokenRegistry {
   readonly valid = new Set<string>();
   readonly refresh = new Map<string, 'live' | 'rotated'>();
+  /** The scope each access token was issued with (the stub Drive checks it). */
+  readonly scopes = new Map<string, string>();
+  /** The subject of each access token: a user, or the client itself (client credentials). */
+  readonly subjects = new Map<string, string>();
   revokeAll(): void {
     this.valid.clear();
   }
@@ -76,7 +87,16 @@ export interface StubAuth extends StubServer {
   grantScope: string;
   expiresIn: number;
   tokenError: string | undefined;
+  /** RFC 8628: what the device authorization endpoint answers (overrides), and the queue of poll answers. */
+  deviceAuthorization: Record<string, unknown>;
+  deviceAuthorizationRequests: RecordedRequest[];
+  /** Each poll takes the next answer; an empty queue answers authorization_pending. `tokens` issues a token. */
+  devicePolls: ('tokens' | { status: number; error: string })[];
+  introspections: RecordedRequest[];
 }
+
+export const DEVICE_CODE = 'device-code-0123456789';
+export const USER_CODE = 'WDJB-MJHT';
 
 export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
   const stub = {
@@ -86,12 +106,19 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     grantScope: 'photos.read offline_access',
     expiresIn: 600,
     tokenError: undefined as string | undefined,
+    deviceAuthorization: {} as Record<string, unknown>,
+    deviceAuthorizationRequests: [] as RecordedRequest[],
+    devicePolls: [] as ('tokens' | { status: number; error: string })[],
+    introspections: [] as RecordedRequest[],
   };
-  const issue = (res: ServerResponse) => {
-    const access_token = `at-${randomBytes(16).toString('base64url')}`;
+  const issue = (res: ServerResponse, options: { scope?: string; subject?: string; refresh?: boolean; jwt?: Record<string, unknown> } = {}) => {
+    const scope = options.scope ?? stub.grantScope;
+    const access_token = options.jwt ? fakeJwt(options.jwt) : `at-${randomBytes(16).toString('base64url')}`;
     tokens.valid.add(access_token);
-    const body: Record<string, unknown> = { access_token, token_type: 'Bearer', expires_in: stub.expiresIn, scope: stub.grantScope };
-    if (stub.grantScope.split(' ').includes('offline_access')) {
+    tokens.scopes.set(access_token, scope);
+    tokens.subjects.set(access_token, options.subject ?? 'alice');
+    const body: Record<string, unknown> = { access_token, token_type: 'Bearer', expires_in: stub.expiresIn, scope };
+    if (options.refresh !== false && scope.split(' ').includes('offline_access')) {
       const refresh_token = `rt-${randomBytes(16).toString('base64url')}`;
       tokens.refresh.set(refresh_token, 'live');
       body.refresh_token = refresh_token;
@@ -108,8 +135,12 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
         authorization_endpoint: `${publicUrl}/authorize`,
         token_endpoint: `${publicUrl}/token`,
         revocation_endpoint: `${publicUrl}/revoke`,
-        scopes_supported: ['photos.read', 'offline_access'],
-        response_types_supported: ['code'],
+        introspection_endpoint: `${publicUrl}/introspect`,
+        device_authorization_endpoint: `${publicUrl}/device_authorization`,
+        scopes_supported: ['photos.read', 'offline_access', 'gallery.read'],
+        response_types_supported: ['code', 'token'],
+        grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,
         ...stub.metadata,
@@ -128,6 +159,27 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
         issue(res);
         return;
       }
+      if (grant === 'client_credentials') {
+        const form = recorded.form;
+        if (form.get('client_id') !== 'print-lab' || form.get('client_secret') !== PRINT_LAB_SECRET || recorded.headers.authorization) {
+          json(res, 401, { error: 'invalid_client', error_description: 'client_secret_post expected.' });
+          return;
+        }
+        const scope = form.get('scope') ?? 'gallery.read';
+        const now = Math.floor(Date.now() / 1000);
+        issue(res, { scope, subject: 'print-lab', refresh: false, jwt: { iss: publicUrl, sub: 'print-lab', client_id: 'print-lab', scope, aud: 'drive', iat: now, exp: now + stub.expiresIn } });
+        return;
+      }
+      if (grant === 'urn:ietf:params:oauth:grant-type:device_code') {
+        if (recorded.form.get('device_code') !== DEVICE_CODE || recorded.form.get('client_id') !== 'photo-kiosk') {
+          json(res, 400, { error: 'invalid_grant' });
+          return;
+        }
+        const next = stub.devicePolls.shift() ?? { status: 400, error: 'authorization_pending' };
+        if (next === 'tokens') issue(res, { scope: 'photos.read', refresh: false });
+        else json(res, next.status, { error: next.error }, { 'Cache-Control': 'no-store' });
+        return;
+      }
       if (grant === 'refresh_token') {
         const rt = recorded.form.get('refresh_token') ?? '';
         if (tokens.refresh.get(rt) !== 'live') {
@@ -139,6 +191,27 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
         return;
       }
       json(res, 400, { error: 'unsupported_grant_type' });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/device_authorization') {
+      stub.deviceAuthorizationRequests.push(record());
+      json(res, 200, {
+        device_code: DEVICE_CODE,
+        user_code: USER_CODE,
+        verification_uri: `${publicUrl}/device`,
+        verification_uri_complete: `${publicUrl}/device?user_code=${USER_CODE}`,
+        expires_in: 600,
+        interval: 0,
+        ...stub.deviceAuthorization,
+      });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/introspect') {
+      const recorded = record();
+      stub.introspections.push(recorded);
+      const token = recorded.form.get('token') ?? '';
+      const state = tokens.refresh.get(token);
+      json(res, 200, state === 'live' ? { active: true, token_type: 'refresh_token' } : { active: false });
       return;
     }
     if (req.method === 'POST' && url.pathname === '/revoke') {
@@ -167,13 +240,21 @@ export function svgFor(id: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><title>${id}</title><rect width="300" height="200" fill="#4a8"/></svg>`;
 }
 
+export const GALLERY: StubPhoto[] = [
+  { id: 'g-colour-chart', title: 'Colour chart' },
+  { id: 'g-skin-tones', title: 'Skin tones test print' },
+];
+
 export interface StubDrive extends StubServer {
   publicUrl: string;
   requests: RecordedRequest[];
+  /** Answer /api/gallery with 404, as a Drive without the gallery would. */
+  galleryMissing: boolean;
 }
 
 export async function startStubDrive(tokens: TokenRegistry): Promise<StubDrive> {
   const requests: RecordedRequest[] = [];
+  const stub = { galleryMissing: false };
   let publicUrl = '';
   const server = await startStub((req, _body, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, form: new URLSearchParams() });
@@ -184,6 +265,27 @@ export async function startStubDrive(tokens: TokenRegistry): Promise<StubDrive> 
       return;
     }
     const path = new URL(req.url ?? '/', 'http://stub').pathname;
+    const scope = (tokens.scopes.get(token) ?? 'photos.read').split(' ');
+    const needs = path.startsWith('/api/gallery') ? 'gallery.read' : 'photos.read';
+    if (!scope.includes(needs)) {
+      res
+        .writeHead(403, { 'Content-Type': 'application/json', 'WWW-Authenticate': `Bearer realm="drive", error="insufficient_scope", scope="${needs}"` })
+        .end(JSON.stringify({ error: 'insufficient_scope' }));
+      return;
+    }
+    if (path === '/api/gallery') {
+      if (stub.galleryMissing) {
+        json(res, 404, { error: 'not_found' });
+        return;
+      }
+      json(res, 200, { photos: GALLERY.map((g) => ({ ...g, content_type: 'image/svg+xml', content_url: `${publicUrl}/api/gallery/${g.id}/content` })) });
+      return;
+    }
+    const galleryContent = /^\/api\/gallery\/([^/]+)\/content$/.exec(path);
+    if (galleryContent) {
+      res.writeHead(200, { 'Content-Type': 'image/svg+xml' }).end(svgFor(galleryContent[1] ?? ''));
+      return;
+    }
     const meta = (p: StubPhoto) => ({
       ...p,
       taken_on: '2026-05-01',
@@ -210,7 +312,7 @@ export async function startStubDrive(tokens: TokenRegistry): Promise<StubDrive> 
     json(res, 200, meta(photo));
   });
   publicUrl = `http://drive.test:${server.port}`;
-  return Object.assign(server, { publicUrl, requests });
+  return Object.assign(stub, server, { publicUrl, requests });
 }
 
 export interface RunningPrinter {
@@ -234,6 +336,7 @@ export function printerEnv(dataDir: string, auth: { publicUrl: string; internalU
     DRIVE_INTERNAL_URL: drive.internalUrl,
     PRINTER_CLIENT_ID: CLIENT_ID,
     PRINTER_CLIENT_SECRET: CLIENT_SECRET,
+    PRINT_LAB_CLIENT_SECRET: PRINT_LAB_SECRET,
   };
 }
 

@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { parseBearerChallenge } from '../src/drive_client.js';
 import { validateMetadata } from '../src/oauth/metadata.js';
 import { parseTokenResponse } from '../src/oauth/token_endpoint.js';
+import { decodeClaimsForDisplay, fingerprint } from '../src/oauth/token_display.js';
 import { readOrderForm, validateOrderForm } from '../src/orders.js';
 import { TokenRequestFailed, AuthServerMetadataInvalid } from '../src/errors.js';
 
@@ -26,8 +27,12 @@ describe('public → internal URLs (the docker-compose split)', () => {
 
 describe('config', () => {
   it('derives the exact redirect_uri from PRINTER_PUBLIC_URL', () => {
-    const config = loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_PUBLIC_URL: 'http://localhost:3000/', PRINTER_CLIENT_SECRET: 'x'.repeat(43), SESSION_SECRET: 's'.repeat(43) });
+    const config = loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_PUBLIC_URL: 'http://localhost:3000/', PRINTER_CLIENT_SECRET: 'x'.repeat(43), PRINT_LAB_CLIENT_SECRET: 'y'.repeat(43), SESSION_SECRET: 's'.repeat(43) });
     assert.equal(config.client.redirectUri, 'http://localhost:3000/callback');
+    assert.equal(config.quickPrint.redirectUri, 'http://localhost:3000/quick-print/callback');
+    assert.equal(config.quickPrint.clientId, 'photo-printer-browser');
+    assert.deepEqual(config.printLab, { clientId: 'print-lab', clientSecret: 'y'.repeat(43), scope: 'gallery.read' });
+    assert.deepEqual(config.kiosk, { clientId: 'photo-kiosk', scope: 'photos.read' });
     assert.equal(config.client.clientId, 'photo-printer');
     assert.equal(config.auth.publicUrl, 'http://localhost:9000');
     assert.equal(config.auth.internalUrl, 'http://127.0.0.1:9000');
@@ -54,6 +59,13 @@ describe('metadata validation (RFC 8414)', () => {
       assert.throws(() => validateMetadata({ ...good, issuer }, 'http://localhost:9000'), AuthServerMetadataInvalid);
     }
   });
+  it('keeps the optional endpoints the other grants use, and checks them', () => {
+    const m = validateMetadata({ ...good, device_authorization_endpoint: 'http://localhost:9000/device_authorization', introspection_endpoint: 'http://localhost:9000/introspect', grant_types_supported: ['client_credentials'] }, good.issuer);
+    assert.equal(m.device_authorization_endpoint, 'http://localhost:9000/device_authorization');
+    assert.equal(m.introspection_endpoint, 'http://localhost:9000/introspect');
+    assert.deepEqual(m.grant_types_supported, ['client_credentials']);
+    assert.throws(() => validateMetadata({ ...good, device_authorization_endpoint: 'javascript:alert(1)' }, good.issuer), AuthServerMetadataInvalid);
+  });
   it('needs the endpoints and S256', () => {
     assert.throws(() => validateMetadata({ ...good, token_endpoint: 'not a url' }, good.issuer), AuthServerMetadataInvalid);
     assert.throws(() => validateMetadata({ ...good, code_challenge_methods_supported: undefined }, good.issuer), AuthServerMetadataInvalid);
@@ -70,6 +82,19 @@ describe('token response (RFC 6749 §5.1)', () => {
     for (const body of [{}, { access_token: 'a', token_type: 'mac' }, { access_token: 'a', token_type: 'Bearer', expires_in: '60' }, { access_token: 'a', token_type: 'Bearer', refresh_token: 5 }]) {
       assert.throws(() => parseTokenResponse(body, 's', 'authorization_code'), TokenRequestFailed);
     }
+  });
+});
+
+describe('token fingerprints and display claims', () => {
+  it('shows 6 hex characters of the SHA-256, never the token', () => {
+    assert.equal(fingerprint('abc'), 'sha256:ba7816');
+    assert.match(fingerprint('another token'), /^sha256:[0-9a-f]{6}$/);
+  });
+  it('decodes a JWT payload for display, and nothing else', () => {
+    const payload = Buffer.from(JSON.stringify({ sub: 'print-lab', client_id: 'print-lab', scope: 'gallery.read', aud: ['drive'], exp: 5, extra: 'x' })).toString('base64url');
+    assert.deepEqual(decodeClaimsForDisplay(`e30.${payload}.sig`), { sub: 'print-lab', client_id: 'print-lab', scope: 'gallery.read', aud: 'drive', exp: 5 });
+    assert.equal(decodeClaimsForDisplay('opaque-token'), null);
+    assert.equal(decodeClaimsForDisplay('a.!!!.c'), null);
   });
 });
 

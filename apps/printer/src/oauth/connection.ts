@@ -10,7 +10,25 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { DriveRefusedToken, NotConnected, TokenRequestFailed } from '../errors.js';
+import { fingerprint } from './token_display.js';
 import { type TokenEndpointDeps, type TokenSet, refreshTokens } from './token_endpoint.js';
+
+/**
+ * What the last refresh changed, by fingerprint only (token_display.ts): shown on the photos and order pages so
+ * a learner can watch rotation happen (RFC 9700 §4.14.2) without a token ever reaching the page.
+ */
+export interface Rotation {
+  at: number;
+  oldAccess: string;
+  newAccess: string;
+  /** When the old access token expired (or was about to): why the refresh happened. */
+  oldAccessExpiresAt: number | null;
+  newAccessExpiresAt: number | null;
+  oldRefresh: string;
+  newRefresh: string;
+  /** false when the auth server kept the same refresh token (RFC 6749 §6 allows it; ours rotates). */
+  rotated: boolean;
+}
 
 export interface Connection extends TokenSet {
   /** The issuer that issued the tokens (checked on the callback). */
@@ -19,6 +37,7 @@ export interface Connection extends TokenSet {
   /** Visible rotation (DESIGN.md): how many times the tokens were refreshed, and when last. */
   refreshCount: number;
   refreshedAt?: number;
+  lastRotation?: Rotation;
 }
 
 /** Refresh a little before the expiry, so a token does not expire on its way to Drive. */
@@ -65,7 +84,19 @@ async function refreshConnection(req: Request, deps: TokenEndpointDeps, connecti
     if (error instanceof TokenRequestFailed) forgetConnection(req);
     throw error;
   }
-  const refreshed: Connection = { ...connection, ...tokens, refreshCount: connection.refreshCount + 1, refreshedAt: Date.now() };
+  const now = Date.now();
+  const newRefresh = tokens.refresh_token ?? connection.refresh_token;
+  const lastRotation: Rotation = {
+    at: now,
+    oldAccess: fingerprint(connection.access_token),
+    newAccess: fingerprint(tokens.access_token),
+    oldAccessExpiresAt: connection.expiresAt,
+    newAccessExpiresAt: tokens.expiresAt,
+    oldRefresh: fingerprint(connection.refresh_token),
+    newRefresh: fingerprint(newRefresh),
+    rotated: newRefresh !== connection.refresh_token,
+  };
+  const refreshed: Connection = { ...connection, ...tokens, refreshCount: connection.refreshCount + 1, refreshedAt: now, lastRotation };
   req.session.connection = refreshed;
   return refreshed;
 }

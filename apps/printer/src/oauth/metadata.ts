@@ -19,7 +19,14 @@ export interface AuthServerMetadata {
   /** Public in the document; called at the INTERNAL URL (see back_channel.ts). */
   token_endpoint: string;
   revocation_endpoint?: string;
+  /** RFC 7662: used to show that a rotated refresh token is dead (the printer asks about its own tokens only). */
+  introspection_endpoint?: string;
+  /** RFC 8628 §4: where the kiosk asks for a device_code and a user_code. */
+  device_authorization_endpoint?: string;
   scopes_supported?: string[];
+  grant_types_supported?: string[];
+  response_types_supported?: string[];
+  token_endpoint_auth_methods_supported?: string[];
   code_challenge_methods_supported: string[];
   /** RFC 9207 §3: when true, every authorization response carries `iss`, and a response without it is rejected. */
   authorization_response_iss_parameter_supported: boolean;
@@ -94,8 +101,18 @@ export function validateMetadata(data: unknown, expectedIssuer: string): AuthSer
     authorization_response_iss_parameter_supported: m.authorization_response_iss_parameter_supported === true,
   };
   if (m.revocation_endpoint !== undefined) metadata.revocation_endpoint = absoluteUrl(m.revocation_endpoint, 'revocation_endpoint');
+  if (m.introspection_endpoint !== undefined) metadata.introspection_endpoint = absoluteUrl(m.introspection_endpoint, 'introspection_endpoint');
+  if (m.device_authorization_endpoint !== undefined) {
+    metadata.device_authorization_endpoint = absoluteUrl(m.device_authorization_endpoint, 'device_authorization_endpoint');
+  }
   const scopes = stringArray(m.scopes_supported);
   if (scopes) metadata.scopes_supported = scopes;
+  const grantTypes = stringArray(m.grant_types_supported);
+  if (grantTypes) metadata.grant_types_supported = grantTypes;
+  const responseTypes = stringArray(m.response_types_supported);
+  if (responseTypes) metadata.response_types_supported = responseTypes;
+  const authMethods = stringArray(m.token_endpoint_auth_methods_supported);
+  if (authMethods) metadata.token_endpoint_auth_methods_supported = authMethods;
   return metadata;
 }
 

@@ -9,7 +9,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { describeNetworkError } from '../back_channel.js';
 import type { ClientRegistration } from '../config.js';
-import { AuthServerUnreachable, TokenRequestFailed } from '../errors.js';
+import { AuthServerUnreachable, type GrantLabel, TokenRequestFailed } from '../errors.js';
 import type { MetadataClient } from './metadata.js';
 
 /** RFC 6749 §5.1, as the printer keeps it. */
@@ -61,14 +61,53 @@ async function requestToken(
 ): Promise<TokenSet> {
   const metadata = await deps.metadata.get();
   const response = await postAuthenticated(deps, metadata.token_endpoint, form);
-  const body = typeof response.data === 'object' && response.data !== null ? (response.data as Record<string, unknown>) : {};
+  const body = responseBody(response);
   if (response.status !== 200) {
-    // RFC 6749 §5.2: 400 (or 401 for invalid_client) with a JSON {error, error_description}.
-    const code = typeof body.error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(body.error) ? body.error : `HTTP ${response.status}`;
-    const description = typeof body.error_description === 'string' ? body.error_description.slice(0, 300) : undefined;
-    throw new TokenRequestFailed(code, description, grant);
+    const error = readTokenError(response);
+    throw new TokenRequestFailed(error.code, error.description, grant);
   }
   return parseTokenResponse(body, defaultScope, grant);
+}
+
+/** The JSON object of an answer, or `{}` when it is not one. */
+export function responseBody(response: AxiosResponse<unknown>): Record<string, unknown> {
+  return typeof response.data === 'object' && response.data !== null && !Array.isArray(response.data) ? (response.data as Record<string, unknown>) : {};
+}
+
+/** RFC 6749 §5.2 (and RFC 8628 §3.5): the error of a refused token request. */
+export interface TokenError {
+  status: number;
+  code: string;
+  description?: string;
+}
+
+/** RFC 6749 §5.2: 400 (or 401 for invalid_client) with a JSON {error, error_description}; checked before it is shown. */
+export function readTokenError(response: AxiosResponse<unknown>): TokenError {
+  const body = responseBody(response);
+  const code = typeof body.error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(body.error) ? body.error : `HTTP ${response.status}`;
+  const error: TokenError = { status: response.status, code };
+  if (typeof body.error_description === 'string') error.description = body.error_description.slice(0, 300);
+  return error;
+}
+
+/**
+ * A form POST to one of the auth server's endpoints WITHOUT HTTP Basic: for a public client (`client_id` in the
+ * body, no secret: the kiosk) or for `client_secret_post` (the print lab, secret in the body). Only network
+ * failures throw.
+ */
+export async function postForm(
+  deps: Pick<TokenEndpointDeps, 'http' | 'metadata' | 'authInternalUrl'>,
+  endpoint: string,
+  form: URLSearchParams,
+): Promise<AxiosResponse<unknown>> {
+  try {
+    return await deps.http.post<unknown>(deps.metadata.internal(endpoint), form.toString(), {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      responseType: 'json',
+    });
+  } catch (error) {
+    throw new AuthServerUnreachable(deps.authInternalUrl, describeNetworkError(error));
+  }
 }
 
 /**
@@ -90,7 +129,7 @@ export async function postAuthenticated(deps: TokenEndpointDeps, endpoint: strin
 }
 
 /** RFC 6749 §5.1, checked field by field: a malformed answer is refused, not half-used. */
-export function parseTokenResponse(body: Record<string, unknown>, defaultScope: string, grant: 'authorization_code' | 'refresh_token', now = Date.now()): TokenSet {
+export function parseTokenResponse(body: Record<string, unknown>, defaultScope: string, grant: GrantLabel, now = Date.now()): TokenSet {
   const bad = (what: string) => new TokenRequestFailed('invalid_response', `The token response ${what} (RFC 6749 §5.1).`, grant);
   if (typeof body.access_token !== 'string' || body.access_token === '') throw bad('has no access_token');
   // RFC 6749 §7.1 and RFC 6750 §4: the type is case-insensitive; the printer only knows how to use Bearer.

@@ -13,7 +13,11 @@ import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID } from '../drive_client.js';
-import { withAccessToken } from '../oauth/connection.js';
+import { currentConnection, withAccessToken } from '../oauth/connection.js';
+import { isTokenActive } from '../oauth/introspection.js';
+import { fingerprint } from '../oauth/token_display.js';
+import type { JustReordered } from '../session_data.js';
+import { REORDER_STEPS } from './reorder_steps.js';
 import { ORDER_ID, PRINT_SIZES, STATUS_LABELS, placeOrder, readOrderForm, validateOrderForm } from '../orders.js';
 import { sendImage } from './images.js';
 import { renderPhotos } from './photos.js';
@@ -54,12 +58,59 @@ export function ordersRoutes(ctx: AppContext): Router {
     });
   });
 
+  /**
+   * "Re-order", days later: the same photos, size and copies, checked again with Drive (the photos must still be the
+   * user's), which needs a valid access token. If it has expired, withAccessToken refreshes it first (steps 5-6
+   * again, RFC 6749 §6) and the refresh token rotates; the new order's page shows both fingerprints, and what the
+   * auth server now says about the old refresh token (RFC 7662).
+   */
+  router.post('/orders/:id/reorder', verifyCsrf, async (req, res) => {
+    const order = findOrder(ctx, String(req.params.id ?? ''), req.session.browserKey);
+    const items = ctx.orders.items(order.id);
+    const before = currentConnection(req); // not connected: home, with a notice (NotConnected)
+    const oldRefreshToken = before.refresh_token;
+    let id: string;
+    try {
+      id = await withAccessToken(req, ctx.tokenEndpoint, (token) =>
+        placeOrder(ctx, token, browserKey(req), { photoIds: items.map((i) => i.photo_id), size: order.size, copies: order.copies }),
+      );
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+      req.session.reorderProblem = 'One of the photos of this order is no longer on your Drive, so nothing was re-ordered. Choose photos again from your Drive.';
+      res.redirect(303, `/orders/${order.id}`);
+      return;
+    }
+    const after = currentConnection(req);
+    const report: JustReordered = { fromOrderId: order.id, photosChecked: items.length, accessExpiresAt: after.expiresAt };
+    if (after.refreshCount > before.refreshCount && after.lastRotation) {
+      report.rotation = after.lastRotation;
+      // Read-only proof that the old refresh token is dead. Presenting it at the token endpoint instead would be
+      // reuse, and revoke the whole family (RFC 9700 §4.14.2).
+      if (oldRefreshToken && after.lastRotation.rotated && after.lastRotation.oldRefresh === fingerprint(oldRefreshToken)) {
+        report.oldRefreshTokenActive = await isTokenActive(ctx.tokenEndpoint, oldRefreshToken, 'refresh_token');
+      }
+    }
+    req.session.justReordered = report;
+    res.redirect(303, `/orders/${id}`);
+  });
+
   router.get('/orders/:id', (req, res) => {
     const order = findOrder(ctx, req.params.id, req.session.browserKey);
     const justOrdered = req.session.justOrdered === true;
     delete req.session.justOrdered;
+    const justReordered = req.session.justReordered;
+    delete req.session.justReordered;
+    const reorderProblem = req.session.reorderProblem;
+    delete req.session.reorderProblem;
+    const connection = req.session.connection;
     res.render('order', {
       title: `Order ${order.id}`,
+      // After a re-order: steps 5-6 again when the token had to be refreshed, then 7-8 (Drive checked the photos).
+      activeSteps: justReordered ? (justReordered.rotation ? [5, 6, 7, 8] : [7, 8]) : [],
+      ...(justReordered?.rotation ? { STEPS: REORDER_STEPS } : {}),
+      justReordered,
+      reorderProblem,
+      accessToken: connection ? { expiresAt: connection.expiresAt, hasRefreshToken: connection.refresh_token !== undefined } : undefined,
       order,
       items: ctx.orders.items(order.id),
       size: PRINT_SIZES[order.size],

@@ -62,6 +62,7 @@ export function renderPhotos(
       hasRefreshToken: connection.refresh_token !== undefined,
       refreshCount: connection.refreshCount,
       refreshedAt: connection.refreshedAt,
+      lastRotation: connection.lastRotation,
     },
     justConnected: state.justConnected,
     form: state.form,

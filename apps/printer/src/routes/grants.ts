@@ -1,0 +1,29 @@
+/**
+ * @module routes/grants
+ *
+ * `GET /grants`: "Which grant when". Every grant of the notes' table (plus Refresh and the Device flow as
+ * extensions), step by step against the notes' eight steps, with where to try each one in this demo and what
+ * RFC 9700 says about it today.
+ */
+import { Router } from 'express';
+import { STEPS } from '@oauth-demo/web';
+import type { AppContext } from '../context.js';
+import { grants } from '../grants.js';
+
+export function grantsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const all = grants(ctx.config.drive.publicUrl);
+
+  router.get('/grants', (_req, res) => {
+    res.render('grants', {
+      title: 'Which grant when',
+      // A comparison, not a flow: no step happens on this page (each grant's page shows its own).
+      activeSteps: [],
+      grants: all,
+      notesSteps: STEPS,
+      drivePublicUrl: ctx.config.drive.publicUrl,
+    });
+  });
+
+  return router;
+}

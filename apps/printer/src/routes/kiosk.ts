@@ -1,0 +1,122 @@
+/**
+ * @module routes/kiosk
+ *
+ * "Print from the shop's kiosk": the Device Authorization Grant (RFC 8628) with Photo Printer's kiosk as the
+ * device (public client `photo-kiosk`).
+ * - `GET /kiosk`: the kiosk's screen. While waiting, it reloads itself every `interval` seconds with a
+ *   `<meta http-equiv="refresh">` and each load polls the token endpoint at most once (see kiosk.ts).
+ * - `POST /kiosk/start` (CSRF): the device authorization request (§3.1); the user_code goes on the screen.
+ * - `POST /kiosk/finish` (CSRF): the customer is done: the kiosk forgets the codes and its token.
+ * - `GET /kiosk/photos/:id/image`: a photo, fetched from Drive with the kiosk's token.
+ */
+import { Router } from 'express';
+import { NotFound } from '@oauth-demo/tokens';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import type { AppContext } from '../context.js';
+import { PHOTO_ID, type PhotoList } from '../drive_client.js';
+import { DriveRefusedToken } from '../errors.js';
+import { findGrant, stepsFor } from '../grants.js';
+import { type KioskState, applyPoll, expireIfDue, isPollDue, reloadAfterSeconds, startKiosk } from '../kiosk.js';
+import { pollDeviceToken, requestDeviceAuthorization } from '../oauth/device_authorization.js';
+import { sendImage } from './images.js';
+
+/** The notes' steps each state of the kiosk's screen is about. */
+const STEPS_BY_STATUS: Record<'start' | KioskState['status'], (1 | 2 | 3 | 4 | 5 | 6 | 7 | 8)[]> = {
+  start: [1],
+  pending: [2, 3, 5],
+  approved: [6, 7, 8],
+  denied: [3],
+  expired: [5],
+  failed: [5],
+};
+
+export function kioskRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const grant = findGrant(ctx.config.drive.publicUrl, 'device_code');
+  const kiosk = ctx.config.kiosk;
+  const steps = stepsFor(grant, {
+    1: { title: 'You ask the kiosk to print your photos', detail: 'You are in the shop, in front of the kiosk. It has no keyboard worth typing a password on, and it must never see your Drive password.' },
+    2: {
+      title: 'The kiosk asks the authorization server for a pair of codes',
+      detail: `Server to server: POST to the device authorization endpoint with client_id=${kiosk.clientId} (a public client: no secret) and scope=${kiosk.scope}. It gets a device_code (kept by the kiosk) and a short user_code (shown to you).`,
+    },
+    3: {
+      title: 'The authorization server asks you, on your own phone',
+      detail: 'At the verification URL you type the user code, sign in and allow (or deny). Step 4 has no redirect here: your answer is recorded against the code, and the kiosk learns it by polling.',
+    },
+    5: {
+      title: 'The kiosk polls the token endpoint with its device_code',
+      detail: 'grant_type=urn:ietf:params:oauth:grant-type:device_code, no faster than the interval. authorization_pending: ask again later; slow_down: wait 5 s longer from now on (RFC 8628 §3.5).',
+    },
+    6: { title: 'The authorization server issues the kiosk’s access token', detail: 'Once you allowed, the next poll gets the token. No refresh token: the kiosk only needs it while you stand there.' },
+    7: { title: 'The kiosk calls Drive with the access token', detail: 'GET /api/photos with Authorization: Bearer, from the kiosk’s server.' },
+    8: { title: 'Drive verifies the token and serves your photos', detail: 'The same checks as for any token: signature, issuer, audience, expiry and scope photos.read.' },
+  });
+
+  router.get('/kiosk', async (req, res) => {
+    let state = req.session.kiosk;
+    let polledNow = false;
+    if (state && state.status === 'pending') {
+      state = expireIfDue(state);
+      if (isPollDue(state) && state.deviceCode) {
+        // One poll per page load, never faster than the interval (RFC 8628 §3.5).
+        const result = await pollDeviceToken(ctx.tokenEndpoint, kiosk, state.deviceCode);
+        state = applyPoll(state, result);
+        polledNow = true;
+      }
+      req.session.kiosk = state;
+    }
+
+    let photos: PhotoList | undefined;
+    if (state?.status === 'approved' && state.tokens) {
+      try {
+        photos = await ctx.drive.listPhotos(state.tokens.access_token);
+      } catch (error) {
+        if (!(error instanceof DriveRefusedToken)) throw error;
+        // The kiosk's token expired or was revoked: there is no refresh token, the customer starts again.
+        state = { ...state, status: 'failed', failure: { code: error.code, description: 'Drive refused the kiosk’s token (it expired or was revoked). Start again.' } };
+        delete state.tokens;
+        req.session.kiosk = state;
+      }
+    }
+
+    const status = state ? state.status : 'start';
+    const now = Date.now();
+    res.render('kiosk', {
+      title: 'The shop’s photo kiosk',
+      activeSteps: STEPS_BY_STATUS[status],
+      STEPS: steps,
+      grant,
+      kiosk: state,
+      status,
+      polledNow,
+      lastPoll: state?.polls.at(-1),
+      reloadAfter: state?.status === 'pending' ? reloadAfterSeconds(state, now) : undefined,
+      secondsLeft: state ? Math.max(0, Math.round((state.expiresAt - now) / 1000)) : undefined,
+      photos,
+      clientId: kiosk.clientId,
+      csrf: csrfToken(req),
+    });
+  });
+
+  router.post('/kiosk/start', verifyCsrf, async (req, res) => {
+    const authorization = await requestDeviceAuthorization(ctx.tokenEndpoint, kiosk);
+    req.session.kiosk = startKiosk(authorization);
+    res.redirect(303, '/kiosk');
+  });
+
+  router.post('/kiosk/finish', verifyCsrf, (req, res) => {
+    delete req.session.kiosk;
+    res.redirect(303, '/kiosk');
+  });
+
+  router.get('/kiosk/photos/:id/image', async (req, res) => {
+    const id = req.params.id;
+    const token = req.session.kiosk?.status === 'approved' ? req.session.kiosk.tokens?.access_token : undefined;
+    if (!token || !PHOTO_ID.test(id)) throw new NotFound('The kiosk has no such photo.');
+    const image = await ctx.drive.getContent(token, id);
+    sendImage(res, image.bytes, image.contentType);
+  });
+
+  return router;
+}

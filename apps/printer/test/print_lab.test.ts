@@ -1,0 +1,149 @@
+/**
+ * The print lab: Client Credentials (RFC 6749 §4.4), steps 2, 6, 7, 8. The printer asks for a token for itself
+ * with client_secret_post, gets no refresh token, reads Drive's gallery and shows Drive refusing the user API.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import {
+  Browser,
+  GALLERY,
+  PRINT_LAB_SECRET,
+  type RunningPrinter,
+  type StubAuth,
+  type StubDrive,
+  TokenRegistry,
+  printerEnv,
+  startPrinter,
+  startStubAuth,
+  startStubDrive,
+  svgFor,
+  tempDataDir,
+} from './helpers.js';
+
+const tokens = new TokenRegistry();
+let auth: StubAuth;
+let drive: StubDrive;
+let printer: RunningPrinter;
+const data = tempDataDir();
+
+before(async () => {
+  auth = await startStubAuth(tokens);
+  drive = await startStubDrive(tokens);
+  printer = await startPrinter(printerEnv(data.dir, auth, drive));
+});
+
+after(async () => {
+  await printer.close();
+  await auth.close();
+  await drive.close();
+  data.remove();
+});
+
+beforeEach(() => {
+  auth.tokenRequests.length = 0;
+  auth.tokenError = undefined;
+  drive.galleryMissing = false;
+  drive.requests.length = 0;
+});
+
+async function pressFetch(browser: Browser) {
+  const page = await browser.get('/print-lab');
+  const posted = await browser.post('/print-lab', { csrf: Browser.csrf(page) });
+  assert.equal(posted.status, 303);
+  assert.equal(posted.location, '/print-lab#results');
+  return browser.get('/print-lab');
+}
+
+describe('GET /print-lab', () => {
+  it('explains the grant with its steps (2, 6, 7, 8), the notes’ row and the button', async () => {
+    const page = await new Browser(printer.base).get('/print-lab');
+    assert.equal(page.status, 200);
+    for (const n of [2, 6, 7, 8]) assert.match(page.text, new RegExp(`aria-current="step"[^>]*><span class="num">${n}<`), `step ${n} is active`);
+    for (const n of [1, 3, 4, 5]) assert.doesNotMatch(page.text, new RegExp(`aria-current="step"[^>]*><span class="num">${n}<`), `step ${n} is not`);
+    assert.match(page.text, /The print lab asks the authorization server for a token, for itself/, 'the step bar speaks of this grant');
+    assert.match(page.text, /<td>Client Credentials<\/td><td>Application \(no user\) \(exp : microservice\)<\/td>/);
+    assert.match(page.text, /<button type="submit">Fetch the sample gallery as the print lab<\/button>/);
+    assert.match(page.text, /no user/);
+    assert.equal(auth.tokenRequests.length, 0, 'nothing happens before the button');
+  });
+
+  it('refuses the button without the CSRF token', async () => {
+    const browser = new Browser(printer.base);
+    await browser.get('/print-lab');
+    assert.equal((await browser.post('/print-lab', {})).status, 403);
+    assert.equal(auth.tokenRequests.length, 0);
+  });
+});
+
+describe('POST /print-lab (Client Credentials)', () => {
+  it('asks for a token with client_secret_post: the right form, no Basic header, no user anywhere', async () => {
+    const browser = new Browser(printer.base);
+    await pressFetch(browser);
+    assert.equal(auth.tokenRequests.length, 1);
+    const request = auth.tokenRequests[0]!;
+    assert.equal(request.url, '/token', 'at the internal URL');
+    assert.equal(request.headers['content-type'], 'application/x-www-form-urlencoded');
+    assert.equal(request.headers.authorization, undefined, 'client_secret_post: no Authorization header');
+    assert.deepEqual([...request.form.keys()].sort(), ['client_id', 'client_secret', 'grant_type', 'scope']);
+    assert.equal(request.form.get('grant_type'), 'client_credentials');
+    assert.equal(request.form.get('scope'), 'gallery.read');
+    assert.equal(request.form.get('client_id'), 'print-lab');
+    assert.equal(request.form.get('client_secret'), PRINT_LAB_SECRET);
+  });
+
+  it('shows the answer: no refresh token, the subject is the client, the secret masked, the token never shown', async () => {
+    const browser = new Browser(printer.base);
+    const page = await pressFetch(browser);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /grant_type=client_credentials&amp;scope=gallery\.read&amp;client_id=print-lab&amp;client_secret=••••••••/);
+    assert.ok(!page.text.includes(PRINT_LAB_SECRET), 'the secret is not on the page');
+    assert.match(page.text, /Refresh token<\/th><td><strong>none<\/strong>: RFC 6749 §4\.4\.3/);
+    assert.match(page.text, /<code>sub<\/code> \(subject\)<\/th><td><code>print-lab<\/code> — <strong>the client itself<\/strong>/);
+    assert.match(page.text, /fingerprint <code>sha256:[0-9a-f]{6}<\/code>/);
+    for (const token of tokens.valid) assert.ok(!page.text.includes(token), 'no access token on the page');
+    assert.ok(!JSON.stringify([...browser.cookies.values()]).includes('eyJ'));
+  });
+
+  it('calls Drive with the token: the gallery is shown, with its images', async () => {
+    const browser = new Browser(printer.base);
+    const page = await pressFetch(browser);
+    const gallery = drive.requests.find((r) => r.url === '/api/gallery');
+    assert.ok(gallery, 'Drive was asked for the gallery');
+    const bearer = (gallery.headers.authorization ?? '').replace(/^Bearer /, '');
+    assert.equal(tokens.subjects.get(bearer), 'print-lab', 'with the print lab’s own token');
+    assert.match(page.text, /HTTP 200<\/span> from <code>http:\/\/drive\.test:\d+\/api\/gallery<\/code>/);
+    for (const g of GALLERY) {
+      assert.ok(page.text.includes(g.title), g.title);
+      assert.ok(page.text.includes(`/print-lab/gallery/${g.id}/image`));
+    }
+    const image = await browser.get(`/print-lab/gallery/${GALLERY[0]!.id}/image`);
+    assert.equal(image.status, 200);
+    assert.equal(image.text, svgFor(GALLERY[0]!.id));
+    assert.match(image.headers.get('content-security-policy') ?? '', /sandbox/);
+    assert.equal((await browser.get('/print-lab/gallery/not-in-gallery/image')).status, 404);
+    assert.equal(auth.tokenRequests.length, 1, 'the thumbnail reused the print lab’s token');
+  });
+
+  it('shows Drive refusing the same token on the user photo API: 403 with its WWW-Authenticate', async () => {
+    const page = await pressFetch(new Browser(printer.base));
+    assert.ok(drive.requests.some((r) => r.url === '/api/photos'), 'Drive was asked for photos');
+    assert.match(page.text, /HTTP 403<\/span> from <code>http:\/\/drive\.test:\d+\/api\/photos<\/code>/);
+    assert.match(page.text, /WWW-Authenticate: Bearer realm=&#34;drive&#34;, error=&#34;insufficient_scope&#34;, scope=&#34;photos\.read&#34;/);
+    assert.match(page.text, /This refusal is the lesson/);
+    assert.match(page.text, /a token without a user opens no user’s data/);
+  });
+
+  it('shows Drive’s real answer when it has no gallery', async () => {
+    drive.galleryMissing = true;
+    const page = await pressFetch(new Browser(printer.base));
+    assert.match(page.text, /HTTP 404<\/span> from <code>http:\/\/drive\.test:\d+\/api\/gallery<\/code>/);
+    assert.match(page.text, /\{&#34;error&#34;:&#34;not_found&#34;\}/);
+  });
+
+  it('shows a refused token request with its code and asks nothing of Drive', async () => {
+    auth.tokenError = 'invalid_client';
+    const page = await pressFetch(new Browser(printer.base));
+    assert.match(page.text, /HTTP 400: <code>invalid_client<\/code>/);
+    assert.equal(drive.requests.length, 0);
+  });
+});

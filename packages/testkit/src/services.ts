@@ -1,0 +1,350 @@
+/**
+ * @module services
+ *
+ * The three real services, started from their compiled output the way users start them
+ * (`node apps/<name>/dist/server.js` with environment variables), on ports chosen once before the run, each
+ * with its own fresh DATA_DIR. Every process is stopped by its own PID, and only what we started is stopped:
+ * the PIDs live in `<runDir>/pids.json`, so another process of the same run (a Playwright worker, a test file
+ * of node's test runner) can restart a service, and the one that started the run can still stop it.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isPortInUse, pickPorts } from './ports.js';
+
+export type ServiceName = 'auth-server' | 'drive' | 'printer';
+
+/** In start order: the auth server first (the others discover it), the printer last. */
+export const ALL_SERVICES: readonly ServiceName[] = ['auth-server', 'drive', 'printer'];
+
+/** The repository root (this file is packages/testkit/{src,dist}/services.*). */
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+export interface Ports {
+  printer: number;
+  auth: number;
+  drive: number;
+}
+
+export interface Stack {
+  /** `<runDir>/<service>` is each service's DATA_DIR; logs and pids.json live here too. */
+  runDir: string;
+  /** The address the services bind (HOST). */
+  host: string;
+  ports: Ports;
+  /**
+   * Generated per run: every client secret a service shares with the auth server (the printer's, the drive's,
+   * the print lab's and the drive's first-party web app's), so none is made under the repository's `.data/`.
+   */
+  secrets: { printerClientSecret: string; driveClientSecret: string; printLabClientSecret: string; driveWebClientSecret: string };
+  /** Extra environment for one service (e.g. shorter lifetimes for a throwaway auth server). */
+  extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+/** A client secret with 256 bits of entropy (43 base64url characters), as the services require. */
+export function generateSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export interface CreateStackOptions {
+  ports?: Partial<Ports>;
+  runDir?: string;
+  host?: string;
+  secrets?: Partial<Stack['secrets']>;
+  extraEnv?: Stack['extraEnv'];
+  /** Prefix of the temporary run directory's name. */
+  name?: string;
+}
+
+/** Free ports for whatever was not given, a fresh temporary run directory, fresh secrets. */
+export async function createStack(options: CreateStackOptions = {}): Promise<Stack> {
+  const free = await pickPorts(3);
+  const ports: Ports = {
+    printer: options.ports?.printer ?? free[0]!,
+    auth: options.ports?.auth ?? free[1]!,
+    drive: options.ports?.drive ?? free[2]!,
+  };
+  return {
+    runDir: options.runDir ?? mkdtempSync(join(tmpdir(), `${options.name ?? 'oauth-demo'}-`)),
+    host: options.host ?? '127.0.0.1',
+    ports,
+    secrets: {
+      printerClientSecret: options.secrets?.printerClientSecret ?? generateSecret(),
+      driveClientSecret: options.secrets?.driveClientSecret ?? generateSecret(),
+      printLabClientSecret: options.secrets?.printLabClientSecret ?? generateSecret(),
+      driveWebClientSecret: options.secrets?.driveWebClientSecret ?? generateSecret(),
+    },
+    ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
+  };
+}
+
+/** The secrets' environment variables, as the services read them. */
+const SECRET_VARS = {
+  printerClientSecret: 'PRINTER_CLIENT_SECRET',
+  driveClientSecret: 'DRIVE_CLIENT_SECRET',
+  printLabClientSecret: 'PRINT_LAB_CLIENT_SECRET',
+  driveWebClientSecret: 'DRIVE_WEB_CLIENT_SECRET',
+} as const satisfies Record<keyof Stack['secrets'], string>;
+
+/**
+ * The stack as environment variables (`<PREFIX>_PRINTER_PORT`, `<PREFIX>_AUTH_PORT`, `<PREFIX>_DRIVE_PORT`,
+ * `<PREFIX>_RUN_DIR`, `<PREFIX>_HOST` and `<PREFIX>_<SECRET VARIABLE>` for each client secret), to hand it to
+ * the processes of a run. `stackFromEnv` reads it back.
+ */
+export function stackToEnv(stack: Stack, prefix: string): Record<string, string> {
+  return {
+    [`${prefix}_PRINTER_PORT`]: String(stack.ports.printer),
+    [`${prefix}_AUTH_PORT`]: String(stack.ports.auth),
+    [`${prefix}_DRIVE_PORT`]: String(stack.ports.drive),
+    [`${prefix}_RUN_DIR`]: stack.runDir,
+    [`${prefix}_HOST`]: stack.host,
+    ...Object.fromEntries(Object.entries(SECRET_VARS).map(([key, name]) => [`${prefix}_${name}`, stack.secrets[key as keyof Stack['secrets']]])),
+  };
+}
+
+export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.env, hint = ''): Stack {
+  const required = (name: string): string => {
+    const value = env[`${prefix}_${name}`];
+    if (!value) throw new Error(`${prefix}_${name} is not set${hint ? `: ${hint}` : ''}`);
+    return value;
+  };
+  const port = (name: string): number => {
+    const n = Number(required(name));
+    if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`${prefix}_${name} is not a port number`);
+    return n;
+  };
+  return {
+    runDir: required('RUN_DIR'),
+    host: env[`${prefix}_HOST`] || '127.0.0.1',
+    ports: { printer: port('PRINTER_PORT'), auth: port('AUTH_PORT'), drive: port('DRIVE_PORT') },
+    secrets: {
+      printerClientSecret: required(SECRET_VARS.printerClientSecret),
+      driveClientSecret: required(SECRET_VARS.driveClientSecret),
+      printLabClientSecret: required(SECRET_VARS.printLabClientSecret),
+      driveWebClientSecret: required(SECRET_VARS.driveWebClientSecret),
+    },
+  };
+}
+
+/** Where a browser reaches each service (the services' default public URLs: `localhost`). */
+export function publicUrls(stack: Stack): { printer: string; auth: string; drive: string } {
+  return {
+    printer: `http://localhost:${stack.ports.printer}`,
+    auth: `http://localhost:${stack.ports.auth}`,
+    drive: `http://localhost:${stack.ports.drive}`,
+  };
+}
+
+/** Where a test connects (the services' default internal URLs: the loopback address they bind). */
+export function internalUrls(stack: Stack): { printer: string; auth: string; drive: string } {
+  return {
+    printer: `http://127.0.0.1:${stack.ports.printer}`,
+    auth: `http://127.0.0.1:${stack.ports.auth}`,
+    drive: `http://127.0.0.1:${stack.ports.drive}`,
+  };
+}
+
+export function servicePort(name: ServiceName, stack: Stack): number {
+  return name === 'auth-server' ? stack.ports.auth : name === 'drive' ? stack.ports.drive : stack.ports.printer;
+}
+
+export function dataDir(name: ServiceName, stack: Stack): string {
+  return join(stack.runDir, name);
+}
+
+export function logFile(name: ServiceName, stack: Stack): string {
+  return join(stack.runDir, `${name}.log`);
+}
+
+export function serverScript(name: ServiceName): string {
+  return join(REPO_ROOT, 'apps', name, 'dist', 'server.js');
+}
+
+/** The environment each service gets: the same variables a user or docker-compose sets, and nothing else. */
+export function serviceEnv(name: ServiceName, stack: Stack): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    HOST: stack.host,
+    PRINTER_PORT: String(stack.ports.printer),
+    AUTH_PORT: String(stack.ports.auth),
+    DRIVE_PORT: String(stack.ports.drive),
+    PRINTER_CLIENT_SECRET: stack.secrets.printerClientSecret,
+    DRIVE_CLIENT_SECRET: stack.secrets.driveClientSecret,
+    PRINT_LAB_CLIENT_SECRET: stack.secrets.printLabClientSecret,
+    DRIVE_WEB_CLIENT_SECRET: stack.secrets.driveWebClientSecret,
+    // Any secret a service would otherwise make for itself goes into this run, never the repository's .data/.
+    SHARED_SECRETS_DIR: join(stack.runDir, 'shared-secrets'),
+    DATA_DIR: dataDir(name, stack),
+    ...stack.extraEnv?.[name],
+  };
+}
+
+type PidFile = Partial<Record<ServiceName, number>>;
+
+const pidFile = (stack: Stack) => join(stack.runDir, 'pids.json');
+
+function readPids(stack: Stack): PidFile {
+  return existsSync(pidFile(stack)) ? (JSON.parse(readFileSync(pidFile(stack), 'utf8')) as PidFile) : {};
+}
+
+function writePids(stack: Stack, pids: PidFile): void {
+  const tmp = `${pidFile(stack)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(pids));
+  renameSync(tmp, pidFile(stack));
+}
+
+/** The PID of a service of this stack that we started and that is still running. */
+export function runningPid(name: ServiceName, stack: Stack): number | undefined {
+  const pid = readPids(stack)[name];
+  return pid !== undefined && isOurs(pid, name) ? pid : undefined;
+}
+
+/** The state letter of /proc/<path>/stat (R, S, D, Z, X…), or undefined when it cannot be read. */
+function procState(path: string): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${path}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Is `pid` still running? A zombie is not, but only once all its threads are gone: after SIGKILL the main
+ * thread of a multi-threaded process (node) can show `Z` while other threads still exit and still hold its
+ * files, listening socket included.
+ */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  if (!existsSync('/proc/self')) return true; // no procfs: kill(pid, 0) said it is there
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    threads = [String(pid)];
+  }
+  return threads.some((tid) => {
+    const state = procState(`${pid}/task/${tid}`);
+    return state !== undefined && state !== 'Z' && state !== 'X';
+  });
+}
+
+/**
+ * Is `pid` alive and still the process we started (where /proc exists: running this service's server.js)?
+ * Checked before sending a signal, so a recycled PID is never signalled.
+ */
+function isOurs(pid: number, name: ServiceName): boolean {
+  if (!isProcessAlive(pid)) return false;
+  if (!existsSync('/proc/self')) return true; // no procfs: trust the PID file
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(serverScript(name));
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface StartOptions {
+  /** How long to wait for `/healthz` to answer 200. */
+  timeoutMs?: number;
+}
+
+/**
+ * Start one service and wait until its `/healthz` answers. Returns its PID. Refuses to start when the port is
+ * already taken (a health check would otherwise be answered by someone else's server).
+ */
+export async function startService(name: ServiceName, stack: Stack, options: StartOptions = {}): Promise<number> {
+  const port = servicePort(name, stack);
+  if (runningPid(name, stack) !== undefined) throw new Error(`${name} of this stack is already running (pid ${runningPid(name, stack)})`);
+  if (await isPortInUse(port, stack.host)) {
+    const recorded = readPids(stack)[name];
+    throw new Error(`${name}: port ${port} on ${stack.host} is already in use by another process${recorded ? ` (we last started pid ${recorded})` : ''}`);
+  }
+  mkdirSync(stack.runDir, { recursive: true });
+  const log = openSync(logFile(name, stack), 'a');
+  const child = spawn(process.execPath, [serverScript(name)], { env: serviceEnv(name, stack), stdio: ['ignore', log, log], detached: false });
+  closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} could not be started`);
+  writePids(stack, { ...readPids(stack), [name]: pid });
+  // The service may outlive the process that started it (a test file that restarts it): never keep us alive.
+  child.unref();
+  let exited: string | null = null;
+  child.once('exit', (code, signal) => {
+    exited = signal ?? String(code);
+  });
+  const url = `http://${stack.host}:${port}/healthz`;
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  while (Date.now() < deadline) {
+    if (exited !== null) throw new Error(`${name} exited (${exited}) at start-up; see ${logFile(name, stack)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return pid;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`${name} did not become healthy at ${url} within ${options.timeoutMs ?? 20_000} ms; see ${logFile(name, stack)}`);
+}
+
+/**
+ * Stop one service of this stack, by its PID, and wait until it is gone. `SIGKILL` simulates a crash: nothing
+ * gets a chance to flush or close.
+ */
+export async function stopService(name: ServiceName, stack: Stack, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const pid = readPids(stack)[name];
+  if (pid === undefined) return;
+  if (isOurs(pid, name)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+    const deadline = Date.now() + 10_000;
+    // Only liveness from here: a dying process may already have lost its command line.
+    while (isProcessAlive(pid)) {
+      if (Date.now() > deadline) {
+        // It ignored SIGTERM for 10 s: make sure.
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+      if (Date.now() > deadline + 5000) throw new Error(`${name} (pid ${pid}) does not stop`);
+      await sleep(25);
+    }
+    // Gone: its listening socket is released with its last thread; make sure before anyone starts it again.
+    const port = servicePort(name, stack);
+    const released = Date.now() + 5000;
+    while ((await isPortInUse(port, stack.host)) && Date.now() < released) await sleep(25);
+  }
+  const pids = readPids(stack);
+  delete pids[name];
+  writePids(stack, pids);
+}
+
+/** Stop (by default: `kill -9`) and start again on the same data directory and environment. Returns the new PID. */
+export async function restartService(name: ServiceName, stack: Stack, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
+  await stopService(name, stack, signal);
+  return startService(name, stack);
+}
+
+export async function startAll(stack: Stack): Promise<void> {
+  for (const name of ALL_SERVICES) await startService(name, stack);
+}
+
+/** Stop every service of this stack that is still running, last started first. */
+export async function stopAll(stack: Stack, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  for (const name of [...ALL_SERVICES].reverse()) await stopService(name, stack, signal);
+}
