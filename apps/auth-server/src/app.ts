@@ -55,7 +55,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });
   app.use(recordExchanges(ctx.recorder, 'auth'));

@@ -14,6 +14,7 @@ import {
   readSeconds,
   readServiceUrls,
   readSharedSecret,
+  readTrustProxy,
   readString,
 } from '@oauth-demo/web';
 
@@ -41,6 +42,8 @@ export interface AuthConfig {
   devicePollInterval: number;
   /** Record exchanges for the printer's behind-the-scenes timeline (TIMELINE_RECORDING=off to stop). */
   recording: boolean;
+  /** express "trust proxy" (TRUST_PROXY): off unless behind a TLS-terminating reverse proxy. */
+  trustProxy: boolean | number | string;
   lifetimes: {
     /** Access tokens: short, because a bearer token works for whoever holds it. */
     accessToken: number;
@@ -74,6 +77,7 @@ export function loadConfig(env: Env = process.env): AuthConfig {
     driveWebClientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET'),
     devicePollInterval: readSeconds(env, 'DEVICE_POLL_INTERVAL', 5),
     recording: readBoolean(env, 'TIMELINE_RECORDING', true),
+    trustProxy: readTrustProxy(env),
     lifetimes: {
       accessToken: readSeconds(env, 'ACCESS_TOKEN_TTL', 600),
       authorizationCode: readSeconds(env, 'AUTHORIZATION_CODE_TTL', 60),

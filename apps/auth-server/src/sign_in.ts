@@ -15,16 +15,18 @@ export type SignInResult = { ok: true; user: User } | { ok: false; status: 401 |
 export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthContext, 'users' | 'loginThrottle'>): Promise<SignInResult> {
   const username = optionalParam(req.body, 'username') ?? '';
   const password = optionalParam(req.body, 'password') ?? '';
-  const throttleKey = `${req.ip}|${username.toLowerCase()}`;
-  if (loginThrottle.isBlocked(throttleKey)) {
+  // Two counters: one per address and username, and one per username whatever the address, so that
+  // changing address (or claiming another one) does not buy more guesses at one account.
+  const keys = [`ip|${req.ip}|${username.toLowerCase()}`, `user|${username.toLowerCase()}`];
+  if (keys.some((key) => loginThrottle.isBlocked(key))) {
     return { ok: false, status: 429, message: 'Too many failed sign-ins. Wait a few minutes and try again.' };
   }
   const user = await users.authenticate(username, password);
   if (!user) {
-    loginThrottle.recordFailure(throttleKey);
+    for (const key of keys) loginThrottle.recordFailure(key);
     return { ok: false, status: 401, message: 'Wrong username or password.' };
   }
-  loginThrottle.reset(throttleKey);
+  loginThrottle.reset(keys[0]!);
   // A new session id at sign-in, so an id planted before it is worthless. What this browser was in the
   // middle of (pending authorization requests, a device code being approved) is carried over.
   const { pending, deviceUserCode } = req.session;

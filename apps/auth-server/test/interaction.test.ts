@@ -82,6 +82,18 @@ describe('Sign-in and consent (step 3)', () => {
     assert.equal(blocked.status, 429, 'even the right password waits until the window passes');
   });
 
+  it('throttling counts per username too: claiming another X-Forwarded-For buys no extra guesses', async () => {
+    const { browser, interaction, page } = await openLogin();
+    const csrf = csrfFrom(page);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const body = new URLSearchParams({ csrf, username: 'carol-not-a-user', password: `wrong-${i}` });
+      const res = await browser.request(`${interaction}/login`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `10.0.0.${i}` } });
+      statuses.push(res.status);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+  });
+
   it('shows a consent screen naming the client and each scope, with Allow, Deny and a checkbox for the optional scope', async () => {
     const { browser, interaction, page } = await openLogin();
     await browser.post(`${interaction}/login`, { csrf: csrfFrom(page), username: 'alice', password: 'wonderland' });

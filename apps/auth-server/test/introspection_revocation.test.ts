@@ -68,6 +68,21 @@ describe('Introspection RFC 7662 and revocation RFC 7009', () => {
     assert.match(wrong.headers.get('www-authenticate')!, /^Basic/);
   });
 
+  it('RFC 7662 §2.1: a public client (client_id only, no secret) may not introspect', async () => {
+    const foreign = await browserClientToken();
+    const res = await post('/introspect', { token: foreign, client_id: BROWSER_CLIENT.clientId }, null);
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as { error: string }).error, 'invalid_client');
+  });
+
+  it('a form body with broken percent-encoding is 400 invalid_request, on both endpoints', async () => {
+    for (const path of ['/introspect', '/revoke']) {
+      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: printerAuth }, body: 'token=%zz' });
+      assert.equal(res.status, 400, path);
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
+    }
+  });
+
   it('RFC 7662 §2.2: unknown, tampered and other clients\' tokens are exactly {"active": false}', async () => {
     assert.deepEqual(await introspect('not-a-token'), { active: false });
     const tokens = await codeFlowTokens(server);

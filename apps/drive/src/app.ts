@@ -60,6 +60,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Drive', role: 'Resource Server', tone: 'rs' });
   // Behind the scenes: API calls that carry a W3C traceparent are recorded for the printer's timeline.

@@ -19,7 +19,7 @@
  * environment, or made once in the shared secrets folder for a native run). `SESSION_SECRET` signs that web
  * app's session cookie (`drive.sid`); without it, a random one is made once in the data directory.
  */
-import { ConfigError, type Env, readBoolean, readDataDir, readHost, readServiceUrls, readSharedSecret, readString } from '@oauth-demo/web';
+import { ConfigError, type Env, readBoolean, readDataDir, readHost, readServiceUrls, readSharedSecret, readString, readTrustProxy } from '@oauth-demo/web';
 
 /** Drive's own web app as a client of the auth server (RFC 6749 §2): first party, allowed the password grant. */
 export interface WebClientConfig {
@@ -68,6 +68,8 @@ export interface DriveConfig {
   sessionSecret?: string;
   /** Record API calls for the printer's behind-the-scenes timeline (TIMELINE_RECORDING=off to stop). */
   recording: boolean;
+  /** express "trust proxy" (TRUST_PROXY): off unless behind a TLS-terminating reverse proxy. */
+  trustProxy: boolean | number | string;
 }
 
 export function loadConfig(env: Env = process.env): DriveConfig {
@@ -76,6 +78,7 @@ export function loadConfig(env: Env = process.env): DriveConfig {
   const printer = readServiceUrls(env, 'PRINTER');
   return {
     recording: readBoolean(env, 'TIMELINE_RECORDING', true),
+    trustProxy: readTrustProxy(env),
     host: readHost(env),
     port: drive.port,
     publicUrl: drive.publicUrl,

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       tokenValidation: { mode: 'jwt' },
       webClient: { clientId: 'drive-web', clientSecret: WEB_SECRET, scope: 'photos.read' },
       recording: true,
+      trustProxy: false,
     });
   });
 

@@ -109,3 +109,16 @@ export function readSharedSecret(env: Env, name: string): string {
 export function readHost(env: Env): string {
   return env.HOST || '127.0.0.1';
 }
+
+/**
+ * `TRUST_PROXY`: whether to believe X-Forwarded-* headers (express "trust proxy"). Off by default: with it on,
+ * any client could claim another address (and dodge per-address login throttling) or another scheme. Set it
+ * only behind a reverse proxy that terminates TLS: a number of hops (e.g. `1`) or a subnet (`10.0.0.0/8`).
+ */
+export function readTrustProxy(env: Env): boolean | number | string {
+  const raw = env.TRUST_PROXY;
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^[0-9a-fA-F:.,/ ]+$|^(loopback|linklocal|uniquelocal)$/.test(raw)) return raw;
+  throw new ConfigError(`TRUST_PROXY must be a number of proxy hops or a subnet, got "${raw}"`);
+}

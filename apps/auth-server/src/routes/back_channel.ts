@@ -21,5 +21,19 @@ export const backChannel: RequestHandler[] = [
   jsonErrors,
   noStore,
   requireForm,
-  express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }),
+  express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50, verify: rejectBadPercentEncoding }),
 ];
+
+/**
+ * A form body with a broken %-escape (`token=%zz`) is malformed (RFC 3986 §2.1, WHATWG urlencoded), not a
+ * strange token: answer invalid_request (400) instead of guessing what was meant.
+ */
+function rejectBadPercentEncoding(_req: unknown, _res: unknown, body: Buffer): void {
+  for (const part of body.toString('latin1').split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw Object.assign(new Error('The form body has invalid percent-encoding.'), { status: 400, type: 'entity.verify.failed' });
+    }
+  }
+}

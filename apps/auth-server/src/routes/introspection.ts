@@ -7,7 +7,7 @@
  */
 import { Router } from 'express';
 import { describeExchange } from '@oauth-demo/web';
-import { requiredParam, optionalParam } from '@oauth-demo/tokens';
+import { InvalidClient, optionalParam, requiredParam } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import type { FoundToken } from '../token_lookup.js';
@@ -30,8 +30,10 @@ export function introspectionRouter({ clients, config, tokens }: AuthContext): R
 
   router.post('/introspect', ...backChannel, async (req, res) => {
     describeExchange(res, { step: 8, label: 'Introspection: is this token active? (RFC 7662)' });
-    // RFC 7662 §2.1: the endpoint requires authorization; here, client authentication.
+    // RFC 7662 §2.1: the endpoint requires authorization; here, client authentication with a secret. A
+    // public client only names itself, which anyone can do, so it may not ask (metadata says Basic only).
     const caller = authenticateClient(req, clients);
+    if (caller.token_endpoint_auth_method === 'none') throw new InvalidClient('Introspection needs client authentication with a secret.');
     const token = requiredParam(req.body, 'token');
     const found = await tokens.find(token, optionalParam(req.body, 'token_type_hint'));
 
