@@ -38,6 +38,10 @@ export class FailureThrottle {
     this.failures.delete(key);
   }
 
+  clear(): void {
+    this.failures.clear();
+  }
+
   private sweep(at: number): void {
     for (const [key, entry] of this.failures) if (entry.resetAt <= at) this.failures.delete(key);
   }

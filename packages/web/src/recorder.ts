@@ -136,6 +136,12 @@ export class Recorder {
     return [...trace.exchanges];
   }
 
+  /** Forget everything (Reset demo). */
+  clear(): void {
+    this.traces.clear();
+    this.aliases.clear();
+  }
+
   /** How many traces are kept (for the benchmarks' memory checks). */
   get size(): number {
     return this.traces.size;

@@ -10,8 +10,9 @@ import { InvalidClient, NotFound } from '@oauth-demo/tokens';
 import { isTraceId, maskExchange, noStore } from '@oauth-demo/web';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
+import { backChannel } from './back_channel.js';
 
-export function recordingsRouter({ recorder, clients, config }: AuthContext): Router {
+export function recordingsRouter({ recorder, clients, config, db, loginThrottle }: AuthContext): Router {
   const router = Router();
   router.get('/_demo/recordings/:traceId', noStore, (req, res) => {
     res.locals.jsonErrors = true;
@@ -26,5 +27,21 @@ export function recordingsRouter({ recorder, clients, config }: AuthContext): Ro
     }
     res.json({ exchanges: exchanges.map(maskExchange) });
   });
+  /**
+   * Reset demo (instructor mode on the printer): forget every grant, code, token, device request and
+   * session, so the next class starts from the seed. Users, clients and the signing key stay. Only the
+   * printer may ask, authenticated with its secret.
+   */
+  router.post('/_demo/reset', ...backChannel, (req, res) => {
+    const caller = authenticateClient(req, clients);
+    if (caller.client_id !== config.printerClientId) throw new InvalidClient('Only the printer may reset the demo.', true);
+    db.transaction(() => {
+      for (const table of ['authorization_codes', 'refresh_tokens', 'access_tokens', 'device_codes', 'grants', 'sessions']) db.prepare(`DELETE FROM ${table}`).run();
+    })();
+    loginThrottle.clear();
+    recorder.clear();
+    res.json({ reset: true });
+  });
+
   return router;
 }
