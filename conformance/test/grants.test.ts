@@ -97,8 +97,8 @@ describe('RFC 6749 §5.2: error responses of the token endpoint', () => {
   });
 
   it('RFC 6749 §5.2: a grant the client is not registered for is unauthorized_client', async () => {
-    const publicRefresh = await tokenRequest({ grant_type: 'refresh_token', refresh_token: 'x'.repeat(43), client_id: BROWSER_CLIENT.clientId }, null);
-    assertOAuthError(publicRefresh, 400, 'unauthorized_client', 'refresh_token from the public client');
+    const publicCredentials = await tokenRequest({ grant_type: 'client_credentials', client_id: BROWSER_CLIENT.clientId }, null);
+    assertOAuthError(publicCredentials, 400, 'unauthorized_client', 'client_credentials from the public client');
     const driveCode = await tokenRequest({ grant_type: 'authorization_code', code: 'x', redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier() }, basic(DRIVE_CLIENT.clientId, DRIVE_CLIENT.secret));
     assertOAuthError(driveCode, 400, 'unauthorized_client', 'authorization_code from drive');
   });

@@ -236,11 +236,11 @@ describe('RFC 6265 §4.1.2 + OWASP ASVS V3.4: session cookies', () => {
     }
   });
 
-  describe('served over https (public URL https, behind a TLS-terminating proxy on loopback)', () => {
+  describe('served over https (public URL https, behind a TLS-terminating proxy on loopback, TRUST_PROXY set as the README says)', () => {
     let https: Awaited<ReturnType<typeof startSpare>>;
     before(async () => {
       const port = sparePorts()[1]!;
-      https = await startSpare('auth-server', { label: 'https', port, env: { AUTH_PUBLIC_URL: `https://localhost:${port}` } });
+      https = await startSpare('auth-server', { label: 'https', port, env: { AUTH_PUBLIC_URL: `https://localhost:${port}`, TRUST_PROXY: 'loopback' } });
     });
     after(() => https.stop());
 

@@ -47,11 +47,13 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     token_endpoint_auth_method: 'none',
     secret_hash: null,
     redirect_uris: [`${config.printerUrl}/quick-print/callback`],
-    grant_types: ['authorization_code'],
+    // A refresh token too, when the user allows offline_access: public clients get rotating refresh tokens,
+    // so a stolen one is detected on reuse (RFC 9700 §4.14.2). Never with the Implicit flow.
+    grant_types: ['authorization_code', 'refresh_token'],
     // `token` is the Implicit flow (RFC 6749 §4.2), opt-in per client and kept only to show why it is no
     // longer best practice (RFC 9700 §2.1.2). `code` with PKCE is the same page done right.
     response_types: ['code', 'token'],
-    scope: ['photos.read'],
+    scope: ['photos.read', 'offline_access'],
   });
 
   // The print lab: Photo Printer acting as itself, with no user (Client Credentials, RFC 6749 §4.4). It

@@ -105,7 +105,7 @@ describe('Authorization endpoint RFC 6749 §4.1.1', () => {
   });
 
   it('RFC 6749 §3.3: a scope the client may not ask for is invalid_scope', async () => {
-    const params = validAuthorizeParams({ client_id: 'photo-printer-browser', redirect_uri: 'http://localhost:3000/quick-print/callback', scope: 'photos.read offline_access' });
+    const params = validAuthorizeParams({ client_id: 'photo-printer-browser', redirect_uri: 'http://localhost:3000/quick-print/callback', scope: 'photos.read gallery.read' });
     const res = await get(params);
     assert.equal(new URL(res.headers.get('location')!).searchParams.get('error'), 'invalid_scope');
   });

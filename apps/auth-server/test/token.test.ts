@@ -153,7 +153,7 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
   });
 
   it('RFC 6749 §5.2: a grant type the client is not registered for is unauthorized_client', async () => {
-    const res = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: 'x', client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    const res = await tokenRequest(server, { grant_type: 'client_credentials', client_id: BROWSER_CLIENT.clientId }, { auth: null });
     await expectError(res, 400, 'unauthorized_client');
   });
 
@@ -170,6 +170,21 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
   it('an oversized body is a 4xx invalid_request, not a 500', async () => {
     const res = await tokenRequest(server, {}, { body: `grant_type=authorization_code&code=${'a'.repeat(20_000)}` });
     await expectError(res, 413, 'invalid_request');
+  });
+
+  it('RFC 9700 §4.14.2: a public client that was allowed offline_access gets a rotating refresh token', async () => {
+    const verifier = generateCodeVerifier();
+    const { location } = await authorize(server, {
+      params: { client_id: BROWSER_CLIENT.clientId, redirect_uri: BROWSER_CLIENT.redirectUri, scope: 'photos.read offline_access', code_challenge: calculateCodeChallenge(verifier) },
+      scopes: ['offline_access'],
+    });
+    const body = (await (
+      await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: BROWSER_CLIENT.redirectUri, code_verifier: verifier, client_id: BROWSER_CLIENT.clientId }, { auth: null })
+    ).json()) as { refresh_token: string };
+    assert.ok(body.refresh_token);
+    const refresh = () => tokenRequest(server, { grant_type: 'refresh_token', refresh_token: body.refresh_token, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    assert.equal((await refresh()).status, 200);
+    assert.equal((await refresh()).status, 400, 'rotated: the old one is dead');
   });
 
   it('public clients authenticate with none and are bound by PKCE', async () => {
