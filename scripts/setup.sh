@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure this machine has what the project needs. Idempotent; sourced by start.sh and test.sh.
 #   source scripts/setup.sh               pnpm (the pinned version)
-#   source scripts/setup.sh --browser     ... and a Chromium for the Playwright tests
+#   source scripts/setup.sh --browser     ... and a Chromium for the Playwright tests, and docker-compose
+#   source scripts/setup.sh --compose     ... pnpm and docker-compose (scripts/check-compose.mjs)
 PNPM_VERSION=12.4.2
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 DO_NOT_TRACK=1 NO_UPDATE_NOTIFIER=1
@@ -50,3 +51,18 @@ if [ "${1:-}" = "--browser" ]; then
     fi
   fi
 fi
+
+# docker-compose (1.x, Debian's package, no Docker engine): validates docker-compose.yml for
+# scripts/check-compose.mjs. Installed with --browser (the full test run) or --compose, as root only.
+case " $* " in *" --browser "* | *" --compose "*)
+  if ! command -v docker-compose >/dev/null; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+      echo "setup: installing docker-compose (Debian package, without a Docker engine) to validate docker-compose.yml"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
+    else
+      echo "setup: docker-compose is missing; scripts/check-compose.mjs needs it:" \
+        "sudo apt-get install -y --no-install-recommends docker-compose (no Docker engine is needed)." >&2
+    fi
+  fi
+  ;;
+esac

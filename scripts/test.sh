@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what is needed (pnpm, Chromium, packages) and runs every test: build, typecheck, unit and HTTP
-# tests, the Playwright flows across the three real services, then the black-box conformance suite (SECURITY.md).
+# tests, the Playwright flows across the three real services (natively, then once more with exactly the
+# environment docker-compose.yml gives them: scripts/check-compose.mjs), a smoke run of the benchmarks (bench/: no errors,
+# not speed), then the black-box conformance suite (SECURITY.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --browser
 pnpm install --frozen-lockfile
 pnpm exec turbo run build typecheck test --output-logs=new-only
 pnpm exec turbo run e2e --output-logs=full
+node scripts/check-compose.mjs
 pnpm exec turbo run conformance --output-logs=full
 echo "All tests passed."

@@ -26,6 +26,11 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
   });
 
   test('Allow: alice connects, sees her photos, orders prints, and the order survives a printer crash', async ({ page }) => {
+    // The Content-Security-Policy is strict; the pages must really satisfy it (no inline script or style).
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to (load|apply|execute|frame)/i.test(message.text())) cspViolations.push(message.text());
+    });
     await forgetConsent(page, 'alice');
     await importAndSignIn(page, 'alice');
     // The consent screen names the client and describes each scope it asks for.
@@ -67,6 +72,7 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
     const image = page.locator('img').first();
     await expect(image).toBeVisible();
     expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(cspViolations).toEqual([]);
   });
 
   test('Deny: the learner is brought back to the printer with access_denied explained', async ({ page }) => {

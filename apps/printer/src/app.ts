@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { noStore, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { Recorder, noStore, recordExchanges, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
 import { createBackChannel } from './back_channel.js';
 import { type PrinterConfig, databaseFile, ordersDir } from './config.js';
 import type { AppContext } from './context.js';
@@ -19,6 +19,7 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { formatPrice, formatRelative, formatTime } from './format.js';
 import { MetadataClient } from './oauth/metadata.js';
 import { PrintLab } from './print_lab.js';
+import { doctorRoutes } from './routes/doctor.js';
 import { grantsRoutes } from './routes/grants.js';
 import { homeRoutes } from './routes/home.js';
 import { kioskRoutes } from './routes/kiosk.js';
@@ -27,6 +28,8 @@ import { ordersRoutes } from './routes/orders.js';
 import { photosRoutes } from './routes/photos.js';
 import { printLabRoutes } from './routes/print_lab.js';
 import { quickPrintRoutes } from './routes/quick_print.js';
+import { teachingLocals, teachingRoutes } from './routes/teaching.js';
+import { currentTraceId, traceContext } from './trace.js';
 import './session_data.js';
 
 export interface PrinterApp {
@@ -45,7 +48,9 @@ export const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
 
 export function createApp(config: PrinterConfig): PrinterApp {
   const db = openPrinterDatabase(databaseFile(config));
-  const backChannel = createBackChannel(config.httpTimeoutMs);
+  // The printer's side of each flow, for the timeline (TIMELINE_RECORDING; in memory, bounded).
+  const recorder = new Recorder({ enabled: config.recording });
+  const backChannel = createBackChannel(config.httpTimeoutMs, { traceId: currentTraceId, recorder, auth: config.auth, drive: config.drive });
   const metadata = new MetadataClient(backChannel.http, config.auth);
   const drive = new DriveClient(backChannel.http, config.drive);
   const context: AppContext = {
@@ -56,10 +61,13 @@ export function createApp(config: PrinterConfig): PrinterApp {
     orders: new OrderRepository(db),
     ordersDir: ordersDir(config),
     printLab: new PrintLab({ http: backChannel.http, metadata, authInternalUrl: config.auth.internalUrl }, config.printLab, drive),
+    recorder,
+    backChannel,
   };
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, VIEWS_DIR, { name: 'Photo Printer', role: 'Client', tone: 'client' });
   Object.assign(app.locals, { formatPrice, formatTime, formatRelative });
@@ -83,6 +91,8 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(sessions.middleware);
   // Every page below shows personal data or carries a form token: never cached (RFC 6749 §5.1 in spirit).
   app.use(noStore);
+  // Behind the scenes: each request knows its flow's trace; the hops a route describes are recorded (timeline).
+  app.use(traceContext(), recordExchanges(recorder, 'printer'), teachingLocals(context));
 
   app.use(homeRoutes(context));
   app.use(oauthRoutes(context));
@@ -92,6 +102,8 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(printLabRoutes(context));
   app.use(kioskRoutes(context));
   app.use(grantsRoutes(context));
+  app.use(doctorRoutes(context));
+  app.use(teachingRoutes(context));
   app.use(notFoundHandler);
   app.use(errorHandler);
 

@@ -13,11 +13,13 @@ import {
   type Env,
   type ServiceUrls,
   loadOrCreateSecret,
+  readBoolean,
   readDataDir,
   readHost,
   readServiceUrls,
   readSharedSecret,
   readString,
+  readTrustProxy,
 } from '@oauth-demo/web';
 
 /** What the printer asks for (RFC 6749 §3.3): view the photos, and keep access while the user is away. */
@@ -74,6 +76,17 @@ export interface PrinterConfig {
   kiosk: KioskRegistration;
   /** Back-channel timeout: a hung peer becomes a clear page, not a hung browser tab. */
   httpTimeoutMs: number;
+  /** TIMELINE_RECORDING (default on): record the exchanges of each flow, in memory and bounded, for /timeline. */
+  recording: boolean;
+  /** TRUST_PROXY: express "trust proxy", off unless behind a TLS-terminating reverse proxy (packages/web config.ts). */
+  trustProxy: boolean | number | string;
+  /**
+   * Instructor mode reveals secrets (the printer's client secret, codes, tokens) on the timeline. On a shared
+   * deployment it needs INSTRUCTOR_KEY; without one it is offered only when the printer runs for one person
+   * on this machine (its public URL is localhost).
+   */
+  instructorKey: string | undefined;
+  instructorModeAvailable: boolean;
 }
 
 export function loadConfig(env: Env = process.env): PrinterConfig {
@@ -110,6 +123,10 @@ export function loadConfig(env: Env = process.env): PrinterConfig {
       scope: 'photos.read',
     },
     httpTimeoutMs: 10_000,
+    recording: readBoolean(env, 'TIMELINE_RECORDING', true),
+    trustProxy: readTrustProxy(env),
+    instructorKey: env.INSTRUCTOR_KEY || undefined,
+    instructorModeAvailable: Boolean(env.INSTRUCTOR_KEY) || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(printer.publicUrl).hostname),
   };
 }
 

@@ -3,6 +3,8 @@
  *
  * What the routes share, built once by createApp() (no module-level singletons, so tests can run several apps).
  */
+import type { Recorder } from '@oauth-demo/web';
+import type { BackChannel } from './back_channel.js';
 import type { PrinterConfig } from './config.js';
 import type { OrderRepository } from './db.js';
 import type { DriveClient } from './drive_client.js';
@@ -19,4 +21,8 @@ export interface AppContext {
   ordersDir: string;
   /** The print lab acting as itself (Client Credentials): one per printer, its token kept in memory. */
   printLab: PrintLab;
+  /** The printer's own side of each flow (front-channel hops it serves, back-channel calls it makes), for /timeline. */
+  recorder: Recorder;
+  /** The back channel itself, for the timeline's and the inspector's own (untraced) calls. */
+  backChannel: BackChannel;
 }

@@ -304,3 +304,20 @@ function toPage(err: unknown): { status: number; page: ErrorPage } {
     },
   };
 }
+
+/** Instructor mode reveals secrets, so it is refused where it is not offered or without the right key. */
+export class InstructorModeRefused extends PrinterError {
+  readonly status = 403;
+  constructor() {
+    super('Instructor mode refused.');
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'Instructor mode is not available here',
+      message: 'Instructor mode shows secrets (the client secret, codes, tokens), so it needs the instructor key on a shared deployment.',
+      explanation: 'Start the printer with INSTRUCTOR_KEY=<something> and type it next to the switch, or run the demo on your own machine (public URL on localhost).',
+      backHref: '/',
+      backLabel: 'Back to Photo Printer',
+    };
+  }
+}

@@ -93,7 +93,11 @@ export interface StubAuth extends StubServer {
   /** Each poll takes the next answer; an empty queue answers authorization_pending. `tokens` issues a token. */
   devicePolls: ('tokens' | { status: number; error: string })[];
   introspections: RecordedRequest[];
+  /** Extra routes a test adds (e.g. /_demo/recordings, a JWKS): return true when handled. */
+  extra: ExtraRoute | undefined;
 }
+
+export type ExtraRoute = (req: IncomingMessage, url: URL, body: string, res: ServerResponse) => boolean;
 
 export const DEVICE_CODE = 'device-code-0123456789';
 export const USER_CODE = 'WDJB-MJHT';
@@ -110,6 +114,7 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     deviceAuthorizationRequests: [] as RecordedRequest[],
     devicePolls: [] as ('tokens' | { status: number; error: string })[],
     introspections: [] as RecordedRequest[],
+    extra: undefined as ExtraRoute | undefined,
   };
   const issue = (res: ServerResponse, options: { scope?: string; subject?: string; refresh?: boolean; jwt?: Record<string, unknown> } = {}) => {
     const scope = options.scope ?? stub.grantScope;
@@ -129,6 +134,7 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
   const server = await startStub((req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     const record = (): RecordedRequest => ({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, form: new URLSearchParams(body) });
+    if (stub.extra?.(req, url, body, res)) return;
     if (req.method === 'GET' && url.pathname === '/.well-known/oauth-authorization-server') {
       json(res, 200, {
         issuer: publicUrl,
@@ -250,13 +256,15 @@ export interface StubDrive extends StubServer {
   requests: RecordedRequest[];
   /** Answer /api/gallery with 404, as a Drive without the gallery would. */
   galleryMissing: boolean;
+  extra: ExtraRoute | undefined;
 }
 
 export async function startStubDrive(tokens: TokenRegistry): Promise<StubDrive> {
   const requests: RecordedRequest[] = [];
-  const stub = { galleryMissing: false };
+  const stub = { galleryMissing: false, extra: undefined as ExtraRoute | undefined };
   let publicUrl = '';
   const server = await startStub((req, _body, res) => {
+    if (stub.extra?.(req, new URL(req.url ?? '/', 'http://stub'), _body, res)) return;
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, form: new URLSearchParams() });
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer (.+)$/.exec(auth)?.[1];

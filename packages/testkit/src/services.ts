@@ -41,6 +41,14 @@ export interface Stack {
   secrets: { printerClientSecret: string; driveClientSecret: string; printLabClientSecret: string; driveWebClientSecret: string };
   /** Extra environment for one service (e.g. shorter lifetimes for a throwaway auth server). */
   extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * Exactly the environment a service gets, instead of the one serviceEnv() makes (only PATH and HOME are added,
+   * as a container image has them): to run a service with what docker-compose gives it (scripts/check-compose.mjs).
+   * The caller chooses its DATA_DIR and SHARED_SECRETS_DIR; `ports` must be the ports that environment makes it use.
+   */
+  exactEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Node options before the server script, for every service: e.g. `['--import', '/abs/path/preload.mjs']`. */
+  nodeArgs?: string[];
 }
 
 /** A client secret with 256 bits of entropy (43 base64url characters), as the services require. */
@@ -54,6 +62,8 @@ export interface CreateStackOptions {
   host?: string;
   secrets?: Partial<Stack['secrets']>;
   extraEnv?: Stack['extraEnv'];
+  exactEnv?: Stack['exactEnv'];
+  nodeArgs?: Stack['nodeArgs'];
   /** Prefix of the temporary run directory's name. */
   name?: string;
 }
@@ -77,6 +87,8 @@ export async function createStack(options: CreateStackOptions = {}): Promise<Sta
       driveWebClientSecret: options.secrets?.driveWebClientSecret ?? generateSecret(),
     },
     ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
+    ...(options.exactEnv ? { exactEnv: options.exactEnv } : {}),
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
   };
 }
 
@@ -90,8 +102,9 @@ const SECRET_VARS = {
 
 /**
  * The stack as environment variables (`<PREFIX>_PRINTER_PORT`, `<PREFIX>_AUTH_PORT`, `<PREFIX>_DRIVE_PORT`,
- * `<PREFIX>_RUN_DIR`, `<PREFIX>_HOST` and `<PREFIX>_<SECRET VARIABLE>` for each client secret), to hand it to
- * the processes of a run. `stackFromEnv` reads it back.
+ * `<PREFIX>_RUN_DIR`, `<PREFIX>_HOST` and `<PREFIX>_<SECRET VARIABLE>` for each client secret, plus
+ * `<PREFIX>_EXACT_ENV` and `<PREFIX>_NODE_ARGS` as JSON when the stack has them), to hand it to the processes of
+ * a run. `stackFromEnv` reads it back.
  */
 export function stackToEnv(stack: Stack, prefix: string): Record<string, string> {
   return {
@@ -101,6 +114,8 @@ export function stackToEnv(stack: Stack, prefix: string): Record<string, string>
     [`${prefix}_RUN_DIR`]: stack.runDir,
     [`${prefix}_HOST`]: stack.host,
     ...Object.fromEntries(Object.entries(SECRET_VARS).map(([key, name]) => [`${prefix}_${name}`, stack.secrets[key as keyof Stack['secrets']]])),
+    ...(stack.exactEnv ? { [`${prefix}_EXACT_ENV`]: JSON.stringify(stack.exactEnv) } : {}),
+    ...(stack.nodeArgs ? { [`${prefix}_NODE_ARGS`]: JSON.stringify(stack.nodeArgs) } : {}),
   };
 }
 
@@ -115,6 +130,15 @@ export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.en
     if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`${prefix}_${name} is not a port number`);
     return n;
   };
+  const json = <T>(name: string, valid: (v: unknown) => boolean): T | undefined => {
+    const raw = env[`${prefix}_${name}`];
+    if (!raw) return undefined;
+    const value: unknown = JSON.parse(raw);
+    if (!valid(value)) throw new Error(`${prefix}_${name} is not what it should be (JSON)`);
+    return value as T;
+  };
+  const exactEnv = json<Stack['exactEnv']>('EXACT_ENV', (v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+  const nodeArgs = json<string[]>('NODE_ARGS', (v) => Array.isArray(v) && v.every((a) => typeof a === 'string'));
   return {
     runDir: required('RUN_DIR'),
     host: env[`${prefix}_HOST`] || '127.0.0.1',
@@ -125,6 +149,8 @@ export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.en
       printLabClientSecret: required(SECRET_VARS.printLabClientSecret),
       driveWebClientSecret: required(SECRET_VARS.driveWebClientSecret),
     },
+    ...(exactEnv ? { exactEnv } : {}),
+    ...(nodeArgs ? { nodeArgs } : {}),
   };
 }
 
@@ -164,6 +190,8 @@ export function serverScript(name: ServiceName): string {
 
 /** The environment each service gets: the same variables a user or docker-compose sets, and nothing else. */
 export function serviceEnv(name: ServiceName, stack: Stack): NodeJS.ProcessEnv {
+  const exact = stack.exactEnv?.[name];
+  if (exact) return { PATH: process.env.PATH, HOME: process.env.HOME, ...exact };
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -271,7 +299,7 @@ export async function startService(name: ServiceName, stack: Stack, options: Sta
   }
   mkdirSync(stack.runDir, { recursive: true });
   const log = openSync(logFile(name, stack), 'a');
-  const child = spawn(process.execPath, [serverScript(name)], { env: serviceEnv(name, stack), stdio: ['ignore', log, log], detached: false });
+  const child = spawn(process.execPath, [...(stack.nodeArgs ?? []), serverScript(name)], { env: serviceEnv(name, stack), stdio: ['ignore', log, log], detached: false });
   closeSync(log);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} could not be started`);

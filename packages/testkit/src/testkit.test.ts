@@ -37,6 +37,17 @@ describe('testkit', () => {
     assert.equal(auth.PRINTER_CLIENT_SECRET, stack.secrets.printerClientSecret);
   });
 
+  it('runs a service with exactly a given environment (docker-compose\'s) and node options, carried to other processes', async () => {
+    const compose = { HOST: '0.0.0.0', DATA_DIR: '/tmp/nowhere/auth-data', AUTH_PUBLIC_URL: 'http://localhost:9000' };
+    const stack = await createStack({ runDir: '/tmp/nowhere', exactEnv: { 'auth-server': compose }, nodeArgs: ['--import', '/tmp/preload.mjs'] });
+    const auth = serviceEnv('auth-server', stack);
+    assert.deepEqual(auth, { PATH: process.env.PATH, HOME: process.env.HOME, ...compose });
+    // A service without an exact environment still gets the generated one.
+    assert.equal(serviceEnv('drive', stack).DATA_DIR, '/tmp/nowhere/drive');
+    assert.deepEqual(stackFromEnv('X', stackToEnv(stack, 'X')), stack);
+    assert.throws(() => stackFromEnv('X', { ...stackToEnv(stack, 'X'), X_NODE_ARGS: '"--import"' }), /X_NODE_ARGS/);
+  });
+
   it('stopping a service that was never started does nothing', async () => {
     const runDir = mkdtempSync(join(tmpdir(), 'testkit-'));
     try {

@@ -19,13 +19,27 @@ import { type TokenEndpointDeps, type TokenSet, exchangeAuthorizationCode } from
 
 export type CallbackResult = { outcome: 'denied'; description: string | undefined } | { outcome: 'tokens'; tokens: TokenSet };
 
+/** What the checks of the callback leave: a refusal, or a code to exchange with this session's verifier. */
+export type CheckedCallback = { outcome: 'denied'; description: string | undefined } | { outcome: 'code'; code: string; code_verifier: string };
+
 const consumedStates = new Map<string, number>();
 
 /** RFC 6749 §4.1.2.1: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */
 const ERROR_VALUE = /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/;
 
 export async function handleCallback(req: Request, metadata: AuthServerMetadata, deps: TokenEndpointDeps): Promise<CallbackResult> {
-  const query = req.query as ParamSource;
+  const checked = checkCallback(req, req.query as ParamSource, metadata);
+  if (checked.outcome === 'denied') return checked;
+  // 4. The code, exchanged with the verifier that only this session knows (steps 5-6, RFC 7636 §4.5).
+  const tokens = await exchangeAuthorizationCode(deps, checked.code, checked.code_verifier);
+  return { outcome: 'tokens', tokens };
+}
+
+/**
+ * Checks 1-3 (state, iss, error) on the answer's parameters; `query` is the callback's query, or in step-through
+ * mode the same query kept in the session while the learner read about it. Uses the pending request up.
+ */
+export function checkCallback(req: Request, query: ParamSource, metadata: AuthServerMetadata): CheckedCallback {
 
   // 1. state (RFC 6749 §4.1.2: "REQUIRED if the state parameter was present in the authorization request").
   const state = optionalParam(query, 'state');
@@ -71,10 +85,7 @@ export async function handleCallback(req: Request, metadata: AuthServerMetadata,
     throw new AuthorizationFailed(ERROR_VALUE.test(error) ? error.slice(0, 64) : 'invalid error value', description);
   }
 
-  // 4. The code, exchanged with the verifier that only this session knows (steps 5-6, RFC 7636 §4.5).
-  const code = requiredParam(query, 'code');
-  const tokens = await exchangeAuthorizationCode(deps, code, pending.code_verifier);
-  return { outcome: 'tokens', tokens };
+  return { outcome: 'code', code: requiredParam(query, 'code'), code_verifier: pending.code_verifier };
 }
 
 /**

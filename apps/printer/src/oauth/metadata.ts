@@ -23,6 +23,8 @@ export interface AuthServerMetadata {
   introspection_endpoint?: string;
   /** RFC 8628 §4: where the kiosk asks for a device_code and a user_code. */
   device_authorization_endpoint?: string;
+  /** RFC 8414 §2: the auth server's public keys; the token inspector verifies signatures against them. */
+  jwks_uri?: string;
   scopes_supported?: string[];
   grant_types_supported?: string[];
   response_types_supported?: string[];
@@ -105,6 +107,8 @@ export function validateMetadata(data: unknown, expectedIssuer: string): AuthSer
   if (m.device_authorization_endpoint !== undefined) {
     metadata.device_authorization_endpoint = absoluteUrl(m.device_authorization_endpoint, 'device_authorization_endpoint');
   }
+  // Optional for the printer (only the token inspector uses it): an unusable value is ignored, not fatal.
+  if (typeof m.jwks_uri === 'string' && /^https?:\/\//.test(m.jwks_uri)) metadata.jwks_uri = m.jwks_uri;
   const scopes = stringArray(m.scopes_supported);
   if (scopes) metadata.scopes_supported = scopes;
   const grantTypes = stringArray(m.grant_types_supported);

@@ -11,13 +11,14 @@
  */
 import { Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
-import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID, type PhotoList } from '../drive_client.js';
 import { DriveRefusedToken } from '../errors.js';
 import { findGrant, stepsFor } from '../grants.js';
 import { type KioskState, applyPoll, expireIfDue, isPollDue, reloadAfterSeconds, startKiosk } from '../kiosk.js';
 import { pollDeviceToken, requestDeviceAuthorization } from '../oauth/device_authorization.js';
+import { runInTrace, startTrace } from '../trace.js';
 import { sendImage } from './images.js';
 
 /** The notes' steps each state of the kiosk's screen is about. */
@@ -60,7 +61,8 @@ export function kioskRoutes(ctx: AppContext): Router {
       state = expireIfDue(state);
       if (isPollDue(state) && state.deviceCode) {
         // One poll per page load, never faster than the interval (RFC 8628 §3.5).
-        const result = await pollDeviceToken(ctx.tokenEndpoint, kiosk, state.deviceCode);
+        const deviceCode = state.deviceCode;
+        const result = await runInTrace(state.traceId, () => pollDeviceToken(ctx.tokenEndpoint, kiosk, deviceCode));
         state = applyPoll(state, result);
         polledNow = true;
       }
@@ -70,7 +72,8 @@ export function kioskRoutes(ctx: AppContext): Router {
     let photos: PhotoList | undefined;
     if (state?.status === 'approved' && state.tokens) {
       try {
-        photos = await ctx.drive.listPhotos(state.tokens.access_token);
+        const token = state.tokens.access_token;
+        photos = await runInTrace(state.traceId, () => ctx.drive.listPhotos(token));
       } catch (error) {
         if (!(error instanceof DriveRefusedToken)) throw error;
         // The kiosk's token expired or was revoked: there is no refresh token, the customer starts again.
@@ -100,8 +103,10 @@ export function kioskRoutes(ctx: AppContext): Router {
   });
 
   router.post('/kiosk/start', verifyCsrf, async (req, res) => {
+    const trace = startTrace(req, 'device_code', 'The shop’s kiosk (device flow)');
+    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 1, label: 'You press “Start on the kiosk”' });
     const authorization = await requestDeviceAuthorization(ctx.tokenEndpoint, kiosk);
-    req.session.kiosk = startKiosk(authorization);
+    req.session.kiosk = { ...startKiosk(authorization), traceId: trace.id };
     res.redirect(303, '/kiosk');
   });
 

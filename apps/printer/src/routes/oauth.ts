@@ -6,54 +6,95 @@
  * - `GET /callback` (steps 4-6): the redirect_uri; see oauth/callback.ts for the order of the checks.
  * - `POST /disconnect`: forget the tokens (and revoke them at the auth server, RFC 7009, when it offers that).
  */
-import { Router } from 'express';
-import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { type Request, type Response, Router } from 'express';
+import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
 import { handleCallback } from '../oauth/callback.js';
 import type { Connection } from '../oauth/connection.js';
 import { revokeConnection } from '../oauth/revocation.js';
+import type { TokenSet } from '../oauth/token_endpoint.js';
+import { currentTrace, startTrace } from '../trace.js';
 import { regenerateSession } from './session_helpers.js';
+
+/** The outcome page of a Deny (step 4 with error=access_denied). */
+export function renderDenied(req: Request, res: Response, description: string | undefined): void {
+  // 200: the request to the printer was fine and the flow ended the way the user chose; this is the
+  // outcome page, not a fault (a 4xx would tell tools and learners that something was broken).
+  res.render('denied', {
+    title: 'You said no',
+    activeSteps: [4],
+    description,
+    csrf: csrfToken(req),
+  });
+}
+
+/** After step 6: keep the tokens in a NEW session (the flow's trace and teaching switches come along), then show the photos. */
+export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet): Promise<void> {
+  // Connected. A new session id from now on (session fixation, OWASP ASVS V3.2): an attacker who planted a
+  // session cookie in this browser before the flow does not share the session that now holds the tokens.
+  const keep = { browserKey: req.session.browserKey, traces: req.session.traces, teaching: req.session.teaching };
+  await regenerateSession(req);
+  if (keep.browserKey) req.session.browserKey = keep.browserKey;
+  if (keep.traces) req.session.traces = keep.traces;
+  if (keep.teaching) req.session.teaching = keep.teaching;
+  const connection: Connection = { ...tokens, issuer, connectedAt: Date.now(), refreshCount: 0 };
+  req.session.connection = connection;
+  req.session.justConnected = {
+    requestedScope: ctx.config.client.scope,
+    grantedScope: tokens.scope,
+    refreshToken: tokens.refresh_token !== undefined,
+  };
+  res.redirect(303, '/photos');
+}
 
 export function oauthRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.post('/import', verifyCsrf, async (req, res) => {
     const metadata = await ctx.metadata.get(); // 503 / 502 page when the auth server is down or not the one we trust
+    // A new flow: a new W3C trace; every back-channel call from now on carries it (trace.ts, back_channel.ts).
+    const trace = startTrace(req, 'authorization_code', 'Import photos from Drive');
+    describeExchange(res, {
+      key: trace.id,
+      from: 'browser',
+      channel: 'front',
+      step: 1,
+      label: 'You press “Import photos from Drive”',
+      note: 'Step 2: Photo Printer sends your browser to the authorization endpoint',
+    });
     const request = buildAuthorizationRequest(metadata, ctx.config.client);
     req.session.pendingAuthorizations = rememberPending(req.session.pendingAuthorizations, request.pending);
+    if (req.session.teaching?.stepThrough) {
+      // Step-through mode: stop on a page that explains the request before the browser goes (routes/teaching.ts).
+      req.session.stepHop = { kind: 'authorize', url: request.url, createdAt: Date.now() };
+      describeExchange(res, { note: 'Step-through mode: paused before step 2' });
+      res.redirect(303, '/step');
+      return;
+    }
     // 303 See Other: the browser follows with a GET. Never 307, which would re-POST the form (RFC 9700 §4.12).
     res.redirect(303, request.url);
   });
 
   router.get('/callback', async (req, res) => {
+    const trace = currentTrace(req) ?? startTrace(req, 'authorization_code', 'Import photos from Drive');
+    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 4, label: 'The redirect back: code, state and iss arrive at the redirect_uri' });
+    if (req.session.stepHop?.kind === 'authorize') delete req.session.stepHop;
+    if (req.session.teaching?.stepThrough) {
+      // Step-through mode: keep the answer, unchecked, and explain it first. The checks run on Continue.
+      const query: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.query).slice(0, 20)) if (typeof value === 'string') query[name] = value.slice(0, 2000);
+      req.session.stepHop = { kind: 'callback', query, createdAt: Date.now() };
+      res.redirect(303, '/step');
+      return;
+    }
     const metadata = await ctx.metadata.get();
     const result = await handleCallback(req, metadata, ctx.tokenEndpoint);
     if (result.outcome === 'denied') {
-      // 200: the request to the printer was fine and the flow ended the way the user chose; this is the
-      // outcome page, not a fault (a 4xx would tell tools and learners that something was broken).
-      res.render('denied', {
-        title: 'You said no',
-        activeSteps: [4],
-        description: result.description,
-        csrf: csrfToken(req),
-      });
+      renderDenied(req, res, result.description);
       return;
     }
-    const { tokens } = result;
-    // Connected. A new session id from now on (session fixation, OWASP ASVS V3.2): an attacker who planted a
-    // session cookie in this browser before the flow does not share the session that now holds the tokens.
-    const keep = { browserKey: req.session.browserKey };
-    await regenerateSession(req);
-    if (keep.browserKey) req.session.browserKey = keep.browserKey;
-    const connection: Connection = { ...tokens, issuer: metadata.issuer, connectedAt: Date.now(), refreshCount: 0 };
-    req.session.connection = connection;
-    req.session.justConnected = {
-      requestedScope: ctx.config.client.scope,
-      grantedScope: tokens.scope,
-      refreshToken: tokens.refresh_token !== undefined,
-    };
-    res.redirect(303, '/photos');
+    await finishConnection(req, res, ctx, metadata.issuer, result.tokens);
   });
 
   router.post('/disconnect', verifyCsrf, async (req, res) => {

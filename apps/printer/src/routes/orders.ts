@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
-import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID } from '../drive_client.js';
 import { currentConnection, withAccessToken } from '../oauth/connection.js';
@@ -22,6 +22,7 @@ import { ORDER_ID, PRINT_SIZES, STATUS_LABELS, placeOrder, readOrderForm, valida
 import { sendImage } from './images.js';
 import { renderPhotos } from './photos.js';
 import { browserKey } from './session_helpers.js';
+import { startTrace } from '../trace.js';
 
 export function ordersRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -68,6 +69,8 @@ export function ordersRoutes(ctx: AppContext): Router {
     const order = findOrder(ctx, String(req.params.id ?? ''), req.session.browserKey);
     const items = ctx.orders.items(order.id);
     const before = currentConnection(req); // not connected: home, with a notice (NotConnected)
+    const trace = startTrace(req, 'refresh_token', 'Re-order (refresh token when the access token expired)');
+    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 1, label: 'You press “Re-order”' });
     const oldRefreshToken = before.refresh_token;
     let id: string;
     try {

@@ -9,12 +9,13 @@
  */
 import { Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
-import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID } from '../drive_client.js';
 import { DriveRefusedToken } from '../errors.js';
 import { findGrant, stepsFor } from '../grants.js';
 import { GALLERY_PATH, PHOTOS_PATH } from '../print_lab.js';
+import { startTrace } from '../trace.js';
 import { sendImage } from './images.js';
 
 export function printLabRoutes(ctx: AppContext): Router {
@@ -53,6 +54,8 @@ export function printLabRoutes(ctx: AppContext): Router {
   });
 
   router.post('/print-lab', verifyCsrf, async (req, res) => {
+    const trace = startTrace(req, 'client_credentials', 'The print lab (no user)');
+    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: 'You ask the print lab to run (it acts as itself, not for you)' });
     req.session.printLab = await ctx.printLab.run();
     res.redirect(303, '/print-lab#results');
   });

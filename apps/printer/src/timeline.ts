@@ -1,0 +1,263 @@
+/**
+ * @module timeline
+ *
+ * "Behind the scenes": the whole flow as one sequence diagram. Photo Printer merges three recordings of the same
+ * W3C trace: its own (the hops it served, the back-channel calls it made), the auth server's and Drive's (asked
+ * for over the back channel at `/_demo/recordings/<traceId>`). A call the printer made and its peer received is
+ * recorded twice: the peer's copy names the printer's span in its `traceparent` header, so the two are joined
+ * into one arrow, not guessed from times.
+ */
+import type { AxiosInstance } from 'axios';
+import { buildBasicAuthorization } from '@oauth-demo/tokens';
+import { type Exchange, type Party, type RecordedMessage, type ServiceUrls, maskExchange, parseTraceparent } from '@oauth-demo/web';
+
+export const LANES: { party: Party; name: string; role: string }[] = [
+  { party: 'browser', name: 'Browser', role: 'Resource Owner' },
+  { party: 'printer', name: 'Photo Printer', role: 'Client' },
+  { party: 'auth', name: 'Auth server', role: 'Authorization Server' },
+  { party: 'drive', name: 'Drive', role: 'Resource Server' },
+];
+
+export function laneIndex(party: Party): number {
+  return LANES.findIndex((l) => l.party === party) + 1;
+}
+
+export function laneName(party: Party): string {
+  return LANES.find((l) => l.party === party)?.name ?? party;
+}
+
+export type SourceState = 'ok' | 'off' | 'down' | 'refused';
+
+export interface SourceStatus {
+  party: 'auth' | 'drive';
+  name: string;
+  state: SourceState;
+  detail: string;
+  count: number;
+  /** Whether this source's records are shown unmasked. */
+  revealed: boolean;
+}
+
+/** One exchange as the page shows it: possibly seen by two parties (the caller's copy and the callee's). */
+export interface MergedExchange extends Exchange {
+  /** Photo Printer's own copy of a call its peer also recorded: the request as sent, the response as received. */
+  clientCopy?: Exchange;
+}
+
+export interface TimelineRow {
+  kind: 'request' | 'response';
+  at: number;
+  from: Party;
+  to: Party;
+  step?: number;
+  /** What happens, in words. */
+  label: string;
+  /** "POST /token" or "303 → http://…" */
+  summary: string;
+  channel: 'front' | 'back';
+  note?: string;
+  exchange: MergedExchange;
+}
+
+const PARTIES: Party[] = ['browser', 'printer', 'auth', 'drive'];
+const MAX_REMOTE = 200;
+
+function str(v: unknown, max = 20_000): string | undefined {
+  return typeof v === 'string' ? v.slice(0, max) : undefined;
+}
+
+function message(v: unknown): RecordedMessage {
+  const m = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const headers: Record<string, string> = {};
+  if (typeof m.headers === 'object' && m.headers !== null) {
+    for (const [k, val] of Object.entries(m.headers as Record<string, unknown>).slice(0, 60)) if (typeof val === 'string') headers[k.toLowerCase()] = val.slice(0, 4000);
+  }
+  const out: RecordedMessage = { headers };
+  const method = str(m.method, 10);
+  const url = str(m.url, 4000);
+  const body = str(m.body);
+  if (method) out.method = method;
+  if (url) out.url = url;
+  if (typeof m.status === 'number') out.status = m.status;
+  if (body !== undefined) out.body = body;
+  return out;
+}
+
+/** A peer's recording, checked field by field: it is data from another service, shown in our page. */
+export function sanitizeExchange(v: unknown, recordedBy: Party): Exchange | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const e = v as Record<string, unknown>;
+  const from = PARTIES.find((p) => p === e.from);
+  const to = PARTIES.find((p) => p === e.to);
+  if (!from || !to || typeof e.at !== 'number' || typeof e.id !== 'string') return null;
+  const out: Exchange = {
+    id: e.id.slice(0, 64),
+    traceId: str(e.traceId, 200) ?? '',
+    recordedBy,
+    from,
+    to,
+    channel: e.channel === 'back' ? 'back' : 'front',
+    label: str(e.label, 300) ?? '',
+    at: e.at,
+    durationMs: typeof e.durationMs === 'number' && e.durationMs >= 0 ? e.durationMs : 0,
+    request: message(e.request),
+    response: message(e.response),
+  };
+  if (typeof e.step === 'number' && Number.isInteger(e.step) && e.step >= 1 && e.step <= 8) out.step = e.step;
+  const note = str(e.note, 500);
+  if (note) out.note = note;
+  return out;
+}
+
+export interface RemoteSource {
+  party: 'auth' | 'drive';
+  urls: ServiceUrls;
+}
+
+/**
+ * Ask a peer what it recorded of this trace. A peer that is down, or has recording off (404), is a state shown
+ * on the page, not an error. `reveal` (instructor mode) authenticates as the printer to get unmasked records.
+ */
+export async function fetchRecordings(
+  http: AxiosInstance,
+  source: RemoteSource,
+  traceId: string,
+  reveal?: { clientId: string; clientSecret: string },
+): Promise<{ status: SourceStatus; exchanges: Exchange[] }> {
+  const name = source.party === 'auth' ? 'Auth server' : 'Drive';
+  const url = `${source.urls.internalUrl}/_demo/recordings/${traceId}`;
+  const status: SourceStatus = { party: source.party, name, state: 'ok', detail: '', count: 0, revealed: false };
+  let response;
+  try {
+    response = await http.get<unknown>(reveal ? `${url}?reveal=1` : url, {
+      trace: false,
+      responseType: 'json',
+      ...(reveal ? { headers: { Authorization: buildBasicAuthorization(reveal.clientId, reveal.clientSecret) } } : {}),
+    });
+  } catch {
+    return { status: { ...status, state: 'down', detail: `${name} is not reachable at ${source.urls.internalUrl}: its side of the flow cannot be shown.` }, exchanges: [] };
+  }
+  if (response.status === 404) {
+    return { status: { ...status, state: 'off', detail: `${name} does not record exchanges (TIMELINE_RECORDING=off there), or runs a version without recordings.` }, exchanges: [] };
+  }
+  if (response.status !== 200) {
+    return { status: { ...status, state: 'refused', detail: `${name} answered HTTP ${response.status} when asked for its recordings.` }, exchanges: [] };
+  }
+  const data = response.data as { exchanges?: unknown } | null;
+  const list = Array.isArray(data?.exchanges) ? data.exchanges.slice(0, MAX_REMOTE) : [];
+  const exchanges = list.map((e) => sanitizeExchange(e, source.party)).filter((e): e is Exchange => e !== null);
+  return { status: { ...status, count: exchanges.length, revealed: reveal !== undefined, detail: `${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'} recorded by ${name}.` }, exchanges };
+}
+
+function header(message: RecordedMessage, name: string): string | undefined {
+  const found = Object.entries(message.headers).find(([k]) => k.toLowerCase() === name);
+  return found?.[1];
+}
+
+/**
+ * One list of exchanges, without duplicates, oldest first. A peer's record of a call the printer made (its
+ * `traceparent` names the printer's span id) replaces the printer's record, which stays attached as the
+ * client's copy: the peer knows the step and its verdict, the printer knows what it sent.
+ */
+export function mergeExchanges(own: Exchange[], remote: Exchange[]): MergedExchange[] {
+  const bySpan = new Map(own.filter((e) => e.recordedBy === 'printer' && e.channel === 'back').map((e) => [e.id, e] as const));
+  const joined = new Set<string>();
+  const seen = new Set<string>();
+  const merged: MergedExchange[] = [];
+  for (const e of remote) {
+    const key = `${e.recordedBy}:${e.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const parent = parseTraceparent(header(e.request, 'traceparent'))?.parentId;
+    const mine = parent ? bySpan.get(parent) : undefined;
+    if (mine && !joined.has(mine.id)) {
+      joined.add(mine.id);
+      merged.push({ ...e, from: 'printer', clientCopy: mine });
+    } else {
+      merged.push(e);
+    }
+  }
+  for (const e of own) if (!joined.has(e.id)) merged.push(e);
+  return merged.sort((a, b) => a.at - b.at || b.durationMs - a.durationMs);
+}
+
+const STEP_NOTE = /^Step ([1-8])\b/;
+
+function isRedirect(status: number | undefined): boolean {
+  return status !== undefined && status >= 300 && status < 400;
+}
+
+/** The notes' step of each arrow: the request's, and the answer's (a note "Step N: …", or the code coming back). */
+export function stepsOf(e: Exchange): { request?: number; response?: number } {
+  const fromNote = e.note ? STEP_NOTE.exec(e.note)?.[1] : undefined;
+  if (fromNote) return { ...(e.step !== undefined ? { request: e.step } : {}), response: Number(fromNote) };
+  // The auth server files the consent answer as step 4: the request is your decision (step 3), the redirect
+  // carrying the code back to the client is step 4.
+  if (e.step === 4 && e.recordedBy === 'auth' && e.channel === 'front' && isRedirect(e.response.status)) return { request: 3, response: 4 };
+  return e.step !== undefined ? { request: e.step } : {};
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    const u = new URL(url, 'http://x');
+    return url.startsWith('/') ? `${u.pathname}${u.search}` : url;
+  } catch {
+    return url;
+  }
+}
+
+function shorten(text: string, max = 110): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Each exchange is two arrows: the request, and the answer going back; ordered by time. */
+export function buildRows(exchanges: MergedExchange[]): TimelineRow[] {
+  const rows: TimelineRow[] = [];
+  for (const e of exchanges) {
+    const steps = stepsOf(e);
+    const request: TimelineRow = {
+      kind: 'request',
+      at: e.at,
+      from: e.from,
+      to: e.to,
+      label: e.label,
+      summary: shorten(`${e.request.method ?? ''} ${pathOf(e.request.url)}`.trim()),
+      channel: e.channel,
+      exchange: e,
+    };
+    if (steps.request !== undefined) request.step = steps.request;
+    rows.push(request);
+    const location = header(e.response, 'location');
+    const status = e.response.status;
+    const response: TimelineRow = {
+      kind: 'response',
+      at: e.at + e.durationMs,
+      from: e.to,
+      to: e.from,
+      label: e.note ? e.note.replace(STEP_NOTE, '').replace(/^:\s*/, '') : isRedirect(status) ? 'Redirect' : 'Answer',
+      summary: shorten(status === undefined ? 'no answer' : `${status}${location ? ` → ${location}` : ''}`),
+      channel: e.channel,
+      exchange: e,
+    };
+    if (steps.response !== undefined) response.step = steps.response;
+    if (e.note) response.note = e.note;
+    rows.push(response);
+  }
+  const rank = (r: TimelineRow) => (r.kind === 'response' ? 0 : 1);
+  return rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => {
+      if (a.r.at !== b.r.at) return a.r.at - b.r.at;
+      if (rank(a.r) !== rank(b.r)) return rank(a.r) - rank(b.r);
+      // Same instant, same kind: the outer call opens first and closes last.
+      const d = a.r.exchange.durationMs - b.r.exchange.durationMs;
+      return (a.r.kind === 'request' ? -d : d) || a.i - b.i;
+    })
+    .map(({ r }) => r);
+}
+
+/** What the page shows of an exchange: masked unless revealed (instructor mode and a source that allows it). */
+export function shown(e: Exchange, reveal: boolean): Exchange {
+  return reveal ? e : maskExchange(e);
+}

@@ -1,0 +1,481 @@
+/**
+ * Issue 5, "make the invisible visible", over HTTP against stub peers: the W3C trace on every back-channel call,
+ * the merged timeline (order, lanes, steps, masking, instructor mode, a peer down or not recording), the token
+ * inspector (a real ES256 signature against a local JWKS, and a tampered one), and step-through mode.
+ */
+import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { newSpanId, parseTraceparent } from '@oauth-demo/web';
+import {
+  Browser,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  type RunningPrinter,
+  type StubAuth,
+  type StubDrive,
+  TokenRegistry,
+  connect,
+  printerEnv,
+  startPrinter,
+  startStubAuth,
+  startStubDrive,
+  tempDataDir,
+} from './helpers.js';
+
+const tokens = new TokenRegistry();
+let auth: StubAuth;
+let drive: StubDrive;
+let printer: RunningPrinter;
+const data = tempDataDir();
+
+/** What the stubs "recorded", per trace id, in the shape of packages/web's Exchange. */
+const authRecords = new Map<string, unknown[]>();
+const driveRecords = new Map<string, unknown[]>();
+const recordingRequests: { party: string; url: string; authorization: string | undefined }[] = [];
+let authRecordingState: 'ok' | 'off' | 'down' = 'ok';
+
+let keyPair: Awaited<ReturnType<typeof generateKeyPair>>;
+let publicJwk: Record<string, unknown>;
+const KID = 'test-kid-1';
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function exchange(fields: Record<string, unknown>): Record<string, unknown> {
+  return { id: newSpanId(), durationMs: 2, request: { headers: {} }, response: { headers: {} }, ...fields };
+}
+
+function serveRecordings(party: string, records: Map<string, unknown[]>) {
+  return (req: IncomingMessage, url: URL, _body: string, res: ServerResponse): boolean => {
+    const m = /^\/_demo\/recordings\/([0-9a-f]{32})$/.exec(url.pathname);
+    if (!m) return false;
+    recordingRequests.push({ party, url: req.url ?? '', authorization: req.headers.authorization });
+    if (party === 'auth' && authRecordingState === 'off') json(res, 404, { error: 'not_found' });
+    else if (party === 'auth' && authRecordingState === 'down') req.socket.destroy();
+    else json(res, 200, { exchanges: records.get(m[1] ?? '') ?? [] });
+    return true;
+  };
+}
+
+before(async () => {
+  keyPair = await generateKeyPair('ES256');
+  publicJwk = { ...(await exportJWK(keyPair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
+  auth = await startStubAuth(tokens);
+  drive = await startStubDrive(tokens);
+  auth.metadata = { jwks_uri: `${auth.publicUrl}/jwks` };
+  const authRecordings = serveRecordings('auth', authRecords);
+  auth.extra = (req, url, body, res) => {
+    if (url.pathname === '/jwks') {
+      json(res, 200, { keys: [publicJwk] });
+      return true;
+    }
+    // Like the real auth server, file the token request under the traceparent it carries (step 5, note step 6).
+    if (req.method === 'POST' && url.pathname === '/token') {
+      const trace = parseTraceparent(req.headers.traceparent as string | undefined);
+      if (trace) {
+        const list = authRecords.get(trace.traceId) ?? [];
+        list.push(
+          exchange({
+            traceId: trace.traceId,
+            recordedBy: 'auth',
+            from: 'printer',
+            to: 'auth',
+            channel: 'back',
+            step: new URLSearchParams(body).get('grant_type') === 'client_credentials' ? 2 : 5,
+            label: 'Token request: the code and its code_verifier',
+            note: 'Step 6: the token response',
+            at: Date.now(),
+            request: { method: 'POST', url: '/token', headers: { traceparent: req.headers.traceparent, authorization: 'Basic cGhvdG8…(masked)' }, body: 'grant_type=authorization_code&code=code-1&code_verifier=abcdef…(43 chars, masked)' },
+            response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"access_token":"at-xyz…(masked)"}' },
+          }),
+        );
+        authRecords.set(trace.traceId, list);
+      }
+    }
+    return authRecordings(req, url, body, res);
+  };
+  const driveRecordings = serveRecordings('drive', driveRecords);
+  drive.extra = (req, url, body, res) => {
+    const trace = parseTraceparent(req.headers.traceparent as string | undefined);
+    if (trace && url.pathname === '/api/photos') {
+      const list = driveRecords.get(trace.traceId) ?? [];
+      list.push(
+        exchange({
+          traceId: trace.traceId,
+          recordedBy: 'drive',
+          from: 'printer',
+          to: 'drive',
+          channel: 'back',
+          step: 7,
+          label: 'Drive API call: GET /api/photos',
+          note: 'Step 8: token valid: sub=alice, client_id=photo-printer, scope="photos.read"',
+          at: Date.now(),
+          request: { method: 'GET', url: '/api/photos', headers: { traceparent: req.headers.traceparent, authorization: 'Bearer at-xyz…(masked)' } },
+          response: { status: 200, headers: {} },
+        }),
+      );
+      driveRecords.set(trace.traceId, list);
+    }
+    return driveRecordings(req, url, body, res);
+  };
+  printer = await startPrinter(printerEnv(data.dir, auth, drive));
+});
+
+after(async () => {
+  await printer.close();
+  await auth.close();
+  await drive.close();
+  data.remove();
+});
+
+beforeEach(() => {
+  auth.tokenRequests.length = 0;
+  drive.requests.length = 0;
+  recordingRequests.length = 0;
+  authRecordingState = 'ok';
+});
+
+/** The trace id of the browser's current flow, as the timeline page names it. */
+async function currentTraceId(browser: Browser): Promise<string> {
+  const page = await browser.get('/timeline');
+  const id = /Trace id <code>([0-9a-f]{32})<\/code>/.exec(page.text)?.[1];
+  assert.ok(id, 'the timeline names the trace id');
+  return id;
+}
+
+/** Add the front-channel hops the real auth server records between /authorize and the consent's redirect. */
+function addAuthFrontChannel(traceId: string, startedAt: number): void {
+  const list = authRecords.get(traceId) ?? [];
+  list.push(
+    exchange({ traceId, recordedBy: 'auth', from: 'browser', to: 'auth', channel: 'front', step: 2, label: 'Authorization request (response_type=code)', at: startedAt + 1, response: { status: 303, headers: { location: '/interaction/x' } } }),
+    exchange({ traceId, recordedBy: 'auth', from: 'browser', to: 'auth', channel: 'front', step: 3, label: 'Sign-in page', at: startedAt + 2, response: { status: 200, headers: {} } }),
+    exchange({
+      traceId,
+      recordedBy: 'auth',
+      from: 'browser',
+      to: 'auth',
+      channel: 'front',
+      step: 4,
+      label: 'Consent: Allow (the answer goes back)',
+      at: startedAt + 3,
+      response: { status: 303, headers: { location: 'http://localhost:3999/callback?code=abc…(masked)&state=s&iss=x' } },
+    }),
+  );
+  authRecords.set(traceId, list);
+}
+
+/** The rows of the sequence diagram: [kind, from, to, step]. */
+function rows(html: string): { kind: string; from: string; to: string; step: string; channel: string }[] {
+  return [...html.matchAll(/data-kind="(\w+)" data-from="(\w+)" data-to="(\w+)" data-step="(\d*)" data-channel="(\w+)"/g)].map((m) => ({
+    kind: m[1] ?? '',
+    from: m[2] ?? '',
+    to: m[3] ?? '',
+    step: m[4] ?? '',
+    channel: m[5] ?? '',
+  }));
+}
+
+describe('trace per flow (W3C traceparent on the back channel)', () => {
+  it('sends the session flow’s trace id and User-Agent photo-printer/1.0 on the token request and the Drive call', async () => {
+    const browser = new Browser(printer.base);
+    await connect(browser, auth.publicUrl);
+    await browser.get('/photos');
+    const traceId = await currentTraceId(browser);
+    const token = auth.tokenRequests.at(-1);
+    assert.ok(token);
+    assert.equal(parseTraceparent(token.headers.traceparent as string)?.traceId, traceId);
+    assert.equal(token.headers['user-agent'], 'photo-printer/1.0');
+    const list = drive.requests.find((r) => r.url === '/api/photos');
+    assert.ok(list, 'Drive was called');
+    assert.equal(parseTraceparent(list.headers.traceparent as string)?.traceId, traceId);
+    assert.equal(list.headers['user-agent'], 'photo-printer/1.0');
+    // A new span per call, under the same trace.
+    assert.notEqual(parseTraceparent(list.headers.traceparent as string)?.parentId, parseTraceparent(token.headers.traceparent as string)?.parentId);
+  });
+
+  it('starts a new trace for each flow, and another browser has its own', async () => {
+    const a = new Browser(printer.base);
+    await connect(a, auth.publicUrl);
+    const first = await currentTraceId(a);
+    await connect(a, auth.publicUrl);
+    const second = await currentTraceId(a);
+    assert.notEqual(first, second);
+    const b = new Browser(printer.base);
+    await connect(b, auth.publicUrl);
+    assert.notEqual(await currentTraceId(b), second);
+    // A learner sees only their own flows: another session's trace id is not shown.
+    const other = await b.get(`/timeline?trace=${second}`);
+    assert.equal(other.status, 404);
+    assert.doesNotMatch(other.text, new RegExp(`Trace id <code>${second}`));
+    assert.match(other.text, /not a flow of this browser session/);
+  });
+
+  it('the print lab (client credentials) runs in its own trace', async () => {
+    const browser = new Browser(printer.base);
+    const page = await browser.get('/print-lab');
+    await browser.post('/print-lab', { csrf: Browser.csrf(page) });
+    const traceId = await currentTraceId(browser);
+    const cc = auth.tokenRequests.find((r) => r.form.get('grant_type') === 'client_credentials');
+    assert.equal(parseTraceparent(cc?.headers.traceparent as string)?.traceId, traceId);
+    const timeline = await browser.get('/timeline');
+    assert.match(timeline.text, /The print lab \(no user\)/);
+    const r = rows(timeline.text);
+    assert.ok(r.some((x) => x.kind === 'request' && x.from === 'printer' && x.to === 'auth' && x.step === '2'), 'step 2: printer → auth');
+    assert.ok(r.some((x) => x.kind === 'response' && x.from === 'auth' && x.to === 'printer' && x.step === '6'), 'step 6: auth → printer');
+    assert.ok(r.some((x) => x.kind === 'request' && x.from === 'printer' && x.to === 'drive' && x.step === '7'), 'step 7: printer → drive');
+  });
+});
+
+describe('the timeline', () => {
+  it('merges the three recordings into one ordered sequence: steps 1-8, lanes, no duplicate of the token request', async () => {
+    const browser = new Browser(printer.base);
+    const startedAt = Date.now();
+    const home = await browser.get('/');
+    await browser.post('/import', { csrf: Browser.csrf(home) });
+    const traceId = await currentTraceId(browser);
+    addAuthFrontChannel(traceId, startedAt + 5);
+    await new Promise((r) => setTimeout(r, 20));
+    // Finish the flow in this browser: the pending state is the one /import made.
+    const pending = await browser.post('/import', { csrf: Browser.csrf(home) });
+    const state = new URL(pending.location ?? '').searchParams.get('state') ?? '';
+    const trace2 = await currentTraceId(browser);
+    addAuthFrontChannel(trace2, Date.now());
+    await new Promise((r) => setTimeout(r, 10));
+    await browser.get(`/callback?${new URLSearchParams({ code: 'code-1', state, iss: auth.publicUrl })}`);
+    await browser.get('/photos');
+
+    const page = await browser.get('/timeline');
+    assert.equal(page.status, 200);
+    const r = rows(page.text);
+    const firstIndex = (step: number) => r.findIndex((x) => x.step === String(step));
+    for (let step = 1; step <= 8; step++) assert.ok(firstIndex(step) >= 0, `step ${step} is on the timeline`);
+    for (let step = 2; step <= 8; step++) assert.ok(firstIndex(step - 1) < firstIndex(step), `step ${step - 1} comes before step ${step}`);
+    const at = (step: number) => r[firstIndex(step)];
+    assert.deepEqual([at(1)?.from, at(1)?.to], ['browser', 'printer']);
+    assert.deepEqual([at(2)?.from, at(2)?.to], ['printer', 'browser'], 'step 2 begins with the printer’s redirect');
+    assert.ok(r.some((x) => x.step === '2' && x.from === 'browser' && x.to === 'auth' && x.channel === 'front'), 'step 2: browser → auth');
+    assert.ok(r.some((x) => x.step === '4' && x.from === 'auth' && x.to === 'browser'), 'step 4: auth → browser (the redirect with the code)');
+    assert.ok(r.some((x) => x.step === '4' && x.from === 'browser' && x.to === 'printer'), 'step 4: the code arrives at the printer');
+    assert.deepEqual([at(5)?.from, at(5)?.to, at(5)?.channel], ['printer', 'auth', 'back']);
+    assert.deepEqual([at(6)?.from, at(6)?.to], ['auth', 'printer']);
+    assert.deepEqual([at(7)?.from, at(7)?.to], ['printer', 'drive']);
+    assert.deepEqual([at(8)?.from, at(8)?.to], ['drive', 'printer']);
+    // The token request was recorded by the printer AND the auth server: one arrow, joined by traceparent.
+    assert.equal(r.filter((x) => x.kind === 'request' && x.step === '5').length, 1);
+    assert.match(page.text, /recorded by Auth server and Photo Printer/);
+    assert.match(page.text, /Photo Printer’s own copy of this call/);
+    assert.match(page.text, /token valid: sub=alice/);
+    // Masked by default: the printer's own copy shows neither the client secret nor the code_verifier.
+    assert.match(page.text, /grant_type=authorization_code/);
+    assert.ok(!page.text.includes(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')), 'client secret masked');
+    assert.match(page.text, /code_verifier=[^&\s<]*masked/);
+    assert.match(page.text, /data-source="auth" data-state="ok"/);
+    assert.match(page.text, /data-source="drive" data-state="ok"/);
+    // The peers were asked without credentials (masked records).
+    assert.ok(recordingRequests.every((q) => q.authorization === undefined && !q.url.includes('reveal')));
+    // The diagram is HTML and CSS from this origin: no inline style, no script.
+    assert.doesNotMatch(page.text, /style="|<script/);
+    assert.match(page.text, /href="\/assets\/printer\/teaching.css"/);
+  });
+
+  it('instructor mode reveals the printer’s own records and asks the auth server with ?reveal=1 and Basic auth', async () => {
+    const browser = new Browser(printer.base);
+    await connect(browser, auth.publicUrl);
+    const panel = await browser.get('/timeline');
+    const switched = await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'on', back: '/timeline' });
+    assert.equal(switched.status, 303);
+    assert.equal(switched.location, '/timeline');
+    const page = await browser.get('/timeline');
+    assert.match(page.text, /<body class="tone-client instructor">/, 'larger type: a body class');
+    assert.match(page.text, /Drive’s stay masked/);
+    assert.ok(page.text.includes(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')), 'the Basic credentials are shown');
+    assert.match(page.text, /code_verifier=[A-Za-z0-9_-]{43}/);
+    const revealed = recordingRequests.find((q) => q.party === 'auth' && q.url.endsWith('?reveal=1'));
+    assert.ok(revealed, 'the auth server was asked for unmasked records');
+    assert.equal(revealed.authorization, `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
+    assert.ok(recordingRequests.filter((q) => q.party === 'drive').every((q) => !q.url.includes('reveal')));
+    assert.match(page.text, /ACCESS_TOKEN_TTL=60/, 'the instructor panel documents short lifetimes');
+    // The switch refuses to send the browser elsewhere.
+    const evil = await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'off', back: '//evil.test/x' });
+    assert.equal(evil.location, '/timeline');
+  });
+
+  it('shows a peer that is down or not recording as such, not as an error', async () => {
+    const browser = new Browser(printer.base);
+    await connect(browser, auth.publicUrl);
+    authRecordingState = 'off';
+    let page = await browser.get('/timeline');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /data-source="auth" data-state="off"/);
+    assert.match(page.text, /recording off/);
+    // The printer's own copy of the token request still shows.
+    assert.ok(rows(page.text).some((x) => x.step === '5' && x.from === 'printer' && x.to === 'auth'));
+    authRecordingState = 'down';
+    page = await browser.get('/timeline');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /data-source="auth" data-state="down"/);
+  });
+
+  it('without a flow, says how to start one; the quick-print limits are explained', async () => {
+    const page = await new Browser(printer.base).get('/timeline');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /No flow yet/);
+    assert.match(page.text, /Quick print<\/a> page cannot be traced here/);
+  });
+
+  it('is linked from the flow pages', async () => {
+    const browser = new Browser(printer.base);
+    await connect(browser, auth.publicUrl);
+    for (const path of ['/', '/photos', '/print-lab', '/kiosk']) {
+      const page = await browser.get(path);
+      assert.match(page.text, /href="\/timeline"/, `${path} links to the timeline`);
+      assert.match(page.text, /Glossary: the notes’ five terms/, `${path} has the glossary`);
+    }
+  });
+});
+
+describe('the token inspector', () => {
+  async function sign(claims: Record<string, unknown>, kid = KID): Promise<string> {
+    return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid }).sign(keyPair.privateKey);
+  }
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('verifies a real signature against the JWKS, and calls a tampered token invalid', async () => {
+    const browser = new Browser(printer.base);
+    const page = await browser.get('/inspect');
+    assert.equal(page.status, 200);
+    const token = await sign({ iss: auth.publicUrl, sub: 'alice', aud: 'drive', client_id: 'photo-printer', scope: 'photos.read', iat: now(), exp: now() + 120, jti: 'j-1' });
+    const valid = await browser.post('/inspect', { csrf: Browser.csrf(page), token });
+    assert.match(valid.text, /data-signature="valid"/);
+    assert.match(valid.text, /Signature valid:\s*key <code>test-kid-1<\/code>, algorithm <code>ES256<\/code>/);
+    assert.match(valid.text, /Expires in 1[12]\d s/);
+    assert.match(valid.text, /data-claim="aud"/);
+    assert.match(valid.text, /Audience: the Resource Server/);
+
+    const [h, p, s] = token.split('.');
+    const claims = JSON.parse(Buffer.from(p ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, scope: 'photos.read photos.write' })).toString('base64url')}.${s}`;
+    const invalid = await browser.post('/inspect', { csrf: Browser.csrf(page), token: tampered });
+    assert.match(invalid.text, /data-signature="invalid"/);
+    assert.match(invalid.text, /signature invalid/);
+
+    const otherKey = await browser.post('/inspect', { csrf: Browser.csrf(page), token: await sign({ sub: 'x' }, 'unknown-kid') });
+    assert.match(otherKey.text, /data-signature="invalid"/);
+    assert.match(otherKey.text, /no key in the auth server’s JWKS has this kid/);
+
+    const expired = await browser.post('/inspect', { csrf: Browser.csrf(page), token: await sign({ sub: 'alice', iat: now() - 200, exp: now() - 100 }) });
+    assert.match(expired.text, /data-signature="valid"/);
+    assert.match(expired.text, /expired: Drive would refuse it/);
+
+    const opaque = await browser.post('/inspect', { csrf: Browser.csrf(page), token: 'rt-abcdefghijklmnop' });
+    assert.match(opaque.text, /opaque value/);
+  });
+
+  it('lists the tokens of the session: the code and the refresh token as opaque, masked unless instructor mode', async () => {
+    const browser = new Browser(printer.base);
+    await connect(browser, auth.publicUrl);
+    const page = await browser.get('/inspect');
+    assert.match(page.text, /data-kind="authorization_code"/);
+    assert.match(page.text, /data-kind="refresh_token"/);
+    assert.match(page.text, /data-kind="access_token"/);
+    assert.match(page.text, /Only the auth server can tell what it means/);
+    const refresh = [...tokens.refresh.keys()].at(-1) ?? '';
+    assert.ok(!page.text.includes(refresh), 'the refresh token is masked');
+    await browser.post('/teaching', { csrf: Browser.csrf(page), instructor: 'on', back: '/inspect' });
+    const revealed = await browser.get('/inspect');
+    assert.ok(revealed.text.includes(refresh), 'instructor mode shows it whole');
+  });
+});
+
+describe('step-through mode', () => {
+  it('pauses before the redirect to /authorize, on the redirect back, and before the token request', async () => {
+    const browser = new Browser(printer.base);
+    const home = await browser.get('/');
+    const on = await browser.post('/teaching', { csrf: Browser.csrf(home), stepThrough: 'on', back: '/' });
+    assert.equal(on.location, '/');
+
+    // 1. Before step 2.
+    const imported = await browser.post('/import', { csrf: Browser.csrf(home) });
+    assert.equal(imported.status, 303);
+    assert.equal(imported.location, '/step');
+    let page = await browser.get('/step');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Step 2: Photo Printer is about to send your browser to the authorization server/);
+    for (const name of ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']) {
+      assert.match(page.text, new RegExp(`data-param="${name}"`), `${name} is explained`);
+    }
+    assert.match(page.text, new RegExp(`<form method="get" action="${auth.publicUrl}/authorize"`));
+    assert.match(page.text, /<button type="submit">Continue<\/button>/);
+    const state = /name="state" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    assert.ok(state);
+
+    // 2. The redirect back arrives: nothing is checked or sent yet.
+    const back = await browser.get(`/callback?${new URLSearchParams({ code: 'code-step', state, iss: auth.publicUrl })}`);
+    assert.equal(back.location, '/step');
+    page = await browser.get('/step');
+    assert.match(page.text, /Step 4: your browser has just come back/);
+    for (const name of ['code', 'state', 'iss']) assert.match(page.text, new RegExp(`data-param="${name}"`));
+    assert.equal(auth.tokenRequests.length, 0, 'no token request yet');
+
+    // 3. Continue: the checks pass; the token request is shown before it is sent.
+    let next = await browser.post('/step/continue', { csrf: Browser.csrf(page) });
+    assert.equal(next.location, '/step');
+    page = await browser.get('/step');
+    assert.match(page.text, /Step 5: Photo Printer is about to call the token endpoint/);
+    for (const name of ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'Authorization']) assert.match(page.text, new RegExp(`data-param="${name}"`));
+    assert.match(page.text, /authorization_code/);
+    assert.match(page.text, /masked/);
+    assert.equal(auth.tokenRequests.length, 0, 'still no token request');
+
+    // 4. Continue: sent, connected.
+    next = await browser.post('/step/continue', { csrf: Browser.csrf(page) });
+    assert.equal(next.location, '/photos');
+    assert.equal(auth.tokenRequests.length, 1);
+    assert.equal(auth.tokenRequests[0]?.form.get('code'), 'code-step');
+    const photos = await browser.get('/photos');
+    assert.equal(photos.status, 200);
+    assert.match(photos.text, /Step-through mode: <span class="switch-state on">on/, 'the switch survives the new session id');
+  });
+
+  it('a second Continue on a used step does nothing', async () => {
+    const browser = new Browser(printer.base);
+    const home = await browser.get('/');
+    const again = await browser.post('/step/continue', { csrf: Browser.csrf(home) });
+    assert.equal(again.status, 303);
+    assert.equal(again.location, '/');
+  });
+});
+
+describe('instructor mode is guarded (it reveals secrets)', () => {
+  async function tryInstructor(env: Record<string, string>, key?: string) {
+    const data = tempDataDir();
+    const shared = await startPrinter({ ...printerEnv(data.dir, auth, drive), ...env });
+    try {
+      const browser = new Browser(shared.base);
+      const panel = await browser.get('/timeline');
+      return { panel, switched: await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'on', back: '/timeline', ...(key !== undefined ? { key } : {}) }) };
+    } finally {
+      await shared.close();
+      data.remove();
+    }
+  }
+
+  it('is not offered on a shared deployment (a public URL other than localhost) without INSTRUCTOR_KEY', async () => {
+    const { panel, switched } = await tryInstructor({ PRINTER_PUBLIC_URL: 'http://printer.example' });
+    assert.match(panel.text, /Instructor mode \(which reveals secrets\) is off on this shared deployment/);
+    assert.equal(switched.status, 403);
+    assert.match(switched.text, /Instructor mode is not available here/);
+  });
+
+  it('asks for INSTRUCTOR_KEY when one is set, and refuses a wrong one', async () => {
+    const wrong = await tryInstructor({ PRINTER_PUBLIC_URL: 'http://printer.example', INSTRUCTOR_KEY: 'class-of-2026' }, 'guess');
+    assert.match(wrong.panel.text, /<label for="instructor-key">Instructor key<\/label>/);
+    assert.equal(wrong.switched.status, 403);
+    assert.match(wrong.switched.text, /Instructor mode is not available here/);
+    const right = await tryInstructor({ PRINTER_PUBLIC_URL: 'http://printer.example', INSTRUCTOR_KEY: 'class-of-2026' }, 'class-of-2026');
+    assert.equal(right.switched.status, 303);
+  });
+});
