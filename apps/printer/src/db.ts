@@ -68,6 +68,15 @@ export interface OrderSummary extends OrderRow {
 export class OrderRepository {
   constructor(private readonly db: Db) {}
 
+  /** Reset demo: forget every order and every browser session (the seed state has none). */
+  forgetEverything(): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM order_items').run();
+      this.db.prepare('DELETE FROM orders').run();
+      this.db.prepare('DELETE FROM sessions').run();
+    })();
+  }
+
   insert(order: OrderRow, items: OrderItemRow[]): void {
     const insertOrder = this.db.prepare(
       `INSERT INTO orders (id, browser_key, owner, size, copies, unit_price_cents, total_cents, status, created_at)

@@ -12,6 +12,7 @@ import {
   Browser,
   CLIENT_ID,
   CLIENT_SECRET,
+  PHOTOS,
   type RunningPrinter,
   type StubAuth,
   type StubDrive,
@@ -477,5 +478,44 @@ describe('instructor mode is guarded (it reveals secrets)', () => {
     assert.match(wrong.switched.text, /Instructor mode is not available here/);
     const right = await tryInstructor({ PRINTER_PUBLIC_URL: 'http://printer.example', INSTRUCTOR_KEY: 'class-of-2026' }, 'class-of-2026');
     assert.equal(right.switched.status, 303);
+  });
+});
+
+describe('Reset demo (instructor mode)', () => {
+  it('asks the auth server to reset (with the printer secret), then forgets every order and session here', async () => {
+    const resets: (string | undefined)[] = [];
+    const previous = auth.extra;
+    auth.extra = (req, url, body, res) => {
+      if (req.method !== 'POST' || url.pathname !== '/_demo/reset') return previous?.(req, url, body, res) ?? false;
+      resets.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"reset":true}');
+      return true;
+    };
+    try {
+      const browser = new Browser(printer.base);
+      await connect(browser, auth.publicUrl);
+      const photos = await browser.get('/photos');
+      const placed = await browser.post('/orders', { csrf: Browser.csrf(photos), photo: PHOTOS[0]!.id, size: '4x6', copies: '1' });
+      assert.equal(placed.status, 303);
+      const orderUrl = placed.location!;
+      assert.equal((await browser.get(orderUrl)).status, 200);
+
+      const learner = new Browser(printer.base);
+      const notInstructor = await learner.post('/teaching/reset', { csrf: Browser.csrf(await learner.get('/')) });
+      assert.equal(notInstructor.status, 403, 'only in instructor mode');
+      assert.equal(resets.length, 0);
+
+      const panel = await browser.get('/timeline');
+      await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'on', back: '/timeline' });
+      const withPanel = await browser.get('/timeline');
+      assert.match(withPanel.text, />Reset demo</);
+      const reset = await browser.post('/teaching/reset', { csrf: Browser.csrf(withPanel) });
+      assert.equal(reset.status, 303);
+      assert.deepEqual(resets, [`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`]);
+      assert.equal((await browser.get(orderUrl)).status, 404, 'the order is gone');
+      assert.doesNotMatch((await browser.get('/')).text, /Photo Printer is connected to your Drive/, 'the session is gone');
+    } finally {
+      auth.extra = previous;
+    }
   });
 });

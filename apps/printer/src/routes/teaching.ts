@@ -9,6 +9,8 @@
  * - `GET /step`, `POST /step/continue` (CSRF): step-through mode's interstitials (step_through.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { JSONWebKeySet } from 'jose';
 import { csrfToken, describeExchange, maskExchange, verifyCsrf } from '@oauth-demo/web';
@@ -109,6 +111,26 @@ async function fetchJwks(ctx: AppContext): Promise<JSONWebKeySet | null> {
 
 export function teachingRoutes(ctx: AppContext): Router {
   const router = Router();
+
+  /**
+   * Reset demo (instructor mode): the auth server forgets every grant, code, token and session (it checks
+   * that the printer asks, with its secret), and the printer forgets every order and session. Users, clients,
+   * signing keys and Drive's photos are the seed and stay.
+   */
+  router.post('/teaching/reset', verifyCsrf, async (req, res) => {
+    if (!isInstructor(req)) throw new InstructorModeRefused();
+    const { clientId, clientSecret } = ctx.config.client;
+    const answer = await ctx.backChannel.http.post(`${ctx.config.auth.internalUrl}/_demo/reset`, '', {
+      headers: { authorization: buildBasicAuthorization(clientId, clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      validateStatus: () => true,
+    });
+    if (answer.status !== 200) throw new Error(`the auth server refused the reset (HTTP ${answer.status})`);
+    ctx.orders.forgetEverything();
+    rmSync(ctx.ordersDir, { recursive: true, force: true });
+    mkdirSync(ctx.ordersDir, { recursive: true });
+    ctx.recorder.clear();
+    req.session.destroy(() => res.redirect(303, '/'));
+  });
 
   router.post('/teaching', verifyCsrf, (req, res) => {
     const body = req.body as Record<string, unknown>;
