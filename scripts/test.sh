@@ -10,5 +10,6 @@ pnpm install --frozen-lockfile
 pnpm exec turbo run build typecheck test --output-logs=new-only
 pnpm exec turbo run e2e --output-logs=full
 node scripts/check-compose.mjs
+pnpm exec turbo run bench:smoke --output-logs=full
 pnpm exec turbo run conformance --output-logs=full
 echo "All tests passed."

@@ -1,0 +1,185 @@
+/**
+ * @module bench_drive
+ *
+ * Benchmark 1: Drive's protected photo list, `GET /api/photos` with a valid bearer token, against the same
+ * route without authentication, side by side in one run (goal ≥ 0.90x).
+ *
+ * - `drive (production)`: the real drive, `node apps/drive/dist/server.js`, verifying the JWT (jwt mode).
+ * - `same route, no auth`: servers/drive_variant.ts BENCH_VARIANT=no-auth, the drive's own router and handler
+ *   with a validator that trusts the token unseen (the baseline).
+ * - `control: variant + drive's verifier` (full mode): the same variant process with the drive's own
+ *   createTokenVerifier; it should measure like the production drive, which shows the variant is faithful.
+ * - `proposal: + verified-token cache`: the variant with bench/proposals/verified_token_cache.ts around the
+ *   drive's verifier: what the drive would measure with the proposal wired in. Not the production drive.
+ *
+ * The token is a real one for alice (photos.read, audience the drive), from the auth server's token endpoint
+ * (Drive's first-party web app, the password grant). Every target answers the same request, same header.
+ */
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildBasicAuthorization } from '@oauth-demo/tokens';
+import { type BenchContext, check, serverCpu } from './context.js';
+import { compareTargets, roundRatios, runLoad, type Target, type TargetRounds } from './load.js';
+import { median } from './stats.js';
+import { freePorts, type Proc, REPO_ROOT, start, stop, stopAll, waitHealthy } from './procs.js';
+import { findProfile, type ProfileSummary, summariseProfile } from './profile.js';
+import { serviceEnv, stackConfig, startService, type StackConfig } from './stack.js';
+
+export interface DriveBenchResult {
+  route: string;
+  connections: number;
+  targets: TargetRounds[];
+  /** production drive ÷ same route without auth: the median of the per-round ratios. */
+  ratio: number;
+  /** Each round's ratios (targets of one round ran seconds apart; a shared machine drifts over minutes). */
+  roundRatios: { production: number[]; proposal: number[]; controlVsProduction?: number[] };
+  /** median req/s ÷ median req/s, for comparison with `ratio`. */
+  ratioOfMedians: number;
+  /** proposal (variant + cache) ÷ same route without auth. */
+  proposalRatio?: number;
+  /** control (variant + drive's verifier) ÷ production drive: near 1.00 when the variant is faithful. */
+  controlVsProduction?: number;
+  goal: number;
+  profile?: ProfileSummary;
+  notes: string[];
+}
+
+export const DRIVE_TARGETS = {
+  production: 'drive (production, jose per request)',
+  baseline: 'same route, no auth (baseline)',
+  control: 'control: variant + drive verifier',
+  proposal: 'proposal: + verified-token cache',
+} as const;
+
+async function passwordGrantToken(cfg: StackConfig, authUrl: string): Promise<string> {
+  const res = await fetch(`${authUrl}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: buildBasicAuthorization('drive-web', cfg.secrets.DRIVE_WEB_CLIENT_SECRET),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'wonderland', scope: 'photos.read' }),
+  });
+  const json = (await res.json()) as { access_token?: string };
+  check(res.status === 200 && json.access_token, `password grant for the drive token failed: ${res.status} ${JSON.stringify(json)}`);
+  return json.access_token;
+}
+
+function startVariant(ctx: BenchContext, cfg: StackConfig, variant: string, port: number): Proc {
+  const name = `drive-variant-${variant}`;
+  return start({
+    name,
+    script: join(REPO_ROOT, 'bench', 'dist', 'src', 'servers', 'drive_variant.js'),
+    port,
+    env: { ...serviceEnv(cfg, 'drive', join(cfg.runDir, name)), BENCH_VARIANT: variant, BENCH_LISTEN_PORT: String(port) },
+    logDir: cfg.runDir,
+    cpu: serverCpu(ctx),
+  });
+}
+
+async function getPhotos(url: string, token: string): Promise<{ status: number; owner?: string; count?: number; bytes: number }> {
+  const res = await fetch(`${url}/api/photos`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  if (res.status !== 200) return { status: res.status, bytes: text.length };
+  const json = JSON.parse(text) as { owner: string; photos: unknown[] };
+  return { status: res.status, owner: json.owner, count: json.photos.length, bytes: text.length };
+}
+
+/** A token with one signature character changed: every verifying target must refuse it. */
+function tamper(token: string): string {
+  const last = token.at(-2) === 'A' ? 'B' : 'A';
+  return `${token.slice(0, -2)}${last}${token.slice(-1)}`;
+}
+
+export async function benchDrive(ctx: BenchContext): Promise<DriveBenchResult> {
+  const { settings, log } = ctx;
+  const cfg = await stackConfig(ctx.workDir, 'drive');
+  const cpu = serverCpu(ctx);
+  const procs: Proc[] = [];
+  const notes: string[] = [];
+  try {
+    const auth = startService(cfg, 'auth-server', { cpu });
+    const drive = startService(cfg, 'drive', { cpu });
+    procs.push(auth, drive);
+    const [noAuthPort, controlPort, proposalPort] = (await freePorts(3)) as [number, number, number];
+    const baseline = startVariant(ctx, cfg, 'no-auth', noAuthPort);
+    procs.push(baseline);
+    const control = settings.smoke ? undefined : startVariant(ctx, cfg, 'jwt', controlPort);
+    const proposal = startVariant(ctx, cfg, 'jwt-cached', proposalPort);
+    procs.push(...(control ? [control] : []), proposal);
+    await Promise.all(procs.map((p) => waitHealthy(p)));
+
+    const token = await passwordGrantToken(cfg, auth.url);
+    const targets: Target[] = [];
+    const headers = { authorization: `Bearer ${token}` };
+    const byName: [string, Proc][] = [
+      [DRIVE_TARGETS.production, drive],
+      [DRIVE_TARGETS.baseline, baseline],
+      ...(control ? ([[DRIVE_TARGETS.control, control]] as [string, Proc][]) : []),
+      [DRIVE_TARGETS.proposal, proposal],
+    ];
+    // Sanity: the same answer everywhere for the real token; a forged one refused wherever tokens are checked.
+    const reference = await getPhotos(drive.url, token);
+    check(reference.status === 200 && reference.owner === 'alice' && (reference.count ?? 0) > 0, `drive GET /api/photos: ${JSON.stringify(reference)}`);
+    for (const [name, proc] of byName) {
+      const answer = await getPhotos(proc.url, token);
+      check(
+        answer.status === 200 && answer.owner === reference.owner && answer.count === reference.count && Math.abs(answer.bytes - reference.bytes) < 64,
+        `${name} answers differently from the drive: ${JSON.stringify(answer)} vs ${JSON.stringify(reference)}`,
+      );
+      if (proc !== baseline) {
+        const forged = await getPhotos(proc.url, tamper(token));
+        check(forged.status === 401, `${name} accepted a token with a changed signature (${forged.status})`);
+      }
+      targets.push({ name, spec: { url: `${proc.url}/api/photos`, headers, connections: settings.connections } });
+    }
+    notes.push(`${reference.count} photos, ${reference.bytes} bytes of JSON per answer; one token reused by every request (as a printer session does)`);
+
+    log(`1. drive GET /api/photos: ${targets.length} targets, ${settings.rounds} rounds × ${settings.durationS} s, ${settings.connections} connections`);
+    const results = await compareTargets(targets, { rounds: settings.rounds, durationS: settings.durationS, warmupS: settings.warmupS }, log);
+    const target = (name: string) => results.find((r) => r.name === name)!;
+    const perRound = (a: string, b: string) => roundRatios(target(a), target(b));
+    const ratios = {
+      production: perRound(DRIVE_TARGETS.production, DRIVE_TARGETS.baseline),
+      proposal: perRound(DRIVE_TARGETS.proposal, DRIVE_TARGETS.baseline),
+      ...(control ? { controlVsProduction: perRound(DRIVE_TARGETS.control, DRIVE_TARGETS.production) } : {}),
+    };
+    const out: DriveBenchResult = {
+      route: 'GET /api/photos',
+      connections: settings.connections,
+      targets: results,
+      ratio: median(ratios.production),
+      proposalRatio: median(ratios.proposal),
+      roundRatios: ratios,
+      ratioOfMedians: target(DRIVE_TARGETS.production).medianRps / target(DRIVE_TARGETS.baseline).medianRps,
+      goal: 0.9,
+      notes,
+    };
+    if (ratios.controlVsProduction) out.controlVsProduction = median(ratios.controlVsProduction);
+
+    if (settings.profile) {
+      await stopAll(procs.filter((p) => p !== auth && p !== drive));
+      out.profile = await profileDrive(ctx, cfg, drive, token);
+    }
+    return out;
+  } finally {
+    await stopAll(procs);
+  }
+}
+
+/** The production drive again, under `node --cpu-prof`, with the same load. */
+async function profileDrive(ctx: BenchContext, cfg: StackConfig, running: Proc, token: string): Promise<ProfileSummary | undefined> {
+  await stop(running);
+  const dir = mkdtempSync(join(cfg.runDir, 'prof-drive-'));
+  const drive = startService(cfg, 'drive', { cpu: serverCpu(ctx), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  try {
+    await waitHealthy(drive);
+    const spec = { url: `${drive.url}/api/photos`, headers: { authorization: `Bearer ${token}` }, connections: ctx.settings.connections };
+    await runLoad({ ...spec, durationS: 1 });
+    await runLoad({ ...spec, durationS: Math.max(5, ctx.settings.durationS) });
+  } finally {
+    await stop(drive);
+  }
+  const file = findProfile(dir);
+  return file ? summariseProfile(file) : undefined;
+}
