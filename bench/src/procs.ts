@@ -104,7 +104,9 @@ export function baseEnv(): Record<string, string> {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  if (process.env.BENCH_NODE_ENV) env.NODE_ENV = process.env.BENCH_NODE_ENV;
+  // As `npm start` (scripts/demo.mjs) and the Docker images run the services; BENCH_NODE_ENV= (empty) unsets it.
+  const nodeEnv = process.env.BENCH_NODE_ENV ?? 'production';
+  if (nodeEnv) env.NODE_ENV = nodeEnv;
   return env;
 }
 

@@ -79,7 +79,7 @@ const report: Report = {
     durationS: settings.durationS,
     warmupS: settings.warmupS,
     connections: settings.connections,
-    nodeEnv: process.env.BENCH_NODE_ENV ?? '(unset, as `npm start` runs the services)',
+    nodeEnv: process.env.BENCH_NODE_ENV === '' ? '(unset)' : (process.env.BENCH_NODE_ENV ?? 'production (as `npm start` runs the services)'),
   },
   failures: [],
 };

@@ -19,6 +19,7 @@ import { pagesRouter } from './routes/pages.js';
 import { SESSION_COOKIE, webAppRouter } from './routes/web_app.js';
 import type { TokenValidator } from './token_validator.js';
 import { createTokenVerifier } from './token_verifier.js';
+import { withVerifiedTokenCache } from './verified_token_cache.js';
 import { createPasswordGrantClient } from './web_app/password_grant.js';
 
 export interface DriveDeps {
@@ -28,11 +29,22 @@ export interface DriveDeps {
   backChannelTimeoutMs?: number;
   /** Where operator messages go (discovery, introspection and sign-in failures); console.warn by default. */
   log?: (message: string) => void;
+  /**
+   * Step 8 done another way than the configuration says (the benchmark's baseline: the same app with a
+   * validator that trusts any token). Everything else in the app stays the production code.
+   */
+  validator?: TokenValidator;
 }
 
 export interface DriveApp {
   app: Express;
-  /** Close the database (the HTTP server is closed by whoever listened). */
+  /**
+   * Fetch what token validation needs now, in the background, and keep it fresh: retried after a failure
+   * (every 0.5 s, then less often, at most every 10 s), refreshed every 5 minutes after a success. server.ts
+   * calls it once listening; close() stops it. (In JWT mode: the auth server's metadata and keys.)
+   */
+  keepTokenValidationReady(): void;
+  /** Close the database and stop background work (the HTTP server is closed by whoever listened). */
   close(): void;
 }
 
@@ -40,8 +52,9 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   const db = openDriveDatabase(join(config.dataDir, 'drive.db'));
   seedPhotosIfEmpty(db, config.dataDir);
   seedGalleryIfEmpty(db, config.dataDir);
-  const validator = createTokenValidator(config, deps);
+  const validator = deps.validator ?? createTokenValidator(config, deps);
   const log = deps.log ?? ((message: string) => console.warn(`drive: ${message}`));
+  const readiness = new Readiness(validator);
   // Drive's own first-party web app, a client of the auth server (the Password grant, routes/web_app.ts).
   const passwordGrant = createPasswordGrantClient({
     issuer: config.issuer,
@@ -91,11 +104,51 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
 
   return {
     app,
+    keepTokenValidationReady: () => readiness.start(),
     close(): void {
+      readiness.stop();
       sessions.store.close();
       db.close();
     },
   };
+}
+
+/** See DriveApp.keepTokenValidationReady. */
+class Readiness {
+  static readonly FIRST_RETRY_MS = 500;
+  static readonly MAX_RETRY_MS = 10_000;
+  static readonly REFRESH_MS = 5 * 60_000;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private retryMs = Readiness.FIRST_RETRY_MS;
+
+  constructor(private readonly validator: TokenValidator) {}
+
+  start(): void {
+    if (this.validator.prepare && !this.timer && !this.stopped) this.run(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private run(delayMs: number): void {
+    // unref: this never keeps the process alive on its own.
+    this.timer = setTimeout(() => {
+      this.validator.prepare!().then(
+        () => {
+          this.retryMs = Readiness.FIRST_RETRY_MS;
+          if (!this.stopped) this.run(Readiness.REFRESH_MS);
+        },
+        () => {
+          // Already logged by the validator; try again, less often each time.
+          if (!this.stopped) this.run(this.retryMs);
+          this.retryMs = Math.min(this.retryMs * 2, Readiness.MAX_RETRY_MS);
+        },
+      );
+    }, delayMs).unref();
+  }
 }
 
 /** Step 8, done the way the configuration says (token_validator.ts explains the two ways). */
@@ -110,7 +163,10 @@ function createTokenValidator(config: DriveConfig, deps: DriveDeps): TokenValida
   const validation = config.tokenValidation;
   switch (validation.mode) {
     case 'jwt':
-      return createTokenVerifier({ ...common, keys: deps.keys });
+      // Verified tokens are remembered until they expire (verified_token_cache.ts): the printer sends one
+      // token for the list and again for every thumbnail. Not in introspection mode, whose point is that a
+      // revocation counts at once.
+      return withVerifiedTokenCache(createTokenVerifier({ ...common, keys: deps.keys }));
     case 'introspection':
       return createIntrospectionValidator({ ...common, clientId: validation.clientId, clientSecret: validation.clientSecret });
   }

@@ -9,8 +9,10 @@ import { loadConfig } from './config.js';
 
 try {
   const config = loadConfig();
-  const { app, close } = await createApp(config);
+  const { app, close, keepTokenValidationReady } = await createApp(config);
   const started = await listen(app, config.port, config.host);
+  // Fetch the auth server's keys now rather than on the first request (retried until the auth server is up).
+  keepTokenValidationReady();
   const validation = config.tokenValidation.mode === 'jwt' ? 'verifies JWTs locally' : `introspects them as client "${config.tokenValidation.clientId}"`;
   console.log(`Drive (Resource Server) on ${config.publicUrl} (listening on ${config.host}:${started.port}; trusts tokens from ${config.issuer}, ${validation})`);
   stopOnSignals(async () => {

@@ -21,4 +21,10 @@ export interface TokenValidator {
    * so access is refused, never granted).
    */
   validate(token: string, requiredScope: string): Promise<AccessTokenClaims>;
+  /**
+   * Fetch ahead of the first request what validation needs (the JWT verifier: the auth server's metadata and
+   * keys). Resolves when ready, rejects if not (the caller may retry). Optional: without it, the first request
+   * fetches what it needs.
+   */
+  prepare?(): Promise<void>;
 }

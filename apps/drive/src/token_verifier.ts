@@ -10,9 +10,12 @@
  * once the keys are cached; but nothing in a JWT changes when it is revoked, so a revoked token is still
  * accepted here until its `exp`. That is why access tokens are short-lived.
  *
- * Discovery is lazy: it happens on the first request that carries a token, and again after any failure, so
- * the drive may start before the auth server. Whatever goes wrong on the way (auth server down, wrong issuer,
- * no keys) the answer is 503 temporarily_unavailable: access is refused, never granted (SECURITY.md).
+ * The keys are fetched at start-up (`prepare`, called in the background by server.ts, with retries), so that
+ * the first learners' requests do not wait for them, and a busy auth server at the start of a class cannot time
+ * them out. If that has not succeeded yet, the first request that carries a token tries again, and so does
+ * every request after a failure, so the drive may start before the auth server. Whatever goes wrong on the way
+ * (auth server down, wrong issuer, no keys) the answer is 503 temporarily_unavailable: access is refused, never
+ * granted (SECURITY.md).
  */
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import { TemporarilyUnavailable, verifyAccessToken } from '@oauth-demo/tokens';
@@ -36,11 +39,22 @@ export interface TokenVerifierOptions {
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenValidator {
   const log = options.log ?? ((message: string) => console.warn(`drive: ${message}`));
-  const keys = options.keys ? refuseWhenKeysUnavailable(options.keys, log) : discoveredKeys(options, log);
+  if (options.keys) {
+    const keys = refuseWhenKeysUnavailable(options.keys, log);
+    return { validate: (token, requiredScope) => verifyAccessToken(token, { issuer: options.issuer, audience: options.audience, keys, requiredScope }) };
+  }
+  const discovered = discoveredKeys(options, log);
   return {
     validate: (token, requiredScope) =>
-      verifyAccessToken(token, { issuer: options.issuer, audience: options.audience, keys, requiredScope }),
+      verifyAccessToken(token, { issuer: options.issuer, audience: options.audience, keys: discovered.getKey, requiredScope }),
+    prepare: discovered.prepare,
   };
+}
+
+interface DiscoveredKeys {
+  getKey: JWTVerifyGetKey;
+  /** Discover the JWKS and fetch the keys now. */
+  prepare(): Promise<void>;
 }
 
 /**
@@ -48,8 +62,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenValidat
  * requests share one discovery. Once found, jose's remote key set caches the keys and refetches them when a
  * token names an unknown `kid` (key rotation).
  */
-function discoveredKeys(options: TokenVerifierOptions, log: (message: string) => void): JWTVerifyGetKey {
-  const keySet = rememberSuccess(async (): Promise<JWTVerifyGetKey> => {
+function discoveredKeys(options: TokenVerifierOptions, log: (message: string) => void): DiscoveredKeys {
+  const keySet = rememberSuccess(async (): Promise<RemoteKeys> => {
     let jwksUri: URL;
     try {
       jwksUri = await discoverEndpoint(options, 'jwks_uri');
@@ -58,19 +72,35 @@ function discoveredKeys(options: TokenVerifierOptions, log: (message: string) =>
       log(`token verification unavailable: ${err instanceof Error ? err.message : String(err)}`);
       throw new TemporarilyUnavailable('The authorization server keys could not be fetched; access is refused.');
     }
-    return refuseWhenKeysUnavailable(
-      createRemoteJWKSet(jwksUri, {
-        timeoutDuration: options.timeoutMs ?? 5000,
-        // Keys are reused for 10 minutes, then fetched again.
-        cacheMaxAge: 10 * 60 * 1000,
-        // A token with an unknown kid triggers a refetch at most every 30 s: tokens with made-up kids
-        // cannot make the drive hammer the auth server.
-        cooldownDuration: 30 * 1000,
-      }),
-      log,
-    );
+    const remote = createRemoteJWKSet(jwksUri, {
+      timeoutDuration: options.timeoutMs ?? 5000,
+      // Keys are reused for 10 minutes, then fetched again.
+      cacheMaxAge: 10 * 60 * 1000,
+      // A token with an unknown kid triggers a refetch at most every 30 s: tokens with made-up kids
+      // cannot make the drive hammer the auth server.
+      cooldownDuration: 30 * 1000,
+    });
+    return { remote, getKey: refuseWhenKeysUnavailable(remote, log) };
   });
-  return async (header, token) => (await keySet())(header, token);
+  return {
+    getKey: async (header, token) => (await keySet()).getKey(header, token),
+    // Fetch the keys now (again): called at start-up and then every few minutes (app.ts), so that the cached
+    // keys stay fresh and no request has to wait for them.
+    async prepare() {
+      const { remote } = await keySet();
+      try {
+        await remote.reload();
+      } catch (err) {
+        log(`the authorization server keys could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
+    },
+  };
+}
+
+interface RemoteKeys {
+  remote: ReturnType<typeof createRemoteJWKSet>;
+  getKey: JWTVerifyGetKey;
 }
 
 /**

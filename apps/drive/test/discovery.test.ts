@@ -61,6 +61,15 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
+/** Wait (up to 5 s) until `done()` is true. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('toInternalUrl: public URLs in metadata, internal URLs to connect to', () => {
   it('rewrites a URL under the public base to the internal base', () => {
     assert.equal(toInternalUrl('http://localhost:9000/.well-known/jwks.json', 'http://localhost:9000', 'http://auth:9000'), 'http://auth:9000/.well-known/jwks.json');
@@ -164,6 +173,40 @@ describe('Discovery of the auth server keys (RFC 8414)', () => {
       } finally {
         await auth.close();
       }
+    } finally {
+      await drive.stop();
+    }
+  });
+
+  it('fetches the keys at start-up, before any request (keepTokenValidationReady, as server.ts does)', async () => {
+    const auth = await startFakeAuthServer({ issuer: ISSUER, jwks: authority.jwks });
+    const drive = await startDrive({ env: { AUTH_PUBLIC_URL: ISSUER, AUTH_INTERNAL_URL: auth.url } });
+    try {
+      drive.keepTokenValidationReady();
+      await until(() => auth.requests.includes('/.well-known/jwks.json'), 'the drive fetched the JWKS');
+      assert.deepEqual(auth.requests, ['/.well-known/oauth-authorization-server', '/.well-known/jwks.json']);
+      // The auth server goes away: the first token is verified with the keys fetched at start-up.
+      await auth.close();
+      assert.equal((await get(`${drive.url}/api/photos`, await authority.token())).status, 200);
+    } finally {
+      await drive.stop();
+      await auth.close();
+    }
+  });
+
+  it('keeps retrying the start-up fetch until the auth server is up', async () => {
+    const port = await freePort();
+    const drive = await startDrive({ env: { AUTH_PUBLIC_URL: ISSUER, AUTH_INTERNAL_URL: `http://127.0.0.1:${port}` } });
+    try {
+      drive.keepTokenValidationReady();
+      await until(() => drive.logs.length > 0, 'the first attempt failed and was logged');
+      const auth = await startFakeAuthServer({ issuer: ISSUER, jwks: authority.jwks, port });
+      try {
+        await until(() => auth.requests.includes('/.well-known/jwks.json'), 'a retry fetched the JWKS');
+      } finally {
+        await auth.close();
+      }
+      assert.equal((await get(`${drive.url}/api/photos`, await authority.token())).status, 200);
     } finally {
       await drive.stop();
     }

@@ -75,6 +75,8 @@ export interface RunningDrive {
   config: DriveConfig;
   dataDir: string;
   logs: string[];
+  /** What server.ts calls once listening: fetch the auth server's keys now and keep them fresh. */
+  keepTokenValidationReady(): void;
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startDrive(options: { env?: Env; deps?: DriveDeps; dataDir
     config,
     dataDir,
     logs,
+    keepTokenValidationReady: drive.keepTokenValidationReady,
     async stop({ keepData = false } = {}) {
       await started.close();
       drive.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLocalJWKSet } from 'jose';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import {
   type AccessTokenClaims,
   generateSigningKey,
@@ -11,7 +11,9 @@ import {
   TemporarilyUnavailable,
   verifyAccessToken,
 } from '@oauth-demo/tokens';
-import { type TokenValidatorLike, VerifiedTokenCache, withVerifiedTokenCache } from '../proposals/verified_token_cache.js';
+import type { TokenValidator } from '../src/token_validator.js';
+import { VerifiedTokenCache, withVerifiedTokenCache } from '../src/verified_token_cache.js';
+import { get, makeAuthority, startDrive } from './helpers.js';
 
 const T0 = 1_800_000_000_000; // ms
 
@@ -30,7 +32,7 @@ function claims(overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
 }
 
 /** A validator that counts its calls and answers from a script. */
-function fakeValidator(answer: (token: string, scope: string) => AccessTokenClaims | Error): TokenValidatorLike & { calls: number } {
+function fakeValidator(answer: (token: string, scope: string) => AccessTokenClaims | Error): TokenValidator & { calls: number } {
   const v = {
     calls: 0,
     async validate(token: string, scope: string): Promise<AccessTokenClaims> {
@@ -151,7 +153,7 @@ describe('verified-token cache (proposal for apps/drive)', () => {
     const key = await importSigningKey(fresh.privateJwk);
     const keys = createLocalJWKSet({ keys: [fresh.publicJwk] });
     const opts = { issuer: 'http://auth', audience: 'http://drive', keys };
-    const real: TokenValidatorLike & { calls: number } = {
+    const real: TokenValidator & { calls: number } = {
       calls: 0,
       async validate(token, requiredScope) {
         real.calls++;
@@ -169,5 +171,31 @@ describe('verified-token cache (proposal for apps/drive)', () => {
     const otherPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'bob' })).toString('base64url');
     await assert.rejects(v.validate(`${h}.${otherPayload}.${s}`, 'photos.read'), InvalidToken);
     assert.equal(real.calls, 3);
+  });
+});
+
+describe('The drive remembers verified tokens in jwt mode only', () => {
+  it('jwt mode: the same token twice is verified once; another token is verified again', async () => {
+    const authority = await makeAuthority();
+    let keyLookups = 0;
+    const keys: JWTVerifyGetKey = (header, token) => {
+      keyLookups++;
+      return authority.keys(header, token);
+    };
+    const drive = await startDrive({ deps: { keys } });
+    try {
+      const token = await authority.token({ sub: 'alice' });
+      assert.equal((await get(`${drive.url}/api/photos`, token)).status, 200);
+      assert.equal((await get(`${drive.url}/api/photos`, token)).status, 200);
+      assert.equal(keyLookups, 1, 'the second request was answered from the cache');
+      assert.equal((await get(`${drive.url}/api/photos`, await authority.token({ sub: 'bob' }))).status, 200);
+      assert.equal(keyLookups, 2);
+      // A cached token without the scope of another route is still refused there (403, from the full check).
+      const res = await get(`${drive.url}/api/gallery`, token);
+      assert.equal(res.status, 403);
+      assert.match(res.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+    } finally {
+      await drive.stop();
+    }
   });
 });

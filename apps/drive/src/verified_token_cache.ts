@@ -1,9 +1,11 @@
 /**
  * @module verified_token_cache
  *
- * PROPOSAL for apps/drive (issue 7, goal 1): remember the tokens the drive has already verified, so that the
- * same token sent again (Photo Printer lists the photos, then fetches each thumbnail, with one access token)
- * costs a hash and a map lookup instead of an ES256 signature verification.
+ * Step 8, made cheap for the second time a token is seen: remember the tokens the drive has already verified,
+ * so that the same token sent again (Photo Printer lists the photos, then fetches each thumbnail, with one
+ * access token) costs a hash and a map lookup instead of an ES256 signature verification. Measured by
+ * `pnpm bench` (benchmark 1): a jose verification per request halves the drive's throughput; with this cache
+ * the protected route answers about as fast as the same route without authentication.
  *
  * It wraps the drive's TokenValidator (token_validator.ts) and changes none of its answers:
  * - Only successes are cached. A token that fails (bad signature, wrong iss/aud, expired, 503 because the keys
@@ -19,16 +21,13 @@
  *   verified can be inserted, so an attacker cannot fill it with garbage.
  * - The claims handed out are frozen, so no route can change what the next request will see.
  *
- * Use it in `jwt` mode only: introspection mode exists so that revocation takes effect at once, and a cache
- * would undo that. (In `jwt` mode a revoked token already works until `exp`, so caching changes nothing there.)
+ * app.ts uses it in `jwt` mode only: introspection mode exists so that revocation takes effect at once, and a
+ * cache would undo that. (In `jwt` mode a revoked token already works until `exp`, so caching changes nothing
+ * there.)
  */
 import { createHash } from 'node:crypto';
 import { type AccessTokenClaims, hasScope } from '@oauth-demo/tokens';
-
-/** The drive's TokenValidator interface (apps/drive/src/token_validator.ts), restated so this file stands alone. */
-export interface TokenValidatorLike {
-  validate(token: string, requiredScope: string): Promise<AccessTokenClaims>;
-}
+import type { TokenValidator } from './token_validator.js';
 
 export interface VerifiedTokenCacheOptions {
   /** Most entries kept at once (default 10 000: about 2 MB). */
@@ -102,13 +101,14 @@ export class VerifiedTokenCache {
 }
 
 /** The validator, with verified tokens remembered (see the module comment for what is and is not cached). */
-export function withVerifiedTokenCache<V extends TokenValidatorLike>(
-  inner: V,
+export function withVerifiedTokenCache(
+  inner: TokenValidator,
   options: VerifiedTokenCacheOptions = {},
-): TokenValidatorLike & { readonly cache: VerifiedTokenCache } {
+): TokenValidator & { readonly cache: VerifiedTokenCache } {
   const cache = new VerifiedTokenCache(options);
   return {
     cache,
+    prepare: inner.prepare?.bind(inner),
     async validate(token: string, requiredScope: string): Promise<AccessTokenClaims> {
       const hit = cache.get(token);
       if (hit && hasScope(hit.scope, requiredScope)) return hit;
