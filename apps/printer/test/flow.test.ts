@@ -2,52 +2,14 @@
  * The Authorization Code flow as the printer plays it (steps 1-8), over HTTP, against stub peers.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { calculateCodeChallenge, parseBasicAuthorization } from '@oauth-demo/tokens';
-import {
-  Browser,
-  CLIENT_ID,
-  CLIENT_SECRET,
-  PHOTOS,
-  REDIRECT_URI,
-  type RunningPrinter,
-  type StubAuth,
-  type StubDrive,
-  TokenRegistry,
-  connect,
-  printerEnv,
-  startFlow,
-  startPrinter,
-  startStubAuth,
-  startStubDrive,
-  tempDataDir,
-} from './helpers.js';
+import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, REDIRECT_URI, connect, startFlow, startStubStack } from './helpers.js';
 
-const tokens = new TokenRegistry();
-let auth: StubAuth;
-let drive: StubDrive;
-let printer: RunningPrinter;
-const data = tempDataDir();
-
-before(async () => {
-  auth = await startStubAuth(tokens);
-  drive = await startStubDrive(tokens);
-  printer = await startPrinter(printerEnv(data.dir, auth, drive));
-});
-
-after(async () => {
-  await printer.close();
-  await auth.close();
-  await drive.close();
-  data.remove();
-});
-
-beforeEach(() => {
-  auth.tokenRequests.length = 0;
-  auth.tokenError = undefined;
-  auth.grantScope = 'photos.read offline_access';
-  auth.expiresIn = 600;
-});
+const stack = await startStubStack();
+const { tokens, auth, drive, printer } = stack;
+after(() => stack.stop());
+beforeEach(() => stack.reset());
 
 describe('home page (step 1)', () => {
   it('names the five terms of the notes and offers the Import button', async () => {

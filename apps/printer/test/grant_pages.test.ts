@@ -3,27 +3,12 @@
  * browser; tested end to end with Playwright), the "which grant when" page, and the links from home.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Browser, PRINTER_PUBLIC_URL, type RunningPrinter, type StubAuth, type StubDrive, TokenRegistry, printerEnv, startPrinter, startStubAuth, startStubDrive, tempDataDir } from './helpers.js';
+import { after, describe, it } from 'node:test';
+import { Browser, PRINTER_PUBLIC_URL, startStubStack } from './helpers.js';
 
-const tokens = new TokenRegistry();
-let auth: StubAuth;
-let drive: StubDrive;
-let printer: RunningPrinter;
-const data = tempDataDir();
-
-before(async () => {
-  auth = await startStubAuth(tokens);
-  drive = await startStubDrive(tokens);
-  printer = await startPrinter(printerEnv(data.dir, auth, drive));
-});
-
-after(async () => {
-  await printer.close();
-  await auth.close();
-  await drive.close();
-  data.remove();
-});
+const stack = await startStubStack();
+const { auth, drive, printer } = stack;
+after(() => stack.stop());
 
 const active = (text: string) => [...text.matchAll(/aria-current="step"[^>]*><span class="num">(\d)</g)].map((m) => Number(m[1]));
 

@@ -100,6 +100,9 @@ export interface StubAuth extends StubServer {
 export type ExtraRoute = (req: IncomingMessage, url: URL, body: string, res: ServerResponse) => boolean;
 
 export const DEVICE_CODE = 'device-code-0123456789';
+/** What the stub auth server grants until a test says otherwise. */
+const DEFAULT_GRANT_SCOPE = 'photos.read offline_access';
+const DEFAULT_EXPIRES_IN = 600;
 export const USER_CODE = 'WDJB-MJHT';
 
 export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
@@ -107,8 +110,8 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     tokenRequests: [] as RecordedRequest[],
     revocations: [] as RecordedRequest[],
     metadata: {} as Record<string, unknown>,
-    grantScope: 'photos.read offline_access',
-    expiresIn: 600,
+    grantScope: DEFAULT_GRANT_SCOPE,
+    expiresIn: DEFAULT_EXPIRES_IN,
     tokenError: undefined as string | undefined,
     deviceAuthorization: {} as Record<string, unknown>,
     deviceAuthorizationRequests: [] as RecordedRequest[],
@@ -359,6 +362,99 @@ export async function startPrinter(env: Record<string, string>): Promise<Running
       await printer.close();
     },
   };
+}
+
+export interface StubStackOptions {
+  /** Printer environment on top of printerEnv() (e.g. INSTRUCTOR_KEY, another PRINTER_PUBLIC_URL). */
+  env?: Record<string, string>;
+  /** Stub behaviour that must be in place before the printer starts: metadata overrides, extra routes. */
+  configureStubs?: (stubs: { tokens: TokenRegistry; auth: StubAuth; drive: StubDrive }) => void | Promise<void>;
+}
+
+/** A printer under test with its own temporary DATA_DIR, wired to a stub auth server and a stub Drive. */
+export interface StubStack {
+  tokens: TokenRegistry;
+  auth: StubAuth;
+  drive: StubDrive;
+  /** The printer under test; restartPrinter() replaces it. */
+  printer: RunningPrinter;
+  dataDir: string;
+  /** Put the stubs' per-test knobs back to their defaults and forget what they recorded (metadata and extra routes stay). */
+  reset(): void;
+  /** Stop the printer and start it again on the same DATA_DIR and environment. */
+  restartPrinter(): Promise<RunningPrinter>;
+  /** A second printer against the same stubs, with a DATA_DIR of its own that its close() removes. */
+  startAnotherPrinter(env?: Record<string, string>): Promise<RunningPrinter>;
+  /** Stop the printer and both stubs, and remove the DATA_DIR. */
+  stop(): Promise<void>;
+}
+
+export async function startStubStack(options: StubStackOptions = {}): Promise<StubStack> {
+  const tokens = new TokenRegistry();
+  const auth = await startStubAuth(tokens);
+  const drive = await startStubDrive(tokens);
+  const data = tempDataDir();
+  const stopStubs = async () => {
+    await auth.close();
+    await drive.close();
+    data.remove();
+  };
+  const env = { ...printerEnv(data.dir, auth, drive), ...options.env };
+  let printer: RunningPrinter;
+  try {
+    await options.configureStubs?.({ tokens, auth, drive });
+    printer = await startPrinter(env);
+  } catch (error) {
+    await stopStubs();
+    throw error;
+  }
+  const stack: StubStack = {
+    tokens,
+    auth,
+    drive,
+    printer,
+    dataDir: data.dir,
+    reset() {
+      auth.tokenRequests.length = 0;
+      auth.revocations.length = 0;
+      auth.introspections.length = 0;
+      auth.deviceAuthorizationRequests.length = 0;
+      auth.tokenError = undefined;
+      auth.grantScope = DEFAULT_GRANT_SCOPE;
+      auth.expiresIn = DEFAULT_EXPIRES_IN;
+      auth.deviceAuthorization = {};
+      auth.devicePolls = [];
+      drive.requests.length = 0;
+      drive.galleryMissing = false;
+    },
+    async restartPrinter() {
+      await stack.printer.close();
+      stack.printer = await startPrinter(env);
+      return stack.printer;
+    },
+    async startAnotherPrinter(extraEnv = {}) {
+      const otherData = tempDataDir();
+      let other: RunningPrinter;
+      try {
+        other = await startPrinter({ ...printerEnv(otherData.dir, auth, drive), ...options.env, ...extraEnv });
+      } catch (error) {
+        otherData.remove();
+        throw error;
+      }
+      return {
+        ...other,
+        async close() {
+          await other.close();
+          otherData.remove();
+        },
+      };
+    },
+    async stop() {
+      await stack.printer.close();
+      await stopStubs();
+    },
+  };
+  return stack;
 }
 
 export interface Page {

@@ -5,51 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { applyPoll, expireIfDue, isPollDue, reloadAfterSeconds, startKiosk } from '../src/kiosk.js';
 import { parseDeviceAuthorization } from '../src/oauth/device_authorization.js';
 import { DeviceFlowFailed } from '../src/errors.js';
-import {
-  Browser,
-  DEVICE_CODE,
-  PHOTOS,
-  type RunningPrinter,
-  type StubAuth,
-  type StubDrive,
-  TokenRegistry,
-  USER_CODE,
-  printerEnv,
-  startPrinter,
-  startStubAuth,
-  startStubDrive,
-  tempDataDir,
-} from './helpers.js';
+import { Browser, DEVICE_CODE, PHOTOS, USER_CODE, startStubStack } from './helpers.js';
 
-const tokens = new TokenRegistry();
-let auth: StubAuth;
-let drive: StubDrive;
-let printer: RunningPrinter;
-const data = tempDataDir();
-
-before(async () => {
-  auth = await startStubAuth(tokens);
-  drive = await startStubDrive(tokens);
-  printer = await startPrinter(printerEnv(data.dir, auth, drive));
-});
-
-after(async () => {
-  await printer.close();
-  await auth.close();
-  await drive.close();
-  data.remove();
-});
-
-beforeEach(() => {
-  auth.tokenRequests.length = 0;
-  auth.deviceAuthorizationRequests.length = 0;
-  auth.deviceAuthorization = {};
-  auth.devicePolls = [];
-});
+const stack = await startStubStack();
+const { tokens, auth, printer } = stack;
+after(() => stack.stop());
+beforeEach(() => stack.reset());
 
 const polls = () => auth.tokenRequests.filter((r) => r.form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code');
 
@@ -198,8 +163,7 @@ describe('the kiosk screen', () => {
 
   it('shows a clear page when the auth server offers no device flow', async () => {
     auth.metadata = { device_authorization_endpoint: undefined };
-    const otherData = tempDataDir();
-    const other = await startPrinter(printerEnv(otherData.dir, auth, drive));
+    const other = await stack.startAnotherPrinter();
     try {
       const browser = new Browser(other.base);
       const page = await browser.get('/kiosk');
@@ -208,7 +172,6 @@ describe('the kiosk screen', () => {
       assert.match(started.text, /no device_authorization_endpoint/);
     } finally {
       await other.close();
-      otherData.remove();
       auth.metadata = {};
     }
   });

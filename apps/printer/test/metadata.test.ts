@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Browser, TokenRegistry, printerEnv, startPrinter, startStubAuth, startStubDrive, tempDataDir } from './helpers.js';
+import { Browser, TokenRegistry, printerEnv, startPrinter, startStubAuth, startStubDrive, startStubStack, tempDataDir } from './helpers.js';
 
 const data = tempDataDir();
 after(() => data.remove());
@@ -17,11 +17,11 @@ async function pressImport(base: string) {
 
 describe('auth server metadata', () => {
   it('refuses to start a flow when the metadata names another issuer (RFC 8414 §3.3)', async () => {
-    const tokens = new TokenRegistry();
-    const auth = await startStubAuth(tokens);
-    const drive = await startStubDrive(tokens);
-    auth.metadata = { issuer: `${auth.publicUrl}/` }; // one slash off is already another issuer
-    const printer = await startPrinter(printerEnv(data.dir, auth, drive));
+    const { auth, printer, stop } = await startStubStack({
+      configureStubs: ({ auth }) => {
+        auth.metadata = { issuer: `${auth.publicUrl}/` }; // one slash off is already another issuer
+      },
+    });
     try {
       const page = await pressImport(printer.base);
       assert.equal(page.status, 502);
@@ -30,26 +30,22 @@ describe('auth server metadata', () => {
       assert.match(page.text, /RFC 8414 §3\.3/);
       assert.ok(page.text.includes(`${auth.publicUrl}/`));
     } finally {
-      await printer.close();
-      await auth.close();
-      await drive.close();
+      await stop();
     }
   });
 
   it('refuses an auth server without S256 PKCE', async () => {
-    const tokens = new TokenRegistry();
-    const auth = await startStubAuth(tokens);
-    const drive = await startStubDrive(tokens);
-    auth.metadata = { code_challenge_methods_supported: ['plain'] };
-    const printer = await startPrinter(printerEnv(data.dir, auth, drive));
+    const { printer, stop } = await startStubStack({
+      configureStubs: ({ auth }) => {
+        auth.metadata = { code_challenge_methods_supported: ['plain'] };
+      },
+    });
     try {
       const page = await pressImport(printer.base);
       assert.equal(page.status, 502);
       assert.match(page.text, /S256/);
     } finally {
-      await printer.close();
-      await auth.close();
-      await drive.close();
+      await stop();
     }
   });
 

@@ -4,44 +4,16 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import {
-  Browser,
-  PHOTOS,
-  type RunningPrinter,
-  type StubAuth,
-  type StubDrive,
-  TokenRegistry,
-  connect,
-  printerEnv,
-  startPrinter,
-  startStubAuth,
-  startStubDrive,
-  svgFor,
-  tempDataDir,
-} from './helpers.js';
+import { after, describe, it } from 'node:test';
+import { Browser, PHOTOS, connect, startStubStack, svgFor } from './helpers.js';
 
-const tokens = new TokenRegistry();
-let auth: StubAuth;
-let drive: StubDrive;
-let printer: RunningPrinter;
-const data = tempDataDir();
-
-before(async () => {
-  auth = await startStubAuth(tokens);
-  drive = await startStubDrive(tokens);
-  printer = await startPrinter(printerEnv(data.dir, auth, drive));
-});
-
-after(async () => {
-  await printer.close();
-  await auth.close();
-  await drive.close();
-  data.remove();
-});
+const stack = await startStubStack();
+const { tokens, auth, drive, dataDir } = stack;
+let { printer } = stack; // restartPrinter() replaces it
+after(() => stack.stop());
 
 function orderCount(): number {
-  const dir = join(data.dir, 'orders');
+  const dir = join(dataDir, 'orders');
   return existsSync(dir) ? readdirSync(dir).length : 0;
 }
 
@@ -118,9 +90,9 @@ describe('an order, later', () => {
     orderPath = page.location!;
     const id = orderPath.split('/')[2]!;
 
-    const files = readdirSync(join(data.dir, 'orders', id)).sort();
+    const files = readdirSync(join(dataDir, 'orders', id)).sort();
     assert.deepEqual(files, ['01.svg', '02.svg']);
-    assert.equal(readFileSync(join(data.dir, 'orders', id, '01.svg'), 'utf8'), svgFor(PHOTOS[0]!.id));
+    assert.equal(readFileSync(join(dataDir, 'orders', id, '01.svg'), 'utf8'), svgFor(PHOTOS[0]!.id));
     const contentCalls = drive.requests.filter((r) => r.url.endsWith('/content'));
     assert.ok(contentCalls.length >= 2, 'content fetched at the (rewritten) content_url');
 
@@ -161,9 +133,8 @@ describe('an order, later', () => {
   });
 
   it('survives a restart of the printer, and the same session cookie still opens it', async () => {
-    await printer.close();
     await drive.close(); // the order does not need Drive any more
-    printer = await startPrinter(printerEnv(data.dir, auth, drive));
+    printer = await stack.restartPrinter();
     browser.base = printer.base;
     const order = await browser.get(orderPath);
     assert.equal(order.status, 200);

@@ -3,48 +3,13 @@
  * with client_secret_post, gets no refresh token, reads Drive's gallery and shows Drive refusing the user API.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import {
-  Browser,
-  GALLERY,
-  PRINT_LAB_SECRET,
-  type RunningPrinter,
-  type StubAuth,
-  type StubDrive,
-  TokenRegistry,
-  printerEnv,
-  startPrinter,
-  startStubAuth,
-  startStubDrive,
-  svgFor,
-  tempDataDir,
-} from './helpers.js';
+import { after, beforeEach, describe, it } from 'node:test';
+import { Browser, GALLERY, PRINT_LAB_SECRET, startStubStack, svgFor } from './helpers.js';
 
-const tokens = new TokenRegistry();
-let auth: StubAuth;
-let drive: StubDrive;
-let printer: RunningPrinter;
-const data = tempDataDir();
-
-before(async () => {
-  auth = await startStubAuth(tokens);
-  drive = await startStubDrive(tokens);
-  printer = await startPrinter(printerEnv(data.dir, auth, drive));
-});
-
-after(async () => {
-  await printer.close();
-  await auth.close();
-  await drive.close();
-  data.remove();
-});
-
-beforeEach(() => {
-  auth.tokenRequests.length = 0;
-  auth.tokenError = undefined;
-  drive.galleryMissing = false;
-  drive.requests.length = 0;
-});
+const stack = await startStubStack();
+const { tokens, auth, drive, printer } = stack;
+after(() => stack.stop());
+beforeEach(() => stack.reset());
 
 async function pressFetch(browser: Browser) {
   const page = await browser.get('/print-lab');

@@ -4,48 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import {
-  Browser,
-  PHOTOS,
-  type RunningPrinter,
-  type StubAuth,
-  type StubDrive,
-  TokenRegistry,
-  connect,
-  printerEnv,
-  startPrinter,
-  startStubAuth,
-  startStubDrive,
-  tempDataDir,
-} from './helpers.js';
+import { after, beforeEach, describe, it } from 'node:test';
+import { Browser, PHOTOS, connect, startStubStack } from './helpers.js';
 
-const tokens = new TokenRegistry();
-let auth: StubAuth;
-let drive: StubDrive;
-let printer: RunningPrinter;
-const data = tempDataDir();
-
-before(async () => {
-  auth = await startStubAuth(tokens);
-  drive = await startStubDrive(tokens);
-  printer = await startPrinter(printerEnv(data.dir, auth, drive));
-});
-
-after(async () => {
-  await printer.close();
-  await auth.close();
-  await drive.close();
-  data.remove();
-});
-
-beforeEach(() => {
-  auth.tokenRequests.length = 0;
-  auth.introspections.length = 0;
-  auth.tokenError = undefined;
-  auth.grantScope = 'photos.read offline_access';
-  auth.expiresIn = 600;
-});
+const stack = await startStubStack();
+const { tokens, auth, drive, printer } = stack;
+after(() => stack.stop());
+beforeEach(() => stack.reset());
 
 const fp = (token: string) => `sha256:${createHash('sha256').update(token).digest('hex').slice(0, 6)}`;
 

@@ -5,31 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { newSpanId, parseTraceparent } from '@oauth-demo/web';
-import {
-  Browser,
-  CLIENT_ID,
-  CLIENT_SECRET,
-  PHOTOS,
-  type RunningPrinter,
-  type StubAuth,
-  type StubDrive,
-  TokenRegistry,
-  connect,
-  printerEnv,
-  startPrinter,
-  startStubAuth,
-  startStubDrive,
-  tempDataDir,
-} from './helpers.js';
-
-const tokens = new TokenRegistry();
-let auth: StubAuth;
-let drive: StubDrive;
-let printer: RunningPrinter;
-const data = tempDataDir();
+import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, type StubAuth, type StubDrive, connect, startStubStack } from './helpers.js';
 
 /** What the stubs "recorded", per trace id, in the shape of packages/web's Exchange. */
 const authRecords = new Map<string, unknown[]>();
@@ -37,9 +16,9 @@ const driveRecords = new Map<string, unknown[]>();
 const recordingRequests: { party: string; url: string; authorization: string | undefined }[] = [];
 let authRecordingState: 'ok' | 'off' | 'down' = 'ok';
 
-let keyPair: Awaited<ReturnType<typeof generateKeyPair>>;
-let publicJwk: Record<string, unknown>;
 const KID = 'test-kid-1';
+const keyPair = await generateKeyPair('ES256');
+const publicJwk = { ...(await exportJWK(keyPair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
@@ -61,11 +40,18 @@ function serveRecordings(party: string, records: Map<string, unknown[]>) {
   };
 }
 
-before(async () => {
-  keyPair = await generateKeyPair('ES256');
-  publicJwk = { ...(await exportJWK(keyPair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
-  auth = await startStubAuth(tokens);
-  drive = await startStubDrive(tokens);
+const stack = await startStubStack({ configureStubs: recordLikeThePeers });
+const { tokens, auth, drive, printer } = stack;
+after(() => stack.stop());
+
+beforeEach(() => {
+  stack.reset();
+  recordingRequests.length = 0;
+  authRecordingState = 'ok';
+});
+
+/** Like the real peers: a JWKS, and /_demo/recordings of the exchanges filed under each traceparent. */
+function recordLikeThePeers({ auth, drive }: { auth: StubAuth; drive: StubDrive }): void {
   auth.metadata = { jwks_uri: `${auth.publicUrl}/jwks` };
   const authRecordings = serveRecordings('auth', authRecords);
   auth.extra = (req, url, body, res) => {
@@ -122,22 +108,7 @@ before(async () => {
     }
     return driveRecordings(req, url, body, res);
   };
-  printer = await startPrinter(printerEnv(data.dir, auth, drive));
-});
-
-after(async () => {
-  await printer.close();
-  await auth.close();
-  await drive.close();
-  data.remove();
-});
-
-beforeEach(() => {
-  auth.tokenRequests.length = 0;
-  drive.requests.length = 0;
-  recordingRequests.length = 0;
-  authRecordingState = 'ok';
-});
+}
 
 /** The trace id of the browser's current flow, as the timeline page names it. */
 async function currentTraceId(browser: Browser): Promise<string> {
@@ -452,15 +423,13 @@ describe('step-through mode', () => {
 
 describe('instructor mode is guarded (it reveals secrets)', () => {
   async function tryInstructor(env: Record<string, string>, key?: string) {
-    const data = tempDataDir();
-    const shared = await startPrinter({ ...printerEnv(data.dir, auth, drive), ...env });
+    const shared = await stack.startAnotherPrinter(env);
     try {
       const browser = new Browser(shared.base);
       const panel = await browser.get('/timeline');
       return { panel, switched: await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'on', back: '/timeline', ...(key !== undefined ? { key } : {}) }) };
     } finally {
       await shared.close();
-      data.remove();
     }
   }
 
