@@ -55,6 +55,9 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on our answers: tokens and pages are never served from a cache (no-store), and hashing every
+  // JSON body costs time on the token endpoint. (Static assets keep their own ETag.)
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });

@@ -38,6 +38,7 @@ interface ClientRow extends Omit<Client, 'redirect_uris' | 'grant_types' | 'resp
 export class ClientRepository {
   private readonly byId;
   private readonly upsertStmt;
+  private readonly parsed = new Map<string, Client>();
 
   constructor(db: Db) {
     this.byId = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
@@ -48,19 +49,28 @@ export class ClientRepository {
         redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types, response_types = excluded.response_types, scope = excluded.scope`);
   }
 
+  /**
+   * The registered client, read from the database once and then kept (frozen) in memory: every token
+   * request looks its client up, and registrations change only through upsert().
+   */
   find(clientId: string): Client | undefined {
+    const known = this.parsed.get(clientId);
+    if (known) return known;
     const row = this.byId.get(clientId);
     if (!row) return undefined;
-    return {
+    const client: Client = Object.freeze({
       ...row,
-      redirect_uris: JSON.parse(row.redirect_uris) as string[],
-      grant_types: JSON.parse(row.grant_types) as string[],
-      response_types: JSON.parse(row.response_types) as string[],
-      scope: row.scope.split(' '),
-    };
+      redirect_uris: Object.freeze(JSON.parse(row.redirect_uris) as string[]) as string[],
+      grant_types: Object.freeze(JSON.parse(row.grant_types) as string[]) as string[],
+      response_types: Object.freeze(JSON.parse(row.response_types) as string[]) as string[],
+      scope: Object.freeze(row.scope.split(' ')) as string[],
+    });
+    this.parsed.set(clientId, client);
+    return client;
   }
 
   upsert(client: Client): void {
+    this.parsed.delete(client.client_id);
     this.upsertStmt.run({
       ...client,
       redirect_uris: JSON.stringify(client.redirect_uris),

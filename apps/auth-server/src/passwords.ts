@@ -11,8 +11,31 @@ const r = 8;
 const p = 1;
 const KEY_LENGTH = 32;
 
-function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+/**
+ * At most this many scrypt computations run at once; the others wait their turn. scrypt runs on libuv's
+ * thread pool (4 threads by default), which the token endpoint also needs: jose signs every access token
+ * there (WebCrypto). When a class of 200 signs in at the same minute, unbounded scrypt would fill the pool
+ * and every token response would queue behind ~13 s of password hashing.
+ */
+export const MAX_CONCURRENT_SCRYPT = 2;
+let running = 0;
+
+/** How many scrypt computations are running now (tests). */
+export function scryptRunning(): number {
+  return running;
+}
+const waiting: (() => void)[] = [];
+
+async function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  if (running < MAX_CONCURRENT_SCRYPT) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing one hands over its slot
+  try {
+    return await new Promise((resolve, reject) => scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
 }
 
 /** `scrypt$N$r$p$salt$hash`, all in one string so the parameters can change later. */

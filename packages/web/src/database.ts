@@ -14,6 +14,7 @@ export type Db = Database.Database;
 export function openDatabase(file: string, migrations: readonly string[]): Db {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  reuseStatements(db);
   // WAL: readers never block the writer; synchronous=NORMAL is durable across a process crash (kill -9).
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -25,4 +26,24 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
     db.pragma(`user_version = ${migrations.length}`);
   })();
   return db;
+}
+
+/**
+ * Compile each SQL text once. better-sqlite3 compiles SQL in `prepare()`, which costs more than running a
+ * short statement (the token endpoint's CPU profile in bench/ showed it among the top frames), so `prepare`
+ * here returns the statement compiled the first time this exact SQL was seen. Statements are reusable;
+ * the cache is bounded by the SQL texts written in the code (no SQL is built from input). No caller changes a
+ * statement's mode (`pluck`, `raw`, `expand`), which would leak to the next caller of the same SQL.
+ */
+function reuseStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const compiled = new Map<string, ReturnType<typeof compile>>();
+  db.prepare = ((sql: string) => {
+    let statement = compiled.get(sql);
+    if (!statement) {
+      statement = compile(sql);
+      compiled.set(sql, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
 }

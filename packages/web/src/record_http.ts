@@ -48,8 +48,11 @@ export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults:
     const started = Date.now();
     const chunks: Buffer[] = [];
     let captured = 0;
+    const traceparent = parseTraceparent(req.get('traceparent'));
+    // Most requests belong to no trace (a load test, a page without a flow): copy nothing for them.
+    const traced = () => traceparent !== undefined || (defaults.key ?? (res.locals.recording as RecordingInfo | undefined)?.key) !== undefined;
     const collect = (chunk: unknown, encoding?: unknown) => {
-      if (chunk === undefined || chunk === null || typeof chunk === 'function' || captured >= MAX_CAPTURE) return;
+      if (chunk === undefined || chunk === null || typeof chunk === 'function' || captured >= MAX_CAPTURE || !traced()) return;
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       chunks.push(buffer);
       captured += buffer.length;
@@ -67,7 +70,6 @@ export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults:
 
     res.once('finish', () => {
       const info = { ...defaults, ...(res.locals.recording as RecordingInfo | undefined) };
-      const traceparent = parseTraceparent(req.get('traceparent'));
       const key = info.key ?? traceparent?.traceId;
       if (!key) return;
       const contentType = String(res.getHeader('content-type') ?? '');

@@ -35,6 +35,23 @@ describe('database and sessions', () => {
     db.close();
   });
 
+  it('compiles each SQL text once and reuses the statement, inside transactions too', () => {
+    const db = openDatabase(join(dir, 'p.db'), ['CREATE TABLE t (x)']);
+    const insert = 'INSERT INTO t VALUES (?)';
+    assert.equal(db.prepare(insert), db.prepare(insert));
+    assert.notEqual(db.prepare(insert), db.prepare('SELECT x FROM t'));
+    db.transaction(() => {
+      db.prepare(insert).run(1);
+      db.prepare(insert).run(2);
+    })();
+    assert.throws(() => db.transaction(() => {
+      db.prepare(insert).run(3);
+      throw new Error('rolled back');
+    })(), /rolled back/);
+    assert.deepEqual(db.prepare('SELECT x FROM t ORDER BY x').all(), [{ x: 1 }, { x: 2 }]);
+    db.close();
+  });
+
   it('stores sessions, forgets expired ones, and survives a reopen', async () => {
     const file = join(dir, 's.db');
     let db = openDatabase(file, []);
