@@ -100,7 +100,7 @@ export function render(report: Report): string {
     summary.push([
       '3',
       `whole code flows, ${f.learners} learners × ${f.durationS} s`,
-      `${f.flows} flows (${f.flowsPerS}/s), p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms`,
+      `${f.flows} flows (${f.flowsPerS}/s), p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms; after ${f.steady.fromS} s: p50 ${f.steady.p50Ms} ms, p99 ${f.steady.p99Ms} ms`,
       '—',
       '—',
       '0 errors',
@@ -135,6 +135,7 @@ export function render(report: Report): string {
   }
   if (f) {
     out.push('', `3. flows: ${f.flows} flows, ${f.errors} errors, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms`);
+    out.push(`   flows started after the first ${f.steady.fromS} s (every learner has signed in): ${f.steady.flows}, p50 ${f.steady.p50Ms} ms, p99 ${f.steady.p99Ms} ms, max ${f.steady.maxMs} ms`);
     out.push(table(['what the learner was asked', 'flows'], Object.entries(f.kinds).map(([kind, n]) => [kind, n])));
     out.push(table(['request in the flow', 'count', 'p50 ms', 'p99 ms'], f.steps.map((s) => [s.step, s.count, s.p50Ms, s.p99Ms])));
     out.push(

@@ -11,6 +11,7 @@ import type { AuthConfig } from './config.js';
 import type { AuthContext } from './context.js';
 import { openAuthDatabase } from './db.js';
 import { errorHandler, notFound } from './errors.js';
+import { startHousekeeping } from './housekeeping.js';
 import { Issuer } from './issuance.js';
 import { loadOrCreateSigningKey } from './keystore.js';
 import { accountRouter } from './routes/account.js';
@@ -72,6 +73,9 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(deviceAuthorizationRouter(ctx));
 
   // Browser endpoints: a session of our own (cookie `auth.sid`), form bodies.
+  // Expired codes and tokens are deleted an hour after they stop being usable (housekeeping.ts).
+  const housekeeping = startHousekeeping(db);
+
   const session = sessionMiddleware({ cookieName: 'auth.sid', secret: config.sessionSecret, db, publicUrl: config.issuer });
   app.use(session.middleware);
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }));
@@ -88,6 +92,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
     app,
     context: ctx,
     close(): void {
+      housekeeping.stop();
       session.store.close();
       db.close();
     },

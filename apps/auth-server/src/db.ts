@@ -93,6 +93,11 @@ const MIGRATIONS = [
      user_id TEXT,
      grant_id TEXT
    );`,
+  // What housekeeping.ts sweeps, found by expiry without reading every row.
+  `CREATE INDEX access_tokens_expiry ON access_tokens(expires_at);
+   CREATE INDEX authorization_codes_expiry ON authorization_codes(expires_at);
+   CREATE INDEX refresh_tokens_expiry ON refresh_tokens(family_expires_at);
+   CREATE INDEX device_codes_expiry ON device_codes(expires_at);`,
 ];
 
 export function openAuthDatabase(file: string): Db {

@@ -1,0 +1,48 @@
+/**
+ * @module housekeeping
+ *
+ * Forgetting what can no longer be used. Every token request leaves a row (access_tokens: for introspection
+ * and revocation; authorization_codes, refresh_tokens, device_codes): without a sweep, the database of a
+ * busy class grows without end. A row is deleted one hour after it stops being usable:
+ *
+ * - an access token after its `exp` (RFC 9068 §2.2.1): from then on it is refused for its expiry anyway, and
+ *   introspection answers `active: false` (RFC 7662 §2.2) with or without the row;
+ * - an authorization code after its expiry (RFC 6749 §4.1.2: short-lived). The hour keeps a used code known,
+ *   so that a late second use is still recognised as a replay and revokes the grant (§4.1.2, §10.5);
+ * - a refresh token after the end of its family (the absolute lifetime): reuse detection (RFC 9700 §4.14.2)
+ *   needs the rotated tokens of a family only while the family can still be used;
+ * - a device code after its expiry (RFC 8628 §3.2 `expires_in`); this also frees its user code.
+ *
+ * Grants (the user's consent), users, clients and keys are never swept here. Sessions sweep themselves
+ * (@oauth-demo/web session_store.ts).
+ */
+import type { Db } from '@oauth-demo/web';
+import { now } from './db.js';
+
+/** How long a record is kept after it can no longer be used, in seconds. */
+export const KEPT_AFTER_EXPIRY_S = 60 * 60;
+
+export interface SweepCounts {
+  access_tokens: number;
+  authorization_codes: number;
+  refresh_tokens: number;
+  device_codes: number;
+}
+
+/** Delete what expired more than KEPT_AFTER_EXPIRY_S ago; returns how many rows of each kind went. */
+export function sweepExpired(db: Db, at: number = now()): SweepCounts {
+  const before = at - KEPT_AFTER_EXPIRY_S;
+  return db.transaction(() => ({
+    access_tokens: db.prepare('DELETE FROM access_tokens WHERE expires_at < ?').run(before).changes,
+    authorization_codes: db.prepare('DELETE FROM authorization_codes WHERE expires_at < ?').run(before).changes,
+    refresh_tokens: db.prepare('DELETE FROM refresh_tokens WHERE family_expires_at < ?').run(before).changes,
+    device_codes: db.prepare('DELETE FROM device_codes WHERE expires_at < ?').run(before).changes,
+  }))();
+}
+
+/** Sweep now and then every `everyMs` (10 minutes by default), until stopped. Never keeps the process alive. */
+export function startHousekeeping(db: Db, everyMs = 10 * 60 * 1000): { stop(): void } {
+  sweepExpired(db);
+  const timer = setInterval(() => sweepExpired(db), everyMs).unref();
+  return { stop: () => clearInterval(timer) };
+}
