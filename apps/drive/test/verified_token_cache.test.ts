@@ -45,7 +45,7 @@ function fakeValidator(answer: (token: string, scope: string) => AccessTokenClai
   return v;
 }
 
-describe('verified-token cache (proposal for apps/drive)', () => {
+describe('verified-token cache', () => {
   it('verifies a token once, then answers the same claims from the cache', async () => {
     const inner = fakeValidator(() => claims());
     const v = withVerifiedTokenCache(inner, { now: () => T0 });
