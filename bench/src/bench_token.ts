@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { type BenchContext, check, serverCpu } from './context.js';
 import { compareTargets, type LoadSpec, roundRatios, runLoad, type TargetRounds } from './load.js';
 import { median } from './stats.js';
@@ -26,6 +26,11 @@ export interface TokenBenchResult {
   /** The express floor ÷ oidc-provider: the best ratio any express token endpoint could reach here. */
   floorVsPeer?: number;
   goal: number;
+  /**
+   * The CPU time a request may cost the (one-core) server to reach the goal, against what express alone costs
+   * (the floor) and what one ES256 signature with jose costs on this machine, in µs.
+   */
+  budget?: { goalUs: number; floorUs: number; headroomUs: number; signatureUs: number };
   /** What issuing cost our auth server's database: access_tokens rows are kept (introspection, revocation). */
   authDbBytes?: { before: number; after: number; tokensIssued: number };
   profile?: ProfileSummary;
@@ -155,6 +160,11 @@ export async function benchToken(ctx: BenchContext): Promise<TokenBenchResult> {
         'oidc-provider 9 prints "Unsupported runtime. Use Node.js v22.x LTS" on Node 20; it runs and answers correctly here',
       ],
     };
+    if (targets[2]) {
+      const goalUs = 1e6 / (out.goal * targets[1]!.medianRps);
+      const floorUs = 1e6 / targets[2].medianRps;
+      out.budget = { goalUs: Math.round(goalUs), floorUs: Math.round(floorUs), headroomUs: Math.round(goalUs - floorUs), signatureUs: Math.round(await signatureCpuUs(settings.smoke ? 500 : 5000)) };
+    }
     if (settings.profile) {
       await stopAll(procs);
       out.profile = await profileAuth(ctx, cfg, spec);
@@ -182,4 +192,26 @@ async function profileAuth(
   }
   const file = findProfile(dir);
   return file ? summariseProfile(file) : undefined;
+}
+
+/**
+ * CPU time (all threads of this process) of one RFC 9068 access token signed with jose, ES256, the way the
+ * auth server signs them, in µs: the least work a token endpoint must add to the express floor.
+ */
+async function signatureCpuUs(count: number): Promise<number> {
+  const { privateKey } = await generateKeyPair('ES256');
+  const sign = () =>
+    new SignJWT({ client_id: 'print-lab', scope: 'gallery.read', jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'bench' })
+      .setIssuer('http://127.0.0.1:9000')
+      .setSubject('print-lab')
+      .setAudience('http://127.0.0.1:9001')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
+  for (let i = 0; i < 200; i++) await sign(); // warm-up
+  const before = process.cpuUsage();
+  for (let i = 0; i < count; i += 10) await Promise.all(Array.from({ length: 10 }, sign));
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / count;
 }

@@ -126,6 +126,10 @@ export function render(report: Report): string {
     out.push(table(['target', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'rounds req/s'], k.targets.map((t) => [t.name, Math.round(t.medianRps), t.medianP50Ms, t.medianP99Ms, t.failures, t.rounds.map((r) => Math.round(r.rps)).join(' / ')])));
     out.push(`ratio is the median of per-round ratios: ${k.roundRatios.map((n) => n.toFixed(2)).join(' / ')}; ratio of medians ${x(k.ratioOfMedians)}`);
     if (k.floorVsPeer !== undefined) out.push(`bare express floor ÷ oidc-provider: ${x(k.floorVsPeer)} (the ceiling of any express token endpoint against this peer here)`);
+    if (k.budget)
+      out.push(
+        `CPU budget per request for ${k.goal}x oidc-provider: ${k.budget.goalUs} µs; express alone (the floor) takes ${k.budget.floorUs} µs, leaving ${k.budget.headroomUs} µs for everything a token endpoint does; one ES256 signature with jose takes ${k.budget.signatureUs} µs of CPU here`,
+      );
     if (k.authDbBytes) {
       const grew = (k.authDbBytes.after - k.authDbBytes.before) / 1024 / 1024;
       out.push(`our auth.db (+WAL) grew ${grew.toFixed(1)} MiB for ${k.authDbBytes.tokensIssued} tokens (one access_tokens row each)`);
