@@ -13,11 +13,12 @@
  * The report counts each kind. After an error the learner starts over from the printer's home page, with the
  * same cookies (as a learner would, in the same browser).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type BenchContext, serverCpu } from './context.js';
 import { CookieJar, type Form, location, type Reply, request, retriedRequests, unescapeHtml } from './http_client.js';
-import { memoryKiB, type Proc, stopAll } from './procs.js';
+import { memoryKiB, type Proc, REPO_ROOT, stopAll } from './procs.js';
 import { type ServiceName, stackConfig, startStack } from './stack.js';
 import { percentile, round } from './stats.js';
 
@@ -152,6 +153,8 @@ export interface ServiceMemory {
   dataDirAfterKiB: number;
   /** RSS sampled during the run, in MiB: growth that continues to the end would be a leak, a plateau is not. */
   rssTimelineMiB: number[];
+  /** Event-loop stalls longer than 1 s during the run (servers/stall_watch.ts), in ms. */
+  stallsMs: number[];
 }
 
 export interface FlowBenchResult {
@@ -178,6 +181,15 @@ export interface FlowBenchResult {
   notes: string[];
 }
 
+/** The stalls servers/stall_watch.ts wrote to a service's log. */
+function stallsIn(logFile: string): number[] {
+  try {
+    return [...readFileSync(logFile, 'utf8').matchAll(/^\[stall\] event loop blocked (\d+) ms/gm)].map((m) => Number(m[1]));
+  } catch {
+    return [];
+  }
+}
+
 function dirKiB(dir: string): number {
   let total = 0;
   const walk = (d: string) => {
@@ -201,7 +213,9 @@ export async function benchFlows(ctx: BenchContext): Promise<FlowBenchResult> {
   const { settings, log } = ctx;
   const { learners: count, durationS } = settings.flows;
   const cfg = await stackConfig(ctx.workDir, 'flows');
-  const stack = await startStack(cfg, serverCpu(ctx));
+  // Each service reports event-loop stalls (> 1 s) in its log: see servers/stall_watch.ts.
+  const stallWatch = join(REPO_ROOT, 'bench', 'dist', 'src', 'servers', 'stall_watch.js');
+  const stack = await startStack(cfg, serverCpu(ctx), ['--import', pathToFileURL(stallWatch).href]);
   const services: [ServiceName, Proc][] = [
     ['auth-server', stack.auth],
     ['drive', stack.drive],
@@ -280,6 +294,7 @@ export async function benchFlows(ctx: BenchContext): Promise<FlowBenchResult> {
         dataDirBeforeKiB: before[i]!.disk,
         dataDirAfterKiB: dirKiB(join(cfg.runDir, name)),
         rssTimelineMiB: timelines[i]!,
+        stallsMs: stallsIn(p.logFile),
       };
     });
     const steps = [...times].map(([step, list]) => ({ step, count: list.length, p50Ms: round(percentile(list, 50), 1), p99Ms: round(percentile(list, 99), 1) }));

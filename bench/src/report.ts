@@ -144,8 +144,16 @@ export function render(report: Report): string {
     out.push(table(['request in the flow', 'count', 'p50 ms', 'p99 ms'], f.steps.map((s) => [s.step, s.count, s.p50Ms, s.p99Ms])));
     out.push(
       table(
-        ['service', 'RSS before MiB', 'RSS after MiB', 'peak MiB', 'RSS during the run MiB', 'DATA_DIR before → after KiB'],
-        f.memory.map((mm) => [mm.service, mm.rssBeforeMiB, mm.rssAfterMiB, mm.peakMiB, mm.rssTimelineMiB.map((v) => Math.round(v)).join(' '), `${mm.dataDirBeforeKiB} → ${mm.dataDirAfterKiB}`]),
+        ['service', 'RSS before MiB', 'RSS after MiB', 'peak MiB', 'RSS during the run MiB', 'DATA_DIR before → after KiB', 'event-loop stalls > 1 s'],
+        f.memory.map((mm) => [
+          mm.service,
+          mm.rssBeforeMiB,
+          mm.rssAfterMiB,
+          mm.peakMiB,
+          mm.rssTimelineMiB.map((v) => Math.round(v)).join(' '),
+          `${mm.dataDirBeforeKiB} → ${mm.dataDirAfterKiB}`,
+          mm.stallsMs.length === 0 ? 'none' : `${mm.stallsMs.length} (longest ${Math.max(...mm.stallsMs)} ms)`,
+        ]),
       ),
     );
     out.push(`per 10 s of the run: flows completed ${f.flowsPer10s.join(' ')}; errors ${f.errorsPer10s.join(' ')}; requests retried on a new connection after a keep-alive reset (as browsers do): ${f.retriedRequests}`);

@@ -88,10 +88,11 @@ export interface RunningStack {
 }
 
 /** All three, started together, each waited for until healthy. */
-export async function startStack(cfg: StackConfig, cpu: number | undefined): Promise<RunningStack> {
-  const auth = startService(cfg, 'auth-server', { cpu });
-  const drive = startService(cfg, 'drive', { cpu });
-  const printer = startService(cfg, 'printer', { cpu });
+export async function startStack(cfg: StackConfig, cpu: number | undefined, nodeArgs?: string[]): Promise<RunningStack> {
+  const options = { cpu, ...(nodeArgs ? { nodeArgs } : {}) };
+  const auth = startService(cfg, 'auth-server', options);
+  const drive = startService(cfg, 'drive', options);
+  const printer = startService(cfg, 'printer', options);
   const all = [auth, drive, printer];
   try {
     await Promise.all(all.map((p) => waitHealthy(p)));
