@@ -38,7 +38,6 @@ describe('Back channel deadline', () => {
       // The 4 calls queued behind the first 16 count their wait for a socket in the timeout (axios's timer runs
       // from the call): had it started at the socket, they would fail after 2 × timeout or more.
       assert.ok(slowest < 1.75 * timeoutMs, `the slowest call failed after ${Math.round(slowest)} ms`);
-      assert.ok(sockets.length <= 16, `at most 16 connections to one peer (${sockets.length})`);
     } finally {
       backChannel.close();
       sockets.forEach((s) => s.destroy());
