@@ -54,7 +54,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   seedGalleryIfEmpty(db, config.dataDir);
   const validator = deps.validator ?? createTokenValidator(config, deps);
   const log = deps.log ?? ((message: string) => console.warn(`drive: ${message}`));
-  const readiness = new Readiness(validator);
+  const readiness = new Readiness(validator, log);
   // Drive's own first-party web app, a client of the auth server (the Password grant, routes/web_app.ts).
   const passwordGrant = createPasswordGrantClient({
     issuer: config.issuer,
@@ -113,19 +113,32 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   };
 }
 
-/** See DriveApp.keepTokenValidationReady. */
+/**
+ * See DriveApp.keepTokenValidationReady. Failures in the first seconds are expected when the three services
+ * start together (the auth server may not listen yet) and are not reported; after that, a failure is
+ * reported at most once a minute, and the recovery once.
+ */
 class Readiness {
   static readonly FIRST_RETRY_MS = 500;
   static readonly MAX_RETRY_MS = 10_000;
   static readonly REFRESH_MS = 5 * 60_000;
+  static readonly QUIET_START_MS = 5_000;
+  static readonly REPORT_EVERY_MS = 60_000;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private retryMs = Readiness.FIRST_RETRY_MS;
+  private startedAt = 0;
+  private lastReport: number | undefined;
 
-  constructor(private readonly validator: TokenValidator) {}
+  constructor(
+    private readonly validator: TokenValidator,
+    private readonly log: (message: string) => void,
+  ) {}
 
   start(): void {
-    if (this.validator.prepare && !this.timer && !this.stopped) this.run(0);
+    if (!this.validator.prepare || this.timer || this.stopped) return;
+    this.startedAt = Date.now();
+    this.run(0);
   }
 
   stop(): void {
@@ -138,11 +151,18 @@ class Readiness {
     this.timer = setTimeout(() => {
       this.validator.prepare!().then(
         () => {
+          if (this.lastReport !== undefined) this.log('fetched the authorization server keys: token verification works again');
+          this.lastReport = undefined;
           this.retryMs = Readiness.FIRST_RETRY_MS;
           if (!this.stopped) this.run(Readiness.REFRESH_MS);
         },
-        () => {
-          // Already logged by the validator; try again, less often each time.
+        (err: unknown) => {
+          const now = Date.now();
+          const quiet = now - this.startedAt < Readiness.QUIET_START_MS;
+          if (!quiet && (this.lastReport === undefined || now - this.lastReport >= Readiness.REPORT_EVERY_MS)) {
+            this.lastReport = now;
+            this.log(`cannot fetch the authorization server keys yet, retrying: ${err instanceof Error ? err.message : String(err)}`);
+          }
           if (!this.stopped) this.run(this.retryMs);
           this.retryMs = Math.min(this.retryMs * 2, Readiness.MAX_RETRY_MS);
         },

@@ -64,14 +64,7 @@ interface DiscoveredKeys {
  */
 function discoveredKeys(options: TokenVerifierOptions, log: (message: string) => void): DiscoveredKeys {
   const keySet = rememberSuccess(async (): Promise<RemoteKeys> => {
-    let jwksUri: URL;
-    try {
-      jwksUri = await discoverEndpoint(options, 'jwks_uri');
-    } catch (err) {
-      // The details (internal URLs) go to the log; the caller learns only that access is refused.
-      log(`token verification unavailable: ${err instanceof Error ? err.message : String(err)}`);
-      throw new TemporarilyUnavailable('The authorization server keys could not be fetched; access is refused.');
-    }
+    const jwksUri = await discoverEndpoint(options, 'jwks_uri'); // throws TemporarilyUnavailable, with the reason
     const remote = createRemoteJWKSet(jwksUri, {
       timeoutDuration: options.timeoutMs ?? 5000,
       // Keys are reused for 10 minutes, then fetched again.
@@ -83,17 +76,23 @@ function discoveredKeys(options: TokenVerifierOptions, log: (message: string) =>
     return { remote, getKey: refuseWhenKeysUnavailable(remote, log) };
   });
   return {
-    getKey: async (header, token) => (await keySet()).getKey(header, token),
+    async getKey(header, token) {
+      let keys: RemoteKeys;
+      try {
+        keys = await keySet();
+      } catch (err) {
+        // The details (internal URLs) go to the log; the caller learns only that access is refused.
+        log(`token verification unavailable: ${err instanceof Error ? err.message : String(err)}`);
+        throw new TemporarilyUnavailable('The authorization server keys could not be fetched; access is refused.');
+      }
+      return keys.getKey(header, token);
+    },
     // Fetch the keys now (again): called at start-up and then every few minutes (app.ts), so that the cached
-    // keys stay fresh and no request has to wait for them.
+    // keys stay fresh and no request has to wait for them. Failures are thrown with their reason; the caller
+    // decides what to log (the auth server may simply not be up yet).
     async prepare() {
       const { remote } = await keySet();
-      try {
-        await remote.reload();
-      } catch (err) {
-        log(`the authorization server keys could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
-        throw err;
-      }
+      await remote.reload();
     },
   };
 }
