@@ -56,8 +56,9 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
 
   const app = express();
   app.disable('x-powered-by');
-  // No ETag on our answers: tokens and pages are never served from a cache (no-store), and hashing every
-  // JSON body costs time on the token endpoint. (Static assets keep their own ETag.)
+  // No ETag on our answers: hashing every JSON body costs time on the token endpoint, and token responses
+  // and pages are no-store anyway. (Static assets keep their own ETag; metadata and JWKS stay cacheable by
+  // max-age, without revalidation.)
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);

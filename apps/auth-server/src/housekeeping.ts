@@ -8,7 +8,8 @@
  * - an access token after its `exp` (RFC 9068 §2.2.1): from then on it is refused for its expiry anyway, and
  *   introspection answers `active: false` (RFC 7662 §2.2) with or without the row;
  * - an authorization code after its expiry (RFC 6749 §4.1.2: short-lived). The hour keeps a used code known,
- *   so that a late second use is still recognised as a replay and revokes the grant (§4.1.2, §10.5);
+ *   so that a second use within that hour is still recognised as a replay and revokes the grant (§4.1.2,
+ *   §10.5); later it is only refused as unknown. (A stolen code is raced against the client within seconds.)
  * - a refresh token after the end of its family (the absolute lifetime): reuse detection (RFC 9700 §4.14.2)
  *   needs the rotated tokens of a family only while the family can still be used;
  * - a device code after its expiry (RFC 8628 §3.2 `expires_in`); this also frees its user code.
@@ -40,9 +41,19 @@ export function sweepExpired(db: Db, at: number = now()): SweepCounts {
   }))();
 }
 
-/** Sweep now and then every `everyMs` (10 minutes by default), until stopped. Never keeps the process alive. */
-export function startHousekeeping(db: Db, everyMs = 10 * 60 * 1000): { stop(): void } {
-  sweepExpired(db);
-  const timer = setInterval(() => sweepExpired(db), everyMs).unref();
+/**
+ * Sweep now and then every `everyMs` (10 minutes by default), until stopped. Never keeps the process alive, and
+ * a sweep that fails (a busy or full disk) is reported and tried again next time: it must not stop the server.
+ */
+export function startHousekeeping(db: Db, everyMs = 10 * 60 * 1000, log = (message: string) => console.warn(`auth-server: ${message}`)): { stop(): void } {
+  const sweep = () => {
+    try {
+      sweepExpired(db);
+    } catch (err) {
+      log(`housekeeping failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  sweep();
+  const timer = setInterval(sweep, everyMs).unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -11,31 +11,48 @@ const r = 8;
 const p = 1;
 const KEY_LENGTH = 32;
 
+function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
 /**
- * At most this many scrypt computations run at once; the others wait their turn. scrypt runs on libuv's
- * thread pool (4 threads by default), which the token endpoint also needs: jose signs every access token
- * there (WebCrypto). When a class of 200 signs in at the same minute, unbounded scrypt would fill the pool
- * and every token response would queue behind ~13 s of password hashing.
+ * Password checks take turns: at most MAX_CONCURRENT_SCRYPT run at once, the others wait. scrypt runs on
+ * libuv's thread pool (4 threads by default), which the token endpoint also needs: jose signs every access
+ * token there (WebCrypto). When a class of 200 signs in at the same minute, unbounded scrypt would fill the
+ * pool and every token response would queue behind seconds of password hashing.
+ *
+ * `check` runs when its turn comes, so a caller can look at the failure counters then, not before it
+ * queued: guesses that waited together still see each other's failures (sign_in.ts, grants/password.ts).
  */
 export const MAX_CONCURRENT_SCRYPT = 2;
+/** At most this many wait for their turn (a whole class signing in at once fits); more are refused at once. */
+export const MAX_WAITING_SCRYPT = 1000;
 let running = 0;
-
-/** How many scrypt computations are running now (tests). */
-export function scryptRunning(): number {
-  return running;
-}
 const waiting: (() => void)[] = [];
 
-async function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+/** Too many password checks are already waiting: answer "busy, try again" (503) rather than queue more. */
+export class PasswordChecksBusy extends Error {
+  constructor() {
+    super(`more than ${MAX_WAITING_SCRYPT} password checks are waiting`);
+  }
+}
+
+export async function takeTurnForPasswordCheck<T>(check: () => Promise<T>): Promise<T> {
   if (running < MAX_CONCURRENT_SCRYPT) running++;
-  else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing one hands over its slot
+  else if (waiting.length >= MAX_WAITING_SCRYPT) throw new PasswordChecksBusy();
+  else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing one hands over its turn
   try {
-    return await new Promise((resolve, reject) => scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+    return await check();
   } finally {
     const next = waiting.shift();
     if (next) next();
     else running--;
   }
+}
+
+/** How many password checks are running now (tests). */
+export function passwordChecksRunning(): number {
+  return running;
 }
 
 /** `scrypt$N$r$p$salt$hash`, all in one string so the parameters can change later. */

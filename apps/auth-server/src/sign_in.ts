@@ -8,9 +8,12 @@
 import type { Request } from 'express';
 import { optionalParam } from '@oauth-demo/tokens';
 import type { AuthContext } from './context.js';
+import { PasswordChecksBusy, takeTurnForPasswordCheck } from './passwords.js';
 import type { User } from './users.js';
 
-export type SignInResult = { ok: true; user: User } | { ok: false; status: 401 | 429; message: string };
+export type SignInResult = { ok: true; user: User } | { ok: false; status: 401 | 429 | 503; message: string };
+
+const TOO_MANY = 'Too many failed sign-ins. Wait a few minutes and try again.';
 
 export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthContext, 'users' | 'loginThrottle'>): Promise<SignInResult> {
   const username = optionalParam(req.body, 'username') ?? '';
@@ -18,14 +21,24 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
   // Two counters: one per address and username, and one per username whatever the address, so that
   // changing address (or claiming another one) does not buy more guesses at one account.
   const keys = [`ip|${req.ip}|${username.toLowerCase()}`, `user|${username.toLowerCase()}`];
-  if (keys.some((key) => loginThrottle.isBlocked(key))) {
-    return { ok: false, status: 429, message: 'Too many failed sign-ins. Wait a few minutes and try again.' };
+  const blocked = () => keys.some((key) => loginThrottle.isBlocked(key));
+  if (blocked()) return { ok: false, status: 429, message: TOO_MANY };
+  let outcome: User | 'wrong' | 'blocked';
+  try {
+    outcome = await takeTurnForPasswordCheck(async () => {
+      // Checked again when our turn comes: guesses sent together see the failures of those ahead of them.
+      if (blocked()) return 'blocked';
+      const user = await users.authenticate(username, password);
+      if (!user) for (const key of keys) loginThrottle.recordFailure(key);
+      return user ?? 'wrong';
+    });
+  } catch (err) {
+    if (err instanceof PasswordChecksBusy) return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
+    throw err;
   }
-  const user = await users.authenticate(username, password);
-  if (!user) {
-    for (const key of keys) loginThrottle.recordFailure(key);
-    return { ok: false, status: 401, message: 'Wrong username or password.' };
-  }
+  if (outcome === 'blocked') return { ok: false, status: 429, message: TOO_MANY };
+  if (outcome === 'wrong') return { ok: false, status: 401, message: 'Wrong username or password.' };
+  const user = outcome;
   loginThrottle.reset(keys[0]!);
   // A new session id at sign-in, so an id planted before it is worthless. What this browser was in the
   // middle of (pending authorization requests, a device code being approved) is carried over.

@@ -129,6 +129,18 @@ describe('The other grants of the notes', () => {
       assert.equal(right.status, 400);
     });
 
+    it('§4.3.2: guesses sent at the same time count against each other', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const res = await tokenRequest(server, { grant_type: 'password', username: 'eve-not-a-user', password: `guess-${i}` }, { auth: driveWeb });
+          return ((await res.json()) as { error_description: string }).error_description;
+        }),
+      );
+      const checked = answers.filter((a) => a === 'Wrong username or password.').length;
+      assert.ok(checked >= 5 && checked <= 6, `checked ${checked} of 12 simultaneous guesses`);
+      assert.equal(answers.filter((a) => /Too many failed attempts/.test(a)).length, 12 - checked);
+    });
+
     it('RFC 9700 §2.4: a third party (the printer) is not allowed the password grant', async () => {
       const res = await tokenRequest(server, { grant_type: 'password', username: 'bob', password: 'builder' });
       assert.equal(((await res.json()) as { error: string }).error, 'unauthorized_client');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openAuthDatabase } from '../src/db.js';
-import { KEPT_AFTER_EXPIRY_S, sweepExpired } from '../src/housekeeping.js';
+import { KEPT_AFTER_EXPIRY_S, startHousekeeping, sweepExpired } from '../src/housekeeping.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auth-housekeeping-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +50,15 @@ describe('Housekeeping', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('a sweep that fails is reported, and does not stop the server', () => {
+    const db = openAuthDatabase(join(dir, 'closed.db'));
+    db.close(); // every statement now throws, as a broken disk would make it
+    const logs: string[] = [];
+    const housekeeping = startHousekeeping(db, 60_000, (message) => logs.push(message));
+    housekeeping.stop();
+    assert.equal(logs.length, 1);
+    assert.match(logs[0]!, /housekeeping failed, will retry/);
   });
 });

@@ -94,6 +94,26 @@ describe('Sign-in and consent (step 3)', () => {
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
   });
 
+  it('guesses sent at the same time count against each other (RFC 6749 §4.3.2, brute force)', async () => {
+    const { browser, interaction, page } = await openLogin();
+    const csrf = csrfFrom(page);
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => (await browser.post(`${interaction}/login`, { csrf, username: 'dave-not-a-user', password: `wrong-${i}` })).status),
+    );
+    const wrong = statuses.filter((s) => s === 401).length;
+    // The limit is 5; two checks run at a time, so the one beside the 5th may still be checked.
+    assert.ok(wrong >= 5 && wrong <= 6, `checked ${wrong} of 12 simultaneous guesses: ${statuses.join(' ')}`);
+    assert.equal(statuses.filter((s) => s === 429).length, 12 - wrong);
+  });
+
+  it('a class signing in as the same user at the same moment: everyone gets in', async () => {
+    const logins = await Promise.all(Array.from({ length: 8 }, () => openLogin()));
+    const statuses = await Promise.all(
+      logins.map(async ({ browser, interaction, page }) => (await browser.post(`${interaction}/login`, { csrf: csrfFrom(page), username: 'alice', password: 'wonderland' })).status),
+    );
+    assert.deepEqual(statuses, Array(8).fill(303));
+  });
+
   it('shows a consent screen naming the client and each scope, with Allow, Deny and a checkbox for the optional scope', async () => {
     const { browser, interaction, page } = await openLogin();
     await browser.post(`${interaction}/login`, { csrf: csrfFrom(page), username: 'alice', password: 'wonderland' });

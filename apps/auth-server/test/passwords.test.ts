@@ -1,11 +1,11 @@
 /**
- * Password hashing (passwords.ts): scrypt, verified in constant time, and never more than
- * MAX_CONCURRENT_SCRYPT computations at once, so a burst of sign-ins cannot take the whole thread pool that
+ * Password hashing (passwords.ts): scrypt, verified in constant time; password checks take turns, never
+ * more than MAX_CONCURRENT_SCRYPT at once, so a burst of sign-ins cannot take the whole thread pool that
  * token signing needs.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hashPassword, MAX_CONCURRENT_SCRYPT, scryptRunning, verifyPassword } from '../src/passwords.js';
+import { hashPassword, MAX_CONCURRENT_SCRYPT, passwordChecksRunning, takeTurnForPasswordCheck, verifyPassword } from '../src/passwords.js';
 
 describe('Password hashing', () => {
   it('verifies the right password and refuses a wrong one or a foreign format', async () => {
@@ -22,15 +22,15 @@ describe('Password hashing', () => {
     let watching = true;
     const watch = (async () => {
       while (watching) {
-        most = Math.max(most, scryptRunning());
+        most = Math.max(most, passwordChecksRunning());
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => verifyPassword(i % 2 === 0 ? 'wonderland' : 'nope', stored)));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => takeTurnForPasswordCheck(() => verifyPassword(i % 2 === 0 ? 'wonderland' : 'nope', stored))));
     watching = false;
     await watch;
     assert.deepEqual(answers, [true, false, true, false, true, false, true, false]);
     assert.equal(most, MAX_CONCURRENT_SCRYPT, 'the burst filled the allowed slots and no more');
-    assert.equal(scryptRunning(), 0, 'every slot was given back');
+    assert.equal(passwordChecksRunning(), 0, 'every slot was given back');
   });
 });

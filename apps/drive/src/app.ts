@@ -41,7 +41,9 @@ export interface DriveApp {
   /**
    * Fetch what token validation needs now, in the background, and keep it fresh: retried after a failure
    * (every 0.5 s, then less often, at most every 10 s), refreshed every 5 minutes after a success. server.ts
-   * calls it once listening; close() stops it. (In JWT mode: the auth server's metadata and keys.)
+   * calls it once listening; close() stops it. (In JWT mode: the auth server's metadata once, to find its
+   * `jwks_uri`, then its keys, reloaded each time. A reload also restarts jose's 30 s cooldown, during which a
+   * token naming a key it has not seen yet is refused rather than fetched: key rotation waits at most that.)
    */
   keepTokenValidationReady(): void;
   /** Close the database and stop background work (the HTTP server is closed by whoever listened). */

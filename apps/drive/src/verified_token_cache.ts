@@ -19,7 +19,8 @@
  *   byte, a forged signature included, is a miss. Bearer tokens themselves are not kept in memory.
  * - Bounded: at most `maxEntries` entries; the oldest is dropped first (O(1) per insert). Only tokens that
  *   verified can be inserted, so an attacker cannot fill it with garbage.
- * - The claims handed out are frozen, so no route can change what the next request will see.
+ * - The claims handed out are frozen (their top level: every claim the drive reads is a string or a number),
+ *   so no route can change what the next request will see.
  *
  * app.ts uses it in `jwt` mode only: introspection mode exists so that revocation takes effect at once, and a
  * cache would undo that. (In `jwt` mode a revoked token already works until `exp`, so caching changes nothing
