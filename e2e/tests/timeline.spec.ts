@@ -25,6 +25,9 @@ async function timelineRows(page: Page): Promise<Row[]> {
 test.describe('Behind the scenes', () => {
   test('after a code flow, the timeline lists steps 1-8 in order, in the right lanes; the token request is masked, instructor mode reveals', async ({ page }) => {
     await connectAs(page, 'alice');
+    await page.waitForLoadState('load'); // every thumbnail fetched: one Drive call each
+    const thumbnails = await page.locator('img[src*="/photos/"]').count();
+    expect(thumbnails).toBeGreaterThan(1);
     await page.getByRole('link', { name: /Timeline: every exchange of this flow/ }).click();
     await expect(page).toHaveURL(`${urls().printer}/timeline`);
     await expect(page.getByRole('heading', { name: /Import photos from Drive/ })).toBeVisible();
@@ -45,6 +48,11 @@ test.describe('Behind the scenes', () => {
     await expect(page.locator('[data-source="auth"]')).toHaveAttribute('data-state', 'ok');
     await expect(page.locator('[data-source="drive"]')).toHaveAttribute('data-state', 'ok');
     await expect(page.locator('li.seq-row[data-kind="response"][data-step="8"] .arrow').first()).toContainText(/token valid: sub=alice/);
+    // The thumbnail calls: the first is on the timeline, the others folded under it ("and N more like this").
+    const folded = page.locator('details.repeats');
+    await expect(folded).toHaveCount(1);
+    await expect(folded).toHaveAttribute('data-repeats', String(thumbnails - 1));
+    await expect(folded.locator('summary')).toContainText('GET /api/photos/:id/content');
 
     // Expand the token request: the form body, with the code_verifier and the client's Basic credentials masked.
     const tokenRequest = page.locator('li.seq-row[data-kind="request"][data-step="5"]').first();

@@ -42,6 +42,8 @@ export interface SourceStatus {
 export interface MergedExchange extends Exchange {
   /** Photo Printer's own copy of a call its peer also recorded: the request as sent, the response as received. */
   clientCopy?: Exchange;
+  /** Later calls of the same kind, folded under this one (see foldRepeats). */
+  repeats?: MergedExchange[];
 }
 
 export interface TimelineRow {
@@ -179,6 +181,51 @@ export function mergeExchanges(own: Exchange[], remote: Exchange[]): MergedExcha
   }
   for (const e of own) if (!joined.has(e.id)) merged.push(e);
   return merged.sort((a, b) => a.at - b.at || b.durationMs - a.durationMs);
+}
+
+/**
+ * The same read again and again (one Drive call per thumbnail: GET /api/photos/<id>/content) says nothing new
+ * after the first: such calls are folded under the first of their kind, which the page shows with "and N more
+ * like this". Only back-channel GETs with the same answer status are folded; everything that changes state
+ * (token requests, polls, consent) stays on the timeline, each in its place.
+ */
+export function foldRepeats(exchanges: MergedExchange[]): MergedExchange[] {
+  const firstOfKind = new Map<string, MergedExchange>();
+  const repeats = new Map<MergedExchange, MergedExchange[]>();
+  const shown: MergedExchange[] = [];
+  for (const e of exchanges) {
+    const kind = e.channel === 'back' && e.request.method === 'GET' ? repeatKind(e) : undefined;
+    const first = kind === undefined ? undefined : firstOfKind.get(kind);
+    if (first) {
+      repeats.set(first, [...(repeats.get(first) ?? []), e]);
+      continue;
+    }
+    if (kind !== undefined) firstOfKind.set(kind, e);
+    shown.push(e);
+  }
+  // New objects: the exchanges may be the recorder's own, which must not change.
+  return shown.map((e) => (repeats.has(e) ? { ...e, repeats: repeats.get(e)! } : e));
+}
+
+/** Who calls whom, for which step, on which path (ids replaced by `:id`), and the answer's status. */
+function repeatKind(e: Exchange): string {
+  return [e.from, e.to, e.step ?? '', genericPath(e.request.url), e.response.status ?? ''].join(' ');
+}
+
+/**
+ * `/api/photos/4f1c…/content` → `/api/photos/:id/content`: Drive's API names each resource
+ * `/api/<collection>/<id>`, so the segment after the collection is the id.
+ */
+export function genericPath(url: string | undefined): string {
+  let path = url ?? '';
+  try {
+    path = new URL(path, 'http://x').pathname;
+  } catch {
+    // keep the raw text
+  }
+  const segments = path.split('/');
+  if (segments[1] === 'api' && segments.length > 3) segments[3] = ':id';
+  return segments.join('/');
 }
 
 const STEP_NOTE = /^Step ([1-8])\b/;

@@ -218,9 +218,13 @@ describe('the timeline', () => {
     await new Promise((r) => setTimeout(r, 10));
     await browser.get(`/callback?${new URLSearchParams({ code: 'code-1', state, iss: auth.publicUrl })}`);
     await browser.get('/photos');
+    for (const photo of PHOTOS) assert.equal((await browser.get(`/photos/${photo.id}/image`)).status, 200);
 
     const page = await browser.get('/timeline');
     assert.equal(page.status, 200);
+    // One thumbnail call is shown; the other two are folded under it.
+    assert.match(page.text, /data-repeats="2"/);
+    assert.match(page.text, /and 2 more calls like this[\s\S]*?GET \/api\/photos\/:id\/content/);
     const r = rows(page.text);
     const firstIndex = (step: number) => r.findIndex((x) => x.step === String(step));
     for (let step = 1; step <= 8; step++) assert.ok(firstIndex(step) >= 0, `step ${step} is on the timeline`);

@@ -20,7 +20,7 @@ import { type InspectedToken, KIND_LABELS, type MetToken, inspectToken, tokensIn
 import { checkCallback } from '../oauth/callback.js';
 import { exchangeAuthorizationCode } from '../oauth/token_endpoint.js';
 import { type Interstitial, STEP_HOP_TTL_MS, authorizeInterstitial, callbackInterstitial, tokenInterstitial } from '../step_through.js';
-import { LANES, type MergedExchange, type SourceStatus, buildRows, fetchRecordings, laneIndex, laneName, mergeExchanges, stepsOf } from '../timeline.js';
+import { LANES, type MergedExchange, type SourceStatus, buildRows, fetchRecordings, foldRepeats, genericPath, laneIndex, laneName, mergeExchanges, stepsOf } from '../timeline.js';
 import { type TraceInfo, findTrace } from '../trace.js';
 import { finishConnection, renderDenied } from './oauth.js';
 
@@ -166,7 +166,7 @@ export function teachingRoutes(ctx: AppContext): Router {
         fetchRecordings(ctx.backChannel.http, { party: 'drive', urls: ctx.config.drive }, trace.id),
       ]);
       sources = [auth.status, drive.status];
-      exchanges = mergeExchanges(ctx.recorder.list(trace.id), [...auth.exchanges, ...drive.exchanges]).map((e) => showExchange(e, instructor));
+      exchanges = foldRepeats(mergeExchanges(ctx.recorder.list(trace.id), [...auth.exchanges, ...drive.exchanges]).map((e) => showExchange(e, instructor)));
     }
     const rows = buildRows(exchanges);
     // Only this session's own flows: another trace id is not a key to someone else's exchanges.
@@ -184,6 +184,7 @@ export function teachingRoutes(ctx: AppContext): Router {
       laneIndex,
       laneName,
       stepsOf,
+      genericPath,
       recording: ctx.recorder.enabled,
       instructor,
       kindNames: KIND_NAMES,
