@@ -8,27 +8,35 @@
 import {
   areaBelow,
   between,
-  bird,
   broadleaf,
   circle,
   cloud,
+  ellipse,
+  flock,
   HEIGHT,
   heightAt,
   hills,
+  line,
   linearGradient,
   num,
+  path,
   pick,
   pine,
+  type Point,
   polygon,
   radialGlow,
   rect,
+  repeat,
   ridge,
   ripples,
   type Rng,
   type Scene,
+  scatterAlong,
   seededRandom,
   stars,
+  stripes,
   svgDocument,
+  triangle,
   WIDTH,
 } from './svg.js';
 
@@ -83,18 +91,15 @@ const mirrorLakeAtDawn: SceneDefinition = {
     const far = ridge(rng, { baseY: 470, amplitude: 120, roughness: 0.52 });
     const mid = ridge(rng, { baseY: 545, amplitude: 80, roughness: 0.48 });
     const near = hills(rng, { baseY: 590, amplitude: 18 });
-    const mountains =
-      `<path d="${areaBelow(far, horizon)}" fill="#a08cbd"/>` +
-      `<path d="${areaBelow(mid, horizon)}" fill="#6f5e96"/>` +
-      `<path d="${areaBelow(near, horizon)}" fill="#403a66"/>`;
-    const sunColumn = Array.from({ length: 26 }, (_, i) => {
+    const mountains = path(areaBelow(far, horizon), '#a08cbd') + path(areaBelow(mid, horizon), '#6f5e96') + path(areaBelow(near, horizon), '#403a66');
+    const sunColumn = repeat(26, (i) => {
       const y = horizon + 8 + i * 14;
       const w = between(rng, 30, 110) * (1 - i / 40);
-      return `<line x1="${num(1000 - w)}" y1="${y}" x2="${num(1000 + w)}" y2="${y}" stroke="#ffe6b8" stroke-width="3" stroke-linecap="round" opacity="${num(0.75 - i * 0.025)}"/>`;
-    }).join('');
+      return line(1000 - w, y, 1000 + w, y, '#ffe6b8', 3, `stroke-linecap="round" opacity="${num(0.75 - i * 0.025)}"`);
+    });
     const shore = `M0,790 C180,800 360,880 560,1000 L0,1000 Z`;
-    const leftPines = Array.from({ length: 9 }, (_, i) => pine(30 + i * 55 + between(rng, -12, 12), 815 + i * 16, between(rng, 170, 290) - i * 9, '#1b1930')).join('');
-    const rightPines = Array.from({ length: 6 }, (_, i) => pine(1220 + i * 48 + between(rng, -10, 10), 640 + between(rng, -4, 4), between(rng, 60, 110), '#2a2647')).join('');
+    const leftPines = repeat(9, (i) => pine(30 + i * 55 + between(rng, -12, 12), 815 + i * 16, between(rng, 170, 290) - i * 9, '#1b1930'));
+    const rightPines = repeat(6, (i) => pine(1220 + i * 48 + between(rng, -10, 10), 640 + between(rng, -4, 4), between(rng, 60, 110), '#2a2647'));
     return {
       defs:
         linearGradient('sky', [[0, '#2d3561'], [0.38, '#7c5fa8'], [0.72, '#ef9479'], [1, '#fcd9a8']]) +
@@ -109,11 +114,11 @@ const mirrorLakeAtDawn: SceneDefinition = {
         rect(0, horizon, WIDTH, HEIGHT - horizon, 'url(#lake)') +
         mirrored(horizon, sun.body + mountains, 0.5, 'water') +
         sunColumn +
-        ripples(rng, 70, { x0: 0, x1: WIDTH, y0: horizon + 10, y1: HEIGHT }, '#ffe3c2') +
+        ripples(rng, 70, { y0: horizon + 10 }, '#ffe3c2') +
         rect(0, horizon - 40, WIDTH, 80, 'url(#mist)') +
-        `<path d="M1180,650 C1260,630 1400,628 1500,640 L1500,660 C1400,652 1280,655 1180,650 Z" fill="#2a2647"/>` +
+        path('M1180,650 C1260,630 1400,628 1500,640 L1500,660 C1400,652 1280,655 1180,650 Z', '#2a2647') +
         rightPines +
-        `<path d="${shore}" fill="#15142a"/>` +
+        path(shore, '#15142a') +
         leftPines,
     };
   },
@@ -133,18 +138,16 @@ const alpineMeadowAtNoon: SceneDefinition = {
     const forest = ridge(rng, { baseY: 575, amplitude: 70, roughness: 0.42 });
     const meadow = hills(rng, { baseY: 705, amplitude: 35 });
     const front = hills(rng, { baseY: 890, amplitude: 30 });
-    const trees = Array.from({ length: 60 }, () => {
-      const x = between(rng, 0, WIDTH);
-      return pine(x, heightAt(forest, x) + between(rng, 18, 70), between(rng, 35, 70), pick(rng, ['#2f5a45', '#244a39', '#386a50']));
-    }).join('');
-    const flowers = (line: readonly (readonly [number, number])[], count: number, minR: number, maxR: number) =>
-      Array.from({ length: count }, () => {
+    const trees = scatterAlong(rng, forest, 60, [18, 70], (x, y) => pine(x, y, between(rng, 35, 70), pick(rng, ['#2f5a45', '#244a39', '#386a50'])));
+    // Flowers anywhere below a hill line, larger towards the viewer.
+    const flowers = (ground: readonly Point[], count: number, minR: number, maxR: number) =>
+      repeat(count, () => {
         const x = between(rng, 0, WIDTH);
-        const top = heightAt(line, x);
+        const top = heightAt(ground, x);
         const y = between(rng, top + 8, HEIGHT);
         const r = minR + (maxR - minR) * ((y - top) / (HEIGHT - top));
         return circle(x, y, r, pick(rng, ['#ffffff', '#ffe15a', '#b48ee6', '#ff8fb1', '#ffd23f']));
-      }).join('');
+      });
     return {
       defs:
         linearGradient('sky', [[0, '#2f86d4'], [0.6, '#86c2ef'], [1, '#dcf0fc']]) +
@@ -156,14 +159,14 @@ const alpineMeadowAtNoon: SceneDefinition = {
         cloud(rng, 260, 150, 180) +
         cloud(rng, 820, 95, 130) +
         cloud(rng, 1250, 190, 200) +
-        `<path d="${areaBelow(peaks)}" fill="url(#rock)"/>` +
-        `<path d="${snow}" fill="#f5f8fc"/>` +
+        path(areaBelow(peaks), 'url(#rock)') +
+        path(snow, '#f5f8fc') +
         rect(0, 420, WIDTH, 200, 'url(#haze)') +
-        `<path d="${areaBelow(forest)}" fill="#4f7a5e"/>` +
+        path(areaBelow(forest), '#4f7a5e') +
         trees +
-        `<path d="${areaBelow(meadow)}" fill="url(#grass)"/>` +
+        path(areaBelow(meadow), 'url(#grass)') +
         flowers(meadow, 420, 1.5, 5) +
-        `<path d="${areaBelow(front)}" fill="#4d8a34"/>` +
+        path(areaBelow(front), '#4d8a34') +
         flowers(front, 160, 4, 9),
     };
   },
@@ -192,7 +195,7 @@ const cityLightsAtDusk: SceneDefinition = {
       const top = waterline - h;
       front.push(rect(x, top, w, h, '#1c1833'));
       if (h > 380) {
-        front.push(`<line x1="${num(x + w / 2)}" y1="${num(top)}" x2="${num(x + w / 2)}" y2="${num(top - 70)}" stroke="#1c1833" stroke-width="4"/>`);
+        front.push(line(x + w / 2, top, x + w / 2, top - 70, '#1c1833', 4));
         front.push(circle(x + w / 2, top - 72, 5, '#ff5a4f'));
       }
       for (let wy = top + 16; wy < waterline - 20; wy += 26) {
@@ -216,8 +219,8 @@ const cityLightsAtDusk: SceneDefinition = {
         `<g id="skyline">${skyline}</g>` +
         rect(0, waterline, WIDTH, HEIGHT - waterline, 'url(#river)') +
         mirrored(waterline, '<use href="#skyline"/>', 0.4, 'water') +
-        ripples(rng, 140, { x0: 0, x1: WIDTH, y0: waterline + 4, y1: HEIGHT }, '#0e0f25') +
-        ripples(rng, 50, { x0: 0, x1: WIDTH, y0: waterline + 4, y1: HEIGHT }, '#ffcf8a') +
+        ripples(rng, 140, { y0: waterline + 4 }, '#0e0f25') +
+        ripples(rng, 50, { y0: waterline + 4 }, '#ffcf8a') +
         rect(0, waterline - 2, WIDTH, 6, '#0d0c1c'),
     };
   },
@@ -231,7 +234,7 @@ const quietBeach: SceneDefinition = {
     const horizon = 520;
     const sun = glowingDisc('sun', 1150, 190, 58, '#fff7dc', '#fff1c4', 5);
     const shoreline = hills(rng, { baseY: 700, amplitude: 22, waves: 2 });
-    const trunk = Array.from({ length: 12 }, (_, i) => {
+    const trunk = repeat(12, (i) => {
       const t = i / 12;
       const t2 = (i + 1) / 12;
       const at = (s: number) => [260 + 150 * s * s, 900 - 480 * s] as const;
@@ -240,7 +243,7 @@ const quietBeach: SceneDefinition = {
       const wa = 24 - 10 * t;
       const wb = 24 - 10 * t2;
       return polygon([[ax - wa, ay], [ax + wa, ay], [bx + wb, by + 4], [bx - wb, by + 4]], i % 2 ? '#8a6240' : '#7a5436');
-    }).join('');
+    });
     const crownX = 410;
     const crownY = 420;
     const fronds = [-160, -120, -75, -30, 15, 60, 105, 150, 195].map((angle, i) => {
@@ -251,13 +254,13 @@ const quietBeach: SceneDefinition = {
       const ctrlX = crownX + Math.cos(a) * length * 0.5;
       const ctrlY = crownY + Math.sin(a) * length * 0.5 - 60;
       const side = 22;
-      return `<path d="M${crownX},${crownY} Q${num(ctrlX - side)},${num(ctrlY - side)} ${num(tipX)},${num(tipY)} Q${num(ctrlX + side)},${num(ctrlY + side)} ${crownX},${crownY} Z" fill="${i % 2 ? '#2f7d3a' : '#3f9a48'}"/>`;
+      return path(`M${crownX},${crownY} Q${num(ctrlX - side)},${num(ctrlY - side)} ${num(tipX)},${num(tipY)} Q${num(ctrlX + side)},${num(ctrlY + side)} ${crownX},${crownY} Z`, i % 2 ? '#2f7d3a' : '#3f9a48');
     }).join('');
     const parasol =
-      `<line x1="1010" y1="880" x2="1040" y2="640" stroke="#6b6b6b" stroke-width="6"/>` +
-      `<path d="M890,660 Q1040,520 1190,640 Z" fill="#e04a3f"/>` +
-      `<path d="M965,615 Q1040,560 1040,560 Q1040,560 1115,618 Q1045,600 965,615 Z" fill="#ffffff" opacity="0.9"/>`;
-    const towel = `<g transform="rotate(-8 880 860)">${rect(760, 820, 240, 90, '#f4f1ea')}${[0, 1, 2].map((i) => rect(760, 832 + i * 26, 240, 12, '#2d8fc4')).join('')}</g>`;
+      line(1010, 880, 1040, 640, '#6b6b6b', 6) +
+      path('M890,660 Q1040,520 1190,640 Z', '#e04a3f') +
+      path('M965,615 Q1040,560 1040,560 Q1040,560 1115,618 Q1045,600 965,615 Z', '#ffffff', 'opacity="0.9"');
+    const towel = `<g transform="rotate(-8 880 860)">${rect(760, 820, 240, 90, '#f4f1ea')}${stripes(3, 760, 832, 240, 12, '#2d8fc4', { dy: 26 })}</g>`;
     return {
       defs:
         linearGradient('sky', [[0, '#56a6e4'], [0.7, '#a9d9f1'], [1, '#f6e8c8']]) +
@@ -270,14 +273,14 @@ const quietBeach: SceneDefinition = {
         cloud(rng, 300, 140, 150) +
         cloud(rng, 760, 230, 110, '#ffffff', 0.8) +
         rect(0, horizon, WIDTH, 240, 'url(#sea)') +
-        `<path d="M40,${horizon} Q150,${horizon - 45} 290,${horizon} Z" fill="#5f8f8a"/>` +
+        path(`M40,${horizon} Q150,${horizon - 45} 290,${horizon} Z`, '#5f8f8a') +
         polygon([[620, 505], [620, 450], [655, 505]], '#ffffff') +
         polygon([[612, 509], [664, 509], [655, 516], [620, 516]], '#3b4a5a') +
-        ripples(rng, 90, { x0: 0, x1: WIDTH, y0: horizon + 6, y1: 700 }, '#e9fbff') +
-        `<path d="${areaBelow(shoreline.map(([sx, sy]) => [sx, sy + 10] as const))}" fill="#c9b58c" opacity="0.7"/>` +
-        `<path d="${areaBelow(shoreline.map(([sx, sy]) => [sx, sy + 22] as const))}" fill="url(#sand)"/>` +
+        ripples(rng, 90, { y0: horizon + 6, y1: 700 }, '#e9fbff') +
+        path(areaBelow(shoreline.map(([sx, sy]) => [sx, sy + 10] as const)), '#c9b58c', 'opacity="0.7"') +
+        path(areaBelow(shoreline.map(([sx, sy]) => [sx, sy + 22] as const)), 'url(#sand)') +
         `<polyline points="${shoreline.map(([sx, sy]) => `${num(sx)},${num(sy + 8)}`).join(' ')}" fill="none" stroke="#ffffff" stroke-width="7" opacity="0.85" stroke-linecap="round"/>` +
-        `<ellipse cx="520" cy="910" rx="260" ry="30" fill="#7a5a3a" opacity="0.15"/>` +
+        ellipse(520, 910, 260, 30, '#7a5a3a', 'opacity="0.15"') +
         trunk +
         fronds +
         circle(400, 440, 14, '#5b3b22') +
@@ -285,9 +288,8 @@ const quietBeach: SceneDefinition = {
         circle(412, 462, 13, '#5b3b22') +
         towel +
         parasol +
-        Array.from({ length: 25 }, () => circle(between(rng, 0, WIDTH), between(rng, 780, 990), between(rng, 2, 5), pick(rng, ['#fff5e6', '#f2b8a0', '#e7d2b0']))).join('') +
-        bird(900, 300, 34) +
-        bird(960, 330, 26),
+        repeat(25, () => circle(between(rng, 0, WIDTH), between(rng, 780, 990), between(rng, 2, 5), pick(rng, ['#fff5e6', '#f2b8a0', '#e7d2b0']))) +
+        flock([[900, 300, 34], [960, 330, 26]]),
     };
   },
 };
@@ -298,13 +300,13 @@ const starsOverTheHills: SceneDefinition = {
   description: 'The Milky Way arcs over dark rolling hills; a crescent moon, a shooting star, a lone tree and a glowing tent.',
   paint(rng) {
     const moon = crescentMoon('moon', 1240, 170, 38, '#fff8e1');
-    const band = Array.from({ length: 500 }, () => {
+    const band = repeat(500, () => {
       const t = rng();
       const spread = (rng() + rng() + rng() - 1.5) * 110;
       const bx = -100 + t * 1700;
       const by = 620 - t * 520 + spread;
       return circle(bx, by, between(rng, 0.5, 1.3), '#ffffff', `opacity="${num(between(rng, 0.3, 0.9))}"`);
-    }).join('');
+    });
     const back = hills(rng, { baseY: 720, amplitude: 45 });
     const middle = hills(rng, { baseY: 810, amplitude: 50 });
     const front = hills(rng, { baseY: 905, amplitude: 35 });
@@ -320,18 +322,18 @@ const starsOverTheHills: SceneDefinition = {
         moon.defs,
       body:
         rect(0, 0, WIDTH, HEIGHT, 'url(#sky)') +
-        `<ellipse cx="750" cy="360" rx="900" ry="150" fill="url(#milky)" transform="rotate(-19 750 360)"/>` +
+        ellipse(750, 360, 900, 150, 'url(#milky)', 'transform="rotate(-19 750 360)"') +
         stars(rng, 420, 820) +
         band +
         moon.body +
-        `<line x1="260" y1="110" x2="470" y2="205" stroke="url(#meteor)" stroke-width="3" stroke-linecap="round"/>` +
-        `<path d="${areaBelow(back)}" fill="#17223f"/>` +
-        `<path d="${areaBelow(middle)}" fill="#0d152c"/>` +
+        line(260, 110, 470, 205, 'url(#meteor)', 3, 'stroke-linecap="round"') +
+        path(areaBelow(back), '#17223f') +
+        path(areaBelow(middle), '#0d152c') +
         broadleaf(rng, treeX, heightAt(middle, treeX) + 8, 230, ['#070b17', '#0a0f1f']) +
-        `<path d="${areaBelow(front)}" fill="#060a17"/>` +
+        path(areaBelow(front), '#060a17') +
         circle(tentX, tentY - 40, 160, 'url(#tent-glow)') +
-        polygon([[tentX - 70, tentY], [tentX + 70, tentY], [tentX, tentY - 90]], '#f6a74b') +
-        polygon([[tentX - 14, tentY], [tentX + 14, tentY], [tentX, tentY - 40]], '#7a3d12'),
+        triangle(tentX, tentY, 70, tentY - 90, '#f6a74b') +
+        triangle(tentX, tentY, 14, tentY - 40, '#7a3d12'),
     };
   },
 };
@@ -354,7 +356,7 @@ const tulipFields: SceneDefinition = {
     const count = 16;
     const topX = (k: number) => -350 + (k * 2200) / count;
     const bottomX = (k: number) => vanishX + (topX(k) - vanishX) * 5;
-    const stripes: string[] = [];
+    const fieldStripes: string[] = [];
     for (let k = 0; k < count; k++) {
       const [base, light] = colors[k % colors.length] ?? colors[0];
       const gap = 0.12;
@@ -362,7 +364,7 @@ const tulipFields: SceneDefinition = {
       const b = k + 1 - gap;
       const lerpTop = (s: number) => topX(Math.floor(s)) + (topX(Math.floor(s) + 1) - topX(Math.floor(s))) * (s - Math.floor(s));
       const lerpBottom = (s: number) => bottomX(Math.floor(s)) + (bottomX(Math.floor(s) + 1) - bottomX(Math.floor(s))) * (s - Math.floor(s));
-      stripes.push(polygon([[lerpTop(a), horizon], [lerpTop(b), horizon], [lerpBottom(b), HEIGHT], [lerpBottom(a), HEIGHT]], base));
+      fieldStripes.push(polygon([[lerpTop(a), horizon], [lerpTop(b), horizon], [lerpBottom(b), HEIGHT], [lerpBottom(a), HEIGHT]], base));
       for (let row = 0, y = horizon + 4; y < HEIGHT; row++, y += 3 + row * 1.1) {
         const depth = (y - horizon) / (HEIGHT - horizon);
         const left = lerpTop(a) + (lerpBottom(a) - lerpTop(a)) * depth;
@@ -372,7 +374,7 @@ const tulipFields: SceneDefinition = {
         for (let i = 0; i < n; i++) {
           const fx = left + ((i + 0.5) * (right - left)) / n + between(rng, -size, size);
           if (fx < -20 || fx > WIDTH + 20) continue;
-          stripes.push(`<ellipse cx="${num(fx)}" cy="${num(y)}" rx="${num(size)}" ry="${num(size * 1.3)}" fill="${light}"/>`);
+          fieldStripes.push(ellipse(fx, y, size, size * 1.3, light));
         }
       }
     }
@@ -381,13 +383,10 @@ const tulipFields: SceneDefinition = {
     const sails = [20, 110, 200, 290]
       .map(
         (angle) =>
-          `<g transform="rotate(${angle} ${millX} ${hubY})">${rect(millX - 4, hubY - 200, 8, 200, '#3b2a22')}${rect(millX + 4, hubY - 190, 36, 160, '#f3efe6', 'opacity="0.92"')}${[0, 1, 2, 3, 4].map((i) => rect(millX + 4, hubY - 185 + i * 32, 36, 3, '#8a7a6a')).join('')}</g>`,
+          `<g transform="rotate(${angle} ${millX} ${hubY})">${rect(millX - 4, hubY - 200, 8, 200, '#3b2a22')}${rect(millX + 4, hubY - 190, 36, 160, '#f3efe6', 'opacity="0.92"')}${stripes(5, millX + 4, hubY - 185, 36, 3, '#8a7a6a', { dy: 32 })}</g>`,
       )
       .join('');
-    const treeLine = Array.from({ length: 70 }, () => {
-      const tx = between(rng, 0, WIDTH);
-      return `<ellipse cx="${num(tx)}" cy="${horizon - 4}" rx="${num(between(rng, 14, 34))}" ry="${num(between(rng, 10, 26))}" fill="${pick(rng, ['#4c7a4a', '#3f6b40', '#5a8a55'])}"/>`;
-    }).join('');
+    const treeLine = repeat(70, () => ellipse(between(rng, 0, WIDTH), horizon - 4, between(rng, 14, 34), between(rng, 10, 26), pick(rng, ['#4c7a4a', '#3f6b40', '#5a8a55'])));
     return {
       defs: linearGradient('sky', [[0, '#69b0ec'], [1, '#dbeefb']]) + linearGradient('soil', [[0, '#5b8c3e'], [1, '#3f6d2a']]),
       body:
@@ -397,13 +396,13 @@ const tulipFields: SceneDefinition = {
         cloud(rng, 1330, 150, 150) +
         treeLine +
         polygon([[millX - 38, horizon], [millX + 38, horizon], [millX + 20, hubY + 10], [millX - 20, hubY + 10]], '#7a4a35') +
-        `<path d="M${millX - 26},${hubY + 12} Q${millX},${hubY - 40} ${millX + 26},${hubY + 12} Z" fill="#4a3024"/>` +
+        path(`M${millX - 26},${hubY + 12} Q${millX},${hubY - 40} ${millX + 26},${hubY + 12} Z`, '#4a3024') +
         rect(millX - 9, horizon - 40, 18, 40, '#3b2a22') +
         rect(millX - 7, hubY + 60, 14, 18, '#f3d9a0') +
         sails +
         circle(millX, hubY, 7, '#2a1d16') +
         rect(0, horizon, WIDTH, HEIGHT - horizon, 'url(#soil)') +
-        stripes.join(''),
+        fieldStripes.join(''),
     };
   },
 };
@@ -421,7 +420,7 @@ const lighthouseOnTheCliffs: SceneDefinition = {
     const plateauY = plateau[0]?.[1] ?? 622;
     const base = heightAt(plateau, lx) + 8;
     const tower = [[lx - 46, base], [lx + 46, base], [lx + 30, top], [lx - 30, top]] as const;
-    const bands = [0, 1, 2, 3, 4, 5].map((i) => rect(lx - 60, top + i * 50, 120, 25, '#c8352e')).join('');
+    const bands = stripes(6, lx - 60, top, 120, 25, '#c8352e', { dy: 50 });
     const houseBase = heightAt(plateau, 1330) + 8;
     const face = Array.from({ length: 11 }, (_, i) => {
       const t = i / 10;
@@ -434,16 +433,16 @@ const lighthouseOnTheCliffs: SceneDefinition = {
     };
     const cliff = `M${[...face].reverse().map(([x, y]) => `${num(x)},${num(y)}`).join(' L')} ${plateau.map(([x, y]) => `L${num(x)},${num(y)}`).join(' ')} L${WIDTH},${HEIGHT} Z`;
     const grass = `M${num(face[0]?.[0] ?? 900)},${num(plateauY - 3)} ${plateau.map(([x, y]) => `L${num(x)},${num(y - 4)}`).join(' ')} ${[...plateau].reverse().map(([x, y]) => `L${num(x)},${num(y + 16)}`).join(' ')} L${num((face[0]?.[0] ?? 900) + 14)},${num(plateauY + 22)} Z`;
-    const strata = Array.from({ length: 9 }, (_, i) => {
+    const strata = repeat(9, (i) => {
       const y = plateauY + 50 + i * 38;
-      return `<path d="M${num(faceX(y) + 6)},${num(y)} Q${num(1150 + between(rng, -60, 60))},${num(y + between(rng, -14, 14))} ${WIDTH},${num(y + between(rng, -10, 10))}" fill="none" stroke="#3a3431" stroke-width="3" opacity="0.5"/>`;
-    }).join('');
-    const foam = Array.from({ length: 22 }, () => {
+      return path(`M${num(faceX(y) + 6)},${num(y)} Q${num(1150 + between(rng, -60, 60))},${num(y + between(rng, -14, 14))} ${WIDTH},${num(y + between(rng, -10, 10))}`, 'none', 'stroke="#3a3431" stroke-width="3" opacity="0.5"');
+    });
+    const foam = repeat(22, () => {
       const y = between(rng, 880, HEIGHT);
       const x = faceX(y) - between(rng, 0, 60);
       const w = between(rng, 18, 46);
-      return `<ellipse cx="${num(x)}" cy="${num(y)}" rx="${num(w)}" ry="${num(w * 0.18)}" fill="#f4f7fb" opacity="${num(between(rng, 0.45, 0.85))}"/>`;
-    }).join('');
+      return ellipse(x, y, w, w * 0.18, '#f4f7fb', `opacity="${num(between(rng, 0.45, 0.85))}"`);
+    });
     return {
       defs:
         linearGradient('sky', [[0, '#1f3b73'], [0.5, '#5b6fa8'], [0.85, '#e7a38a'], [1, '#f6cfa0']]) +
@@ -456,14 +455,14 @@ const lighthouseOnTheCliffs: SceneDefinition = {
         rect(0, 0, WIDTH, horizon, 'url(#sky)') +
         stars(rng, 45, 260) +
         rect(0, horizon, WIDTH, HEIGHT - horizon, 'url(#sea)') +
-        ripples(rng, 110, { x0: 0, x1: WIDTH, y0: horizon + 4, y1: HEIGHT }, '#f3c9a6') +
+        ripples(rng, 110, { y0: horizon + 4 }, '#f3c9a6') +
         polygon([[0, 150], [lx, 262], [lx, 290], [0, 380]], 'url(#beam)') +
-        `<path d="${cliff}" fill="url(#rock)"/>` +
+        path(cliff, 'url(#rock)') +
         strata +
-        `<path d="${grass}" fill="#3d6b45"/>` +
+        path(grass, '#3d6b45') +
         foam +
         rect(1270, houseBase - 60, 120, 60, '#ece6da') +
-        polygon([[1260, houseBase - 58], [1400, houseBase - 58], [1330, houseBase - 105]], '#8c2f28') +
+        triangle(1330, houseBase - 58, 70, houseBase - 105, '#8c2f28') +
         rect(1300, houseBase - 40, 18, 18, '#ffe08a') +
         rect(1340, houseBase - 40, 18, 18, '#ffe08a') +
         polygon(tower, '#f4f1ea') +
@@ -471,12 +470,11 @@ const lighthouseOnTheCliffs: SceneDefinition = {
         circle(lx, 275, 140, 'url(#lamp)') +
         rect(lx - 42, top - 14, 84, 14, '#2a2a33') +
         rect(lx - 22, 250, 44, 52, '#ffe9a8') +
-        [lx - 8, lx + 8].map((mx) => `<line x1="${mx}" y1="250" x2="${mx}" y2="302" stroke="#5a4a3a" stroke-width="2"/>`).join('') +
-        polygon([[lx - 30, 252], [lx + 30, 252], [lx, 214]], '#8c2f28') +
+        line(lx - 8, 250, lx - 8, 302, '#5a4a3a', 2) +
+        line(lx + 8, 250, lx + 8, 302, '#5a4a3a', 2) +
+        triangle(lx, 252, 30, 214, '#8c2f28') +
         circle(lx, 212, 6, '#2a2a33') +
-        bird(520, 420, 40, '#f4f1ea') +
-        bird(590, 455, 30, '#f4f1ea') +
-        bird(470, 470, 24, '#f4f1ea'),
+        flock([[520, 420, 40], [590, 455, 30], [470, 470, 24]], '#f4f1ea'),
     };
   },
 };
@@ -486,18 +484,19 @@ const autumnForestPath: SceneDefinition = {
   title: 'Autumn forest path',
   description: 'A sandy path winds between orange, red and golden trees; light falls through the leaves onto the fallen ones.',
   paint(rng) {
-    const backTrees = Array.from({ length: 26 }, () => broadleaf(rng, between(rng, -40, WIDTH + 40), 600, between(rng, 160, 240), ['#e3b778', '#d9a066', '#c98a55'])).join('');
-    const midTrees = Array.from({ length: 14 }, (_, i) => {
+    const backTrees = repeat(26, () => broadleaf(rng, between(rng, -40, WIDTH + 40), 600, between(rng, 160, 240), ['#e3b778', '#d9a066', '#c98a55']));
+    const midTrees = repeat(14, (i) => {
       const x = i < 7 ? between(rng, -60, 560) : between(rng, 940, WIDTH + 60);
       return broadleaf(rng, x, between(rng, 700, 760), between(rng, 300, 420), ['#d9622b', '#e8892f', '#c0392b', '#f0b13a']);
-    }).join('');
+    });
     const rays = [0, 1, 2, 3].map((i) => polygon([[380 + i * 190, 0], [470 + i * 190, 0], [900 + i * 130, HEIGHT], [700 + i * 130, HEIGHT]], '#fff4d0', `opacity="${num(0.08 + (i % 2) * 0.05)}"`)).join('');
-    const leaves = Array.from({ length: 260 }, () => {
+    const leaves = repeat(260, () => {
       const y = between(rng, 640, HEIGHT);
       const size = 3 + ((y - 640) / 360) * 9;
       const x = between(rng, 0, WIDTH);
-      return `<ellipse cx="${num(x)}" cy="${num(y)}" rx="${num(size)}" ry="${num(size * 0.5)}" fill="${pick(rng, ['#e8892f', '#c0392b', '#f0b13a', '#a84a1f'])}" transform="rotate(${Math.round(between(rng, 0, 180))} ${num(x)} ${num(y)})"/>`;
-    }).join('');
+      const fill = pick(rng, ['#e8892f', '#c0392b', '#f0b13a', '#a84a1f']);
+      return ellipse(x, y, size, size * 0.5, fill, `transform="rotate(${Math.round(between(rng, 0, 180))} ${num(x)} ${num(y)})"`);
+    });
     return {
       defs:
         linearGradient('sky', [[0, '#f7e7c0'], [1, '#f0c28a']]) +
@@ -509,7 +508,7 @@ const autumnForestPath: SceneDefinition = {
         backTrees +
         rect(0, 0, WIDTH, 640, 'url(#haze)') +
         rect(0, 590, WIDTH, HEIGHT - 590, 'url(#ground)') +
-        `<path d="M470,${HEIGHT} C620,880 820,760 735,600 L765,600 C880,760 780,880 1120,${HEIGHT} Z" fill="url(#path)"/>` +
+        path(`M470,${HEIGHT} C620,880 820,760 735,600 L765,600 C880,760 780,880 1120,${HEIGHT} Z`, 'url(#path)') +
         midTrees +
         broadleaf(rng, 110, HEIGHT + 40, 980, ['#b8401f', '#d9622b', '#9c2f1a']) +
         broadleaf(rng, 1420, HEIGHT + 40, 940, ['#e8892f', '#f0b13a', '#cf7a22']) +
@@ -534,13 +533,13 @@ const harbourBoats: SceneDefinition = {
       const h = between(rng, 32, 70);
       const color = pick(rng, ['#d8674a', '#e9b949', '#6a9fc8', '#f2eee4', '#9c5a7a', '#7fb08a']);
       houses.push(rect(hx, horizon - h, w, h, color));
-      houses.push(polygon([[hx - 4, horizon - h], [hx + w + 4, horizon - h], [hx + w / 2, horizon - h - w * 0.5]], '#5b3a33'));
+      houses.push(triangle(hx + w / 2, horizon - h, w / 2 + 4, horizon - h - w * 0.5, '#5b3a33'));
       houses.push(rect(hx + w * 0.35, horizon - h * 0.6, w * 0.3, h * 0.3, '#fff1c7', 'opacity="0.8"'));
       hx += w + between(rng, 4, 18);
     }
     const boat = (x: number, y: number, s: number, hull: string, sail: string) =>
-      `<path d="M${num(x - 80 * s)},${num(y - 22 * s)} L${num(x + 90 * s)},${num(y - 22 * s)} Q${num(x + 70 * s)},${num(y + 4 * s)} ${num(x + 40 * s)},${num(y)} L${num(x - 55 * s)},${num(y)} Q${num(x - 72 * s)},${num(y - 6 * s)} ${num(x - 80 * s)},${num(y - 22 * s)} Z" fill="${hull}"/>` +
-      `<line x1="${num(x)}" y1="${num(y - 22 * s)}" x2="${num(x)}" y2="${num(y - 250 * s)}" stroke="#3a3030" stroke-width="${num(4 * s)}"/>` +
+      path(`M${num(x - 80 * s)},${num(y - 22 * s)} L${num(x + 90 * s)},${num(y - 22 * s)} Q${num(x + 70 * s)},${num(y + 4 * s)} ${num(x + 40 * s)},${num(y)} L${num(x - 55 * s)},${num(y)} Q${num(x - 72 * s)},${num(y - 6 * s)} ${num(x - 80 * s)},${num(y - 22 * s)} Z`, hull) +
+      line(x, y - 22 * s, x, y - 250 * s, '#3a3030', 4 * s) +
       polygon([[x + 4 * s, y - 245 * s], [x + 4 * s, y - 34 * s], [x + 95 * s, y - 34 * s]], sail) +
       polygon([[x - 4 * s, y - 215 * s], [x - 4 * s, y - 40 * s], [x - 70 * s, y - 40 * s]], sail, 'opacity="0.92"');
     const boats = [
@@ -562,21 +561,19 @@ const harbourBoats: SceneDefinition = {
         rect(0, 0, WIDTH, horizon, 'url(#sky)') +
         sun.body +
         cloud(rng, 900, 160, 140, '#fff4e6', 0.7) +
-        `<path d="${areaBelow(far, horizon)}" fill="#7d8fa6"/>` +
+        path(areaBelow(far, horizon), '#7d8fa6') +
         houses.join('') +
         rect(0, horizon, WIDTH, HEIGHT - horizon, 'url(#water)') +
         mirrored(horizon, sun.body + houses.join(''), 0.35, 'below-horizon') +
         boats
           .map(([x, y, s, hull, sail], i) => {
             const drawn = boat(x, y, s, hull, sail);
-            return `<clipPath id="boat-water-${i}"><rect x="0" y="${y}" width="${WIDTH}" height="${HEIGHT - y}"/></clipPath>${mirrored(y, drawn, 0.3, `boat-water-${i}`)}${drawn}`;
+            return clipBelow(`boat-water-${i}`, y) + mirrored(y, drawn, 0.3, `boat-water-${i}`) + drawn;
           })
           .join('') +
-        ripples(rng, 120, { x0: 0, x1: WIDTH, y0: horizon + 4, y1: HEIGHT }, '#f7e6cf') +
+        ripples(rng, 120, { y0: horizon + 4 }, '#f7e6cf') +
         pier +
-        bird(700, 260, 36) +
-        bird(760, 235, 28) +
-        bird(820, 280, 22),
+        flock([[700, 260, 36], [760, 235, 28], [820, 280, 22]]),
     };
   },
 };
@@ -590,16 +587,13 @@ const snowyCabin: SceneDefinition = {
     const mountains = ridge(rng, { baseY: 520, amplitude: 130, roughness: 0.5 });
     const mid = hills(rng, { baseY: 700, amplitude: 30 });
     const front = hills(rng, { baseY: 850, amplitude: 35 });
-    const midPines = Array.from({ length: 40 }, () => {
-      const x = between(rng, 0, WIDTH);
-      return pine(x, heightAt(mid, x) + between(rng, 5, 30), between(rng, 70, 140), '#1f3b3a', '#f4f8ff');
-    }).join('');
+    const midPines = scatterAlong(rng, mid, 40, [5, 30], (x, y) => pine(x, y, between(rng, 70, 140), '#1f3b3a', '#f4f8ff'));
     const frontPines = [80, 190, 1330, 1440].map((x) => pine(x + between(rng, -20, 20), HEIGHT - between(rng, 20, 60), between(rng, 320, 420), '#17302f', '#ffffff')).join('');
     const cx = 640;
     const cy = heightAt(front, cx + 130) + 20;
-    const logs = Array.from({ length: 7 }, (_, i) => `<line x1="${cx}" y1="${num(cy - 20 - i * 20)}" x2="${cx + 260}" y2="${num(cy - 20 - i * 20)}" stroke="#4e2d1d" stroke-width="3"/>`).join('');
-    const smoke = Array.from({ length: 7 }, (_, i) => circle(cx + 205 + i * 14 + between(rng, -6, 6), cy - 230 - i * 30, 12 + i * 4, '#c9d3e6', `opacity="${num(0.5 - i * 0.06)}"`)).join('');
-    const snowfall = Array.from({ length: 320 }, () => circle(between(rng, 0, WIDTH), between(rng, 0, HEIGHT), between(rng, 1, 3.2), '#ffffff', `opacity="${num(between(rng, 0.5, 0.95))}"`)).join('');
+    const logs = repeat(7, (i) => line(cx, cy - 20 - i * 20, cx + 260, cy - 20 - i * 20, '#4e2d1d', 3));
+    const smoke = repeat(7, (i) => circle(cx + 205 + i * 14 + between(rng, -6, 6), cy - 230 - i * 30, 12 + i * 4, '#c9d3e6', `opacity="${num(0.5 - i * 0.06)}"`));
+    const snowfall = repeat(320, () => circle(between(rng, 0, WIDTH), between(rng, 0, HEIGHT), between(rng, 1, 3.2), '#ffffff', `opacity="${num(between(rng, 0.5, 0.95))}"`));
     return {
       defs:
         linearGradient('sky', [[0, '#17264f'], [0.6, '#4c67a1'], [1, '#a9b9dd']]) +
@@ -611,16 +605,18 @@ const snowyCabin: SceneDefinition = {
         rect(0, 0, WIDTH, 700, 'url(#sky)') +
         stars(rng, 120, 500) +
         moon.body +
-        `<path d="${areaBelow(mountains)}" fill="url(#peaks)"/>` +
-        `<path d="${areaBelow(mid)}" fill="#dfe8f6"/>` +
+        path(areaBelow(mountains), 'url(#peaks)') +
+        path(areaBelow(mid), '#dfe8f6') +
         midPines +
-        `<path d="${areaBelow(front)}" fill="url(#snow)"/>` +
+        path(areaBelow(front), 'url(#snow)') +
         circle(cx + 130, cy - 60, 260, 'url(#window-glow)') +
         rect(cx + 190, cy - 230, 30, 70, '#5a3a2a') +
         rect(cx, cy - 150, 260, 150, '#6b3f2a') +
         logs +
-        polygon([[cx - 30, cy - 145], [cx + 290, cy - 145], [cx + 130, cy - 250]], '#4a2a1c') +
-        `<path d="M${cx - 36},${cy - 140} L${cx + 130},${cy - 258} L${cx + 296},${cy - 140} Q${cx + 280},${cy - 128} ${cx + 262},${cy - 140} L${cx + 130},${cy - 232} L${cx - 2},${cy - 140} Q${cx - 18},${cy - 128} ${cx - 36},${cy - 140} Z" fill="#ffffff"/>` +
+        triangle(cx + 130, cy - 145, 160, cy - 250, '#4a2a1c') +
+        // The snow on the roof, the window bars and the drift below write cy unrounded (not through num()):
+        // they are kept that way so the seeded photo stays byte-for-byte the same.
+        path(`M${cx - 36},${cy - 140} L${cx + 130},${cy - 258} L${cx + 296},${cy - 140} Q${cx + 280},${cy - 128} ${cx + 262},${cy - 140} L${cx + 130},${cy - 232} L${cx - 2},${cy - 140} Q${cx - 18},${cy - 128} ${cx - 36},${cy - 140} Z`, '#ffffff') +
         rect(cx + 110, cy - 90, 42, 90, '#3b2216') +
         rect(cx + 30, cy - 110, 54, 46, '#ffd36b') +
         rect(cx + 180, cy - 110, 54, 46, '#ffd36b') +
@@ -665,26 +661,26 @@ const hotAirBalloons: SceneDefinition = {
       const envelope = `M${num(x - r)},${num(y)} A${num(r)},${num(r)} 0 1 1 ${num(x + r)},${num(y)} Q${num(x + r)},${num(y + r * 0.7)} ${num(x + r * 0.32)},${num(y + r * 1.25)} L${num(x - r * 0.32)},${num(y + r * 1.25)} Q${num(x - r)},${num(y + r * 0.7)} ${num(x - r)},${num(y)} Z`;
       defs.push(`<clipPath id="balloon-${i}"><path d="${envelope}"/></clipPath>`);
       const gores = [1, 0.78, 0.56, 0.34, 0.12]
-        .map((k, j) => `<ellipse cx="${num(x)}" cy="${num(y + r * 0.15)}" rx="${num(r * k)}" ry="${num(r * 1.4)}" fill="${j % 2 ? b : a}"/>`)
+        .map((k, j) => ellipse(x, y + r * 0.15, r * k, r * 1.4, j % 2 ? b : a))
         .join('');
       const basketY = y + r * 1.6;
       return (
-        `<g clip-path="url(#balloon-${i})">${gores}<path d="${envelope}" fill="url(#shade)"/></g>` +
-        `<line x1="${num(x - r * 0.3)}" y1="${num(y + r * 1.25)}" x2="${num(x - r * 0.14)}" y2="${num(basketY)}" stroke="#4a3a2a" stroke-width="${num(Math.max(1, r / 50))}"/>` +
-        `<line x1="${num(x + r * 0.3)}" y1="${num(y + r * 1.25)}" x2="${num(x + r * 0.14)}" y2="${num(basketY)}" stroke="#4a3a2a" stroke-width="${num(Math.max(1, r / 50))}"/>` +
+        `<g clip-path="url(#balloon-${i})">${gores}${path(envelope, 'url(#shade)')}</g>` +
+        line(x - r * 0.3, y + r * 1.25, x - r * 0.14, basketY, '#4a3a2a', Math.max(1, r / 50)) +
+        line(x + r * 0.3, y + r * 1.25, x + r * 0.14, basketY, '#4a3a2a', Math.max(1, r / 50)) +
         rect(x - r * 0.16, basketY, r * 0.32, r * 0.24, '#8a5a30')
       );
     });
     const river = `M690,640 C640,690 820,700 760,760 C700,820 540,840 600,900 C640,950 720,960 700,${HEIGHT} L880,${HEIGHT} C890,950 790,930 760,890 C720,840 860,820 880,760 C900,700 720,690 730,640 Z`;
-    const trees = Array.from({ length: 40 }, () => {
+    const trees = repeat(40, () => {
       const x = between(rng, 0, WIDTH);
-      const line = rng() < 0.5 ? middle : near;
-      return circle(x, heightAt(line, x) + between(rng, 10, 60), between(rng, 6, 14), pick(rng, ['#3f6f32', '#4d7f3a', '#2f5a28']));
-    }).join('');
-    const hedges = Array.from({ length: 6 }, (_, i) => {
+      const ground = rng() < 0.5 ? middle : near;
+      return circle(x, heightAt(ground, x) + between(rng, 10, 60), between(rng, 6, 14), pick(rng, ['#3f6f32', '#4d7f3a', '#2f5a28']));
+    });
+    const hedges = repeat(6, (i) => {
       const y = 880 + i * 22;
-      return `<path d="M0,${y} Q${num(400 + between(rng, -100, 100))},${num(y - 30)} ${WIDTH},${num(y + between(rng, -20, 20))}" fill="none" stroke="#3f6f32" stroke-width="5" opacity="0.55"/>`;
-    }).join('');
+      return path(`M0,${y} Q${num(400 + between(rng, -100, 100))},${num(y - 30)} ${WIDTH},${num(y + between(rng, -20, 20))}`, 'none', 'stroke="#3f6f32" stroke-width="5" opacity="0.55"');
+    });
     return {
       defs:
         linearGradient('sky', [[0, '#8ec5ea'], [0.7, '#fde7c8'], [1, '#fbd3a4']]) +
@@ -696,15 +692,14 @@ const hotAirBalloons: SceneDefinition = {
         sun.body +
         cloud(rng, 300, 420, 120, '#ffffff', 0.6) +
         cloud(rng, 1300, 230, 150, '#ffffff', 0.7) +
-        `<path d="${areaBelow(far)}" fill="#a3bcab"/>` +
-        `<path d="${areaBelow(middle)}" fill="#7ea66b"/>` +
-        `<path d="${areaBelow(near)}" fill="#5b8c47"/>` +
-        `<path d="${river}" fill="#a9d3ea"/>` +
+        path(areaBelow(far), '#a3bcab') +
+        path(areaBelow(middle), '#7ea66b') +
+        path(areaBelow(near), '#5b8c47') +
+        path(river, '#a9d3ea') +
         hedges +
         trees +
         drawn.join('') +
-        bird(560, 230, 26) +
-        bird(600, 250, 20),
+        flock([[560, 230, 26], [600, 250, 20]]),
     };
   },
 };
@@ -716,22 +711,22 @@ const northernLights: SceneDefinition = {
   paint(rng) {
     const horizon = 620;
     const curtain = (baseY: number, height: number, gradient: string) => {
-      const line = hills(rng, { baseY, amplitude: 70, waves: 3 });
-      const bottom = line.map(([x, y]) => `L${num(x)},${num(y)}`).join(' ');
-      const topEdge = [...line].reverse().map(([x, y]) => `L${num(x)},${num(y - height - Math.sin(x / 90) * 25)}`).join(' ');
-      const streaks = line
+      const edge = hills(rng, { baseY, amplitude: 70, waves: 3 });
+      const bottom = edge.map(([x, y]) => `L${num(x)},${num(y)}`).join(' ');
+      const topEdge = [...edge].reverse().map(([x, y]) => `L${num(x)},${num(y - height - Math.sin(x / 90) * 25)}`).join(' ');
+      const streaks = edge
         .filter((_, i) => i % 3 === 0)
-        .map(([x, y]) => `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + between(rng, -10, 10))}" y2="${num(y - height * between(rng, 0.4, 0.9))}" stroke="#b9ffe0" stroke-width="${num(between(rng, 4, 10))}" opacity="${num(between(rng, 0.05, 0.14))}"/>`)
+        .map(([x, y]) => line(x, y, x + between(rng, -10, 10), y - height * between(rng, 0.4, 0.9), '#b9ffe0', between(rng, 4, 10), `opacity="${num(between(rng, 0.05, 0.14))}"`))
         .join('');
-      return `<path d="M${bottom.slice(1)} ${topEdge} Z" fill="url(#${gradient})" filter="url(#soft)"/><g filter="url(#soft)">${streaks}</g>`;
+      return path(`M${bottom.slice(1)} ${topEdge} Z`, `url(#${gradient})`, 'filter="url(#soft)"') + `<g filter="url(#soft)">${streaks}</g>`;
     };
     const aurora = curtain(330, 230, 'aurora-green') + curtain(250, 180, 'aurora-violet') + curtain(420, 160, 'aurora-green');
     const left = ridge(rng, { baseY: 470, amplitude: 150, roughness: 0.55 }).map(([x, y]) => [x, y + x * 0.12] as const);
     const right = ridge(rng, { baseY: 560, amplitude: 70, roughness: 0.5 }).map(([x, y]) => [x, y - (x - 750) * 0.08] as const);
-    const mountains = `<path d="${areaBelow(left, horizon)}" fill="#0b1526"/><path d="${areaBelow(right, horizon)}" fill="#070e1b"/>`;
+    const mountains = path(areaBelow(left, horizon), '#0b1526') + path(areaBelow(right, horizon), '#070e1b');
     const boathouse =
       rect(250, 560, 130, 60, '#8e2a23') +
-      polygon([[240, 562], [390, 562], [315, 515]], '#3a1512') +
+      triangle(315, 562, 75, 515, '#3a1512') +
       rect(300, 575, 30, 22, '#ffd27a') +
       rect(250, 612, 180, 8, '#3b2a22');
     return {
@@ -750,8 +745,8 @@ const northernLights: SceneDefinition = {
         boathouse +
         rect(0, horizon, WIDTH, HEIGHT - horizon, 'url(#fjord)') +
         mirrored(horizon, '<use href="#aurora"/>' + mountains + boathouse, 0.45, 'water') +
-        ripples(rng, 120, { x0: 0, x1: WIDTH, y0: horizon + 4, y1: HEIGHT }, '#020812') +
-        ripples(rng, 40, { x0: 0, x1: WIDTH, y0: horizon + 4, y1: HEIGHT }, '#7dffc8'),
+        ripples(rng, 120, { y0: horizon + 4 }, '#020812') +
+        ripples(rng, 40, { y0: horizon + 4 }, '#7dffc8'),
     };
   },
 };

@@ -79,6 +79,36 @@ export function polygon(points: readonly Point[], fill: string, extra = ''): str
   return `<polygon points="${points.map(([x, y]) => `${num(x)},${num(y)}`).join(' ')}" fill="${fill}"${extra ? ` ${extra}` : ''}/>`;
 }
 
+export function ellipse(cx: number, cy: number, rx: number, ry: number, fill: string, extra = ''): string {
+  return `<ellipse cx="${num(cx)}" cy="${num(cy)}" rx="${num(rx)}" ry="${num(ry)}" fill="${fill}"${extra ? ` ${extra}` : ''}/>`;
+}
+
+/** A straight stroke from (x1, y1) to (x2, y2). */
+export function line(x1: number, y1: number, x2: number, y2: number, stroke: string, width: number, extra = ''): string {
+  return `<line x1="${num(x1)}" y1="${num(y1)}" x2="${num(x2)}" y2="${num(y2)}" stroke="${stroke}" stroke-width="${num(width)}"${extra ? ` ${extra}` : ''}/>`;
+}
+
+/** Any outline given as path data `d` (written as is: round its numbers with num() when building it). */
+export function path(d: string, fill: string, extra = ''): string {
+  return `<path d="${d}" fill="${fill}"${extra ? ` ${extra}` : ''}/>`;
+}
+
+/** An upright triangle standing on the line y = baseY, its tip at (x, topY): a roof, a tent. */
+export function triangle(x: number, baseY: number, halfWidth: number, topY: number, fill: string): string {
+  return polygon([[x - halfWidth, baseY], [x + halfWidth, baseY], [x, topY]], fill);
+}
+
+/** `count` equal rectangles, each moved on by (dx, dy) from the one before: stripes on a towel, bands on a tower. */
+export function stripes(count: number, x: number, y: number, w: number, h: number, fill: string, step: { dx?: number; dy?: number }): string {
+  const { dx = 0, dy = 0 } = step;
+  return repeat(count, (i) => rect(x + i * dx, y + i * dy, w, h, fill));
+}
+
+/** Draw something `count` times (`draw` gets the index 0, 1, 2…) and join the pieces into one string. */
+export function repeat(count: number, draw: (i: number) => string): string {
+  return Array.from({ length: count }, (_, i) => draw(i)).join('');
+}
+
 /** The area under a line, down to `bottom`: a mountain range, a hill, a dune. */
 export function areaBelow(line: readonly Point[], bottom = HEIGHT): string {
   const first = line[0];
@@ -135,6 +165,17 @@ export function heightAt(line: readonly Point[], x: number): number {
   return line[line.length - 1]?.[1] ?? HEIGHT;
 }
 
+/**
+ * `count` things at random places along the ground line, each sunk a random depth (between sink[0] and sink[1]) below it:
+ * trees standing on a hill. `draw` gets the spot and draws the thing there.
+ */
+export function scatterAlong(rng: Rng, ground: readonly Point[], count: number, sink: readonly [min: number, max: number], draw: (x: number, y: number) => string): string {
+  return repeat(count, () => {
+    const x = between(rng, 0, WIDTH);
+    return draw(x, heightAt(ground, x) + between(rng, sink[0], sink[1]));
+  });
+}
+
 /** A pine (fir) as three stacked triangles on a short trunk, its base at (x, y). */
 export function pine(x: number, y: number, height: number, color: string, snow?: string): string {
   const w = height * 0.42;
@@ -154,19 +195,19 @@ export function pine(x: number, y: number, height: number, color: string, snow?:
 export function broadleaf(rng: Rng, x: number, y: number, height: number, shades: readonly [string, ...string[]]): string {
   const crown = height * 0.36;
   const trunk = polygon([[x - height * 0.04, y], [x + height * 0.04, y], [x + height * 0.02, y - height * 0.6], [x - height * 0.02, y - height * 0.6]], '#4a3426');
-  const blobs = Array.from({ length: 7 }, () =>
+  const blobs = repeat(7, () =>
     circle(x + between(rng, -crown * 0.9, crown * 0.9), y - height * 0.62 + between(rng, -crown * 0.7, crown * 0.5), crown * between(rng, 0.45, 0.75), pick(rng, shades)),
   );
-  return trunk + blobs.join('');
+  return trunk + blobs;
 }
 
 /** Stars scattered above `horizon`, thinning towards it, with a few bright ones. */
 export function stars(rng: Rng, count: number, horizon: number): string {
-  return Array.from({ length: count }, () => {
+  return repeat(count, () => {
     const y = horizon * Math.pow(rng(), 1.6);
     const bright = rng() < 0.06;
     return circle(between(rng, 0, WIDTH), y, bright ? between(rng, 1.8, 2.6) : between(rng, 0.6, 1.5), '#ffffff', `opacity="${num(between(rng, 0.35, 1))}"`);
-  }).join('');
+  });
 }
 
 /** A soft cloud: overlapping ellipses. */
@@ -180,20 +221,28 @@ export function cloud(rng: Rng, x: number, y: number, size: number, color = '#ff
 }
 
 /** Thin horizontal strokes on water: light catching the ripples. */
-export function ripples(rng: Rng, count: number, area: { x0: number; x1: number; y0: number; y1: number }, color: string): string {
-  return Array.from({ length: count }, () => {
-    const y = between(rng, area.y0, area.y1);
-    const depth = (y - area.y0) / (area.y1 - area.y0 || 1);
+export function ripples(rng: Rng, count: number, area: { x0?: number; x1?: number; y0: number; y1?: number }, color: string): string {
+  // By default the water runs from y0 to the bottom edge, across the whole width.
+  const { x0 = 0, x1 = WIDTH, y0, y1 = HEIGHT } = area;
+  return repeat(count, () => {
+    const y = between(rng, y0, y1);
+    const depth = (y - y0) / (y1 - y0 || 1);
     const length = between(rng, 20, 90) * (0.5 + depth);
-    const x = between(rng, area.x0, area.x1 - length);
-    return `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + length)}" y2="${num(y)}" stroke="${color}" stroke-width="${num(1 + depth * 2.5)}" stroke-linecap="round" opacity="${num(between(rng, 0.25, 0.7))}"/>`;
-  }).join('');
+    const x = between(rng, x0, x1 - length);
+    return line(x, y, x + length, y, color, 1 + depth * 2.5, `stroke-linecap="round" opacity="${num(between(rng, 0.25, 0.7))}"`);
+  });
 }
 
 /** A small flying bird, as two arcs. */
 export function bird(x: number, y: number, span: number, color = '#2b2b36'): string {
   const s = span / 2;
-  return `<path d="M${num(x - s)},${num(y)} Q${num(x - s / 2)},${num(y - s * 0.55)} ${num(x)},${num(y)} Q${num(x + s / 2)},${num(y - s * 0.55)} ${num(x + s)},${num(y)}" fill="none" stroke="${color}" stroke-width="${num(Math.max(1.5, span / 14))}" stroke-linecap="round"/>`;
+  const d = `M${num(x - s)},${num(y)} Q${num(x - s / 2)},${num(y - s * 0.55)} ${num(x)},${num(y)} Q${num(x + s / 2)},${num(y - s * 0.55)} ${num(x + s)},${num(y)}`;
+  return path(d, 'none', `stroke="${color}" stroke-width="${num(Math.max(1.5, span / 14))}" stroke-linecap="round"`);
+}
+
+/** A few birds of one colour, each given as [x, y, span]. */
+export function flock(birds: readonly (readonly [x: number, y: number, span: number])[], color?: string): string {
+  return birds.map(([x, y, span]) => bird(x, y, span, color)).join('');
 }
 
 export interface Scene {

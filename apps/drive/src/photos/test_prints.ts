@@ -7,7 +7,7 @@
  * colour wheel, and a still life of plain geometric shapes (a test scene with no people in it).
  */
 import type { SceneDefinition } from './scenes.js';
-import { circle, escapeXml, HEIGHT, linearGradient, num, type Point, polygon, radialGlow, rect, type Scene, WIDTH } from './svg.js';
+import { circle, ellipse, escapeXml, HEIGHT, line, linearGradient, num, path, type Point, polygon, radialGlow, rect, repeat, type Scene, stripes, WIDTH } from './svg.js';
 
 const FONT = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif"';
 
@@ -21,8 +21,8 @@ function text(x: number, y: number, content: string, options: { size?: number; f
 function registrationMark(x: number, y: number, color: string): string {
   return (
     circle(x, y, 14, 'none', `stroke="${color}" stroke-width="2"`) +
-    `<line x1="${x - 24}" y1="${y}" x2="${x + 24}" y2="${y}" stroke="${color}" stroke-width="2"/>` +
-    `<line x1="${x}" y1="${y - 24}" x2="${x}" y2="${y + 24}" stroke="${color}" stroke-width="2"/>`
+    line(x - 24, y, x + 24, y, color, 2) +
+    line(x, y - 24, x, y + 24, color, 2)
   );
 }
 
@@ -39,6 +39,24 @@ function printFrame(title: string, caption: string, ink: string): string {
   );
 }
 
+/** A test print as listed in the gallery, with the caption and ink colour of its frame. */
+interface TestPrint extends SceneDefinition {
+  caption: string;
+  ink: string;
+  paint(): Scene;
+}
+
+/** Turn a test print into a scene: what its paint() draws, then the frame on top (see printFrame). */
+function framed({ caption, ink, paint, ...definition }: TestPrint): SceneDefinition {
+  return {
+    ...definition,
+    paint(): Scene {
+      const { defs, body } = paint();
+      return { defs, body: body + printFrame(definition.title, caption, ink) };
+    },
+  };
+}
+
 /** HSL (h in degrees, s and l in 0..1) to #rrggbb. */
 export function hslToHex(h: number, s: number, l: number): string {
   const k = (n: number) => (n + h / 30) % 12;
@@ -52,14 +70,20 @@ export function hslToHex(h: number, s: number, l: number): string {
   return `#${channel(0)}${channel(8)}${channel(4)}`;
 }
 
+/** The point at distance r from (cx, cy), at an angle in degrees clockwise from the top (as on a clock face). */
+function polar(cx: number, cy: number, r: number, deg: number): Point {
+  const rad = ((deg - 90) * Math.PI) / 180;
+  return [cx + r * Math.cos(rad), cy + r * Math.sin(rad)];
+}
+
 /** A ring segment between two angles (degrees, clockwise from the top). */
 function annularSector(cx: number, cy: number, inner: number, outer: number, from: number, to: number, fill: string): string {
   const at = (r: number, deg: number): string => {
-    const rad = ((deg - 90) * Math.PI) / 180;
-    return `${num(cx + r * Math.cos(rad))},${num(cy + r * Math.sin(rad))}`;
+    const [x, y] = polar(cx, cy, r, deg);
+    return `${num(x)},${num(y)}`;
   };
   const large = to - from > 180 ? 1 : 0;
-  return `<path d="M${at(outer, from)} A${num(outer)},${num(outer)} 0 ${large} 1 ${at(outer, to)} L${at(inner, to)} A${num(inner)},${num(inner)} 0 ${large} 0 ${at(inner, from)} Z" fill="${fill}"/>`;
+  return path(`M${at(outer, from)} A${num(outer)},${num(outer)} 0 ${large} 1 ${at(outer, to)} L${at(inner, to)} A${num(inner)},${num(inner)} 0 ${large} 0 ${at(inner, from)} Z`, fill);
 }
 
 /**
@@ -73,11 +97,13 @@ const CHART_PATCHES: readonly (readonly [name: string, color: string])[] = [
   ['white', '#f3f3f2'], ['neutral 8', '#c8c8c8'], ['neutral 6.5', '#a0a0a0'], ['neutral 5', '#7a7a79'], ['neutral 3.5', '#555555'], ['black', '#343434'],
 ];
 
-const colourCalibrationChart: SceneDefinition = {
+const colourCalibrationChart = framed({
   slug: 'colour-calibration-chart',
   title: 'Colour calibration chart',
   description: 'Twenty-four colour patches in four rows on a dark grey card: natural colours, primaries and secondaries, and a row of neutral greys from white to black.',
-  paint(): Scene {
+  caption: 'Drive sample gallery · test print · compare each patch with the reference card under daylight',
+  ink: '#d9d9d9',
+  paint() {
     const cols = 6;
     const size = 180;
     const gap = 26;
@@ -90,20 +116,22 @@ const colourCalibrationChart: SceneDefinition = {
     });
     return {
       defs: '',
-      body: rect(0, 0, WIDTH, HEIGHT, '#2b2b2b') + patches.join('') + printFrame('Colour calibration chart', 'Drive sample gallery · test print · compare each patch with the reference card under daylight', '#d9d9d9'),
+      body: rect(0, 0, WIDTH, HEIGHT, '#2b2b2b') + patches.join(''),
     };
   },
-};
+});
 
-const greyRamp: SceneDefinition = {
+const greyRamp = framed({
   slug: 'grey-ramp',
   title: 'Grey ramp',
   description: 'Twenty-one grey steps from black to white in five per cent increments, a smooth grey gradient, and red, green and blue ramps below.',
-  paint(): Scene {
+  caption: 'Drive sample gallery · test print · each step should be distinct from its neighbours',
+  ink: '#1d2330',
+  paint() {
     const steps = 21;
     const x0 = 90;
     const w = (WIDTH - 2 * x0) / steps;
-    const stepsRow = Array.from({ length: steps }, (_, i) => {
+    const stepsRow = repeat(steps, (i) => {
       const v = Math.round((i / (steps - 1)) * 255);
       const hex = v.toString(16).padStart(2, '0');
       const fill = `#${hex}${hex}${hex}`;
@@ -118,39 +146,32 @@ const greyRamp: SceneDefinition = {
         linearGradient('ramp-blue', [[0, '#000000'], [1, '#0000ff']], { x2: 1, y2: 0 }),
       body:
         rect(0, 0, WIDTH, HEIGHT, '#f4f2ec') +
-        stepsRow.join('') +
+        stepsRow +
         ramp('ramp-grey', 470, 'Smooth gradient: no bands should be visible') +
         ramp('ramp-red', 590, 'Red') +
         ramp('ramp-green', 710, 'Green') +
-        ramp('ramp-blue', 830, 'Blue') +
-        printFrame('Grey ramp', 'Drive sample gallery · test print · each step should be distinct from its neighbours', '#1d2330'),
+        ramp('ramp-blue', 830, 'Blue'),
     };
   },
-};
+});
 
-const resolutionTarget: SceneDefinition = {
+const resolutionTarget = framed({
   slug: 'resolution-target',
   title: 'Resolution target',
   description: 'A Siemens star of 36 black wedges, and groups of black and white bars, horizontal and vertical, each group finer than the last.',
-  paint(): Scene {
+  caption: 'Drive sample gallery · test print · where the star turns grey is the limit of the printer',
+  ink: '#111111',
+  paint() {
     const cx = 430;
     const cy = 530;
     const r = 330;
-    const wedges = Array.from({ length: 36 }, (_, i) => {
-      const a0 = ((i * 10 - 90) * Math.PI) / 180;
-      const a1 = ((i * 10 + 5 - 90) * Math.PI) / 180;
-      const points: Point[] = [
-        [cx, cy],
-        [cx + r * Math.cos(a0), cy + r * Math.sin(a0)],
-        [cx + r * Math.cos(a1), cy + r * Math.sin(a1)],
-      ];
-      return polygon(points, '#111111');
-    });
+    // Each wedge is 5° wide, with a 5° gap before the next one.
+    const wedges = repeat(36, (i) => polygon([[cx, cy], polar(cx, cy, r, i * 10), polar(cx, cy, r, i * 10 + 5)], '#111111'));
     // One row per bar width, halving from 12 px to 1 px: five horizontal bars, then five vertical ones.
     const groups = [12, 6, 3, 2, 1].map((bar, g) => {
       const y = 150 + g * 135;
-      const horizontal = Array.from({ length: 5 }, (_, i) => rect(960, y + i * bar * 2, 160, bar, '#111111')).join('');
-      const vertical = Array.from({ length: 5 }, (_, i) => rect(1180 + i * bar * 2, y, bar, 100, '#111111')).join('');
+      const horizontal = stripes(5, 960, y, 160, bar, '#111111', { dy: bar * 2 });
+      const vertical = stripes(5, 1180, y, bar, 100, '#111111', { dx: bar * 2 });
       return horizontal + vertical + text(940, y + 56, `${bar} px`, { size: 16, anchor: 'end' });
     });
     return {
@@ -158,19 +179,20 @@ const resolutionTarget: SceneDefinition = {
       body:
         rect(0, 0, WIDTH, HEIGHT, '#ffffff') +
         circle(cx, cy, r + 6, 'none', 'stroke="#111111" stroke-width="3"') +
-        wedges.join('') +
+        wedges +
         circle(cx, cy, 6, '#d11f1f') +
-        groups.join('') +
-        printFrame('Resolution target', 'Drive sample gallery · test print · where the star turns grey is the limit of the printer', '#111111'),
+        groups.join(''),
     };
   },
-};
+});
 
-const colourWheel: SceneDefinition = {
+const colourWheel = framed({
   slug: 'colour-wheel',
   title: 'Colour wheel',
   description: 'A wheel of 36 hues in three rings from full to soft saturation, beside bars of the printing primaries cyan, magenta, yellow and black and the screen primaries red, green and blue.',
-  paint(): Scene {
+  caption: 'Drive sample gallery · test print · hues should run smoothly, with no jump between neighbours',
+  ink: '#1d2330',
+  paint() {
     const cx = 480;
     const cy = 540;
     const rings = [
@@ -178,9 +200,8 @@ const colourWheel: SceneDefinition = {
       [160, 250, 0.66],
       [80, 160, 0.33],
     ] as const;
-    const sectors = rings.flatMap(([inner, outer, saturation]) =>
-      Array.from({ length: 36 }, (_, i) => annularSector(cx, cy, inner, outer, i * 10, i * 10 + 10.3, hslToHex(i * 10, saturation, 0.5))),
-    );
+    // Each sector overlaps the next by 0.3° so no hairline gap shows between them.
+    const sectors = rings.map(([inner, outer, saturation]) => repeat(36, (i) => annularSector(cx, cy, inner, outer, i * 10, i * 10 + 10.3, hslToHex(i * 10, saturation, 0.5)))).join('');
     const bars = (
       [
         ['Cyan', '#00aeef'],
@@ -194,18 +215,20 @@ const colourWheel: SceneDefinition = {
     ).map(([name, color], i) => rect(930, 180 + i * 100, 420, 70, color, 'rx="6"') + text(915, 225 + i * 100, name, { size: 18, anchor: 'end' }));
     return {
       defs: '',
-      body: rect(0, 0, WIDTH, HEIGHT, '#f4f2ec') + sectors.join('') + circle(cx, cy, 80, '#808080') + bars.join('') + printFrame('Colour wheel', 'Drive sample gallery · test print · hues should run smoothly, with no jump between neighbours', '#1d2330'),
+      body: rect(0, 0, WIDTH, HEIGHT, '#f4f2ec') + sectors + circle(cx, cy, 80, '#808080') + bars.join(''),
     };
   },
-};
+});
 
-const stillLifeOfShapes: SceneDefinition = {
+const stillLifeOfShapes = framed({
   slug: 'still-life-of-shapes',
   title: 'Still life of shapes',
   description: 'A test scene with no people in it: a red, a green and a blue sphere, a yellow cube and a grey cone on a table, in soft light against a graded backdrop.',
-  paint(): Scene {
+  caption: 'Drive sample gallery · test scene · smooth shading, clean edges, neutral greys',
+  ink: '#1d2330',
+  paint() {
     const table = 700;
-    const shadow = (x: number, w: number) => `<ellipse cx="${num(x)}" cy="${num(table + 8)}" rx="${num(w)}" ry="${num(w * 0.16)}" fill="#000000" opacity="0.25"/>`;
+    const shadow = (x: number, w: number) => ellipse(x, table + 8, w, w * 0.16, '#000000', 'opacity="0.25"');
     const sphere = (id: string, x: number, r: number, light: string, dark: string): Scene => ({
       defs: radialGlow(id, x - r * 0.35, table - r - r * 0.35, r * 1.4, [[0, light], [0.55, dark], [1, '#111111']]),
       body: shadow(x + r * 0.2, r * 1.05) + circle(x, table - r, r, `url(#${id})`),
@@ -221,7 +244,7 @@ const stillLifeOfShapes: SceneDefinition = {
       polygon([[cx - s / 2, table], [cx + s / 2, table], [cx + s / 2, table - s], [cx - s / 2, table - s]], '#e8b828') +
       polygon([[cx + s / 2, table], [cx + s / 2 + 70, table - 40], [cx + s / 2 + 70, table - s - 40], [cx + s / 2, table - s]], '#b88a12') +
       polygon([[cx - s / 2, table - s], [cx + s / 2, table - s], [cx + s / 2 + 70, table - s - 40], [cx - s / 2 + 70, table - s - 40]], '#f6d76a');
-    const cone = shadow(1060, 70) + `<path d="M1000,${table} L1060,${table - 260} L1120,${table} A60,16 0 0 1 1000,${table} Z" fill="url(#cone)"/>`;
+    const cone = shadow(1060, 70) + path(`M1000,${table} L1060,${table - 260} L1120,${table} A60,16 0 0 1 1000,${table} Z`, 'url(#cone)');
     return {
       defs:
         linearGradient('backdrop', [[0, '#dfe4ea'], [1, '#9aa6b4']]) +
@@ -237,11 +260,10 @@ const stillLifeOfShapes: SceneDefinition = {
         cube +
         blue.body +
         cone +
-        green.body +
-        printFrame('Still life of shapes', 'Drive sample gallery · test scene · smooth shading, clean edges, neutral greys', '#1d2330'),
+        green.body,
     };
   },
-};
+});
 
 /** The sample gallery, in the order it is listed. */
 export const TEST_PRINTS: readonly SceneDefinition[] = [colourCalibrationChart, greyRamp, resolutionTarget, colourWheel, stillLifeOfShapes];
