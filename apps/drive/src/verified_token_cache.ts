@@ -101,6 +101,14 @@ export class VerifiedTokenCache {
   }
 }
 
+/** Claims handed out from the cache, not from a verification (for the timeline: wasRemembered). */
+const remembered = new WeakSet<object>();
+
+/** Did these claims come from the cache (the token was verified on an earlier request)? */
+export function wasRemembered(claims: object): boolean {
+  return remembered.has(claims);
+}
+
 /** The validator, with verified tokens remembered (see the module comment for what is and is not cached). */
 export function withVerifiedTokenCache(
   inner: TokenValidator,
@@ -112,7 +120,11 @@ export function withVerifiedTokenCache(
     prepare: inner.prepare?.bind(inner),
     async validate(token: string, requiredScope: string): Promise<AccessTokenClaims> {
       const hit = cache.get(token);
-      if (hit && hasScope(hit.scope, requiredScope)) return hit;
+      if (hit && hasScope(hit.scope, requiredScope)) {
+        const answer = Object.freeze({ ...hit });
+        remembered.add(answer);
+        return answer;
+      }
       // A miss, or a hit without the scope: the full check, which throws exactly what it always threw.
       const claims = await inner.validate(token, requiredScope);
       return cache.set(token, claims);

@@ -32,9 +32,13 @@ describe('Drive recordings for the timeline', () => {
     const token = await authority.token({ sub: 'alice' });
     assert.equal((await call(token, traceId)).status, 200);
     assert.equal((await call(`${token}x`, traceId)).status, 401);
-    const [ok, refused] = await recordings(traceId);
+    assert.equal((await call(token, traceId)).status, 200);
+    const [ok, refused, again] = await recordings(traceId);
     assert.equal(ok!.step, 7);
     assert.match(ok!.note!, /^Step 8: token valid: sub=alice/);
+    assert.doesNotMatch(ok!.note!, /remembered/, 'the first call verified the signature');
+    // The same token again: answered from the verified-token cache, and the timeline says so.
+    assert.match(again!.note!, /^Step 8: token valid: sub=alice.*\(verified on an earlier call, remembered until it expires\)$/);
     assert.match(ok!.request.headers.authorization!, /^Bearer eyJ.{3}…\(\d+ chars, masked\)$/);
     assert.equal(refused!.response.status, 401);
     assert.match(refused!.note!, /^Step 8: token refused \(invalid_token/);

@@ -8,6 +8,7 @@ import { type AccessTokenClaims, OAuthError, parseBearerAuthorization } from '@o
 import { describeExchange } from '@oauth-demo/web';
 import { MissingAccessToken } from '../errors.js';
 import type { TokenValidator } from '../token_validator.js';
+import { wasRemembered } from '../verified_token_cache.js';
 
 declare global {
   namespace Express {
@@ -41,7 +42,8 @@ export function requireAccessToken(validator: TokenValidator, requiredScope: str
       throw err;
     }
     const { sub, scope, client_id: clientId } = res.locals.token;
-    describeExchange(res, { note: `Step 8: token valid: sub=${sub}, client_id=${clientId}, scope="${scope}"` });
+    const how = wasRemembered(res.locals.token) ? ' (verified on an earlier call, remembered until it expires)' : '';
+    describeExchange(res, { note: `Step 8: token valid: sub=${sub}, client_id=${clientId}, scope="${scope}"${how}` });
     next();
   };
 }
