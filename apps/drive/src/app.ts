@@ -17,6 +17,7 @@ import { apiRouter } from './routes/api.js';
 import { metadataRouter, resourceMetadataUrl } from './routes/metadata.js';
 import { pagesRouter } from './routes/pages.js';
 import { SESSION_COOKIE, webAppRouter } from './routes/web_app.js';
+import { Readiness } from './readiness.js';
 import type { TokenValidator } from './token_validator.js';
 import { createTokenVerifier } from './token_verifier.js';
 import { withVerifiedTokenCache } from './verified_token_cache.js';
@@ -113,64 +114,6 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
       db.close();
     },
   };
-}
-
-/**
- * See DriveApp.keepTokenValidationReady. Failures in the first seconds are expected when the three services
- * start together (the auth server may not listen yet) and are not reported; after that, a failure is
- * reported at most once a minute, and the recovery once.
- */
-class Readiness {
-  static readonly FIRST_RETRY_MS = 500;
-  static readonly MAX_RETRY_MS = 10_000;
-  static readonly REFRESH_MS = 5 * 60_000;
-  static readonly QUIET_START_MS = 5_000;
-  static readonly REPORT_EVERY_MS = 60_000;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private retryMs = Readiness.FIRST_RETRY_MS;
-  private startedAt = 0;
-  private lastReport: number | undefined;
-
-  constructor(
-    private readonly validator: TokenValidator,
-    private readonly log: (message: string) => void,
-  ) {}
-
-  start(): void {
-    if (!this.validator.prepare || this.timer || this.stopped) return;
-    this.startedAt = Date.now();
-    this.run(0);
-  }
-
-  stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-  }
-
-  private run(delayMs: number): void {
-    // unref: this never keeps the process alive on its own.
-    this.timer = setTimeout(() => {
-      this.validator.prepare!().then(
-        () => {
-          if (this.lastReport !== undefined) this.log('fetched the authorization server keys: token verification works again');
-          this.lastReport = undefined;
-          this.retryMs = Readiness.FIRST_RETRY_MS;
-          if (!this.stopped) this.run(Readiness.REFRESH_MS);
-        },
-        (err: unknown) => {
-          const now = Date.now();
-          const quiet = now - this.startedAt < Readiness.QUIET_START_MS;
-          if (!quiet && (this.lastReport === undefined || now - this.lastReport >= Readiness.REPORT_EVERY_MS)) {
-            this.lastReport = now;
-            this.log(`cannot fetch the authorization server keys yet, retrying: ${err instanceof Error ? err.message : String(err)}`);
-          }
-          if (!this.stopped) this.run(this.retryMs);
-          this.retryMs = Math.min(this.retryMs * 2, Readiness.MAX_RETRY_MS);
-        },
-      );
-    }, delayMs).unref();
-  }
 }
 
 /** Step 8, done the way the configuration says (token_validator.ts explains the two ways). */

@@ -18,7 +18,7 @@ describe('Back channel deadline', () => {
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const timeoutMs = 400;
+    const timeoutMs = 1000;
     const backChannel = createBackChannel(timeoutMs);
     try {
       const started = performance.now();
@@ -34,10 +34,14 @@ describe('Back channel deadline', () => {
         assert.notEqual(outcome, 'answered');
         assert.equal(typeof outcome === 'object' && outcome.reason, 'it did not answer in time');
       }
-      const slowest = Math.max(...outcomes.map((o) => (typeof o === 'object' ? o.afterMs : Infinity)));
-      // The 4 calls queued behind the first 16 count their wait for a socket in the timeout (axios's timer runs
-      // from the call): had it started at the socket, they would fail after 2 × timeout or more.
-      assert.ok(slowest < 1.75 * timeoutMs, `the slowest call failed after ${Math.round(slowest)} ms`);
+      const times = outcomes.map((o) => (typeof o === 'object' ? o.afterMs : Infinity));
+      const [fastest, slowest] = [Math.min(...times), Math.max(...times)];
+      // All 20 share one deadline, the 4 calls queued behind the first 16 included: their wait for a socket
+      // counts in the timeout (axios's timer runs from the call). Had it started at the socket, they would fail
+      // a whole timeout after the others. (Compared with each other, not with the clock: a loaded CI machine
+      // delays every timer alike.)
+      assert.ok(fastest >= timeoutMs * 0.9, `no call failed before the timeout (${Math.round(fastest)} ms)`);
+      assert.ok(slowest - fastest < timeoutMs / 2, `all failed together: ${Math.round(fastest)} to ${Math.round(slowest)} ms`);
     } finally {
       backChannel.close();
       sockets.forEach((s) => s.destroy());
