@@ -98,4 +98,26 @@ describe('Masking secrets', () => {
     assert.equal(body.token_type, 'Bearer');
     assert.match(body.access_token!, /masked/);
   });
+
+  it('masks every cookie value, in Cookie and Set-Cookie, and keeps names and attributes', () => {
+    const sid = 's%3A8WvZq1n2b3c4d5e6f7g8h9i0.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+    const masked = maskExchange(
+      exchange(newTraceId(), 't', {
+        request: { method: 'GET', url: '/', headers: { cookie: `printer.sid=${sid}; theme=dark-mode-please` } },
+        response: {
+          status: 200,
+          headers: { 'set-cookie': `auth.sid=${sid}; Path=/; Expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly; SameSite=Lax, other=${sid}; Path=/` },
+          body: '<form><input type="hidden" name="csrf" value="Zq1n2b3c4d5e6f7g8h9i0AbCdEf"><input name="username" value="alice"></form>',
+        },
+      }),
+    );
+    const cookie = masked.request.headers.cookie!;
+    const setCookie = masked.response.headers['set-cookie']!;
+    for (const header of [cookie, setCookie]) assert.ok(!header.includes('8WvZq1n2b3c4d5e6f7g8h9i0'), header);
+    assert.match(cookie, /^printer\.sid=s%3A8W…\(\d+ chars, masked\); theme=/);
+    assert.match(setCookie, /^auth\.sid=s%3A8W…\(\d+ chars, masked\); Path=\/; Expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly; SameSite=Lax, other=s%3A8W…/);
+    assert.ok(!masked.response.body!.includes('Zq1n2b3c4d5e6f7g8h9i0AbCdEf'), 'the CSRF token of a recorded page is masked');
+    assert.match(masked.response.body!, /name="csrf" value="Zq1n2b…\(27 chars, masked\)"/);
+    assert.match(masked.response.body!, /name="username" value="alice"/);
+  });
 });

@@ -171,6 +171,26 @@ export function maskValue(value: string): string {
   return `${value.slice(0, 6)}…(${value.length} chars, masked)`;
 }
 
+/** Cookie attributes (RFC 6265 §5.2), which are not secrets; every other `name=value` in a cookie header is. */
+const COOKIE_ATTRIBUTES = ['expires', 'max-age', 'domain', 'path', 'secure', 'httponly', 'samesite', 'priority', 'partitioned'];
+
+/**
+ * `Cookie: a=1; b=2` and `Set-Cookie: a=1; Path=/; HttpOnly` (several Set-Cookie joined with ", "): every
+ * cookie value masked, names and attributes kept. A session cookie on the projector is a session anyone can take.
+ */
+function maskCookies(value: string): string {
+  return value.replace(/(^|;\s*|,\s*)([^=;,\s]+)=([^;,]*)/g, (all, sep: string, name: string, cookie: string) =>
+    COOKIE_ATTRIBUTES.includes(name.toLowerCase()) ? all : `${sep}${name}=${maskValue(cookie)}`,
+  );
+}
+
+/** Hidden form fields of a recorded page (`<input … name="csrf" value="…">`): masked like the same parameter in a URL. */
+function maskFormFields(html: string): string {
+  return html.replace(/(<input\b[^>]*\bname="([^"]+)"[^>]*\bvalue=")([^"]*)(")/g, (all, before: string, name: string, value: string, after: string) =>
+    SECRET_PARAMS.includes(name) ? `${before}${maskValue(value)}${after}` : all,
+  );
+}
+
 function maskUrlEncoded(text: string): string {
   return text.replace(/(^|[?&#])([^=&#?]+)=([^&#]*)/g, (all, sep: string, name: string, value: string) =>
     SECRET_PARAMS.includes(decodeURIComponentSafe(name)) ? `${sep}${name}=${encodeURIComponent(maskValue(decodeURIComponentSafe(value)))}` : all,
@@ -184,7 +204,7 @@ function maskJson(text: string): string {
     const masked = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_PARAMS.includes(k) && typeof v === 'string' ? maskValue(v) : v]));
     return JSON.stringify(masked, null, 2);
   } catch {
-    return maskUrlEncoded(text);
+    return maskFormFields(maskUrlEncoded(text));
   }
 }
 
@@ -199,7 +219,9 @@ function decodeURIComponentSafe(value: string): string {
 function maskMessage(message: RecordedMessage): RecordedMessage {
   const headers = Object.fromEntries(
     Object.entries(message.headers).map(([name, value]) => {
-      if (!SECRET_HEADERS.includes(name.toLowerCase())) return [name, name.toLowerCase() === 'location' ? maskUrlEncoded(value) : value];
+      const lower = name.toLowerCase();
+      if (!SECRET_HEADERS.includes(lower)) return [name, lower === 'location' ? maskUrlEncoded(value) : value];
+      if (lower === 'cookie' || lower === 'set-cookie') return [name, maskCookies(value)];
       const [scheme, ...rest] = value.split(' ');
       return [name, rest.length > 0 ? `${scheme} ${maskValue(rest.join(' '))}` : maskValue(value)];
     }),

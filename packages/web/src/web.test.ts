@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type session from 'express-session';
 import { ConfigError, readPort, readUrl } from './config.js';
 import { openDatabase } from './database.js';
-import { loadOrCreateSecret } from './secrets.js';
+import { loadOrCreateSecret, publishSecret } from './secrets.js';
 import { SqliteSessionStore } from './session_store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'web-test-'));
@@ -78,5 +80,32 @@ describe('database and sessions', () => {
     const a = loadOrCreateSecret(dir, 'session');
     assert.ok(a.length >= 43);
     assert.equal(loadOrCreateSecret(dir, 'session'), a);
+  });
+
+  it('a secret another process stored first is kept, never overwritten', () => {
+    const file = join(dir, 'first-wins.secret');
+    const first = 'a'.repeat(43);
+    assert.equal(publishSecret(file, first), first);
+    assert.equal(publishSecret(file, 'b'.repeat(43)), first, 'the second process gets the first secret');
+    assert.equal(readFileSync(file, 'utf8').trim(), first);
+    assert.equal(readdirSync(dir).filter((f) => f.startsWith('first-wins')).length, 1, 'no temporary file left behind');
+  });
+
+  it('processes creating the same secret at the same instant all end up with one secret (npm start on a fresh folder)', async () => {
+    const shared = join(dir, 'shared-race');
+    const secretsModule = pathToFileURL(join(import.meta.dirname, 'secrets.ts')).href;
+    // Each child waits for the same instant, then loads or creates the secret and prints it.
+    const at = Date.now() + 1500;
+    const code = `const { loadOrCreateSecret } = await import(${JSON.stringify(secretsModule)}); while (Date.now() < ${at}); console.log(loadOrCreateSecret(${JSON.stringify(shared)}, 'printer-client-secret'));`;
+    const outputs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new Promise<string>((resolve, reject) => {
+          execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], (err, stdout) => (err ? reject(err) : resolve(stdout.trim())));
+        }),
+      ),
+    );
+    assert.equal(new Set(outputs).size, 1, `every process got the same secret: ${outputs.join(' ')}`);
+    assert.equal(readFileSync(join(shared, 'printer-client-secret.secret'), 'utf8').trim(), outputs[0]);
+    assert.deepEqual(readdirSync(shared), ['printer-client-secret.secret'], 'no temporary file left behind');
   });
 });
