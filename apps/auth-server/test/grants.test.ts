@@ -4,6 +4,7 @@ import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { decodeJwt } from 'jose';
 import {
   authorize,
+  authorizePath,
   BROWSER_CLIENT,
   Browser,
   csrfFrom,
@@ -50,6 +51,18 @@ describe('The other grants of the notes', () => {
       const claims = decodeJwt(fragment.get('access_token')!);
       assert.equal(claims.client_id, BROWSER_CLIENT.clientId);
       assert.equal(claims.sub, 'alice');
+    });
+
+    it('the consent screen says the token itself comes back in the URL fragment, with no code', async () => {
+      const browser = new Browser(server.url);
+      const start = await browser.get(authorizePath({ ...implicit, state: 'imp-3' }));
+      const interaction = start.headers.get('location')!;
+      const login = await (await browser.get(interaction)).text();
+      await browser.post(`${interaction}/login`, { csrf: csrfFrom(login), username: 'bob', password: 'builder' });
+      const consent = await (await browser.get(interaction)).text();
+      assert.match(consent, /value="allow">Allow</, 'bob has not allowed the browser client yet: the consent screen');
+      assert.match(consent, /#access_token=/);
+      assert.doesNotMatch(consent, /one-time authorization code/);
     });
 
     it('§4.2.2.1: Deny comes back as access_denied in the fragment', async () => {
@@ -166,6 +179,8 @@ describe('The other grants of the notes', () => {
       const toLogin = await browser.get('/device/confirm');
       assert.equal(toLogin.headers.get('location'), '/login?return_to=%2Fdevice%2Fconfirm');
       const loginPage = await (await browser.get('/login?return_to=%2Fdevice%2Fconfirm')).text();
+      assert.match(loginPage, /Sign in to approve the device/);
+      assert.doesNotMatch(loginPage, /which apps you have allowed/);
       await browser.post('/login?return_to=%2Fdevice%2Fconfirm', { csrf: csrfFrom(loginPage), username: 'alice', password: 'wonderland' });
       const confirm = await (await browser.get('/device/confirm')).text();
       assert.match(confirm, new RegExp(userCode));

@@ -21,7 +21,7 @@ export const STEPS: Record<StepNumber, Step> = {
   3: { n: 3, actor: 'Authorization Server', title: 'The authorization server asks you', detail: 'It checks who you are (sign in) and asks whether you really want the client to access your resource (consent).' },
   4: { n: 4, actor: 'Authorization Server', title: 'The authorization server sends back a short-lived code', detail: 'Your browser is sent back to the client with an authorization code, the same state, and the issuer (iss).' },
   5: { n: 5, actor: 'Client', title: 'Photo Printer exchanges the code for a token', detail: 'Server to server, the client authenticates itself and sends the code with its PKCE code_verifier to the token endpoint.' },
-  6: { n: 6, actor: 'Authorization Server', title: 'The authorization server issues the access token', detail: 'Both sides of the exchange are done: it now trusts the client and returns an access token.' },
+  6: { n: 6, actor: 'Authorization Server', title: 'The authorization server issues the access token', detail: 'It has checked what the client sent (the code and its code_verifier, and the client’s own credentials when it has some) and answers with an access token (RFC 6749 §5.1).' },
   7: { n: 7, actor: 'Client', title: 'Photo Printer calls Drive with the access token', detail: 'Every call to the resource server carries the token: Authorization: Bearer <token>.' },
   8: { n: 8, actor: 'Resource Server', title: 'Drive verifies the token and serves your photos', detail: "The resource server checks the token's signature (against the authorization server's published keys), issuer, audience, expiry and scope before serving anything." },
 };

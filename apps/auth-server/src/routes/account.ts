@@ -24,6 +24,8 @@ export function accountRouter(ctx: AuthContext): Router {
       action: `/login?return_to=${encodeURIComponent(returnTo)}`,
       csrf: csrfToken(req),
       clientName: undefined,
+      // What the sign-in is for, in words: approving a device (RFC 8628 §3.3) or the account pages.
+      purpose: returnTo.startsWith('/device') ? 'device' : 'account',
       demoUsers: DEMO_USERS,
       message,
       username: typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '',

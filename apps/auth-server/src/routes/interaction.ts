@@ -109,6 +109,7 @@ export function interactionRouter(ctx: AuthContext): Router {
       user,
       client,
       redirectHost: new URL(request.redirect_uri).host,
+      implicit: request.response_type === 'token',
       scopes: request.scope.map((name) => ({ ...SCOPES[name]!, required: REQUIRED_SCOPES.has(name), granted: alreadyGranted.includes(name) })),
     });
   });

@@ -29,10 +29,13 @@ export function introspectionRouter({ clients, config, tokens }: AuthContext): R
   }
 
   router.post('/introspect', ...backChannel, async (req, res) => {
-    describeExchange(res, { step: 8, label: 'Introspection: is this token active? (RFC 7662)' });
+    describeExchange(res, { label: 'Introspection: is this token active? (RFC 7662)' });
     // RFC 7662 §2.1: the endpoint requires authorization; here, client authentication with a secret. A
     // public client only names itself, which anyone can do, so it may not ask (metadata says Basic only).
     const caller = authenticateClient(req, clients);
+    // Step 8 of the notes when Drive asks (the resource server checking the token it was sent); a client
+    // asking about its own token is not a step of the flow.
+    if (caller.client_id === config.driveClientId) describeExchange(res, { step: 8 });
     if (caller.token_endpoint_auth_method === 'none') throw new InvalidClient('Introspection needs client authentication with a secret.');
     const token = requiredParam(req.body, 'token');
     const found = await tokens.find(token, optionalParam(req.body, 'token_type_hint'));

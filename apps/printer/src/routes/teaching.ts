@@ -273,7 +273,7 @@ async function renderInspector(req: Request, res: Response, ctx: AppContext, pas
   const inspected: InspectedToken[] = [];
   for (const token of met) inspected.push(await inspectToken(token, keys, instructor, now));
   // A pasted token is the learner's own input: shown back in full (it is already on their screen).
-  const pastedResult = pasted ? await inspectToken({ kind: 'pasted', value: pasted, source: 'Pasted into the form below' }, keys, true, now) : undefined;
+  const pastedResult = pasted ? await inspectToken({ kind: 'pasted', value: pasted, source: 'Pasted into the form above' }, keys, true, now) : undefined;
   res.status(pasted && !pastedResult ? 400 : 200).render('inspect', {
     title: 'Token inspector',
     activeSteps: [8],
