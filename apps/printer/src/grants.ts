@@ -31,6 +31,8 @@ export interface Grant {
   where: GrantLink[];
   verdict: 'use' | 'avoid' | 'use-for-its-case';
   verdictLabel: string;
+  /** Where today's verdict comes from (RFC 9700, the security BCP, unless said otherwise). */
+  verdictSource?: string;
   verdictText: string;
   whenToUse: string;
   whenNot: string;
@@ -131,6 +133,7 @@ export function grants(drivePublicUrl: string): Grant[] {
       where: [{ href: '/kiosk', label: 'The shop’s photo kiosk: “Start on the kiosk”' }],
       verdict: 'use-for-its-case',
       verdictLabel: 'Best practice for devices without a browser',
+      verdictSource: 'RFC 8628',
       verdictText:
         'For devices that cannot show a browser worth typing a password into (a kiosk, a TV). Step 4 has no redirect: the kiosk already holds its device_code and learns your answer by polling, no faster than the interval (slow_down adds 5 s, RFC 8628 §3.5). RFC 8628 §5.4: approve only a code shown by a device in front of you, or a stranger’s device gets your photos.',
       whenToUse: 'A device in front of you with no keyboard or browser, when you have a phone or computer at hand.',
