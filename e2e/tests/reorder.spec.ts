@@ -31,6 +31,14 @@ test('Re-order while the access token is valid: Drive checks the photos again, n
   await expect(note).toContainText('Photo Printer asked Drive for each of the 2 photos again');
   for (const title of titles) await expect(page.getByText(title, { exact: true }).first()).toBeVisible();
   for (const n of [7, 8]) await expect(page.getByText(`Step ${n}`, { exact: true }).first()).toBeVisible();
+
+  // An instructor who cannot wait ten minutes: the printer treats its token as expired, and the next re-order refreshes.
+  await page.getByRole('button', { name: 'Don’t wait: treat the access token as expired' }).click();
+  await expect(page.getByText(/so it will be refreshed first/)).toBeVisible();
+  await page.getByRole('button', { name: 'Re-order' }).click();
+  const refreshed = page.getByRole('region', { name: /Re-ordered: a copy of order/ });
+  await expect(refreshed).toContainText(/Steps 5-6 again/);
+  await expect(refreshed.getByRole('table', { name: 'Token rotation' })).toBeVisible();
 });
 
 test.describe('Re-order after the access token expired', () => {

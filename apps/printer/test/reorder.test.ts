@@ -81,6 +81,26 @@ describe('POST /orders/:id/reorder', () => {
     assert.doesNotMatch((await browser.get(reordered.location!)).text, /Re-ordered/);
   });
 
+  it('“Don’t wait”: the printer treats its access token as expired, so the next re-order refreshes it first', async () => {
+    const { browser, orderPath } = await placeFirstOrder();
+    const order = await browser.get(orderPath);
+    assert.match(order.text, /Don’t wait: treat the access token as expired/);
+    const expired = await browser.post(`${orderPath}/expire-access-token`, { csrf: Browser.csrf(order) });
+    assert.equal(expired.status, 303);
+    assert.equal(expired.location, orderPath);
+    const after = await browser.get(orderPath);
+    assert.match(after.text, /so it will be refreshed first/);
+    assert.doesNotMatch(after.text, /Don’t wait/, 'offered only while the token is still valid');
+    const before = auth.tokenRequests.length;
+    const reordered = await browser.post(`${orderPath}/reorder`, { csrf: Browser.csrf(after) });
+    assert.equal(reordered.status, 303);
+    const refreshes = auth.tokenRequests.slice(before);
+    assert.equal(refreshes.length, 1);
+    assert.equal(refreshes[0]!.form.get('grant_type'), 'refresh_token');
+    // Without the form token, nothing changes.
+    assert.equal((await browser.post(`${orderPath}/expire-access-token`, {})).status, 403);
+  });
+
   it('refuses without the CSRF token, and sends a browser that is not connected home', async () => {
     const { browser, orderPath } = await placeFirstOrder();
     assert.equal((await browser.post(`${orderPath}/reorder`, {})).status, 403);

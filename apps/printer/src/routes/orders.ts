@@ -97,6 +97,18 @@ export function ordersRoutes(ctx: AppContext): Router {
     res.redirect(303, `/orders/${id}`);
   });
 
+  /**
+   * For a class that cannot wait ten minutes: Photo Printer forgets how long its access token has left and treats it
+   * as expired, as a client does once `expires_in` (RFC 6749 §5.1) has passed. The token itself is unchanged (Drive
+   * would still accept it until its `exp`); the next Re-order refreshes it first.
+   */
+  router.post('/orders/:id/expire-access-token', verifyCsrf, (req, res) => {
+    const order = findOrder(ctx, String(req.params.id ?? ''), req.session.browserKey);
+    const connection = req.session.connection;
+    if (connection) connection.expiresAt = Date.now();
+    res.redirect(303, `/orders/${order.id}`);
+  });
+
   router.get('/orders/:id', (req, res) => {
     const order = findOrder(ctx, req.params.id, req.session.browserKey);
     const justOrdered = req.session.justOrdered === true;
