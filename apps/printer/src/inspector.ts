@@ -39,7 +39,7 @@ export const CLAIM_MEANINGS: Record<string, string> = {
   sub: 'Subject: whom the token speaks for, the Resource Owner (alice, bob), or the client itself when there is no user (client credentials).',
   aud: 'Audience: the Resource Server the token is for. Drive refuses a token meant for another API.',
   client_id: 'The Client the token was issued to (Photo Printer, the print lab, the kiosk).',
-  scope: 'What the token allows: exactly what you granted on the consent screen, nothing more.',
+  scope: 'What the token allows: the scopes the auth server wrote into it, at most what you granted on the consent screen (a client’s own scopes for client credentials). Believe it only if the signature verifies: anyone can write any scope into a forged token.',
   iat: 'Issued at: when the auth server made it (seconds since 1970).',
   exp: 'Expiry: after this instant Drive refuses it, and the client must refresh or ask again.',
   jti: 'JWT ID: a unique identifier of this one token (lets the auth server revoke or trace it).',
