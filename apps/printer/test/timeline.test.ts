@@ -416,6 +416,13 @@ describe('step-through mode', () => {
     assert.match(photos.text, /Step-through mode: <span class="switch-state on">on/, 'the switch survives the new session id');
   });
 
+  it('reloading the page Continue led to (GET /step/continue) goes back to the paused step, not a 404', async () => {
+    const browser = new Browser(printer.base);
+    const res = await browser.get('/step/continue');
+    assert.equal(res.status, 303);
+    assert.equal(res.location, '/step');
+  });
+
   it('a second Continue on a used step does nothing', async () => {
     const browser = new Browser(printer.base);
     const home = await browser.get('/');

@@ -211,6 +211,12 @@ export function teachingRoutes(ctx: AppContext): Router {
     res.render('step', { title: interstitial.heading, activeSteps: interstitial.steps, step: interstitial, csrf: csrfToken(req) });
   });
 
+  // A reload of the page the Continue button led to (the browser shows /step/continue): back to the paused step,
+  // if any. Continuing itself is a POST with the form token.
+  router.get('/step/continue', (_req, res) => {
+    res.redirect(303, '/step');
+  });
+
   router.post('/step/continue', verifyCsrf, async (req, res) => {
     const hop = req.session.stepHop;
     delete req.session.stepHop;
