@@ -21,17 +21,9 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
   // Two counters: one per address and username, and one per username whatever the address, so that
   // changing address (or claiming another one) does not buy more guesses at one account.
   const keys = [`ip|${req.ip}|${username.toLowerCase()}`, `user|${username.toLowerCase()}`];
-  const blocked = () => keys.some((key) => loginThrottle.isBlocked(key));
-  if (blocked()) return { ok: false, status: 429, message: TOO_MANY };
   let outcome: User | 'wrong' | 'blocked';
   try {
-    outcome = await takeTurnForPasswordCheck(async () => {
-      // Checked again when our turn comes: guesses sent together see the failures of those ahead of them.
-      if (blocked()) return 'blocked';
-      const user = await users.authenticate(username, password);
-      if (!user) for (const key of keys) loginThrottle.recordFailure(key);
-      return user ?? 'wrong';
-    });
+    outcome = await checkPassword({ users, loginThrottle }, keys, username, password);
   } catch (err) {
     if (err instanceof PasswordChecksBusy) return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
     throw err;
@@ -46,6 +38,29 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   Object.assign(req.session, { pending, deviceUserCode, userId: user.id });
   return { ok: true, user };
+}
+
+/**
+ * A password check guarded by failure counters (RFC 6749 §4.3.2: "MUST protect the endpoint against brute force
+ * attacks"), for the login page and the password grant alike. Refused at once when a counter is full; otherwise
+ * the check waits for its turn (passwords.ts) and looks at the counters again then, so guesses sent together see
+ * the failures of those ahead of them. A failure counts on every key. Throws PasswordChecksBusy when too many
+ * checks are already waiting.
+ */
+export async function checkPassword(
+  { users, loginThrottle }: Pick<AuthContext, 'users' | 'loginThrottle'>,
+  keys: string[],
+  username: string,
+  password: string,
+): Promise<User | 'wrong' | 'blocked'> {
+  const blocked = () => keys.some((key) => loginThrottle.isBlocked(key));
+  if (blocked()) return 'blocked';
+  return takeTurnForPasswordCheck(async () => {
+    if (blocked()) return 'blocked';
+    const user = await users.authenticate(username, password);
+    if (!user) for (const key of keys) loginThrottle.recordFailure(key);
+    return user ?? 'wrong';
+  });
 }
 
 /** The signed-in user, if the session still names one that exists. */

@@ -11,7 +11,8 @@ import { InvalidGrant, InvalidScope, optionalParam, parseScope, requiredParam, T
 import type { Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import type { TokenResponse } from '../issuance.js';
-import { PasswordChecksBusy, takeTurnForPasswordCheck } from '../passwords.js';
+import { PasswordChecksBusy } from '../passwords.js';
+import { checkPassword } from '../sign_in.js';
 
 export async function passwordGrant(params: ParamSource, client: Client, { users, issuer, loginThrottle }: AuthContext): Promise<TokenResponse> {
   const username = requiredParam(params, 'username');
@@ -23,19 +24,17 @@ export async function passwordGrant(params: ParamSource, client: Client, { users
   // The request comes from the client's server, not the user's browser: throttle per username (RFC 6749
   // §4.3.2: "MUST protect the endpoint against brute force attacks").
   const throttleKey = `password-grant|${client.client_id}|${username.toLowerCase()}`;
-  const tooMany = () => new InvalidGrant('Too many failed attempts for this user. Wait a few minutes.');
-  if (loginThrottle.isBlocked(throttleKey)) throw tooMany();
-  const user = await takeTurnForPasswordCheck(async () => {
-    // Checked again when our turn comes: guesses sent together see the failures of those ahead of them.
-    if (loginThrottle.isBlocked(throttleKey)) throw tooMany();
-    const found = await users.authenticate(username, password);
-    if (!found) loginThrottle.recordFailure(throttleKey);
-    return found;
-  }).catch((err: unknown) => {
-    throw err instanceof PasswordChecksBusy ? new TemporarilyUnavailable('Too many sign-ins at this moment. Try again in a few seconds.') : err;
-  });
+  let outcome;
+  try {
+    outcome = await checkPassword({ users, loginThrottle }, [throttleKey], username, password);
+  } catch (err) {
+    if (err instanceof PasswordChecksBusy) throw new TemporarilyUnavailable('Too many sign-ins at this moment. Try again in a few seconds.');
+    throw err;
+  }
+  if (outcome === 'blocked') throw new InvalidGrant('Too many failed attempts for this user. Wait a few minutes.');
   // RFC 6749 §5.2: invalid resource owner credentials are invalid_grant; one message for both cases.
-  if (!user) throw new InvalidGrant('Wrong username or password.');
+  if (outcome === 'wrong') throw new InvalidGrant('Wrong username or password.');
+  const user = outcome;
   loginThrottle.reset(throttleKey);
 
   // A first party needs no consent screen: using the service is the consent. The grant still records it,
