@@ -2,7 +2,7 @@
 # Installs what is needed (pnpm, Chromium, packages) and runs every test: build, typecheck, unit and HTTP
 # tests, the Playwright flows across the three real services (natively, then once more with exactly the
 # environment docker-compose.yml gives them: scripts/check-compose.mjs), a smoke run of the benchmarks (bench/: no errors,
-# not speed), then the black-box conformance suite (SECURITY.md).
+# not speed), then the black-box conformance suite (docs/security.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --browser

@@ -47,7 +47,7 @@ function assertErrorRedirect(res: RawResponse, error: string, state: string | un
 const verifier = generateCodeVerifier();
 const valid = (overrides: Record<string, string | undefined> = {}) => authorizeParams('printer', verifier, { state: 'xyz', ...overrides });
 
-describe('RFC 9700 §4.1.3: the redirect_uri must be an exact string match of a registered one (a page, never a redirect)', () => {
+describe('docs/security.md §A1, RFC 9700 §4.1.3: the redirect_uri must be an exact string match of a registered one (a page, never a redirect)', () => {
   const variants: [string, string][] = [
     ['the registered one with an upper-case scheme', `HTTP://localhost:${P}/callback`],
     ['an upper-case host', `http://LOCALHOST:${P}/callback`],
@@ -151,7 +151,7 @@ describe('RFC 9700 §4.1.3: the redirect_uri must be an exact string match of a 
   });
 });
 
-describe('RFC 6749 §4.1.2.1 + RFC 9207 §2: once client and redirect_uri are verified, errors go back with error, the exact state and iss', () => {
+describe('docs/security.md §A2, RFC 6749 §4.1.2.1 + RFC 9207 §2: once client and redirect_uri are verified, errors go back with error, the exact state and iss', () => {
   const cases: [string, Record<string, string | undefined>, string][] = [
     ['response_type is missing', { response_type: undefined }, 'invalid_request'],
     ['response_type is unknown', { response_type: 'magic' }, 'unsupported_response_type'],
@@ -191,7 +191,7 @@ describe('RFC 6749 §4.1.2.1 + RFC 9207 §2: once client and redirect_uri are ve
   });
 });
 
-describe('RFC 7636 + RFC 9700 §2.1.1: PKCE, S256 only, required for every client', () => {
+describe('docs/security.md §A3, RFC 7636 + RFC 9700 §2.1.1: PKCE, S256 only, required for every client', () => {
   const challenge = calculateCodeChallenge(verifier);
   const cases: [string, Record<string, string | undefined>][] = [
     ['code_challenge_method=plain', { code_challenge_method: 'plain', code_challenge: verifier }],
@@ -223,7 +223,7 @@ describe('RFC 7636 + RFC 9700 §2.1.1: PKCE, S256 only, required for every clien
   });
 });
 
-describe('RFC 6749 §4.1.2: the success response', () => {
+describe('docs/security.md §A5, RFC 6749 §4.1.2: the success response', () => {
   const oddState = 'a b+c/d?e=f&g%25h;ü🙂"\'<>\\~`';
 
   it('RFC 6749 §4.1.2 + RFC 9207 §2 + RFC 9700 §4.12: 302/303 (never 307) to the exact redirect_uri with code, byte-exact state, iss and Referrer-Policy: no-referrer', async () => {
@@ -274,7 +274,7 @@ describe('RFC 6749 §4.1.2: the success response', () => {
   });
 });
 
-describe('RFC 6749 §4.2 + RFC 9700 §2.1.2: the Implicit flow, only for the client registered for it', () => {
+describe('docs/security.md §A4, RFC 6749 §4.2 + RFC 9700 §2.1.2: the Implicit flow, only for the client registered for it', () => {
   it('RFC 6749 §4.2.2 + RFC 9207 §2: the access token comes only in the fragment (never the query), with state and iss, and never a refresh token', async () => {
     const result = await authorize({
       client: 'browser',
@@ -303,7 +303,7 @@ describe('RFC 6749 §4.2 + RFC 9700 §2.1.2: the Implicit flow, only for the cli
   });
 });
 
-describe('OWASP ASVS V1.2 / RFC 6749 §4.1.2.1: everything reflected into a page is escaped', () => {
+describe('docs/security.md §A6, OWASP ASVS V1.2 / RFC 6749 §4.1.2.1: everything reflected into a page is escaped', () => {
   const probe = '"><script>alert(1)</script><img src=x onerror=alert(1)>';
 
   it('RFC 6749 §4.1.2.1: markup in client_id and redirect_uri comes back escaped on the error page', async () => {

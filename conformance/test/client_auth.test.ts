@@ -31,7 +31,7 @@ function assertInvalidClient(res: RawResponse, usedBasic: boolean, what: string)
   assert.equal(header(res, 'cache-control'), 'no-store', `${what}: no-store`);
 }
 
-describe('RFC 6749 §2.3 + §5.2: client authentication failures are 401 invalid_client', () => {
+describe('docs/security.md §T1, RFC 6749 §2.3 + §5.2: client authentication failures are 401 invalid_client', () => {
   for (const path of ENDPOINTS) {
     it(`RFC 6749 §5.2: ${path} with a wrong secret over Basic is 401 invalid_client with WWW-Authenticate: Basic`, async () => {
       assertInvalidClient(await call(path, { authorization: basic(PRINTER.clientId, `${PRINTER.secret.slice(0, -1)}x`) }), true, `${path} wrong secret`);
@@ -92,7 +92,7 @@ describe('RFC 6749 §2.3 + §5.2: client authentication failures are 401 invalid
   });
 });
 
-describe('RFC 6749 §2.3.1: a malformed Basic header is 400/401, never a 500', () => {
+describe('docs/security.md §T2, RFC 6749 §2.3.1: a malformed Basic header is 400/401, never a 500', () => {
   const malformed: [string, string][] = [
     ['the bare word Basic', 'Basic'],
     ['Basic and spaces', 'Basic    '],
@@ -123,7 +123,7 @@ describe('RFC 6749 §2.3.1: a malformed Basic header is 400/401, never a 500', (
   }
 });
 
-describe('Client secrets and passwords at rest (SECURITY.md, RFC 6749 §2.3.1, RFC 6819 §5.1.4.1.3)', () => {
+describe('Client secrets and passwords at rest (docs/security.md §T3, RFC 6749 §2.3.1, RFC 6819 §5.1.4.1.3)', () => {
   let tokens: TokenResponse;
   before(async () => {
     tokens = await codeFlowTokens({ user: 'bob' });
@@ -159,7 +159,7 @@ describe('Client secrets and passwords at rest (SECURITY.md, RFC 6749 §2.3.1, R
   });
 });
 
-describe('RFC 6749 §10.10 + SECURITY.md: client secrets carry at least 256 bits of entropy', () => {
+describe('RFC 6749 §10.10 + docs/security.md §T4: client secrets carry at least 256 bits of entropy', () => {
   let spare: Awaited<ReturnType<typeof startSpare>> | undefined;
   after(async () => {
     await spare?.stop();

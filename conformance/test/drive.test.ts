@@ -63,7 +63,7 @@ before(async () => {
   attacker = await attackerKey();
 });
 
-describe('RFC 6750 §3.1: requests without a token', () => {
+describe('docs/security.md §R1, RFC 6750 §3.1: requests without a token', () => {
   for (const path of ['/api/photos', '/api/photos/some-id', '/api/photos/some-id/content']) {
     it(`RFC 6750 §3.1: GET ${path} without a token is 401 with a Bearer realm challenge and no error code`, async () => {
       const res = await api(path);
@@ -92,7 +92,7 @@ describe('RFC 6750 §3.1: requests without a token', () => {
   });
 });
 
-describe('RFC 6750 §2: tokens only from the Authorization header', () => {
+describe('docs/security.md §R2, RFC 6750 §2: tokens only from the Authorization header', () => {
   it('RFC 6750 §2.3 + RFC 9700 §4.3.2: a valid token in the query string (?access_token=) is not accepted: 401, no error code', async () => {
     const res = await api(`/api/photos?access_token=${encodeURIComponent(alice.access_token)}`);
     assert.equal(res.status, 401);
@@ -114,7 +114,7 @@ describe('RFC 6750 §2: tokens only from the Authorization header', () => {
   });
 });
 
-describe('RFC 6750 §3.1 + RFC 9068 §4 + RFC 8725: bad, expired and foreign tokens are 401 invalid_token', () => {
+describe('docs/security.md §R3, RFC 6750 §3.1 + RFC 9068 §4 + RFC 8725: bad, expired and foreign tokens are 401 invalid_token', () => {
   it('RFC 6750 §3.1: garbage, a JWT-shaped string and an opaque refresh token are invalid_token', async () => {
     assertInvalidToken(await api('/api/photos', 'abc'), 'garbage');
     assertInvalidToken(await api('/api/photos', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.AAAA'), 'JWT-shaped garbage');
@@ -193,7 +193,7 @@ describe('RFC 6750 §3.1 + RFC 9068 §4 + RFC 8725: bad, expired and foreign tok
   });
 });
 
-describe('RFC 6750 §3.1: too little scope is 403 insufficient_scope with the needed scope', () => {
+describe('docs/security.md §R4, RFC 6750 §3.1: too little scope is 403 insufficient_scope with the needed scope', () => {
   it('RFC 6750 §3.1: a real token narrowed by refresh to offline_access only gets 403 insufficient_scope, scope="photos.read"', async () => {
     const t = await codeFlowTokens({ user: 'alice' });
     const res = await refresh(t.refresh_token!, { scope: 'offline_access' });
@@ -217,7 +217,7 @@ describe('RFC 6750 §3.1: too little scope is 403 insufficient_scope with the ne
   });
 });
 
-describe("SECURITY.md: a user's token reads that user's photos only", () => {
+describe("docs/security.md §R5: a user's token reads that user's photos only", () => {
   it("RFC 6749 §1.1: alice's token lists alice's photos, bob's token bob's, and no photo is in both", () => {
     assert.equal(alicePhotos.owner, 'alice');
     assert.equal(bobPhotos.owner, 'bob');
@@ -247,7 +247,7 @@ describe("SECURITY.md: a user's token reads that user's photos only", () => {
     }
   });
 
-  it('RFC 6749 §4.4 + SECURITY.md: a real client-credentials token (the print lab) reads no user photos', async () => {
+  it('RFC 6749 §4.4 + docs/security.md §R5: a real client-credentials token (the print lab) reads no user photos', async () => {
     const res = await postForm(INTERNAL.auth, '/token', { grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: PRINT_LAB.secret });
     assert.equal(res.status, 200, res.body);
     const token = json<TokenResponse>(res).access_token;
@@ -269,13 +269,13 @@ describe("SECURITY.md: a user's token reads that user's photos only", () => {
     assert.deepEqual(json<PhotoList>(await api('/api/photos', namesake)).photos, []);
   });
 
-  it('RFC 9111 §5.2.2.5: API answers with personal data are never cached (Cache-Control: no-store)', async () => {
+  it('docs/security.md §R6, RFC 9111 §5.2.2.5: API answers with personal data are never cached (Cache-Control: no-store)', async () => {
     const res = await api('/api/photos', alice.access_token);
     assert.equal(header(res, 'cache-control'), 'no-store');
   });
 });
 
-describe('SECURITY.md: when the drive cannot check a token with the auth server, access is refused, not granted', () => {
+describe('docs/security.md §R8: when the drive cannot check a token with the auth server, access is refused, not granted', () => {
   let spare: Awaited<ReturnType<typeof startSpare>>;
   before(async () => {
     const [drivePort, deadPort] = sparePorts();
@@ -299,7 +299,7 @@ describe('SECURITY.md: when the drive cannot check a token with the auth server,
   });
 });
 
-describe('RFC 7662: the drive validating by introspection (DRIVE_TOKEN_VALIDATION=introspection)', () => {
+describe('docs/security.md §R7, RFC 7662: the drive validating by introspection (DRIVE_TOKEN_VALIDATION=introspection)', () => {
   let introspecting: Awaited<ReturnType<typeof startSpare>>;
   let cutOff: Awaited<ReturnType<typeof startSpare>>;
   before(async () => {
@@ -336,7 +336,7 @@ describe('RFC 7662: the drive validating by introspection (DRIVE_TOKEN_VALIDATIO
     assertInvalidToken(await raw(introspecting.url, 'GET', '/api/photos', { authorization: 'Bearer abc' }), 'garbage');
   });
 
-  it('RFC 7662 §4 + SECURITY.md: when the auth server is unreachable, access is refused, not granted', async () => {
+  it('RFC 7662 §4 + docs/security.md §R8: when the auth server is unreachable, access is refused, not granted', async () => {
     const res = await raw(cutOff.url, 'GET', '/api/photos', { authorization: `Bearer ${alice.access_token}` });
     assert.notEqual(res.status, 200);
     assert.ok(res.status === 503 || res.status === 401, `got ${res.status}`);
@@ -345,7 +345,7 @@ describe('RFC 7662: the drive validating by introspection (DRIVE_TOKEN_VALIDATIO
   });
 });
 
-describe('RFC 6750 §3.1: token errors', () => {
+describe('docs/security.md §R3, RFC 6750 §3.1: token errors', () => {
   it('RFC 6750 §3.1: an invalid_token answer is JSON with the error code and no-store', async () => {
     const res = await api('/api/photos', 'abc');
     assertOAuthError(res, 401, 'invalid_token');

@@ -1,5 +1,5 @@
 /**
- * Durability (SECURITY.md "Robustness and durability", DESIGN.md "Persistence"): each service is killed with
+ * Durability (docs/security.md §D1, §D2; docs/design.md, Persistence): each service is killed with
  * SIGKILL by its PID (nothing gets to flush or close), started again on the same data directory and
  * environment, and everything users made before the crash is checked.
  */
@@ -30,7 +30,7 @@ const contentHash = async (token: string, id: string) => {
   return createHash('sha256').update(res.body).digest('hex');
 };
 
-describe('SECURITY.md: after a crash (kill -9) and a restart, nothing users made is lost', () => {
+describe('docs/security.md §D1, §D2: after a crash (kill -9) and a restart, nothing users made is lost', () => {
   const saved: {
     kids: string[];
     pids: Partial<Record<ServiceName, number>>;
@@ -85,7 +85,7 @@ describe('SECURITY.md: after a crash (kill -9) and a restart, nothing users made
     for (const name of ALL_SERVICES) await startService(name, stack);
   });
 
-  it('SECURITY.md (kill -9): each service really was killed by its PID and runs again under a new PID', () => {
+  it('docs/security.md §D1 (kill -9): each service really was killed by its PID and runs again under a new PID', () => {
     for (const name of ALL_SERVICES) {
       const now = runningPid(name, stack);
       assert.ok(now, `${name} runs again`);
@@ -114,13 +114,13 @@ describe('SECURITY.md: after a crash (kill -9) and a restart, nothing users made
     assert.deepEqual(json(res), { active: false });
   });
 
-  it("SECURITY.md: alice's photos are unchanged (same ids, titles and bytes)", async () => {
+  it("docs/security.md §D2: alice's photos are unchanged (same ids, titles and bytes)", async () => {
     const after = await photosOf(saved.kept.access_token);
     assert.deepEqual(after, saved.photos);
     assert.equal(await contentHash(saved.kept.access_token, saved.photos.photos[0]!.id), saved.firstPhotoHash);
   });
 
-  it("SECURITY.md: the printer order placed before the crash still shows, with its photos, in the same browser session", async () => {
+  it("docs/security.md §D2: the printer order placed before the crash still shows, with its photos, in the same browser session", async () => {
     const order = await saved.printer.get(saved.orderUrl);
     assert.equal(order.status, 200, order.text.slice(0, 200));
     assert.match(order.text, /Order placed/);
@@ -134,7 +134,7 @@ describe('SECURITY.md: after a crash (kill -9) and a restart, nothing users made
     assert.ok(list.text.includes(new URL(saved.orderUrl).pathname.split('/').pop()!), 'the order is in the list');
   });
 
-  it("SECURITY.md: grants are intact: the printer still reaches bob's photos with the tokens it kept, and alice's Connected apps still lists it", async () => {
+  it("docs/security.md §D2: grants are intact: the printer still reaches bob's photos with the tokens it kept, and alice's Connected apps still lists it", async () => {
     const photos = await saved.printer.get(`${PUBLIC.printer}/photos`);
     assert.equal(photos.status, 200, `the printer's connection survived: ${photos.status}`);
     const browser = new Browser();

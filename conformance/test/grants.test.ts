@@ -43,7 +43,7 @@ async function freshCode(options: { user?: 'alice' | 'bob'; client?: 'printer' |
   return { code: codeOf(result), verifier: result.verifier };
 }
 
-describe('RFC 6749 §5.1 + RFC 9068: a successful token response', () => {
+describe('docs/security.md §T8, RFC 6749 §5.1 + RFC 9068: a successful token response', () => {
   let body: TokenResponse;
   let res: RawResponse;
   before(async () => {
@@ -82,7 +82,7 @@ describe('RFC 6749 §5.1 + RFC 9068: a successful token response', () => {
   });
 });
 
-describe('RFC 6749 §5.2: error responses of the token endpoint', () => {
+describe('docs/security.md §T5, RFC 6749 §5.2: error responses of the token endpoint', () => {
   it('RFC 6749 §5.2: an unknown grant_type is unsupported_grant_type', async () => {
     for (const grant of ['magic', 'urn:example:unknown', 'AUTHORIZATION_CODE', 'implicit']) {
       const res = await tokenRequest({ grant_type: grant, code: 'x' });
@@ -137,7 +137,7 @@ describe('RFC 6749 §5.2: error responses of the token endpoint', () => {
   });
 });
 
-describe('RFC 6749 §4.1.3 + RFC 7636 §4.6: a code is bound to its client, its redirect_uri and its code_challenge', () => {
+describe('docs/security.md §T6, RFC 6749 §4.1.3 + RFC 7636 §4.6: a code is bound to its client, its redirect_uri and its code_challenge', () => {
   it('RFC 6749 §4.1.3: a code issued to the public client, redeemed by the confidential client, is invalid_grant', async () => {
     const { code, verifier } = await freshCode({ client: 'browser' });
     assertOAuthError(await redeem(code, verifier, { redirectUri: BROWSER_CLIENT.redirectUri }), 400, 'invalid_grant', 'other client');
@@ -174,7 +174,7 @@ describe('RFC 6749 §4.1.3 + RFC 7636 §4.6: a code is bound to its client, its 
   });
 });
 
-describe('RFC 6749 §4.1.2: a code is short-lived and single-use', () => {
+describe('docs/security.md §T7, RFC 6749 §4.1.2: a code is short-lived and single-use', () => {
   it('RFC 6749 §4.1.2: a second redemption is invalid_grant and revokes the tokens issued from the first', async () => {
     const { code, verifier } = await freshCode({ user: 'bob' });
     const first = assertTokenResponse(await redeem(code, verifier), 'first redemption');
@@ -220,7 +220,7 @@ describe('RFC 6749 §4.1.2: a code is short-lived and single-use', () => {
   });
 });
 
-describe('RFC 6749 §6 + RFC 9700 §4.14.2: refresh tokens rotate, and reuse revokes the family', () => {
+describe('docs/security.md §T9, RFC 6749 §6 + RFC 9700 §4.14.2: refresh tokens rotate, and reuse revokes the family', () => {
   it('RFC 9700 §4.14.2: a refresh returns a new refresh token and a new access token; both responses no-store', async () => {
     const t = await codeFlowTokens({ browser: browsers.alice });
     const r = assertTokenResponse(await refresh(t.refresh_token!), 'refresh');
@@ -273,7 +273,7 @@ describe('RFC 6749 §6 + RFC 9700 §4.14.2: refresh tokens rotate, and reuse rev
   });
 });
 
-describe('RFC 6749 §4.4: Client Credentials (the print lab, client_secret_post)', () => {
+describe('docs/security.md §T10, RFC 6749 §4.4: Client Credentials (the print lab, client_secret_post)', () => {
   const post = (fields: Record<string, string>) =>
     tokenRequest({ grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: PRINT_LAB.secret, ...fields }, null);
 
@@ -302,7 +302,7 @@ describe('RFC 6749 §4.4: Client Credentials (the print lab, client_secret_post)
   });
 });
 
-describe('RFC 6749 §4.3: the password grant (first party only: drive-web)', () => {
+describe('docs/security.md §T11, RFC 6749 §4.3: the password grant (first party only: drive-web)', () => {
   const DRIVE_WEB_AUTH = basic(DRIVE_WEB.clientId, DRIVE_WEB.secret);
   const password = (username: string, pw: string, headers: Record<string, string> = {}) =>
     tokenRequest({ grant_type: 'password', username, password: pw }, DRIVE_WEB_AUTH, headers);

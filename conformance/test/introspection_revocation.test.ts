@@ -32,7 +32,7 @@ function assertExactlyInactive(res: RawResponse, what: string): void {
   assert.deepEqual(json(res), { active: false }, `${what}: exactly {"active": false}`);
 }
 
-describe('RFC 7662 §2.1 + RFC 7009 §2.1: both endpoints require client authentication', () => {
+describe('docs/security.md §I1, RFC 7662 §2.1 + RFC 7009 §2.1: both endpoints require client authentication', () => {
   it('RFC 7662 §2.1: introspection without client authentication is 401 invalid_client', async () => {
     const t = await codeFlowTokens({ user: 'bob' });
     const res = await introspect(t.access_token, { auth: null });
@@ -55,7 +55,7 @@ describe('RFC 7662 §2.1 + RFC 7009 §2.1: both endpoints require client authent
   });
 });
 
-describe('RFC 7662 §2.2: introspection answers', () => {
+describe('docs/security.md §I2, RFC 7662 §2.2: introspection answers', () => {
   let t: TokenResponse;
   before(async () => {
     t = await codeFlowTokens({ user: 'alice' });
@@ -154,7 +154,7 @@ describe('RFC 7662 §2.2: introspection answers', () => {
   });
 });
 
-describe('RFC 7009: revocation', () => {
+describe('docs/security.md §I3, §I4, §I5, RFC 7009: revocation', () => {
   it('RFC 7009 §2.2: revoking an unknown token answers 200', async () => {
     for (const token of ['unknown', 'x'.repeat(43), 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.AAAA']) {
       const res = await revoke(token);

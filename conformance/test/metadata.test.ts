@@ -27,7 +27,7 @@ async function asMetadata(): Promise<AsMetadata> {
   return json<AsMetadata>(res);
 }
 
-describe('Authorization server metadata (RFC 8414) and keys (RFC 7517)', () => {
+describe('docs/security.md §M1, §M2, §M3: authorization server metadata (RFC 8414) and keys (RFC 7517)', () => {
   it('RFC 8414 §3.3: the issuer in the metadata is exactly the public URL the metadata was fetched for', async () => {
     const m = await asMetadata();
     assert.equal(m.issuer, ISSUER);
@@ -86,7 +86,7 @@ describe('Authorization server metadata (RFC 8414) and keys (RFC 7517)', () => {
   });
 });
 
-describe('Protected resource metadata (RFC 9728)', () => {
+describe('docs/security.md §M4: protected resource metadata (RFC 9728)', () => {
   async function prMetadata() {
     const res = await raw(INTERNAL.drive, 'GET', '/.well-known/oauth-protected-resource');
     assert.equal(res.status, 200);

@@ -6,7 +6,7 @@ import { authorize, codeOf, PRINTER_AUTH, redeem, type TokenResponse } from '../
 import { INTERNAL, sparePorts, startSpare } from '../support/stack.js';
 
 describe('Regressions found by the conformance suite', () => {
-  it('RFC 7662 §2.1: introspection requires client authentication: the public client with only client_id is 401 invalid_client', async () => {
+  it('docs/security.md §I1, RFC 7662 §2.1: introspection requires client authentication: the public client with only client_id is 401 invalid_client', async () => {
     const result = await authorize({ client: 'browser', user: 'bob' });
     const token = json<TokenResponse>(await redeem(codeOf(result), result.verifier, { client: 'browser' })).access_token;
     const res = await postForm(INTERNAL.auth, '/introspect', { token, client_id: 'photo-printer-browser' });
@@ -14,7 +14,7 @@ describe('Regressions found by the conformance suite', () => {
     assert.equal(json(res).error, 'invalid_client');
   });
 
-  it('SECURITY.md (Robustness): invalid percent-encoding is a 4xx with the spec error (introspection and revocation answer 200)', async () => {
+  it('docs/security.md §B1: invalid percent-encoding is a 4xx with the spec error (introspection and revocation answer 200)', async () => {
     for (const path of ['/introspect', '/revoke']) {
       const res = await raw(INTERNAL.auth, 'POST', path, { 'content-type': 'application/x-www-form-urlencoded', authorization: PRINTER_AUTH }, 'token=%zz');
       assert.equal(res.status, 400, `${path}: got ${res.status} ${res.body}`);
@@ -24,7 +24,7 @@ describe('Regressions found by the conformance suite', () => {
 });
 
 // Login throttling bypass (run against a fresh auth server, so no real user is locked out).
-describe('login throttling and X-Forwarded-For', () => {
+describe('docs/security.md §S6: login throttling and X-Forwarded-For', () => {
   let auth: Awaited<ReturnType<typeof startSpare>>;
   before(async () => {
     auth = await startSpare('auth-server', { label: 'xff-bypass', port: sparePorts()[1]! });

@@ -1,5 +1,5 @@
 /**
- * Robustness (SECURITY.md "Robustness and durability"): oversized parameters and bodies, invalid
+ * Robustness (docs/security.md §B1, §B2): oversized parameters and bodies, invalid
  * percent-encoding and wrong content types get a 4xx with the spec's error, never a 5xx; then a bounded,
  * deterministic fuzz pass over every endpoint of the three services.
  */
@@ -23,7 +23,7 @@ function assertJsonError(res: RawResponse, error: string | string[], what: strin
   assert.ok([error].flat().includes(String(body.error)), `${what}: ${res.body.slice(0, 200)}`);
 }
 
-describe('RFC 6749 §5.2 + SECURITY.md: oversized, badly encoded and wrongly typed requests are a 4xx with the spec error', () => {
+describe('RFC 6749 §5.2 + docs/security.md §B1: oversized, badly encoded and wrongly typed requests are a 4xx with the spec error', () => {
   for (const path of ['/token', '/introspect', '/revoke']) {
     it(`RFC 6749 §5.2: ${path}: an oversized body (64 KB) is a 4xx invalid_request, never a 5xx`, async () => {
       const res = await raw(INTERNAL.auth, 'POST', path, { ...FORM, authorization: PRINTER_AUTH }, `token=${'a'.repeat(64 * 1024)}&grant_type=x`);
@@ -85,7 +85,7 @@ describe('RFC 6749 §5.2 + SECURITY.md: oversized, badly encoded and wrongly typ
     }
   });
 
-  it('SECURITY.md: the sign-in and consent forms answer oversized and badly encoded bodies with a 4xx', async () => {
+  it('docs/security.md §B1: the sign-in and consent forms answer oversized and badly encoded bodies with a 4xx', async () => {
     for (const path of ['/login', '/interaction/x/login', '/interaction/x/consent', '/logout', '/device']) {
       assert4xx(await raw(INTERNAL.auth, 'POST', path, FORM, `csrf=x&username=${'a'.repeat(40_000)}`), `${path} oversized`);
       assert4xx(await raw(INTERNAL.auth, 'POST', path, FORM, 'csrf=%E0%A4%A&username=%'), `${path} bad encoding`);
@@ -102,7 +102,7 @@ describe('RFC 6749 §5.2 + SECURITY.md: oversized, badly encoded and wrongly typ
     assert4xx(await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: `Bearer ${'x'.repeat(20_000)}` }), 'a header beyond the size limit');
   });
 
-  it('SECURITY.md: the printer answers oversized, badly encoded and wrongly typed form posts with a 4xx', async () => {
+  it('docs/security.md §B1: the printer answers oversized, badly encoded and wrongly typed form posts with a 4xx', async () => {
     for (const path of ['/import', '/orders', '/disconnect', '/orders/x/reorder', '/kiosk/start', '/print-lab']) {
       assert4xx(await raw(INTERNAL.printer, 'POST', path, FORM, `csrf=x&photo=${'a'.repeat(64 * 1024)}`), `${path} oversized`);
       assert4xx(await raw(INTERNAL.printer, 'POST', path, FORM, 'csrf=%E0%A4%A&photo=%'), `${path} bad encoding`);
@@ -123,7 +123,7 @@ function prng(seed: number): () => number {
   };
 }
 
-describe('SECURITY.md: a fuzz pass over every endpoint of the three services (bounded, deterministic, loopback only)', () => {
+describe('docs/security.md §B2: a fuzz pass over every endpoint of the three services (bounded, deterministic, loopback only)', () => {
   it('RFC 6749 §5.2 + RFC 6750 §3.1: a few thousand generated malformed requests get no 5xx and no stack trace (≤ 30 s)', async () => {
     const seed = Number(process.env.CONFORMANCE_FUZZ_SEED ?? 20261125);
     const random = prng(seed);

@@ -1,5 +1,5 @@
 /**
- * Browser sessions (SECURITY.md "Browser sessions"; OWASP ASVS V3, RFC 6749 §10.12, RFC 9700 §4.7, §4.16,
+ * Browser sessions (docs/security.md §S1 to §S9; OWASP ASVS V3, RFC 6749 §10.12, RFC 9700 §4.7, §4.16,
  * RFC 9207 §2.4): CSRF, session fixation, logout, cookies, framing, login throttling, open redirects, and the
  * printer's callback checks.
  */
@@ -51,7 +51,7 @@ async function freshRequest(browser: Browser, state: string, client: 'printer' |
   return { interaction: start.location!, verifier };
 }
 
-describe('OWASP ASVS V3.5 / RFC 6749 §10.12: login and consent forms carry a CSRF token bound to the session', () => {
+describe('docs/security.md §S1, OWASP ASVS V3.5 / RFC 6749 §10.12: login and consent forms carry a CSRF token bound to the session', () => {
   it('RFC 6749 §10.12: a sign-in POST without the CSRF token, or with another session\'s, is refused (403) and signs nobody in', async () => {
     const victim = new Browser();
     const { interaction } = await freshRequest(victim, 'csrf-login');
@@ -101,7 +101,7 @@ describe('OWASP ASVS V3.5 / RFC 6749 §10.12: login and consent forms carry a CS
   });
 });
 
-describe('RFC 6749 §10.12 + RFC 9700 §4.7: consent is bound to its own authorization request', () => {
+describe('docs/security.md §S2, RFC 6749 §10.12 + RFC 9700 §4.7: consent is bound to its own authorization request', () => {
   it('RFC 6749 §10.12: two pending requests in one browser each get their own answer (state, code bound to its own verifier)', async () => {
     const browser = new Browser();
     const a = await freshRequest(browser, 'request-A');
@@ -150,7 +150,7 @@ describe('RFC 6749 §10.12 + RFC 9700 §4.7: consent is bound to its own authori
   });
 });
 
-describe('OWASP ASVS V3.2 + V3.3: the session id changes at login; logout destroys the server-side session', () => {
+describe('docs/security.md §S3, OWASP ASVS V3.2 + V3.3: the session id changes at login; logout destroys the server-side session', () => {
   it('OWASP ASVS V3.2.1 (session fixation): the auth.sid cookie changes at sign-in, and the old one is not signed in', async () => {
     const browser = new Browser();
     const { interaction } = await freshRequest(browser, 'fixation');
@@ -198,7 +198,7 @@ describe('OWASP ASVS V3.2 + V3.3: the session id changes at login; logout destro
   });
 });
 
-describe('RFC 6265 §4.1.2 + OWASP ASVS V3.4: session cookies', () => {
+describe('docs/security.md §S4, RFC 6265 §4.1.2 + OWASP ASVS V3.4: session cookies', () => {
   function cookieLine(page: Page, name: string): string {
     const line = page.setCookies.find((c) => c.startsWith(`${name}=`));
     assert.ok(line, `no ${name} cookie set by ${page.url}`);
@@ -255,7 +255,7 @@ describe('RFC 6265 §4.1.2 + OWASP ASVS V3.4: session cookies', () => {
   });
 });
 
-describe('RFC 9700 §4.16 + RFC 6749 §10.13: login, consent and error pages cannot be framed', () => {
+describe('docs/security.md §S5, RFC 9700 §4.16 + RFC 6749 §10.13: login, consent and error pages cannot be framed', () => {
   function assertNoFraming(page: { headers: Headers } | { headers: Record<string, string | string[] | undefined> }, what: string): void {
     const get = (name: string) => (page.headers instanceof Headers ? page.headers.get(name) : ([page.headers[name]].flat()[0] ?? null));
     assert.match(get('content-security-policy') ?? '', /frame-ancestors 'none'/, `${what}: CSP frame-ancestors`);
@@ -281,7 +281,7 @@ describe('RFC 9700 §4.16 + RFC 6749 §10.13: login, consent and error pages can
   });
 });
 
-describe('RFC 6819 §4.4.3.6 + OWASP ASVS V6.3: failed logins are throttled, with one message for every failure', () => {
+describe('docs/security.md §S6, RFC 6819 §4.4.3.6 + OWASP ASVS V6.3: failed logins are throttled, with one message for every failure', () => {
   function alertText(html: string): string {
     return /role="alert"[^>]*>([^<]*)</.exec(html)?.[1]?.trim() ?? '';
   }
@@ -314,7 +314,7 @@ describe('RFC 6819 §4.4.3.6 + OWASP ASVS V6.3: failed logins are throttled, wit
   });
 });
 
-describe('RFC 9700 §4.11 (open redirection): return_to and the like accept relative paths only', () => {
+describe('docs/security.md §S7, RFC 9700 §4.11 (open redirection): return_to and the like accept relative paths only', () => {
   const hostile = [
     'https://evil.example/',
     '//evil.example/',
@@ -354,7 +354,7 @@ describe('RFC 9700 §4.11 (open redirection): return_to and the like accept rela
   });
 });
 
-describe('RFC 9207 §2.4 + RFC 6749 §10.12: the printer checks state and iss on its callback before any token request', () => {
+describe('docs/security.md §S8, RFC 9207 §2.4 + RFC 6749 §10.12: the printer checks state and iss on its callback before any token request', () => {
   /**
    * A code the suite itself obtained for the printer's client_id and redirect_uri, with the suite's own verifier
    * and the given state. If the printer ever sent it to the token endpoint (with its own verifier), the code
@@ -435,7 +435,7 @@ describe('RFC 9207 §2.4 + RFC 6749 §10.12: the printer checks state and iss on
     assertRejectedPage(await browser.get(back.location!), 'replayed callback');
   });
 
-  it('RFC 6749 §10.3 + RFC 9700 §4.3: the printer never hands a token to the browser (no JWT in any page, header or cookie)', async () => {
+  it('docs/security.md §S9, RFC 6749 §10.3 + RFC 9700 §4.3: the printer never hands a token to the browser (no JWT in any page, header or cookie)', async () => {
     const browser = new Browser();
     const photos = await connectPrinter(browser, 'alice');
     await browser.get(`${PUBLIC.printer}/`);

@@ -3,7 +3,7 @@
  *
  * The auth server's configuration, read from the environment once at start-up and validated.
  * The issuer is the PUBLIC URL (what the browser uses), everywhere: metadata, tokens, the `iss` response
- * parameter. Other services may reach this server at another, internal URL (DESIGN.md).
+ * parameter. Other services may reach this server at another, internal URL (docs/design.md, "Public vs internal URLs").
  */
 import {
   type Env,

@@ -1,7 +1,7 @@
 /**
  * @module db
  *
- * What the auth server must remember across a restart (DESIGN.md, Persistence): users, registered clients,
+ * What the auth server must remember across a restart (docs/design.md, Persistence): users, registered clients,
  * signing keys, grants, authorization codes, refresh-token families and issued access tokens. Secrets and
  * codes are stored only as hashes: a copy of this file opens nothing.
  */

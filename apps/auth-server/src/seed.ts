@@ -1,7 +1,7 @@
 /**
  * @module seed
  *
- * The demo's people and apps (DESIGN.md, Demo data). Users are created once. The demo's own clients are
+ * The demo's people and apps (docs/design.md, Demo data). Users are created once. The demo's own clients are
  * reconciled with the configuration at every start, so moving the printer to another port or host (an
  * env change) updates its registered redirect URI and secret.
  */

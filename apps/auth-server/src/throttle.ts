@@ -1,7 +1,7 @@
 /**
  * @module throttle
  *
- * Failed-login throttling (SECURITY.md, OWASP ASVS V6.3): after `limit` failures for one username from one
+ * Failed-login throttling (docs/security.md §S6, OWASP ASVS V6.3): after `limit` failures for one username from one
  * address within `windowMs`, further attempts are refused until the window passes. In memory and bounded:
  * counters may be lost on restart (documented), never grow without limit.
  */

@@ -5,7 +5,7 @@
  * the service with one clear line, see server.ts). Nothing else in the drive reads `process.env`.
  *
  * Two URLs of the auth server matter here, and mixing them up is the classic OAuth-in-Docker bug
- * (DESIGN.md, "Public vs internal URLs"):
+ * (docs/design.md, "Public vs internal URLs"):
  * - its PUBLIC URL is the issuer identifier: what every token's `iss` says and what its metadata says;
  * - its INTERNAL URL is where the drive actually connects to fetch that metadata and the signing keys
  *   (`http://auth:9000` inside docker-compose, where `localhost` would be the drive's own container).

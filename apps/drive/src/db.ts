@@ -1,11 +1,11 @@
 /**
  * @module db
  *
- * What the drive remembers across a restart (DESIGN.md, Persistence): each photo's metadata. The image
+ * What the drive remembers across a restart (docs/design.md, Persistence): each photo's metadata. The image
  * itself is a file under `<DATA_DIR>/photos/`; the row names that file.
  *
  * Ownership is enforced in the queries themselves: every lookup that serves a user takes the owner as a
- * parameter, so "a user's token reads that user's photos only" (SECURITY.md) cannot be forgotten by a route.
+ * parameter, so "a user's token reads that user's photos only" (docs/security.md §R5) cannot be forgotten by a route.
  *
  * The public sample gallery (test prints for Photo Printer's print lab, scope `gallery.read`) belongs to no
  * user, and lives in a table of its own, `gallery`, which has no owner column at all. Not `owner IS NULL` in

@@ -15,7 +15,7 @@
  * them out. If that has not succeeded yet, the first request that carries a token tries again, and so does
  * every request after a failure, so the drive may start before the auth server. Whatever goes wrong on the way
  * (auth server down, wrong issuer, no keys) the answer is 503 temporarily_unavailable: access is refused, never
- * granted (SECURITY.md).
+ * granted (docs/security.md §R8).
  */
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import { TemporarilyUnavailable, verifyAccessToken } from '@oauth-demo/tokens';

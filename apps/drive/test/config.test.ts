@@ -12,7 +12,7 @@ const WEB_SECRET = 'w'.repeat(43);
 const loadConfig = (env: Record<string, string | undefined>) => loadConfigFrom({ DRIVE_WEB_CLIENT_SECRET: WEB_SECRET, ...env });
 
 describe('loadConfig', () => {
-  it('defaults to the ports of DESIGN.md', () => {
+  it('defaults to the ports of docs/design.md', () => {
     const config = loadConfig({ DATA_DIR: '/tmp/drive-config-test' });
     assert.deepEqual(config, {
       host: '127.0.0.1',

@@ -1,5 +1,5 @@
 /**
- * Photos survive a restart (DESIGN.md, Persistence): files on disk plus metadata in SQLite, seeded once.
+ * Photos survive a restart (docs/design.md, Persistence): files on disk plus metadata in SQLite, seeded once.
  */
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';

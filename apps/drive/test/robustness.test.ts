@@ -1,5 +1,5 @@
 /**
- * Robustness (SECURITY.md, "Robustness and durability"): oversized values, invalid percent-encoding, wrong
+ * Robustness (docs/security.md §B1): oversized values, invalid percent-encoding, wrong
  * content types, garbage Authorization headers. Whatever arrives, the drive answers 2xx-4xx, never a 5xx, and
  * never shows a stack trace.
  *

@@ -72,7 +72,7 @@ export function isUnder(url: string, base: string): boolean {
 }
 
 /**
- * The docker-compose split of DESIGN.md ("Public vs internal URLs"): the other services advertise their PUBLIC
+ * The docker-compose split of docs/design.md ("Public vs internal URLs"): the other services advertise their PUBLIC
  * URL (the issuer's metadata names its token endpoint under the issuer; Drive's JSON names its images under
  * Drive's public URL), because that is what a browser can open. Inside docker-compose the printer cannot reach
  * `http://localhost:9000` (that is its own container); it must use `http://auth:9000`. So before a
@@ -187,7 +187,7 @@ export interface OutgoingDescription {
   note?: string;
 }
 
-/** What a back-channel call is, in the notes' terms (the step numbers of seed/oauth2-notes.md). */
+/** What a back-channel call is, in the notes' terms (the step numbers of docs/notes.md). */
 export function describeOutgoing(url: string, method: string, body: string | undefined, status: number | undefined, peers: { auth: ServiceUrls; drive: ServiceUrls }): OutgoingDescription {
   let path = url;
   try {

@@ -4,7 +4,7 @@
  * The printer's configuration, read from the environment once at start-up and validated, so a wrong variable
  * is one clear line at start and never a surprise mid-flow. Nothing else in the app reads `process.env`.
  *
- * Every other service has two URLs (DESIGN.md, "Public vs internal URLs"): the PUBLIC one is what the browser
+ * Every other service has two URLs (docs/design.md, "Public vs internal URLs"): the PUBLIC one is what the browser
  * uses (and, for the auth server, the issuer); the INTERNAL one is what this server uses on the back channel.
  * Locally both point at the same process; inside docker-compose they differ (`http://auth:9000`).
  */

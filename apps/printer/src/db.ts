@@ -1,7 +1,7 @@
 /**
  * @module db
  *
- * What the printer must remember across a restart (DESIGN.md, Persistence): print orders. The sessions table
+ * What the printer must remember across a restart (docs/design.md, Persistence): print orders. The sessions table
  * lives in the same database (created by SqliteSessionStore), which is why a browser can still open its
  * orders after the printer restarts.
  *

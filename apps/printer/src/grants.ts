@@ -1,7 +1,7 @@
 /**
  * @module grants
  *
- * Every grant of the notes (seed/oauth2-notes.md), in one table the pages share: which of the notes' eight steps
+ * Every grant of the notes (docs/notes.md), in one table the pages share: which of the notes' eight steps
  * each one performs, the notes' own table row, where to try it in this demo, and what RFC 9700 (the OAuth 2.0
  * Security Best Current Practice) says about it today.
  *

@@ -75,7 +75,7 @@ export interface ServiceUrls {
   internalUrl: string;
 }
 
-/** The defaults of the three services (DESIGN.md). */
+/** The defaults of the three services (docs/design.md, Services). */
 export const DEFAULT_PORTS = { PRINTER: 3000, AUTH: 9000, DRIVE: 9001 } as const;
 
 /**

@@ -1,7 +1,7 @@
 /**
  * @module steps
  *
- * The eight steps of the Authorization Code flow, in the words of the notes (seed/oauth2-notes.md), so every
+ * The eight steps of the Authorization Code flow, in the words of the notes (docs/notes.md), so every
  * service labels the same step the same way. Each page that performs a step shows its number.
  */
 

@@ -38,7 +38,7 @@ declare module 'express-session' {
   }
 }
 
-/** The session cookie of Drive's web app (DESIGN.md: each service its own name, cookies are not per port). */
+/** The session cookie of Drive's web app (docs/design.md, Services: each service its own name, cookies are not per port). */
 export const SESSION_COOKIE = 'drive.sid';
 
 /** The demo's resource owners, shown on the form like on the auth server's login page. */

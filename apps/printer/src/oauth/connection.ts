@@ -34,7 +34,7 @@ export interface Connection extends TokenSet {
   /** The issuer that issued the tokens (checked on the callback). */
   issuer: string;
   connectedAt: number;
-  /** Visible rotation (DESIGN.md): how many times the tokens were refreshed, and when last. */
+  /** Visible rotation (docs/design.md, "Where each grant lives"): how many times the tokens were refreshed, and when last. */
   refreshCount: number;
   refreshedAt?: number;
   lastRotation?: Rotation;

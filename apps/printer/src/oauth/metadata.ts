@@ -53,7 +53,7 @@ export class MetadataClient {
     return this.cached;
   }
 
-  /** A back-channel endpoint from the metadata, at the internal URL (the docker-compose split, DESIGN.md). */
+  /** A back-channel endpoint from the metadata, at the internal URL (the docker-compose split, docs/design.md). */
   internal(endpoint: string): string {
     const url = toInternalUrl(endpoint, this.auth);
     // An endpoint on another host is used as given: the issuer is verified, and it chose where its endpoints live.
