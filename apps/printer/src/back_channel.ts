@@ -7,36 +7,22 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { type Exchange, type Recorder, type ServiceUrls, formatTraceparent, newSpanId } from '@oauth-demo/web';
+import axios, { type AxiosInstance } from 'axios';
+import { type ServiceUrls, isUnder } from '@oauth-demo/web';
 
 /** How the printer names itself to its peers: they file our calls under the Client's lane (partyFromUserAgent). */
 export const USER_AGENT = 'photo-printer/1.0';
-
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    /** false: not part of the learner's flow (the timeline fetching recordings, the inspector fetching the JWKS). */
-    trace?: false;
-    /** Set by the back channel on a traced call: which trace and span it was sent as, and when. */
-    traced?: { traceId: string; spanId: string; started: number };
-  }
-}
 
 export interface BackChannel {
   http: AxiosInstance;
   close(): void;
 }
 
-export interface BackChannelTracing {
-  /** The trace of the flow being served (trace.ts), or undefined outside any flow. */
-  traceId(): string | undefined;
-  /** Where the printer files its own side of each traced call (TIMELINE_RECORDING). */
-  recorder: Recorder;
-  auth: ServiceUrls;
-  drive: ServiceUrls;
-}
-
-export function createBackChannel(timeoutMs: number, tracing?: BackChannelTracing): BackChannel {
+/**
+ * `instrument`, when given, is called once with the axios instance before any call is made: the app wiring uses it
+ * to let the teaching layer trace and record the calls (the timeline), without the client's code knowing.
+ */
+export function createBackChannel(timeoutMs: number, instrument?: (http: AxiosInstance) => void): BackChannel {
   // Keep-alive: the printer makes many small calls to the same two peers (one per thumbnail).
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 16 });
@@ -53,7 +39,7 @@ export function createBackChannel(timeoutMs: number, tracing?: BackChannelTracin
     maxContentLength: 5 * 1024 * 1024,
     headers: { Accept: 'application/json', 'User-Agent': USER_AGENT },
   });
-  if (tracing) traceCalls(http, tracing);
+  instrument?.(http);
   return {
     http,
     close() {
@@ -61,14 +47,6 @@ export function createBackChannel(timeoutMs: number, tracing?: BackChannelTracin
       httpsAgent.destroy();
     },
   };
-}
-
-/**
- * Is `url` the service's public or internal base URL, or below it? Compared on whole path segments, so
- * `http://localhost:9001` does not cover `http://localhost:90010` nor `http://localhost:9001.evil.test`.
- */
-export function isUnder(url: string, base: string): boolean {
-  return url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`);
 }
 
 /**
@@ -97,128 +75,4 @@ export function describeNetworkError(error: unknown): string {
     if (error.code) return error.code;
   }
   return 'the connection failed';
-}
-
-/**
- * Every back-channel call made for a flow carries the flow's trace as a W3C `traceparent` (a new span id per
- * call), and the printer records its own view of the call (request as sent, response as received) for the
- * timeline. This is the one place that does it, for every peer and every grant.
- */
-function traceCalls(http: AxiosInstance, tracing: BackChannelTracing): void {
-  http.interceptors.request.use((config) => {
-    config.headers.set('User-Agent', USER_AGENT);
-    if (config.trace === false) return config;
-    const traceId = tracing.traceId();
-    if (!traceId) return config;
-    const spanId = newSpanId();
-    config.headers.set('traceparent', formatTraceparent(traceId, spanId));
-    config.traced = { traceId, spanId, started: Date.now() };
-    return config;
-  });
-  http.interceptors.response.use(
-    (response) => {
-      recordCall(tracing, response.config, response);
-      return response;
-    },
-    (error: unknown) => {
-      if (axios.isAxiosError(error) && error.config) recordCall(tracing, error.config, undefined, describeNetworkError(error));
-      throw error;
-    },
-  );
-}
-
-function recordCall(tracing: BackChannelTracing, config: InternalAxiosRequestConfig, response: AxiosResponse | undefined, failure?: string): void {
-  const traced = config.traced;
-  if (!traced || !tracing.recorder.enabled) return;
-  const url = config.url ?? '';
-  const method = (config.method ?? 'get').toUpperCase();
-  const body = typeof config.data === 'string' ? config.data : undefined;
-  const described = describeOutgoing(url, method, body, response?.status, tracing);
-  const exchange: Exchange = {
-    id: traced.spanId,
-    traceId: traced.traceId,
-    recordedBy: 'printer',
-    from: 'printer',
-    to: described.to,
-    channel: 'back',
-    label: described.label,
-    at: traced.started,
-    durationMs: Date.now() - traced.started,
-    request: { method, url, headers: plainHeaders(config.headers), ...(body !== undefined ? { body } : {}) },
-    response: response
-      ? { status: response.status, headers: plainHeaders(response.headers), ...responseText(response) }
-      : { headers: {}, body: `(no answer: ${failure ?? 'the connection failed'})` },
-  };
-  if (described.step !== undefined) exchange.step = described.step;
-  const note = response ? described.note : `No answer: ${failure ?? 'the connection failed'}`;
-  if (note !== undefined) exchange.note = note;
-  tracing.recorder.add(exchange);
-}
-
-function plainHeaders(headers: unknown): Record<string, string> {
-  const source = headers && typeof (headers as { toJSON?: unknown }).toJSON === 'function' ? (headers as { toJSON(): unknown }).toJSON() : headers;
-  const out: Record<string, string> = {};
-  if (source && typeof source === 'object') {
-    for (const [name, value] of Object.entries(source as Record<string, unknown>)) {
-      if (value === undefined || value === null || typeof value === 'object') continue;
-      out[name.toLowerCase()] = String(value);
-    }
-  }
-  return out;
-}
-
-function responseText(response: AxiosResponse): { body?: string } {
-  const data: unknown = response.data;
-  const contentType = String(response.headers['content-type'] ?? '');
-  if (data === undefined || data === null || data === '') return {};
-  if (typeof data === 'string') return { body: data };
-  if (data instanceof ArrayBuffer || Buffer.isBuffer(data)) {
-    const bytes = Buffer.from(data as ArrayBuffer);
-    if (/json|text/.test(contentType)) return { body: bytes.toString('utf8') };
-    return { body: `(${bytes.length} bytes of ${contentType.split(';')[0] || 'data'})` };
-  }
-  return { body: JSON.stringify(data) };
-}
-
-export interface OutgoingDescription {
-  to: 'auth' | 'drive';
-  step?: number;
-  label: string;
-  note?: string;
-}
-
-/** What a back-channel call is, in the notes' terms (the step numbers of seed/oauth2-notes.md). */
-export function describeOutgoing(url: string, method: string, body: string | undefined, status: number | undefined, peers: { auth: ServiceUrls; drive: ServiceUrls }): OutgoingDescription {
-  let path = url;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    // keep the raw text
-  }
-  if (isUnder(url, peers.drive.internalUrl) || isUnder(url, peers.drive.publicUrl)) {
-    const verdict = status === undefined ? undefined : status < 300 ? 'Drive accepted the token and answered' : status === 401 ? 'Drive refused the token (401)' : status === 403 ? 'Drive refused: the token lacks the scope (403)' : `Drive answered HTTP ${status}`;
-    return { to: 'drive', step: 7, label: `Drive API call: ${method} ${path}`, ...(verdict ? { note: `Step 8: ${verdict}` } : {}) };
-  }
-  const form = body !== undefined ? new URLSearchParams(body) : undefined;
-  const grant = form?.get('grant_type');
-  const ok = status !== undefined && status < 300;
-  const tokenNote = ok ? 'Step 6: the token response' : status !== undefined ? `Refused (HTTP ${status})` : undefined;
-  const withNote = (d: OutgoingDescription): OutgoingDescription => (tokenNote ? { ...d, note: tokenNote } : d);
-  switch (grant) {
-    case 'authorization_code':
-      return withNote({ to: 'auth', step: 5, label: 'Token request: the code and its code_verifier' });
-    case 'refresh_token':
-      return withNote({ to: 'auth', step: 5, label: 'Token request: refresh (rotation)' });
-    case 'client_credentials':
-      return withNote({ to: 'auth', step: 2, label: 'Token request: client credentials, no user' });
-    case 'urn:ietf:params:oauth:grant-type:device_code':
-      return withNote({ to: 'auth', step: 5, label: 'The kiosk polls the token endpoint' });
-    default:
-  }
-  if (path.endsWith('/.well-known/oauth-authorization-server')) return { to: 'auth', label: 'Metadata discovery (RFC 8414)' };
-  if (/device_authorization/.test(path)) return { to: 'auth', step: 2, label: 'Device authorization request (RFC 8628)' };
-  if (/introspect/.test(path)) return { to: 'auth', label: 'Introspection: is this token active? (RFC 7662)' };
-  if (/revo/.test(path)) return { to: 'auth', label: 'Revocation (RFC 7009)' };
-  if (/jwks/.test(path)) return { to: 'auth', label: 'JWKS: the public keys that verify tokens' };
-  return { to: 'auth', label: `${method} ${path}` };
 }
