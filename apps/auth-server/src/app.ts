@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { Recorder, recordExchanges, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
 import type { AuthContext } from './context.js';
@@ -63,6 +64,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });
+  useTeachingViews(app);
   app.use(recordExchanges(ctx.recorder, 'auth'));
   app.use(recordingsRouter(ctx));
 

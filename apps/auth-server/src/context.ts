@@ -4,7 +4,8 @@
  * Everything the routes share, built once in createApp().
  */
 import type { SigningKey } from '@oauth-demo/tokens';
-import type { Db, Recorder } from '@oauth-demo/web';
+import type { Db } from '@oauth-demo/web';
+import type { Recorder } from '@oauth-demo/teaching';
 import type { AuthorizationRequest } from './authorize/authorization_request.js';
 import type { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
@@ -22,7 +23,7 @@ export interface AuthContext {
   issuer: Issuer;
   loginThrottle: FailureThrottle;
   tokens: TokenLookup;
-  /** What this server saw, for the printer's timeline (packages/web recorder.ts). */
+  /** What this server saw, for the printer's timeline (@oauth-demo/teaching, recorder.ts). */
   recorder: Recorder;
 }
 

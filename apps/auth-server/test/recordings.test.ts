@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
-import { formatTraceparent, newTraceId } from '@oauth-demo/web';
+import { formatTraceparent, newTraceId } from '@oauth-demo/teaching';
 import { authorize, PRINTER, PRINTER_SECRET, startAuthServer, tokenRequest, type TestServer } from './helpers.js';
 
 interface Exchange {

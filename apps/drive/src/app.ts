@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
-import { isTraceId, loadOrCreateSecret, maskExchange, noStore, Recorder, recordExchanges, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { loadOrCreateSecret, noStore, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { isTraceId, maskExchange, Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import type { DriveConfig } from './config.js';
 import { openDriveDatabase } from './db.js';
 import { answerErrorsAsJson, errorHandler, notFound } from './errors.js';
@@ -79,6 +80,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Drive', role: 'Resource Server', tone: 'rs' });
+  useTeachingViews(app);
   // Behind the scenes: API calls that carry a W3C traceparent are recorded for the printer's timeline.
   const recorder = new Recorder({ enabled: config.recording });
   app.use(recordExchanges(recorder, 'drive'));

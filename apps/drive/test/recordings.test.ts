@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { formatTraceparent, newTraceId } from '@oauth-demo/web';
+import { formatTraceparent, newTraceId } from '@oauth-demo/teaching';
 import { type Authority, makeAuthority, type RunningDrive, startDrive } from './helpers.js';
 
 interface Recorded {

@@ -9,8 +9,9 @@
  */
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { Recorder, noStore, recordExchanges, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
-import { createBackChannel } from './back_channel.js';
+import { noStore, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { Recorder, currentTraceId, recordBackChannel, recordExchanges, traceContext, useTeachingViews } from '@oauth-demo/teaching';
+import { USER_AGENT, createBackChannel, describeNetworkError } from './back_channel.js';
 import { type PrinterConfig, databaseFile, ordersDir } from './config.js';
 import type { AppContext } from './context.js';
 import { OrderRepository, openPrinterDatabase } from './db.js';
@@ -19,8 +20,6 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { formatPrice, formatRelative, formatTime } from './format.js';
 import { MetadataClient } from './oauth/metadata.js';
 import { PrintLab } from './print_lab.js';
-import { doctorRoutes } from './routes/doctor.js';
-import { grantsRoutes } from './routes/grants.js';
 import { homeRoutes } from './routes/home.js';
 import { kioskRoutes } from './routes/kiosk.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -28,8 +27,7 @@ import { ordersRoutes } from './routes/orders.js';
 import { photosRoutes } from './routes/photos.js';
 import { printLabRoutes } from './routes/print_lab.js';
 import { quickPrintRoutes } from './routes/quick_print.js';
-import { teachingLocals, teachingRoutes } from './routes/teaching.js';
-import { currentTraceId, traceContext } from './trace.js';
+import { teachingLocals, teachingRoutes } from './routes/teaching/index.js';
 import './session_data.js';
 
 export interface PrinterApp {
@@ -50,7 +48,10 @@ export function createApp(config: PrinterConfig): PrinterApp {
   const db = openPrinterDatabase(databaseFile(config));
   // The printer's side of each flow, for the timeline (TIMELINE_RECORDING; in memory, bounded).
   const recorder = new Recorder({ enabled: config.recording });
-  const backChannel = createBackChannel(config.httpTimeoutMs, { traceId: currentTraceId, recorder, auth: config.auth, drive: config.drive });
+  // The teaching layer traces and records the back channel's calls (the timeline); the client's code knows nothing of it.
+  const backChannel = createBackChannel(config.httpTimeoutMs, (http) =>
+    recordBackChannel(http, { traceId: currentTraceId, recorder, auth: config.auth, drive: config.drive, userAgent: USER_AGENT, describeFailure: describeNetworkError }),
+  );
   const metadata = new MetadataClient(backChannel.http, config.auth);
   const drive = new DriveClient(backChannel.http, config.drive);
   const context: AppContext = {
@@ -70,6 +71,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, VIEWS_DIR, { name: 'Photo Printer', role: 'Client', tone: 'client' });
+  useTeachingViews(app);
   Object.assign(app.locals, { formatPrice, formatTime, formatRelative });
   // Static files of the printer's own pages: scripts are files of this origin (CSP script-src 'self'), never inline.
   app.use('/assets/printer', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
@@ -101,8 +103,6 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(quickPrintRoutes(context));
   app.use(printLabRoutes(context));
   app.use(kioskRoutes(context));
-  app.use(grantsRoutes(context));
-  app.use(doctorRoutes(context));
   app.use(teachingRoutes(context));
   app.use(notFoundHandler);
   app.use(errorHandler);

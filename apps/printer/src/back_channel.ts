@@ -7,36 +7,22 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { type Exchange, type Recorder, type ServiceUrls, formatTraceparent, newSpanId } from '@oauth-demo/web';
+import axios, { type AxiosInstance } from 'axios';
+import { type ServiceUrls, isUnder } from '@oauth-demo/web';
 
 /** How the printer names itself to its peers: they file our calls under the Client's lane (partyFromUserAgent). */
 export const USER_AGENT = 'photo-printer/1.0';
-
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    /** false: not part of the learner's flow (the timeline fetching recordings, the inspector fetching the JWKS). */
-    trace?: false;
-    /** Set by the back channel on a traced call: which trace and span it was sent as, and when. */
-    traced?: { traceId: string; spanId: string; started: number };
-  }
-}
 
 export interface BackChannel {
   http: AxiosInstance;
   close(): void;
 }
 
-export interface BackChannelTracing {
-  /** The trace of the flow being served (trace.ts), or undefined outside any flow. */
-  traceId(): string | undefined;
-  /** Where the printer files its own side of each traced call (TIMELINE_RECORDING). */
-  recorder: Recorder;
-  auth: ServiceUrls;
-  drive: ServiceUrls;
-}
-
-export function createBackChannel(timeoutMs: number, tracing?: BackChannelTracing): BackChannel {
+/**
+ * `instrument`, when given, is called once with the axios instance before any call is made: the app wiring uses it
+ * to let the teaching layer trace and record the calls (the timeline), without the client's code knowing.
+ */
+export function createBackChannel(timeoutMs: number, instrument?: (http: AxiosInstance) => void): BackChannel {
   // Keep-alive: the printer makes many small calls to the same two peers (one per thumbnail).
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 16 });
@@ -53,7 +39,7 @@ export function createBackChannel(timeoutMs: number, tracing?: BackChannelTracin
     maxContentLength: 5 * 1024 * 1024,
     headers: { Accept: 'application/json', 'User-Agent': USER_AGENT },
   });
-  if (tracing) traceCalls(http, tracing);
+  instrument?.(http);
   return {
     http,
     close() {
@@ -64,6 +50,7 @@ export function createBackChannel(timeoutMs: number, tracing?: BackChannelTracin
 }
 
 /**
+<<<<<<< HEAD
  * Is `url` the service's public or internal base URL, or below it? Compared on whole path segments, so
  * `http://localhost:9001` does not cover `http://localhost:90010` nor `http://localhost:9001.evil.test`.
  */
@@ -73,6 +60,9 @@ export function isUnder(url: string, base: string): boolean {
 
 /**
  * The docker-compose split of docs/design.md ("Public vs internal URLs"): the other services advertise their PUBLIC
+=======
+ * The docker-compose split of DESIGN.md ("Public vs internal URLs"): the other services advertise their PUBLIC
+>>>>>>> 115a145
  * URL (the issuer's metadata names its token endpoint under the issuer; Drive's JSON names its images under
  * Drive's public URL), because that is what a browser can open. Inside docker-compose the printer cannot reach
  * `http://localhost:9000` (that is its own container); it must use `http://auth:9000`. So before a
@@ -98,6 +88,7 @@ export function describeNetworkError(error: unknown): string {
   }
   return 'the connection failed';
 }
+<<<<<<< HEAD
 
 /**
  * Every back-channel call made for a flow carries the flow's trace as a W3C `traceparent` (a new span id per
@@ -222,3 +213,5 @@ export function describeOutgoing(url: string, method: string, body: string | und
   if (/jwks/.test(path)) return { to: 'auth', label: 'JWKS: the public keys that verify tokens' };
   return { to: 'auth', label: `${method} ${path}` };
 }
+=======
+>>>>>>> 115a145

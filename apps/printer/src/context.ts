@@ -3,7 +3,7 @@
  *
  * What the routes share, built once by createApp() (no module-level singletons, so tests can run several apps).
  */
-import type { Recorder } from '@oauth-demo/web';
+import type { Recorder } from '@oauth-demo/teaching';
 import type { BackChannel } from './back_channel.js';
 import type { PrinterConfig } from './config.js';
 import type { OrderRepository } from './db.js';

@@ -39,7 +39,7 @@ export interface KioskState {
   /** Why the kiosk stopped (expired locally, or an error the RFC does not list). */
   failure?: { code: string; description?: string };
   tokens?: { access_token: string; expiresAt: number | null; scope: string };
-  /** The W3C trace of this kiosk session (trace.ts): its polls and Drive calls are filed there. */
+  /** The W3C trace of this kiosk session (@oauth-demo/teaching, express/trace.ts): its polls and Drive calls are filed there. */
   traceId?: string;
 }
 

@@ -9,11 +9,11 @@
  * The print lab's token is the printer's own, not a user's: one per printer, kept in memory and reused until it
  * expires (there is no refresh token: the lab simply asks again, RFC 6749 §4.4.3).
  */
+import { type ShownClaims, decodeClaimsForDisplay, fingerprint } from '@oauth-demo/tokens';
 import type { PrintLabRegistration } from './config.js';
 import { type DriveAnswer, type DriveClient, PHOTO_ID } from './drive_client.js';
 import { TokenRequestFailed } from './errors.js';
 import { type ClientCredentialsAnswer, requestClientCredentialsToken } from './oauth/client_credentials.js';
-import { type ShownClaims, decodeClaimsForDisplay, fingerprint } from './oauth/token_display.js';
 import type { TokenEndpointDeps } from './oauth/token_endpoint.js';
 
 export interface GalleryItem {

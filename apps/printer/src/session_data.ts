@@ -9,8 +9,6 @@ import type { KioskState } from './kiosk.js';
 import type { PendingAuthorization } from './oauth/authorization_request.js';
 import type { Connection, Rotation } from './oauth/connection.js';
 import type { PrintLabRun } from './print_lab.js';
-import type { StepHop } from './step_through.js';
-import type { TraceInfo } from './trace.js';
 
 export interface Notice {
   kind: 'info' | 'good' | 'bad';
@@ -54,11 +52,7 @@ declare module 'express-session' {
     printLab?: PrintLabRun;
     /** The kiosk's device flow in this browser (the device_code and, once approved, the kiosk's token). */
     kiosk?: KioskState;
-    /** The flows of this session, each a W3C trace (trace.ts); the last one is current. */
-    traces?: TraceInfo[];
-    /** Teaching switches: instructor mode (reveal secrets, larger type) and step-through mode. */
-    teaching?: { instructor?: boolean; stepThrough?: boolean };
-    /** Step-through mode: the hop the printer is paused before (step_through.ts). */
-    stepHop?: StepHop;
+    // The teaching layer's own fields (traces, teaching switches, the step-through hop) are declared by
+    // @oauth-demo/teaching (express/session.ts).
   }
 }

@@ -9,7 +9,6 @@ import { after, describe, it } from 'node:test';
 import { listen } from '@oauth-demo/web';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { issuerRows } from '../src/routes/doctor.js';
 import { Browser, CLIENT_SECRET, PRINT_LAB_SECRET, tempDataDir } from './helpers.js';
 
 const data = tempDataDir();
@@ -205,20 +204,5 @@ describe('environment doctor (GET /doctor)', () => {
       await auth.close();
       await drive.close();
     }
-  });
-});
-
-describe('issuerRows', () => {
-  const expected = 'http://localhost:9000';
-  it("compares a token's iss with the configured issuer", () => {
-    assert.equal(issuerRows(expected, { metadata: expected, driveServers: [expected], tokenIss: expected })[3]!.verdict, 'ok');
-    const bad = issuerRows(expected, { metadata: expected, driveServers: [expected], tokenIss: 'http://auth:9000' })[3]!;
-    assert.equal(bad.verdict, 'bad');
-    assert.match(bad.fix ?? '', /Issuer mismatch: the token says http:\/\/auth:9000/);
-    assert.equal(issuerRows(expected, { metadata: expected, driveServers: [expected], tokenIss: null })[3]!.verdict, 'info');
-  });
-
-  it('one slash off is another issuer (RFC 8414 §3.3)', () => {
-    assert.equal(issuerRows(expected, { metadata: `${expected}/`, driveServers: [expected] })[1]!.verdict, 'bad');
   });
 });

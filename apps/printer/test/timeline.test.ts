@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, beforeEach, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { newSpanId, parseTraceparent } from '@oauth-demo/web';
+import { newSpanId, parseTraceparent } from '@oauth-demo/teaching';
 import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, type StubAuth, type StubDrive, connect, startStubStack } from './helpers.js';
 
-/** What the stubs "recorded", per trace id, in the shape of packages/web's Exchange. */
+/** What the stubs "recorded", per trace id, in the shape of @oauth-demo/teaching's Exchange. */
 const authRecords = new Map<string, unknown[]>();
 const driveRecords = new Map<string, unknown[]>();
 const recordingRequests: { party: string; url: string; authorization: string | undefined }[] = [];

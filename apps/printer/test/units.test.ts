@@ -9,10 +9,8 @@ import { loadConfig } from '../src/config.js';
 import { parseBearerChallenge } from '../src/drive_client.js';
 import { validateMetadata } from '../src/oauth/metadata.js';
 import { parseTokenResponse } from '../src/oauth/token_endpoint.js';
-import { decodeClaimsForDisplay, fingerprint } from '../src/oauth/token_display.js';
 import { readOrderForm, validateOrderForm } from '../src/orders.js';
 import { TokenRequestFailed, AuthServerMetadataInvalid } from '../src/errors.js';
-import { foldRepeats, genericPath, type MergedExchange } from '../src/timeline.js';
 
 const drive = { port: 9001, publicUrl: 'http://localhost:9001', internalUrl: 'http://drive:9001' };
 
@@ -86,19 +84,6 @@ describe('token response (RFC 6749 §5.1)', () => {
   });
 });
 
-describe('token fingerprints and display claims', () => {
-  it('shows 6 hex characters of the SHA-256, never the token', () => {
-    assert.equal(fingerprint('abc'), 'sha256:ba7816');
-    assert.match(fingerprint('another token'), /^sha256:[0-9a-f]{6}$/);
-  });
-  it('decodes a JWT payload for display, and nothing else', () => {
-    const payload = Buffer.from(JSON.stringify({ sub: 'print-lab', client_id: 'print-lab', scope: 'gallery.read', aud: ['drive'], exp: 5, extra: 'x' })).toString('base64url');
-    assert.deepEqual(decodeClaimsForDisplay(`e30.${payload}.sig`), { sub: 'print-lab', client_id: 'print-lab', scope: 'gallery.read', aud: 'drive', exp: 5 });
-    assert.equal(decodeClaimsForDisplay('opaque-token'), null);
-    assert.equal(decodeClaimsForDisplay('a.!!!.c'), null);
-  });
-});
-
 describe('WWW-Authenticate (RFC 6750 §3)', () => {
   it('reads error and error_description', () => {
     assert.deepEqual(parseBearerChallenge('Bearer realm="drive", error="invalid_token", error_description="expired"'), { error: 'invalid_token', error_description: 'expired' });
@@ -115,44 +100,5 @@ describe('order form', () => {
   it('ignores non-string values', () => {
     const result = validateOrderForm(readOrderForm({ photo: { x: 1 }, size: ['4x6'], copies: 3 }));
     assert.equal(result.ok, false);
-  });
-});
-
-describe('timeline: repeated reads are folded', () => {
-  let at = 0;
-  const call = (method: string, url: string, status: number, channel: 'front' | 'back' = 'back'): MergedExchange => ({
-    id: `span-${++at}`,
-    traceId: 't',
-    recordedBy: 'drive',
-    from: 'printer',
-    to: url.startsWith('/token') ? 'auth' : 'drive',
-    channel,
-    step: url.startsWith('/token') ? 5 : 7,
-    label: `${method} ${url}`,
-    at,
-    durationMs: 1,
-    request: { method, url, headers: {} },
-    response: { status, headers: {} },
-  });
-
-  it('keeps the first thumbnail call and folds the others under it; a different answer or a POST is never folded', () => {
-    const token = call('POST', '/token', 200);
-    const list = call('GET', '/api/photos', 200);
-    const [p1, p2, p3] = ['p-alice-1', 'p-alice-2', 'p-alice-3'].map((id) => call('GET', `/api/photos/${id}/content`, 200)) as [MergedExchange, MergedExchange, MergedExchange];
-    const refused = call('GET', '/api/photos/p-alice-4/content', 401);
-    const [poll1, poll2] = [call('POST', '/token', 400), call('POST', '/token', 400)];
-    const front = [call('GET', '/photos/p-alice-1/image', 200, 'front'), call('GET', '/photos/p-alice-2/image', 200, 'front')];
-    const folded = foldRepeats([token, list, p1, p2, p3, refused, poll1, poll2, ...front]);
-    assert.deepEqual(folded.map((e) => e.id), [token, list, p1, refused, poll1, poll2, ...front].map((e) => e.id));
-    assert.deepEqual(folded[2]?.repeats?.map((e) => e.id), [p2.id, p3.id]);
-    assert.equal(p1.repeats, undefined, 'the recorded exchange itself is not changed');
-    assert.equal(folded.filter((e) => e.repeats).length, 1);
-  });
-
-  it('names the kind of call with ids replaced', () => {
-    assert.equal(genericPath('/api/photos/0b7c4b1e-9d2f-4c1a-8e3b-2f6a5d7c9e01/content'), '/api/photos/:id/content');
-    assert.equal(genericPath('http://127.0.0.1:9001/api/gallery/color-bars/content?x=1'), '/api/gallery/:id/content');
-    assert.equal(genericPath('/api/photos'), '/api/photos');
-    assert.equal(genericPath('/token'), '/token');
   });
 });

@@ -6,6 +6,7 @@
 export * from './access_token.js';
 export * from './bearer.js';
 export * from './client_auth.js';
+export * from './display.js';
 export * from './errors.js';
 export * from './keys.js';
 export * from './params.js';

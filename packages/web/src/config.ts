@@ -75,6 +75,14 @@ export interface ServiceUrls {
   internalUrl: string;
 }
 
+/**
+ * Is `url` the service's public or internal base URL, or below it? Compared on whole path segments, so
+ * `http://localhost:9001` does not cover `http://localhost:90010` nor `http://localhost:9001.evil.test`.
+ */
+export function isUnder(url: string, base: string): boolean {
+  return url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`);
+}
+
 /** The defaults of the three services (docs/design.md, Services). */
 export const DEFAULT_PORTS = { PRINTER: 3000, AUTH: 9000, DRIVE: 9001 } as const;
 

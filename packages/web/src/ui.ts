@@ -1,12 +1,12 @@
 /**
  * @module ui
  *
- * The look the three services share: one stylesheet and a few ejs partials (role banner, step labels),
+ * The look the three services share: one stylesheet and a few ejs partials (role banner; the step labels are
+ * @oauth-demo/teaching's),
  * all served locally. Each app keeps its own views and adds these to its view search path.
  */
 import { resolve } from 'node:path';
 import express, { type Express } from 'express';
-import { STEPS } from './steps.js';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
 export const sharedViewsDir = resolve(PACKAGE_ROOT, 'views');
@@ -28,6 +28,5 @@ export function useSharedUi(app: Express, appViewsDir: string, service: ServiceI
   app.set('view engine', 'ejs');
   app.set('views', [appViewsDir, sharedViewsDir]);
   app.locals.service = service;
-  app.locals.STEPS = STEPS;
   app.use('/assets/ui', express.static(sharedAssetsDir, { maxAge: '1h', index: false }));
 }

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { describeExchange } from '@oauth-demo/web';
+import { describeExchange } from '@oauth-demo/teaching';
 import { validateAuthorizationRequest, verifyClientAndRedirectUri } from '../authorize/authorization_request.js';
 import type { AuthContext } from '../context.js';
 

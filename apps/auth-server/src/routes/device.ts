@@ -8,7 +8,8 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { InvalidRequest, optionalParam, UnauthorizedClient } from '@oauth-demo/tokens';
-import { csrfToken, describeExchange, parseTraceparent, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { describeExchange, parseTraceparent } from '@oauth-demo/teaching';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import { answerDeviceRequest, DEVICE_CODE_GRANT_TYPE, findPendingUserCode, formatUserCode, normalizeUserCode, startDeviceAuthorization } from '../grants/device_code.js';

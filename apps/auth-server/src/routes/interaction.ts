@@ -7,7 +7,8 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { AccessDenied, InvalidRequest, optionalParam } from '@oauth-demo/tokens';
-import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { describeExchange } from '@oauth-demo/teaching';
 import { authorizationResponseUrl } from '../authorize/authorization_request.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
 import { hashToken } from '../db.js';

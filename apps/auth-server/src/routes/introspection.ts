@@ -6,7 +6,7 @@
  * server instead of verifying the JWT itself.
  */
 import { Router } from 'express';
-import { describeExchange } from '@oauth-demo/web';
+import { describeExchange } from '@oauth-demo/teaching';
 import { InvalidClient, optionalParam, requiredParam } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext } from '../context.js';

@@ -5,7 +5,7 @@
  * everything else from here.
  */
 import { Router } from 'express';
-import { describeExchange } from '@oauth-demo/web';
+import { describeExchange } from '@oauth-demo/teaching';
 import { CODE_CHALLENGE_METHOD, SIGNING_ALG } from '@oauth-demo/tokens';
 import type { AuthContext } from '../context.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../grants/device_code.js';

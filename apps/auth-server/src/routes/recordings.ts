@@ -7,7 +7,8 @@
  */
 import { Router } from 'express';
 import { InvalidClient, NotFound } from '@oauth-demo/tokens';
-import { isTraceId, maskExchange, noStore } from '@oauth-demo/web';
+import { noStore } from '@oauth-demo/web';
+import { isTraceId, maskExchange } from '@oauth-demo/teaching';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import { backChannel } from './back_channel.js';

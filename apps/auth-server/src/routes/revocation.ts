@@ -6,7 +6,7 @@
  * (RFC 7009 §2.1: "SHOULD also invalidate all access tokens based on the same authorization grant").
  */
 import { Router } from 'express';
-import { describeExchange } from '@oauth-demo/web';
+import { describeExchange } from '@oauth-demo/teaching';
 import { optionalParam, requiredParam } from '@oauth-demo/tokens';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';

@@ -5,7 +5,7 @@
  * it holds for an access token). One file per grant type in ../grants/.
  */
 import { Router, type Request, type Response } from 'express';
-import { describeExchange, parseTraceparent } from '@oauth-demo/web';
+import { describeExchange, parseTraceparent } from '@oauth-demo/teaching';
 import { hashToken } from '../db.js';
 import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType, type ParamSource } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';

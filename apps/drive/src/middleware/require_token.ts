@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type AccessTokenClaims, OAuthError, parseBearerAuthorization } from '@oauth-demo/tokens';
-import { describeExchange } from '@oauth-demo/web';
+import { describeExchange } from '@oauth-demo/teaching';
 import { MissingAccessToken } from '../errors.js';
 import type { TokenValidator } from '../token_validator.js';
 import { wasRemembered } from '../verified_token_cache.js';

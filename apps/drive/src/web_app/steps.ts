@@ -5,7 +5,7 @@
  * the notes: "Grant Type 4: Password ... Steps: 1, 2, 6, 7, 8"). The pages pass these as the `STEPS` local of
  * the shared step bar, so step 2 reads as what it is here: the app itself sends your password.
  */
-import { STEPS, type Step, type StepNumber } from '@oauth-demo/web';
+import { STEPS, type Step, type StepNumber } from '@oauth-demo/teaching';
 
 /** The steps of the notes the Password grant performs. */
 export const PASSWORD_GRANT_STEPS: readonly StepNumber[] = [1, 2, 6, 7, 8];

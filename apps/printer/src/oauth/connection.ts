@@ -10,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { DriveRefusedToken, NotConnected, TokenRequestFailed } from '../errors.js';
-import { fingerprint } from './token_display.js';
+import { fingerprint } from '@oauth-demo/tokens';
 import { type TokenEndpointDeps, type TokenSet, refreshTokens } from './token_endpoint.js';
 
 /**
- * What the last refresh changed, by fingerprint only (token_display.ts): shown on the photos and order pages so
+ * What the last refresh changed, by fingerprint only (@oauth-demo/tokens, display.ts): shown on the photos and order pages so
  * a learner can watch rotation happen (RFC 9700 §4.14.2) without a token ever reaching the page.
  */
 export interface Rotation {

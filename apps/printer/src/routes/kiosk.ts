@@ -11,14 +11,13 @@
  */
 import { Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
-import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { describeExchange, findGrant, stepsFor, runInTrace, startTrace } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID, type PhotoList } from '../drive_client.js';
 import { DriveRefusedToken } from '../errors.js';
-import { findGrant, stepsFor } from '../grants.js';
 import { type KioskState, applyPoll, expireIfDue, isPollDue, reloadAfterSeconds, startKiosk } from '../kiosk.js';
 import { pollDeviceToken, requestDeviceAuthorization } from '../oauth/device_authorization.js';
-import { runInTrace, startTrace } from '../trace.js';
 import { sendImage } from './images.js';
 
 /** The notes' steps each state of the kiosk's screen is about. */

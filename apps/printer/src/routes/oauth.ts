@@ -7,14 +7,14 @@
  * - `POST /disconnect`: forget the tokens (and revoke them at the auth server, RFC 7009, when it offers that).
  */
 import { type Request, type Response, Router } from 'express';
-import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { describeExchange, currentTrace, startTrace } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
 import { handleCallback } from '../oauth/callback.js';
 import type { Connection } from '../oauth/connection.js';
 import { revokeConnection } from '../oauth/revocation.js';
 import type { TokenSet } from '../oauth/token_endpoint.js';
-import { currentTrace, startTrace } from '../trace.js';
 import { regenerateSession } from './session_helpers.js';
 
 /** The outcome page of a Deny (step 4 with error=access_denied). */
@@ -53,7 +53,7 @@ export function oauthRoutes(ctx: AppContext): Router {
 
   router.post('/import', verifyCsrf, async (req, res) => {
     const metadata = await ctx.metadata.get(); // 503 / 502 page when the auth server is down or not the one we trust
-    // A new flow: a new W3C trace; every back-channel call from now on carries it (trace.ts, back_channel.ts).
+    // A new flow: a new W3C trace; every back-channel call from now on carries it (@oauth-demo/teaching: express/trace.ts, axios/record_calls.ts).
     const trace = startTrace(req, 'authorization_code', 'Import photos from Drive');
     describeExchange(res, {
       key: trace.id,
@@ -66,7 +66,7 @@ export function oauthRoutes(ctx: AppContext): Router {
     const request = buildAuthorizationRequest(metadata, ctx.config.client);
     req.session.pendingAuthorizations = rememberPending(req.session.pendingAuthorizations, request.pending);
     if (req.session.teaching?.stepThrough) {
-      // Step-through mode: stop on a page that explains the request before the browser goes (routes/teaching.ts).
+      // Step-through mode: stop on a page that explains the request before the browser goes (routes/teaching/step_through.ts).
       req.session.stepHop = { kind: 'authorize', url: request.url, createdAt: Date.now() };
       describeExchange(res, { note: 'Step-through mode: paused before step 2' });
       res.redirect(303, '/step');

@@ -9,20 +9,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Router } from 'express';
-import { NotFound } from '@oauth-demo/tokens';
-import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
+import { NotFound, fingerprint } from '@oauth-demo/tokens';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { describeExchange, REORDER_STEPS, startTrace } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID } from '../drive_client.js';
 import { currentConnection, withAccessToken } from '../oauth/connection.js';
 import { isTokenActive } from '../oauth/introspection.js';
-import { fingerprint } from '../oauth/token_display.js';
 import type { JustReordered } from '../session_data.js';
-import { REORDER_STEPS } from './reorder_steps.js';
 import { ORDER_ID, PRINT_SIZES, STATUS_LABELS, placeOrder, readOrderForm, validateOrderForm } from '../orders.js';
 import { sendImage } from './images.js';
 import { renderPhotos } from './photos.js';
 import { browserKey } from './session_helpers.js';
-import { startTrace } from '../trace.js';
 
 export function ordersRoutes(ctx: AppContext): Router {
   const router = Router();

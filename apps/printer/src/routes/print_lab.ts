@@ -9,13 +9,12 @@
  */
 import { Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
-import { csrfToken, describeExchange, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { describeExchange, findGrant, stepsFor, startTrace } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID } from '../drive_client.js';
 import { DriveRefusedToken } from '../errors.js';
-import { findGrant, stepsFor } from '../grants.js';
 import { GALLERY_PATH, PHOTOS_PATH } from '../print_lab.js';
-import { startTrace } from '../trace.js';
 import { sendImage } from './images.js';
 
 export function printLabRoutes(ctx: AppContext): Router {

@@ -15,7 +15,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { findGrant, stepsFor } from '../grants.js';
+import { findGrant, stepsFor } from '@oauth-demo/teaching';
 
 function originOf(url: string): string {
   return new URL(url).origin;

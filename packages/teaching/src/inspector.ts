@@ -7,10 +7,9 @@
  * Photo Printer itself treats access tokens as opaque (RFC 6749 §1.4): it never needs to read them. This page is
  * a teaching tool that looks inside anyway, and says what only the auth server (or Drive) decides.
  */
-import type { Request } from 'express';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet } from 'jose';
-import type { Exchange } from '@oauth-demo/web';
-import { fingerprint } from './oauth/token_display.js';
+import { fingerprint } from '@oauth-demo/tokens';
+import type { Exchange } from './recorder.js';
 
 export const ALGORITHMS = ['ES256'];
 export const ACCESS_TOKEN_TYP = 'at+jwt';
@@ -216,16 +215,22 @@ export function tokensInRecordings(exchanges: Exchange[]): MetToken[] {
   return found;
 }
 
+/** What a client's session holds (the printer's connection to Drive, the kiosk's token), as far as the inspector cares. */
+export interface HeldTokens {
+  connection?: { access_token: string; refresh_token?: string; connectedAt: number; refreshedAt?: number };
+  kioskAccessToken?: string;
+}
+
 /** The tokens this session holds now (the recordings may be off, or forgotten after a restart). */
-export function tokensInSession(req: Request): MetToken[] {
+export function tokensInSession(held: HeldTokens): MetToken[] {
   const found: MetToken[] = [];
-  const c = req.session.connection;
+  const c = held.connection;
   if (c) {
     found.push({ kind: 'access_token', value: c.access_token, source: 'Photo Printer’s current access token for your Drive', at: c.refreshedAt ?? c.connectedAt });
     if (c.refresh_token) found.push({ kind: 'refresh_token', value: c.refresh_token, source: 'Photo Printer’s current refresh token', at: c.refreshedAt ?? c.connectedAt });
   }
-  const k = req.session.kiosk?.tokens;
-  if (k) found.push({ kind: 'access_token', value: k.access_token, source: 'The kiosk’s access token (device flow)' });
+  const k = held.kioskAccessToken;
+  if (k) found.push({ kind: 'access_token', value: k, source: 'The kiosk’s access token (device flow)' });
   return found;
 }
 

@@ -7,9 +7,9 @@
  *
  * The step NUMBERS are the notes' numbers of the Authorization Code flow; each grant keeps a step's number when
  * it does that step's job. The pages pass a grant's own wording of the steps to the shared step bar (the
- * `STEPS` local of @oauth-demo/web's partials), so step 2 of Client Credentials reads as what it is there.
+ * `STEPS` local of the shared step bar, views/partials/steps.ejs), so step 2 of Client Credentials reads as what it is there.
  */
-import { STEPS, type Step, type StepNumber } from '@oauth-demo/web';
+import { STEPS, type Step, type StepNumber } from './steps.js';
 
 export type GrantKey = 'authorization_code' | 'implicit' | 'client_credentials' | 'password' | 'refresh_token' | 'device_code';
 

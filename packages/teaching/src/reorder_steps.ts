@@ -1,10 +1,10 @@
 /**
- * @module routes/reorder_steps
+ * @module reorder_steps
  *
  * The step bar's wording for a re-order that needed a refresh: steps 5-6 happen again, without the user, with a
  * refresh token instead of a code (RFC 6749 §6), then 7-8 as always.
  */
-import { STEPS, type Step, type StepNumber } from '@oauth-demo/web';
+import { STEPS, type Step, type StepNumber } from './steps.js';
 
 export const REORDER_STEPS: Record<StepNumber, Step> = {
   ...STEPS,

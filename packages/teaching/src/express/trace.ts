@@ -1,9 +1,9 @@
 /**
- * @module trace
+ * @module express/trace
  *
  * One W3C trace (https://www.w3.org/TR/trace-context/) per flow the learner starts: "Import photos from Drive",
  * the print lab, the kiosk, a re-order. The trace id lives in the browser's server-side session; every
- * back-channel call made while serving that browser sends it in a `traceparent` header (back_channel.ts), so the
+ * back-channel call made while serving that browser sends it in a `traceparent` header (back_channel_recording.ts), so the
  * auth server and Drive file what they see under the same id, and the timeline page can ask them for it.
  *
  * The request being served is found through an AsyncLocalStorage (set by `traceContext()`), so the one place
@@ -11,7 +11,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { isTraceId, newTraceId } from '@oauth-demo/web';
+import { isTraceId, newTraceId } from '../recorder.js';
+import './session.js';
 
 /** Which grant a flow runs: the timeline explains each differently. */
 export type FlowKind = 'authorization_code' | 'client_credentials' | 'device_code' | 'refresh_token';

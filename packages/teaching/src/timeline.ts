@@ -9,7 +9,8 @@
  */
 import type { AxiosInstance } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
-import { type Exchange, type Party, type RecordedMessage, type ServiceUrls, maskExchange, parseTraceparent } from '@oauth-demo/web';
+import type { ServiceUrls } from '@oauth-demo/web';
+import { type Exchange, type Party, type RecordedMessage, maskExchange, parseTraceparent } from './recorder.js';
 
 export const LANES: { party: Party; name: string; role: string }[] = [
   { party: 'browser', name: 'Browser', role: 'Resource Owner' },

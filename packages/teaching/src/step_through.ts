@@ -9,8 +9,14 @@
  * - the token request (step 5, back channel), before it is sent.
  */
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
-import { maskValue } from '@oauth-demo/web';
-import type { ClientRegistration } from './config.js';
+import { maskValue } from './recorder.js';
+
+/** The client registration the token request shows (RFC 6749 §2.2, §2.3.1, §3.1.2). */
+export interface ClientRegistration {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+}
 
 export type StepHop =
   | { kind: 'authorize'; url: string; createdAt: number }

@@ -1,7 +1,7 @@
 /**
- * @module routes/doctor
+ * @module doctor
  *
- * `GET /doctor`, the environment doctor: how a learner debugs their own deployment (natively, in docker-compose,
+ * The environment doctor's diagnosis (the page is `GET /doctor` on the printer): how a learner debugs their own deployment (natively, in docker-compose,
  * behind a proxy). It shows, for the deployment that is running right now:
  *
  * - each service's public URL (what the browser uses) and internal URL (what the back channel uses), from the
@@ -17,12 +17,17 @@
  * Every red row says what to try. The page reads configuration and public metadata only: no secret, no token.
  */
 import { performance } from 'node:perf_hooks';
-import { Router, type Request } from 'express';
+import { decodeClaimsForDisplay } from '@oauth-demo/tokens';
 import type { ServiceUrls } from '@oauth-demo/web';
-import { toInternalUrl } from '../back_channel.js';
-import type { PrinterConfig } from '../config.js';
-import type { AppContext } from '../context.js';
-import { decodeClaimsForDisplay } from '../oauth/token_display.js';
+
+/** The deployment the doctor examines: the three services' URLs as the client knows them. */
+export interface DoctorDeployment {
+  auth: ServiceUrls;
+  drive: ServiceUrls;
+  printer: ServiceUrls;
+  /** The client's own public→internal rewrite of a URL the auth server published (null: under neither base). */
+  toInternalUrl(url: string, service: ServiceUrls): string | null;
+}
 
 export type Verdict = 'ok' | 'bad' | 'info';
 
@@ -193,7 +198,7 @@ function backChannelRow(label: string, p: Probe, expectStatus: (s: number) => bo
 }
 
 /** Everything the page shows, for the running deployment. */
-export async function diagnose(config: PrinterConfig, request: { host: string; secure: boolean; cookieNames: string[]; accessToken?: string }): Promise<DoctorReport> {
+export async function diagnose(config: DoctorDeployment, request: { host: string; secure: boolean; cookieNames: string[]; accessToken?: string }): Promise<DoctorReport> {
   const { auth, drive, printer } = config;
   const [authMeta, driveMeta, driveApi] = await Promise.all([
     probe(`${auth.internalUrl}${AUTH_METADATA_PATH}`),
@@ -202,7 +207,7 @@ export async function diagnose(config: PrinterConfig, request: { host: string; s
   ]);
   const metadataIssuer = authMeta.status === 200 && typeof field(authMeta.json, 'issuer') === 'string' ? (field(authMeta.json, 'issuer') as string) : undefined;
   const jwksUri = field(authMeta.json, 'jwks_uri');
-  const jwksInternal = typeof jwksUri === 'string' ? toInternalUrl(jwksUri, auth) : null;
+  const jwksInternal = typeof jwksUri === 'string' ? config.toInternalUrl(jwksUri, auth) : null;
   const jwks = jwksInternal ? await probe(jwksInternal) : undefined;
   const resource = driveMeta.status === 200 ? field(driveMeta.json, 'resource') : undefined;
   const servers = driveMeta.status === 200 ? field(driveMeta.json, 'authorization_servers') : undefined;
@@ -297,27 +302,11 @@ export async function diagnose(config: PrinterConfig, request: { host: string; s
   return { services, urls, issuer, backChannel, cookies, cookieChecks, problems };
 }
 
-function cookieNames(req: Request): string[] {
-  const header = req.headers.cookie ?? '';
-  const names = header
+/** The names (never the values) of the cookies in a `Cookie` request header, sorted, each once. */
+export function cookieNames(cookieHeader: string | undefined): string[] {
+  const names = (cookieHeader ?? '')
     .split(';')
     .map((part) => part.split('=')[0]?.trim() ?? '')
     .filter((name) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/.test(name));
   return [...new Set(names)].sort();
-}
-
-export function doctorRoutes(ctx: AppContext): Router {
-  const router = Router();
-
-  router.get('/doctor', async (req, res) => {
-    const report = await diagnose(ctx.config, {
-      host: req.host,
-      secure: req.secure,
-      cookieNames: cookieNames(req),
-      ...(req.session.connection ? { accessToken: req.session.connection.access_token } : {}),
-    });
-    res.render('doctor', { title: 'Environment doctor', activeSteps: [], report });
-  });
-
-  return router;
 }

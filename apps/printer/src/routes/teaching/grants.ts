@@ -1,14 +1,13 @@
 /**
- * @module routes/grants
+ * @module routes/teaching/grants
  *
  * `GET /grants`: "Which grant when". Every grant of the notes' table (plus Refresh and the Device flow as
  * extensions), step by step against the notes' eight steps, with where to try each one in this demo and what
  * RFC 9700 says about it today.
  */
 import { Router } from 'express';
-import { STEPS } from '@oauth-demo/web';
-import type { AppContext } from '../context.js';
-import { grants } from '../grants.js';
+import { STEPS, grants } from '@oauth-demo/teaching';
+import type { AppContext } from '../../context.js';
 
 export function grantsRoutes(ctx: AppContext): Router {
   const router = Router();

@@ -1,12 +1,12 @@
 /**
- * @module record_http
+ * @module express/record_http
  *
  * The express side of the recorder: one middleware that files each request and its response under a trace.
  * Back-channel requests name their trace with a W3C `traceparent` header; a front-channel route names it
  * by setting `res.locals.recording` (the browser sends no trace header).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { newSpanId, parseTraceparent, type Party, type Recorder } from './recorder.js';
+import { newSpanId, parseTraceparent, type Party, type Recorder } from '../recorder.js';
 
 export interface RecordingInfo {
   /** Trace id or another key later linked to one (e.g. `interaction:<id>`). Defaults to the traceparent. */

@@ -1,7 +1,7 @@
 /**
- * @module oauth/token_display
+ * @module display
  *
- * How the printer talks ABOUT tokens on its pages without ever showing one (RFC 6750 §5.3, RFC 9700 §4.3):
+ * How the pages talk ABOUT tokens without ever showing one (RFC 6750 §5.3, RFC 9700 §4.3):
  * a fingerprint (the first characters of the token's SHA-256), enough to see that a token changed and which
  * one is which, and useless to anyone who reads the page.
  */

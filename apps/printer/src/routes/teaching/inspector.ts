@@ -1,0 +1,68 @@
+/**
+ * @module routes/teaching/inspector
+ *
+ * `GET /inspect`, `POST /inspect` (CSRF): the token inspector (@oauth-demo/teaching, inspector.ts); POST verifies a
+ * pasted token.
+ */
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import type { JSONWebKeySet } from 'jose';
+import { type InspectedToken, KIND_LABELS, type MetToken, inspectToken, tokensInRecordings, tokensInSession, uniqueTokens } from '@oauth-demo/teaching';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import type { AppContext } from '../../context.js';
+import { isInstructor } from './locals.js';
+
+async function fetchJwks(ctx: AppContext): Promise<JSONWebKeySet | null> {
+  try {
+    const metadata = await ctx.metadata.get();
+    const uri = metadata.jwks_uri ?? `${ctx.config.auth.publicUrl}/.well-known/jwks.json`;
+    const response = await ctx.backChannel.http.get<unknown>(ctx.metadata.internal(uri), { trace: false, responseType: 'json' });
+    const data = response.data as { keys?: unknown } | null;
+    return response.status === 200 && Array.isArray(data?.keys) ? (data as JSONWebKeySet) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function inspectorRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/inspect', async (req, res) => {
+    await renderInspector(req, res, ctx);
+  });
+
+  router.post('/inspect', verifyCsrf, async (req, res) => {
+    const pasted = typeof req.body?.token === 'string' ? req.body.token.trim().slice(0, 8000) : '';
+    await renderInspector(req, res, ctx, pasted || undefined);
+  });
+
+  return router;
+}
+
+async function renderInspector(req: Request, res: Response, ctx: AppContext, pasted?: string): Promise<void> {
+  const instructor = isInstructor(req);
+  const own = (req.session.traces ?? []).flatMap((t) => ctx.recorder.list(t.id));
+  const met: MetToken[] = uniqueTokens([...tokensInSession({
+    ...(req.session.connection ? { connection: req.session.connection } : {}),
+    ...(req.session.kiosk?.tokens ? { kioskAccessToken: req.session.kiosk.tokens.access_token } : {}),
+  }), ...tokensInRecordings(own)]).slice(0, 20);
+  const keys = await fetchJwks(ctx);
+  const now = Date.now();
+  const inspected: InspectedToken[] = [];
+  for (const token of met) inspected.push(await inspectToken(token, keys, instructor, now));
+  // A pasted token is the learner's own input: shown back in full (it is already on their screen).
+  const pastedResult = pasted ? await inspectToken({ kind: 'pasted', value: pasted, source: 'Pasted into the form above' }, keys, true, now) : undefined;
+  res.status(pasted && !pastedResult ? 400 : 200).render('inspect', {
+    title: 'Token inspector',
+    activeSteps: [8],
+    tokens: inspected,
+    pasted: pastedResult,
+    pastedValue: pasted ?? '',
+    keysFetched: keys !== null,
+    kids: keys ? keys.keys.map((k) => `${String(k.kid ?? '(no kid)')} (${String(k.alg ?? k.kty ?? '?')})`) : [],
+    kindLabels: KIND_LABELS,
+    instructor,
+    now,
+    csrf: csrfToken(req),
+  });
+}

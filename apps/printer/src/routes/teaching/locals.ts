@@ -1,0 +1,49 @@
+/**
+ * @module routes/teaching/locals
+ *
+ * `res.locals.teaching` for every page: the switches, the glossary, and where the timeline is.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { GlossaryEntry } from '@oauth-demo/teaching';
+import { csrfToken } from '@oauth-demo/web';
+import type { AppContext } from '../../context.js';
+import { glossaryFor } from './glossary.js';
+
+export interface Teaching {
+  instructor: boolean;
+  /** Whether the instructor switch is offered here, and whether it asks for INSTRUCTOR_KEY. */
+  instructorAvailable: boolean;
+  instructorKeyRequired: boolean;
+  stepThrough: boolean;
+  traceId: string | undefined;
+  csrf: string;
+  /** Where the switches send the browser back to. */
+  here: string;
+  glossary: GlossaryEntry[];
+  accessTokenTtlHint: string;
+}
+
+export function isInstructor(req: Request): boolean {
+  return req.session.teaching?.instructor === true;
+}
+
+export function teachingLocals(ctx: AppContext) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.session) return next();
+    const teaching: Teaching = {
+      instructor: isInstructor(req),
+      instructorAvailable: ctx.config.instructorModeAvailable,
+      instructorKeyRequired: ctx.config.instructorKey !== undefined,
+      stepThrough: req.session.teaching?.stepThrough === true,
+      traceId: req.session.traces?.at(-1)?.id,
+      csrf: csrfToken(req),
+      here: req.method === 'GET' ? req.originalUrl : '/',
+      glossary: glossaryFor(req, ctx),
+      accessTokenTtlHint: 'Short token lifetimes on demand: start the auth server with ACCESS_TOKEN_TTL=60 (seconds) to watch access tokens expire and refresh in class.',
+    };
+    res.locals.teaching = teaching;
+    res.locals.stylesheets = ['/assets/printer/teaching.css'];
+    if (teaching.instructor) res.locals.bodyClass = 'instructor';
+    next();
+  };
+}

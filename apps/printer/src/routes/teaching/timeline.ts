@@ -1,0 +1,88 @@
+/**
+ * @module routes/teaching/timeline
+ *
+ * `GET /timeline`: the current flow (or `?trace=` another flow of this session) as a sequence diagram, merged
+ * from Photo Printer's own recordings and the auth server's and Drive's (@oauth-demo/teaching, timeline.ts).
+ */
+import { Router } from 'express';
+import {
+  LANES,
+  type MergedExchange,
+  type SourceStatus,
+  type TraceInfo,
+  buildRows,
+  fetchRecordings,
+  findTrace,
+  foldRepeats,
+  genericPath,
+  laneIndex,
+  laneName,
+  maskExchange,
+  mergeExchanges,
+  stepsOf,
+} from '@oauth-demo/teaching';
+import { csrfToken } from '@oauth-demo/web';
+import type { AppContext } from '../../context.js';
+import { isInstructor } from './locals.js';
+
+const KIND_NAMES: Record<TraceInfo['kind'], string> = {
+  authorization_code: 'Authorization Code + PKCE',
+  client_credentials: 'Client Credentials',
+  device_code: 'Device Authorization',
+  refresh_token: 'Refresh token (re-order)',
+};
+
+/** Photo Printer's own records: masked unless instructor mode. A peer's: as the peer sent them (it masks). */
+function showExchange(e: MergedExchange, instructor: boolean): MergedExchange {
+  const own = e.recordedBy === 'printer' && !instructor ? maskExchange(e) : e;
+  if (!e.clientCopy) return own;
+  return { ...own, clientCopy: instructor ? e.clientCopy : maskExchange(e.clientCopy) };
+}
+
+export function timelineRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/timeline', async (req, res) => {
+    const traces = req.session.traces ?? [];
+    const trace = findTrace(req, req.query.trace);
+    const instructor = isInstructor(req);
+    let exchanges: MergedExchange[] = [];
+    let sources: SourceStatus[] = [];
+    if (trace) {
+      const reveal = instructor ? { clientId: ctx.config.client.clientId, clientSecret: ctx.config.client.clientSecret } : undefined;
+      const [auth, drive] = await Promise.all([
+        fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id, reveal).then(async (r) =>
+          // The auth server may refuse the reveal (another client id): fall back to its masked records.
+          r.status.state === 'refused' && reveal ? fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id) : r,
+        ),
+        fetchRecordings(ctx.backChannel.http, { party: 'drive', urls: ctx.config.drive }, trace.id),
+      ]);
+      sources = [auth.status, drive.status];
+      exchanges = foldRepeats(mergeExchanges(ctx.recorder.list(trace.id), [...auth.exchanges, ...drive.exchanges]).map((e) => showExchange(e, instructor)));
+    }
+    const rows = buildRows(exchanges);
+    // Only this session's own flows: another trace id is not a key to someone else's exchanges.
+    const unknownTrace = !trace && typeof req.query.trace === 'string' && req.query.trace !== '';
+    res.status(unknownTrace ? 404 : 200).render('timeline', {
+      unknownTrace,
+      title: 'Behind the scenes: the timeline',
+      activeSteps: [...new Set(rows.map((r) => r.step).filter((s): s is number => s !== undefined))].sort(),
+      trace,
+      traces: [...traces].reverse(),
+      rows,
+      exchanges,
+      sources,
+      lanes: LANES,
+      laneIndex,
+      laneName,
+      stepsOf,
+      genericPath,
+      recording: ctx.recorder.enabled,
+      instructor,
+      kindNames: KIND_NAMES,
+      csrf: csrfToken(req),
+    });
+  });
+
+  return router;
+}

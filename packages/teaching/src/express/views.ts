@@ -1,0 +1,18 @@
+/**
+ * @module express/views
+ *
+ * The teaching layer's ejs partials (the step bar and step banners every page shows), added to an app's view
+ * search path after its own views and the shared ones, with the step texts as a local every page can use.
+ */
+import { resolve } from 'node:path';
+import type { Express } from 'express';
+import { STEPS } from '../steps.js';
+
+export const teachingViewsDir = resolve(import.meta.dirname, '..', '..', 'views');
+
+/** Call after useSharedUi (@oauth-demo/web): appends the teaching partials and sets `STEPS` for every page. */
+export function useTeachingViews(app: Express): void {
+  const views = app.get('views') as string | string[];
+  app.set('views', [...[views].flat(), teachingViewsDir]);
+  app.locals.STEPS = STEPS;
+}
