@@ -12,7 +12,7 @@ export interface OutgoingDescription {
   note?: string;
 }
 
-/** What a back-channel call is, in the notes' terms (the step numbers of seed/oauth2-notes.md). */
+/** What a back-channel call is, in the notes' terms (the step numbers of docs/notes.md). */
 export function describeOutgoing(url: string, method: string, body: string | undefined, status: number | undefined, peers: { auth: ServiceUrls; drive: ServiceUrls }): OutgoingDescription {
   let path = url;
   try {
