@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
 import { Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
@@ -32,6 +32,8 @@ import { UserRepository } from './users.js';
 
 export interface AuthServerApp {
   app: Express;
+  /** The browser sessions (SQLite): tests count them. */
+  sessions: SqliteSessionStore;
   context: AuthContext;
   /** Close the database and stop background timers (the HTTP server is closed by whoever listened). */
   close(): void;
@@ -79,7 +81,8 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   // Expired codes and tokens are deleted an hour after they stop being usable (housekeeping.ts).
   const housekeeping = startHousekeeping(db);
 
-  const session = sessionMiddleware({ cookieName: 'auth.sid', secret: config.sessionSecret, db, publicUrl: config.issuer });
+  // Signed in: 8 hours. A request under way without a user (the login page of a flow): an hour after its last use.
+  const session = sessionMiddleware({ cookieName: 'auth.sid', secret: config.sessionSecret, db, publicUrl: config.issuer, isSignedIn: (data) => data.userId !== undefined });
   app.use(session.middleware);
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }));
   app.use(homeRouter(ctx));
@@ -93,6 +96,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
 
   return {
     app,
+    sessions: session.store,
     context: ctx,
     close(): void {
       housekeeping.stop();

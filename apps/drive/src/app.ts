@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
-import { loadOrCreateSecret, noStore, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { loadOrCreateSecret, noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
 import { isTraceId, maskExchange, Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import type { DriveConfig } from './config.js';
 import { openDriveDatabase } from './db.js';
@@ -40,6 +40,8 @@ export interface DriveDeps {
 
 export interface DriveApp {
   app: Express;
+  /** The browser sessions (SQLite): tests count them. */
+  sessions: SqliteSessionStore;
   /**
    * Fetch what token validation needs now, in the background, and keep it fresh: retried after a failure
    * (every 0.5 s, then less often, at most every 10 s), refreshed every 5 minutes after a success. server.ts
@@ -73,6 +75,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
     secret: config.sessionSecret ?? loadOrCreateSecret(config.dataDir, 'session'),
     db,
     publicUrl: config.publicUrl,
+    isSignedIn: (data) => data.driveWeb !== undefined,
   });
 
   const app = express();
@@ -109,6 +112,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
 
   return {
     app,
+    sessions: sessions.store,
     keepTokenValidationReady: () => readiness.start(),
     close(): void {
       readiness.stop();

@@ -58,8 +58,10 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('drive.sid='));
-    assert.ok(cookie, 'the session cookie is drive.sid');
+    // Before sign-in, no session: the form's CSRF token rides in a signed cookie (issue 12 item 7).
+    assert.ok(!res.headers.getSetCookie().some((c) => c.startsWith('drive.sid=')), 'no session before sign-in');
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('drive.sid.csrf='));
+    assert.ok(cookie, 'the CSRF cookie is drive.sid.csrf');
     assert.match(cookie, /HttpOnly/i);
     assert.match(cookie, /SameSite=Lax/i);
     const html = await res.text();

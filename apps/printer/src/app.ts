@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { noStore, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
+import { noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
 import { Recorder, currentTraceId, recordBackChannel, recordExchanges, traceContext, useTeachingViews } from '@oauth-demo/teaching';
 import { USER_AGENT, createBackChannel, describeNetworkError } from './back_channel.js';
 import { type PrinterConfig, databaseFile, ordersDir } from './config.js';
@@ -32,6 +32,8 @@ import './session_data.js';
 
 export interface PrinterApp {
   app: Express;
+  /** The browser sessions (SQLite): tests count them. */
+  sessions: SqliteSessionStore;
   context: AppContext;
   close(): Promise<void>;
 }
@@ -89,6 +91,8 @@ export function createApp(config: PrinterConfig): PrinterApp {
     publicUrl: config.printer.publicUrl,
     // A print shop remembers your orders for a while: the session is what lets this browser see them again.
     maxAgeMs: SESSION_MAX_AGE_MS,
+    // Tokens or orders: kept 30 days. Anything else (a flow started and left): an hour after its last use.
+    isSignedIn: (data) => data.connection !== undefined || data.browserKey !== undefined,
   });
   app.use(sessions.middleware);
   // Every page below shows personal data or carries a form token: never cached (RFC 6749 §5.1 in spirit).
@@ -109,6 +113,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
 
   return {
     app,
+    sessions: sessions.store,
     context,
     async close() {
       sessions.store.close();

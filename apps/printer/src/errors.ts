@@ -13,6 +13,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { NotFound, OAuthError } from '@oauth-demo/tokens';
 import { CsrfError } from '@oauth-demo/web';
+import { redirectHomeWithNotice } from './routes/session_helpers.js';
 
 /** The grants the printer uses at the token endpoint (the device grant by its short name). */
 export type GrantLabel = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'device_code';
@@ -249,8 +250,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     return;
   }
   if (err instanceof NotConnected) {
-    req.session.notice = { kind: 'info', text: err.message };
-    res.redirect(303, '/');
+    redirectHomeWithNotice(req, res, 'not-connected');
     return;
   }
   const { status, page } = toPage(err);

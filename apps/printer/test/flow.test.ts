@@ -27,7 +27,8 @@ describe('home page (step 1)', () => {
     assert.match(page.text, /aria-current="step"[^>]*><span class="num">1</);
     assert.equal(page.headers.get('x-powered-by'), null);
     assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
-    assert.match(page.headers.get('set-cookie') ?? '', /^printer\.sid=.*HttpOnly.*SameSite=Lax/i);
+    // An anonymous visitor gets the form's CSRF token in a signed cookie, and no session (issue 12 item 7).
+    assert.match(page.headers.get('set-cookie') ?? '', /^printer\.sid\.csrf=[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax$/i);
   });
 
   it('answers /healthz', async () => {
@@ -217,10 +218,12 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
 
   it('changes the session id when connecting', async () => {
     const browser = new Browser(printer.base);
-    await browser.get('/');
+    // The session is stored from step 2 on (it holds the pending request): that id must not survive step 6.
+    const request = await startFlow(browser);
     const before = browser.cookies.get('printer.sid');
-    await connect(browser, auth.publicUrl);
     assert.ok(before);
+    const state = request.searchParams.get('state') ?? '';
+    assert.equal((await browser.get(`/callback?${new URLSearchParams({ code: 'code-1', state, iss: auth.publicUrl })}`)).status, 303);
     assert.notEqual(browser.cookies.get('printer.sid'), before);
     const old = new Browser(printer.base);
     old.cookies.set('printer.sid', before!);
@@ -264,9 +267,12 @@ describe('after connecting (steps 7-8)', () => {
     const browser = new Browser(printer.base);
     const page = await browser.get('/photos');
     assert.equal(page.status, 303);
-    assert.equal(page.location, '/');
-    const home = await browser.get('/');
+    // Named in the URL, not kept in a session: an anonymous visitor stores nothing (issue 12 item 7).
+    assert.equal(page.location, '/?notice=not-connected');
+    const home = await browser.get(page.location!);
     assert.match(home.text, /Connect Photo Printer to your Drive first/);
+    // Only the fixed texts: the query cannot put other words on the page.
+    assert.doesNotMatch((await browser.get('/?notice=%3Cb%3Ehacked')).text, /<p class="notice[^>]*>[^<]*hacked|<b>hacked/);
   });
 
   it('proxies thumbnails with the token, with a strict policy for SVG, and validates the id', async () => {

@@ -73,7 +73,7 @@ describe('POST /orders', () => {
     const home = await browser.get('/');
     const page = await browser.post('/orders', { csrf: Browser.csrf(home), photo: PHOTOS[0]!.id, size: '4x6', copies: '1' });
     assert.equal(page.status, 303);
-    assert.equal(page.location, '/');
+    assert.equal(page.location, '/?notice=not-connected', 'an anonymous visitor: the notice is named in the URL, no session stored');
   });
 });
 

@@ -15,22 +15,33 @@ export const SESSION_TABLE = `CREATE TABLE IF NOT EXISTS sessions (
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+export interface SessionLifetimes {
+  /** Signed-in sessions live until their cookie expires; the others `signedOutMaxAgeMs` after their last use. */
+  isSignedIn: (data: session.SessionData) => boolean;
+  signedOutMaxAgeMs: number;
+}
+
 export class SqliteSessionStore extends session.Store {
   private readonly getStmt;
   private readonly setStmt;
   private readonly destroyStmt;
   private readonly touchStmt;
   private readonly sweepStmt;
+  private readonly countStmt;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(db: Db, sweepEveryMs = 10 * 60 * 1000) {
+  private readonly lifetimes: SessionLifetimes | undefined;
+
+  constructor(db: Db, sweepEveryMs = 10 * 60 * 1000, lifetimes?: SessionLifetimes) {
     super();
+    this.lifetimes = lifetimes;
     db.exec(SESSION_TABLE);
     this.getStmt = db.prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?');
     this.setStmt = db.prepare('INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at');
     this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
     this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
     this.sweepStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions');
     this.timer = setInterval(() => this.sweep(), sweepEveryMs).unref();
   }
 
@@ -40,7 +51,7 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
-    this.setStmt.run(sid, JSON.stringify(data), expiry(data));
+    this.setStmt.run(sid, JSON.stringify(data), this.expiry(data));
     cb?.();
   }
 
@@ -50,7 +61,7 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override touch(sid: string, data: session.SessionData, cb?: () => void): void {
-    this.touchStmt.run(expiry(data), sid);
+    this.touchStmt.run(this.expiry(data), sid);
     cb?.();
   }
 
@@ -58,12 +69,19 @@ export class SqliteSessionStore extends session.Store {
     return this.sweepStmt.run(Date.now()).changes;
   }
 
+  /** How many sessions are stored (expired or not): what a flood of requests would grow. */
+  count(): number {
+    return this.countStmt.get()!.n;
+  }
+
   close(): void {
     clearInterval(this.timer);
   }
-}
 
-function expiry(data: session.SessionData): number {
-  const expires = data.cookie?.expires;
-  return expires ? new Date(expires).getTime() : Date.now() + DAY_MS;
+  private expiry(data: session.SessionData): number {
+    const expires = data.cookie?.expires;
+    const cookieExpiry = expires ? new Date(expires).getTime() : Date.now() + DAY_MS;
+    if (!this.lifetimes || this.lifetimes.isSignedIn(data)) return cookieExpiry;
+    return Math.min(cookieExpiry, Date.now() + this.lifetimes.signedOutMaxAgeMs);
+  }
 }

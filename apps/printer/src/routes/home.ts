@@ -6,12 +6,14 @@
 import { Router } from 'express';
 import { csrfToken } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
+import { ANONYMOUS_NOTICES } from './session_helpers.js';
 
 export function homeRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/', (req, res) => {
-    const notice = req.session.notice;
+    const named = typeof req.query.notice === 'string' ? req.query.notice : '';
+    const notice = req.session.notice ?? (Object.hasOwn(ANONYMOUS_NOTICES, named) ? ANONYMOUS_NOTICES[named as keyof typeof ANONYMOUS_NOTICES] : undefined);
     delete req.session.notice;
     const connection = req.session.connection;
     res.render('home', {

@@ -77,8 +77,10 @@ export function oauthRoutes(ctx: AppContext): Router {
   });
 
   router.get('/callback', async (req, res) => {
-    const trace = currentTrace(req) ?? startTrace(req, 'authorization_code', 'Import photos from Drive');
-    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 4, label: 'The redirect back: code, state and iss arrive at the redirect_uri' });
+    // A callback for a request this browser sent joins its flow; a stray one (no request pending) starts no
+    // trace, so that it stores no session (issue 12 item 7): it is refused below for its state.
+    const trace = currentTrace(req) ?? (req.session.pendingAuthorizations?.length ? startTrace(req, 'authorization_code', 'Import photos from Drive') : undefined);
+    if (trace) describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 4, label: 'The redirect back: code, state and iss arrive at the redirect_uri' });
     if (req.session.stepHop?.kind === 'authorize') delete req.session.stepHop;
     if (req.session.teaching?.stepThrough) {
       // Step-through mode: keep the answer, unchecked, and explain it first. The checks run on Continue.

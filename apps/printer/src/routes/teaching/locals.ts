@@ -36,7 +36,10 @@ export function teachingLocals(ctx: AppContext) {
       instructorKeyRequired: ctx.config.instructorKey !== undefined,
       stepThrough: req.session.teaching?.stepThrough === true,
       traceId: req.session.traces?.at(-1)?.id,
-      csrf: csrfToken(req),
+      // Made when a page renders the panel's forms, not on every request (packages/web csrf.ts).
+      get csrf() {
+        return csrfToken(req);
+      },
       here: req.method === 'GET' ? req.originalUrl : '/',
       glossary: glossaryFor(req, ctx),
       accessTokenTtlHint: 'Short token lifetimes on demand: start the auth server with ACCESS_TOKEN_TTL=60 (seconds) to watch access tokens expire and refresh in class.',

@@ -13,6 +13,7 @@ import { checkCallback } from '../../oauth/callback.js';
 import { exchangeAuthorizationCode } from '../../oauth/token_endpoint.js';
 import { finishConnection, renderDenied } from '../oauth.js';
 import { isInstructor } from './locals.js';
+import { redirectHomeWithNotice } from '../session_helpers.js';
 
 function currentInterstitial(req: Request, ctx: AppContext): Interstitial | undefined {
   const hop = req.session.stepHop;
@@ -30,8 +31,7 @@ export function stepThroughRoutes(ctx: AppContext): Router {
   router.get('/step', (req, res) => {
     const interstitial = currentInterstitial(req, ctx);
     if (!interstitial) {
-      req.session.notice = { kind: 'info', text: 'There is no paused step: start a flow with step-through mode on.' };
-      res.redirect(303, '/');
+      redirectHomeWithNotice(req, res, 'no-paused-step');
       return;
     }
     res.render('step', { title: interstitial.heading, activeSteps: interstitial.steps, step: interstitial, csrf: csrfToken(req) });
