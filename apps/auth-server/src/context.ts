@@ -4,19 +4,20 @@
  * Everything the routes share, built once in createApp().
  */
 import type { SigningKey } from '@oauth-demo/tokens';
-import type { Db } from '@oauth-demo/web';
 import type { Recorder } from '@oauth-demo/teaching';
 import type { AuthorizationRequest } from './authorize/authorization_request.js';
 import type { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
 import type { Issuer } from './issuance.js';
+import type { AuthStore } from './store/index.js';
 import type { FailureThrottle } from './throttle.js';
 import type { TokenLookup } from './token_lookup.js';
 import type { UserRepository } from './users.js';
 
 export interface AuthContext {
   config: AuthConfig;
-  db: Db;
+  /** Every statement on grants, codes, tokens, device codes and keys (store/). */
+  store: AuthStore;
   key: SigningKey;
   clients: ClientRepository;
   users: UserRepository;

@@ -35,6 +35,7 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     scope: ['photos.read', 'offline_access'],
+    required_scope: ['photos.read'], // it imports photos; offline_access the user may refuse
   });
 
   // The printer's browser-only page: a public client (no secret can be kept in a browser), so PKCE is what
@@ -54,6 +55,7 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     // longer best practice (RFC 9700 §2.1.2). `code` with PKCE is the same page done right.
     response_types: ['code', 'token'],
     scope: ['photos.read', 'offline_access'],
+    required_scope: ['photos.read'], // it imports photos; offline_access the user may refuse
   });
 
   // The print lab: Photo Printer acting as itself, with no user (Client Credentials, RFC 6749 §4.4). It
@@ -69,6 +71,7 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: ['client_credentials'],
     response_types: [],
     scope: ['gallery.read'],
+    required_scope: [],
   });
 
   // Drive's own web app: first party, the only client trusted with the user's password (RFC 6749 §4.3,
@@ -84,6 +87,7 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: ['password'],
     response_types: [],
     scope: ['photos.read'],
+    required_scope: [],
   });
 
   // The photo kiosk in the shop: a device with no keyboard worth typing a password on (RFC 8628).
@@ -98,6 +102,7 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: [DEVICE_CODE_GRANT_TYPE],
     response_types: [],
     scope: ['photos.read'],
+    required_scope: [],
   });
 
   // Drive, the resource server, as a client of ours for one thing only: asking whether a token is still
@@ -113,5 +118,6 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: [],
     response_types: [],
     scope: [],
+    required_scope: [],
   });
 }

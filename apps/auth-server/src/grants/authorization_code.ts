@@ -9,10 +9,9 @@
  * checks it and issues the tokens.
  */
 import { InvalidGrant, requiredParam, verifyCodeVerifier, type ParamSource } from '@oauth-demo/tokens';
-import type { Db } from '@oauth-demo/web';
 import type { Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
-import { hashToken, now } from '../db.js';
+import { now, type AuthStore } from '../store/index.js';
 import { randomToken, type TokenResponse } from '../issuance.js';
 
 export interface CodeRequest {
@@ -24,44 +23,28 @@ export interface CodeRequest {
   codeChallenge: string;
 }
 
-interface CodeRow {
-  grant_id: string;
-  client_id: string;
-  user_id: string;
-  redirect_uri: string;
-  scope: string;
-  code_challenge: string;
-  expires_at: number;
-  used_at: number | null;
-}
-
 /** Step 4: a short-lived, single-use code, bound to the client, the redirect_uri and the PKCE challenge. */
-export function createAuthorizationCode(db: Db, request: CodeRequest, lifetimeSeconds: number): string {
+export function createAuthorizationCode(store: AuthStore, request: CodeRequest, lifetimeSeconds: number): string {
   const code = randomToken();
-  db.prepare(`INSERT INTO authorization_codes (code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, expires_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    hashToken(code), request.grantId, request.clientId, request.userId, request.redirectUri, request.scope, request.codeChallenge, now() + lifetimeSeconds,
-  );
+  store.codes.insert(code, { ...request, expiresAt: now() + lifetimeSeconds });
   return code;
 }
 
 /** Steps 5 and 6: RFC 6749 §4.1.3 (the request) and §4.1.4 (the response). */
-export async function authorizationCodeGrant(params: ParamSource, client: Client, { db, issuer }: AuthContext): Promise<TokenResponse> {
+export async function authorizationCodeGrant(params: ParamSource, client: Client, { store, issuer }: AuthContext): Promise<TokenResponse> {
   const code = requiredParam(params, 'code');
   const redirectUri = requiredParam(params, 'redirect_uri');
   const codeVerifier = requiredParam(params, 'code_verifier');
-  const codeHash = hashToken(code);
 
-  // Single use, atomically: of any number of concurrent redemptions exactly one sees `used_at IS NULL`
-  // and wins (SQLite serialises writers; better-sqlite3 runs this in one synchronous statement).
-  const consumed = db.prepare('UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL').run(now(), codeHash).changes === 1;
-  const row = db.prepare<[string], CodeRow>('SELECT * FROM authorization_codes WHERE code_hash = ?').get(codeHash);
+  // Single use, atomically (store/codes.ts markUsed).
+  const consumed = store.codes.markUsed(code);
+  const row = store.codes.find(code);
 
   if (!row) throw new InvalidGrant('The authorization code is not valid.');
   if (!consumed) {
     // RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server MUST
     // deny the request and SHOULD revoke (when possible) all tokens previously issued based on that code."
-    issuer.revokeGrant(row.grant_id);
+    store.grants.revoke(row.grant_id);
     throw new InvalidGrant('The authorization code was already used; the tokens issued with it are now revoked.');
   }
   if (row.expires_at <= now()) throw new InvalidGrant('The authorization code expired.');
@@ -71,7 +54,7 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
   if (row.redirect_uri !== redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge of the request.
   if (!verifyCodeVerifier(codeVerifier, row.code_challenge)) throw new InvalidGrant('The code_verifier does not match the code_challenge.');
-  if (!issuer.isGrantActive(row.grant_id)) throw new InvalidGrant('The grant behind this code was revoked.');
+  if (!store.grants.isActive(row.grant_id)) throw new InvalidGrant('The grant behind this code was revoked.');
 
   return issuer.issue({
     grantId: row.grant_id,

@@ -14,7 +14,7 @@ import type { TokenResponse } from '../issuance.js';
 import { PasswordChecksBusy } from '../passwords.js';
 import { checkPassword } from '../sign_in.js';
 
-export async function passwordGrant(params: ParamSource, client: Client, { users, issuer, loginThrottle }: AuthContext): Promise<TokenResponse> {
+export async function passwordGrant(params: ParamSource, client: Client, { users, store, issuer, loginThrottle }: AuthContext): Promise<TokenResponse> {
   const username = requiredParam(params, 'username');
   const password = requiredParam(params, 'password');
   const asked = optionalParam(params, 'scope');
@@ -39,6 +39,6 @@ export async function passwordGrant(params: ParamSource, client: Client, { users
 
   // A first party needs no consent screen: using the service is the consent. The grant still records it,
   // so the user sees Drive on the Connected apps page and can sign it out everywhere.
-  const grantId = issuer.recordConsent(user.id, client.client_id, scope.join(' '));
+  const grantId = store.grants.recordConsent(user.id, client.client_id, scope.join(' '));
   return issuer.issue({ grantId, clientId: client.client_id, userId: user.id, scope: scope.join(' '), withRefreshToken: false });
 }

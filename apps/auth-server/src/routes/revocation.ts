@@ -12,7 +12,7 @@ import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import { backChannel } from './back_channel.js';
 
-export function revocationRouter({ clients, tokens, issuer }: AuthContext): Router {
+export function revocationRouter({ clients, tokens, store }: AuthContext): Router {
   const router = Router();
 
   router.post('/revoke', ...backChannel, async (req, res) => {
@@ -26,8 +26,8 @@ export function revocationRouter({ clients, tokens, issuer }: AuthContext): Rout
     if (found) {
       const owner = found.kind === 'access_token' ? found.claims.client_id : found.clientId;
       if (owner === caller.client_id) {
-        if (found.kind === 'refresh_token' && found.grantId) issuer.revokeGrant(found.grantId);
-        else if (found.kind === 'access_token') issuer.revokeAccessToken(found.claims.jti);
+        if (found.kind === 'refresh_token' && found.grantId) store.grants.revoke(found.grantId);
+        else if (found.kind === 'access_token') store.accessTokens.revoke(found.claims.jti);
       }
     }
     res.status(200).end();

@@ -6,7 +6,6 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { describeExchange, parseTraceparent } from '@oauth-demo/teaching';
-import { hashToken } from '../db.js';
 import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType, type ParamSource } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
@@ -17,6 +16,7 @@ import { clientCredentialsGrant } from '../grants/client_credentials.js';
 import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrant } from '../grants/device_code.js';
 import { passwordGrant } from '../grants/password.js';
 import type { TokenResponse } from '../issuance.js';
+import { hashToken } from '../store/index.js';
 
 type GrantHandler = (params: ParamSource, client: Client, ctx: AuthContext) => Promise<TokenResponse>;
 

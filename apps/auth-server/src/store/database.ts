@@ -1,9 +1,13 @@
 /**
- * @module db
+ * @module store/database
  *
  * What the auth server must remember across a restart (docs/design.md, Persistence): users, registered clients,
  * signing keys, grants, authorization codes, refresh-token families and issued access tokens. Secrets and
  * codes are stored only as hashes: a copy of this file opens nothing.
+ *
+ * The schema lives here; the statements that read and write it live beside it in store/, one module per kind
+ * of record (codes.ts, grants.ts, refresh_tokens.ts, access_tokens.ts, device_codes.ts, signing_keys.ts), so
+ * the grants in ../grants/ read as their RFC's checklist with no SQL in between.
  */
 import { createHash } from 'node:crypto';
 import { openDatabase, type Db } from '@oauth-demo/web';
@@ -98,6 +102,9 @@ const MIGRATIONS = [
    CREATE INDEX authorization_codes_expiry ON authorization_codes(expires_at);
    CREATE INDEX refresh_tokens_expiry ON refresh_tokens(family_expires_at);
    CREATE INDEX device_codes_expiry ON device_codes(expires_at);`,
+  // Scopes a client cannot work without (a registration field, space-separated like `scope`): the consent
+  // screen shows them without a checkbox, the others can be refused one by one.
+  `ALTER TABLE clients ADD COLUMN required_scope TEXT NOT NULL DEFAULT '';`,
 ];
 
 export function openAuthDatabase(file: string): Db {
