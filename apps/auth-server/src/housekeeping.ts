@@ -8,7 +8,7 @@
  * - an access token after its `exp` (RFC 9068 §2.2.1): from then on it is refused for its expiry anyway, and
  *   introspection answers `active: false` (RFC 7662 §2.2) with or without the row;
  * - an authorization code after its expiry (RFC 6749 §4.1.2: short-lived). The hour keeps a used code known,
- *   so that a second use within that hour is still recognised as a replay and revokes the grant (§4.1.2,
+ *   so that a second use within that hour is still recognised as a replay and revokes its tokens (§4.1.2,
  *   §10.5); later it is only refused as unknown. (A stolen code is raced against the client within seconds.)
  * - a refresh token after the end of its family (the absolute lifetime): reuse detection (RFC 9700 §4.14.2)
  *   needs the rotated tokens of a family only while the family can still be used;

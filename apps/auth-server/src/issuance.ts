@@ -26,8 +26,11 @@ export interface IssueInput {
   clientId: string;
   userId: string;
   scope: string;
-  /** Continue an existing refresh-token family (rotation) instead of starting a new one. */
-  family?: { id: string; expiresAt: number };
+  /**
+   * The family the tokens belong to: an existing refresh-token family (rotation, with its absolute end), or a
+   * new one with this id (a code's redemption, so that a replay of the code can revoke it). A new one otherwise.
+   */
+  family?: { id: string; expiresAt?: number };
   withRefreshToken: boolean;
 }
 
@@ -54,14 +57,15 @@ export class Issuer {
       scope: input.scope,
       expiresIn: this.config.lifetimes.accessToken,
     });
-    this.store.accessTokens.insert({ jti: claims.jti, grantId: input.grantId, clientId: input.clientId, subject: input.userId, scope: input.scope, expiresAt: claims.exp });
+    const family = { id: input.family?.id ?? randomUUID(), expiresAt: input.family?.expiresAt ?? now() + this.config.lifetimes.refreshToken };
+    const familyId = input.grantId === null ? null : family.id;
+    this.store.accessTokens.insert({ jti: claims.jti, grantId: input.grantId, familyId, clientId: input.clientId, subject: input.userId, scope: input.scope, expiresAt: claims.exp });
 
     const response: TokenResponse = { access_token: token, token_type: 'Bearer', expires_in: this.config.lifetimes.accessToken, scope: input.scope };
 
     // offline_access is what the user consented to for a refresh token (shown on the consent screen).
     if (input.withRefreshToken && input.grantId !== null && scopes.includes(SCOPES.offline_access!.name)) {
       const refreshToken = randomToken();
-      const family = input.family ?? { id: randomUUID(), expiresAt: now() + this.config.lifetimes.refreshToken };
       this.store.refreshTokens.insert(refreshToken, {
         familyId: family.id,
         familyExpiresAt: family.expiresAt,

@@ -11,6 +11,8 @@ export interface NewAccessToken {
   jti: string;
   /** The grant it comes from; null for client credentials (no user, nothing consented). */
   grantId: string | null;
+  /** The family of tokens it belongs to (one code's redemption and its refreshes); null for client credentials. */
+  familyId: string | null;
   clientId: string;
   subject: string;
   scope: string;
@@ -28,8 +30,8 @@ export class AccessTokenStore {
 
   insert(t: NewAccessToken): void {
     this.db
-      .prepare('INSERT INTO access_tokens (jti, grant_id, client_id, subject, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(t.jti, t.grantId, t.clientId, t.subject, t.scope, t.expiresAt);
+      .prepare('INSERT INTO access_tokens (jti, grant_id, family_id, client_id, subject, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(t.jti, t.grantId, t.familyId, t.clientId, t.subject, t.scope, t.expiresAt);
   }
 
   /** The token's row with its grant's state; undefined for a jti we never issued (or swept, see housekeeping.ts). */

@@ -105,6 +105,13 @@ const MIGRATIONS = [
   // Scopes a client cannot work without (a registration field, space-separated like `scope`): the consent
   // screen shows them without a checkbox, the others can be refused one by one.
   `ALTER TABLE clients ADD COLUMN required_scope TEXT NOT NULL DEFAULT '';`,
+  // RFC 6749 §4.1.2: a replayed code revokes "all tokens previously issued based on that code", and only those.
+  // Each redemption starts a family (family_id: the refresh-token family when there is one), which every token
+  // issued from it carries, access tokens included; the code remembers its family and whether it was replayed.
+  `ALTER TABLE authorization_codes ADD COLUMN family_id TEXT;
+   ALTER TABLE authorization_codes ADD COLUMN replayed_at INTEGER;
+   ALTER TABLE access_tokens ADD COLUMN family_id TEXT;
+   CREATE INDEX access_tokens_family ON access_tokens(family_id);`,
 ];
 
 export function openAuthDatabase(file: string): Db {
