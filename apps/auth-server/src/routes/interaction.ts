@@ -6,7 +6,7 @@
  * redirect_uri, a code on Allow, `error=access_denied` on Deny (RFC 6749 §4.1.2, §4.1.2.1).
  */
 import { Router, type Request, type Response } from 'express';
-import { AccessDenied, InvalidRequest, optionalParam } from '@oauth-demo/tokens';
+import { AccessDenied, InvalidRequest, NotFound, optionalParam } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { describeExchange } from '@oauth-demo/teaching';
 import { redirectOf } from '../authorize/authorization_request.js';
@@ -23,9 +23,16 @@ const PENDING_LIFETIME_MS = 10 * 60 * 1000;
 
 class InteractionExpired extends InvalidRequest {}
 
+/** What routes/authorize.ts makes: 16 random bytes, base64url (22 characters). */
+const INTERACTION_ID = /^[A-Za-z0-9_-]{22}$/;
+
 function pendingRequest(req: Request): { id: string; request: PendingAuthorization } {
   const id = String(req.params.id);
-  const request = req.session.pending?.[id];
+  // Checked by format first, then looked up as an own property only: `__proto__`, `constructor` or `toString`
+  // are no pending request (the object's prototype would be taken for one and crash the page), just not found.
+  if (!INTERACTION_ID.test(id)) throw new NotFound('There is no such sign-in request.');
+  const pending = req.session.pending;
+  const request = pending && Object.hasOwn(pending, id) ? pending[id] : undefined;
   if (!request || Date.now() - request.createdAt > PENDING_LIFETIME_MS) {
     throw new InteractionExpired('This sign-in request expired or was already answered. Go back to the app and start again.');
   }
