@@ -28,6 +28,12 @@ export interface AuthContext {
   recorder: Recorder;
 }
 
+/** What a grant may need to know of the token request beyond its parameters (routes/token.ts). */
+export interface TokenRequestOrigin {
+  /** The end user's address, as far as we can trust it (routes/token.ts endUserAddress): the password grant's throttle. */
+  endUserAddress: string | undefined;
+}
+
 /** A validated authorization request waiting for the user to sign in and decide. */
 export interface PendingAuthorization extends AuthorizationRequest {
   createdAt: number;

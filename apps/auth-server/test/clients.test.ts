@@ -25,6 +25,7 @@ const printer: Client = {
   response_types: ['code'],
   scope: ['photos.read'],
   required_scope: ['photos.read'],
+  forwards_user_address: false,
 };
 
 describe('Client registry', () => {

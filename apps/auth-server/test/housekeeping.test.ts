@@ -27,7 +27,7 @@ describe('Housekeeping', () => {
     const db = openAuthDatabase(join(dir, 'auth.db'));
     try {
       db.prepare("INSERT INTO users VALUES ('alice', 'Alice', 'x')").run();
-      db.prepare(`INSERT INTO clients VALUES ('photo-printer', 'Photo Printer', '', 'confidential', 'client_secret_basic', NULL, '[]', '[]', '[]', 'photos.read', 'photos.read')`).run();
+      db.prepare(`INSERT INTO clients VALUES ('photo-printer', 'Photo Printer', '', 'confidential', 'client_secret_basic', NULL, '[]', '[]', '[]', 'photos.read', 'photos.read', 0)`).run();
       db.prepare("INSERT INTO grants (id, user_id, client_id, scope, created_at) VALUES ('g1', 'alice', 'photo-printer', 'photos.read', ?)").run(LONG_AGO - 3600);
       const expiries = { old: LONG_AGO, recent: RECENTLY, live: LATER };
       for (const [name, at] of Object.entries(expiries)) {

@@ -112,6 +112,8 @@ const MIGRATIONS = [
    ALTER TABLE authorization_codes ADD COLUMN replayed_at INTEGER;
    ALTER TABLE access_tokens ADD COLUMN family_id TEXT;
    CREATE INDEX access_tokens_family ON access_tokens(family_id);`,
+  // A confidential first-party client allowed to tell us its end user's address (grants/password.ts), 0 or 1.
+  `ALTER TABLE clients ADD COLUMN forwards_user_address INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function openAuthDatabase(file: string): Db {
