@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { toInternalUrl } from '../src/back_channel.js';
 import { ConfigError } from '@oauth-demo/web';
 import { loadConfig } from '../src/config.js';
-import { parseBearerChallenge } from '../src/drive_client.js';
+import { parseBearerChallenge } from '@oauth-demo/tokens';
 import { validateMetadata } from '../src/oauth/metadata.js';
 import { parseTokenResponse } from '../src/oauth/token_endpoint.js';
 import { readOrderForm, validateOrderForm } from '../src/orders.js';
@@ -86,9 +86,9 @@ describe('token response (RFC 6749 §5.1)', () => {
 
 describe('WWW-Authenticate (RFC 6750 §3)', () => {
   it('reads error and error_description', () => {
-    assert.deepEqual(parseBearerChallenge('Bearer realm="drive", error="invalid_token", error_description="expired"'), { error: 'invalid_token', error_description: 'expired' });
-    assert.deepEqual(parseBearerChallenge('Bearer realm="drive"'), {});
-    assert.deepEqual(parseBearerChallenge('Basic realm="x"'), {});
+    assert.deepEqual(parseBearerChallenge('Bearer realm="drive", error="invalid_token", error_description="expired"'), { realm: 'drive', error: 'invalid_token', error_description: 'expired' });
+    assert.deepEqual(parseBearerChallenge('Bearer realm="drive"'), { realm: 'drive' });
+    assert.equal(parseBearerChallenge('Basic realm="x"'), null);
   });
 });
 
