@@ -80,7 +80,12 @@ export interface DriveConfig {
   trustProxy: boolean | number | string;
 }
 
-export function loadConfig(env: Env = process.env): DriveConfig {
+/**
+ * `warn` receives what is accepted but worth knowing at start-up: a client secret shorter than the 256 bits our
+ * auth server makes, which another authorization server may have issued (issue 17).
+ */
+export function loadConfig(env: Env = process.env, warn: (message: string) => void = (message) => console.warn(`Drive: warning: ${message}`)): DriveConfig {
+  const issuedElsewhere = { warn };
   const drive = readServiceUrls(env, 'DRIVE');
   const auth = readServiceUrls(env, 'AUTH');
   const printer = readServiceUrls(env, 'PRINTER');
@@ -94,11 +99,11 @@ export function loadConfig(env: Env = process.env): DriveConfig {
     authInternalUrl: auth.internalUrl,
     printerUrl: printer.publicUrl,
     dataDir: readDataDir(env, 'drive'),
-    tokenValidation: readTokenValidation(env),
+    tokenValidation: readTokenValidation(env, issuedElsewhere),
     tokenAlgorithms: readTokenAlgorithms(env),
     webClient: {
       clientId: readString(env, 'DRIVE_WEB_CLIENT_ID', 'drive-web'),
-      clientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET'),
+      clientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET', { issuedElsewhere }),
       scope: 'photos.read',
     },
     ...(env.SESSION_SECRET ? { sessionSecret: env.SESSION_SECRET } : {}),
@@ -109,12 +114,12 @@ export function loadConfig(env: Env = process.env): DriveConfig {
  * `DRIVE_TOKEN_VALIDATION`: `jwt` (default) or `introspection`, nothing else. The client secret is read only
  * in introspection mode: a drive that verifies JWTs has no use for it, and should not hold it.
  */
-function readTokenValidation(env: Env): TokenValidationConfig {
+function readTokenValidation(env: Env, issuedElsewhere: { warn(message: string): void }): TokenValidationConfig {
   const name = 'DRIVE_TOKEN_VALIDATION';
   const mode = env[name] || 'jwt';
   if (mode === 'jwt') return { mode };
   if (mode === 'introspection') {
-    return { mode, clientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'), clientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET') };
+    return { mode, clientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'), clientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET', { issuedElsewhere }) };
   }
   throw new ConfigError(`${name} must be one of ${TOKEN_VALIDATION_MODES.map((m) => `"${m}"`).join(' or ')}, got "${mode}"`);
 }

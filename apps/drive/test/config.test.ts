@@ -58,6 +58,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('a client secret of 32 characters (another authorization server issued it) is accepted with a warning (issue 17)', () => {
+    const warnings: string[] = [];
+    const config = loadConfigFrom({ DATA_DIR: '/tmp/x', DRIVE_WEB_CLIENT_SECRET: 'd'.repeat(32), DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: 'i'.repeat(43) }, (m) => warnings.push(m));
+    assert.equal(config.webClient.clientSecret, 'd'.repeat(32));
+    assert.deepEqual(warnings.map((w) => w.split(' ')[0]), ['DRIVE_WEB_CLIENT_SECRET']);
+  });
+
   it('introspection mode: the drive signs in as its own client (DRIVE_CLIENT_ID, DRIVE_CLIENT_SECRET)', () => {
     const secret = 's'.repeat(43);
     assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: secret }).tokenValidation, {

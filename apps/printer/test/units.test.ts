@@ -39,6 +39,12 @@ describe('config', () => {
   it('names the variable that is wrong', () => {
     assert.throws(() => loadConfig({ PRINTER_PORT: 'abc' }), (e: unknown) => e instanceof ConfigError && /PRINTER_PORT/.test(e.message));
     assert.throws(() => loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_CLIENT_SECRET: 'short' }), (e: unknown) => e instanceof ConfigError && /PRINTER_CLIENT_SECRET/.test(e.message));
+    // A 32-character secret issued by another authorization server: accepted, with one warning at start-up (issue 17).
+    const warnings: string[] = [];
+    const foreign = loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_CLIENT_SECRET: 'p'.repeat(32), PRINT_LAB_CLIENT_SECRET: 'l'.repeat(43) }, (m) => warnings.push(m));
+    assert.equal(foreign.client.clientSecret, 'p'.repeat(32));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^PRINTER_CLIENT_SECRET has 32 characters/);
   });
 });
 
