@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type session from 'express-session';
-import { ConfigError, readPort, readUrl } from './config.js';
+import { ConfigError, readPort, readSharedSecret, readUrl } from './config.js';
 import { openDatabase } from './database.js';
 import { loadOrCreateSecret, publishSecret } from './secrets.js';
 import { SqliteSessionStore } from './session_store.js';
@@ -15,6 +15,26 @@ const dir = mkdtempSync(join(tmpdir(), 'web-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('config', () => {
+  it('shared secrets: 256 bits for ours; a shorter one issued elsewhere is accepted with a warning (issue 17)', () => {
+    const long = 'L'.repeat(43);
+    const foreign = 'f'.repeat(32); // what many providers issue
+    assert.equal(readSharedSecret({ X_SECRET: long }, 'X_SECRET'), long);
+    // Our own auth server registers the secret: shorter than 256 bits stops the start-up (docs/security.md §T4).
+    assert.throws(() => readSharedSecret({ X_SECRET: foreign }, 'X_SECRET'), (e: unknown) => e instanceof ConfigError && /X_SECRET must have at least 256 bits/.test(e.message));
+    // A client of another authorization server: accepted, and said once.
+    const warnings: string[] = [];
+    const issuedElsewhere = { warn: (message: string) => warnings.push(message) };
+    assert.equal(readSharedSecret({ X_SECRET: foreign }, 'X_SECRET', { issuedElsewhere }), foreign);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /X_SECRET has 32 characters, fewer than the 43 \(256 bits\)/);
+    assert.doesNotMatch(warnings[0]!, /f{32}/, 'the warning never shows the secret');
+    assert.equal(readSharedSecret({ X_SECRET: long }, 'X_SECRET', { issuedElsewhere }), long);
+    assert.equal(warnings.length, 1, 'no warning for a long secret');
+    // Still a floor: a password-like value is refused even from elsewhere.
+    assert.throws(() => readSharedSecret({ X_SECRET: 'password123' }, 'X_SECRET', { issuedElsewhere }), (e: unknown) => e instanceof ConfigError && /never fewer than 16/.test(e.message));
+    assert.equal(warnings.length, 1);
+  });
+
   it('reads ports and refuses nonsense with the variable name', () => {
     assert.equal(readPort({}, 'AUTH_PORT', 9000), 9000);
     assert.equal(readPort({ AUTH_PORT: '0' }, 'AUTH_PORT', 9000), 0);
