@@ -12,7 +12,9 @@ const services = [
   { name: 'drive', label: 'drive  ', health: `http://127.0.0.1:${port('DRIVE', 9001)}/healthz` },
   { name: 'printer', label: 'printer', health: `http://127.0.0.1:${port('PRINTER', 3000)}/healthz` },
 ];
-const printerUrl = env.PRINTER_PUBLIC_URL || `http://localhost:${port('PRINTER', 3000)}`;
+// Class mode (README, "Teach a class"): CLASS_HOST names this machine on the LAN; the services refuse to start
+// without INSTRUCTOR_KEY (their config.ts says so).
+const printerUrl = env.PRINTER_PUBLIC_URL || `http://${env.CLASS_HOST || 'localhost'}:${port('PRINTER', 3000)}`;
 
 const children = [];
 let stopping = false;
@@ -59,8 +61,14 @@ async function healthy(url) {
 
 const ok = (await Promise.all(services.map((s) => healthy(s.health)))).every(Boolean);
 if (ok) {
-  console.log(`\n  The demo is running. Open ${printerUrl} in your browser.`);
-  console.log('  Sign in as alice / wonderland or bob / builder. Ctrl-C stops everything.\n');
+  if (env.CLASS_HOST) {
+    console.log(`\n  The class is on: every learner opens ${printerUrl} (write it on the board).`);
+    console.log('  Each learner joins the class on the sign-in page, or signs in as alice / wonderland or bob / builder.');
+    console.log('  Instructor mode asks for INSTRUCTOR_KEY. Ctrl-C stops everything.\n');
+  } else {
+    console.log(`\n  The demo is running. Open ${printerUrl} in your browser.`);
+    console.log('  Sign in as alice / wonderland or bob / builder. Ctrl-C stops everything.\n');
+  }
 } else if (!stopping) {
   console.error('The services did not all become healthy in 20 s; see the logs above.');
   stopAll(1);

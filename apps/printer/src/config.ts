@@ -10,7 +10,11 @@
  */
 import { join } from 'node:path';
 import {
+  ConfigError,
   type Env,
+  isLoopbackAddress,
+  isLoopbackHost,
+  readClassHost,
   type ServiceUrls,
   loadOrCreateSecret,
   readBoolean,
@@ -81,12 +85,18 @@ export interface PrinterConfig {
   /** TRUST_PROXY: express "trust proxy", off unless behind a TLS-terminating reverse proxy (packages/web config.ts). */
   trustProxy: boolean | number | string;
   /**
-   * Instructor mode reveals secrets (the printer's client secret, codes, tokens) on the timeline. On a shared
-   * deployment it needs INSTRUCTOR_KEY; without one it is offered only when the printer runs for one person
-   * on this machine (its public URL is localhost).
+   * Instructor mode reveals secrets (the printer's client secret, codes, tokens) on the timeline and resets the
+   * whole class. With INSTRUCTOR_KEY (at least 8 characters) it is offered to whoever knows the key. Without
+   * one, only to the person at this machine: when the printer listens on loopback only AND its public URL is
+   * loopback AND the request comes from loopback (instructorKeyless, checked per request by
+   * instructorModeOffered). Class mode (CLASS_HOST) refuses to start without a key.
    */
   instructorKey: string | undefined;
   instructorModeAvailable: boolean;
+  /** No key set, and both the bind address and the public URL are loopback. */
+  instructorKeyless: boolean;
+  /** CLASS_HOST, when the demo serves a class on the LAN (packages/web config.ts readClassHost). */
+  classHost: string | undefined;
 }
 
 /**
@@ -99,8 +109,16 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
   const auth = readServiceUrls(env, 'AUTH');
   const drive = readServiceUrls(env, 'DRIVE');
   const dataDir = readDataDir(env, 'printer');
+  const host = readHost(env);
+  const classHost = readClassHost(env);
+  const instructorKey = env.INSTRUCTOR_KEY || undefined;
+  if (instructorKey !== undefined && instructorKey.length < 8) throw new ConfigError('INSTRUCTOR_KEY must have at least 8 characters');
+  if (classHost && !instructorKey) {
+    throw new ConfigError(`CLASS_HOST=${classHost} serves the demo to everyone on the network: set INSTRUCTOR_KEY too (at least 8 characters), so that only you can switch on instructor mode (it reveals secrets and resets the class)`);
+  }
+  const instructorKeyless = instructorKey === undefined && isLoopbackHost(host) && isLoopbackHost(new URL(printer.publicUrl).hostname);
   return {
-    host: readHost(env),
+    host,
     printer,
     auth,
     drive,
@@ -130,8 +148,10 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     httpTimeoutMs: 10_000,
     recording: readBoolean(env, 'TIMELINE_RECORDING', true),
     trustProxy: readTrustProxy(env),
-    instructorKey: env.INSTRUCTOR_KEY || undefined,
-    instructorModeAvailable: Boolean(env.INSTRUCTOR_KEY) || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(printer.publicUrl).hostname),
+    instructorKey,
+    instructorModeAvailable: instructorKey !== undefined || instructorKeyless,
+    instructorKeyless,
+    classHost,
   };
 }
 
@@ -141,4 +161,14 @@ export function databaseFile(config: PrinterConfig): string {
 
 export function ordersDir(config: PrinterConfig): string {
   return join(config.dataDir, 'orders');
+}
+
+/**
+ * Is instructor mode offered to this request? With INSTRUCTOR_KEY: yes (the key is asked). Without: only to the
+ * person at this machine, i.e. the printer listens on loopback, its public URL is loopback and the request came
+ * from loopback (`req.ip`, the socket's address unless TRUST_PROXY says otherwise).
+ */
+export function instructorModeOffered(config: PrinterConfig, ip: string | undefined): boolean {
+  if (config.instructorKey !== undefined) return true;
+  return config.instructorKeyless && isLoopbackAddress(ip);
 }

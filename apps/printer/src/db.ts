@@ -77,6 +77,16 @@ export class OrderRepository {
     })();
   }
 
+  /** Start over: forget this browser's orders (a learner's own, never another's). Returns their ids (folders to delete). */
+  forgetBrowser(browserKey: string): string[] {
+    return this.db.transaction(() => {
+      const ids = (this.db.prepare('SELECT id FROM orders WHERE browser_key = ?').all(browserKey) as { id: string }[]).map((r) => r.id);
+      for (const id of ids) this.db.prepare('DELETE FROM order_items WHERE order_id = ?').run(id);
+      this.db.prepare('DELETE FROM orders WHERE browser_key = ?').run(browserKey);
+      return ids;
+    })();
+  }
+
   insert(order: OrderRow, items: OrderItemRow[]): void {
     const insertOrder = this.db.prepare(
       `INSERT INTO orders (id, browser_key, owner, size, copies, unit_price_cents, total_cents, status, created_at)

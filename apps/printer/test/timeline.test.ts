@@ -488,8 +488,16 @@ describe('Reset demo (instructor mode)', () => {
       const panel = await browser.get('/timeline');
       await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'on', back: '/timeline' });
       const withPanel = await browser.get('/timeline');
-      assert.match(withPanel.text, />Reset demo</);
-      const reset = await browser.post('/teaching/reset', { csrf: Browser.csrf(withPanel) });
+      assert.match(withPanel.text, />Reset class…</);
+      // First a confirmation page that says what is reset; nothing happens yet.
+      const asked = await browser.post('/teaching/reset', { csrf: Browser.csrf(withPanel) });
+      assert.equal(asked.status, 200);
+      assert.match(asked.text, /Reset the whole class\?/);
+      assert.match(asked.text, /every grant, authorization code, access and refresh token on the auth server, for every user/);
+      assert.match(asked.text, /name="confirm" value="reset-class"/);
+      assert.equal(resets.length, 0);
+      assert.equal((await browser.get(orderUrl)).status, 200);
+      const reset = await browser.post('/teaching/reset', { csrf: Browser.csrf(asked), confirm: 'reset-class' });
       assert.equal(reset.status, 303);
       assert.deepEqual(resets, [`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`]);
       assert.equal((await browser.get(orderUrl)).status, 404, 'the order is gone');

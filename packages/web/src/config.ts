@@ -87,12 +87,40 @@ export function isUnder(url: string, base: string): boolean {
 export const DEFAULT_PORTS = { PRINTER: 3000, AUTH: 9000, DRIVE: 9001 } as const;
 
 /**
+ * `CLASS_HOST`: the one switch that serves the demo to a class on the LAN (README, "Teach a class"): the
+ * instructor machine's LAN name or address, e.g. `192.168.1.20` or `teacher.local`. With it, every service
+ * binds every interface and its public URL is http://CLASS_HOST:<port>; the printer then requires
+ * INSTRUCTOR_KEY (apps/printer config.ts). A bare host name or IPv4 address: no scheme, port or path.
+ */
+export function readClassHost(env: Env): string | undefined {
+  const raw = env.CLASS_HOST;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(raw)) {
+    throw new ConfigError(`CLASS_HOST must be this machine's LAN host name or IPv4 address (no scheme, port or path), got "${raw}"`);
+  }
+  return raw.toLowerCase();
+}
+
+/** Is this host name (of a URL, or a bind address) this machine's loopback? */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Is this peer address (express `req.ip`) loopback? IPv4-mapped IPv6 (`::ffff:127.0.0.1`) included. */
+export function isLoopbackAddress(ip: string | undefined): boolean {
+  if (!ip) return false;
+  return ip === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/i.test(ip);
+}
+
+/**
  * `<NAME>_PORT`, `<NAME>_PUBLIC_URL` and `<NAME>_INTERNAL_URL` for one service. Public defaults to
- * http://localhost:<port> (what the browser uses); internal defaults to http://127.0.0.1:<port>.
+ * http://localhost:<port> (what the browser uses), or http://CLASS_HOST:<port> in class mode; internal
+ * defaults to http://127.0.0.1:<port>.
  */
 export function readServiceUrls(env: Env, name: keyof typeof DEFAULT_PORTS): ServiceUrls {
   const port = readPort(env, `${name}_PORT`, DEFAULT_PORTS[name]);
-  const publicUrl = readUrl(env, `${name}_PUBLIC_URL`, `http://localhost:${port}`);
+  const publicUrl = readUrl(env, `${name}_PUBLIC_URL`, `http://${readClassHost(env) ?? 'localhost'}:${port}`);
   const internalUrl = readUrl(env, `${name}_INTERNAL_URL`, `http://127.0.0.1:${port}`);
   return { port, publicUrl, internalUrl };
 }
@@ -139,9 +167,9 @@ export function readSharedSecret(env: Env, name: string, options: SharedSecretOp
   return loadOrCreateSecret(dir, name.toLowerCase().replace(/_/g, '-'));
 }
 
-/** HOST to bind: 127.0.0.1 by default (loopback only), 0.0.0.0 in containers. */
+/** HOST to bind: 127.0.0.1 by default (loopback only); 0.0.0.0 in containers and in class mode (CLASS_HOST). */
 export function readHost(env: Env): string {
-  return env.HOST || '127.0.0.1';
+  return env.HOST || (readClassHost(env) ? '0.0.0.0' : '127.0.0.1');
 }
 
 /**

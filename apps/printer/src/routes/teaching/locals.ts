@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { GlossaryEntry } from '@oauth-demo/teaching';
 import { csrfToken } from '@oauth-demo/web';
+import { instructorModeOffered } from '../../config.js';
 import type { AppContext } from '../../context.js';
 import { glossaryFor } from './glossary.js';
 
@@ -32,7 +33,7 @@ export function teachingLocals(ctx: AppContext) {
     if (!req.session) return next();
     const teaching: Teaching = {
       instructor: isInstructor(req),
-      instructorAvailable: ctx.config.instructorModeAvailable,
+      instructorAvailable: instructorModeOffered(ctx.config, req.ip),
       instructorKeyRequired: ctx.config.instructorKey !== undefined,
       stepThrough: req.session.teaching?.stepThrough === true,
       traceId: req.session.traces?.at(-1)?.id,

@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { verifyCsrf } from '@oauth-demo/web';
+import { instructorModeOffered } from '../../config.js';
 import type { AppContext } from '../../context.js';
 import { InstructorModeRefused } from '../../errors.js';
 
@@ -23,10 +24,10 @@ export function switchesRoutes(ctx: AppContext): Router {
     if (body.instructor === 'off') teaching.instructor = false;
     if (body.instructor === 'on') {
       // Instructor mode shows secrets: only where it is offered, and with the key when one is set.
-      const { instructorKey, instructorModeAvailable } = ctx.config;
+      const { instructorKey } = ctx.config;
       const key = typeof body.key === 'string' ? body.key : '';
       const keyOk = instructorKey === undefined || (key.length === instructorKey.length && timingSafeEqual(Buffer.from(key), Buffer.from(instructorKey)));
-      if (!instructorModeAvailable || !keyOk) throw new InstructorModeRefused();
+      if (!instructorModeOffered(ctx.config, req.ip) || !keyOk) throw new InstructorModeRefused();
       teaching.instructor = true;
     }
     if (body.stepThrough === 'on' || body.stepThrough === 'off') teaching.stepThrough = body.stepThrough === 'on';
