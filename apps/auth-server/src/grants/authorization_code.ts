@@ -4,7 +4,8 @@
  * The Authorization Code grant, RFC 6749 §4.1, with PKCE (RFC 7636).
  *
  * Front channel (steps 2-4 of the notes): routes/authorize.ts validates the request, routes/interaction.ts
- * signs the user in and asks for consent, then `createAuthorizationCode` below makes the code.
+ * signs the user in and asks for consent, then `createAuthorizationCode` below makes the code, and
+ * authorize/authorization_response.ts sends it back (§4.1.2).
  * Back channel (steps 5-6): the client sends the code to the token endpoint and `authorizationCodeGrant`
  * checks it and issues the tokens.
  */
