@@ -81,6 +81,15 @@ describe('POST /import (step 2)', () => {
     assert.equal(plain.searchParams.get('prompt'), null);
   });
 
+  it('"Ask me again" is ticked by default in instructor mode (the instructor shows consent again and again)', async () => {
+    const browser = new Browser(printer.base);
+    const home = await browser.get('/');
+    const switched = await browser.post('/teaching', { csrf: Browser.csrf(home), instructor: 'on', back: '/' });
+    assert.equal(switched.status, 303);
+    const again = await browser.get('/');
+    assert.match(again.text, /<input type="checkbox" name="ask_again" id="ask-again" checked>\s*Ask me again/);
+  });
+
   it('makes a fresh state and challenge for every request', async () => {
     const browser = new Browser(printer.base);
     const a = await startFlow(browser);
