@@ -61,6 +61,9 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
   // client the code was issued to, holding its code_verifier. Checked first, a leaked code (a browser history, a
   // log, a Referer) would let anyone, with any client_id or verifier, cut the user off. Nothing above changes the
   // code, so a refused request leaves it usable by its client.
+  // A code past its short lifetime that was never used is simply refused. A used one stays known for an hour after
+  // it expires (housekeeping.ts), so that a late replay is still caught below.
+  if (row.used_at === null && row.expires_at <= now()) throw new InvalidGrant('The authorization code expired.');
   const familyId = randomUUID();
   if (row.used_at !== null || !store.codes.markUsed(code, familyId)) {
     // §4.1.2: "If an authorization code is used more than once, the authorization server MUST deny the request
@@ -69,9 +72,6 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
     store.codes.revokeReplayed(code);
     throw new InvalidGrant('The authorization code was already used; the tokens issued with it are now revoked.');
   }
-  // A used code stays known for an hour after it expires (housekeeping.ts), so a late replay is still caught
-  // above; an unused one past its short lifetime is simply refused.
-  if (row.expires_at <= now()) throw new InvalidGrant('The authorization code expired.');
   if (!store.grants.isActive(row.grant_id)) throw new InvalidGrant('The grant behind this code was revoked.');
 
   // §4.1.4: the access token, and a refresh token when the client may refresh and the user allowed offline_access.
