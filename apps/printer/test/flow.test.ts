@@ -172,6 +172,10 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     assert.ok(!page.text.includes('<b>it</b>'), 'the description is escaped');
     assert.equal(auth.tokenRequests.length, 0);
     assert.match(Browser.csrf(page), /./);
+    // Trying again asks again: a consent remembered from before must not answer for the user who just said no.
+    assert.match(page.text, /<input type="hidden" name="ask_again" value="on">/);
+    const again = await browser.post('/import', { csrf: Browser.csrf(page), ask_again: 'on' });
+    assert.equal(new URL(again.location!).searchParams.get('prompt'), 'consent');
   });
 
   it('shows other authorization errors with their code', async () => {
