@@ -35,6 +35,9 @@ test.describe('Consent on demand', () => {
     await page.getByRole('button', { name: 'Deny' }).click();
     await expect(page).toHaveURL(new RegExp(`^${urls().printer}/callback`));
     await expect(page.getByRole('heading', { name: 'You said no: nothing was shared' })).toBeVisible();
+    // "Try again" on that page asks again too: the remembered consent does not answer for the user who said no.
+    await page.getByRole('button', { name: 'Import photos from Drive' }).click();
+    await expect(page.getByRole('heading', { name: /Photo Printer wants to access your Drive/ })).toBeVisible();
 
     // Without "Ask me again" the remembered consent answers at once: step 3 skipped, and both pages say so.
     await page.goto('/');
