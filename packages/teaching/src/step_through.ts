@@ -10,6 +10,7 @@
  */
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { maskValue } from './recorder.js';
+import type { StepNumber } from './steps.js';
 
 /** The client registration the token request shows (RFC 6749 §2.2, §2.3.1, §3.1.2). */
 export interface ClientRegistration {
@@ -36,7 +37,10 @@ export interface ShownParam {
 
 export interface Interstitial {
   kind: StepHop['kind'];
-  steps: number[];
+  /** The Authorization Code grant's steps this pause is about (steps.ts). */
+  steps: StepNumber[];
+  /** Steps that arrive as a refusal (an error instead of a code). */
+  refused: StepNumber[];
   heading: string;
   intro: string;
   channel: 'front' | 'back';
@@ -81,6 +85,7 @@ export function authorizeInterstitial(hop: Extract<StepHop, { kind: 'authorize' 
   return {
     kind: 'authorize',
     steps: [2],
+    refused: [],
     heading: 'Step 2: Photo Printer is about to send your browser to the authorization server',
     intro: 'This is the authorization request. It travels in the URL through your browser (the front channel), so it carries nothing secret: only a challenge, never the verifier, never the client secret.',
     channel: 'front',
@@ -102,6 +107,7 @@ export function callbackInterstitial(hop: Extract<StepHop, { kind: 'callback' }>
   return {
     kind: 'callback',
     steps: [4],
+    refused: 'error' in hop.query ? [4] : [],
     heading: 'Step 4: your browser has just come back from the authorization server',
     intro: `The auth server redirected your browser to the redirect_uri ${redirectUri} with the answer in the query. Photo Printer has not looked at it yet: here is what it is about to check, in this order.`,
     channel: 'front',
@@ -122,7 +128,8 @@ export function tokenInterstitial(hop: Extract<StepHop, { kind: 'token' }>, clie
   const basic = buildBasicAuthorization(client.clientId, client.clientSecret);
   return {
     kind: 'token',
-    steps: [5, 6],
+    steps: [5],
+    refused: [],
     heading: 'Step 5: Photo Printer is about to call the token endpoint, server to server',
     intro: 'The checks passed. Now the back channel: your browser is not involved, which is why the code_verifier and the client secret can travel here and nowhere else.',
     channel: 'back',

@@ -11,6 +11,7 @@ import type { AxiosInstance } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import type { ServiceUrls } from '@oauth-demo/web';
 import { type Exchange, type Party, type RecordedMessage, maskExchange, parseTraceparent } from './recorder.js';
+import { type GrantKey, type StepNumber, stepNumbersOf } from './steps.js';
 
 export const LANES: { party: Party; name: string; role: string }[] = [
   { party: 'browser', name: 'Browser', role: 'Resource Owner' },
@@ -283,7 +284,7 @@ export function buildRows(exchanges: MergedExchange[]): TimelineRow[] {
       at: e.at + e.durationMs,
       from: e.to,
       to: e.from,
-      label: e.note ? e.note.replace(STEP_NOTE, '').replace(/^:\s*/, '') : isRedirect(status) ? 'Redirect' : 'Answer',
+      label: e.note ? e.note.replace(STEP_NOTE, '').replace(/^[:,]\s*/, '') : isRedirect(status) ? 'Redirect' : 'Answer',
       summary: shorten(status === undefined ? 'no answer' : `${status}${location ? ` → ${location}` : ''}`),
       channel: e.channel,
       exchange: e,
@@ -303,6 +304,23 @@ export function buildRows(exchanges: MergedExchange[]): TimelineRow[] {
       return (a.r.kind === 'request' ? -d : d) || a.i - b.i;
     })
     .map(({ r }) => r);
+}
+
+/**
+ * The rows as one grant's timeline: a step number the grant does not have (docs/notes.md, the grants table) is
+ * dropped rather than shown with another grant's meaning, and the arrow keeps its label. Returns the rows and the
+ * steps that occur, in order, for the step bar.
+ */
+export function rowsForGrant(rows: TimelineRow[], grant: GrantKey): { rows: TimelineRow[]; steps: StepNumber[] } {
+  const own = new Set<number>(stepNumbersOf(grant));
+  const fitted = rows.map((r): TimelineRow => {
+    if (r.step === undefined || own.has(r.step)) return r;
+    const rest: TimelineRow = { ...r };
+    delete rest.step;
+    return rest;
+  });
+  const steps = [...new Set(fitted.map((r) => r.step).filter((s): s is StepNumber => s !== undefined))].sort((a, b) => a - b);
+  return { rows: fitted, steps };
 }
 
 /** What the page shows of an exchange: masked unless revealed (instructor mode and a source that allows it). */

@@ -8,7 +8,7 @@
 import { Router, type Request, type Response } from 'express';
 import { AccessDenied, InvalidRequest, optionalParam } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange } from '@oauth-demo/teaching';
+import { describeExchange, stepBar } from '@oauth-demo/teaching';
 import { authorizationResponseUrl } from '../authorize/authorization_request.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
 import { hashToken } from '../db.js';
@@ -49,7 +49,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const client = clients.find(request.client_id);
     res.status(status).render('login', {
       title: 'Sign in',
-      activeSteps: [2, 3],
+      stepBar: stepBar(request.response_type === 'token' ? 'implicit' : 'authorization_code', [3]),
       action: `/interaction/${id}/login`,
       csrf: csrfToken(req),
       clientName: client?.name ?? request.client_id,
@@ -104,7 +104,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const client = clients.find(request.client_id);
     res.render('consent', {
       title: 'Allow access?',
-      activeSteps: [3],
+      stepBar: stepBar(request.response_type === 'token' ? 'implicit' : 'authorization_code', [3]),
       action: `/interaction/${id}/consent`,
       csrf: csrfToken(req),
       user,

@@ -8,7 +8,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, currentTrace, startTrace } from '@oauth-demo/teaching';
+import { describeExchange, currentTrace, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
 import { handleCallback } from '../oauth/callback.js';
@@ -23,7 +23,8 @@ export function renderDenied(req: Request, res: Response, description: string | 
   // outcome page, not a fault (a 4xx would tell tools and learners that something was broken).
   res.render('denied', {
     title: 'You said no',
-    activeSteps: [4],
+    // The Deny came back: step 4 of the Authorization Code grant, as a refusal (no code was sent).
+    stepBar: stepBar('authorization_code', [4], { refused: [4] }),
     description,
     csrf: csrfToken(req),
   });

@@ -12,10 +12,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isTraceId, newTraceId } from '../recorder.js';
+import type { GrantKey } from '../steps.js';
 import './session.js';
 
-/** Which grant a flow runs: the timeline explains each differently. */
-export type FlowKind = 'authorization_code' | 'client_credentials' | 'device_code' | 'refresh_token';
+/**
+ * Which grant a flow runs: the timeline explains each differently. `reorder` is a re-order that found its access
+ * token still valid: no grant ran, only steps 7-8 of the Authorization Code flow that got the token.
+ */
+export type FlowKind = 'authorization_code' | 'client_credentials' | 'device_code' | 'refresh_token' | 'reorder';
+
+/** The grant whose steps (steps.ts) number a flow of this kind. */
+export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
+  authorization_code: 'authorization_code',
+  client_credentials: 'client_credentials',
+  device_code: 'device_code',
+  refresh_token: 'refresh_token',
+  reorder: 'authorization_code',
+};
 
 export interface TraceInfo {
   id: string;

@@ -54,7 +54,7 @@ async function renderInspector(req: Request, res: Response, ctx: AppContext, pas
   const pastedResult = pasted ? await inspectToken({ kind: 'pasted', value: pasted, source: 'Pasted into the form above' }, keys, true, now) : undefined;
   res.status(pasted && !pastedResult ? 400 : 200).render('inspect', {
     title: 'Token inspector',
-    activeSteps: [8],
+    // No step bar: the inspector is in no flow; it explains the checks of step 8 for every token it met.
     tokens: inspected,
     pasted: pastedResult,
     pastedValue: pasted ?? '',

@@ -6,7 +6,7 @@
  */
 import type { Request } from 'express';
 import { Router } from 'express';
-import { type Interstitial, STEP_HOP_TTL_MS, authorizeInterstitial, callbackInterstitial, describeExchange, tokenInterstitial } from '@oauth-demo/teaching';
+import { type Interstitial, STEP_HOP_TTL_MS, authorizeInterstitial, callbackInterstitial, describeExchange, stepBar, tokenInterstitial } from '@oauth-demo/teaching';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
 import { checkCallback } from '../../oauth/callback.js';
@@ -34,7 +34,7 @@ export function stepThroughRoutes(ctx: AppContext): Router {
       res.redirect(303, '/');
       return;
     }
-    res.render('step', { title: interstitial.heading, activeSteps: interstitial.steps, step: interstitial, csrf: csrfToken(req) });
+    res.render('step', { title: interstitial.heading, stepBar: stepBar('authorization_code', interstitial.steps, { refused: interstitial.refused }), step: interstitial, csrf: csrfToken(req) });
   });
 
   // A reload of the page the Continue button led to (the browser shows /step/continue): back to the paused step,
