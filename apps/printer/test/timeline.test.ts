@@ -307,7 +307,7 @@ describe('the timeline', () => {
     await connect(browser, auth.publicUrl);
     for (const path of ['/', '/photos', '/print-lab', '/kiosk']) {
       const page = await browser.get(path);
-      assert.match(page.text, /href="\/timeline"/, `${path} links to the timeline`);
+      assert.match(page.text, /href="\/timeline(\?trace=[0-9a-f]{32})?"/, `${path} links to the timeline`);
       assert.match(page.text, /Glossary: the notes’ five terms/, `${path} has the glossary`);
     }
   });

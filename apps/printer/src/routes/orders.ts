@@ -113,7 +113,15 @@ export function ordersRoutes(ctx: AppContext): Router {
   router.post('/orders/:id/expire-access-token', verifyCsrf, (req, res) => {
     const order = findOrder(ctx, String(req.params.id ?? ''), req.session.browserKey);
     const connection = req.session.connection;
-    if (connection) connection.expiresAt = Date.now();
+    if (connection) {
+      const now = Date.now();
+      connection.expiredByHand = { at: now, realExpiresAt: connection.expiresAt };
+      connection.expiresAt = now;
+      req.session.notice = {
+        kind: 'info',
+        text: 'Done: Photo Printer now treats its access token as expired, so the next Re-order refreshes it first. The token itself did not change: the auth server still says it is active and Drive would still accept it until its exp (the token inspector shows both).',
+      };
+    }
     res.redirect(303, `/orders/${order.id}`);
   });
 
@@ -125,6 +133,8 @@ export function ordersRoutes(ctx: AppContext): Router {
     delete req.session.justReordered;
     const reorderProblem = req.session.reorderProblem;
     delete req.session.reorderProblem;
+    const notice = req.session.notice;
+    delete req.session.notice;
     const connection = req.session.connection;
     res.render('order', {
       title: `Order ${order.id}`,
@@ -136,7 +146,10 @@ export function ordersRoutes(ctx: AppContext): Router {
         : {}),
       justReordered,
       reorderProblem,
-      accessToken: connection ? { expiresAt: connection.expiresAt, hasRefreshToken: connection.refresh_token !== undefined } : undefined,
+      notice,
+      accessToken: connection
+        ? { expiresAt: connection.expiresAt, hasRefreshToken: connection.refresh_token !== undefined, expiredByHand: connection.expiredByHand }
+        : undefined,
       order,
       items: ctx.orders.items(order.id),
       size: PRINT_SIZES[order.size],
