@@ -163,6 +163,28 @@ export class TokenRequestFailed extends PrinterError {
   }
 }
 
+/** Step-through: the learner paused longer than the code lives, and the auth server refused it (invalid_grant). */
+export class CodeExpiredWhilePaused extends PrinterError {
+  readonly status = 400;
+  constructor(
+    readonly pausedSeconds: number,
+    readonly description: string | undefined,
+  ) {
+    super(`The authorization code was refused after a pause of ${pausedSeconds} s.`);
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'The code expired while the flow was paused',
+      code: 'invalid_grant',
+      message: this.description ? `${this.message} The auth server said: "${this.description}"` : this.message,
+      explanation:
+        'This is the authorization code’s short lifetime at work, not a fault: a code lives about a minute here (RFC 6749 §4.1.2 asks for a short lifetime), so that a code stolen from a URL or a log is worthless by the time anyone could use it. In step-through mode you paused longer than that. Start again: a new code comes with a new flow, and this time continue within the minute.',
+      backHref: '/#import',
+      backLabel: 'Start again: Import photos from Drive',
+    };
+  }
+}
+
 /** Not connected (no token in this browser session): not a page but a redirect home with a notice. */
 export class NotConnected extends Error {
   constructor() {

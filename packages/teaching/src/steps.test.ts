@@ -60,3 +60,13 @@ describe('the one definition of each grant’s steps', () => {
     assert.equal(tokenRequestStep(42), undefined);
   });
 });
+
+describe('step-through: the code’s remaining lifetime', () => {
+  it('counts down from the code’s arrival and goes negative once it has expired', async () => {
+    const { codeLifetime, CODE_LIFETIME_HINT_S } = await import('./step_through.js');
+    const now = Date.UTC(2026, 0, 1);
+    assert.equal(codeLifetime(now - 10_000, now)?.secondsLeft, CODE_LIFETIME_HINT_S - 10);
+    assert.ok((codeLifetime(now - (CODE_LIFETIME_HINT_S + 5) * 1000, now)?.secondsLeft ?? 0) < 0);
+    assert.equal(codeLifetime(undefined, now), undefined);
+  });
+});

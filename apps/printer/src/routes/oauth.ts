@@ -31,7 +31,7 @@ export function renderDenied(req: Request, res: Response, description: string | 
 }
 
 /** After step 6: keep the tokens in a NEW session (the flow's trace and teaching switches come along), then show the photos. */
-export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet): Promise<void> {
+export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet, options: { pauseBeforeDrive?: boolean } = {}): Promise<void> {
   // Connected. A new session id from now on (session fixation, OWASP ASVS V3.2): an attacker who planted a
   // session cookie in this browser before the flow does not share the session that now holds the tokens.
   const keep = { browserKey: req.session.browserKey, traces: req.session.traces, teaching: req.session.teaching };
@@ -46,6 +46,12 @@ export async function finishConnection(req: Request, res: Response, ctx: AppCont
     grantedScope: tokens.scope,
     refreshToken: tokens.refresh_token !== undefined,
   };
+  if (options.pauseBeforeDrive) {
+    // Step-through mode: one more pause, before step 7 (the call to Drive that the photos page makes).
+    req.session.stepHop = { kind: 'drive', createdAt: Date.now() };
+    res.redirect(303, '/step');
+    return;
+  }
   res.redirect(303, '/photos');
 }
 
@@ -85,7 +91,7 @@ export function oauthRoutes(ctx: AppContext): Router {
       // Step-through mode: keep the answer, unchecked, and explain it first. The checks run on Continue.
       const query: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.query).slice(0, 20)) if (typeof value === 'string') query[name] = value.slice(0, 2000);
-      req.session.stepHop = { kind: 'callback', query, createdAt: Date.now() };
+      req.session.stepHop = { kind: 'callback', query, createdAt: Date.now(), codeArrivedAt: Date.now() };
       res.redirect(303, '/step');
       return;
     }

@@ -68,7 +68,9 @@ export function ordersRoutes(ctx: AppContext): Router {
     const items = ctx.orders.items(order.id);
     const before = currentConnection(req); // not connected: home, with a notice (NotConnected)
     // Filed as a refresh until we know: the label and kind say what happened once the re-order is done.
-    const trace = startTrace(req, 'refresh_token', `Re-order of order ${order.id}`);
+    // Numbered, so three re-orders never carry the same label.
+    const reorderNumber = (req.session.traces ?? []).filter((t) => t.kind === 'refresh_token' || t.kind === 'reorder').length + 1;
+    const trace = startTrace(req, 'refresh_token', `Re-order ${reorderNumber} (of order ${order.id})`);
     // No step number: the Refresh Token grant has no step 1 (docs/notes.md); your click only makes the client need the API again.
     describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: 'You press “Re-order”' });
     const oldRefreshToken = before.refresh_token;
@@ -99,8 +101,8 @@ export function ordersRoutes(ctx: AppContext): Router {
     if (filed) {
       filed.kind = refreshed ? 'refresh_token' : 'reorder';
       filed.label = refreshed
-        ? `Re-order of order ${order.id} → order ${id}: the access token had expired, refreshed (new tokens)`
-        : `Re-order of order ${order.id} → order ${id}: the access token was still valid, no refresh`;
+        ? `Re-order ${reorderNumber} (order ${order.id} → order ${id}): the access token had expired, refreshed (new tokens)`
+        : `Re-order ${reorderNumber} (order ${order.id} → order ${id}): the access token was still valid, no refresh`;
     }
     res.redirect(303, `/orders/${id}`);
   });

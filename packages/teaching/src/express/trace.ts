@@ -37,8 +37,14 @@ export interface TraceInfo {
   startedAt: number;
 }
 
-/** The flows of one session the timeline can show (newest last). Older ones are forgotten. */
-export const MAX_TRACES_PER_SESSION = 6;
+/**
+ * The flows of one session the timeline can show (newest last). Older ones are forgotten, and the timeline says
+ * how many: never a silent cap.
+ */
+export const MAX_TRACES_PER_SESSION = 20;
+
+/** How many forgotten flow ids a session remembers, so a link to one says "forgotten", not "not yours". */
+export const MAX_FORGOTTEN_TRACES = 100;
 
 const storage = new AsyncLocalStorage<{ req: Request; traceId?: string }>();
 
@@ -79,6 +85,14 @@ export function findTrace(req: Request, id: unknown): TraceInfo | undefined {
 /** A new flow begins: a fresh random trace id (128 bits) becomes this session's current trace. */
 export function startTrace(req: Request, kind: FlowKind, label: string, now = Date.now()): TraceInfo {
   const trace: TraceInfo = { id: newTraceId(), kind, label, startedAt: now };
-  req.session.traces = [...(req.session.traces ?? []), trace].slice(-MAX_TRACES_PER_SESSION);
+  const all = [...(req.session.traces ?? []), trace];
+  const dropped = all.slice(0, Math.max(0, all.length - MAX_TRACES_PER_SESSION));
+  req.session.traces = all.slice(-MAX_TRACES_PER_SESSION);
+  if (dropped.length > 0) req.session.forgottenTraces = [...(req.session.forgottenTraces ?? []), ...dropped.map((t) => t.id)].slice(-MAX_FORGOTTEN_TRACES);
   return trace;
+}
+
+/** Whether `id` names a flow this session once had and has since forgotten (it keeps MAX_TRACES_PER_SESSION). */
+export function isForgottenTrace(req: Request, id: unknown): boolean {
+  return typeof id === 'string' && (req.session.forgottenTraces ?? []).includes(id);
 }

@@ -9,14 +9,19 @@ import {
   FLOW_GRANT,
   GRANT_STEPS,
   LANES,
+  MAX_TRACES_PER_SESSION,
   type MergedExchange,
   type SourceStatus,
   type TraceInfo,
   buildRows,
   fetchRecordings,
   findTrace,
+  flowOutcome,
+  isForgottenTrace,
   foldRepeats,
+  breakableHtml,
   genericPath,
+  readableUrl,
   laneIndex,
   laneName,
   maskExchange,
@@ -71,12 +76,17 @@ export function timelineRoutes(ctx: AppContext): Router {
     const rows = fitted.rows;
     // Only this session's own flows: another trace id is not a key to someone else's exchanges.
     const unknownTrace = !trace && typeof req.query.trace === 'string' && req.query.trace !== '';
+    // An older flow of this session, forgotten (a session keeps its last flows), is said to be so: not "not yours".
+    const forgottenTrace = unknownTrace && isForgottenTrace(req, req.query.trace);
     res.status(unknownTrace ? 404 : 200).render('timeline', {
       unknownTrace,
       title: 'Behind the scenes: the timeline',
       ...(grant ? { stepBar: stepBar(grant, fitted.steps) } : {}),
       trace,
-      traces: [...traces].reverse(),
+      traces: [...traces].reverse().map((t) => ({ ...t, outcome: flowOutcome(ctx.recorder.list(t.id)) })),
+      forgottenCount: req.session.forgottenTraces?.length ?? 0,
+      maxTraces: MAX_TRACES_PER_SESSION,
+      forgottenTrace,
       rows,
       exchanges,
       sources,
@@ -85,6 +95,8 @@ export function timelineRoutes(ctx: AppContext): Router {
       laneName,
       stepsOf,
       genericPath,
+      breakableHtml,
+      readableUrl,
       recording: ctx.recorder.enabled,
       instructor,
       kindNames: KIND_NAMES,
