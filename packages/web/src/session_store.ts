@@ -28,6 +28,7 @@ export class SqliteSessionStore extends session.Store {
   private readonly touchStmt;
   private readonly sweepStmt;
   private readonly countStmt;
+  private readonly expiriesStmt;
   private readonly timer: NodeJS.Timeout;
 
   private readonly lifetimes: SessionLifetimes | undefined;
@@ -42,6 +43,7 @@ export class SqliteSessionStore extends session.Store {
     this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
     this.sweepStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions');
+    this.expiriesStmt = db.prepare<[], { expires_at: number }>('SELECT expires_at FROM sessions ORDER BY expires_at DESC');
     this.timer = setInterval(() => this.sweep(), sweepEveryMs).unref();
   }
 
@@ -72,6 +74,11 @@ export class SqliteSessionStore extends session.Store {
   /** How many sessions are stored (expired or not): what a flood of requests would grow. */
   count(): number {
     return this.countStmt.get()!.n;
+  }
+
+  /** When each stored session expires (ms since the epoch), latest first. */
+  expiries(): number[] {
+    return this.expiriesStmt.all().map((row) => row.expires_at);
   }
 
   close(): void {
