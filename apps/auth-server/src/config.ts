@@ -44,6 +44,10 @@ export interface AuthConfig {
   recording: boolean;
   /** express "trust proxy" (TRUST_PROXY): off unless behind a TLS-terminating reverse proxy. */
   trustProxy: boolean | number | string;
+  /** CLASS_SIGNUP (default on): learners may join the class from the sign-in page (join.ts). */
+  classSignup: boolean;
+  /** MAX_USERS (default 200): how many users there may be in all, alice and bob included. */
+  maxUsers: number;
   lifetimes: {
     /** Access tokens: short, because a bearer token works for whoever holds it. */
     accessToken: number;
@@ -78,6 +82,8 @@ export function loadConfig(env: Env = process.env): AuthConfig {
     devicePollInterval: readSeconds(env, 'DEVICE_POLL_INTERVAL', 5),
     recording: readBoolean(env, 'TIMELINE_RECORDING', true),
     trustProxy: readTrustProxy(env),
+    classSignup: readBoolean(env, 'CLASS_SIGNUP', true),
+    maxUsers: readSeconds(env, 'MAX_USERS', 200), // a positive whole number (readSeconds checks exactly that)
     lifetimes: {
       accessToken: readSeconds(env, 'ACCESS_TOKEN_TTL', 600),
       authorizationCode: readSeconds(env, 'AUTHORIZATION_CODE_TTL', 60),

@@ -31,12 +31,18 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
   if (outcome === 'blocked') return { ok: false, status: 429, message: TOO_MANY };
   if (outcome === 'wrong') return { ok: false, status: 401, message: 'Wrong username or password.' };
   const user = outcome;
-  // A new session id at sign-in, so an id planted before it is worthless. What this browser was in the
-  // middle of (pending authorization requests, a device code being approved) is carried over.
+  await startSignedInSession(req, user);
+  return { ok: true, user };
+}
+
+/**
+ * A new session id at sign-in (or on joining the class), so an id planted before it is worthless. What this
+ * browser was in the middle of (pending authorization requests, a device code being approved) is carried over.
+ */
+export async function startSignedInSession(req: Request, user: User): Promise<void> {
   const { pending, deviceUserCode } = req.session;
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   Object.assign(req.session, { pending, deviceUserCode, userId: user.id });
-  return { ok: true, user };
 }
 
 /** Who is trying: the end user's address (as far as we can trust it) and the username they typed. */

@@ -14,10 +14,31 @@ export interface User {
 export class UserRepository {
   private readonly byId;
   private readonly insertStmt;
+  private readonly countStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.byId = db.prepare<[string], User & { password_hash: string }>('SELECT * FROM users WHERE id = ?');
     this.insertStmt = db.prepare('INSERT OR IGNORE INTO users (id, display_name, password_hash) VALUES (?, ?, ?)');
+    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+  }
+
+  count(): number {
+    return this.countStmt.get()!.n;
+  }
+
+  /**
+   * A learner joins the class (join.ts): a new user, unless the name is taken or there are `maxUsers` already.
+   * Counted and inserted in one write transaction, so two joins at once cannot pass the bound together.
+   */
+  create(id: string, passwordHash: string, maxUsers: number): 'created' | 'taken' | 'full' {
+    return this.db
+      .transaction((): 'created' | 'taken' | 'full' => {
+        if (this.byId.get(id)) return 'taken';
+        if (this.count() >= maxUsers) return 'full';
+        this.insertStmt.run(id, id, passwordHash);
+        return 'created';
+      })
+      .immediate();
   }
 
   find(id: string): User | undefined {

@@ -12,6 +12,7 @@ import type { AuthContext } from '../context.js';
 import { stepBar } from '@oauth-demo/teaching';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
+import { joinClass } from '../join.js';
 import { currentUser, safeReturnTo, signIn } from '../sign_in.js';
 
 export function accountRouter(ctx: AuthContext): Router {
@@ -24,6 +25,7 @@ export function accountRouter(ctx: AuthContext): Router {
       // Signing in to approve a device is step 3 of the device flow (RFC 8628 §3.3); the account pages are in no flow.
       ...(returnTo.startsWith('/device') ? { stepBar: stepBar('device_code', [3]) } : {}),
       action: `/login?return_to=${encodeURIComponent(returnTo)}`,
+      joinAction: ctx.config.classSignup ? `/join?return_to=${encodeURIComponent(returnTo)}` : undefined,
       csrf: csrfToken(req),
       clientName: undefined,
       // What the sign-in is for, in words: approving a device (RFC 8628 §3.3) or the account pages.
@@ -41,6 +43,17 @@ export function accountRouter(ctx: AuthContext): Router {
   router.post('/login', verifyCsrf, async (req, res) => {
     const returnTo = safeReturnTo(req.query.return_to, '/apps');
     const result = await signIn(req, ctx);
+    if (!result.ok) {
+      renderLogin(req, res, returnTo, result.status, result.message);
+      return;
+    }
+    res.redirect(303, returnTo);
+  });
+
+  // Join the class (join.ts) from the account pages' sign-in.
+  router.post('/join', verifyCsrf, async (req, res) => {
+    const returnTo = safeReturnTo(req.query.return_to, '/apps');
+    const result = await joinClass(req, ctx);
     if (!result.ok) {
       renderLogin(req, res, returnTo, result.status, result.message);
       return;

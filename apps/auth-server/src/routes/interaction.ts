@@ -16,6 +16,7 @@ import { createAuthorizationCode } from '../grants/authorization_code.js';
 import { hashToken } from '../store/index.js';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
+import { joinClass } from '../join.js';
 import { signIn } from '../sign_in.js';
 
 /** "2026-12-03 06:40 UTC": the day and time a consent was given, for pages and the timeline. */
@@ -60,6 +61,7 @@ export function interactionRouter(ctx: AuthContext): Router {
       title: 'Sign in',
       stepBar: stepBar(request.response_type === 'token' ? 'implicit' : 'authorization_code', [3]),
       action: `/interaction/${id}/login`,
+      joinAction: config.classSignup ? `/interaction/${id}/join` : undefined,
       csrf: csrfToken(req),
       clientName: client?.name ?? request.client_id,
       demoUsers: DEMO_USERS,
@@ -166,6 +168,20 @@ export function interactionRouter(ctx: AuthContext): Router {
     }
     // This request has had its sign-in (what prompt=login asks). signIn carried the pending requests over to the
     // new session; mark this one there.
+    const carried = req.session.pending;
+    if (carried && Object.hasOwn(carried, id)) carried[id] = { ...carried[id]!, signedInHere: true };
+    res.redirect(303, `/interaction/${id}`);
+  });
+
+  // Join the class (join.ts): a new resource owner, signed in at once, then on to this request's consent.
+  router.post('/interaction/:id/join', verifyCsrf, async (req, res) => {
+    const { id, request } = pendingRequest(req);
+    describeExchange(res, { key: `interaction:${id}`, step: 3, label: 'Join the class (a new resource owner), then sign in' });
+    const result = await joinClass(req, ctx);
+    if (!result.ok) {
+      renderLogin(req, res, id, request, result.status, result.message);
+      return;
+    }
     const carried = req.session.pending;
     if (carried && Object.hasOwn(carried, id)) carried[id] = { ...carried[id]!, signedInHere: true };
     res.redirect(303, `/interaction/${id}`);
