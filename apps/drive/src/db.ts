@@ -45,6 +45,13 @@ const MIGRATIONS = [
      position INTEGER NOT NULL,        -- the order the gallery is listed in
      created_at INTEGER NOT NULL
    );`,
+  // Resource owners Drive has met (photos/seed.ts ensureOwnerPhotos): a learner who joined the class gets photos
+  // of their own on first sight, once, even if they later have none.
+  `CREATE TABLE owners (
+     owner TEXT PRIMARY KEY,           -- the access token's sub
+     first_seen INTEGER NOT NULL       -- unix seconds
+   );
+   INSERT OR IGNORE INTO owners (owner, first_seen) SELECT DISTINCT owner, min(created_at) FROM photos GROUP BY owner;`,
 ];
 
 export function openDriveDatabase(file: string): Db {

@@ -9,8 +9,8 @@
  * The public sample gallery (test prints, owned by no one) is seeded the same way, once, into its own table
  * and its own folder `<DATA_DIR>/gallery/` (db.ts explains why it is kept apart from the users' photos).
  */
-import { randomUUID } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countGallery, countPhotos, type Db, type GalleryRecord, insertGalleryItem, insertPhoto, type PhotoRecord } from '../db.js';
 import { ensurePrivateDir } from '@oauth-demo/web';
@@ -122,4 +122,41 @@ export function seedGalleryIfEmpty(db: Db, dataDir: string): number {
     })
     .immediate();
   return seeded ? rows.length : 0;
+}
+
+/** How many photos Drive paints for a resource owner it has not met before (a learner who joined the class). */
+export const NEW_OWNER_PHOTOS = 6;
+
+/**
+ * The owner's photos, after giving a resource owner Drive has never met (a learner who just joined the class on
+ * the auth server) photos of their own: NEW_OWNER_PHOTOS scenes, painted like alice's, chosen from the owner's
+ * name so neighbours in class see different ones. Only ever called with the `sub` of a verified access token, so
+ * only users the auth server made (bounded by its MAX_USERS) get photos. File names are random, never the name.
+ */
+export function ensureOwnerPhotos(db: Db, dataDir: string, owner: string): void {
+  const seen = db.prepare<[string], { owner: string }>('SELECT owner FROM owners WHERE owner = ?').get(owner);
+  if (seen) return;
+  const now = Math.floor(Date.now() / 1000);
+  const scenes = Object.values(SCENES);
+  const start = createHash('sha256').update(owner).digest().readUInt32BE(0) % scenes.length;
+  const dir = photosDir(dataDir);
+  ensurePrivateDir(dir);
+  const rows: PhotoRecord[] = Array.from({ length: Math.min(NEW_OWNER_PHOTOS, scenes.length) }, (_, i) => {
+    const scene = scenes[(start + i) % scenes.length]!;
+    const fileName = `${randomUUID()}.svg`;
+    writeAtomically(join(dir, fileName), renderScene(scene));
+    const takenOn = new Date(Date.UTC(2025, 4 + i * 2, 1 + ((start + i * 7) % 27))).toISOString().slice(0, 10);
+    return { id: randomUUID(), owner, title: scene.title, taken_on: takenOn, width: WIDTH, height: HEIGHT, content_type: SVG_CONTENT_TYPE, file_name: fileName, created_at: now };
+  });
+  // Checked again in a write transaction: two first requests at once give the owner one set of photos.
+  const written = db
+    .transaction(() => {
+      if (db.prepare('SELECT owner FROM owners WHERE owner = ?').get(owner)) return false;
+      db.prepare('INSERT INTO owners (owner, first_seen) VALUES (?, ?)').run(owner, now);
+      // alice and bob (seeded above) are owners already; anyone else starts with these.
+      if (!(db.prepare('SELECT 1 FROM photos WHERE owner = ? LIMIT 1').get(owner))) rows.forEach((row) => insertPhoto(db, row));
+      return true;
+    })
+    .immediate();
+  if (!written) for (const row of rows) rmSync(join(dir, row.file_name), { force: true });
 }

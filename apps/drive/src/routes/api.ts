@@ -30,7 +30,7 @@ import { noStore } from '@oauth-demo/web';
 import type { DriveConfig } from '../config.js';
 import { type Db, findGalleryItem, findPhotoOf, type GalleryRecord, listGallery, listPhotosOf, type PhotoRecord } from '../db.js';
 import { requireAccessToken, resourceOwnerOf, verifiedToken } from '../middleware/require_token.js';
-import { galleryDir, photosDir } from '../photos/seed.js';
+import { ensureOwnerPhotos, galleryDir, photosDir } from '../photos/seed.js';
 import type { TokenValidator } from '../token_validator.js';
 
 /** The scope of the users' photos (RFC 6749 §3.3; its meaning is shown on the consent screen). */
@@ -105,7 +105,9 @@ export function apiRouter({ config, db, validator }: ApiContext): Router {
 
   router.get('/photos', canViewPhotos, (_req, res) => {
     const owner = resourceOwnerOf(verifiedToken(res));
-    // A token with no user (client credentials) owns nothing: an empty list, and `owner: null`.
+    // A token with no user (client credentials) owns nothing: an empty list, and `owner: null`. A user Drive has
+    // not met yet (a learner who joined the class) gets photos of their own first (photos/seed.ts).
+    if (owner !== null) ensureOwnerPhotos(db, config.dataDir, owner);
     const photos = owner === null ? [] : listPhotosOf(db, owner);
     res.json({ owner, photos: photos.map(toJson) });
   });

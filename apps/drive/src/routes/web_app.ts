@@ -25,6 +25,7 @@ import { csrfToken, noStore, verifyCsrf } from '@oauth-demo/web';
 import { stepBar } from '@oauth-demo/teaching';
 import type { DriveConfig } from '../config.js';
 import { type Db, findPhotoOf, listPhotosOf } from '../db.js';
+import { ensureOwnerPhotos } from '../photos/seed.js';
 import { resourceOwnerOf } from '../middleware/require_token.js';
 import { photosDir } from '../photos/seed.js';
 import type { TokenValidator } from '../token_validator.js';
@@ -161,6 +162,7 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
       return;
     }
     const { token, claims, owner } = session;
+    if (owner !== null) ensureOwnerPhotos(db, config.dataDir, owner); // a learner who joined the class: photos of their own
     const photos = owner === null ? [] : listPhotosOf(db, owner);
     res.render('my_photos', {
       title: 'My photos',
