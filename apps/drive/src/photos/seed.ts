@@ -137,6 +137,11 @@ export function ensureOwnerPhotos(db: Db, dataDir: string, owner: string): void 
   const seen = db.prepare<[string], { owner: string }>('SELECT owner FROM owners WHERE owner = ?').get(owner);
   if (seen) return;
   const now = Math.floor(Date.now() / 1000);
+  if (db.prepare('SELECT 1 FROM photos WHERE owner = ? LIMIT 1').get(owner)) {
+    // alice and bob (seeded above): met now, nothing to paint.
+    db.prepare('INSERT OR IGNORE INTO owners (owner, first_seen) VALUES (?, ?)').run(owner, now);
+    return;
+  }
   const scenes = Object.values(SCENES);
   const start = createHash('sha256').update(owner).digest().readUInt32BE(0) % scenes.length;
   const dir = photosDir(dataDir);
@@ -153,8 +158,7 @@ export function ensureOwnerPhotos(db: Db, dataDir: string, owner: string): void 
     .transaction(() => {
       if (db.prepare('SELECT owner FROM owners WHERE owner = ?').get(owner)) return false;
       db.prepare('INSERT INTO owners (owner, first_seen) VALUES (?, ?)').run(owner, now);
-      // alice and bob (seeded above) are owners already; anyone else starts with these.
-      if (!(db.prepare('SELECT 1 FROM photos WHERE owner = ? LIMIT 1').get(owner))) rows.forEach((row) => insertPhoto(db, row));
+      rows.forEach((row) => insertPhoto(db, row));
       return true;
     })
     .immediate();
