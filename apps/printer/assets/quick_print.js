@@ -53,6 +53,25 @@
 
   /* ---------- /quick-print: start a flow ---------- */
 
+  /**
+   * SHA-256 for the PKCE challenge. WebCrypto's crypto.subtle exists only in a secure context (https, or
+   * localhost): a learner who opens the demo at http://<the instructor's machine>:3000 has none. Then a small,
+   * audited SHA-256 (@noble/hashes, its exact version pinned in package.json) is loaded from this printer itself,
+   * never from a CDN. crypto.getRandomValues, for the verifier and the state, is offered in every context.
+   */
+  function sha256(bytes) {
+    if (window.crypto && crypto.subtle) {
+      return crypto.subtle.digest('SHA-256', bytes).then(function (digest) {
+        return new Uint8Array(digest);
+      });
+    }
+    return import('/assets/vendor/noble-hashes/sha2.js').then(function (noble) {
+      return noble.sha256(bytes);
+    });
+  }
+
+  if ($('qp-insecure') && !window.isSecureContext) show('qp-insecure');
+
   function authorizationRequest(params) {
     var url = new URL(config.authorizationEndpoint);
     url.searchParams.set('response_type', params.responseType);
@@ -84,15 +103,10 @@
   var startCode = $('start-code');
   if (startCode) {
     startCode.addEventListener('click', function () {
-      if (!window.crypto || !crypto.subtle) {
-        var error = setText('qp-start-error', 'This browser offers no WebCrypto here (it needs https or localhost), so it cannot compute the PKCE challenge.');
-        if (error) error.hidden = false;
-        return;
-      }
       var verifier = randomString();
       var state = randomString();
-      crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)).then(function (digest) {
-        var challenge = base64url(new Uint8Array(digest)); // RFC 7636 §4.2: S256
+      sha256(new TextEncoder().encode(verifier)).then(function (digest) {
+        var challenge = base64url(digest); // RFC 7636 §4.2: S256, BASE64URL(SHA256(code_verifier))
         go({ flow: 'code', state: state, verifier: verifier, createdAt: Date.now() }, authorizationRequest({ responseType: 'code', state: state, challenge: challenge }));
       });
     });

@@ -7,7 +7,8 @@
  * createApp() builds the express app without listening, so tests run it on a free port; close() releases the
  * database, the session store's timer and the back channel's sockets.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
 import { Recorder, currentTraceId, recordBackChannel, recordExchanges, traceContext, useTeachingViews } from '@oauth-demo/teaching';
@@ -46,6 +47,10 @@ export const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
 /** The printer's own browser files (the quick-print scripts, a small stylesheet), served at /assets/printer. */
 export const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
 
+/** Where @noble/hashes is installed, and the module files its sha256 needs (sha2.js and what it imports). */
+const NOBLE_HASHES_DIR = dirname(fileURLToPath(import.meta.resolve('@noble/hashes/sha2.js')));
+const NOBLE_HASHES_FILES = new Set(['sha2.js', '_md.js', '_u64.js', 'utils.js']);
+
 export function createApp(config: PrinterConfig): PrinterApp {
   const db = openPrinterDatabase(databaseFile(config));
   // The printer's side of each flow, for the timeline (TIMELINE_RECORDING; in memory, bounded).
@@ -77,6 +82,13 @@ export function createApp(config: PrinterConfig): PrinterApp {
   Object.assign(app.locals, { formatPrice, formatTime, formatRelative });
   // Static files of the printer's own pages: scripts are files of this origin (CSP script-src 'self'), never inline.
   app.use('/assets/printer', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
+  // The quick-print page's SHA-256 when the browser has no crypto.subtle (plain http from a LAN address): the
+  // files of @noble/hashes (exact version in package.json) from node_modules, never a CDN. Only these files.
+  app.get('/assets/vendor/noble-hashes/:file', (req, res, next) => {
+    if (!NOBLE_HASHES_FILES.has(req.params.file)) return next();
+    // root: pnpm keeps packages under node_modules/.pnpm, a dot folder send() would otherwise refuse.
+    res.type('text/javascript').set('cache-control', 'public, max-age=3600').sendFile(req.params.file, { root: NOBLE_HASHES_DIR });
+  });
 
   // Health first: no session, no body parsing (docker-compose and Playwright poll it).
   app.get('/healthz', (_req, res) => {

@@ -101,3 +101,29 @@ describe('Start over (a learner, their own things only)', () => {
     assert.equal((await theirs.get('/photos')).status, 200, 'the other learner is still connected');
   });
 });
+
+describe('quick print without crypto.subtle (issue 12 item 4)', () => {
+  it('serves the vetted SHA-256 module and what it imports from node_modules, and nothing else of the package', async () => {
+    for (const file of ['sha2.js', '_md.js', '_u64.js', 'utils.js']) {
+      const res = await fetch(`${stack.printer.base}/assets/vendor/noble-hashes/${file}`);
+      assert.equal(res.status, 200, file);
+      assert.match(res.headers.get('content-type') ?? '', /javascript/);
+      const imports = [...(await res.text()).matchAll(/^import .* from "(.+)";$/gm)].map((m) => m[1]);
+      for (const name of imports) assert.match(name!, /^\.\/(sha2|_md|_u64|utils)\.js$/, `${file} imports only files served here`);
+    }
+    for (const file of ['package.json', 'scrypt.js', '..%2Fpackage.json']) assert.equal((await fetch(`${stack.printer.base}/assets/vendor/noble-hashes/${file}`)).status, 404, file);
+  });
+
+  it('computes the RFC 7636 Appendix B challenge like WebCrypto does', async () => {
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    const verifier = 'dBjftJeZ4CVP-mB92K27uhbUpJmPU1Xe2EZ2yoN4BgE4qs';
+    assert.equal(Buffer.from(sha256(new TextEncoder().encode('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'))).toString('base64url'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    assert.equal(Buffer.from(sha256(new TextEncoder().encode(verifier))).toString('base64url'), Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))).toString('base64url'));
+  });
+
+  it('the page says why a real deployment uses https', async () => {
+    const page = await new Browser(stack.printer.base).get('/quick-print');
+    assert.match(page.text, /id="qp-insecure"[^>]*hidden/);
+    assert.match(page.text, /a real\s+deployment uses <strong>https<\/strong>/);
+  });
+});
