@@ -3,6 +3,7 @@
  *
  * What a client's back-channel call is, in the notes' terms, for the timeline's arrows.
  */
+import { AUTHORIZATION_SERVER_METADATA_PATH, DEVICE_CODE_GRANT_TYPE } from '@oauth-demo/tokens';
 import { type ServiceUrls, isUnder } from '@oauth-demo/web';
 
 export interface OutgoingDescription {
@@ -36,11 +37,11 @@ export function describeOutgoing(url: string, method: string, body: string | und
       return withNote({ to: 'auth', step: 5, label: 'Token request: refresh (rotation)' });
     case 'client_credentials':
       return withNote({ to: 'auth', step: 2, label: 'Token request: client credentials, no user' });
-    case 'urn:ietf:params:oauth:grant-type:device_code':
+    case DEVICE_CODE_GRANT_TYPE:
       return withNote({ to: 'auth', step: 5, label: 'The kiosk polls the token endpoint' });
     default:
   }
-  if (path.endsWith('/.well-known/oauth-authorization-server')) return { to: 'auth', label: 'Metadata discovery (RFC 8414)' };
+  if (path.endsWith(AUTHORIZATION_SERVER_METADATA_PATH)) return { to: 'auth', label: 'Metadata discovery (RFC 8414)' };
   if (/device_authorization/.test(path)) return { to: 'auth', step: 2, label: 'Device authorization request (RFC 8628)' };
   if (/introspect/.test(path)) return { to: 'auth', label: 'Introspection: is this token active? (RFC 7662)' };
   if (/revo/.test(path)) return { to: 'auth', label: 'Revocation (RFC 7009)' };
