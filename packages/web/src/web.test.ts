@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -127,5 +127,45 @@ describe('database and sessions', () => {
     assert.equal(new Set(outputs).size, 1, `every process got the same secret: ${outputs.join(' ')}`);
     assert.equal(readFileSync(join(shared, 'printer-client-secret.secret'), 'utf8').trim(), outputs[0]);
     assert.deepEqual(readdirSync(shared), ['printer-client-secret.secret'], 'no temporary file left behind');
+  });
+});
+
+describe('private files (issue 12 item 9)', () => {
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('creates each data folder 0700 and the database with its WAL files 0600, whatever the umask', () => {
+    const old = process.umask(0o022);
+    try {
+      const folder = join(dir, 'private', 'service');
+      const file = join(folder, 'x.db');
+      const db = openDatabase(file, ['CREATE TABLE t (x)']);
+      db.prepare('INSERT INTO t VALUES (1)').run();
+      assert.equal(mode(join(dir, 'private')), 0o700);
+      assert.equal(mode(folder), 0o700);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(f), 0o600, f);
+      db.close();
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('makes secrets 0600 in a 0700 folder, and tightens what an older version left readable', () => {
+    const folder = join(dir, 'secrets-here');
+    loadOrCreateSecret(folder, 'session');
+    assert.equal(mode(folder), 0o700);
+    assert.equal(mode(join(folder, 'session.secret')), 0o600);
+
+    const loose = join(dir, 'loose');
+    mkdirSync(loose, { mode: 0o755 });
+    chmodSync(loose, 0o755);
+    writeFileSync(join(loose, 'old.secret'), `${'s'.repeat(43)}\n`, { mode: 0o644 });
+    chmodSync(join(loose, 'old.secret'), 0o644);
+    writeFileSync(join(loose, 'old.db'), '', { mode: 0o644 });
+    chmodSync(join(loose, 'old.db'), 0o644);
+    assert.equal(loadOrCreateSecret(loose, 'old'), 's'.repeat(43));
+    assert.equal(mode(join(loose, 'old.secret')), 0o600);
+    openDatabase(join(loose, 'old.db'), []).close();
+    assert.equal(mode(loose), 0o700);
+    assert.equal(mode(join(loose, 'old.db')), 0o600);
   });
 });

@@ -79,8 +79,14 @@ export interface PasswordGrantOptions {
 }
 
 export interface PasswordGrantClient {
-  /** Steps 2 and 6. Throws WrongCredentials or SignInUnavailable. */
-  signIn(username: string, password: string): Promise<IssuedToken>;
+  /**
+   * Steps 2 and 6. `endUserAddress` is the address of the person typing (the sign-in page's request): the auth
+   * server counts failed sign-ins per address and user, and trusts this client to say whose they are (the
+   * `End-User-Address` header, believed from drive-web only; see the auth server's routes/token.ts). Without it,
+   * every learner would look like Drive's own address, and one learner's typos would block the whole class.
+   * Throws WrongCredentials or SignInUnavailable.
+   */
+  signIn(username: string, password: string, endUserAddress?: string): Promise<IssuedToken>;
   /** RFC 7009: ask the auth server to revoke the token (on sign-out). Best effort: never throws. */
   revoke(accessToken: string): Promise<boolean>;
 }
@@ -107,10 +113,10 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
   const authorization = buildBasicAuthorization(options.client.clientId, options.client.clientSecret);
 
   /** A form POST as `drive-web`; the parsed JSON object (or {} when the body is not one). Only network failures throw. */
-  async function post(endpoint: URL, form: URLSearchParams): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function post(endpoint: URL, form: URLSearchParams, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
     // The back channel never follows a redirect: the password would be posted wherever it points.
     const response = await options.http.post<unknown>(endpoint.href, form.toString(), {
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', Authorization: authorization },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', Authorization: authorization, ...extraHeaders },
       timeout: timeoutMs,
       responseType: 'json',
     });
@@ -118,7 +124,7 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
   }
 
   return {
-    async signIn(username, password) {
+    async signIn(username, password, endUserAddress) {
       let endpoint: URL;
       try {
         endpoint = await tokenEndpoint();
@@ -131,7 +137,7 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
       const form = new URLSearchParams({ grant_type: 'password', username, password, scope: options.client.scope });
       let answer: { status: number; body: Record<string, unknown> };
       try {
-        answer = await post(endpoint, form);
+        answer = await post(endpoint, form, endUserAddress ? { 'end-user-address': endUserAddress } : {});
       } catch (err) {
         const reason = describeNetworkError(err);
         const why = reason === 'it did not answer in time' ? `no answer within ${timeoutMs} ms` : reason;
