@@ -208,7 +208,7 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
       const res = await browser.post('/signin', form);
       assert.equal(res.status, 403);
       const html = await res.text();
-      assert.match(html, /This form has expired/);
+      assert.match(html, /This form expired/);
       assert.doesNotMatch(html, /\bat .+\.(js|ts):\d+/, 'no stack trace');
     }
     // No cookie at all (a cross-site form post without our session): 403 too.
