@@ -26,7 +26,8 @@ function formatDate(at: Date): string {
 /** A pending request is good for ten minutes: long enough to read a consent screen in class. */
 const PENDING_LIFETIME_MS = 10 * 60 * 1000;
 
-class InteractionExpired extends InvalidRequest {}
+/** A pending authorization request that expired or was already answered (errors.ts explains it on the page). */
+export class InteractionExpired extends InvalidRequest {}
 
 /** What routes/authorize.ts makes: 16 random bytes, base64url (22 characters). */
 const INTERACTION_ID = /^[A-Za-z0-9_-]{22}$/;
