@@ -11,6 +11,7 @@ import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken } from '@oauth-demo/web';
 import { stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
+import type { JustConnected } from '../session_data.js';
 import { PHOTO_ID, type PhotoList } from '../drive_client.js';
 import { currentConnection, withAccessToken } from '../oauth/connection.js';
 import { MAX_COPIES, type OrderForm, PRINT_SIZES } from '../orders.js';
@@ -37,7 +38,7 @@ export function photosRoutes(ctx: AppContext): Router {
 }
 
 export interface PhotosPageState {
-  justConnected?: { requestedScope: string; grantedScope: string; refreshToken: boolean } | undefined;
+  justConnected?: JustConnected | undefined;
   form: OrderForm;
   errors: string[];
 }
