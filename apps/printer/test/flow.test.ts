@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { calculateCodeChallenge, parseBasicAuthorization } from '@oauth-demo/tokens';
-import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, REDIRECT_URI, connect, startFlow, startStubStack } from './helpers.js';
+import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, REDIRECT_URI, connect, startFlow, startStubStack, stepBars } from './helpers.js';
 
 const stack = await startStubStack();
 const { tokens, auth, drive, printer } = stack;
@@ -24,7 +24,7 @@ describe('home page (step 1)', () => {
     assert.ok(page.text.includes(`href="${auth.publicUrl}"`), 'links to the auth server');
     assert.match(page.text, /<button type="submit">Import photos from Drive<\/button>/);
     assert.match(page.text, /<form method="post" action="\/import"/);
-    assert.match(page.text, /aria-current="step"[^>]*><span class="num">1</);
+    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['authorization_code', [1]]]);
     assert.equal(page.headers.get('x-powered-by'), null);
     assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
     assert.match(page.headers.get('set-cookie') ?? '', /^printer\.sid=.*HttpOnly.*SameSite=Lax/i);
@@ -225,7 +225,7 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     assert.match(photos.text, /<label for="copies"><strong>Copies<\/strong><\/label>/);
     assert.match(photos.text, /<button type="submit">Place order<\/button>/);
     assert.match(photos.text, /photos\.read offline_access/);
-    assert.match(photos.text, /aria-current="step"[^>]*><span class="num">7</);
+    assert.deepEqual(stepBars(photos.text).map((b) => [b.grant, b.active]), [['authorization_code', [7, 8]]]);
     // The token is nowhere in what the browser receives.
     for (const token of tokens.valid) assert.ok(!photos.text.includes(token), 'no access token in the page');
     for (const token of tokens.refresh.keys()) assert.ok(!photos.text.includes(token), 'no refresh token in the page');

@@ -10,7 +10,7 @@
 import { Router, type Request, type Response } from 'express';
 import { AccessDenied, ConsentRequired, InvalidRequest, LoginRequired, NotFound, optionalParam } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange } from '@oauth-demo/teaching';
+import { describeExchange, stepBar } from '@oauth-demo/teaching';
 import { redirectOf, type Prompt } from '../authorize/authorization_request.js';
 import { CONSENT_REMEMBERED_PARAM, sendAuthorizationResponse, type AuthorizationResponse } from '../authorize/authorization_response.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
@@ -68,7 +68,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const client = clients.find(request.client_id);
     res.status(status).render('login', {
       title: 'Sign in',
-      activeSteps: [2, 3],
+      stepBar: stepBar(request.response_type === 'token' ? 'implicit' : 'authorization_code', [3]),
       action: `/interaction/${id}/login`,
       csrf: csrfToken(req),
       clientName: client?.name ?? request.client_id,
@@ -150,7 +150,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const askAgain = asks(request, 'consent');
     res.render('consent', {
       title: 'Allow access?',
-      activeSteps: [3],
+      stepBar: stepBar(request.response_type === 'token' ? 'implicit' : 'authorization_code', [3]),
       action: `/interaction/${id}/consent`,
       csrf: csrfToken(req),
       user,

@@ -8,7 +8,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, currentTrace, startTrace } from '@oauth-demo/teaching';
+import { describeExchange, currentTrace, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
 import { handleCallback } from '../oauth/callback.js';
@@ -23,14 +23,15 @@ export function renderDenied(req: Request, res: Response, description: string | 
   // outcome page, not a fault (a 4xx would tell tools and learners that something was broken).
   res.render('denied', {
     title: 'You said no',
-    activeSteps: [4],
+    // The Deny came back: step 4 of the Authorization Code grant, as a refusal (no code was sent).
+    stepBar: stepBar('authorization_code', [4], { refused: [4] }),
     description,
     csrf: csrfToken(req),
   });
 }
 
 /** After step 6: keep the tokens in a NEW session (the flow's trace and teaching switches come along), then show the photos. */
-export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet): Promise<void> {
+export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet, options: { pauseBeforeDrive?: boolean } = {}): Promise<void> {
   // Connected. A new session id from now on (session fixation, OWASP ASVS V3.2): an attacker who planted a
   // session cookie in this browser before the flow does not share the session that now holds the tokens.
   const keep = { browserKey: req.session.browserKey, traces: req.session.traces, teaching: req.session.teaching };
@@ -47,6 +48,12 @@ export async function finishConnection(req: Request, res: Response, ctx: AppCont
     refreshToken: tokens.refresh_token !== undefined,
     ...(consentRememberedAt ? { consentRememberedAt } : {}),
   };
+  if (options.pauseBeforeDrive) {
+    // Step-through mode: one more pause, before step 7 (the call to Drive that the photos page makes).
+    req.session.stepHop = { kind: 'drive', createdAt: Date.now() };
+    res.redirect(303, '/step');
+    return;
+  }
   res.redirect(303, '/photos');
 }
 
@@ -116,7 +123,7 @@ export function oauthRoutes(ctx: AppContext): Router {
       // Step-through mode: keep the answer, unchecked, and explain it first. The checks run on Continue.
       const query: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.query).slice(0, 20)) if (typeof value === 'string') query[name] = value.slice(0, 2000);
-      req.session.stepHop = { kind: 'callback', query, createdAt: Date.now() };
+      req.session.stepHop = { kind: 'callback', query, createdAt: Date.now(), codeArrivedAt: Date.now() };
       res.redirect(303, '/step');
       return;
     }
