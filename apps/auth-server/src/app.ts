@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import { securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
-import { Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
+import { Recorder, acceptTraceFromPrinter, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
 import type { AuthContext } from './context.js';
@@ -68,7 +68,9 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });
   useTeachingViews(app);
-  app.use(recordExchanges(ctx.recorder, 'auth'));
+  // A traceparent counts only with the printer's proof (TRACE_SECRET); the browser's side is filed by address.
+  app.use(acceptTraceFromPrinter(config.traceSecret));
+  app.use(recordExchanges(ctx.recorder, 'auth', {}, { untrustedFrontChannel: true }));
   app.use(recordingsRouter(ctx));
 
   // Machine endpoints: no cookies, no session.

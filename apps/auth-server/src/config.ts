@@ -42,6 +42,8 @@ export interface AuthConfig {
   devicePollInterval: number;
   /** Record exchanges for the printer's behind-the-scenes timeline (TIMELINE_RECORDING=off to stop). */
   recording: boolean;
+  /** TRACE_SECRET, shared with the printer: a traceparent counts only with its proof (@oauth-demo/teaching recorder.ts). */
+  traceSecret: string;
   /** express "trust proxy" (TRUST_PROXY): off unless behind a TLS-terminating reverse proxy. */
   trustProxy: boolean | number | string;
   /** CLASS_SIGNUP (default on): learners may join the class from the sign-in page (join.ts). */
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): AuthConfig {
     driveWebClientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET'),
     devicePollInterval: readSeconds(env, 'DEVICE_POLL_INTERVAL', 5),
     recording: readBoolean(env, 'TIMELINE_RECORDING', true),
+    traceSecret: readSharedSecret(env, 'TRACE_SECRET'),
     trustProxy: readTrustProxy(env),
     classSignup: readBoolean(env, 'CLASS_SIGNUP', true),
     maxUsers: readSeconds(env, 'MAX_USERS', 200), // a positive whole number (readSeconds checks exactly that)

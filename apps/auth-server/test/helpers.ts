@@ -14,6 +14,8 @@ export const PRINTER_SECRET = 'test-secret-0123456789-0123456789-0123456789-abcd
 export const DRIVE_SECRET = 'drive-secret-0123456789-0123456789-0123456789-abcdef';
 export const PRINT_LAB_SECRET = 'print-lab-secret-0123456789-0123456789-0123456789';
 export const DRIVE_WEB_SECRET = 'drive-web-secret-0123456789-0123456789-0123456789';
+/** TRACE_SECRET, shared with the printer: a traceparent counts only with its proof (issue 12 item 5). */
+export const TEST_TRACE_SECRET = 'trace-secret-for-tests-0123456789-abcdefghijklmnopq';
 export const PRINTER = { clientId: 'photo-printer', redirectUri: 'http://localhost:3000/callback' };
 export const BROWSER_CLIENT = { clientId: 'photo-printer-browser', redirectUri: 'http://localhost:3000/quick-print/callback' };
 
@@ -30,7 +32,7 @@ export interface TestServer {
 
 export async function startAuthServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'auth-test-'));
-  const config = { ...loadConfig({ DATA_DIR: dataDir, PRINTER_CLIENT_SECRET: PRINTER_SECRET, DRIVE_CLIENT_SECRET: DRIVE_SECRET, PRINT_LAB_CLIENT_SECRET: PRINT_LAB_SECRET, DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET, DEVICE_POLL_INTERVAL: '1', AUTH_PORT: '0', ...options.env }) };
+  const config = { ...loadConfig({ DATA_DIR: dataDir, PRINTER_CLIENT_SECRET: PRINTER_SECRET, DRIVE_CLIENT_SECRET: DRIVE_SECRET, PRINT_LAB_CLIENT_SECRET: PRINT_LAB_SECRET, DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET, DEVICE_POLL_INTERVAL: '1', AUTH_PORT: '0', TRACE_SECRET: TEST_TRACE_SECRET, ...options.env }) };
   const app = await createApp(config);
   const started = await listen(app.app, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${started.port}`;

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
-import { formatTraceparent, newTraceId } from '@oauth-demo/teaching';
-import { authorize, PRINTER, PRINTER_SECRET, startAuthServer, tokenRequest, type TestServer } from './helpers.js';
+import { formatTraceparent, formatTracestate, newTraceId } from '@oauth-demo/teaching';
+import { authorize, PRINTER, PRINTER_SECRET, startAuthServer, TEST_TRACE_SECRET, tokenRequest, type TestServer } from './helpers.js';
+
+/** The printer's traced call: traceparent with its proof (TRACE_SECRET). */
+const printerTrace = (traceId: string) => ({ traceparent: formatTraceparent(traceId), tracestate: formatTracestate(TEST_TRACE_SECRET, traceId) });
 
 interface Exchange {
   step?: number;
@@ -29,11 +32,11 @@ describe('Behind the scenes: what the auth server records for a flow (W3C tracep
     const second = await authorize(server);
     const traced = await fetch(`${server.url}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET), traceparent: formatTraceparent(traceId), 'user-agent': 'photo-printer/1' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET), ...printerTrace(traceId), 'user-agent': 'photo-printer/1' },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: second.location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: second.verifier }),
     });
     assert.equal(traced.status, 200);
-    await fetch(`${server.url}/.well-known/jwks.json`, { headers: { traceparent: formatTraceparent(traceId), 'user-agent': 'drive/1' } });
+    await fetch(`${server.url}/.well-known/jwks.json`, { headers: { ...printerTrace(traceId), 'user-agent': 'drive/1' } });
     return { traceId, firstTokens: tokens };
   }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import { loadOrCreateSecret, noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
-import { isTraceId, maskExchange, Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
+import { acceptTraceFromPrinter, isTraceId, maskExchange, Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import type { DriveConfig } from './config.js';
 import { openDriveDatabase } from './db.js';
 import { answerErrorsAsJson, errorHandler, notFound } from './errors.js';
@@ -92,7 +92,8 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   useTeachingViews(app, { glossaryUrl: config.printerUrl });
   // Behind the scenes: API calls that carry a W3C traceparent are recorded for the printer's timeline.
   const recorder = new Recorder({ enabled: config.recording });
-  app.use(recordExchanges(recorder, 'drive'));
+  app.use(acceptTraceFromPrinter(config.traceSecret)); // only the printer's proven traces (TRACE_SECRET)
+  app.use(recordExchanges(recorder, 'drive', {}, { untrustedFrontChannel: true }));
   app.get('/_demo/recordings/:traceId', noStore, (req, res) => {
     const traceId = String(req.params.traceId);
     if (!recorder.enabled || !isTraceId(traceId)) {

@@ -76,6 +76,8 @@ export interface DriveConfig {
   sessionSecret?: string;
   /** Record API calls for the printer's behind-the-scenes timeline (TIMELINE_RECORDING=off to stop). */
   recording: boolean;
+  /** TRACE_SECRET, shared with the printer: a traceparent counts only with its proof (@oauth-demo/teaching recorder.ts). */
+  traceSecret: string;
   /** express "trust proxy" (TRUST_PROXY): off unless behind a TLS-terminating reverse proxy. */
   trustProxy: boolean | number | string;
 }
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
   const printer = readServiceUrls(env, 'PRINTER');
   return {
     recording: readBoolean(env, 'TIMELINE_RECORDING', true),
+    traceSecret: readSharedSecret(env, 'TRACE_SECRET'),
     trustProxy: readTrustProxy(env),
     host: readHost(env),
     port: drive.port,

@@ -9,7 +9,8 @@ import { loadConfig as loadConfigFrom } from '../src/config.js';
 
 /** Every load names the web app's secret, so that no test reads or creates the shared secrets folder. */
 const WEB_SECRET = 'w'.repeat(43);
-const loadConfig = (env: Record<string, string | undefined>) => loadConfigFrom({ DRIVE_WEB_CLIENT_SECRET: WEB_SECRET, ...env });
+const TRACE_SECRET = 't'.repeat(43);
+const loadConfig = (env: Record<string, string | undefined>) => loadConfigFrom({ DRIVE_WEB_CLIENT_SECRET: WEB_SECRET, TRACE_SECRET, ...env });
 
 describe('loadConfig', () => {
   it('defaults to the ports of docs/design.md', () => {
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
       tokenAlgorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
       webClient: { clientId: 'drive-web', clientSecret: WEB_SECRET, scope: 'photos.read' },
       recording: true,
+      traceSecret: TRACE_SECRET,
       trustProxy: false,
     });
   });

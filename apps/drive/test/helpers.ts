@@ -22,6 +22,8 @@ export const PRINTER_URL = 'http://printer.test:3000';
  * The secret of Drive's own web app (client `drive-web`), as both services read it (≥ 43 characters). Always
  * given, so that no test reads or creates the shared secrets folder at the repository root.
  */
+/** TRACE_SECRET, shared with the printer: a traceparent counts only with its proof (issue 12 item 5). */
+export const TEST_TRACE_SECRET = 'trace-secret-for-tests-0123456789-abcdefghijklmnopq';
 export const DRIVE_WEB_SECRET = 'drive-web-secret-for-drive-tests-0123456789-abcdefg';
 
 export interface TokenOptions {
@@ -88,6 +90,7 @@ export async function startDrive(options: { env?: Env; deps?: DriveDeps; dataDir
     AUTH_PUBLIC_URL: ISSUER,
     PRINTER_PUBLIC_URL: PRINTER_URL,
     DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET,
+    TRACE_SECRET: TEST_TRACE_SECRET,
     ...options.env,
   });
   const logs: string[] = [];

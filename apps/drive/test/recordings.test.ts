@@ -3,8 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { formatTraceparent, newTraceId } from '@oauth-demo/teaching';
-import { type Authority, type RunningDrive, startTrustingDrive } from './helpers.js';
+import { formatTraceparent, formatTracestate, newTraceId } from '@oauth-demo/teaching';
+import { type Authority, type RunningDrive, startTrustingDrive, TEST_TRACE_SECRET } from './helpers.js';
 
 interface Recorded {
   step?: number;
@@ -23,7 +23,7 @@ describe('Drive recordings for the timeline', () => {
   after(() => drive.stop());
 
   const call = (token: string | undefined, traceId: string) =>
-    fetch(`${drive.url}/api/photos`, { headers: { traceparent: formatTraceparent(traceId), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    fetch(`${drive.url}/api/photos`, { headers: { traceparent: formatTraceparent(traceId), tracestate: formatTracestate(TEST_TRACE_SECRET, traceId), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   const recordings = async (traceId: string) => ((await (await fetch(`${drive.url}/_demo/recordings/${traceId}`)).json()) as { exchanges: Recorded[] }).exchanges;
 
   it('records step 7 with the step 8 verdict, the token masked', async () => {

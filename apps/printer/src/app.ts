@@ -63,7 +63,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
     timeoutMs: config.httpTimeoutMs,
     userAgent: USER_AGENT,
     instrument: (http) =>
-      recordBackChannel(http, { traceId: currentTraceId, recorder, auth: config.auth, drive: config.drive, userAgent: USER_AGENT, describeFailure: describeNetworkError }),
+      recordBackChannel(http, { traceId: currentTraceId, recorder, auth: config.auth, drive: config.drive, userAgent: USER_AGENT, traceSecret: config.traceSecret, describeFailure: describeNetworkError }),
   });
   const metadata = new MetadataClient(backChannel.http, config.auth);
   const drive = new DriveClient(backChannel.http, config.drive);

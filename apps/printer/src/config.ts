@@ -82,6 +82,11 @@ export interface PrinterConfig {
   httpTimeoutMs: number;
   /** TIMELINE_RECORDING (default on): record the exchanges of each flow, in memory and bounded, for /timeline. */
   recording: boolean;
+  /**
+   * TRACE_SECRET, shared with the auth server and Drive like the client secrets: each traced back-channel call
+   * proves it comes from the printer, so they record only the printer's flows (@oauth-demo/teaching recorder.ts).
+   */
+  traceSecret: string;
   /** TRUST_PROXY: express "trust proxy", off unless behind a TLS-terminating reverse proxy (packages/web config.ts). */
   trustProxy: boolean | number | string;
   /**
@@ -147,6 +152,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     },
     httpTimeoutMs: 10_000,
     recording: readBoolean(env, 'TIMELINE_RECORDING', true),
+    traceSecret: readSharedSecret(env, 'TRACE_SECRET'),
     trustProxy: readTrustProxy(env),
     instructorKey,
     instructorModeAvailable: instructorKey !== undefined || instructorKeyless,

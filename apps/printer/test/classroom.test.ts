@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '@oauth-demo/web';
 import { loadConfig } from '../src/config.js';
-import { Browser, CLIENT_SECRET, PHOTOS, type StubStack, connect, startStubStack } from './helpers.js';
+import { Browser, CLIENT_SECRET, PHOTOS, type StubStack, TEST_TRACE_SECRET, connect, startStubStack } from './helpers.js';
 
 let stack: StubStack;
 before(async () => {
@@ -19,7 +19,7 @@ describe('class mode (CLASS_HOST)', () => {
   const base = { DATA_DIR: '/nonexistent-not-read', PRINTER_CLIENT_SECRET: CLIENT_SECRET, PRINT_LAB_CLIENT_SECRET: CLIENT_SECRET, SESSION_SECRET: 's'.repeat(43) };
 
   it('binds every interface and sets every public URL to http://CLASS_HOST:port', () => {
-    const config = loadConfig({ ...base, CLASS_HOST: '192.168.1.20', INSTRUCTOR_KEY: 'class-of-2026' });
+    const config = loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, ...base, CLASS_HOST: '192.168.1.20', INSTRUCTOR_KEY: 'class-of-2026' });
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.printer.publicUrl, 'http://192.168.1.20:3000');
     assert.equal(config.auth.publicUrl, 'http://192.168.1.20:9000');
@@ -28,9 +28,9 @@ describe('class mode (CLASS_HOST)', () => {
   });
 
   it('refuses to start without INSTRUCTOR_KEY, with a short key, or with a CLASS_HOST that is not a host', () => {
-    assert.throws(() => loadConfig({ ...base, CLASS_HOST: 'teacher.local' }), (e: unknown) => e instanceof ConfigError && /set INSTRUCTOR_KEY/.test(e.message));
-    assert.throws(() => loadConfig({ ...base, INSTRUCTOR_KEY: 'short' }), (e: unknown) => e instanceof ConfigError && /at least 8 characters/.test(e.message));
-    assert.throws(() => loadConfig({ ...base, CLASS_HOST: 'http://teacher.local:3000', INSTRUCTOR_KEY: 'class-of-2026' }), ConfigError);
+    assert.throws(() => loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, ...base, CLASS_HOST: 'teacher.local' }), (e: unknown) => e instanceof ConfigError && /set INSTRUCTOR_KEY/.test(e.message));
+    assert.throws(() => loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, ...base, INSTRUCTOR_KEY: 'short' }), (e: unknown) => e instanceof ConfigError && /at least 8 characters/.test(e.message));
+    assert.throws(() => loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, ...base, CLASS_HOST: 'http://teacher.local:3000', INSTRUCTOR_KEY: 'class-of-2026' }), ConfigError);
   });
 });
 

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { listen } from '@oauth-demo/web';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { Browser, CLIENT_SECRET, PRINT_LAB_SECRET, tempDataDir } from './helpers.js';
+import { Browser, CLIENT_SECRET, PRINT_LAB_SECRET, TEST_TRACE_SECRET, tempDataDir } from './helpers.js';
 
 const data = tempDataDir();
 after(() => data.remove());
@@ -72,7 +72,7 @@ async function freePort(): Promise<number> {
 async function startPrinterFor(auth: Peer, drive: { publicUrl: string; internalUrl: string }) {
   const port = await freePort();
   const printer = createApp(
-    loadConfig({
+    loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET,
       DATA_DIR: data.dir,
       PRINTER_PUBLIC_URL: `http://127.0.0.1:${port}`,
       AUTH_PUBLIC_URL: auth.publicUrl,

@@ -18,6 +18,8 @@ export const CLIENT_ID = 'photo-printer';
 export const CLIENT_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 export const PRINTER_PUBLIC_URL = 'http://localhost:3999';
 export const REDIRECT_URI = `${PRINTER_PUBLIC_URL}/callback`;
+/** TRACE_SECRET: the printer proves its traced calls with it (issue 12 item 5). */
+export const TEST_TRACE_SECRET = 'trace-secret-for-tests-0123456789-abcdefghijklmnopq';
 export const PRINT_LAB_SECRET = 'print-lab-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 
 interface StubServer {
@@ -348,6 +350,7 @@ export function printerEnv(dataDir: string, auth: { publicUrl: string; internalU
     PRINTER_CLIENT_ID: CLIENT_ID,
     PRINTER_CLIENT_SECRET: CLIENT_SECRET,
     PRINT_LAB_CLIENT_SECRET: PRINT_LAB_SECRET,
+    TRACE_SECRET: TEST_TRACE_SECRET,
   };
 }
 

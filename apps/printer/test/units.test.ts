@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { toInternalUrl } from '@oauth-demo/back-channel';
 import { ConfigError } from '@oauth-demo/web';
 import { loadConfig } from '../src/config.js';
+import { TEST_TRACE_SECRET } from './helpers.js';
 import { parseBearerChallenge } from '@oauth-demo/tokens';
 import { validateMetadata } from '../src/oauth/metadata.js';
 import { parseTokenResponse } from '../src/oauth/token_endpoint.js';
@@ -26,7 +27,7 @@ describe('public → internal URLs (the docker-compose split)', () => {
 
 describe('config', () => {
   it('derives the exact redirect_uri from PRINTER_PUBLIC_URL', () => {
-    const config = loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_PUBLIC_URL: 'http://localhost:3000/', PRINTER_CLIENT_SECRET: 'x'.repeat(43), PRINT_LAB_CLIENT_SECRET: 'y'.repeat(43), SESSION_SECRET: 's'.repeat(43) });
+    const config = loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, DATA_DIR: '/tmp/printer-unit', PRINTER_PUBLIC_URL: 'http://localhost:3000/', PRINTER_CLIENT_SECRET: 'x'.repeat(43), PRINT_LAB_CLIENT_SECRET: 'y'.repeat(43), SESSION_SECRET: 's'.repeat(43) });
     assert.equal(config.client.redirectUri, 'http://localhost:3000/callback');
     assert.equal(config.quickPrint.redirectUri, 'http://localhost:3000/quick-print/callback');
     assert.equal(config.quickPrint.clientId, 'photo-printer-browser');
@@ -37,11 +38,11 @@ describe('config', () => {
     assert.equal(config.auth.internalUrl, 'http://127.0.0.1:9000');
   });
   it('names the variable that is wrong', () => {
-    assert.throws(() => loadConfig({ PRINTER_PORT: 'abc' }), (e: unknown) => e instanceof ConfigError && /PRINTER_PORT/.test(e.message));
-    assert.throws(() => loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_CLIENT_SECRET: 'short' }), (e: unknown) => e instanceof ConfigError && /PRINTER_CLIENT_SECRET/.test(e.message));
+    assert.throws(() => loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, PRINTER_PORT: 'abc' }), (e: unknown) => e instanceof ConfigError && /PRINTER_PORT/.test(e.message));
+    assert.throws(() => loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, DATA_DIR: '/tmp/printer-unit', PRINTER_CLIENT_SECRET: 'short' }), (e: unknown) => e instanceof ConfigError && /PRINTER_CLIENT_SECRET/.test(e.message));
     // A 32-character secret issued by another authorization server: accepted, with one warning at start-up (issue 17).
     const warnings: string[] = [];
-    const foreign = loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_CLIENT_SECRET: 'p'.repeat(32), PRINT_LAB_CLIENT_SECRET: 'l'.repeat(43) }, (m) => warnings.push(m));
+    const foreign = loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, DATA_DIR: '/tmp/printer-unit', PRINTER_CLIENT_SECRET: 'p'.repeat(32), PRINT_LAB_CLIENT_SECRET: 'l'.repeat(43) }, (m) => warnings.push(m));
     assert.equal(foreign.client.clientSecret, 'p'.repeat(32));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /^PRINTER_CLIENT_SECRET has 32 characters/);

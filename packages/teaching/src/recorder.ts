@@ -10,7 +10,7 @@
  * trace, body sizes, age), and can be switched off. A trace id is 128 random bits known only to the
  * learner's own printer session, so nobody can read someone else's flow by guessing.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type Party = 'browser' | 'printer' | 'auth' | 'drive';
 
@@ -49,7 +49,27 @@ export interface RecorderOptions {
   maxExchangesPerTrace?: number;
   maxBodyBytes?: number;
   maxAgeMs?: number;
+  /** The byte budget of everything held (default 8 MiB): the recorder never holds more (see `bytes`). */
+  maxBytes?: number;
+  /** One trace's share (default 256 KiB): its oldest exchanges go first. */
+  maxBytesPerTrace?: number;
+  /** What one untrusted source (a browser's address) may hold: traces (default 20) and bytes (default maxBytes / 16). */
+  maxTracesPerSource?: number;
+  maxBytesPerSource?: number;
 }
+
+/**
+ * Where an exchange came from, for the quotas: `undefined` for what is trusted (the printer's own calls, and the
+ * back-channel calls that prove they come from the printer: traceOriginProof), else an untrusted key such as
+ * the browser's address (`ip:192.168.1.7`). A flood from one source evicts only that source's own traces.
+ */
+export type RecordingSource = string | undefined;
+
+/** Clipping of what is kept of each message (besides the body: maxBodyBytes). */
+export const CLIP = { url: 2048, headers: 40, headerName: 64, headerValue: 1024, label: 300, note: 1000 } as const;
+
+/** Fixed cost counted per exchange besides its strings (ids, numbers, objects). */
+const EXCHANGE_OVERHEAD_BYTES = 512;
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
@@ -77,8 +97,23 @@ export function isTraceId(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value) && !/^0+$/.test(value);
 }
 
+interface TraceEntry {
+  updatedAt: number;
+  exchanges: { exchange: Exchange; bytes: number }[];
+  bytes: number;
+  source: RecordingSource;
+}
+
+/**
+ * In memory, bounded (issue 12 item 5): at most `maxBytes` held in all (strings counted at 2 bytes a character, an
+ * upper bound, plus a fixed overhead per exchange), `maxBytesPerTrace` per trace, and for an untrusted source
+ * `maxTracesPerSource` traces and `maxBytesPerSource` bytes. Every URL, header and body is clipped first (CLIP).
+ * When a limit is reached, the source over its quota loses its own oldest trace; when the whole budget is reached,
+ * the untrusted source holding the most loses its oldest, and trusted flows go last. So a flood of requests from
+ * one address can neither grow the memory nor push other learners' flows out.
+ */
 export class Recorder {
-  private readonly traces = new Map<string, { updatedAt: number; exchanges: Exchange[] }>();
+  private readonly traces = new Map<string, TraceEntry>();
   /** Other keys whose exchanges belong to a trace (e.g. an authorization request recorded before its trace was known). */
   private readonly aliases = new Map<string, string>();
   readonly enabled: boolean;
@@ -86,6 +121,12 @@ export class Recorder {
   private readonly maxExchanges: number;
   private readonly maxBody: number;
   private readonly maxAgeMs: number;
+  readonly maxBytes: number;
+  private readonly maxBytesPerTrace: number;
+  private readonly maxTracesPerSource: number;
+  private readonly maxBytesPerSource: number;
+  private heldBytes = 0;
+  private readonly perSource = new Map<string, { traces: number; bytes: number }>();
 
   constructor(options: RecorderOptions) {
     this.enabled = options.enabled;
@@ -93,6 +134,10 @@ export class Recorder {
     this.maxExchanges = options.maxExchangesPerTrace ?? 100;
     this.maxBody = options.maxBodyBytes ?? 8 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 60 * 60 * 1000;
+    this.maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+    this.maxBytesPerTrace = Math.min(options.maxBytesPerTrace ?? 256 * 1024, this.maxBytes);
+    this.maxTracesPerSource = options.maxTracesPerSource ?? 20;
+    this.maxBytesPerSource = Math.min(options.maxBytesPerSource ?? Math.floor(this.maxBytes / 16), this.maxBytes);
   }
 
   /** Follow aliases (they may chain: interaction → code → trace), a bounded number of hops. */
@@ -106,40 +151,60 @@ export class Recorder {
     return current;
   }
 
-  add(exchange: Exchange): void {
+  add(exchange: Exchange, source?: RecordingSource): void {
     if (!this.enabled) return;
     const key = this.resolve(exchange.traceId);
+    const clipped = this.clipExchange({ ...exchange, traceId: key });
+    const bytes = sizeOf(clipped);
     let trace = this.traces.get(key);
     if (!trace) {
-      this.evict();
-      trace = { updatedAt: Date.now(), exchanges: [] };
+      this.evictExpired();
+      if (source !== undefined) while ((this.perSource.get(source)?.traces ?? 0) >= this.maxTracesPerSource) this.dropOldestOf(source);
+      while (this.traces.size >= this.maxTraces) this.dropOldest();
+      trace = { updatedAt: Date.now(), exchanges: [], bytes: 0, source };
       this.traces.set(key, trace);
+      this.account(source, 1, 0);
     }
     trace.updatedAt = Date.now();
-    if (trace.exchanges.length >= this.maxExchanges) trace.exchanges.shift();
-    trace.exchanges.push({ ...exchange, traceId: key, request: this.clip(exchange.request), response: this.clip(exchange.response) });
+    trace.exchanges.push({ exchange: clipped, bytes });
+    trace.bytes += bytes;
+    this.heldBytes += bytes;
+    this.account(trace.source, 0, bytes);
+    while (trace.exchanges.length > this.maxExchanges || (trace.bytes > this.maxBytesPerTrace && trace.exchanges.length > 1)) this.shiftExchange(trace);
+    if (trace.bytes > this.maxBytesPerTrace) this.dropTrace(key);
+    const own = trace.source;
+    if (own !== undefined) while ((this.perSource.get(own)?.bytes ?? 0) > this.maxBytesPerSource) this.dropOldestOf(own);
+    while (this.heldBytes > this.maxBytes && this.traces.size > 0) this.dropForBudget();
   }
 
   /** File everything recorded under `key` (and later under it) as part of `traceId`. */
   link(key: string, traceId: string): void {
     if (!this.enabled || key === traceId) return;
-    const moved = this.traces.get(this.resolve(key));
-    if (moved) this.traces.delete(this.resolve(key));
+    const from = this.resolve(key);
+    const moved = this.traces.get(from);
+    if (moved) this.dropTrace(from);
     if (this.aliases.size >= this.maxTraces * 4) this.aliases.delete(this.aliases.keys().next().value as string);
     this.aliases.set(key, traceId);
-    if (moved) for (const exchange of moved.exchanges) this.add({ ...exchange, traceId });
+    if (moved) {
+      // Joining a trusted flow (the printer's trace) makes the moved exchanges trusted too.
+      const target = this.traces.get(this.resolve(traceId));
+      const source = target ? target.source : moved.source;
+      for (const { exchange } of moved.exchanges) this.add({ ...exchange, traceId }, source);
+    }
   }
 
   list(traceId: string): Exchange[] {
     const trace = this.traces.get(traceId);
     if (!trace || Date.now() - trace.updatedAt > this.maxAgeMs) return [];
-    return [...trace.exchanges];
+    return trace.exchanges.map((e) => e.exchange);
   }
 
   /** Forget everything (Reset demo). */
   clear(): void {
     this.traces.clear();
     this.aliases.clear();
+    this.perSource.clear();
+    this.heldBytes = 0;
   }
 
   /** How many traces are kept (for the benchmarks' memory checks). */
@@ -147,16 +212,131 @@ export class Recorder {
     return this.traces.size;
   }
 
-  private evict(): void {
+  /** The bytes held, as counted against `maxBytes` (issue 12 item 5: the bound a flood cannot pass). */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  private account(source: RecordingSource, traces: number, bytes: number): void {
+    if (source === undefined) return;
+    const entry = this.perSource.get(source) ?? { traces: 0, bytes: 0 };
+    entry.traces += traces;
+    entry.bytes += bytes;
+    if (entry.traces <= 0 && entry.bytes <= 0) this.perSource.delete(source);
+    else this.perSource.set(source, entry);
+  }
+
+  private shiftExchange(trace: TraceEntry): void {
+    const first = trace.exchanges.shift();
+    if (!first) return;
+    trace.bytes -= first.bytes;
+    this.heldBytes -= first.bytes;
+    this.account(trace.source, 0, -first.bytes);
+  }
+
+  private dropTrace(key: string): void {
+    const trace = this.traces.get(key);
+    if (!trace) return;
+    this.traces.delete(key);
+    this.heldBytes -= trace.bytes;
+    this.account(trace.source, -1, -trace.bytes);
+  }
+
+  /** The oldest trace of one source (Map order is insertion order: the first found is the oldest). */
+  private dropOldestOf(source: string): void {
+    for (const [key, trace] of this.traces) {
+      if (trace.source === source) {
+        this.dropTrace(key);
+        return;
+      }
+    }
+    this.perSource.delete(source);
+  }
+
+  private dropOldest(): void {
+    const first = this.traces.keys().next().value;
+    if (first !== undefined) this.dropTrace(first);
+  }
+
+  /** Over the whole budget: the untrusted source holding the most gives up its oldest trace; trusted flows last. */
+  private dropForBudget(): void {
+    let largest: string | undefined;
+    for (const [source, entry] of this.perSource) if (largest === undefined || entry.bytes > this.perSource.get(largest)!.bytes) largest = source;
+    if (largest !== undefined) this.dropOldestOf(largest);
+    else this.dropOldest();
+  }
+
+  private evictExpired(): void {
     const now = Date.now();
-    for (const [key, trace] of this.traces) if (now - trace.updatedAt > this.maxAgeMs) this.traces.delete(key);
-    while (this.traces.size >= this.maxTraces) this.traces.delete(this.traces.keys().next().value as string);
+    for (const [key, trace] of this.traces) if (now - trace.updatedAt > this.maxAgeMs) this.dropTrace(key);
+  }
+
+  private clipExchange(exchange: Exchange): Exchange {
+    return {
+      ...exchange,
+      label: clipText(exchange.label, CLIP.label),
+      ...(exchange.note !== undefined ? { note: clipText(exchange.note, CLIP.note) } : {}),
+      request: this.clip(exchange.request),
+      response: this.clip(exchange.response),
+    };
   }
 
   private clip(message: RecordedMessage): RecordedMessage {
-    if (message.body === undefined || message.body.length <= this.maxBody) return message;
-    return { ...message, body: `${message.body.slice(0, this.maxBody)}… (${message.body.length - this.maxBody} more characters)` };
+    const headers: Record<string, string> = {};
+    const entries = Object.entries(message.headers);
+    for (const [name, value] of entries.slice(0, CLIP.headers)) headers[name.slice(0, CLIP.headerName)] = clipText(String(value), CLIP.headerValue);
+    if (entries.length > CLIP.headers) headers['x-recorder-clipped'] = `${entries.length - CLIP.headers} more headers not kept`;
+    const clipped: RecordedMessage = { ...message, headers };
+    if (message.url !== undefined) clipped.url = clipText(message.url, CLIP.url);
+    if (message.body !== undefined && message.body.length > this.maxBody) {
+      clipped.body = `${message.body.slice(0, this.maxBody)}… (${message.body.length - this.maxBody} more characters)`;
+    }
+    return clipped;
   }
+}
+
+function clipText(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max)}… (${value.length - max} more characters)`;
+}
+
+/** An upper bound of what an exchange holds: every string at 2 bytes a character, plus a fixed overhead. */
+function sizeOf(exchange: Exchange): number {
+  let chars = exchange.id.length + exchange.traceId.length + exchange.label.length + (exchange.note?.length ?? 0);
+  for (const message of [exchange.request, exchange.response]) {
+    chars += (message.method?.length ?? 0) + (message.url?.length ?? 0) + (message.body?.length ?? 0);
+    for (const [name, value] of Object.entries(message.headers)) chars += name.length + value.length;
+  }
+  return EXCHANGE_OVERHEAD_BYTES + 2 * chars;
+}
+
+/**
+ * Proof that a back-channel call comes from the printer (issue 12 item 5): the printer sends, beside
+ * `traceparent`, a W3C `tracestate` entry `oauthdemo=<HMAC-SHA256 of the trace id>` keyed with TRACE_SECRET, a
+ * secret it shares with the auth server and Drive like its client secret. Without it, a `traceparent` is
+ * ignored: anyone can send one, and recording their requests would let them fill the recorder.
+ */
+export const TRACESTATE_KEY = 'oauthdemo';
+
+export function traceOriginProof(secret: string, traceId: string): string {
+  return createHmac('sha256', secret).update(`trace|${traceId}`).digest('base64url');
+}
+
+/** The `tracestate` header carrying the proof (W3C Trace Context §3.3: list-member `key=value`). */
+export function formatTracestate(secret: string, traceId: string): string {
+  return `${TRACESTATE_KEY}=${traceOriginProof(secret, traceId)}`;
+}
+
+/** Does this `tracestate` prove that `traceId` was sent by the holder of `secret`? */
+export function verifyTraceOrigin(secret: string, traceId: string, tracestate: string | undefined): boolean {
+  if (!tracestate || tracestate.length > 512) return false;
+  const expected = Buffer.from(traceOriginProof(secret, traceId));
+  for (const member of tracestate.split(',')) {
+    const eq = member.indexOf('=');
+    if (eq < 0 || member.slice(0, eq).trim() !== TRACESTATE_KEY) continue;
+    const given = Buffer.from(member.slice(eq + 1).trim());
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
+  }
+  return false;
 }
 
 /** Names whose values are secrets: masked unless an instructor reveals them. */

@@ -9,7 +9,7 @@ import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'a
 import { isAxiosError } from 'axios';
 import type { ServiceUrls } from '@oauth-demo/web';
 import { describeOutgoing } from '../outgoing.js';
-import { type Exchange, type Recorder, formatTraceparent, newSpanId } from '../recorder.js';
+import { type Exchange, type Recorder, formatTraceparent, formatTracestate, newSpanId } from '../recorder.js';
 
 export interface BackChannelTracing {
   /** The trace of the flow being served (express/trace.ts), or undefined outside any flow. */
@@ -20,6 +20,8 @@ export interface BackChannelTracing {
   drive: ServiceUrls;
   /** How the client names itself to its peers (they file our calls under the Client's lane: partyFromUserAgent). */
   userAgent: string;
+  /** TRACE_SECRET, shared with the peers: each traced call proves it comes from us (tracestate, recorder.ts). */
+  traceSecret: string;
   /** Why a call got no HTTP answer, in words a learner can act on (the client's own wording). */
   describeFailure(error: unknown): string;
 }
@@ -46,6 +48,8 @@ export function recordBackChannel(http: AxiosInstance, tracing: BackChannelTraci
     if (!traceId) return config;
     const spanId = newSpanId();
     config.headers.set('traceparent', formatTraceparent(traceId, spanId));
+    // The peers record a traced call only with this proof (express/record_http.ts acceptTraceFromPrinter).
+    config.headers.set('tracestate', formatTracestate(tracing.traceSecret, traceId));
     config.traced = { traceId, spanId, started: Date.now() };
     return config;
   });

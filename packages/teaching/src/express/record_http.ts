@@ -6,7 +6,7 @@
  * by setting `res.locals.recording` (the browser sends no trace header).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { newSpanId, parseTraceparent, type Party, type Recorder } from '../recorder.js';
+import { newSpanId, parseTraceparent, type Party, type Recorder, verifyTraceOrigin } from '../recorder.js';
 
 export interface RecordingInfo {
   /** Trace id or another key later linked to one (e.g. `interaction:<id>`). Defaults to the traceparent. */
@@ -44,7 +44,33 @@ function bodyOf(body: unknown): string | undefined {
   return form.toString();
 }
 
-export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults: RecordingInfo = {}): RequestHandler {
+/**
+ * Middleware, first of a peer of the printer (the auth server, Drive): a `traceparent` is believed only with the
+ * printer's proof in `tracestate` (recorder.ts verifyTraceOrigin, keyed with TRACE_SECRET); otherwise both headers
+ * are removed before anything reads them, so the request is recorded under no trace and links nothing
+ * (issue 12 item 5: anyone can send a traceparent, and the recorder must not be theirs to fill).
+ */
+export function acceptTraceFromPrinter(traceSecret: string): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const traceparent = parseTraceparent(req.get('traceparent'));
+    if (!traceparent || !verifyTraceOrigin(traceSecret, traceparent.traceId, req.get('tracestate'))) {
+      delete req.headers.traceparent;
+      delete req.headers.tracestate;
+    }
+    next();
+  };
+}
+
+export interface RecordExchangesOptions {
+  /**
+   * The front channel (a browser, no traceparent) is anyone on the network: file its exchanges under the
+   * browser's address, whose quota (maxTracesPerSource, maxBytesPerSource) a flood exhausts without touching
+   * other learners' flows. (The printer's own front channel is keyed by trace ids it made itself: trusted.)
+   */
+  untrustedFrontChannel?: boolean;
+}
+
+export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults: RecordingInfo = {}, options: RecordExchangesOptions = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!recorder.enabled) return next();
     const started = Date.now();
@@ -77,6 +103,7 @@ export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults:
       if (!key) return;
       const contentType = String(res.getHeader('content-type') ?? '');
       const textual = /json|text|html|x-www-form-urlencoded/.test(contentType);
+      const source = traceparent === undefined && options.untrustedFrontChannel ? `ip:${req.ip ?? 'unknown'}` : undefined;
       recorder.add({
         id: newSpanId(),
         traceId: key,
@@ -95,7 +122,7 @@ export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults:
           headers: headersOf(res.getHeaders()),
           ...(chunks.length > 0 ? { body: textual ? Buffer.concat(chunks).toString('utf8') : `(${captured} bytes of ${contentType || 'data'})` } : {}),
         },
-      });
+      }, source);
     });
     next();
   };
