@@ -26,6 +26,16 @@ describe('Drive recordings for the timeline', () => {
     fetch(`${drive.url}/api/photos`, { headers: { traceparent: formatTraceparent(traceId), tracestate: formatTracestate(TEST_TRACE_SECRET, traceId), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   const recordings = async (traceId: string) => ((await (await fetch(`${drive.url}/_demo/recordings/${traceId}`)).json()) as { exchanges: Recorded[] }).exchanges;
 
+  it('records nothing for a traceparent without the printer’s proof (issue 12 item 5)', async () => {
+    const traceId = newTraceId();
+    const token = await authority.token({ sub: 'alice' });
+    const forged = formatTracestate('another-secret-0123456789-0123456789-abcdefg', traceId);
+    for (const headers of [{ traceparent: formatTraceparent(traceId) }, { traceparent: formatTraceparent(traceId), tracestate: forged }]) {
+      assert.equal((await fetch(`${drive.url}/api/photos`, { headers: { ...headers, authorization: `Bearer ${token}` } })).status, 200);
+    }
+    assert.deepEqual(await recordings(traceId), []);
+  });
+
   it('records step 7 with the step 8 verdict, the token masked', async () => {
     const traceId = newTraceId();
     const token = await authority.token({ sub: 'alice' });
