@@ -215,17 +215,26 @@ describe('docs/security.md §S4, RFC 6265 §4.1.2 + OWASP ASVS V3.4: session coo
     assert.doesNotMatch(line, /;\s*Secure/i);
   });
 
-  it('RFC 6265 §4.1.2.6: printer.sid is HttpOnly, SameSite=Lax, Path=/', async () => {
-    const page = await new Browser().get(`${PUBLIC.printer}/`);
+  it('RFC 6265 §4.1.2.6: printer.sid is HttpOnly, SameSite=Lax, Path=/ (stored from step 2 on, when it holds the request)', async () => {
+    const page = await startImport(new Browser());
     const line = cookieLine(page, 'printer.sid');
     assert.match(line, /;\s*HttpOnly/i);
     assert.match(line, /;\s*SameSite=Lax/i);
     assert.match(line, /;\s*Path=\//i);
   });
 
+  it('RFC 6265 §4.1.2.6: an anonymous page stores no session; its form token rides in printer.sid.csrf, HttpOnly, SameSite=Lax', async () => {
+    const page = await new Browser().get(`${PUBLIC.printer}/`);
+    assert.equal(page.setCookies.find((c) => c.startsWith('printer.sid=')), undefined, 'no session for an anonymous visitor');
+    const line = cookieLine(page, 'printer.sid.csrf');
+    assert.match(line, /;\s*HttpOnly/i);
+    assert.match(line, /;\s*SameSite=Lax/i);
+    assert.match(line, /;\s*Path=\//i);
+  });
+
   it('RFC 6265 §8.5: each service has its own cookie name (auth.sid, printer.sid), and the drive sets none', async () => {
-    assert.ok(cookieLine(await new Browser().get(`${PUBLIC.printer}/`), 'printer.sid'));
-    assert.ok(cookieLine(await new Browser().get(`${ISSUER}/login`), 'auth.sid'));
+    assert.ok(cookieLine(await startImport(new Browser()), 'printer.sid'));
+    assert.ok(cookieLine(await new Browser().get(authorizeUrl(authorizeParams('printer', generateCodeVerifier()))), 'auth.sid'));
     for (const path of ['/', '/api/photos', '/.well-known/oauth-protected-resource', '/healthz']) {
       const res = await raw(INTERNAL.drive, 'GET', path);
       assert.equal(res.headers['set-cookie'], undefined, `drive ${path} sets a cookie`);
@@ -245,10 +254,11 @@ describe('docs/security.md §S4, RFC 6265 §4.1.2 + OWASP ASVS V3.4: session coo
     after(() => https.stop());
 
     it('RFC 6265 §4.1.2.5: auth.sid is Secure when the auth server is served over https', async () => {
-      const res = await raw(https.url, 'GET', '/login', { 'x-forwarded-proto': 'https' });
-      assert.equal(res.status, 200);
+      const query = new URL(authorizeUrl(authorizeParams('printer', generateCodeVerifier()))).search;
+      const res = await raw(https.url, 'GET', `/authorize${query}`, { 'x-forwarded-proto': 'https' });
+      assert.equal(res.status, 303);
       const line = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('auth.sid='));
-      assert.ok(line, 'the session cookie is set');
+      assert.ok(line, 'the session cookie is set (it holds the pending request)');
       assert.match(line, /;\s*Secure/i);
       assert.match(line, /;\s*HttpOnly/i);
     });
