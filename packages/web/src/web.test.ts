@@ -210,3 +210,19 @@ describe('errors: the shared half of the three error handlers', async () => {
     assert.equal(csrfErrorPage(new CsrfError('x')).status, 403);
   });
 });
+
+describe('session lifetimes (issue 12 item 7)', () => {
+  it('keeps a signed-out session an hour after its last use, a signed-in one until its cookie expires', () => {
+    const db = openDatabase(join(dir, 'lifetimes.db'), []);
+    const store = new SqliteSessionStore(db, 60_000, { isSignedIn: (data) => (data as { userId?: string }).userId !== undefined, signedOutMaxAgeMs: 60 * 60 * 1000 });
+    const cookie = { expires: new Date(Date.now() + 30 * 24 * 60 * 60 * 1000) };
+    store.set('anonymous-flow', { cookie, pending: {} } as unknown as session.SessionData);
+    store.set('signed-in', { cookie, userId: 'alice' } as unknown as session.SessionData);
+    const [signedIn, signedOut] = store.expiries();
+    assert.ok(signedOut! <= Date.now() + 60 * 60 * 1000, 'signed out: one hour');
+    assert.ok(signedIn! >= cookie.expires.getTime() - 1000, 'signed in: the cookie’s 30 days');
+    assert.equal(store.count(), 2);
+    store.close();
+    db.close();
+  });
+});
