@@ -86,7 +86,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Drive', role: 'Resource Server', tone: 'rs' });
-  useTeachingViews(app);
+  useTeachingViews(app, { glossaryUrl: config.printerUrl });
   // Behind the scenes: API calls that carry a W3C traceparent are recorded for the printer's timeline.
   const recorder = new Recorder({ enabled: config.recording });
   app.use(recordExchanges(recorder, 'drive'));
