@@ -22,7 +22,10 @@ function docsDirs(): string[] {
 }
 
 function readDoc(file: string): string {
-  for (const dir of docsDirs()) {
+  // The repository's docs/ has a README.md of its own (the docs index): the project README is looked up only in the
+  // build's copy and beside docs/.
+  const dirs = file === 'README.md' ? docsDirs().slice(0, 2) : docsDirs();
+  for (const dir of dirs) {
     const path = join(dir, file);
     if (existsSync(path)) return readFileSync(path, 'utf8');
   }
