@@ -65,7 +65,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });
-  useTeachingViews(app);
+  useTeachingViews(app, { glossaryUrl: config.printerUrl });
   app.use(recordExchanges(ctx.recorder, 'auth'));
   app.use(recordingsRouter(ctx));
 

@@ -138,7 +138,7 @@ function createTokenValidator(config: DriveConfig, deps: DriveDeps, http: AxiosI
   const validation = config.tokenValidation;
   switch (validation.mode) {
     case 'jwt':
-      // Verified tokens are remembered until they expire (verified_token_cache.ts): the printer sends one
+      // Verified tokens are remembered for at most a minute, never past their exp (verified_token_cache.ts): the printer sends one
       // token for the list and again for every thumbnail. Not in introspection mode, whose point is that a
       // revocation counts at once.
       return withVerifiedTokenCache(createTokenVerifier({ ...common, algorithms: config.tokenAlgorithms, keys: deps.keys }));

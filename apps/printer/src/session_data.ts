@@ -9,6 +9,7 @@ import type { KioskState } from './kiosk.js';
 import type { PendingAuthorization } from './oauth/authorization_request.js';
 import type { Connection, Rotation } from './oauth/connection.js';
 import type { PrintLabRun } from './print_lab.js';
+import type { OrderForm } from './orders.js';
 
 export interface Notice {
   kind: 'info' | 'good' | 'bad';
@@ -49,6 +50,8 @@ declare module 'express-session' {
     /** From the callback of the flow under way: when the consent the auth server remembered was given. */
     consentRememberedAt?: string;
     justOrdered?: boolean;
+    /** An order form that was refused (e.g. no photo chosen): shown once on the photos page (POST-redirect-GET). */
+    refusedOrder?: { form: OrderForm; errors: string[] };
     justReordered?: JustReordered;
     /** A re-order that could not be placed, shown once on the old order's page. */
     reorderProblem?: string;

@@ -52,3 +52,24 @@ describe('readable URLs on the timeline (issue 13, dead ends)', () => {
     assert.equal(breakableHtml('/a?b=<c>&d'), '/<wbr>a?<wbr>b=<wbr>&lt;c&gt;&amp;<wbr>d');
   });
 });
+
+describe('one grant per timeline (issue 13 item 1) and how a flow ended (item 4)', () => {
+  it('drops a step number the flow’s grant does not have, and lists the steps that occur', async () => {
+    const { rowsForGrant } = await import('./timeline.js');
+    const row = (step: number | undefined) => ({ kind: 'request' as const, at: 0, from: 'printer' as const, to: 'auth' as const, label: 'x', summary: 'x', channel: 'back' as const, exchange: {} as never, ...(step !== undefined ? { step } : {}) });
+    const fitted = rowsForGrant([row(1), row(4), row(5), row(7), row(undefined)], 'device_code');
+    assert.deepEqual(fitted.rows.map((r) => r.step), [1, undefined, 5, 7, undefined]);
+    assert.deepEqual(fitted.steps, [1, 5, 7]);
+    assert.deepEqual(rowsForGrant([row(1), row(5), row(6)], 'refresh_token').steps, [5, 6]);
+  });
+
+  it('tells a failed flow and a refused one from one that went through', async () => {
+    const { flowOutcome } = await import('./timeline.js');
+    const front = (url: string, status: number) =>
+      ({ id: url, traceId: 't', recordedBy: 'printer', from: 'browser', to: 'printer', channel: 'front', label: '', at: 0, durationMs: 0, request: { method: 'GET', url, headers: {} }, response: { status, headers: {} } }) as const;
+    assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 303)]), 'ok');
+    assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 502)]), 'failed');
+    assert.equal(flowOutcome([front('/import', 303), front('/callback?error=access_denied&state=s', 200)]), 'denied');
+    assert.equal(flowOutcome([]), 'unrecorded');
+  });
+});

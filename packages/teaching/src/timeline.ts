@@ -150,7 +150,13 @@ export async function fetchRecordings(
   const data = response.data as { exchanges?: unknown } | null;
   const list = Array.isArray(data?.exchanges) ? data.exchanges.slice(0, MAX_REMOTE) : [];
   const exchanges = list.map((e) => sanitizeExchange(e, source.party)).filter((e): e is Exchange => e !== null);
-  return { status: { ...status, count: exchanges.length, revealed: reveal !== undefined, detail: `${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'} recorded by ${name}.` }, exchanges };
+  // Say who made the calls a peer recorded: "Drive: 23 exchanges" read as if Drive had made them.
+  const callers = [...new Set(exchanges.map((e) => laneName(e.from)))];
+  const detail =
+    exchanges.length === 0
+      ? `${name} recorded nothing of this flow.`
+      : `${name} recorded ${exchanges.length} request${exchanges.length === 1 ? '' : 's'} it received in this flow, from ${callers.join(' and ')}.`;
+  return { status: { ...status, count: exchanges.length, revealed: reveal !== undefined, detail }, exchanges };
 }
 
 function header(message: RecordedMessage, name: string): string | undefined {
