@@ -9,7 +9,7 @@ import { createStack, stackToEnv } from '@oauth-demo/testkit';
 const given = (name) => (process.env[`E2E_${name}_PORT`] ? Number(process.env[`E2E_${name}_PORT`]) : undefined);
 const stack = await createStack({
   name: 'oauth-demo-e2e',
-  ports: { printer: given('PRINTER'), auth: given('AUTH'), drive: given('DRIVE') },
+  ports: { printer: given('PRINTER'), auth: given('AUTH'), drive: given('DRIVE'), attacker: given('ATTACKER') },
   runDir: process.env.E2E_RUN_DIR || undefined,
   secrets: {
     printerClientSecret: process.env.E2E_PRINTER_CLIENT_SECRET || undefined,
@@ -19,7 +19,7 @@ const stack = await createStack({
   },
 });
 const env = { ...process.env, ...stackToEnv(stack, 'E2E') };
-console.log(`e2e: printer :${stack.ports.printer}, auth server :${stack.ports.auth}, drive :${stack.ports.drive}, data in ${stack.runDir}`);
+console.log(`e2e: printer :${stack.ports.printer}, auth server :${stack.ports.auth}, drive :${stack.ports.drive}, Mallory :${stack.ports.attacker}, data in ${stack.runDir}`);
 
 const child = spawn(join(import.meta.dirname, 'node_modules', '.bin', 'playwright'), ['test', ...process.argv.slice(2)], { stdio: 'inherit', env });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

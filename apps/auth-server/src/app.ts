@@ -25,6 +25,7 @@ import { interactionRouter } from './routes/interaction.js';
 import { metadataRouter } from './routes/metadata.js';
 import { recordingsRouter } from './routes/recordings.js';
 import { tokenRouter } from './routes/token.js';
+import { seedLab } from './lab/lab_clients.js';
 import { seed } from './seed.js';
 import { FailureThrottle } from './throttle.js';
 import { TokenLookup } from './token_lookup.js';
@@ -43,6 +44,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   const clients = new ClientRepository(db);
   const users = new UserRepository(db);
   await seed(config, users, clients);
+  await seedLab(config, users, clients); // the attack lab's copies (lab/lab_clients.ts); the real clients are untouched
   const ctx: AuthContext = {
     config,
     db,

@@ -62,11 +62,29 @@ export interface KioskRegistration {
   scope: string;
 }
 
+/**
+ * The attack lab's copies of the printer (/lab, issue 16): registered at the auth server apart from the real
+ * printer, so a defense a learner switches off is off only for them (the auth server's lab/lab_clients.ts).
+ */
+export interface LabRegistration {
+  /** Confidential, HTTP Basic with the printer's own secret. */
+  clientId: string;
+  clientSecret: string;
+  /** The same copy as a public client (no secret), like a mobile app: for the code-interception scenario. */
+  publicClientId: string;
+  /** `${PRINTER_PUBLIC_URL}/lab/callback`, registered exactly for both. */
+  redirectUri: string;
+  scope: string;
+}
+
 export interface PrinterConfig {
   host: string;
   printer: ServiceUrls;
   auth: ServiceUrls;
   drive: ServiceUrls;
+  /** Mallory's site, the attacker of the attack lab (apps/attacker; ATTACKER_PORT, default 4000). */
+  attacker: ServiceUrls;
+  lab: LabRegistration;
   /** DATA_DIR: the SQLite database (orders, sessions) and `orders/<id>/`, the print lab's copies. */
   dataDir: string;
   sessionSecret: string;
@@ -99,6 +117,14 @@ export function loadConfig(env: Env = process.env): PrinterConfig {
     printer,
     auth,
     drive,
+    attacker: readServiceUrls(env, 'ATTACKER'),
+    lab: {
+      clientId: 'photo-printer-lab',
+      clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
+      publicClientId: 'photo-printer-lab-public',
+      redirectUri: `${printer.publicUrl}/lab/callback`,
+      scope: 'photos.read',
+    },
     dataDir,
     sessionSecret: env.SESSION_SECRET || loadOrCreateSecret(dataDir, 'session'),
     client: {

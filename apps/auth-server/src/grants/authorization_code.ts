@@ -8,10 +8,11 @@
  * Back channel (steps 5-6): the client sends the code to the token endpoint and `authorizationCodeGrant`
  * checks it and issues the tokens.
  */
-import { InvalidGrant, requiredParam, verifyCodeVerifier, type ParamSource } from '@oauth-demo/tokens';
+import { InvalidGrant, optionalParam, requiredParam, verifyCodeVerifier, type ParamSource } from '@oauth-demo/tokens';
 import type { Db } from '@oauth-demo/web';
 import type { Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
+import { pkceOptional } from '../lab/lab_clients.js';
 import { hashToken, now } from '../db.js';
 import { randomToken, type TokenResponse } from '../issuance.js';
 
@@ -49,7 +50,8 @@ export function createAuthorizationCode(db: Db, request: CodeRequest, lifetimeSe
 export async function authorizationCodeGrant(params: ParamSource, client: Client, { db, issuer }: AuthContext): Promise<TokenResponse> {
   const code = requiredParam(params, 'code');
   const redirectUri = requiredParam(params, 'redirect_uri');
-  const codeVerifier = requiredParam(params, 'code_verifier');
+  // A lab copy (lab/lab_clients.ts) may have asked without PKCE; every other client must send its verifier.
+  const codeVerifier = pkceOptional(client) ? optionalParam(params, 'code_verifier') : requiredParam(params, 'code_verifier');
   const codeHash = hashToken(code);
 
   // Single use, atomically: of any number of concurrent redemptions exactly one sees `used_at IS NULL`
@@ -70,7 +72,8 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
   // ...and redirect_uri must be identical to the one in the authorization request.
   if (row.redirect_uri !== redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge of the request.
-  if (!verifyCodeVerifier(codeVerifier, row.code_challenge)) throw new InvalidGrant('The code_verifier does not match the code_challenge.');
+  // An empty code_challenge exists only for a lab copy's code made without PKCE: then there is nothing to verify.
+  if ((row.code_challenge !== '' || codeVerifier !== undefined) && (codeVerifier === undefined || !verifyCodeVerifier(codeVerifier, row.code_challenge))) throw new InvalidGrant('The code_verifier does not match the code_challenge.');
   if (!issuer.isGrantActive(row.grant_id)) throw new InvalidGrant('The grant behind this code was revoked.');
 
   return issuer.issue({

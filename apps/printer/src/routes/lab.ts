@@ -1,0 +1,201 @@
+/**
+ * @module routes/lab
+ *
+ * The attack lab (issue 16): real attacks by Mallory (apps/attacker) on the real services, each with a defense
+ * switch that is off only for the printer's LAB COPY (lab/lab_client.ts), never for the real printer.
+ * - `GET /lab`: the scenarios.
+ * - `GET /lab/:id`: one scenario: what Mallory gains, the story, the switch, Run the attack, results side by side.
+ * - `POST /lab/:id/defense`, `POST /lab/:id/run` (CSRF-protected forms).
+ * - `GET /lab/callback`: the lab copy's redirect_uri. The real `/callback` (oauth/callback.ts) is not involved.
+ * - `POST /lab/pkce/finish`: scenario 2's lab copy redeems the code it received.
+ */
+import { type Request, Router } from 'express';
+import { NotFound, optionalParam, type ParamSource } from '@oauth-demo/tokens';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import type { AppContext } from '../context.js';
+import { buildLabAuthorizationRequest, redeemLabCode } from '../lab/lab_client.js';
+import { SCENARIOS, type Scenario, findScenario } from '../lab/scenarios.js';
+import { type LabState, addPending, isDefenseOn, newLabState, recordOutcome, takePending } from '../lab/state.js';
+
+interface MalloryLoot {
+  scenario: string;
+  success: boolean;
+  summary: string;
+  details: string[];
+  at: number;
+}
+
+function labOf(req: Request): LabState {
+  req.session.lab ??= newLabState();
+  return req.session.lab;
+}
+
+function scenarioOf(id: string): Scenario {
+  const scenario = findScenario(id);
+  if (!scenario) throw new NotFound('There is no such scenario in the attack lab.');
+  return scenario;
+}
+
+export function labRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { lab: registration, attacker } = ctx.config;
+
+  /** The lab's scoreboard: what Mallory's site says she got in this run (not OAuth; the lab asks her site). */
+  async function malloryLoot(run: string): Promise<MalloryLoot[] | null> {
+    try {
+      const response = await fetch(`${attacker.internalUrl}/api/loot/${encodeURIComponent(run)}`, { signal: AbortSignal.timeout(5000) });
+      const body = (await response.json()) as { loot?: MalloryLoot[] };
+      return Array.isArray(body.loot) ? body.loot : [];
+    } catch {
+      return null; // her site is not running
+    }
+  }
+
+  router.get('/lab', (req, res) => {
+    const lab = labOf(req);
+    res.render('lab', { title: 'Attack lab', activeSteps: [], scenarios: SCENARIOS, lab, isDefenseOn });
+  });
+
+  // The lab copy's redirect_uri (step 4). Same order of checks as oauth/callback.ts: state, iss, error, code;
+  // only the check the learner switched off is skipped.
+  router.get('/lab/callback', async (req, res) => {
+    const lab = labOf(req);
+    const query = req.query as ParamSource;
+    const metadata = await ctx.metadata.get();
+    const state = optionalParam(query, 'state');
+    const iss = optionalParam(query, 'iss');
+    const code = optionalParam(query, 'code');
+    const error = optionalParam(query, 'error');
+
+    if (state === undefined) {
+      // Scenario 1. With the defense on, the lab copy sent a state and demands it back (RFC 6749 §10.12).
+      const defenseOn = isDefenseOn(lab, 'csrf');
+      if (defenseOn) {
+        recordOutcome(lab, 'csrf', true, {
+          attackWorked: false,
+          summary: 'Refused: the answer has no state, so it cannot belong to a request this browser started. No token was requested.',
+          details: ['The lab copy accepts an answer only with the state it stored in your session (RFC 9700 §4.7).'],
+        });
+        res.redirect(303, '/lab/csrf#results');
+        return;
+      }
+      if (iss !== metadata.issuer || code === undefined || error !== undefined) {
+        recordOutcome(lab, 'csrf', false, { attackWorked: false, summary: 'The answer was not a code from our auth server.', details: [] });
+        res.redirect(303, '/lab/csrf#results');
+        return;
+      }
+      // The defense is off: whatever code arrives is redeemed as if this browser had asked for it.
+      const result = await redeemLabCode(ctx.tokenEndpoint, ctx.drive, registration, code, { publicClient: false });
+      recordOutcome(
+        lab,
+        'csrf',
+        false,
+        result.ok
+          ? {
+              attackWorked: true,
+              summary: `Your lab printer is now connected to the Drive account of “${result.owner}”, an account you never signed in to.`,
+              details: [`Photos it would print from: ${result.titles.length ? result.titles.join(', ') : '(none yet)'}`],
+            }
+          : { attackWorked: false, summary: `The token endpoint refused the code: ${result.error.code}.`, details: [result.error.description ?? ''] },
+      );
+      res.redirect(303, '/lab/csrf#results');
+      return;
+    }
+
+    const pending = takePending(lab, state);
+    if (!pending) throw new NotFound('This answer matches no request the attack lab started in this browser (or it was already used).');
+    if (iss !== metadata.issuer) {
+      recordOutcome(lab, pending.scenario, pending.defenseOn, { attackWorked: false, summary: `Refused: the answer came from “${iss ?? 'nobody'}”, not from our auth server.`, details: [] });
+      res.redirect(303, `/lab/${pending.scenario}#results`);
+      return;
+    }
+    if (error !== undefined || code === undefined) {
+      recordOutcome(lab, pending.scenario, pending.defenseOn, { attackWorked: false, summary: `You answered ${error ?? 'without a code'}: nothing to steal.`, details: [] });
+      res.redirect(303, `/lab/${pending.scenario}#results`);
+      return;
+    }
+    if (pending.scenario === 'pkce') {
+      // The lab copy's careless "almost done" page, shown at the callback URL (code in the address) BEFORE it
+      // redeems the code. It embeds Mallory's ad, and sends the full address as Referer (RFC 9700 §4.2.1):
+      // that is the leak; the switch is only about PKCE.
+      lab.received = { scenario: 'pkce', code, defenseOn: pending.defenseOn, createdAt: Date.now(), ...(pending.code_verifier ? { code_verifier: pending.code_verifier } : {}) };
+      res.setHeader('Referrer-Policy', 'unsafe-url');
+      res.setHeader('Content-Security-Policy', `default-src 'self'; img-src 'self' data: ${attacker.publicUrl}; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`);
+      res.render('lab_received', {
+        title: 'Almost done',
+        activeSteps: [4],
+        badge: `${attacker.publicUrl}/filters/badge.svg?run=${lab.run}`,
+        csrf: csrfToken(req),
+      });
+      return;
+    }
+    throw new NotFound('This scenario is not built yet.');
+  });
+
+  router.get('/lab/:id', async (req, res) => {
+    const scenario = scenarioOf(String(req.params.id));
+    const lab = labOf(req);
+    res.render('lab_scenario', {
+      title: `Attack lab: ${scenario.title}`,
+      activeSteps: [scenario.noteStep.number],
+      scenario,
+      lab,
+      defenseOn: isDefenseOn(lab, scenario.id),
+      results: lab.results[scenario.id] ?? {},
+      loot: scenario.built ? await malloryLoot(lab.run) : [],
+      attackerUrl: attacker.publicUrl,
+      csrf: csrfToken(req),
+    });
+  });
+
+  router.post('/lab/:id/defense', verifyCsrf, (req, res) => {
+    const scenario = scenarioOf(String(req.params.id));
+    if (!scenario.defense) throw new NotFound('This scenario has no switch.');
+    const lab = labOf(req);
+    lab.defenses[scenario.id] = optionalParam(req.body as ParamSource, 'defense') !== 'off';
+    res.redirect(303, `/lab/${scenario.id}`);
+  });
+
+  router.post('/lab/:id/run', verifyCsrf, async (req, res) => {
+    const scenario = scenarioOf(String(req.params.id));
+    const lab = labOf(req);
+    const defenseOn = isDefenseOn(lab, scenario.id);
+    if (scenario.id === 'csrf') {
+      // The victim (you) visits Mallory's site; it sends your browser to the lab copy's callback with HER code.
+      res.redirect(303, `${attacker.publicUrl}/csrf/${lab.run}`);
+      return;
+    }
+    if (scenario.id === 'pkce') {
+      // You import with the lab copy as a public client; PKCE only if the switch is on.
+      const metadata = await ctx.metadata.get();
+      const request = buildLabAuthorizationRequest(metadata, registration, 'pkce', { publicClient: true, pkce: defenseOn, defenseOn });
+      addPending(lab, request.pending);
+      res.redirect(303, request.url);
+      return;
+    }
+    throw new NotFound('This scenario is not built yet.');
+  });
+
+  router.post('/lab/pkce/finish', verifyCsrf, async (req, res) => {
+    const lab = labOf(req);
+    const received = lab.received;
+    delete lab.received;
+    if (!received) throw new NotFound('There is no code waiting: run the attack again.');
+    const mine = await redeemLabCode(ctx.tokenEndpoint, ctx.drive, registration, received.code, {
+      publicClient: true,
+      ...(received.code_verifier ? { code_verifier: received.code_verifier } : {}),
+    });
+    const hers = ((await malloryLoot(lab.run)) ?? []).filter((l) => l.scenario === 'pkce' && l.at >= received.createdAt).at(-1);
+    const yours = mine.ok
+      ? `Your import worked: ${mine.owner}’s ${mine.titles.length} photos.`
+      : `Your own import failed (${mine.error.code}): the code was already used. The auth server spends a code on its first redemption, right or wrong, and revokes what it gave for it.`;
+    recordOutcome(lab, 'pkce', received.defenseOn, {
+      attackWorked: hers?.success === true,
+      summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s site did not try (is it running?).',
+      details: [yours, ...(hers ? hers.details : [])],
+    });
+    res.redirect(303, '/lab/pkce#results');
+  });
+
+  return router;
+}

@@ -1,0 +1,107 @@
+/**
+ * The attack lab (issue 16): each scenario is run by Mallory's site (apps/attacker) against the real services, with
+ * the learner's browser as the victim. Every scenario is run with its defense OFF (the attack must work) and ON
+ * (it must fail), and each test checks that the real printer was not touched.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { PASSWORDS } from '../support/flow.js';
+import { urls } from '../support/services.js';
+
+const side = (page: Page, which: 'on' | 'off') => page.locator(`#results td[data-side="${which}"]`);
+
+async function openScenario(page: Page, title: string) {
+  await page.goto('/');
+  await page.getByRole('link', { name: /Attack lab/ }).first().click();
+  await expect(page).toHaveURL(`${urls().printer}/lab`);
+  await page.getByRole('link', { name: title }).click();
+  await expect(page.locator('#gain')).toContainText('What Mallory gains:');
+}
+
+async function switchDefense(page: Page, to: 'on' | 'off') {
+  await page.getByRole('button', { name: `Switch the defense ${to}` }).click();
+  await expect(page.locator('#defense-state')).toHaveText(to.toUpperCase());
+}
+
+/** The victim signs in at the auth server (when asked) and allows (when asked). */
+async function signInAndAllow(page: Page, user: keyof typeof PASSWORDS) {
+  await expect(page).toHaveURL(new RegExp(`^(${urls().auth}|${urls().printer}/lab/)`));
+  if (page.url().startsWith(urls().auth) && (await page.getByLabel('Password').isVisible())) {
+    await page.getByLabel('Username').fill(user);
+    await page.getByLabel('Password').fill(PASSWORDS[user]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  const allow = page.getByRole('button', { name: 'Allow' });
+  if (page.url().startsWith(urls().auth) && (await allow.isVisible())) await allow.click();
+}
+
+/** The real printer knows nothing of the lab: its home page still offers to connect. */
+async function realPrinterUntouched(page: Page) {
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Import photos from Drive' })).toBeVisible();
+}
+
+test('1 CSRF on the callback: without state Mallory connects your lab printer to her Drive; with state the answer is refused', async ({ page }) => {
+  await openScenario(page, 'CSRF on the callback: no state');
+  await expect(page.locator('#defense-state')).toHaveText('ON');
+
+  // Defense on: Mallory's page sends the browser to the lab callback with her code and no state: refused.
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${urls().attacker}/csrf/`));
+  await expect(page.getByRole('heading', { name: 'Loading your free filters…' })).toBeVisible();
+  await expect(page).toHaveURL(`${urls().printer}/lab/csrf#results`, { timeout: 15_000 });
+  await expect(side(page, 'on')).toContainText('The attack failed.');
+  await expect(side(page, 'on')).toContainText('the answer has no state');
+  await expect(side(page, 'off')).toContainText('Not run yet');
+
+  // Defense off: the same link now connects the lab copy to Mallory's account.
+  await switchDefense(page, 'off');
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  await expect(page).toHaveURL(`${urls().printer}/lab/csrf#results`, { timeout: 15_000 });
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+  await expect(side(page, 'off')).toContainText('the Drive account of “mallory”');
+  await expect(side(page, 'on')).toContainText('The attack failed.');
+
+  // Mallory's own page records what she did, for this run only.
+  await page.getByRole('link', { name: 'what Mallory got in your runs' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${urls().attacker}/loot/`));
+  await expect(page.locator('li[data-scenario="csrf"]').first()).toContainText('code for her own Drive account');
+
+  await realPrinterUntouched(page);
+});
+
+test('2 code interception: without PKCE Mallory redeems the leaked code and reads your photos; with PKCE: invalid_grant', async ({ page }) => {
+  await openScenario(page, 'Code interception: no PKCE');
+
+  // Defense off: no code_challenge in the lab copy's request.
+  await switchDefense(page, 'off');
+  let authorize = page.waitForRequest((r) => r.url().startsWith(`${urls().auth}/authorize?`));
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  expect(new URL((await authorize).url()).searchParams.has('code_challenge')).toBe(false);
+  await signInAndAllow(page, 'alice');
+  await expect(page).toHaveURL(new RegExp(`^${urls().printer}/lab/callback\\?`));
+  await expect(page.getByRole('heading', { name: 'Almost done!' })).toBeVisible();
+  // Mallory's ad has loaded: its request carried the code in the Referer, and she answered only after trying it.
+  await page.waitForLoadState('load');
+  await page.getByRole('button', { name: 'Finish the import' }).click();
+  await expect(page).toHaveURL(`${urls().printer}/lab/pkce#results`);
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+  await expect(side(page, 'off')).toContainText('alice’s 8 photos');
+  await expect(side(page, 'off')).toContainText('Your own import failed (invalid_grant)');
+
+  // Defense on: the same leak, but Mallory has no code_verifier.
+  await switchDefense(page, 'on');
+  authorize = page.waitForRequest((r) => r.url().startsWith(`${urls().auth}/authorize?`));
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  expect(new URL((await authorize).url()).searchParams.get('code_challenge_method')).toBe('S256');
+  await signInAndAllow(page, 'alice');
+  await expect(page.getByRole('heading', { name: 'Almost done!' })).toBeVisible();
+  await page.waitForLoadState('load');
+  await page.getByRole('button', { name: 'Finish the import' }).click();
+  await expect(page).toHaveURL(`${urls().printer}/lab/pkce#results`);
+  await expect(side(page, 'on')).toContainText('The attack failed.');
+  await expect(side(page, 'on')).toContainText('invalid_grant');
+  await expect(side(page, 'on')).not.toContainText('alice’s 8 photos');
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+
+  await realPrinterUntouched(page);
+});
