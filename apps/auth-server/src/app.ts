@@ -26,6 +26,7 @@ import { metadataRouter } from './routes/metadata.js';
 import { recordingsRouter } from './routes/recordings.js';
 import { tokenRouter } from './routes/token.js';
 import { seedLab } from './lab/lab_clients.js';
+import { looseRedirectRouter } from './lab/loose_redirect.js';
 import { seed } from './seed.js';
 import { FailureThrottle } from './throttle.js';
 import { TokenLookup } from './token_lookup.js';
@@ -86,6 +87,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }));
   app.use(homeRouter(ctx));
   app.use(authorizeRouter(ctx));
+  app.use(looseRedirectRouter(ctx)); // the attack lab's loosened copy (scenario 3); /authorize above is exact
   app.use(interactionRouter(ctx));
   app.use(accountRouter(ctx));
   app.use(deviceVerificationRouter(ctx));

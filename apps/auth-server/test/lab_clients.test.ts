@@ -49,4 +49,18 @@ describe('Attack lab copies of the printer', () => {
     });
     assert.ok(location.searchParams.get('code'));
   });
+
+  it('the lab copy of the endpoint takes a redirect_uri by prefix, for the lab copies only; the real one refuses it (docs/security.md §A1)', async () => {
+    const crafted = `${LAB_REDIRECT}/../go?to=http%3A%2F%2Flocalhost%3A4000%2Fcatch`;
+    const params = validAuthorizeParams({ client_id: LAB_PUBLIC_CLIENT_ID, redirect_uri: crafted, scope: 'photos.read' });
+    const real = await new Browser(server.url).get(authorizePath(params));
+    assert.equal(real.status, 400);
+    assert.equal(real.headers.get('location'), null);
+    const loose = await new Browser(server.url).get(authorizePath(params).replace('/authorize?', '/lab/loose-redirect/authorize?'));
+    assert.equal(loose.status, 303);
+    assert.match(loose.headers.get('location')!, /^\/interaction\//);
+    const printer = await new Browser(server.url).get(authorizePath(validAuthorizeParams({ redirect_uri: 'http://localhost:3000/callback/../x' })).replace('/authorize?', '/lab/loose-redirect/authorize?'));
+    assert.equal(printer.status, 400, 'the real printer is never served by the loose endpoint');
+    assert.equal(printer.headers.get('location'), null);
+  });
 });

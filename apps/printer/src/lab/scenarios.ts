@@ -28,6 +28,8 @@ export interface Scenario {
   rules: string[];
   /** Built and tested (Playwright, both switch positions). The others are listed so nobody thinks they exist. */
   built: boolean;
+  /** The result is what Mallory's site got (the learner asks for it after the run), not what the printer saw. */
+  resultFromMallory?: boolean;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -97,13 +99,21 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'redirect',
     number: 3,
     title: 'Loose redirect_uri matching',
-    gain: 'Mallory gets the code for your account sent straight to her own site.',
-    story: ['A lab auth server route compares redirect_uri by prefix; Mallory crafts one that starts like the printer’s and ends at her site.'],
-    defense: { name: 'exact redirect_uri', what: 'The auth server compares redirect_uri character for character with the registered one.' },
-    noteStep: { number: 2, text: 'Step 2: the authorization request names where to come back' },
-    references: ['RFC 9700 §4.1', 'RFC 6749 §3.1.2'],
+    gain: 'Mallory gets the code for your account sent straight to her own site, and reads your photos with it.',
+    story: [
+      'Mallory’s site shows a “Sign in with Photo Printer” link. It is a real request to the real auth server, but she wrote it, with her own PKCE secret.',
+      'Its redirect_uri starts exactly like the one the printer’s lab copy registered, then walks back with “..” to the printer’s careless “continue to” redirect, which forwards to her site.',
+      'You sign in and allow, as usual. The code travels to her site, and she redeems it: PKCE does not help, because she started the request.',
+    ],
+    defense: {
+      name: 'exact redirect_uri matching',
+      what: 'The auth server compares the redirect_uri character for character with the registered one; anything else gets an error page, never a redirect. (Switched off, Mallory’s link goes to a lab copy of the endpoint that compares by prefix.)',
+    },
+    noteStep: { number: 2, text: 'Step 2: the authorization request names where to come back (redirect_uri)' },
+    references: ['RFC 9700 §4.1', 'RFC 9700 §4.11 (open redirectors)', 'RFC 6749 §3.1.2'],
     rules: ['§A1'],
-    built: false,
+    built: true,
+    resultFromMallory: true,
   },
   {
     id: 'mixup',

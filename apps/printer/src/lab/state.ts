@@ -44,6 +44,8 @@ export interface LabState {
   pending: LabPending[];
   received?: LabReceived;
   results: Partial<Record<ScenarioId, { off?: LabOutcome; on?: LabOutcome }>>;
+  /** Scenarios whose result is read from Mallory's site: when the last run started, and in which position. */
+  started?: Partial<Record<ScenarioId, { defenseOn: boolean; at: number }>>;
 }
 
 export const LAB_PENDING_TTL_MS = 10 * 60 * 1000;

@@ -56,6 +56,21 @@ export function labRoutes(ctx: AppContext): Router {
     res.render('lab', { title: 'Attack lab', activeSteps: [], scenarios: SCENARIOS, lab, isDefenseOn });
   });
 
+  // Scenario 3's premise: a careless "continue to" redirect of the lab copy, as many sites have (an open
+  // redirector, RFC 9700 §4.11). It forwards its other parameters too. The real printer has none.
+  router.get('/lab/go', (req, res) => {
+    const to = optionalParam(req.query as ParamSource, 'to');
+    let target: URL;
+    try {
+      target = new URL(to ?? '');
+    } catch {
+      throw new NotFound('Nowhere to go.');
+    }
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new NotFound('Nowhere to go.');
+    for (const [name, value] of Object.entries(req.query)) if (name !== 'to' && typeof value === 'string') target.searchParams.append(name, value);
+    res.redirect(303, target.href);
+  });
+
   // The lab copy's redirect_uri (step 4). Same order of checks as oauth/callback.ts: state, iss, error, code;
   // only the check the learner switched off is skipped.
   router.get('/lab/callback', async (req, res) => {
@@ -142,6 +157,7 @@ export function labRoutes(ctx: AppContext): Router {
       lab,
       defenseOn: isDefenseOn(lab, scenario.id),
       results: lab.results[scenario.id] ?? {},
+      started: lab.started?.[scenario.id],
       loot: scenario.built ? await malloryLoot(lab.run) : [],
       attackerUrl: attacker.publicUrl,
       csrf: csrfToken(req),
@@ -165,6 +181,13 @@ export function labRoutes(ctx: AppContext): Router {
       res.redirect(303, `${attacker.publicUrl}/csrf/${lab.run}`);
       return;
     }
+    if (scenario.id === 'redirect') {
+      // You visit Mallory's site and click her link. With the defense off, her link uses the auth server's lab
+      // copy of the endpoint that compares redirect_uri by prefix (lab/loose_redirect.ts there).
+      (lab.started ??= {}).redirect = { defenseOn, at: Date.now() };
+      res.redirect(303, `${attacker.publicUrl}/redirect/${lab.run}?endpoint=${defenseOn ? 'real' : 'lab'}`);
+      return;
+    }
     if (scenario.id === 'pkce') {
       // You import with the lab copy as a public client; PKCE only if the switch is on.
       const metadata = await ctx.metadata.get();
@@ -174,6 +197,28 @@ export function labRoutes(ctx: AppContext): Router {
       return;
     }
     throw new NotFound('This scenario is not built yet.');
+  });
+
+  // After a run whose result is Mallory's: ask her site what she got since the run started.
+  router.post('/lab/:id/check', verifyCsrf, async (req, res) => {
+    const scenario = scenarioOf(String(req.params.id));
+    const lab = labOf(req);
+    const started = lab.started?.[scenario.id];
+    if (!scenario.resultFromMallory || !started) throw new NotFound('Run the attack first.');
+    const loot = await malloryLoot(lab.run);
+    if (loot === null) throw new NotFound('Mallory’s site is not running (npm start runs it).');
+    const since = loot.filter((l) => l.scenario === scenario.id && l.at >= started.at);
+    const got = since.filter((l) => l.success).at(-1);
+    recordOutcome(
+      lab,
+      scenario.id,
+      started.defenseOn,
+      got
+        ? { attackWorked: true, summary: `Mallory: ${got.summary}`, details: got.details }
+        : { attackWorked: false, summary: 'Mallory got nothing.', details: since.map((l) => l.summary) },
+    );
+    delete lab.started![scenario.id];
+    res.redirect(303, `/lab/${scenario.id}#results`);
   });
 
   router.post('/lab/pkce/finish', verifyCsrf, async (req, res) => {
