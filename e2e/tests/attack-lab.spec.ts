@@ -34,6 +34,12 @@ async function signInAndAllow(page: Page, user: keyof typeof PASSWORDS) {
   if (page.url().startsWith(urls().auth) && (await allow.isVisible())) await allow.click();
 }
 
+/** This learner's run id on Mallory's site, from the link on a scenario page. */
+async function labRun(page: Page): Promise<string> {
+  const href = await page.getByRole('link', { name: 'what Mallory got in your runs' }).getAttribute('href');
+  return href!.split('/loot/')[1]!;
+}
+
 /** The real printer knows nothing of the lab: its home page still offers to connect. */
 async function realPrinterUntouched(page: Page) {
   await page.goto('/');
@@ -137,6 +143,37 @@ test('3 loose redirect_uri matching: by prefix the code goes to Mallory’s site
   await expect(side(page, 'on')).toContainText('The attack failed.');
   await expect(side(page, 'on')).toContainText('Mallory got nothing.');
   await expect(side(page, 'off')).toContainText('The attack worked.');
+
+  await realPrinterUntouched(page);
+});
+
+test('4 mix-up: without the iss check the printer sends the real code to Evil AS; with it the answer is refused', async ({ page }) => {
+  await openScenario(page, 'Mix-up: no iss check');
+
+  // Defense off. The request goes to Evil AS (Mallory's site), which passes it on to the real auth server.
+  await switchDefense(page, 'off');
+  const viaEvil = page.waitForRequest((r) => r.url().startsWith(`${urls().attacker}/evil-as/authorize?`));
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  const evilRequest = new URL((await viaEvil).url());
+  expect(evilRequest.searchParams.get('code_challenge_method')).toBe('S256');
+  await signInAndAllow(page, 'alice');
+  await expect(page).toHaveURL(`${urls().printer}/lab/mixup#results`);
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+  await expect(side(page, 'off')).toContainText('alice’s 8 photos');
+  await expect(side(page, 'off')).toContainText('The printer sent her the code and its code_verifier.');
+
+  // Defense on: the answer's iss is the real server, the request went to Evil AS: refused.
+  await switchDefense(page, 'on');
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  await signInAndAllow(page, 'alice');
+  await expect(page).toHaveURL(`${urls().printer}/lab/mixup#results`);
+  await expect(side(page, 'on')).toContainText('The attack failed.');
+  await expect(side(page, 'on')).toContainText(`the answer says it comes from “${urls().auth}”`);
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+
+  // Mallory's page: only what the defense-off run gave her.
+  await page.goto(`${urls().attacker}/loot/${await labRun(page)}`);
+  await expect(page.locator('li.got[data-scenario="mixup"]')).toHaveCount(1);
 
   await realPrinterUntouched(page);
 });

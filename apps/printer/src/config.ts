@@ -75,6 +75,11 @@ export interface LabRegistration {
   /** `${PRINTER_PUBLIC_URL}/lab/callback`, registered exactly for both. */
   redirectUri: string;
   scope: string;
+  /**
+   * The second authorization server the lab copy knows (scenario 4, mix-up): Mallory's "Evil AS", part of her
+   * site. Its issuer and authorization endpoint are public URLs; its token endpoint is called on the back channel.
+   */
+  evilAs: { issuer: string; authorizationEndpoint: string; tokenEndpoint: string };
 }
 
 export interface PrinterConfig {
@@ -111,19 +116,25 @@ export function loadConfig(env: Env = process.env): PrinterConfig {
   const printer = readServiceUrls(env, 'PRINTER');
   const auth = readServiceUrls(env, 'AUTH');
   const drive = readServiceUrls(env, 'DRIVE');
+  const attacker = readServiceUrls(env, 'ATTACKER');
   const dataDir = readDataDir(env, 'printer');
   return {
     host: readHost(env),
     printer,
     auth,
     drive,
-    attacker: readServiceUrls(env, 'ATTACKER'),
+    attacker,
     lab: {
       clientId: 'photo-printer-lab',
       clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
       publicClientId: 'photo-printer-lab-public',
       redirectUri: `${printer.publicUrl}/lab/callback`,
       scope: 'photos.read',
+      evilAs: {
+        issuer: `${attacker.publicUrl}/evil-as`,
+        authorizationEndpoint: `${attacker.publicUrl}/evil-as/authorize`,
+        tokenEndpoint: `${attacker.internalUrl}/evil-as/token`,
+      },
     },
     dataDir,
     sessionSecret: env.SESSION_SECRET || loadOrCreateSecret(dataDir, 'session'),

