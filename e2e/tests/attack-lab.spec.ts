@@ -177,3 +177,36 @@ test('4 mix-up: without the iss check the printer sends the real code to Evil AS
 
   await realPrinterUntouched(page);
 });
+
+test('7 refresh token theft: without rotation Mallory keeps access; with rotation the reuse revokes the family and the printer says why', async ({ page }) => {
+  await openScenario(page, 'Refresh token theft');
+
+  // Defense off: the lab copy and Mallory both refresh at the auth server's lab endpoint that does not rotate.
+  await switchDefense(page, 'off');
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  await signInAndAllow(page, 'alice');
+  await expect(page.getByRole('heading', { name: 'Connected, and robbed' })).toBeVisible();
+  await expect(page.locator('#theft')).toContainText('alice’s 8 photos');
+  await expect(page.locator('#theft')).toContainText('no rotation');
+  await page.getByRole('button', { name: /Let the printer refresh/ }).click();
+  await expect(page).toHaveURL(`${urls().printer}/lab/refresh#results`);
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+  await expect(side(page, 'off')).toContainText('Mallory still has access.');
+  await expect(side(page, 'off')).toContainText('Your printer refreshed');
+
+  // Defense on: the real token endpoint rotates. Mallory's first use works; the printer's refresh with the
+  // retired token revokes the family; Mallory's next try fails.
+  await switchDefense(page, 'on');
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  await signInAndAllow(page, 'alice');
+  await expect(page.locator('#theft')).toContainText('got a new refresh token: rotation');
+  await page.getByRole('button', { name: /Let the printer refresh/ }).click();
+  await expect(page).toHaveURL(`${urls().printer}/lab/refresh#results`);
+  await expect(side(page, 'on')).toContainText('The attack failed.');
+  await expect(side(page, 'on')).toContainText('Mallory lost access.');
+  await expect(side(page, 'on')).toContainText('invalid_grant');
+  await expect(side(page, 'on')).toContainText('Your printer must connect again');
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+
+  await realPrinterUntouched(page);
+});

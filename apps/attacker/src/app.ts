@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { securityHeaders } from '@oauth-demo/web';
-import { callbackWithMallorysCode, craftedRedirectUri, passOnToRealServer, redeemAtRealServer, redeemStolenCode } from './attacks.js';
+import { callbackWithMallorysCode, craftedRedirectUri, passOnToRealServer, redeemAtRealServer, redeemStolenCode, useStolenRefreshToken } from './attacks.js';
 import { CraftedRequests } from './flows.js';
 import type { AttackerConfig } from './config.js';
 import { LootBox, RUN_ID } from './loot.js';
@@ -35,6 +35,8 @@ function runOf(value: unknown): string | undefined {
 export function createApp(config: AttackerConfig): AttackerApp {
   const loot = new LootBox();
   const crafted = new CraftedRequests();
+  /** Scenario 7: the refresh token she holds for each run (the stolen one, or what it rotated into). */
+  const stolen = new Map<string, { refreshToken: string; endpoint: 'real' | 'lab' }>();
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -173,6 +175,36 @@ export function createApp(config: AttackerConfig): AttackerApp {
     if (run) loot.add(run, { scenario: 'mixup', ...answer.redemption, details: ['The printer sent her the code and its code_verifier.', ...answer.redemption.details] });
     // Stealth: the printer gets the real tokens back, so the victim notices nothing.
     res.status(answer.status).json(answer.body);
+  });
+
+  // Scenario 7 (refresh token theft). How she stole it is not the lesson (a leaked backup, malware on a phone):
+  // the lab hands it to her on the back channel, and she uses it at once, then again when the lab asks.
+  const form = express.urlencoded({ extended: false, limit: '10kb' });
+  app.post('/stolen/refresh-token', form, async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const run = runOf(body.run);
+    if (!run || typeof body.refresh_token !== 'string') {
+      res.status(400).json({ error: 'invalid_request' });
+      return;
+    }
+    const endpoint = body.endpoint === 'lab' ? 'lab' : 'real';
+    const { redemption, next } = await useStolenRefreshToken(config, body.refresh_token, endpoint);
+    stolen.set(run, { refreshToken: next, endpoint });
+    while (stolen.size > 500) stolen.delete(stolen.keys().next().value!);
+    loot.add(run, { scenario: 'refresh', ...redemption, details: ['First use of the stolen refresh token.', ...redemption.details] });
+    res.json(redemption);
+  });
+  app.post('/stolen/refresh-again', form, async (req, res) => {
+    const run = runOf((req.body as Record<string, unknown>).run);
+    const held = run ? stolen.get(run) : undefined;
+    if (!run || !held) {
+      res.status(404).json({ error: 'nothing stolen' });
+      return;
+    }
+    const { redemption, next } = await useStolenRefreshToken(config, held.refreshToken, held.endpoint);
+    stolen.set(run, { ...held, refreshToken: next });
+    loot.add(run, { scenario: 'refresh', ...redemption, details: ['Later, after your printer refreshed too.', ...redemption.details] });
+    res.json(redemption);
   });
 
   app.use((_req, res) => {

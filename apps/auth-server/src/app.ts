@@ -27,6 +27,7 @@ import { recordingsRouter } from './routes/recordings.js';
 import { tokenRouter } from './routes/token.js';
 import { seedLab } from './lab/lab_clients.js';
 import { looseRedirectRouter } from './lab/loose_redirect.js';
+import { noRotationRouter } from './lab/no_rotation.js';
 import { seed } from './seed.js';
 import { FailureThrottle } from './throttle.js';
 import { TokenLookup } from './token_lookup.js';
@@ -74,6 +75,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   // Machine endpoints: no cookies, no session.
   app.use(metadataRouter(ctx));
   app.use(tokenRouter(ctx));
+  app.use(noRotationRouter(ctx)); // the attack lab's refresh without rotation (scenario 7); /token above rotates
   app.use(introspectionRouter(ctx));
   app.use(revocationRouter(ctx));
   app.use(deviceAuthorizationRouter(ctx));

@@ -63,4 +63,29 @@ describe('Attack lab copies of the printer', () => {
     assert.equal(printer.status, 400, 'the real printer is never served by the loose endpoint');
     assert.equal(printer.headers.get('location'), null);
   });
+
+  it('the lab copy of the token endpoint refreshes without rotating, for the lab copies only; /token rotates (docs/security.md §T9)', async () => {
+    const { location, verifier } = await authorize(server, { params: { client_id: LAB_PUBLIC_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read offline_access' } });
+    const exchanged = await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: LAB_REDIRECT, code_verifier: verifier, client_id: LAB_PUBLIC_CLIENT_ID }, { auth: null });
+    const { refresh_token } = (await exchanged.json()) as { refresh_token: string };
+    assert.ok(refresh_token);
+    const lab = (form: Record<string, string>, auth?: string) =>
+      fetch(`${server.url}/lab/no-rotation/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) }, body: new URLSearchParams(form) });
+    for (let i = 0; i < 2; i++) {
+      const res = await lab({ grant_type: 'refresh_token', refresh_token, client_id: LAB_PUBLIC_CLIENT_ID });
+      assert.equal(res.status, 200, await res.clone().text());
+      const body = (await res.json()) as { access_token: string; refresh_token?: string };
+      assert.ok(body.access_token);
+      assert.equal(body.refresh_token, undefined, 'no new refresh token: the old one stays valid');
+    }
+    // The real endpoint rotates the same token once, and a reuse then revokes the family.
+    const first = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token, client_id: LAB_PUBLIC_CLIENT_ID }, { auth: null });
+    assert.equal(first.status, 200);
+    const reuse = await lab({ grant_type: 'refresh_token', refresh_token, client_id: LAB_PUBLIC_CLIENT_ID });
+    assert.equal(reuse.status, 400, 'a rotated token is refused by the lab endpoint too');
+    // The real printer is never served.
+    const printer = await lab({ grant_type: 'refresh_token', refresh_token: 'x' }, buildBasicAuthorization('photo-printer', PRINTER_SECRET));
+    assert.equal(printer.status, 400);
+    assert.equal(((await printer.json()) as { error: string }).error, 'unauthorized_client');
+  });
 });

@@ -22,7 +22,11 @@ interface RefreshRow {
   revoked_at: number | null;
 }
 
-export async function refreshTokenGrant(params: ParamSource, client: Client, { db, issuer }: AuthContext): Promise<TokenResponse> {
+/**
+ * `options.rotate: false` is for the attack lab's copy of the token endpoint only (lab/no_rotation.ts): it skips
+ * rotation and nothing else, to show what a stolen refresh token is worth without it.
+ */
+export async function refreshTokenGrant(params: ParamSource, client: Client, { db, issuer }: AuthContext, options: { rotate?: boolean } = {}): Promise<TokenResponse> {
   const refreshToken = requiredParam(params, 'refresh_token');
   const requestedScope = optionalParam(params, 'scope');
   const tokenHash = hashToken(refreshToken);
@@ -42,6 +46,16 @@ export async function refreshTokenGrant(params: ParamSource, client: Client, { d
       throw new InvalidScope('A refresh can only keep or narrow the scope that was granted.');
     }
     scope = asked.join(' ');
+  }
+
+  if (options.rotate === false) {
+    // A token the real endpoint already retired stays retired, and its reuse still revokes the family.
+    if (row.rotated_at !== null) {
+      issuer.revokeGrant(row.grant_id);
+      throw new InvalidGrant('This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.');
+    }
+    // No rotation: no new refresh token; the one presented stays valid (RFC 6749 §6 allows this; RFC 9700 §4.14.2 does not for public clients).
+    return issuer.issue({ grantId: row.grant_id, clientId: client.client_id, userId: row.user_id, scope, withRefreshToken: false });
   }
 
   // Rotation, atomically: only one of concurrent refreshes can retire the token.

@@ -46,6 +46,11 @@ export interface LabState {
   pending: LabPending[];
   received?: LabReceived;
   results: Partial<Record<ScenarioId, { off?: LabOutcome; on?: LabOutcome }>>;
+  /**
+   * Scenario 7: the lab copy's refresh token (kept server side, like the real printer's connection) between the
+   * theft and the printer's own refresh.
+   */
+  refresh?: { refreshToken: string; defenseOn: boolean; createdAt: number };
   /** Scenarios whose result is read from Mallory's site: when the last run started, and in which position. */
   started?: Partial<Record<ScenarioId, { defenseOn: boolean; at: number }>>;
 }

