@@ -106,7 +106,9 @@ test('2 code interception: without PKCE Mallory redeems the leaked code and read
   await expect(page).toHaveURL(`${urls().printer}/lab/pkce#results`);
   await expect(side(page, 'on')).toContainText('The attack failed.');
   await expect(side(page, 'on')).toContainText('invalid_grant');
-  await expect(side(page, 'on')).not.toContainText('alice’s 8 photos');
+  await expect(side(page, 'on')).toContainText('Mallory: The auth server refused the stolen code');
+  // Her failed attempt did not spend the code: the victim's own import still works.
+  await expect(side(page, 'on')).toContainText('Your import worked: alice’s 8 photos.');
   await expect(side(page, 'off')).toContainText('The attack worked.');
 
   await realPrinterUntouched(page);

@@ -40,6 +40,8 @@ export async function seedLab(config: AuthConfig, users: UserRepository, clients
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     scope: ['photos.read', 'offline_access'],
+    required_scope: ['photos.read'],
+    forwards_user_address: false,
   };
   clients.upsert({
     client_id: LAB_CLIENT_ID,

@@ -10,7 +10,7 @@ import { Router } from 'express';
 import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType } from '@oauth-demo/tokens';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
-import { refreshTokenGrant } from '../grants/refresh_token.js';
+import { refreshTokenGrantWithoutRotation } from '../grants/refresh_token.js';
 import { backChannel } from '../routes/back_channel.js';
 import { pkceOptional } from './lab_clients.js';
 
@@ -24,7 +24,7 @@ export function noRotationRouter(ctx: AuthContext): Router {
     const grantType = optionalParam(req.body, 'grant_type');
     if (grantType === undefined) throw new InvalidRequest('grant_type is missing.');
     if (grantType !== 'refresh_token') throw new UnsupportedGrantType('This lab endpoint only refreshes (grant_type=refresh_token).');
-    res.json(await refreshTokenGrant(req.body, client, ctx, { rotate: false }));
+    res.json(await refreshTokenGrantWithoutRotation(req.body, client, ctx));
   });
   return router;
 }

@@ -336,7 +336,7 @@ export function labRoutes(ctx: AppContext): Router {
     const hers = ((await malloryLoot(lab.run)) ?? []).filter((l) => l.scenario === 'pkce' && l.at >= received.createdAt).at(-1);
     const yours = mine.ok
       ? `Your import worked: ${mine.owner}’s ${mine.titles.length} photos.`
-      : `Your own import failed (${mine.error.code}): the code was already used. The auth server spends a code on its first redemption, right or wrong, and revokes what it gave for it.`;
+      : `Your own import failed (${mine.error.code}): Mallory had redeemed the code first. A code works once; seeing it again, the auth server refused your printer and revoked the tokens it had issued for it, hers included (RFC 6749 §4.1.2), but she had already read your photo list.`;
     recordOutcome(lab, 'pkce', received.defenseOn, {
       attackWorked: hers?.success === true,
       summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s site did not try (is it running?).',
