@@ -212,3 +212,92 @@ test('7 refresh token theft: without rotation Mallory keeps access; with rotatio
 
   await realPrinterUntouched(page);
 });
+
+/** Wait until Mallory's site has a final (not pending) entry for this scenario, newer than `since` entries. */
+async function waitForMallory(page: Page, run: string, scenario: string, count: number) {
+  await expect
+    .poll(
+      async () => {
+        const body = (await (await page.request.get(`${urls().attacker}/api/loot/${run}`)).json()) as { loot: { scenario: string; pending?: boolean }[] };
+        return body.loot.filter((l) => l.scenario === scenario && !l.pending).length;
+      },
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThanOrEqual(count);
+}
+
+test('6 implicit leakage: a third-party script reads the token from the fragment; with code + PKCE it finds only a useless code', async ({ page }) => {
+  await openScenario(page, 'Implicit flow leakage');
+  const run = await labRun(page);
+
+  // Defense off: response_type=token.
+  await switchDefense(page, 'off');
+  let authorize = page.waitForRequest((r) => r.url().startsWith(`${urls().auth}/authorize?`));
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  expect(new URL((await authorize).url()).searchParams.get('response_type')).toBe('token');
+  await signInAndAllow(page, 'alice');
+  await expect(page).toHaveURL(new RegExp(`^${urls().printer}/lab/implicit-callback#access_token=`));
+  await waitForMallory(page, run, 'implicit', 1);
+  await page.getByRole('link', { name: /Back to the attack lab/ }).click();
+  await page.getByRole('button', { name: 'What did Mallory get?' }).click();
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+  await expect(side(page, 'off')).toContainText('read the access token from the address');
+  await expect(side(page, 'off')).toContainText('alice’s 8 photos');
+
+  // Defense on: code + PKCE; the widget sees only a code.
+  await switchDefense(page, 'on');
+  authorize = page.waitForRequest((r) => r.url().startsWith(`${urls().auth}/authorize?`));
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  const request = new URL((await authorize).url());
+  expect(request.searchParams.get('response_type')).toBe('code');
+  expect(request.searchParams.get('code_challenge_method')).toBe('S256');
+  await signInAndAllow(page, 'alice');
+  await expect(page).toHaveURL(new RegExp(`^${urls().printer}/lab/implicit-callback\\?code=`));
+  await waitForMallory(page, run, 'implicit', 2);
+  await page.getByRole('link', { name: /Back to the attack lab/ }).click();
+  await page.getByRole('button', { name: 'What did Mallory get?' }).click();
+  await expect(side(page, 'on')).toContainText('The attack failed.');
+  await expect(side(page, 'on')).toContainText('invalid_grant');
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+
+  await realPrinterUntouched(page);
+});
+
+test('8 device code phishing (no switch): approving Mallory’s code gives her kiosk your photos; the approval page warns; Deny leaves her nothing', async ({ page }) => {
+  await openScenario(page, 'Device code phishing');
+  const run = await labRun(page);
+  await expect(page.getByRole('heading', { name: 'No switch' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Switch the defense/ })).toHaveCount(0);
+
+  for (const decision of ['Allow', 'Deny'] as const) {
+    await page.getByRole('button', { name: 'Run the attack' }).click();
+    await expect(page).toHaveURL(new RegExp(`^${urls().attacker}/kiosk/`));
+    const code = (await page.locator('#user-code').innerText()).trim();
+    await page.locator('#verification').click();
+    await expect(page).toHaveURL(`${urls().auth}/device`);
+    await page.getByLabel('Code', { exact: true }).fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    if (await page.getByLabel('Password').isVisible()) {
+      await page.getByLabel('Username').fill('alice');
+      await page.getByLabel('Password').fill(PASSWORDS.alice);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+    // The defense: the approval page's warning, naming the code.
+    await expect(page.getByText('Someone could send you a code from far away to get your photos on their device.')).toBeVisible();
+    await expect(page.getByText(code).first()).toBeVisible();
+    await page.getByRole('button', { name: decision, exact: true }).click();
+    await expect(page.getByRole('heading', { name: decision === 'Allow' ? 'Device connected' : 'Device refused' })).toBeVisible();
+    await waitForMallory(page, run, 'device', decision === 'Allow' ? 1 : 2);
+    await page.goto('/lab/device');
+    await page.getByRole('button', { name: 'What did Mallory get?' }).click();
+    if (decision === 'Allow') {
+      await expect(side(page, 'on')).toContainText('The attack worked.');
+      await expect(side(page, 'on')).toContainText('alice’s 8 photos');
+    } else {
+      await expect(side(page, 'on')).toContainText('The attack failed.');
+      await expect(side(page, 'on')).toContainText('access_denied');
+    }
+  }
+
+  await realPrinterUntouched(page);
+});

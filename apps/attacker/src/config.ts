@@ -19,6 +19,8 @@ export interface AttackerConfig {
   /** The printer's lab copies, as registered at the auth server (lab/lab_clients.ts there). */
   labClientId: string;
   labPublicClientId: string;
+  /** The shop's kiosk registration (public, device flow): any device can start a flow with it. */
+  kioskClientId: string;
   /** The lab copies' redirect URI: `${PRINTER_PUBLIC_URL}/lab/callback`. */
   labRedirectUri: string;
   httpTimeoutMs: number;
@@ -35,6 +37,7 @@ export function loadConfig(env: Env = process.env): AttackerConfig {
     mallory: { username: 'mallory', password: 'free-filters' },
     labClientId: 'photo-printer-lab',
     labPublicClientId: 'photo-printer-lab-public',
+    kioskClientId: 'photo-kiosk',
     labRedirectUri: `${printer.publicUrl}/lab/callback`,
     httpTimeoutMs: 10_000,
   };

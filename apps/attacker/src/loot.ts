@@ -14,6 +14,8 @@ export interface Loot {
   summary: string;
   /** Details shown on her page: the owner of the photos, their titles, the auth server's error. */
   details: string[];
+  /** Not the end of the story yet (her kiosk is still polling): the lab waits for a later entry. */
+  pending?: boolean;
   at: number;
 }
 

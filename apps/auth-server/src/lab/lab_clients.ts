@@ -60,5 +60,8 @@ export async function seedLab(config: AuthConfig, users: UserRepository, clients
     token_endpoint_auth_method: 'none',
     secret_hash: null,
     ...common,
+    // Scenario 6 compares the Implicit flow (RFC 6749 §4.2) with code + PKCE on one page of its own.
+    redirect_uris: [...common.redirect_uris, `${config.printerUrl}/lab/implicit-callback`],
+    response_types: ['code', 'token'],
   });
 }

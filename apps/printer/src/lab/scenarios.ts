@@ -28,6 +28,8 @@ export interface Scenario {
   rules: string[];
   /** Built and tested (Playwright, both switch positions). The others are listed so nobody thinks they exist. */
   built: boolean;
+  /** For a scenario without a switch: what defends you, and how to see it work. */
+  noSwitch?: string;
   /** The result is what Mallory's site got (the learner asks for it after the run), not what the printer saw. */
   resultFromMallory?: boolean;
 }
@@ -145,25 +147,40 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'implicit',
     number: 6,
     title: 'Implicit flow leakage',
-    gain: 'Mallory gets your access token from the address bar, through a script and the Referer.',
-    story: ['The token in the URL fragment reaches Mallory through a third-party script and the Referer.'],
-    defense: { name: 'code flow + PKCE', what: 'With the code flow nothing worth stealing is in the URL.' },
-    noteStep: { number: 6, text: 'Implicit: step 6 hands the token to the browser' },
-    references: ['RFC 9700 §2.1.2'],
+    gain: 'Mallory reads your photos with the access token she picks out of the page’s address.',
+    story: [
+      'You connect the printer’s lab copy, a browser app. Its callback page loads a third-party “filter widget” from Mallory’s site, as pages load ads and analytics.',
+      'With the Implicit flow the access token itself comes back in the address (the fragment, after #). A browser never puts the fragment in a Referer header, but any script on the page can read it: her widget sends the address to her site.',
+      'With the code flow and PKCE, the same widget sees only a code, which is worth nothing without the code_verifier that never left the printer.',
+    ],
+    defense: {
+      name: 'code flow + PKCE instead of Implicit',
+      what: 'No token travels through the browser’s address bar: only a short-lived, single-use code that needs the code_verifier to be redeemed. (Switched off, the lab copy uses response_type=token.)',
+    },
+    noteStep: { number: 6, text: 'Implicit: steps 1, 2, 3, 6: the token is handed to the browser in step 6' },
+    references: ['RFC 9700 §2.1.2', 'RFC 9700 §4.3', 'RFC 6749 §10.16'],
     rules: ['§A4'],
-    built: false,
+    built: true,
+    resultFromMallory: true,
   },
   {
     id: 'device',
     number: 8,
     title: 'Device code phishing',
-    gain: 'You approve Mallory’s kiosk, thinking it is yours, and she prints your photos.',
-    story: ['Mallory starts a device flow on her kiosk and sends you the code.'],
+    gain: 'You approve Mallory’s kiosk, thinking you claim free prints, and her kiosk reads your photos.',
+    story: [
+      'Mallory’s own “kiosk” starts a device sign-in with the shop’s kiosk registration: any device can. It gets a short code for HER device.',
+      'Her site tells you that you won free prints: “go to the sign-in page and enter this code”. The page is the real auth server’s.',
+      'If you sign in and approve, her kiosk, which polls the auth server, receives a token for your photos.',
+    ],
     defense: null,
-    noteStep: { number: 3, text: 'Step 3: the authorization server asks the owner' },
-    references: ['RFC 8628 §5.4'],
+    noSwitch:
+      'Nothing technical can tell your approval from a tricked one: the code is real and so is the page. What defends you is the approval page’s warning (“only allow if you started this on a device in front of you”) and the code’s short life (10 minutes), which leaves Mallory little time. Run it and Allow, then run it again and Deny.',
+    noteStep: { number: 3, text: 'Step 3: the authorization server asks the owner (here, for a device you cannot see)' },
+    references: ['RFC 8628 §5.4', 'RFC 9700 §4.6 (consent for a device)'],
     rules: [],
-    built: false,
+    built: true,
+    resultFromMallory: true,
   },
 ];
 

@@ -20,6 +20,7 @@ import { type LabState, addPending, isDefenseOn, newLabState, recordOutcome, tak
 interface MalloryLoot {
   scenario: string;
   success: boolean;
+  pending?: boolean;
   summary: string;
   details: string[];
   at: number;
@@ -39,6 +40,8 @@ function scenarioOf(id: string): Scenario {
 export function labRoutes(ctx: AppContext): Router {
   const router = Router();
   const { lab: registration, attacker } = ctx.config;
+  /** Scenario 6's callback page, registered for the public lab copy beside /lab/callback. */
+  const implicitRedirectUri = `${ctx.config.printer.publicUrl}/lab/implicit-callback`;
 
   /** The lab's scoreboard: what Mallory's site says she got in this run (not OAuth; the lab asks her site). */
   async function malloryLoot(run: string): Promise<MalloryLoot[] | null> {
@@ -85,6 +88,14 @@ export function labRoutes(ctx: AppContext): Router {
     if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new NotFound('Nowhere to go.');
     for (const [name, value] of Object.entries(req.query)) if (name !== 'to' && typeof value === 'string') target.searchParams.append(name, value);
     res.redirect(303, target.href);
+  });
+
+  // Scenario 6: the lab copy's callback page as a browser app. The answer stays in the address (a token in the
+  // fragment, or a code in the query); the page loads Mallory's "filter widget", a third-party script.
+  router.get('/lab/implicit-callback', (req, res) => {
+    const lab = labOf(req);
+    res.setHeader('Content-Security-Policy', `default-src 'self'; script-src 'self' ${attacker.publicUrl}; img-src 'self' data: ${attacker.publicUrl}; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`);
+    res.render('lab_implicit', { title: 'Connected', activeSteps: [6], widget: `${attacker.publicUrl}/filters/widget.js?run=${lab.run}` });
   });
 
   // The lab copy's redirect_uri (step 4). Same order of checks as oauth/callback.ts: state, iss, error, code;
@@ -222,6 +233,7 @@ export function labRoutes(ctx: AppContext): Router {
       defenseOn: isDefenseOn(lab, scenario.id),
       results: lab.results[scenario.id] ?? {},
       started: lab.started?.[scenario.id],
+      waiting: req.query.waiting === '1',
       loot: scenario.built ? await malloryLoot(lab.run) : [],
       attackerUrl: attacker.publicUrl,
       csrf: csrfToken(req),
@@ -243,6 +255,22 @@ export function labRoutes(ctx: AppContext): Router {
     if (scenario.id === 'csrf') {
       // The victim (you) visits Mallory's site; it sends your browser to the lab copy's callback with HER code.
       res.redirect(303, `${attacker.publicUrl}/csrf/${lab.run}`);
+      return;
+    }
+    if (scenario.id === 'device') {
+      // Mallory's site starts a device flow on her "kiosk" and shows you its code.
+      (lab.started ??= {}).device = { defenseOn: true, at: Date.now() };
+      res.redirect(303, `${attacker.publicUrl}/kiosk/${lab.run}`);
+      return;
+    }
+    if (scenario.id === 'implicit') {
+      // The lab copy as a browser app: Implicit (response_type=token) when the defense is off, code + PKCE when on.
+      const metadata = await ctx.metadata.get();
+      const request = buildLabAuthorizationRequest(metadata, { ...registration, redirectUri: implicitRedirectUri }, 'implicit', { publicClient: true, pkce: defenseOn, defenseOn });
+      const url = new URL(request.url);
+      if (!defenseOn) url.searchParams.set('response_type', 'token'); // RFC 6749 §4.2.1 (no PKCE: there is no token request)
+      (lab.started ??= {}).implicit = { defenseOn, at: Date.now() };
+      res.redirect(303, url.href);
       return;
     }
     if (scenario.id === 'redirect') {
@@ -292,6 +320,11 @@ export function labRoutes(ctx: AppContext): Router {
     const loot = await malloryLoot(lab.run);
     if (loot === null) throw new NotFound('Mallory’s site is not running (npm start runs it).');
     const since = loot.filter((l) => l.scenario === scenario.id && l.at >= started.at);
+    if (since.at(-1)?.pending) {
+      // Her side is not finished (scenario 8: her kiosk still polls). Nothing to record yet.
+      res.redirect(303, `/lab/${scenario.id}?waiting=1#results`);
+      return;
+    }
     const got = since.filter((l) => l.success).at(-1);
     recordOutcome(
       lab,
