@@ -301,3 +301,28 @@ test('8 device code phishing (no switch): approving Mallory’s code gives her k
 
   await realPrinterUntouched(page);
 });
+
+test('5 token for the wrong audience: without Drive’s aud check the filters API’s token opens your photos; with it: 401 invalid_token', async ({ page }) => {
+  await openScenario(page, 'A token for the wrong audience');
+
+  // Defense off: Mallory replays at Drive's lab copy that believes any audience.
+  await switchDefense(page, 'off');
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  await signInAndAllow(page, 'alice');
+  await expect(page).toHaveURL(`${urls().printer}/lab/audience#results`);
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+  await expect(side(page, 'off')).toContainText('read alice’s 8 photos');
+  await expect(side(page, 'off')).toContainText('Her API received a token made for it');
+
+  // Defense on: the real Drive API refuses a token whose aud is not Drive.
+  await switchDefense(page, 'on');
+  await page.getByRole('button', { name: 'Run the attack' }).click();
+  await signInAndAllow(page, 'alice');
+  await expect(page).toHaveURL(`${urls().printer}/lab/audience#results`);
+  await expect(side(page, 'on')).toContainText('The attack failed.');
+  await expect(side(page, 'on')).toContainText('HTTP 401 invalid_token');
+  await expect(side(page, 'on')).toContainText('"aud" claim');
+  await expect(side(page, 'off')).toContainText('The attack worked.');
+
+  await realPrinterUntouched(page);
+});

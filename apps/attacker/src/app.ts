@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { securityHeaders } from '@oauth-demo/web';
-import { callbackWithMallorysCode, craftedRedirectUri, passOnToRealServer, pollDeviceFlow, redeemAtRealServer, redeemStolenCode, startDeviceFlow, useLeakedAddress, useStolenRefreshToken } from './attacks.js';
+import { callbackWithMallorysCode, craftedRedirectUri, passOnToRealServer, pollDeviceFlow, redeemAtRealServer, replayAtDrive, redeemStolenCode, startDeviceFlow, useLeakedAddress, useStolenRefreshToken } from './attacks.js';
 import { CraftedRequests } from './flows.js';
 import type { AttackerConfig } from './config.js';
 import { LootBox, RUN_ID } from './loot.js';
@@ -263,6 +263,21 @@ export function createApp(config: AttackerConfig): AttackerApp {
     poll();
     res.setHeader('Cache-Control', 'no-store');
     res.render('kiosk', { title: 'You won 20 free prints!', flow });
+  });
+
+  // Scenario 5 (wrong audience): her "Free photo filters API", which the printer's lab copy calls with a token made
+  // for it (aud = this API). `drive=lab` is the learner's switch: replay at Drive's lab copy without the aud check.
+  app.post('/api/filters', async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(req.get('authorization') ?? '');
+    const run = runOf(req.query.run);
+    if (!match) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="filters"').json({ error: 'invalid_token' });
+      return;
+    }
+    const result = await replayAtDrive(config, match[1]!, req.query.drive === 'lab' ? 'lab' : 'real');
+    if (run) loot.add(run, { scenario: 'audience', ...result, details: ['Her API received a token made for it, from the printer, as it should.', ...result.details] });
+    res.json({ filters: ['vintage', 'neon', 'dreamy'] });
   });
 
   app.use((_req, res) => {

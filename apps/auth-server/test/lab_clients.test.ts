@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LAB_CLIENT_ID, LAB_PUBLIC_CLIENT_ID, MALLORY } from '../src/lab/lab_clients.js';
-import { authorize, authorizePath, Browser, PRINTER_SECRET, startAuthServer, tokenRequest, validAuthorizeParams, type TestServer } from './helpers.js';
+import { decodeJwt } from 'jose';
+import { LAB_CLIENT_ID, LAB_FILTERS_CLIENT_ID, LAB_PUBLIC_CLIENT_ID, MALLORY } from '../src/lab/lab_clients.js';
+import { authorize, authorizePath, Browser, codeFlowTokens, PRINTER_SECRET, startAuthServer, tokenRequest, validAuthorizeParams, type TestServer } from './helpers.js';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 
 const LAB_REDIRECT = 'http://localhost:3000/lab/callback';
@@ -87,5 +88,15 @@ describe('Attack lab copies of the printer', () => {
     const printer = await lab({ grant_type: 'refresh_token', refresh_token: 'x' }, buildBasicAuthorization('photo-printer', PRINTER_SECRET));
     assert.equal(printer.status, 400);
     assert.equal(((await printer.json()) as { error: string }).error, 'unauthorized_client');
+  });
+
+  it('the filters-partner lab copy gets tokens for the other API (aud), every other client for Drive', async () => {
+    const { location, verifier } = await authorize(server, { params: { client_id: LAB_FILTERS_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read' } });
+    const res = await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: LAB_REDIRECT, code_verifier: verifier, client_id: LAB_FILTERS_CLIENT_ID }, { auth: null });
+    assert.equal(res.status, 200, await res.clone().text());
+    const claims = decodeJwt(((await res.json()) as { access_token: string }).access_token);
+    assert.equal(claims.aud, `${server.config.attackerUrl}/api`);
+    const real = await codeFlowTokens(server);
+    assert.equal(decodeJwt(real.access_token).aud, server.config.driveResource);
   });
 });

@@ -72,7 +72,11 @@ export interface LabRegistration {
   clientSecret: string;
   /** The same copy as a public client (no secret), like a mobile app: for the code-interception scenario. */
   publicClientId: string;
-  /** `${PRINTER_PUBLIC_URL}/lab/callback`, registered exactly for both. */
+  /** The lab copy as a client of Mallory's "Free photo filters API" (scenario 5): public, tokens with aud = that API. */
+  filtersClientId: string;
+  /** That API (the auth server's `${ATTACKER_PUBLIC_URL}/api`), called on the back channel. */
+  filtersApi: string;
+  /** `${PRINTER_PUBLIC_URL}/lab/callback`, registered exactly for all three. */
   redirectUri: string;
   scope: string;
   /**
@@ -133,6 +137,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       clientId: 'photo-printer-lab',
       clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
       publicClientId: 'photo-printer-lab-public',
+      filtersClientId: 'photo-printer-lab-filters',
+      filtersApi: `${attacker.internalUrl}/api/filters`,
       redirectUri: `${printer.publicUrl}/lab/callback`,
       scope: 'photos.read',
       evilAs: {

@@ -20,7 +20,19 @@ export const LAB_CLIENT_ID = 'photo-printer-lab';
 /** The printer's lab copy as a public client (no secret), for the code-interception scenario. */
 export const LAB_PUBLIC_CLIENT_ID = 'photo-printer-lab-public';
 
+/**
+ * The printer's lab copy as a client of ANOTHER API, Mallory's "Free photo filters API" (scenario 5): its tokens
+ * carry `aud` = that API, and scope photos.read (the photos the printer shares with the filters service). PKCE
+ * is required of it like of any real client.
+ */
+export const LAB_FILTERS_CLIENT_ID = 'photo-printer-lab-filters';
+
 const PKCE_OPTIONAL = new Set([LAB_CLIENT_ID, LAB_PUBLIC_CLIENT_ID]);
+
+/** The `aud` of the tokens of a lab registration made for another API than Drive; undefined for every other client. */
+export function labAudience(clientId: string, config: Pick<AuthConfig, 'attackerUrl'>): string | undefined {
+  return clientId === LAB_FILTERS_CLIENT_ID ? `${config.attackerUrl}/api` : undefined;
+}
 
 /** May this client send a code request without PKCE? Only a lab copy (RFC 9700 §2.1.1 says every real one must). */
 export function pkceOptional(client: Pick<Client, 'client_id'>): boolean {
@@ -63,5 +75,16 @@ export async function seedLab(config: AuthConfig, users: UserRepository, clients
     // Scenario 6 compares the Implicit flow (RFC 6749 §4.2) with code + PKCE on one page of its own.
     redirect_uris: [...common.redirect_uris, `${config.printerUrl}/lab/implicit-callback`],
     response_types: ['code', 'token'],
+  });
+  clients.upsert({
+    client_id: LAB_FILTERS_CLIENT_ID,
+    name: 'Photo Printer, filters partner (attack lab copy)',
+    description: 'The printer’s lab copy, sharing your photos with its filters partner, Free photo filters: this token is made for the partner’s API, not for Drive.',
+    client_type: 'public',
+    token_endpoint_auth_method: 'none',
+    secret_hash: null,
+    ...common,
+    grant_types: ['authorization_code'],
+    scope: ['photos.read'],
   });
 }

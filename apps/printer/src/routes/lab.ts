@@ -204,6 +204,24 @@ export function labRoutes(ctx: AppContext): Router {
       });
       return;
     }
+    if (pending.scenario === 'audience') {
+      const exchanged = await exchangeLabCodeForTokens(ctx.tokenEndpoint, { ...registration, publicClientId: registration.filtersClientId }, code, pending.code_verifier);
+      if (!exchanged.ok) throw new NotFound(`The lab copy could not get its token: ${exchanged.error.code}. Run the attack again.`);
+      // The legitimate call: the token goes to the API it was made for. (`drive` is the learner's switch, for her.)
+      const called = await fetch(`${registration.filtersApi}?run=${lab.run}&drive=${pending.defenseOn ? 'real' : 'lab'}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${exchanged.tokens.access_token}` },
+        signal: AbortSignal.timeout(ctx.config.httpTimeoutMs),
+      }).catch(() => null);
+      const hers = ((await malloryLoot(lab.run)) ?? []).filter((l) => l.scenario === 'audience' && l.at >= pending.createdAt).at(-1);
+      recordOutcome(lab, 'audience', pending.defenseOn, {
+        attackWorked: hers?.success === true,
+        summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s API was not called (is her site running?).',
+        details: [called?.ok ? 'The filters API answered the printer normally: nothing looked wrong.' : 'The filters API did not answer.', ...(hers ? hers.details : [])],
+      });
+      res.redirect(303, '/lab/audience#results');
+      return;
+    }
     if (pending.scenario === 'refresh') {
       const exchanged = await exchangeLabCodeForTokens(ctx.tokenEndpoint, registration, code, pending.code_verifier);
       if (!exchanged.ok) throw new NotFound(`The lab copy could not get its tokens: ${exchanged.error.code}. Run the attack again.`);
@@ -255,6 +273,14 @@ export function labRoutes(ctx: AppContext): Router {
     if (scenario.id === 'csrf') {
       // The victim (you) visits Mallory's site; it sends your browser to the lab copy's callback with HER code.
       res.redirect(303, `${attacker.publicUrl}/csrf/${lab.run}`);
+      return;
+    }
+    if (scenario.id === 'audience') {
+      // You connect the lab copy to its filters partner: a token whose aud is the partner's API.
+      const metadata = await ctx.metadata.get();
+      const request = buildLabAuthorizationRequest(metadata, { ...registration, publicClientId: registration.filtersClientId }, 'audience', { publicClient: true, pkce: true, defenseOn });
+      addPending(lab, request.pending);
+      res.redirect(303, request.url);
       return;
     }
     if (scenario.id === 'device') {
