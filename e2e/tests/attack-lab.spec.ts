@@ -173,8 +173,15 @@ test('4 mix-up: without the iss check the printer sends the real code to Evil AS
   await expect(side(page, 'on')).toContainText(`the answer says it comes from “${urls().auth}”`);
   await expect(side(page, 'off')).toContainText('The attack worked.');
 
+  // The timeline of this run has a fifth lane, Mallory, with the printer's exchanges with her site.
+  const run = await labRun(page);
+  await page.goto('/timeline');
+  await expect(page.locator('.seq-head .lane.mallory')).toContainText('Mallory');
+  await expect(page.locator('li.seq-row[data-to="mallory"]').first()).toBeVisible();
+  await expect(page.getByText('Step 2, to the server you picked: Evil AS (Mallory’s)').first()).toBeVisible();
+
   // Mallory's page: only what the defense-off run gave her.
-  await page.goto(`${urls().attacker}/loot/${await labRun(page)}`);
+  await page.goto(`${urls().attacker}/loot/${run}`);
   await expect(page.locator('li.got[data-scenario="mixup"]')).toHaveCount(1);
 
   await realPrinterUntouched(page);

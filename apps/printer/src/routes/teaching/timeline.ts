@@ -6,7 +6,7 @@
  */
 import { Router } from 'express';
 import {
-  LANES,
+  lanesFor,
   type MergedExchange,
   type SourceStatus,
   type TraceInfo,
@@ -72,7 +72,7 @@ export function timelineRoutes(ctx: AppContext): Router {
       rows,
       exchanges,
       sources,
-      lanes: LANES,
+      lanes: lanesFor(rows),
       laneIndex,
       laneName,
       stepsOf,
