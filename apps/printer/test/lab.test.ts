@@ -61,7 +61,7 @@ describe('the attack lab', () => {
 
   it('scenario 1, defense on: an answer without state is refused and no token is asked for', async () => {
     const browser = new Browser(printer.base);
-    const answer = await browser.get(`/lab/callback?${new URLSearchParams({ code: 'mallorys-code', iss: auth.url })}`);
+    const answer = await browser.get(`/lab/callback?${new URLSearchParams({ code: 'mallorys-code', iss: auth.publicUrl })}`);
     assert.equal(answer.status, 303);
     assert.equal(answer.location, '/lab/csrf#results');
     assert.match((await browser.get('/lab/csrf')).text, /The attack failed\.[\s\S]*the answer has no state/);
@@ -71,7 +71,7 @@ describe('the attack lab', () => {
   it('a switch never reaches the real printer: its /callback still refuses an answer without state', async () => {
     const browser = new Browser(printer.base);
     await setDefense(browser, 'csrf', 'off');
-    const real = await browser.get(`/callback?${new URLSearchParams({ code: 'mallorys-code', iss: auth.url })}`);
+    const real = await browser.get(`/callback?${new URLSearchParams({ code: 'mallorys-code', iss: auth.publicUrl })}`);
     assert.equal(real.status, 400);
     assert.match(real.text, /no state parameter/);
     assert.equal(auth.tokenRequests.length, 0);
