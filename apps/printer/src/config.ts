@@ -127,6 +127,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
   const drive = readServiceUrls(env, 'DRIVE');
   const attacker = readServiceUrls(env, 'ATTACKER');
   const dataDir = readDataDir(env, 'printer');
+  // Read once: the lab copy (photo-printer-lab) is registered with the printer's own secret.
+  const clientSecret = readSharedSecret(env, 'PRINTER_CLIENT_SECRET', { issuedElsewhere });
   return {
     host: readHost(env),
     printer,
@@ -135,7 +137,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     attacker,
     lab: {
       clientId: 'photo-printer-lab',
-      clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
+      clientSecret,
       publicClientId: 'photo-printer-lab-public',
       filtersClientId: 'photo-printer-lab-filters',
       filtersApi: `${attacker.internalUrl}/api/filters`,
@@ -151,7 +153,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     sessionSecret: env.SESSION_SECRET || loadOrCreateSecret(dataDir, 'session'),
     client: {
       clientId: readString(env, 'PRINTER_CLIENT_ID', 'photo-printer'),
-      clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET', { issuedElsewhere }),
+      clientSecret,
       redirectUri: `${printer.publicUrl}/callback`,
       scope: REQUESTED_SCOPE,
     },
