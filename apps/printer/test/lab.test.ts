@@ -39,6 +39,7 @@ describe('the attack lab', () => {
       assert.ok(page.text.includes(s.references[0]!), `${s.id} names ${s.references[0]}`);
       assert.ok(page.text.indexOf('What Mallory gains:') < page.text.indexOf(s.references[0]!), 'the gain before any RFC word');
     }
+    assert.match(lab.text, /action="\/teaching"/, 'the teaching panel (instructor mode, for the projector) is on the lab pages');
     assert.match((await browser.get('/')).text, /href="\/lab"/);
     assert.match((await browser.get('/grants')).text, /href="\/lab"/);
     assert.equal((await browser.get('/lab/nope')).status, 404);
