@@ -40,6 +40,27 @@ async function labRun(page: Page): Promise<string> {
   return href!.split('/loot/')[1]!;
 }
 
+/**
+ * The scenarios leave alice with grants to the lab copies and the kiosk (and signed in at the auth server). Later
+ * spec files expect a clean slate: remove every app she allowed, as she would on the Connected apps page.
+ */
+test.afterAll(async ({ browser }) => {
+  const page = await browser.newPage();
+  await page.goto(`${urls().auth}/apps`);
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill(PASSWORDS.alice);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Connected apps' })).toBeVisible();
+  const remove = page.getByRole('button', { name: /^Remove / });
+  for (let left = await remove.count(); left > 0; left--) {
+    await remove.first().click();
+    await expect(page.getByText(/Removed\./)).toBeVisible();
+    await expect(remove).toHaveCount(left - 1);
+  }
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.close();
+});
+
 /** The real printer knows nothing of the lab: its home page still offers to connect. */
 async function realPrinterUntouched(page: Page) {
   await page.goto('/');
