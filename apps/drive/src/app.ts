@@ -107,7 +107,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.use('/api', allowBrowserCallsFrom(config.printerUrl), apiRouter({ config, db, validator }));
   // The attack lab's copy of the photo list without the aud check (lab.ts, scenario 5); /api above checks aud.
   app.use('/lab', answerErrorsAsJson);
-  app.use(labRouter({ config, db }));
+  app.use(labRouter({ config, db, http: backChannel.http }));
 
   // Pages for people, and Drive's own web app (sign-in with the Password grant).
   app.use(sessions.middleware);

@@ -7,21 +7,23 @@
  * token names. So a token the auth server issued for ANOTHER API opens the photos here. The real `/api` checks that
  * `aud` is Drive (docs/security.md §R3), always.
  */
+import type { AxiosInstance } from 'axios';
 import { Router } from 'express';
+import { rememberSuccess } from '@oauth-demo/back-channel';
 import { createRemoteJWKSet, decodeJwt, type JWTVerifyGetKey } from 'jose';
 import { InvalidToken, parseBearerAuthorization, verifyAccessToken } from '@oauth-demo/tokens';
 import { noStore } from '@oauth-demo/web';
 import type { DriveConfig } from './config.js';
 import { type Db, listPhotosOf } from './db.js';
-import { discoverEndpoint, rememberSuccess } from './discovery.js';
+import { discoverEndpoint } from './discovery.js';
 import { MissingAccessToken } from './errors.js';
 import { resourceOwnerOf } from './middleware/require_token.js';
 
 export const NO_AUD_PHOTOS_PATH = '/lab/no-aud/api/photos';
 
-export function labRouter({ config, db }: { config: DriveConfig; db: Db }): Router {
+export function labRouter({ config, db, http }: { config: DriveConfig; db: Db; http: AxiosInstance }): Router {
   const router = Router();
-  const keys = rememberSuccess(async (): Promise<JWTVerifyGetKey> => createRemoteJWKSet(await discoverEndpoint(config, 'jwks_uri')));
+  const keys = rememberSuccess(async (): Promise<JWTVerifyGetKey> => createRemoteJWKSet(await discoverEndpoint({ issuer: config.issuer, authInternalUrl: config.authInternalUrl, http }, 'jwks_uri')));
 
   router.get(NO_AUD_PHOTOS_PATH, noStore, async (req, res) => {
     const token = parseBearerAuthorization(req.headers.authorization);
