@@ -106,3 +106,13 @@ describe('the attack lab', () => {
     assert.doesNotMatch((await browser.get('/lab/implicit')).headers.get('content-security-policy') ?? '', /4999/);
   });
 });
+
+describe('the lab copy’s callback', () => {
+  it('refuses an answer whose state matches no lab request with a page (400), and asks for no token', async () => {
+    const browser = new Browser(printer.base);
+    const answer = await browser.get(`/lab/callback?${new URLSearchParams({ code: 'c', state: 'forged', iss: auth.publicUrl })}`);
+    assert.equal(answer.status, 400);
+    assert.match(answer.text, /matches no request the attack lab started/);
+    assert.equal(auth.tokenRequests.length, 0);
+  });
+});

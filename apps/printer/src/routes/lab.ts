@@ -14,6 +14,7 @@ import { NotFound, optionalParam, type ParamSource } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { type FlowKind, currentTrace, describeExchange, newSpanId, startTrace } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
+import { CallbackRejected } from '../errors.js';
 import { buildLabAuthorizationRequest, exchangeLabCodeForTokens, redeemLabCode, refreshLab } from '../lab/lab_client.js';
 import { SCENARIOS, type Scenario, findScenario } from '../lab/scenarios.js';
 import { type LabState, addPending, isDefenseOn, newLabState, recordOutcome, takePending } from '../lab/state.js';
@@ -200,7 +201,12 @@ export function labRoutes(ctx: AppContext): Router {
     }
 
     const pending = takePending(lab, state);
-    if (!pending) throw new NotFound('This answer matches no request the attack lab started in this browser (or it was already used).');
+    if (!pending) {
+      throw new CallbackRejected(
+        'This answer matches no request the attack lab started in this browser (or it was already used).',
+        'The lab copy checks state like the real printer, except in scenario 1 with the defense switched off (RFC 6749 §10.12).',
+      );
+    }
     if (pending.scenario === 'mixup') {
       // 2. iss (RFC 9207 §2.4): the answer must come from the server the request went to, here Evil AS.
       if (pending.defenseOn && iss !== pending.issuer) {
