@@ -31,6 +31,8 @@ describe('the attack lab', () => {
     const lab = await browser.get('/lab');
     assert.equal(lab.status, 200);
     assert.equal(SCENARIOS.length, 8);
+    const listed = [...lab.text.matchAll(/<li value="(\d)">/g)].map((m) => Number(m[1]));
+    assert.deepEqual(listed, [1, 2, 3, 4, 5, 6, 7, 8], 'listed in the issue’s numbering');
     for (const s of SCENARIOS) {
       assert.ok(lab.text.includes(`href="/lab/${s.id}"`), s.id);
       const page = await browser.get(`/lab/${s.id}`);

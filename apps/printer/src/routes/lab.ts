@@ -124,7 +124,7 @@ export function labRoutes(ctx: AppContext): Router {
 
   router.get('/lab', (req, res) => {
     const lab = labOf(req);
-    res.render('lab', { title: 'Attack lab', activeSteps: [], scenarios: SCENARIOS, lab, isDefenseOn });
+    res.render('lab', { title: 'Attack lab', activeSteps: [], scenarios: [...SCENARIOS].sort((a, b) => a.number - b.number), lab, isDefenseOn });
   });
 
   // Scenario 3's premise: a careless "continue to" redirect of the lab copy, as many sites have (an open
