@@ -6,6 +6,7 @@
  * never reach it (RFC 6749 §10.3, RFC 9700 §2.1).
  */
 import type { KioskState } from './kiosk.js';
+import type { LabState } from './lab/state.js';
 import type { PendingAuthorization } from './oauth/authorization_request.js';
 import type { Connection, Rotation } from './oauth/connection.js';
 import type { PrintLabRun } from './print_lab.js';
@@ -59,6 +60,8 @@ declare module 'express-session' {
     printLab?: PrintLabRun;
     /** The kiosk's device flow in this browser (the device_code and, once approved, the kiosk's token). */
     kiosk?: KioskState;
+    /** The attack lab (/lab): this learner's defense switches, the lab copy's requests and the results. */
+    lab?: LabState;
     // The teaching layer's own fields (traces, teaching switches, the step-through hop) are declared by
     // @oauth-demo/teaching (express/session.ts).
   }

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type MergedExchange, foldRepeats, genericPath } from './timeline.js';
+import { type MergedExchange, foldRepeats, genericPath, laneIndex, lanesFor } from './timeline.js';
 
 describe('timeline: repeated reads are folded', () => {
   let at = 0;
@@ -41,6 +41,14 @@ describe('timeline: repeated reads are folded', () => {
     assert.equal(genericPath('http://127.0.0.1:9001/api/gallery/color-bars/content?x=1'), '/api/gallery/:id/content');
     assert.equal(genericPath('/api/photos'), '/api/photos');
     assert.equal(genericPath('/token'), '/token');
+  });
+});
+
+describe('lanesFor: the fifth lane, Mallory', () => {
+  it('shows the four roles for an ordinary flow, and Mallory’s lane only when a row involves her', () => {
+    assert.deepEqual(lanesFor([{ from: 'browser', to: 'printer' }]).map((l) => l.party), ['browser', 'printer', 'auth', 'drive']);
+    assert.deepEqual(lanesFor([{ from: 'browser', to: 'printer' }, { from: 'printer', to: 'mallory' }]).map((l) => l.party), ['browser', 'printer', 'auth', 'drive', 'mallory']);
+    assert.equal(laneIndex('mallory'), 5);
   });
 });
 
