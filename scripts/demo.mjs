@@ -1,5 +1,5 @@
-// Starts the auth server, the drive and the printer (compiled output), prefixes their logs, and prints
-// the URL to open. Ctrl-C stops all three. Ports and URLs come from the environment (see README).
+// Starts the auth server, the drive, the printer and Mallory's site (the attack lab's attacker; compiled
+// output), prefixes their logs, and prints the URL to open. Ctrl-C stops them all. Ports and URLs come from the environment (see README).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -11,6 +11,7 @@ const services = [
   { name: 'auth-server', label: 'auth   ', health: `http://127.0.0.1:${port('AUTH', 9000)}/healthz` },
   { name: 'drive', label: 'drive  ', health: `http://127.0.0.1:${port('DRIVE', 9001)}/healthz` },
   { name: 'printer', label: 'printer', health: `http://127.0.0.1:${port('PRINTER', 3000)}/healthz` },
+  { name: 'attacker', label: 'mallory', health: `http://127.0.0.1:${port('ATTACKER', 4000)}/healthz` },
 ];
 // Class mode (README, "Teach a class"): CLASS_HOST names this machine on the LAN; the services refuse to start
 // without INSTRUCTOR_KEY (their config.ts says so).
@@ -64,11 +65,12 @@ if (ok) {
   if (env.CLASS_HOST) {
     console.log(`\n  The class is on: every learner opens ${printerUrl} (write it on the board).`);
     console.log('  Each learner joins the class on the sign-in page, or signs in as alice / wonderland or bob / builder.');
-    console.log('  Instructor mode asks for INSTRUCTOR_KEY. Ctrl-C stops everything.\n');
+    console.log('  Instructor mode asks for INSTRUCTOR_KEY. Ctrl-C stops everything.');
   } else {
     console.log(`\n  The demo is running. Open ${printerUrl} in your browser.`);
-    console.log('  Sign in as alice / wonderland or bob / builder. Ctrl-C stops everything.\n');
+    console.log('  Sign in as alice / wonderland or bob / builder. Ctrl-C stops everything.');
   }
+  console.log(`  Attack lab: ${printerUrl}/lab (Mallory's site runs at ${env.ATTACKER_PUBLIC_URL || `http://localhost:${port('ATTACKER', 4000)}`}).\n`);
 } else if (!stopping) {
   console.error('The services did not all become healthy in 20 s; see the logs above.');
   stopAll(1);
