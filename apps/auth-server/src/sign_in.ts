@@ -33,9 +33,10 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
   const user = outcome;
   // A new session id at sign-in, so an id planted before it is worthless. What this browser was in the
   // middle of (pending authorization requests, a device code being approved) is carried over.
-  const { pending, deviceUserCode } = req.session;
+  const { pending, deviceUserCode, presenter } = req.session;
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   Object.assign(req.session, { pending, deviceUserCode, userId: user.id });
+  if (presenter) req.session.presenter = presenter;
   return { ok: true, user };
 }
 

@@ -15,6 +15,8 @@ export interface Teaching {
   instructorAvailable: boolean;
   instructorKeyRequired: boolean;
   stepThrough: boolean;
+  /** Presenter view (instructor mode only): projector scale and keyboard control on the three services. */
+  presenter: boolean;
   traceId: string | undefined;
   csrf: string;
   /** Where the switches send the browser back to. */
@@ -35,6 +37,7 @@ export function teachingLocals(ctx: AppContext) {
       instructorAvailable: ctx.config.instructorModeAvailable,
       instructorKeyRequired: ctx.config.instructorKey !== undefined,
       stepThrough: req.session.teaching?.stepThrough === true,
+      presenter: isInstructor(req) && req.session.presenter === true,
       traceId: req.session.traces?.at(-1)?.id,
       csrf: csrfToken(req),
       here: req.method === 'GET' ? req.originalUrl : '/',
@@ -44,6 +47,10 @@ export function teachingLocals(ctx: AppContext) {
     res.locals.teaching = teaching;
     res.locals.stylesheets = ['/assets/printer/teaching.css'];
     if (teaching.instructor) res.locals.bodyClass = 'instructor';
+    if (teaching.presenter) {
+      res.locals.presenter = true;
+      res.locals.presenterLinks = { timeline: teaching.traceId ? `/timeline?trace=${teaching.traceId}` : '/timeline', inspector: '/inspect' };
+    }
     next();
   };
 }
