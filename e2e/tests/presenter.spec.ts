@@ -38,6 +38,14 @@ test.describe('Presenter view', () => {
     expect(smallBefore).toBeGreaterThanOrEqual(20);
     await expectProjectable(page, page.getByRole('button', { name: 'Import photos from Drive' }));
 
+    // The kiosk: its user code on the first screen (RFC 8628 §3.3: the user types it on another device).
+    await page.goto('/kiosk');
+    await page.getByRole('button', { name: 'Start on the kiosk' }).first().click();
+    await expectProjectable(page, page.getByLabel('Your code'));
+    // What a page sets larger than the base stays larger: the code is read from the back of the room.
+    expect(await fontPx(page.getByLabel('Your code'))).toBeGreaterThan(await fontPx(page.locator('body')));
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
     // Drive and the auth server honour the same switch, in their own sessions.
     await page.goto(urls().drive);
     await expect(page.locator('body')).toHaveClass(/\bpresenter\b/);
