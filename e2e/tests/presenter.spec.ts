@@ -77,6 +77,13 @@ test.describe('Presenter view', () => {
     await expect(detail).toBeVisible();
     await page.getByRole('button', { name: 'Allow' }).click();
     await expect(page).toHaveURL(new RegExp(`^${urls().printer}/photos`));
+    // The timeline of that flow lights all eight steps: their banners fold into one line, each one's text a click away.
+    await page.goto('/timeline');
+    const folded = page.locator('.step-now > details.step-lines');
+    await expect(folded.locator('> summary')).toHaveText(/^Steps 1, 2, 3, 4, 5, 6, 7, 8 on this page/);
+    await expect(folded.locator('.step-line').first()).toBeHidden();
+    await folded.locator('> summary').click();
+    await expect(folded.locator('.step-line').first()).toBeVisible();
 
     // Step-through by keyboard: → is Continue, ← the timeline, i the inspector.
     await page.goto('/');

@@ -22,6 +22,20 @@
     line.appendChild(details);
   }
 
+  // Many steps lit at once (the timeline lights all eight): the banners fold into one line together.
+  var now = document.querySelector('.step-now');
+  if (now && lines.length > 2) {
+    var all = document.createElement('details');
+    all.className = 'step-lines';
+    var head = document.createElement('summary');
+    var numbers = [];
+    for (var j = 0; j < lines.length; j++) numbers.push(lines[j].getAttribute('data-step'));
+    head.textContent = 'Steps ' + numbers.join(', ') + ' on this page: open for each step';
+    all.appendChild(head);
+    while (now.firstChild) all.appendChild(now.firstChild);
+    now.appendChild(all);
+  }
+
   function typing(target) {
     if (!target || !target.tagName) return false;
     var tag = target.tagName.toLowerCase();
