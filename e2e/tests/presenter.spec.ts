@@ -91,6 +91,7 @@ test.describe('Presenter view', () => {
     await page.getByRole('button', { name: 'Import photos from Drive' }).click();
     await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
     const stepUrl = page.url();
+    await page.waitForLoadState('load'); // presenter.js (deferred) listens from here
     await page.keyboard.press('ArrowRight');
     await expect(page).not.toHaveURL(stepUrl);
     await expect(page).toHaveURL(new RegExp(`^${urls().auth}/`));
@@ -98,10 +99,21 @@ test.describe('Presenter view', () => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Import photos from Drive' }).click();
     await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
+    await page.waitForLoadState('load'); // presenter.js (deferred) listens from here
     await page.keyboard.press('ArrowLeft');
     await expect(page).toHaveURL(new RegExp(`^${urls().printer}/timeline`));
+    await page.waitForLoadState('load');
     await page.keyboard.press('i');
     await expect(page).toHaveURL(`${urls().printer}/inspect`);
+    // No instructor secret on the projector unless asked: tokens masked, then whole after "Show secrets".
+    const raw = page.locator('article[data-kind="access_token"] pre.raw').first();
+    await expect(raw).not.toHaveText(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
+    await page.getByRole('button', { name: 'Show secrets' }).click();
+    await expect(page.getByRole('button', { name: 'Hide secrets' })).toBeVisible();
+    expect((await raw.innerText()).trim()).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
+    await page.getByRole('button', { name: 'Hide secrets' }).click();
+    await expect(page.getByRole('button', { name: 'Show secrets' })).toBeVisible();
+    await page.waitForLoadState('load');
     await page.keyboard.press('t');
     await expect(page).toHaveURL(new RegExp(`^${urls().printer}/timeline`));
 

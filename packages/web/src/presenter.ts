@@ -14,6 +14,8 @@ declare module 'express-session' {
   interface SessionData {
     /** Presenter view on, for this browser, on this service. */
     presenter?: boolean;
+    /** In presenter view, the instructor asked to show secrets on the projector (the printer; off by default). */
+    presenterSecrets?: boolean;
   }
 }
 

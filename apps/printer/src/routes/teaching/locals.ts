@@ -17,6 +17,8 @@ export interface Teaching {
   stepThrough: boolean;
   /** Presenter view (instructor mode only): projector scale and keyboard control on the three services. */
   presenter: boolean;
+  /** Secrets shown whole on this page (instructor mode; in presenter view only when asked). */
+  reveal: boolean;
   traceId: string | undefined;
   csrf: string;
   /** Where the switches send the browser back to. */
@@ -29,6 +31,14 @@ export function isInstructor(req: Request): boolean {
   return req.session.teaching?.instructor === true;
 }
 
+/**
+ * Whether this page shows secrets whole (client secret, codes, tokens): in instructor mode, except in presenter view,
+ * where the room sees the screen: there only when the instructor asks (issue 18: no instructor secrets unless asked).
+ */
+export function revealsSecrets(req: Request): boolean {
+  return isInstructor(req) && (req.session.presenter !== true || req.session.presenterSecrets === true);
+}
+
 export function teachingLocals(ctx: AppContext) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.session) return next();
@@ -38,6 +48,7 @@ export function teachingLocals(ctx: AppContext) {
       instructorKeyRequired: ctx.config.instructorKey !== undefined,
       stepThrough: req.session.teaching?.stepThrough === true,
       presenter: isInstructor(req) && req.session.presenter === true,
+      reveal: revealsSecrets(req),
       traceId: req.session.traces?.at(-1)?.id,
       csrf: csrfToken(req),
       here: req.method === 'GET' ? req.originalUrl : '/',

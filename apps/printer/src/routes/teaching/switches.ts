@@ -39,6 +39,9 @@ export function switchesRoutes(ctx: AppContext): Router {
       req.session.presenter = true;
     }
     if (body.presenter === 'off' || !teaching.instructor) delete req.session.presenter;
+    // Secrets on the projector: asked for each time presenter view is on, forgotten with it.
+    if (body.presenterSecrets === 'on' && req.session.presenter === true) req.session.presenterSecrets = true;
+    if (body.presenterSecrets === 'off' || req.session.presenter !== true) delete req.session.presenterSecrets;
     const isPresenter = req.session.presenter === true;
     const back = safeBack(body.back);
     if (wasPresenter === isPresenter) return res.redirect(303, back);
