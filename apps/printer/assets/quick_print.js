@@ -172,12 +172,16 @@
         }
         var photos = answer.body.photos;
         setText('qp-photos-owner', (answer.body.owner || 'Someone') + '\u2019s photos, listed by Drive for this browser (' + photos.length + '):');
-        var titles = $('qp-photo-titles');
         var images = $('qp-photo-images');
+        // One list, in Drive's order: each photo's figure (its title) first, its image added when it arrives.
         photos.forEach(function (photo) {
-          var item = document.createElement('li');
-          item.textContent = String(photo.title);
-          titles.appendChild(item);
+          var figure = document.createElement('figure');
+          figure.className = 'photo';
+          var caption = document.createElement('figcaption');
+          caption.className = 'caption';
+          caption.textContent = String(photo.title);
+          figure.appendChild(caption);
+          images.appendChild(figure);
           if (typeof photo.content_url !== 'string') return;
           // Images need the token too, so they are fetched and shown as blob: URLs.
           fetch(photo.content_url, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' })
@@ -186,17 +190,10 @@
             })
             .then(function (blob) {
               if (!blob) return;
-              var figure = document.createElement('figure');
-              figure.className = 'photo';
               var img = document.createElement('img');
               img.alt = '';
               img.src = URL.createObjectURL(blob);
-              var caption = document.createElement('figcaption');
-              caption.className = 'caption';
-              caption.textContent = String(photo.title);
-              figure.appendChild(img);
-              figure.appendChild(caption);
-              images.appendChild(figure);
+              figure.insertBefore(img, caption);
             })
             .catch(function () {});
         });
