@@ -3,11 +3,15 @@
  * projector scale. At 1280×720 the action of each page is on the first screen, its text at 20 px or more, the step
  * banners one line each, and the keyboard drives step-through.
  */
+import { createRequire } from 'node:module';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { forgetConsent, PASSWORDS } from '../support/flow.js';
 import { urls } from '../support/services.js';
 
-test.use({ viewport: { width: 1280, height: 720 } });
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// bypassCSP: the pages forbid inline scripts, and axe-core is injected to measure contrast (as in a11y.spec.ts).
+test.use({ viewport: { width: 1280, height: 720 }, bypassCSP: true });
 test.setTimeout(90_000);
 
 async function fontPx(locator: Locator): Promise<number> {
@@ -122,5 +126,23 @@ test.describe('Presenter view', () => {
     await expect(page.locator('body')).not.toHaveClass(/\bpresenter\b/);
     await page.goto(urls().drive);
     await expect(page.locator('body')).not.toHaveClass(/\bpresenter\b/);
+  });
+
+  test('high contrast: the text of the printer, Drive and auth server pages at 7:1 (WCAG 2 AAA 1.4.6, axe-core)', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Turn instructor mode on' }).click();
+    await page.getByRole('button', { name: 'Turn presenter view on' }).click();
+    await expect(page.locator('body')).toHaveClass(/\bpresenter\b/);
+    for (const url of ['/', '/timeline', '/inspect', '/kiosk', '/print-lab', '/quick-print', '/grants', `${urls().drive}/`, `${urls().drive}/signin`, `${urls().auth}/apps`, `${urls().auth}/device`]) {
+      await page.goto(url);
+      await expect(page.locator('body')).toHaveClass(/\bpresenter\b/);
+      await page.addScriptTag({ path: AXE });
+      const failing = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
+        const result = await axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast-enhanced'] } });
+        return result.violations.flatMap((v) => v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`));
+      });
+      expect(failing, `${url}: text at 7:1 in presenter view`).toEqual([]);
+    }
   });
 });
