@@ -54,6 +54,10 @@ test.describe('Presenter view', () => {
     await page.goto(urls().drive);
     await expect(page.locator('body')).toHaveClass(/\bpresenter\b/);
     expect(await fontPx(page.locator('body'))).toBeGreaterThanOrEqual(20);
+    await page.goto(`${urls().drive}/signin`);
+    await expectProjectable(page, page.getByRole('button', { name: 'Sign in to Drive' }));
+    await page.goto(`${urls().auth}/device`);
+    await expectProjectable(page, page.getByRole('button', { name: 'Continue' }));
 
     // The consent screen, the moment the class is there for: Allow on the first screen, 20 px, banners one line.
     await page.goto('/');
