@@ -50,6 +50,14 @@ test.describe('Presenter view', () => {
     expect(await fontPx(page.getByLabel('Your code'))).toBeGreaterThan(await fontPx(page.locator('body')));
     await page.getByRole('button', { name: 'Cancel' }).click();
 
+    // The print lab and quick print: explanations folded (data-presenter-fold), the buttons on the first screen.
+    await page.goto('/print-lab');
+    await expectProjectable(page, page.getByRole('button', { name: 'Fetch the sample gallery as the print lab' }));
+    await page.goto('/quick-print');
+    await expect(page.locator('details.presenter-fold > summary', { hasText: 'Who plays which role here' })).toBeVisible();
+    await expectProjectable(page, page.getByRole('button', { name: 'Quick print with the Implicit flow' }));
+    await expectProjectable(page, page.getByRole('button', { name: 'Quick print with Authorization Code + PKCE' }));
+
     // Drive and the auth server honour the same switch, in their own sessions.
     await page.goto(urls().drive);
     await expect(page.locator('body')).toHaveClass(/\bpresenter\b/);

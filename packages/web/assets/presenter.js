@@ -30,10 +30,28 @@
     var head = document.createElement('summary');
     var numbers = [];
     for (var j = 0; j < lines.length; j++) numbers.push(lines[j].getAttribute('data-step'));
-    head.textContent = 'Steps ' + numbers.join(', ') + ' on this page: open for each step';
+    var unique = numbers.filter(function (n, at) { return numbers.indexOf(n) === at; });
+    // Two flows side by side (quick print) light the same numbers twice: then say how many banners there are.
+    head.textContent = unique.length === numbers.length
+      ? 'Steps ' + numbers.join(', ') + ' on this page: open for each step'
+      : numbers.length + ' step banners on this page: open for each step';
     all.appendChild(head);
     while (now.firstChild) all.appendChild(now.firstChild);
     now.appendChild(all);
+  }
+
+  // What a page marks as explanation to fold on a projector (data-presenter-fold="its summary") is a click away,
+  // so the page's action comes up on the first screen.
+  var folds = document.querySelectorAll('[data-presenter-fold]');
+  for (var k = 0; k < folds.length; k++) {
+    var block = folds[k];
+    var fold = document.createElement('details');
+    fold.className = 'presenter-fold';
+    var label = document.createElement('summary');
+    label.textContent = block.getAttribute('data-presenter-fold');
+    fold.appendChild(label);
+    block.parentNode.insertBefore(fold, block);
+    fold.appendChild(block);
   }
 
   function typing(target) {
