@@ -40,9 +40,11 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
  * browser was in the middle of (pending authorization requests, a device code being approved) is carried over.
  */
 export async function startSignedInSession(req: Request, user: User): Promise<void> {
-  const { pending, deviceUserCode } = req.session;
+  const { pending, deviceUserCode, presenter } = req.session;
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   Object.assign(req.session, { pending, deviceUserCode, userId: user.id });
+  // Presenter view (switched on from the printer's instructor mode) survives the new session id.
+  if (presenter) req.session.presenter = presenter;
 }
 
 /** Who is trying: the end user's address (as far as we can trust it) and the username they typed. */

@@ -7,7 +7,7 @@ import { labRouter } from './lab.js';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
-import { loadOrCreateSecret, noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
+import { loadOrCreateSecret, noStore, presenterView, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
 import { acceptTraceFromPrinter, isTraceId, maskExchange, Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import type { DriveConfig } from './config.js';
 import { openDriveDatabase } from './db.js';
@@ -115,6 +115,8 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
 
   // Pages for people, and Drive's own web app (sign-in with the Password grant).
   app.use(sessions.middleware);
+  // Presenter view, switched on from the printer's instructor mode (packages/web/src/presenter.ts).
+  app.use(presenterView({ trustedOrigins: [config.printerUrl, config.issuer], links: { timeline: `${config.printerUrl}/timeline`, inspector: `${config.printerUrl}/inspect` } }));
   app.use(pagesRouter(config));
   app.use(webAppRouter({ config, db, validator, passwordGrant }));
 

@@ -14,3 +14,4 @@ export * from './server.js';
 export * from './session.js';
 export * from './session_store.js';
 export * from './ui.js';
+export * from './presenter.js';

@@ -226,3 +226,23 @@ describe('session lifetimes (issue 12 item 7)', () => {
     db.close();
   });
 });
+
+describe('presenter view', () => {
+  it('GET /presenter goes on only to a path of its own or a page of the other two services: no open redirect', async () => {
+    const { presenterNext, presenterSwitchUrl } = await import('./presenter.js');
+    const trusted = ['http://localhost:3000', 'http://localhost:4000/'];
+    assert.equal(presenterNext('/timeline?trace=abc', trusted), '/timeline?trace=abc');
+    assert.equal(presenterNext('http://localhost:3000/inspect', trusted), 'http://localhost:3000/inspect');
+    assert.equal(presenterNext('http://localhost:4000/presenter?set=on', trusted), 'http://localhost:4000/presenter?set=on');
+    for (const bad of ['//evil.example/', '/\\evil.example', 'http://evil.example/', 'http://localhost:3001/', 'javascript:alert(1)', 'not a url', 42, undefined]) {
+      assert.equal(presenterNext(bad, trusted), '/', String(bad));
+    }
+    // The printer's chain: the auth server, then Drive, then back to the printer's page.
+    const url = new URL(presenterSwitchUrl('http://localhost:9000', true, presenterSwitchUrl('http://localhost:4000', true, 'http://localhost:3000/')));
+    assert.equal(url.origin + url.pathname, 'http://localhost:9000/presenter');
+    assert.equal(url.searchParams.get('set'), 'on');
+    const next = new URL(url.searchParams.get('next')!);
+    assert.equal(next.origin + next.pathname, 'http://localhost:4000/presenter');
+    assert.equal(next.searchParams.get('next'), 'http://localhost:3000/');
+  });
+});

@@ -62,7 +62,17 @@ export function accountRouter(ctx: AuthContext): Router {
   });
 
   router.post('/logout', verifyCsrf, (req, res, next) => {
-    // Destroy the server-side session, not just the cookie.
+    // Destroy the server-side session, not just the cookie. Presenter view, a display preference with nothing of
+    // the user in it, is kept in a new session (packages/web/src/presenter.ts), so the projector stays readable.
+    const { presenter } = req.session;
+    if (presenter) {
+      req.session.regenerate((err) => {
+        if (err) return next(err);
+        req.session.presenter = presenter;
+        res.redirect(303, '/');
+      });
+      return;
+    }
     req.session.destroy((err) => {
       if (err) return next(err);
       res.clearCookie('auth.sid', { path: '/' });

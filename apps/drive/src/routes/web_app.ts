@@ -133,8 +133,10 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
     }
 
     // A new session id at sign-in: an id planted in the browser before (session fixation) is worthless.
+    const { presenter } = req.session;
     await new Promise<void>((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
     req.session.driveWeb = token;
+    if (presenter) req.session.presenter = presenter;
     await new Promise<void>((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
     res.redirect(303, '/my-photos');
   });
@@ -194,8 +196,16 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
 
   router.post('/signout', form, verifyCsrf, async (req, res) => {
     const token = req.session.driveWeb?.accessToken;
-    await new Promise<void>((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(err) : resolve())));
-    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https:') });
+    const { presenter } = req.session;
+    if (presenter) {
+      // Presenter view, a display preference with nothing of the user in it, is kept in a new session
+      // (packages/web/src/presenter.ts); everything else is gone with the old one.
+      await new Promise<void>((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
+      req.session.presenter = presenter;
+    } else {
+      await new Promise<void>((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(err) : resolve())));
+      res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https:') });
+    }
     // RFC 7009: the token is also revoked at the auth server, so a copy of it (there is none) would be dead
     // too. Best effort: the session is gone either way.
     if (token) await passwordGrant.revoke(token);

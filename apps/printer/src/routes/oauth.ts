@@ -34,12 +34,13 @@ export function renderDenied(req: Request, res: Response, description: string | 
 export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet, options: { pauseBeforeDrive?: boolean } = {}): Promise<void> {
   // Connected. A new session id from now on (session fixation, OWASP ASVS V3.2): an attacker who planted a
   // session cookie in this browser before the flow does not share the session that now holds the tokens.
-  const keep = { browserKey: req.session.browserKey, traces: req.session.traces, teaching: req.session.teaching };
+  const keep = { browserKey: req.session.browserKey, traces: req.session.traces, teaching: req.session.teaching, presenter: req.session.presenter };
   const consentRememberedAt = req.session.consentRememberedAt;
   await regenerateSession(req);
   if (keep.browserKey) req.session.browserKey = keep.browserKey;
   if (keep.traces) req.session.traces = keep.traces;
   if (keep.teaching) req.session.teaching = keep.teaching;
+  if (keep.presenter) req.session.presenter = keep.presenter;
   const connection: Connection = { ...tokens, issuer, connectedAt: Date.now(), refreshCount: 0 };
   req.session.connection = connection;
   req.session.justConnected = {

@@ -11,7 +11,7 @@ import { type InspectedToken, KIND_LABELS, type MetToken, inspectToken, tokenSta
 import { isTokenActive } from '../../oauth/introspection.js';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
-import { isInstructor } from './locals.js';
+import { revealsSecrets } from './locals.js';
 
 async function fetchJwks(ctx: AppContext): Promise<JSONWebKeySet | null> {
   try {
@@ -41,7 +41,7 @@ export function inspectorRoutes(ctx: AppContext): Router {
 }
 
 async function renderInspector(req: Request, res: Response, ctx: AppContext, pasted?: string): Promise<void> {
-  const instructor = isInstructor(req);
+  const instructor = revealsSecrets(req);
   const own = (req.session.traces ?? []).flatMap((t) => ctx.recorder.list(t.id));
   const met: MetToken[] = uniqueTokens([...tokensInSession({
     ...(req.session.connection ? { connection: req.session.connection } : {}),

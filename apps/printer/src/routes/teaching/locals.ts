@@ -16,6 +16,10 @@ export interface Teaching {
   instructorAvailable: boolean;
   instructorKeyRequired: boolean;
   stepThrough: boolean;
+  /** Presenter view (instructor mode only): projector scale and keyboard control on the three services. */
+  presenter: boolean;
+  /** Secrets shown whole on this page (instructor mode; in presenter view only when asked). */
+  reveal: boolean;
   traceId: string | undefined;
   csrf: string;
   /** Where the switches send the browser back to. */
@@ -28,6 +32,14 @@ export function isInstructor(req: Request): boolean {
   return req.session.teaching?.instructor === true;
 }
 
+/**
+ * Whether this page shows secrets whole (client secret, codes, tokens): in instructor mode, except in presenter view,
+ * where the room sees the screen: there only when the instructor asks (issue 18: no instructor secrets unless asked).
+ */
+export function revealsSecrets(req: Request): boolean {
+  return isInstructor(req) && (req.session.presenter !== true || req.session.presenterSecrets === true);
+}
+
 export function teachingLocals(ctx: AppContext) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.session) return next();
@@ -36,6 +48,8 @@ export function teachingLocals(ctx: AppContext) {
       instructorAvailable: instructorModeOffered(ctx.config, req.ip),
       instructorKeyRequired: ctx.config.instructorKey !== undefined,
       stepThrough: req.session.teaching?.stepThrough === true,
+      presenter: isInstructor(req) && req.session.presenter === true,
+      reveal: revealsSecrets(req),
       traceId: req.session.traces?.at(-1)?.id,
       // Made when a page renders the panel's forms, not on every request (packages/web csrf.ts).
       get csrf() {
@@ -48,6 +62,10 @@ export function teachingLocals(ctx: AppContext) {
     res.locals.teaching = teaching;
     res.locals.stylesheets = ['/assets/printer/teaching.css'];
     if (teaching.instructor) res.locals.bodyClass = 'instructor';
+    if (teaching.presenter) {
+      res.locals.presenter = true;
+      res.locals.presenterLinks = { timeline: teaching.traceId ? `/timeline?trace=${teaching.traceId}` : '/timeline', inspector: '/inspect' };
+    }
     next();
   };
 }

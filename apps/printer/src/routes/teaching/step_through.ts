@@ -24,13 +24,13 @@ import type { AppContext } from '../../context.js';
 import { checkCallback } from '../../oauth/callback.js';
 import { exchangeAuthorizationCode } from '../../oauth/token_endpoint.js';
 import { finishConnection, renderDenied } from '../oauth.js';
-import { isInstructor } from './locals.js';
+import { revealsSecrets } from './locals.js';
 import { redirectHomeWithNotice } from '../session_helpers.js';
 
 function currentInterstitial(req: Request, ctx: AppContext): Interstitial | undefined {
   const hop = req.session.stepHop;
   if (!hop || Date.now() - hop.createdAt > STEP_HOP_TTL_MS) return undefined;
-  const reveal = isInstructor(req);
+  const reveal = revealsSecrets(req);
   if (hop.kind === 'authorize') return authorizeInterstitial(hop);
   if (hop.kind === 'callback') return callbackInterstitial(hop, ctx.config.client.redirectUri, reveal);
   if (hop.kind === 'tokens') return tokensInterstitial(hop, reveal);

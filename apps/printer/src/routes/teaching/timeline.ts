@@ -32,7 +32,7 @@ import {
 } from '@oauth-demo/teaching';
 import { csrfToken } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
-import { isInstructor } from './locals.js';
+import { revealsSecrets } from './locals.js';
 
 const KIND_NAMES: Record<TraceInfo['kind'], string> = {
   authorization_code: GRANT_STEPS.authorization_code.name,
@@ -55,7 +55,7 @@ export function timelineRoutes(ctx: AppContext): Router {
   router.get('/timeline', async (req, res) => {
     const traces = req.session.traces ?? [];
     const trace = findTrace(req, req.query.trace);
-    const instructor = isInstructor(req);
+    const instructor = revealsSecrets(req);
     let exchanges: MergedExchange[] = [];
     let sources: SourceStatus[] = [];
     if (trace) {
