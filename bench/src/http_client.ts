@@ -23,7 +23,10 @@ export class CookieJar {
   store(url: URL, setCookie: string[] | undefined): void {
     if (!setCookie) return;
     let jar = this.byHost.get(url.hostname);
-    if (!jar) this.byHost.set(url.hostname, (jar = new Map()));
+    if (!jar) {
+      jar = new Map();
+      this.byHost.set(url.hostname, jar);
+    }
     for (const line of setCookie) {
       const [pair = '', ...attrs] = line.split(';');
       const eq = pair.indexOf('=');

@@ -44,7 +44,7 @@ describe('Back channel deadline', () => {
       assert.ok(slowest - fastest < timeoutMs / 2, `all failed together: ${Math.round(fastest)} to ${Math.round(slowest)} ms`);
     } finally {
       backChannel.close();
-      sockets.forEach((s) => s.destroy());
+      for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });

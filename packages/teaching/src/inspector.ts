@@ -239,5 +239,9 @@ export function uniqueTokens(tokens: MetToken[]): MetToken[] {
   const seen = new Set<string>();
   return [...tokens]
     .sort((a, b) => (b.at ?? 0) - (a.at ?? 0))
-    .filter((t) => (seen.has(t.value) ? false : (seen.add(t.value), true)));
+    .filter((t) => {
+      if (seen.has(t.value)) return false;
+      seen.add(t.value);
+      return true;
+    });
 }

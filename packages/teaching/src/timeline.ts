@@ -7,7 +7,7 @@
  * recorded twice: the peer's copy names the printer's span in its `traceparent` header, so the two are joined
  * into one arrow, not guessed from times.
  */
-import type { AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import type { ServiceUrls } from '@oauth-demo/web';
 import { type Exchange, type Party, type RecordedMessage, maskExchange, parseTraceparent } from './recorder.js';
@@ -130,7 +130,7 @@ export async function fetchRecordings(
   const name = source.party === 'auth' ? 'Auth server' : 'Drive';
   const url = `${source.urls.internalUrl}/_demo/recordings/${traceId}`;
   const status: SourceStatus = { party: source.party, name, state: 'ok', detail: '', count: 0, revealed: false };
-  let response;
+  let response: AxiosResponse<unknown>;
   try {
     response = await http.get<unknown>(reveal ? `${url}?reveal=1` : url, {
       trace: false,

@@ -19,5 +19,5 @@ export function formatScope(tokens: Iterable<string>): string {
 }
 
 export function hasScope(granted: string | undefined, needed: string): boolean {
-  return granted !== undefined && granted.split(' ').includes(needed);
+  return granted?.split(' ').includes(needed) ?? false;
 }

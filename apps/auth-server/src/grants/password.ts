@@ -24,7 +24,7 @@ export async function passwordGrant(params: ParamSource, client: Client, { users
   // The request comes from the client's server, not the user's browser: throttle per username (RFC 6749
   // §4.3.2: "MUST protect the endpoint against brute force attacks").
   const throttleKey = `password-grant|${client.client_id}|${username.toLowerCase()}`;
-  let outcome;
+  let outcome: Awaited<ReturnType<typeof checkPassword>>;
   try {
     outcome = await checkPassword({ users, loginThrottle }, [throttleKey], username, password);
   } catch (err) {

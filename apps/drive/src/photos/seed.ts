@@ -83,7 +83,7 @@ export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
   const seeded = db
     .transaction(() => {
       if (countPhotos(db) > 0) return false;
-      rows.forEach((row) => insertPhoto(db, row));
+      for (const row of rows) insertPhoto(db, row);
       return true;
     })
     .immediate();
@@ -116,7 +116,7 @@ export function seedGalleryIfEmpty(db: Db, dataDir: string): number {
   const seeded = db
     .transaction(() => {
       if (countGallery(db) > 0) return false;
-      rows.forEach((row) => insertGalleryItem(db, row));
+      for (const row of rows) insertGalleryItem(db, row);
       return true;
     })
     .immediate();

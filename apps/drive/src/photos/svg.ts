@@ -204,7 +204,7 @@ export function broadleaf(rng: Rng, x: number, y: number, height: number, shades
 /** Stars scattered above `horizon`, thinning towards it, with a few bright ones. */
 export function stars(rng: Rng, count: number, horizon: number): string {
   return repeat(count, () => {
-    const y = horizon * Math.pow(rng(), 1.6);
+    const y = horizon * rng() ** 1.6;
     const bright = rng() < 0.06;
     return circle(between(rng, 0, WIDTH), y, bright ? between(rng, 1.8, 2.6) : between(rng, 0.6, 1.5), '#ffffff', `opacity="${num(between(rng, 0.35, 1))}"`);
   });

@@ -5,7 +5,7 @@
  * document at `/.well-known/oauth-authorization-server`, once, when first needed. Lazy, because the auth server
  * may start after the printer; cached on success; NOT cached on failure, so the next request simply retries.
  */
-import type { AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { ServiceUrls } from '@oauth-demo/web';
 import { CODE_CHALLENGE_METHOD } from '@oauth-demo/tokens';
 import { describeNetworkError, toInternalUrl } from '../back_channel.js';
@@ -63,7 +63,7 @@ export class MetadataClient {
   private async fetch(): Promise<AuthServerMetadata> {
     // RFC 8414 §3: the well-known path is inserted after the issuer's host (our issuers have no path).
     const url = `${this.auth.internalUrl}${WELL_KNOWN_PATH}`;
-    let response;
+    let response: AxiosResponse<unknown>;
     try {
       response = await this.http.get<unknown>(url, { responseType: 'json' });
     } catch (error) {
