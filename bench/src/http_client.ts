@@ -58,7 +58,7 @@ export interface Reply {
 
 export type Form = Record<string, string | readonly string[]>;
 
-export function encodeForm(form: Form): string {
+function encodeForm(form: Form): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) for (const item of typeof v === 'string' ? [v] : v) params.append(k, item);
   return params.toString();

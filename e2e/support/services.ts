@@ -12,17 +12,8 @@ function stack(): testkit.Stack {
   return testkit.stackFromEnv('E2E', process.env, 'run the e2e suite with "pnpm e2e" (e2e/run.mjs picks the ports)');
 }
 
-export function ports(): testkit.Ports {
-  return stack().ports;
-}
-
 export function urls() {
   return testkit.publicUrls(stack());
-}
-
-/** The environment each service gets; the same variables a user or docker-compose sets. */
-export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
-  return testkit.serviceEnv(name, stack());
 }
 
 export async function startService(name: ServiceName): Promise<void> {

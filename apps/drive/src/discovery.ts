@@ -9,7 +9,7 @@
 import { TemporarilyUnavailable } from '@oauth-demo/tokens';
 
 /** RFC 8414 §3: where an authorization server publishes its metadata. */
-export const AUTHORIZATION_SERVER_METADATA_PATH = '/.well-known/oauth-authorization-server';
+const AUTHORIZATION_SERVER_METADATA_PATH = '/.well-known/oauth-authorization-server';
 
 /**
  * The metadata members (RFC 8414 §2) the drive may need: `jwks_uri` or `introspection_endpoint` for step 8,

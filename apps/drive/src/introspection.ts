@@ -60,7 +60,7 @@ export interface IntrospectionResponse extends Record<string, unknown> {
 }
 
 /** Seconds of clock skew tolerated on `exp` and `nbf`, the same as the JWT path. */
-export const CLOCK_TOLERANCE_SECONDS = 5;
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 /**
  * Each API call waits for this answer, so the budget is short. Past it, the request is refused (503):
@@ -107,7 +107,7 @@ export function createIntrospectionValidator(options: IntrospectionOptions): Tok
  * Node's fetch (undici) keeps connections alive by default: consecutive requests reuse one TCP connection
  * to the auth server instead of paying a new handshake each time.
  */
-export async function introspect(
+async function introspect(
   endpoint: URL,
   token: string,
   { authorization, timeoutMs }: { authorization: string; timeoutMs: number },

@@ -37,12 +37,12 @@ export interface PrinterApp {
 }
 
 /** 30 days. The tokens in the session are bounded by their own lifetimes at the auth server, not by this. */
-export const SESSION_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+const SESSION_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
-export const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
+const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
 
 /** The printer's own browser files (the quick-print scripts, a small stylesheet), served at /assets/printer. */
-export const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
+const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
 
 export function createApp(config: PrinterConfig): PrinterApp {
   const db = openPrinterDatabase(databaseFile(config));

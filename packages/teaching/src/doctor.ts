@@ -68,7 +68,7 @@ export interface DoctorReport {
 }
 
 /** The session cookie of each service (apps/*\/src/app.ts): distinct, because one host is one cookie jar. */
-export const SESSION_COOKIES = { printer: 'printer.sid', auth: 'auth.sid', drive: 'drive.sid' } as const;
+const SESSION_COOKIES = { printer: 'printer.sid', auth: 'auth.sid', drive: 'drive.sid' } as const;
 
 const AUTH_METADATA_PATH = '/.well-known/oauth-authorization-server';
 const DRIVE_METADATA_PATH = '/.well-known/oauth-protected-resource';
@@ -104,7 +104,7 @@ async function probe(url: string): Promise<Probe> {
 }
 
 /** Why fetch got no HTTP answer, in words a learner can act on. */
-export function describeFetchError(error: unknown): string {
+function describeFetchError(error: unknown): string {
   const e = error as { name?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
   const code = e?.cause?.code;

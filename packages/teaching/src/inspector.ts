@@ -33,7 +33,7 @@ export const KIND_LABELS: Record<TokenKind, string> = {
 };
 
 /** One line per claim of RFC 9068 §2.2 (and RFC 7519 §4.1). */
-export const CLAIM_MEANINGS: Record<string, string> = {
+const CLAIM_MEANINGS: Record<string, string> = {
   iss: 'Issuer: the authorization server that made and signed this token. Drive accepts only its own auth server.',
   sub: 'Subject: whom the token speaks for, the Resource Owner (alice, bob), or the client itself when there is no user (client credentials).',
   aud: 'Audience: the Resource Server the token is for. Drive refuses a token meant for another API.',
@@ -151,7 +151,7 @@ export async function inspectToken(token: MetToken, keys: JSONWebKeySet | null, 
 }
 
 /** The signature against the JWKS (which key, which algorithm), then the RFC 9068 checks as a separate verdict. */
-export async function verifySignature(token: string, keys: JSONWebKeySet | null, now = Date.now()): Promise<Verification> {
+async function verifySignature(token: string, keys: JSONWebKeySet | null, now = Date.now()): Promise<Verification> {
   let protectedHeader: { kid?: string; alg?: string } = {};
   try {
     protectedHeader = decodeProtectedHeader(token);

@@ -87,7 +87,7 @@ function message(v: unknown): RecordedMessage {
 }
 
 /** A peer's recording, checked field by field: it is data from another service, shown in our page. */
-export function sanitizeExchange(v: unknown, recordedBy: Party): Exchange | null {
+function sanitizeExchange(v: unknown, recordedBy: Party): Exchange | null {
   if (typeof v !== 'object' || v === null) return null;
   const e = v as Record<string, unknown>;
   const from = PARTIES.find((p) => p === e.from);

@@ -52,7 +52,7 @@ export interface Stack {
 }
 
 /** A client secret with 256 bits of entropy (43 base64url characters), as the services require. */
-export function generateSecret(): string {
+function generateSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
@@ -184,7 +184,7 @@ export function logFile(name: ServiceName, stack: Stack): string {
   return join(stack.runDir, `${name}.log`);
 }
 
-export function serverScript(name: ServiceName): string {
+function serverScript(name: ServiceName): string {
   return join(REPO_ROOT, 'apps', name, 'dist', 'server.js');
 }
 

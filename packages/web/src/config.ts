@@ -58,7 +58,7 @@ export function readBoolean(env: Env, name: string, fallback: boolean): boolean 
 }
 
 /** The repository root, from any file of a package (src/ under tsx, dist/ under node). */
-export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 /** `DATA_DIR`, or `.data/<service>` at the repository root (git-ignored). */
 export function readDataDir(env: Env, service: string): string {

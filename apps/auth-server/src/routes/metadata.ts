@@ -12,7 +12,7 @@ import { DEVICE_CODE_GRANT_TYPE } from '../grants/device_code.js';
 import { SCOPES } from '../scopes.js';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
-export const JWKS_PATH = '/.well-known/jwks.json';
+const JWKS_PATH = '/.well-known/jwks.json';
 
 export function metadataRouter({ config, key }: AuthContext): Router {
   const router = Router();

@@ -17,7 +17,7 @@ import { renderScene, SCENES, type SceneDefinition } from './scenes.js';
 import { TEST_PRINTS } from './test_prints.js';
 import { HEIGHT, WIDTH } from './svg.js';
 
-export const SVG_CONTENT_TYPE = 'image/svg+xml';
+const SVG_CONTENT_TYPE = 'image/svg+xml';
 
 interface SeedPhoto {
   /** The resource owner: a username of the auth server, i.e. the `sub` of that user's access tokens. */

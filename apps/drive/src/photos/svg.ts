@@ -234,7 +234,7 @@ export function ripples(rng: Rng, count: number, area: { x0?: number; x1?: numbe
 }
 
 /** A small flying bird, as two arcs. */
-export function bird(x: number, y: number, span: number, color = '#2b2b36'): string {
+function bird(x: number, y: number, span: number, color = '#2b2b36'): string {
   const s = span / 2;
   const d = `M${num(x - s)},${num(y)} Q${num(x - s / 2)},${num(y - s * 0.55)} ${num(x)},${num(y)} Q${num(x + s / 2)},${num(y - s * 0.55)} ${num(x + s)},${num(y)}`;
   return path(d, 'none', `stroke="${color}" stroke-width="${num(Math.max(1.5, span / 14))}" stroke-linecap="round"`);

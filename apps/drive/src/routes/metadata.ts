@@ -10,7 +10,7 @@ import type { DriveConfig } from '../config.js';
 import { DRIVE_SCOPES } from './api.js';
 
 /** RFC 9728 §3: the well-known path of the protected resource metadata. */
-export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
 
 export function resourceMetadataUrl(config: DriveConfig): string {
   return `${config.publicUrl}${PROTECTED_RESOURCE_METADATA_PATH}`;

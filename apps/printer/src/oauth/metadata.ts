@@ -34,7 +34,7 @@ export interface AuthServerMetadata {
   authorization_response_iss_parameter_supported: boolean;
 }
 
-export const WELL_KNOWN_PATH = '/.well-known/oauth-authorization-server';
+const WELL_KNOWN_PATH = '/.well-known/oauth-authorization-server';
 
 export class MetadataClient {
   private cached: Promise<AuthServerMetadata> | undefined;

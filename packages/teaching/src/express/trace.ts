@@ -25,7 +25,7 @@ export interface TraceInfo {
 }
 
 /** The flows of one session the timeline can show (newest last). Older ones are forgotten. */
-export const MAX_TRACES_PER_SESSION = 6;
+const MAX_TRACES_PER_SESSION = 6;
 
 const storage = new AsyncLocalStorage<{ req: Request; traceId?: string }>();
 
