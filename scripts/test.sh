@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is needed (pnpm, Chromium, packages) and runs every test: build, typecheck, unit and HTTP
-# tests, the Playwright flows across the three real services (natively, then once more with exactly the
+# Installs what is needed (pnpm, Chromium, packages) and runs every test: lint (Biome, knip), build, typecheck,
+# unit and HTTP tests, the Playwright flows across the three real services (natively, then once more with exactly the
 # environment docker-compose.yml gives them: scripts/check-compose.mjs), a smoke run of the benchmarks (bench/: no errors,
 # not speed), then the black-box conformance suite (docs/security.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --browser
 pnpm install --frozen-lockfile
+pnpm exec turbo run lint --output-logs=new-only
 pnpm exec turbo run build typecheck test --output-logs=new-only
 pnpm exec turbo run e2e --output-logs=full
 node scripts/check-compose.mjs
