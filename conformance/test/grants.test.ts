@@ -185,6 +185,24 @@ describe('docs/security.md §T7, RFC 6749 §4.1.2: a code is short-lived and sin
     assertOAuthError(await refresh(first.refresh_token!), 400, 'invalid_grant', 'refresh after code replay');
   });
 
+  it("RFC 6749 §4.1.2: a used code sent by another client (the public one: no secret, a wrong verifier) is invalid_grant and revokes nothing", async () => {
+    const { code, verifier } = await freshCode({ user: 'bob' });
+    const first = assertTokenResponse(await redeem(code, verifier), 'first redemption');
+    const res = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier(), client_id: BROWSER_CLIENT.clientId }, null);
+    assertOAuthError(res, 400, 'invalid_grant', 'replay by another client');
+    assertOAuthError(await redeem(code, generateCodeVerifier()), 400, 'invalid_grant', 'replay by its client with a wrong verifier');
+    assertOAuthError(await redeem(code, verifier, { redirectUri: `${PRINTER.redirectUri}/` }), 400, 'invalid_grant', 'replay with a wrong redirect_uri');
+    assert.equal(await isActive(first.access_token), true, "a leaked code does not let anyone cut the user off: the access token still works");
+    assert.equal(await isActive(first.refresh_token!), true, 'and so does the refresh token');
+  });
+
+  it('RFC 6749 §4.1.3: a refused redemption (wrong verifier, another client) does not use the code up', async () => {
+    const { code, verifier } = await freshCode({ user: 'bob' });
+    assertOAuthError(await redeem(code, generateCodeVerifier()), 400, 'invalid_grant', 'wrong verifier');
+    assertOAuthError(await redeem(code, verifier, { client: 'browser', redirectUri: PRINTER.redirectUri }), 400, 'invalid_grant', 'another client');
+    assertTokenResponse(await redeem(code, verifier), 'its own client, afterwards');
+  });
+
   it('RFC 6749 §4.1.2: N simultaneous redemptions of one code: exactly one 200, the others invalid_grant', async () => {
     const { code, verifier } = await freshCode();
     const results = await parallel(12, () => redeem(code, verifier));

@@ -10,7 +10,6 @@ import { Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teachin
 import { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
 import type { AuthContext } from './context.js';
-import { openAuthDatabase } from './db.js';
 import { errorHandler, notFound } from './errors.js';
 import { startHousekeeping } from './housekeeping.js';
 import { Issuer } from './issuance.js';
@@ -26,6 +25,7 @@ import { metadataRouter } from './routes/metadata.js';
 import { recordingsRouter } from './routes/recordings.js';
 import { tokenRouter } from './routes/token.js';
 import { seed } from './seed.js';
+import { AuthStore, openAuthDatabase } from './store/index.js';
 import { FailureThrottle } from './throttle.js';
 import { TokenLookup } from './token_lookup.js';
 import { UserRepository } from './users.js';
@@ -39,19 +39,20 @@ export interface AuthServerApp {
 
 export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   const db = openAuthDatabase(join(config.dataDir, 'auth.db'));
-  const key = await loadOrCreateSigningKey(db);
+  const store = new AuthStore(db);
+  const key = await loadOrCreateSigningKey(store.signingKeys);
   const clients = new ClientRepository(db);
   const users = new UserRepository(db);
   await seed(config, users, clients);
   const ctx: AuthContext = {
     config,
-    db,
+    store,
     key,
     clients,
     users,
-    issuer: new Issuer(db, key, config),
+    issuer: new Issuer(store, key, config),
     loginThrottle: new FailureThrottle(),
-    tokens: new TokenLookup(db, key, config.issuer, config.driveResource),
+    tokens: new TokenLookup(store, key, config.issuer, config.driveResource),
     recorder: new Recorder({ enabled: config.recording }),
   };
 
@@ -77,7 +78,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
 
   // Browser endpoints: a session of our own (cookie `auth.sid`), form bodies.
   // Expired codes and tokens are deleted an hour after they stop being usable (housekeeping.ts).
-  const housekeeping = startHousekeeping(db);
+  const housekeeping = startHousekeeping(store);
 
   const session = sessionMiddleware({ cookieName: 'auth.sid', secret: config.sessionSecret, db, publicUrl: config.issuer });
   app.use(session.middleware);

@@ -26,13 +26,27 @@ export interface Client {
   grant_types: string[];
   response_types: string[];
   scope: string[];
+  /**
+   * Scopes the client cannot work without, a subset of `scope`: the consent screen shows them without a
+   * checkbox; the others the user may untick one by one (consent in part, RFC 6749 §3.3: the granted scope
+   * may differ from the asked one).
+   */
+  required_scope: string[];
+  /**
+   * A confidential first-party client that signs users in with their password from its own server (Drive's web
+   * app) may tell us the end user's address (the `End-User-Address` header, grants/password.ts), so that failed
+   * sign-ins are counted per user address and not for its whole server. Trusted from no other client.
+   */
+  forwards_user_address: boolean;
 }
 
-interface ClientRow extends Omit<Client, 'redirect_uris' | 'grant_types' | 'response_types' | 'scope'> {
+interface ClientRow extends Omit<Client, 'redirect_uris' | 'grant_types' | 'response_types' | 'scope' | 'required_scope' | 'forwards_user_address'> {
   redirect_uris: string;
   grant_types: string;
   response_types: string;
   scope: string;
+  required_scope: string;
+  forwards_user_address: number;
 }
 
 export class ClientRepository {
@@ -42,11 +56,14 @@ export class ClientRepository {
 
   constructor(db: Db) {
     this.byId = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
-    this.upsertStmt = db.prepare(`INSERT INTO clients VALUES (@client_id, @name, @description, @client_type, @token_endpoint_auth_method,
-      @secret_hash, @redirect_uris, @grant_types, @response_types, @scope)
+    this.upsertStmt = db.prepare(`INSERT INTO clients (client_id, name, description, client_type, token_endpoint_auth_method,
+        secret_hash, redirect_uris, grant_types, response_types, scope, required_scope, forwards_user_address)
+      VALUES (@client_id, @name, @description, @client_type, @token_endpoint_auth_method,
+        @secret_hash, @redirect_uris, @grant_types, @response_types, @scope, @required_scope, @forwards_user_address)
       ON CONFLICT(client_id) DO UPDATE SET name = excluded.name, description = excluded.description, client_type = excluded.client_type,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, secret_hash = excluded.secret_hash,
-        redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types, response_types = excluded.response_types, scope = excluded.scope`);
+        redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types, response_types = excluded.response_types, scope = excluded.scope,
+        required_scope = excluded.required_scope, forwards_user_address = excluded.forwards_user_address`);
   }
 
   /**
@@ -64,6 +81,8 @@ export class ClientRepository {
       grant_types: Object.freeze(JSON.parse(row.grant_types) as string[]) as string[],
       response_types: Object.freeze(JSON.parse(row.response_types) as string[]) as string[],
       scope: Object.freeze(row.scope.split(' ')) as string[],
+      required_scope: Object.freeze(row.required_scope === '' ? [] : row.required_scope.split(' ')) as string[],
+      forwards_user_address: row.forwards_user_address === 1 && row.client_type === 'confidential',
     });
     this.parsed.set(clientId, client);
     return client;
@@ -77,6 +96,8 @@ export class ClientRepository {
       grant_types: JSON.stringify(client.grant_types),
       response_types: JSON.stringify(client.response_types),
       scope: client.scope.join(' '),
+      required_scope: client.required_scope.join(' '),
+      forwards_user_address: client.forwards_user_address ? 1 : 0,
     });
   }
 }

@@ -10,7 +10,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidClient, InvalidRequest, OAuthError, ServerError } from '@oauth-demo/tokens';
 import { CsrfError } from '@oauth-demo/web';
-import { authorizationResponseUrl, type VerifiedRedirect } from './authorize/authorization_request.js';
+import type { VerifiedRedirect } from './authorize/authorization_request.js';
+import { sendAuthorizationResponse } from './authorize/authorization_response.js';
 
 /** Errors thrown by express's own body parsing (413 too large, 400 malformed) carry a 4xx `status`. */
 function isClientHttpError(err: unknown): err is { status: number; message: string } {
@@ -56,8 +57,8 @@ export function errorHandler(issuer: string) {
 
     const redirect = res.locals.verifiedRedirect as VerifiedRedirect | undefined;
     if (redirect && error.allowRedirect) {
-      const params = { error: error.error, error_description: error.error_description, state: redirect.state };
-      res.redirect(303, authorizationResponseUrl(redirect.redirectUri, issuer, params, redirect.responseMode));
+      // RFC 6749 §4.1.2.1 / §4.2.2.1: the error goes back to the client (authorize/authorization_response.ts).
+      sendAuthorizationResponse(res, redirect, issuer, { error: error.error, error_description: error.error_description });
       return;
     }
 

@@ -8,7 +8,7 @@
  * - an access token after its `exp` (RFC 9068 §2.2.1): from then on it is refused for its expiry anyway, and
  *   introspection answers `active: false` (RFC 7662 §2.2) with or without the row;
  * - an authorization code after its expiry (RFC 6749 §4.1.2: short-lived). The hour keeps a used code known,
- *   so that a second use within that hour is still recognised as a replay and revokes the grant (§4.1.2,
+ *   so that a second use within that hour is still recognised as a replay and revokes its tokens (§4.1.2,
  *   §10.5); later it is only refused as unknown. (A stolen code is raced against the client within seconds.)
  * - a refresh token after the end of its family (the absolute lifetime): reuse detection (RFC 9700 §4.14.2)
  *   needs the rotated tokens of a family only while the family can still be used;
@@ -17,38 +17,19 @@
  * Grants (the user's consent), users, clients and keys are never swept here. Sessions sweep themselves
  * (@oauth-demo/web session_store.ts).
  */
-import type { Db } from '@oauth-demo/web';
-import { now } from './db.js';
+import type { AuthStore } from './store/index.js';
 
-/** How long a record is kept after it can no longer be used, in seconds. */
-export const KEPT_AFTER_EXPIRY_S = 60 * 60;
-
-export interface SweepCounts {
-  access_tokens: number;
-  authorization_codes: number;
-  refresh_tokens: number;
-  device_codes: number;
-}
-
-/** Delete what expired more than KEPT_AFTER_EXPIRY_S ago; returns how many rows of each kind went. */
-export function sweepExpired(db: Db, at: number = now()): SweepCounts {
-  const before = at - KEPT_AFTER_EXPIRY_S;
-  return db.transaction(() => ({
-    access_tokens: db.prepare('DELETE FROM access_tokens WHERE expires_at < ?').run(before).changes,
-    authorization_codes: db.prepare('DELETE FROM authorization_codes WHERE expires_at < ?').run(before).changes,
-    refresh_tokens: db.prepare('DELETE FROM refresh_tokens WHERE family_expires_at < ?').run(before).changes,
-    device_codes: db.prepare('DELETE FROM device_codes WHERE expires_at < ?').run(before).changes,
-  }))();
-}
+export { KEPT_AFTER_EXPIRY_S } from './store/index.js';
 
 /**
  * Sweep now and then every `everyMs` (10 minutes by default), until stopped. Never keeps the process alive, and
  * a sweep that fails (a busy or full disk) is reported and tried again next time: it must not stop the server.
+ * The statements are AuthStore.sweepExpired (store/index.ts).
  */
-export function startHousekeeping(db: Db, everyMs = 10 * 60 * 1000, log = (message: string) => console.warn(`auth-server: ${message}`)): { stop(): void } {
+export function startHousekeeping(store: Pick<AuthStore, 'sweepExpired'>, everyMs = 10 * 60 * 1000, log = (message: string) => console.warn(`auth-server: ${message}`)): { stop(): void } {
   const sweep = () => {
     try {
-      sweepExpired(db);
+      store.sweepExpired();
     } catch (err) {
       log(`housekeeping failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -5,14 +5,12 @@
  * `kid` survives restarts and tokens issued before a restart still verify after it.
  */
 import { generateSigningKey, importSigningKey, type JWK, type SigningKey } from '@oauth-demo/tokens';
-import type { Db } from '@oauth-demo/web';
+import type { SigningKeyStore } from './store/signing_keys.js';
 
-import { now } from './db.js';
-
-export async function loadOrCreateSigningKey(db: Db): Promise<SigningKey> {
-  const row = db.prepare<[], { private_jwk: string }>('SELECT private_jwk FROM signing_keys ORDER BY created_at DESC LIMIT 1').get();
-  if (row) return importSigningKey(JSON.parse(row.private_jwk) as JWK);
+export async function loadOrCreateSigningKey(keys: SigningKeyStore): Promise<SigningKey> {
+  const stored = keys.newest();
+  if (stored) return importSigningKey(JSON.parse(stored) as JWK);
   const fresh = await generateSigningKey();
-  db.prepare('INSERT INTO signing_keys (kid, private_jwk, created_at) VALUES (?, ?, ?)').run(fresh.kid, JSON.stringify(fresh.privateJwk), now());
+  keys.insert(fresh.kid, JSON.stringify(fresh.privateJwk));
   return importSigningKey(fresh.privateJwk);
 }

@@ -35,6 +35,8 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     scope: ['photos.read', 'offline_access'],
+    required_scope: ['photos.read'], // it imports photos; offline_access the user may refuse
+    forwards_user_address: false,
   });
 
   // The printer's browser-only page: a public client (no secret can be kept in a browser), so PKCE is what
@@ -54,6 +56,8 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     // longer best practice (RFC 9700 §2.1.2). `code` with PKCE is the same page done right.
     response_types: ['code', 'token'],
     scope: ['photos.read', 'offline_access'],
+    required_scope: ['photos.read'], // it imports photos; offline_access the user may refuse
+    forwards_user_address: false,
   });
 
   // The print lab: Photo Printer acting as itself, with no user (Client Credentials, RFC 6749 §4.4). It
@@ -69,6 +73,8 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: ['client_credentials'],
     response_types: [],
     scope: ['gallery.read'],
+    required_scope: [],
+    forwards_user_address: false,
   });
 
   // Drive's own web app: first party, the only client trusted with the user's password (RFC 6749 §4.3,
@@ -84,6 +90,10 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: ['password'],
     response_types: [],
     scope: ['photos.read'],
+    required_scope: [],
+    // It posts the user's password from its own server, so every sign-in comes from Drive's address: it tells us
+    // the user's (End-User-Address), and failed sign-ins block that address, not the whole class (docs/security.md §S6).
+    forwards_user_address: true,
   });
 
   // The photo kiosk in the shop: a device with no keyboard worth typing a password on (RFC 8628).
@@ -98,6 +108,8 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: [DEVICE_CODE_GRANT_TYPE],
     response_types: [],
     scope: ['photos.read'],
+    required_scope: [],
+    forwards_user_address: false,
   });
 
   // Drive, the resource server, as a client of ours for one thing only: asking whether a token is still
@@ -113,5 +125,7 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
     grant_types: [],
     response_types: [],
     scope: [],
+    required_scope: [],
+    forwards_user_address: false,
   });
 }

@@ -2,13 +2,15 @@
  * @module sign_in
  *
  * Signing a resource owner in to the auth server, shared by the authorization flow's login page and the
- * account pages. Failed attempts are throttled per address and username; an unknown user and a wrong
- * password get the same answer; the session id changes at sign-in (no session fixation).
+ * account pages. Failed attempts block per address and username, and slow down per username (never a lockout
+ * of the real user); an unknown user and a wrong password get the same answer; the session id changes at
+ * sign-in (no session fixation).
  */
 import type { Request } from 'express';
 import { optionalParam } from '@oauth-demo/tokens';
 import type { AuthContext } from './context.js';
 import { PasswordChecksBusy, takeTurnForPasswordCheck } from './passwords.js';
+import { loginDelayMs } from './throttle.js';
 import type { User } from './users.js';
 
 export type SignInResult = { ok: true; user: User } | { ok: false; status: 401 | 429 | 503; message: string };
@@ -18,12 +20,10 @@ const TOO_MANY = 'Too many failed sign-ins. Wait a few minutes and try again.';
 export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthContext, 'users' | 'loginThrottle'>): Promise<SignInResult> {
   const username = optionalParam(req.body, 'username') ?? '';
   const password = optionalParam(req.body, 'password') ?? '';
-  // Two counters: one per address and username, and one per username whatever the address, so that
-  // changing address (or claiming another one) does not buy more guesses at one account.
-  const keys = [`ip|${req.ip}|${username.toLowerCase()}`, `user|${username.toLowerCase()}`];
+  const attempt = { channel: 'login', address: req.ip, username };
   let outcome: User | 'wrong' | 'blocked';
   try {
-    outcome = await checkPassword({ users, loginThrottle }, keys, username, password);
+    outcome = await checkPassword({ users, loginThrottle }, attempt, password);
   } catch (err) {
     if (err instanceof PasswordChecksBusy) return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
     throw err;
@@ -31,7 +31,6 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
   if (outcome === 'blocked') return { ok: false, status: 429, message: TOO_MANY };
   if (outcome === 'wrong') return { ok: false, status: 401, message: 'Wrong username or password.' };
   const user = outcome;
-  loginThrottle.reset(keys[0]!);
   // A new session id at sign-in, so an id planted before it is worthless. What this browser was in the
   // middle of (pending authorization requests, a device code being approved) is carried over.
   const { pending, deviceUserCode } = req.session;
@@ -40,27 +39,44 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
   return { ok: true, user };
 }
 
+/** Who is trying: the end user's address (as far as we can trust it) and the username they typed. */
+export interface SignInAttempt {
+  /** Where the password was typed: the sign-in page, or a client's password grant. Each has its own blocks. */
+  channel: string;
+  address: string | undefined;
+  username: string;
+}
+
 /**
  * A password check guarded by failure counters (RFC 6749 §4.3.2: "MUST protect the endpoint against brute force
- * attacks"), for the login page and the password grant alike. Refused at once when a counter is full; otherwise
- * the check waits for its turn (passwords.ts) and looks at the counters again then, so guesses sent together see
- * the failures of those ahead of them. A failure counts on every key. Throws PasswordChecksBusy when too many
- * checks are already waiting.
+ * attacks"; docs/security.md §S6), for the login page and the password grant alike:
+ * - per (address, username) a hard block: refused at once after FailureThrottle's limit. One guesser is stopped
+ *   and nobody else is: the real user, from their own address, is never locked out by someone else's guesses;
+ * - per username alone only a growing delay before the check (throttle.ts loginDelayMs), so that guessing one
+ *   account from many addresses is slow, yet still no lockout.
+ * The check waits for its turn (passwords.ts) and looks at the block again then, so guesses sent together see the
+ * failures of those ahead of them. A failure counts on both counters; a success clears its (address, username)
+ * counter. Throws PasswordChecksBusy when too many checks are already waiting.
  */
 export async function checkPassword(
   { users, loginThrottle }: Pick<AuthContext, 'users' | 'loginThrottle'>,
-  keys: string[],
-  username: string,
+  attempt: SignInAttempt,
   password: string,
 ): Promise<User | 'wrong' | 'blocked'> {
-  const blocked = () => keys.some((key) => loginThrottle.isBlocked(key));
-  if (blocked()) return 'blocked';
-  return takeTurnForPasswordCheck(async () => {
-    if (blocked()) return 'blocked';
-    const user = await users.authenticate(username, password);
-    if (!user) for (const key of keys) loginThrottle.recordFailure(key);
-    return user ?? 'wrong';
+  const name = attempt.username.toLowerCase();
+  const addressKey = `${attempt.channel}|${attempt.address ?? 'unknown'}|${name}`;
+  const userKey = `user|${name}`;
+  if (loginThrottle.isBlocked(addressKey)) return 'blocked';
+  const delay = loginDelayMs(loginThrottle.count(userKey));
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  const outcome = await takeTurnForPasswordCheck(async () => {
+    if (loginThrottle.isBlocked(addressKey)) return 'blocked' as const;
+    const user = await users.authenticate(attempt.username, password);
+    if (!user) for (const key of [addressKey, userKey]) loginThrottle.recordFailure(key);
+    return user ?? ('wrong' as const);
   });
+  if (typeof outcome === 'object') loginThrottle.reset(addressKey);
+  return outcome;
 }
 
 /** The signed-in user, if the session still names one that exists. */

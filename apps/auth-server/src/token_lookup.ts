@@ -6,8 +6,7 @@
  */
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { verifyAccessToken, type AccessTokenClaims, type SigningKey } from '@oauth-demo/tokens';
-import type { Db } from '@oauth-demo/web';
-import { hashToken, now } from './db.js';
+import { now, type AuthStore } from './store/index.js';
 
 export interface FoundAccessToken {
   kind: 'access_token';
@@ -31,31 +30,11 @@ export interface FoundRefreshToken {
 
 export type FoundToken = FoundAccessToken | FoundRefreshToken;
 
-interface AccessRow {
-  grant_id: string | null;
-  revoked_at: number | null;
-  grant_revoked_at: number | null;
-}
-
-interface RefreshRow {
-  token_hash: string;
-  family_id: string;
-  grant_id: string;
-  client_id: string;
-  user_id: string;
-  scope: string;
-  created_at: number;
-  family_expires_at: number;
-  rotated_at: number | null;
-  revoked_at: number | null;
-  grant_revoked_at: number | null;
-}
-
 export class TokenLookup {
   private readonly keys: JWTVerifyGetKey;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: AuthStore,
     key: SigningKey,
     private readonly issuer: string,
     private readonly audience: string,
@@ -79,19 +58,13 @@ export class TokenLookup {
     } catch {
       return undefined; // not ours, tampered, or expired: inactive either way
     }
-    const row = this.db
-      .prepare<[string], AccessRow>(`SELECT a.grant_id, a.revoked_at, g.revoked_at AS grant_revoked_at
-                                     FROM access_tokens a LEFT JOIN grants g ON g.id = a.grant_id WHERE a.jti = ?`)
-      .get(claims.jti);
+    const row = this.store.accessTokens.find(claims.jti);
     if (!row) return undefined;
-    return { kind: 'access_token', claims, grantId: row.grant_id, active: row.revoked_at === null && row.grant_revoked_at === null };
+    return { kind: 'access_token', claims, grantId: row.grant_id, active: row.active };
   }
 
   private async findRefreshToken(token: string): Promise<FoundRefreshToken | undefined> {
-    const row = this.db
-      .prepare<[string], RefreshRow>(`SELECT r.*, g.revoked_at AS grant_revoked_at
-                                      FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.token_hash = ?`)
-      .get(hashToken(token));
+    const row = this.store.refreshTokens.find(token);
     if (!row) return undefined;
     const active = row.revoked_at === null && row.rotated_at === null && row.grant_revoked_at === null && row.family_expires_at > now();
     return {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { type Client, ClientRepository } from '../src/clients.js';
-import { openAuthDatabase } from '../src/db.js';
+import { openAuthDatabase } from '../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auth-clients-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,6 +24,8 @@ const printer: Client = {
   grant_types: ['authorization_code'],
   response_types: ['code'],
   scope: ['photos.read'],
+  required_scope: ['photos.read'],
+  forwards_user_address: false,
 };
 
 describe('Client registry', () => {

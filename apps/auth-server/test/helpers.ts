@@ -161,7 +161,7 @@ export async function codeFlowTokens(server: TestServer, scopes: string[] = ['of
 
 /** As if the user had removed the app on the Connected apps page. */
 export function forgetConsent(server: TestServer, userId: string, clientId: string): void {
-  const { issuer } = server.app.context;
-  const grant = issuer.findActiveGrant(userId, clientId);
-  if (grant) issuer.revokeGrant(grant.id);
+  const { grants } = server.app.context.store;
+  const grant = grants.findActive(userId, clientId);
+  if (grant) grants.revoke(grant.id);
 }

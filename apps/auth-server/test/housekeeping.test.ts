@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openAuthDatabase } from '../src/db.js';
-import { KEPT_AFTER_EXPIRY_S, startHousekeeping, sweepExpired } from '../src/housekeeping.js';
+import { KEPT_AFTER_EXPIRY_S, startHousekeeping } from '../src/housekeeping.js';
+import { AuthStore, openAuthDatabase } from '../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auth-housekeeping-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +27,7 @@ describe('Housekeeping', () => {
     const db = openAuthDatabase(join(dir, 'auth.db'));
     try {
       db.prepare("INSERT INTO users VALUES ('alice', 'Alice', 'x')").run();
-      db.prepare(`INSERT INTO clients VALUES ('photo-printer', 'Photo Printer', '', 'confidential', 'client_secret_basic', NULL, '[]', '[]', '[]', 'photos.read')`).run();
+      db.prepare(`INSERT INTO clients VALUES ('photo-printer', 'Photo Printer', '', 'confidential', 'client_secret_basic', NULL, '[]', '[]', '[]', 'photos.read', 'photos.read', 0)`).run();
       db.prepare("INSERT INTO grants (id, user_id, client_id, scope, created_at) VALUES ('g1', 'alice', 'photo-printer', 'photos.read', ?)").run(LONG_AGO - 3600);
       const expiries = { old: LONG_AGO, recent: RECENTLY, live: LATER };
       for (const [name, at] of Object.entries(expiries)) {
@@ -40,13 +40,14 @@ describe('Housekeeping', () => {
                     VALUES (?, ?, 'photo-printer', 'photos.read', ?, 5, 'pending')`).run(name, `CODE-${name}`, at);
       }
 
-      assert.deepEqual(sweepExpired(db, NOW), { access_tokens: 1, authorization_codes: 1, refresh_tokens: 1, device_codes: 1 });
+      const store = new AuthStore(db);
+      assert.deepEqual(store.sweepExpired(NOW), { access_tokens: 1, authorization_codes: 1, refresh_tokens: 1, device_codes: 1 });
       for (const [table, key] of [['access_tokens', 'jti'], ['authorization_codes', 'code_hash'], ['refresh_tokens', 'token_hash'], ['device_codes', 'device_code_hash']] as const) {
         const left = (db.prepare(`SELECT ${key} AS k FROM ${table} ORDER BY ${key}`).all() as { k: string }[]).map((r) => r.k);
         assert.deepEqual(left, ['live', 'recent'], `${table}: a used code expired minutes ago is still known (replay detection)`);
       }
       assert.equal(count(db, 'grants'), 1, 'consent is not swept');
-      assert.deepEqual(sweepExpired(db, NOW), { access_tokens: 0, authorization_codes: 0, refresh_tokens: 0, device_codes: 0 });
+      assert.deepEqual(store.sweepExpired(NOW), { access_tokens: 0, authorization_codes: 0, refresh_tokens: 0, device_codes: 0 });
     } finally {
       db.close();
     }
@@ -56,7 +57,7 @@ describe('Housekeeping', () => {
     const db = openAuthDatabase(join(dir, 'closed.db'));
     db.close(); // every statement now throws, as a broken disk would make it
     const logs: string[] = [];
-    const housekeeping = startHousekeeping(db, 60_000, (message) => logs.push(message));
+    const housekeeping = startHousekeeping(new AuthStore(db), 60_000, (message) => logs.push(message));
     housekeeping.stop();
     assert.equal(logs.length, 1);
     assert.match(logs[0]!, /housekeeping failed, will retry/);

@@ -133,10 +133,11 @@ describe('Introspection RFC 7662 and revocation RFC 7009', () => {
     assert.equal(res.status, 200);
   });
 
-  it("a client cannot revoke another client's token", async () => {
+  it("RFC 7009 §2.1: a client cannot revoke another client's token: refused with 400 invalid_grant, the token untouched", async () => {
     const foreign = await browserClientToken();
     const res = await post('/revoke', { token: foreign }, printerAuth);
-    assert.equal(res.status, 200);
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: string }).error, 'invalid_grant');
     const stillActive = await post('/introspect', { token: foreign }, driveAuth);
     assert.equal(((await stillActive.json()) as { active: boolean }).active, true);
   });

@@ -23,7 +23,7 @@ describe('Reset demo (instructor)', () => {
     assert.equal((await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).status, 400);
     const introspected = await fetch(`${server.url}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization('drive', DRIVE_SECRET) }, body: new URLSearchParams({ token: tokens.access_token }) });
     assert.deepEqual(await introspected.json(), { active: false });
-    assert.equal(server.app.context.issuer.findActiveGrant('alice', PRINTER.clientId), undefined);
+    assert.equal(server.app.context.store.grants.findActive('alice', PRINTER.clientId), undefined);
     assert.equal(await (await fetch(`${server.url}/.well-known/jwks.json`)).text(), jwksBefore);
     // alice can still sign in and connect again.
     const again = await codeFlowTokens(server);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { startAuthServer, type TestServer } from './helpers.js';
+import { authorizePath, Browser, csrfFrom, startAuthServer, validAuthorizeParams, type TestServer } from './helpers.js';
 
 /** Raw HTTP, so malformed paths and headers reach the server exactly as written. */
 function raw(server: TestServer, method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; body: string }> {
@@ -62,6 +62,28 @@ describe('Robustness: malformed input gets a 4xx, never a 5xx or a stack trace',
       assert.ok(res.status >= 200 && res.status < 500, `${method} ${path.slice(0, 60)} answered ${res.status}`);
       noLeak(res.body);
     }
+  });
+
+  it('interaction ids are checked by format and looked up as own properties only: /interaction/__proto__ is a 404, never a 500', async () => {
+    // A browser with a pending request in its session, so that a lookup by name has an object to walk.
+    const browser = new Browser(server.url);
+    const start = await browser.get(authorizePath(validAuthorizeParams()));
+    assert.equal(start.status, 303);
+    const page = await (await browser.get(start.headers.get('location')!)).text();
+    const csrf = csrfFrom(page);
+    for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf', 'x', 'A'.repeat(23), `${'A'.repeat(21)}.`]) {
+      const get = await browser.get(`/interaction/${id}`);
+      assert.equal(get.status, 404, `GET /interaction/${id}`);
+      noLeak(await get.text());
+      for (const action of ['login', 'consent']) {
+        const post = await browser.post(`/interaction/${id}/${action}`, { csrf, username: 'alice', password: 'wonderland', decision: 'allow' });
+        assert.equal(post.status, 404, `POST /interaction/${id}/${action}`);
+        assert.equal(post.headers.get('location'), null);
+        noLeak(await post.text());
+      }
+    }
+    // A well-formed id that this browser never had is still the "expired or already answered" page.
+    assert.equal((await browser.get(`/interaction/${'A'.repeat(22)}`)).status, 400);
   });
 
   it('answers a few thousand generated malformed requests without a single 5xx (bounded: 20 s)', async () => {

@@ -70,6 +70,63 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
     await expectError(await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: first.refresh_token }), 400, 'invalid_grant');
   });
 
+  describe('docs/security.md §T7: only the rightful client can trigger the replay revocation (issue 12 item 8)', () => {
+    // Asked by the printer itself: it may introspect its own access and refresh tokens (RFC 7662 §4).
+    async function active(token: string): Promise<boolean> {
+      const res = await fetch(`${server.url}/introspect`, { method: 'POST', headers: { authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+      return ((await res.json()) as { active: boolean }).active;
+    }
+    async function redeemed() {
+      const { code, verifier } = await freshCode();
+      const form = { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+      const res = await tokenRequest(server, form);
+      assert.equal(res.status, 200);
+      return { code, verifier, form, tokens: (await res.json()) as { access_token: string; refresh_token: string } };
+    }
+
+    it("a used code sent by another (public) client, with no secret and a wrong verifier, is refused and revokes nothing", async () => {
+      const { code, tokens } = await redeemed();
+      const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier(), client_id: BROWSER_CLIENT.clientId }, { auth: null });
+      await expectError(res, 400, 'invalid_grant');
+      assert.equal(await active(tokens.access_token), true, "the user's access token still works");
+      assert.equal(await active(tokens.refresh_token), true, "the user's refresh token still works");
+    });
+
+    it('a used code sent again by its own client with a wrong verifier or a wrong redirect_uri revokes nothing', async () => {
+      const { form, tokens } = await redeemed();
+      await expectError(await tokenRequest(server, { ...form, code_verifier: generateCodeVerifier() }), 400, 'invalid_grant');
+      await expectError(await tokenRequest(server, { ...form, redirect_uri: `${PRINTER.redirectUri}/` }), 400, 'invalid_grant');
+      assert.equal(await active(tokens.access_token), true);
+      assert.equal(await active(tokens.refresh_token), true);
+    });
+
+    it('a failed attempt does not burn the code: its own client can still redeem it', async () => {
+      const { code, verifier } = await freshCode();
+      const form = { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+      await expectError(await tokenRequest(server, { ...form, code_verifier: generateCodeVerifier() }), 400, 'invalid_grant');
+      await expectError(await tokenRequest(server, { ...form, client_id: BROWSER_CLIENT.clientId }, { auth: null }), 400, 'invalid_grant');
+      assert.equal((await tokenRequest(server, form)).status, 200);
+    });
+
+    it("a replay that passes every check revokes that code's tokens (refreshed ones included), not the consent nor other codes' tokens", async () => {
+      const other = await redeemed();
+      const { form, tokens } = await authorizeKeepingConsent();
+      const refreshed = (await (await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json()) as { access_token: string; refresh_token: string };
+      await expectError(await tokenRequest(server, form), 400, 'invalid_grant');
+      for (const t of [tokens.access_token, refreshed.access_token, refreshed.refresh_token]) assert.equal(await active(t), false, 'a token of the replayed code');
+      assert.equal(await active(other.tokens.access_token), true, 'a token of another code of the same grant');
+      assert.ok(server.app.context.store.grants.findActive('alice', PRINTER.clientId), 'the consent is remembered still');
+
+      async function authorizeKeepingConsent() {
+        const { location, verifier } = await authorize(server, { keepConsent: true });
+        const f = { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+        const res = await tokenRequest(server, f);
+        assert.equal(res.status, 200);
+        return { form: f, tokens: (await res.json()) as { access_token: string; refresh_token: string } };
+      }
+    });
+  });
+
   it('concurrent redemptions of one code: exactly one succeeds', async () => {
     const { code, verifier } = await freshCode();
     const form = { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };

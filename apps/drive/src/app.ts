@@ -133,7 +133,7 @@ function createTokenValidator(config: DriveConfig, deps: DriveDeps): TokenValida
       // Verified tokens are remembered until they expire (verified_token_cache.ts): the printer sends one
       // token for the list and again for every thumbnail. Not in introspection mode, whose point is that a
       // revocation counts at once.
-      return withVerifiedTokenCache(createTokenVerifier({ ...common, keys: deps.keys }));
+      return withVerifiedTokenCache(createTokenVerifier({ ...common, algorithms: config.tokenAlgorithms, keys: deps.keys }));
     case 'introspection':
       return createIntrospectionValidator({ ...common, clientId: validation.clientId, clientSecret: validation.clientSecret });
   }

@@ -14,11 +14,17 @@
  * token locally; `introspection` asks the auth server about each token (RFC 7662), as the registered client
  * `DRIVE_CLIENT_ID` (default `drive`) with the secret `DRIVE_CLIENT_SECRET` that the auth server also reads.
  *
+ * `DRIVE_TOKEN_ALGORITHMS` (comma-separated) narrows the signature algorithms accepted on access tokens in
+ * `jwt` mode. The default is every asymmetric algorithm of @oauth-demo/tokens' ACCESS_TOKEN_ALGORITHMS (RS256,
+ * PS256, ES256, EdDSA and their larger variants), so that a token of any standard authorization server verifies;
+ * `none` and HMAC are refused, here and in the verifier (RFC 8725 §3.1).
+ *
  * Drive's own first-party web app (the password-grant sign-in at /signin) is another client of the auth
  * server: `drive-web`, with the secret `DRIVE_WEB_CLIENT_SECRET`, read the same way by both services (from the
  * environment, or made once in the shared secrets folder for a native run). `SESSION_SECRET` signs that web
  * app's session cookie (`drive.sid`); without it, a random one is made once in the data directory.
  */
+import { ACCESS_TOKEN_ALGORITHMS, type AccessTokenAlgorithm, isAccessTokenAlgorithm } from '@oauth-demo/tokens';
 import { ConfigError, type Env, readBoolean, readDataDir, readHost, readServiceUrls, readSharedSecret, readString, readTrustProxy } from '@oauth-demo/web';
 
 /** Drive's own web app as a client of the auth server (RFC 6749 §2): first party, allowed the password grant. */
@@ -62,6 +68,8 @@ export interface DriveConfig {
   dataDir: string;
   /** How step 8 is done: local JWT verification or introspection. */
   tokenValidation: TokenValidationConfig;
+  /** The signature algorithms accepted on JWT access tokens (RFC 8725 §3.1), `DRIVE_TOKEN_ALGORITHMS`. */
+  tokenAlgorithms: readonly AccessTokenAlgorithm[];
   /** Drive's own first-party web app (the password-grant sign-in). */
   webClient: WebClientConfig;
   /** `SESSION_SECRET`, when set; otherwise app.ts makes one in the data directory. */
@@ -72,7 +80,12 @@ export interface DriveConfig {
   trustProxy: boolean | number | string;
 }
 
-export function loadConfig(env: Env = process.env): DriveConfig {
+/**
+ * `warn` receives what is accepted but worth knowing at start-up: a client secret shorter than the 256 bits our
+ * auth server makes, which another authorization server may have issued (issue 17).
+ */
+export function loadConfig(env: Env = process.env, warn: (message: string) => void = (message) => console.warn(`Drive: warning: ${message}`)): DriveConfig {
+  const issuedElsewhere = { warn };
   const drive = readServiceUrls(env, 'DRIVE');
   const auth = readServiceUrls(env, 'AUTH');
   const printer = readServiceUrls(env, 'PRINTER');
@@ -86,10 +99,11 @@ export function loadConfig(env: Env = process.env): DriveConfig {
     authInternalUrl: auth.internalUrl,
     printerUrl: printer.publicUrl,
     dataDir: readDataDir(env, 'drive'),
-    tokenValidation: readTokenValidation(env),
+    tokenValidation: readTokenValidation(env, issuedElsewhere),
+    tokenAlgorithms: readTokenAlgorithms(env),
     webClient: {
       clientId: readString(env, 'DRIVE_WEB_CLIENT_ID', 'drive-web'),
-      clientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET'),
+      clientSecret: readSharedSecret(env, 'DRIVE_WEB_CLIENT_SECRET', { issuedElsewhere }),
       scope: 'photos.read',
     },
     ...(env.SESSION_SECRET ? { sessionSecret: env.SESSION_SECRET } : {}),
@@ -100,12 +114,31 @@ export function loadConfig(env: Env = process.env): DriveConfig {
  * `DRIVE_TOKEN_VALIDATION`: `jwt` (default) or `introspection`, nothing else. The client secret is read only
  * in introspection mode: a drive that verifies JWTs has no use for it, and should not hold it.
  */
-function readTokenValidation(env: Env): TokenValidationConfig {
+function readTokenValidation(env: Env, issuedElsewhere: { warn(message: string): void }): TokenValidationConfig {
   const name = 'DRIVE_TOKEN_VALIDATION';
   const mode = env[name] || 'jwt';
   if (mode === 'jwt') return { mode };
   if (mode === 'introspection') {
-    return { mode, clientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'), clientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET') };
+    return { mode, clientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'), clientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET', { issuedElsewhere }) };
   }
   throw new ConfigError(`${name} must be one of ${TOKEN_VALIDATION_MODES.map((m) => `"${m}"`).join(' or ')}, got "${mode}"`);
+}
+
+/**
+ * `DRIVE_TOKEN_ALGORITHMS`: a comma-separated subset of ACCESS_TOKEN_ALGORITHMS, all of them when unset. A
+ * name outside that list stops the drive at start-up: `none` and HMAC (HS256...) are never accepted on an
+ * access token (RFC 8725 §3.1: with HMAC, whoever verifies could also sign).
+ */
+function readTokenAlgorithms(env: Env): readonly AccessTokenAlgorithm[] {
+  const name = 'DRIVE_TOKEN_ALGORITHMS';
+  const value = env[name]?.trim();
+  if (!value) return ACCESS_TOKEN_ALGORITHMS;
+  const listed = value.split(',').map((alg) => alg.trim()).filter((alg) => alg !== '');
+  const unknown = listed.filter((alg) => !isAccessTokenAlgorithm(alg));
+  if (unknown.length > 0 || listed.length === 0) {
+    throw new ConfigError(
+      `${name} may list only asymmetric algorithms (${ACCESS_TOKEN_ALGORITHMS.join(', ')}), got ${unknown.map((alg) => `"${alg}"`).join(', ') || '""'}; "none" and HMAC are never accepted on an access token`,
+    );
+  }
+  return [...new Set(listed as AccessTokenAlgorithm[])];
 }

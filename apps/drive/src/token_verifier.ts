@@ -18,7 +18,7 @@
  * granted (docs/security.md §R8).
  */
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
-import { TemporarilyUnavailable, verifyAccessToken } from '@oauth-demo/tokens';
+import { type AccessTokenAlgorithm, TemporarilyUnavailable, verifyAccessToken } from '@oauth-demo/tokens';
 import { discoverEndpoint, rememberSuccess } from './discovery.js';
 import type { TokenValidator } from './token_validator.js';
 
@@ -29,6 +29,11 @@ export interface TokenVerifierOptions {
   audience: string;
   /** Where the drive reaches the auth server (may differ from the issuer, see discovery.ts `toInternalUrl`). */
   authInternalUrl: string;
+  /**
+   * The accepted signature algorithms (config.ts, `DRIVE_TOKEN_ALGORITHMS`); all of ACCESS_TOKEN_ALGORITHMS by
+   * default. Each key is used only with its own `alg`/`kty` (jose's key sets choose by both).
+   */
+  algorithms?: readonly AccessTokenAlgorithm[];
   /** Trusted keys given directly (tests): skips discovery. */
   keys?: JWTVerifyGetKey;
   /** How long to wait for the metadata and for the JWKS. */
@@ -39,14 +44,14 @@ export interface TokenVerifierOptions {
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenValidator {
   const log = options.log ?? ((message: string) => console.warn(`drive: ${message}`));
+  const checks = { issuer: options.issuer, audience: options.audience, ...(options.algorithms ? { algorithms: options.algorithms } : {}) };
   if (options.keys) {
     const keys = refuseWhenKeysUnavailable(options.keys, log);
-    return { validate: (token, requiredScope) => verifyAccessToken(token, { issuer: options.issuer, audience: options.audience, keys, requiredScope }) };
+    return { validate: (token, requiredScope) => verifyAccessToken(token, { ...checks, keys, requiredScope }) };
   }
   const discovered = discoveredKeys(options, log);
   return {
-    validate: (token, requiredScope) =>
-      verifyAccessToken(token, { issuer: options.issuer, audience: options.audience, keys: discovered.getKey, requiredScope }),
+    validate: (token, requiredScope) => verifyAccessToken(token, { ...checks, keys: discovered.getKey, requiredScope }),
     prepare: discovered.prepare,
   };
 }

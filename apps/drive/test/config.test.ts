@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       printerUrl: 'http://localhost:3000',
       dataDir: '/tmp/drive-config-test',
       tokenValidation: { mode: 'jwt' },
+      tokenAlgorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
       webClient: { clientId: 'drive-web', clientSecret: WEB_SECRET, scope: 'photos.read' },
       recording: true,
       trustProxy: false,
@@ -47,6 +48,21 @@ describe('loadConfig', () => {
     // No DRIVE_CLIENT_SECRET and no SHARED_SECRETS_DIR: in jwt mode nothing is read or created.
     assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'jwt' }).tokenValidation, { mode: 'jwt' });
     assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: '' }).tokenValidation, { mode: 'jwt' });
+  });
+
+  it('DRIVE_TOKEN_ALGORITHMS narrows the asymmetric algorithms; none and HMAC stop the start-up (RFC 8725 §3.1)', () => {
+    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_ALGORITHMS: 'RS256, ES256,ES256' }).tokenAlgorithms, ['RS256', 'ES256']);
+    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_ALGORITHMS: ' ' }).tokenAlgorithms.length, 10);
+    for (const bad of ['none', 'HS256', 'RS256,HS512', 'es256', ',']) {
+      assert.throws(() => loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_ALGORITHMS: bad }), (err: unknown) => err instanceof ConfigError && /DRIVE_TOKEN_ALGORITHMS may list only asymmetric/.test(err.message), bad);
+    }
+  });
+
+  it('a client secret of 32 characters (another authorization server issued it) is accepted with a warning (issue 17)', () => {
+    const warnings: string[] = [];
+    const config = loadConfigFrom({ DATA_DIR: '/tmp/x', DRIVE_WEB_CLIENT_SECRET: 'd'.repeat(32), DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: 'i'.repeat(43) }, (m) => warnings.push(m));
+    assert.equal(config.webClient.clientSecret, 'd'.repeat(32));
+    assert.deepEqual(warnings.map((w) => w.split(' ')[0]), ['DRIVE_WEB_CLIENT_SECRET']);
   });
 
   it('introspection mode: the drive signs in as its own client (DRIVE_CLIENT_ID, DRIVE_CLIENT_SECRET)', () => {

@@ -177,6 +177,26 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     assert.ok(html.includes('value="mallory"'));
   });
 
+  it('sends the end user\'s address (End-User-Address): one learner\'s wrong passwords never lock alice out for the class', async () => {
+    // A second drive behind a trusted proxy hop, so each "learner" has an address of their own (X-Forwarded-For).
+    const proxied = await startDrive({ env: { AUTH_INTERNAL_URL: auth.url, TRUST_PROXY: 'loopback' } });
+    try {
+      async function signInFrom(address: string, password: string): Promise<Response> {
+        const browser = new Browser(proxied.url);
+        const headers = { 'x-forwarded-for': address };
+        const form = await browser.request('/signin', { headers });
+        const body = new URLSearchParams({ csrf: csrfFrom(await form.text()), username: 'alice', password });
+        return browser.request('/signin', { method: 'POST', body, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } });
+      }
+      for (let i = 0; i < 5; i++) assert.equal((await signInFrom('198.51.100.9', `guess-${i}`)).status, 401);
+      const blocked = await signInFrom('198.51.100.9', 'wonderland');
+      assert.match(await blocked.text(), /Too many failed attempts/, 'the guessing address is blocked');
+      assert.equal((await signInFrom('192.0.2.9', 'wonderland')).status, 303, 'alice, from her own address, is signed in');
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   it('CSRF: a POST without the form token, or with another one, is 403 and signs no one in', async () => {
     const browser = new Browser(drive.url);
     await browser.request('/signin');

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { base64url, SignJWT } from 'jose';
+import { base64url, createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { generateSigningKey, importSigningKey } from '@oauth-demo/tokens';
 import { type Authority, DRIVE_URL, get, ISSUER, makeAuthority, type RunningDrive, startDrive, tokenFrom } from './helpers.js';
 
@@ -130,5 +130,40 @@ describe('Access token validation (RFC 9068 §4)', () => {
   it('photos.read among other scopes is enough', async () => {
     const res = await get(`${drive.url}/api/photos`, await authority.token({ scope: 'offline_access photos.read' }));
     assert.equal(res.status, 200);
+  });
+});
+
+/**
+ * Issue 17: another authorization server signs RS256 (the common default). The drive accepts it with the
+ * default allow-list, and refuses it when DRIVE_TOKEN_ALGORITHMS leaves RS256 out.
+ */
+describe('Access tokens of another authorization server (DRIVE_TOKEN_ALGORITHMS, RFC 8725 §3.1)', () => {
+  async function rs256Token(): Promise<{ token: string; keys: ReturnType<typeof createLocalJWKSet> }> {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' }] });
+    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1', typ: 'at+jwt' }).sign(privateKey);
+    return { token, keys };
+  }
+
+  it('accepts an RS256 token by default', async () => {
+    const { token, keys } = await rs256Token();
+    const drive = await startDrive({ deps: { keys } });
+    try {
+      assert.equal((await get(`${drive.url}/api/photos`, token)).status, 200);
+    } finally {
+      await drive.stop();
+    }
+  });
+
+  it('refuses it with invalid_token when DRIVE_TOKEN_ALGORITHMS lists only ES256', async () => {
+    const { token, keys } = await rs256Token();
+    const drive = await startDrive({ env: { DRIVE_TOKEN_ALGORITHMS: 'ES256' }, deps: { keys } });
+    try {
+      const res = await get(`${drive.url}/api/photos`, token);
+      assert.equal(res.status, 401);
+      assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token", error_description="The token is signed with an algorithm this resource server does not accept\."/);
+    } finally {
+      await drive.stop();
+    }
   });
 });

@@ -86,7 +86,12 @@ export interface PrinterConfig {
   instructorModeAvailable: boolean;
 }
 
-export function loadConfig(env: Env = process.env): PrinterConfig {
+/**
+ * `warn` receives what is accepted but worth knowing at start-up: a client secret shorter than the 256 bits our
+ * auth server makes, which another authorization server may have issued (issue 17).
+ */
+export function loadConfig(env: Env = process.env, warn: (message: string) => void = (message) => console.warn(`Photo Printer: warning: ${message}`)): PrinterConfig {
+  const issuedElsewhere = { warn };
   const printer = readServiceUrls(env, 'PRINTER');
   const auth = readServiceUrls(env, 'AUTH');
   const drive = readServiceUrls(env, 'DRIVE');
@@ -100,7 +105,7 @@ export function loadConfig(env: Env = process.env): PrinterConfig {
     sessionSecret: env.SESSION_SECRET || loadOrCreateSecret(dataDir, 'session'),
     client: {
       clientId: readString(env, 'PRINTER_CLIENT_ID', 'photo-printer'),
-      clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
+      clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET', { issuedElsewhere }),
       redirectUri: `${printer.publicUrl}/callback`,
       scope: REQUESTED_SCOPE,
     },
@@ -112,7 +117,7 @@ export function loadConfig(env: Env = process.env): PrinterConfig {
     printLab: {
       clientId: readString(env, 'PRINT_LAB_CLIENT_ID', 'print-lab'),
       // Shared with the auth server exactly like the printer's own secret (environment, or .data/ natively).
-      clientSecret: readSharedSecret(env, 'PRINT_LAB_CLIENT_SECRET'),
+      clientSecret: readSharedSecret(env, 'PRINT_LAB_CLIENT_SECRET', { issuedElsewhere }),
       scope: 'gallery.read',
     },
     kiosk: {

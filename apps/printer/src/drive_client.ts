@@ -13,7 +13,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { ServiceUrls } from '@oauth-demo/web';
 import { describeNetworkError, toInternalUrl } from './back_channel.js';
 import { DriveAnswerInvalid, DriveRefusedToken, DriveUnreachable } from './errors.js';
-import { NotFound } from '@oauth-demo/tokens';
+import { NotFound, parseBearerChallenge } from '@oauth-demo/tokens';
 
 export interface Photo {
   id: string;
@@ -141,10 +141,11 @@ export class DriveClient {
     }
     if (response.status === 200) return response;
     if (response.status === 401 || response.status === 403) {
-      // RFC 6750 §3: the reason is in the challenge, e.g. Bearer realm="drive", error="invalid_token".
-      const challenge = parseBearerChallenge(String(response.headers['www-authenticate'] ?? ''));
+      // RFC 6750 §3: the reason is in the challenge, e.g. Bearer realm="drive", error="invalid_token",
+      // error_description="The access token expired.". Without an error code, the status says which (§3.1).
+      const challenge = parseBearerChallenge(response.headers['www-authenticate'] as string | string[] | undefined) ?? {};
       const code = challenge.error ?? (response.status === 401 ? 'invalid_token' : 'insufficient_scope');
-      throw new DriveRefusedToken(code, challenge.error_description);
+      throw new DriveRefusedToken(code, challenge.error_description, challenge.scope);
     }
     if (response.status === 404) throw new NotFound('Drive has no such photo for you.');
     throw new DriveAnswerInvalid(`Drive answered HTTP ${response.status}.`);
@@ -164,20 +165,6 @@ export interface DriveAnswer {
   body: string;
   truncated: boolean;
   json?: unknown;
-}
-
-/** The auth-params of a `WWW-Authenticate: Bearer …` challenge (RFC 6750 §3, quoted-string values). */
-export function parseBearerChallenge(header: string): { error?: string; error_description?: string } {
-  const match = /^\s*Bearer\b(.*)$/i.exec(header);
-  if (!match) return {};
-  const params: Record<string, string> = {};
-  for (const m of (match[1] ?? '').matchAll(/([A-Za-z_]+)="([^"]*)"/g)) {
-    if (m[1] && m[2] !== undefined) params[m[1].toLowerCase()] = m[2];
-  }
-  const result: { error?: string; error_description?: string } = {};
-  if (params.error) result.error = params.error;
-  if (params.error_description) result.error_description = params.error_description;
-  return result;
 }
 
 function parsePhoto(value: unknown): Photo {

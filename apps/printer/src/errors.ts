@@ -158,30 +158,43 @@ export class NotConnected extends Error {
 }
 
 /**
- * RFC 6750 §3.1: Drive refused the token (401 invalid_token: expired, revoked, not for Drive) or found its scope
- * too small (403 insufficient_scope). The printer has already forgotten the token (see connection.ts).
+ * RFC 6750 §3.1: Drive refused the token (401 invalid_token) or found its scope too small (403
+ * insufficient_scope). The reason is Drive's, read from its `WWW-Authenticate: Bearer` challenge
+ * (`error`, `error_description`): the printer repeats it rather than guessing (an expired token, a revoked one,
+ * one for another audience and one signed with an algorithm Drive does not accept all answer invalid_token).
+ * The printer has already forgotten an invalid token (see connection.ts).
  */
 export class DriveRefusedToken extends PrinterError {
   readonly status = 403;
   constructor(
     readonly code: string,
     readonly description: string | undefined,
+    /** The scope Drive said it needs (RFC 6750 §3, with insufficient_scope). */
+    readonly requiredScope?: string,
   ) {
-    super(
-      code === 'insufficient_scope'
-        ? 'Drive refused: the access token does not carry the scope needed to view photos.'
-        : 'Drive refused the access token: it has expired or was revoked.',
-    );
+    super(DriveRefusedToken.summary(code, description, requiredScope));
   }
+
+  /** One sentence: what Drive said, in its own words when it gave any. */
+  static summary(code: string, description: string | undefined, requiredScope?: string): string {
+    if (description) return `Drive refused the access token (${code}): "${description}"`;
+    if (code === 'insufficient_scope') {
+      return `Drive refused: the access token does not carry the scope needed${requiredScope ? ` (${requiredScope})` : ''}.`;
+    }
+    return `Drive refused the access token (${code}) without saying why.`;
+  }
+
   page(): ErrorPage {
     return {
       heading: 'Drive refused the access token',
       code: this.code,
-      message: this.description ? `${this.message} Drive said: "${this.description}"` : this.message,
+      message: this.message,
       explanation:
         this.code === 'insufficient_scope'
           ? 'A token only opens what it was granted for (RFC 6750 §3.1). Connect again and allow "view your photos" on the consent screen.'
-          : 'An access token is short-lived and can be revoked at the Authorization Server at any time (RFC 6750 §3.1). Photo Printer has forgotten it; connecting again gets a new one. Orders already placed are kept.',
+          : 'Drive answered 401 with WWW-Authenticate: Bearer error="invalid_token" (RFC 6750 §3.1); the quoted reason is its own. ' +
+            'A token can be refused because it expired, was revoked, was meant for another resource server, or is signed in a way Drive does not accept. ' +
+            'Photo Printer has forgotten it; connecting again gets a new one. Orders already placed are kept.',
       ...CONNECT_AGAIN,
     };
   }

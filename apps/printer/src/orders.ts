@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { DriveClient, Photo } from './drive_client.js';
 import { PHOTO_ID } from './drive_client.js';
 import type { OrderItemRow, OrderRepository, OrderRow } from './db.js';
+import { PRIVATE_DIR_MODE } from '@oauth-demo/web';
 
 export interface PrintSize {
   label: string;
@@ -99,7 +100,7 @@ export async function placeOrder(deps: PlaceOrderDeps, accessToken: string, brow
 
   const id = randomBytes(16).toString('base64url');
   const dir = join(deps.ordersDir, id);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE }); // the customer's photos: private (packages/web private_files.ts)
   try {
     const items: OrderItemRow[] = [];
     for (const [position, { photo, bytes, contentType }] of fetched.entries()) {

@@ -298,8 +298,28 @@ describe('after connecting (steps 7-8)', () => {
     assert.equal(page.status, 403);
     assert.match(page.text, /Drive refused the access token/);
     assert.match(page.text, /invalid_token/);
+    assert.match(page.text, /&#34;The access token expired&#34;/, "Drive's own error_description");
     assert.match(page.text, /Connect to Drive again/);
     assert.equal((await browser.get('/photos')).status, 303, 'the dead token was forgotten');
+  });
+
+  it('repeats the reason Drive gave in its RFC 6750 challenge instead of guessing (issue 17)', async () => {
+    auth.grantScope = 'photos.read';
+    const browser = new Browser(printer.base);
+    await connect(browser, auth.publicUrl);
+    drive.extra = (_req, url, _body, res) => {
+      if (url.pathname !== '/api/photos') return false;
+      res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="drive", error="invalid_token", error_description="The token is signed with an algorithm this resource server does not accept."' }).end();
+      return true;
+    };
+    try {
+      const page = await browser.get('/photos');
+      assert.equal(page.status, 403);
+      assert.match(page.text, /Drive refused the access token \(invalid_token\): &#34;The token is signed with an algorithm this resource server does not accept\.&#34;/);
+      assert.doesNotMatch(page.text, /has expired or was revoked/);
+    } finally {
+      drive.extra = undefined;
+    }
   });
 
   it('refreshes an expired access token with the refresh token, once, and shows the rotation', async () => {

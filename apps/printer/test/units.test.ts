@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { toInternalUrl } from '../src/back_channel.js';
 import { ConfigError } from '@oauth-demo/web';
 import { loadConfig } from '../src/config.js';
-import { parseBearerChallenge } from '../src/drive_client.js';
+import { parseBearerChallenge } from '@oauth-demo/tokens';
 import { validateMetadata } from '../src/oauth/metadata.js';
 import { parseTokenResponse } from '../src/oauth/token_endpoint.js';
 import { readOrderForm, validateOrderForm } from '../src/orders.js';
@@ -39,6 +39,12 @@ describe('config', () => {
   it('names the variable that is wrong', () => {
     assert.throws(() => loadConfig({ PRINTER_PORT: 'abc' }), (e: unknown) => e instanceof ConfigError && /PRINTER_PORT/.test(e.message));
     assert.throws(() => loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_CLIENT_SECRET: 'short' }), (e: unknown) => e instanceof ConfigError && /PRINTER_CLIENT_SECRET/.test(e.message));
+    // A 32-character secret issued by another authorization server: accepted, with one warning at start-up (issue 17).
+    const warnings: string[] = [];
+    const foreign = loadConfig({ DATA_DIR: '/tmp/printer-unit', PRINTER_CLIENT_SECRET: 'p'.repeat(32), PRINT_LAB_CLIENT_SECRET: 'l'.repeat(43) }, (m) => warnings.push(m));
+    assert.equal(foreign.client.clientSecret, 'p'.repeat(32));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^PRINTER_CLIENT_SECRET has 32 characters/);
   });
 });
 
@@ -86,9 +92,9 @@ describe('token response (RFC 6749 §5.1)', () => {
 
 describe('WWW-Authenticate (RFC 6750 §3)', () => {
   it('reads error and error_description', () => {
-    assert.deepEqual(parseBearerChallenge('Bearer realm="drive", error="invalid_token", error_description="expired"'), { error: 'invalid_token', error_description: 'expired' });
-    assert.deepEqual(parseBearerChallenge('Bearer realm="drive"'), {});
-    assert.deepEqual(parseBearerChallenge('Basic realm="x"'), {});
+    assert.deepEqual(parseBearerChallenge('Bearer realm="drive", error="invalid_token", error_description="expired"'), { realm: 'drive', error: 'invalid_token', error_description: 'expired' });
+    assert.deepEqual(parseBearerChallenge('Bearer realm="drive"'), { realm: 'drive' });
+    assert.equal(parseBearerChallenge('Basic realm="x"'), null);
   });
 });
 

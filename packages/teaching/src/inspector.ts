@@ -8,11 +8,11 @@
  * a teaching tool that looks inside anyway, and says what only the auth server (or Drive) decides.
  */
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet } from 'jose';
-import { fingerprint } from '@oauth-demo/tokens';
+import { ACCESS_TOKEN_ALGORITHMS, ACCESS_TOKEN_TYP, fingerprint } from '@oauth-demo/tokens';
 import type { Exchange } from './recorder.js';
 
-export const ALGORITHMS = ['ES256'];
-export const ACCESS_TOKEN_TYP = 'at+jwt';
+/** The inspector accepts what Drive accepts by default: the asymmetric algorithms of the tokens package (RFC 8725 §3.1). */
+const ALGORITHMS = [...ACCESS_TOKEN_ALGORITHMS];
 
 export type TokenKind = 'access_token' | 'refresh_token' | 'authorization_code' | 'device_code' | 'pasted';
 
@@ -46,8 +46,8 @@ const CLAIM_MEANINGS: Record<string, string> = {
   auth_time: 'When the user signed in.',
 };
 
-export const HEADER_MEANINGS: Record<string, string> = {
-  alg: 'The signature algorithm. ES256 = ECDSA with P-256 and SHA-256: the auth server signs with a private key, anyone verifies with the public one.',
+const HEADER_MEANINGS: Record<string, string> = {
+  alg: 'The signature algorithm. ES256 = ECDSA with P-256 and SHA-256 (RS256 = RSA, EdDSA = Ed25519): the auth server signs with a private key, anyone verifies with the public one. Never "none" or HMAC (HS256), whose secret would let the verifier sign too.',
   typ: '"at+jwt": this JWT is an access token (RFC 9068 §2.1), so an ID token or another JWT cannot be passed off as one.',
   kid: 'Key ID: which of the auth server’s published keys (JWKS) verifies the signature.',
 };
@@ -173,7 +173,7 @@ async function verifySignature(token: string, keys: JSONWebKeySet | null, now = 
   }
   try {
     await jwtVerify(token, jwks, { algorithms: ALGORITHMS, typ: ACCESS_TOKEN_TYP, currentDate: new Date(now) });
-    out.claimsVerdict = 'valid now: typ at+jwt, alg ES256, not expired';
+    out.claimsVerdict = `valid now: typ ${ACCESS_TOKEN_TYP}, alg ${out.alg ?? '?'}, not expired`;
   } catch (error) {
     out.claimsVerdict = error instanceof errors.JWTExpired ? 'expired: Drive would refuse it (invalid_token)' : `not acceptable as an access token: ${error instanceof Error ? error.message : 'invalid'}`;
   }
@@ -183,7 +183,7 @@ async function verifySignature(token: string, keys: JSONWebKeySet | null, now = 
 function signatureFailure(error: unknown): string {
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature invalid: the header or claims were changed after the auth server signed them, or another key signed them.';
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key in the auth server’s JWKS has this kid: the auth server did not sign this token.';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'the algorithm is not ES256: refused (an attacker could otherwise pick "none" or HMAC, RFC 8725 §3.1).';
+  if (error instanceof errors.JOSEAlgNotAllowed) return `the algorithm is not one of ${ALGORITHMS.join(', ')}: refused (an attacker could otherwise pick "none" or HMAC, RFC 8725 §3.1).`;
   if (error instanceof errors.JWSInvalid) return 'not a well-formed JWS.';
   return error instanceof Error ? error.message : 'invalid';
 }

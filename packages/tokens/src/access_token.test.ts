@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { base64url, createLocalJWKSet, decodeProtectedHeader, SignJWT, generateKeyPair, type JWTVerifyGetKey } from 'jose';
+import { base64url, createLocalJWKSet, decodeProtectedHeader, exportJWK, importJWK, SignJWT, generateKeyPair, type CryptoKey, type JWK, type JWTVerifyGetKey } from 'jose';
 import { issueAccessToken, verifyAccessToken, type IssueAccessTokenInput } from './access_token.js';
 import { InsufficientScope, InvalidToken, TemporarilyUnavailable } from './errors.js';
-import { generateSigningKey, importSigningKey, type SigningKey } from './keys.js';
+import { ACCESS_TOKEN_ALGORITHMS, generateSigningKey, importSigningKey, type AccessTokenAlgorithm, type SigningKey } from './keys.js';
 
 const ISSUER = 'http://localhost:9000';
 const AUDIENCE = 'http://localhost:9001';
@@ -19,8 +19,14 @@ const input: IssueAccessTokenInput = {
   expiresIn: 300,
 };
 
-function verify(token: string, extra: { requiredScope?: string; audience?: string; keys?: JWTVerifyGetKey } = {}) {
-  return verifyAccessToken(token, { issuer: ISSUER, audience: extra.audience ?? AUDIENCE, keys: extra.keys ?? keys, ...(extra.requiredScope ? { requiredScope: extra.requiredScope } : {}) });
+function verify(token: string, extra: { requiredScope?: string; audience?: string; keys?: JWTVerifyGetKey; algorithms?: readonly AccessTokenAlgorithm[] } = {}) {
+  return verifyAccessToken(token, {
+    issuer: ISSUER,
+    audience: extra.audience ?? AUDIENCE,
+    keys: extra.keys ?? keys,
+    ...(extra.requiredScope ? { requiredScope: extra.requiredScope } : {}),
+    ...(extra.algorithms ? { algorithms: extra.algorithms } : {}),
+  });
 }
 
 /** Re-sign arbitrary header and claims with our real key, to test each check on its own. */
@@ -141,5 +147,106 @@ describe('JWT access tokens RFC 9068', () => {
   it('refuses garbage', async () => {
     await assert.rejects(verify('not.a.jwt'), InvalidToken);
     await assert.rejects(verify(''), InvalidToken);
+  });
+});
+
+/**
+ * Issue 17: tokens of another authorization server, signed with any asymmetric algorithm of the allow-list
+ * (RS256 is the usual default), verify; `none`, HMAC, a key used with an algorithm not its own and an algorithm
+ * outside the configured list do not.
+ */
+describe('access token algorithms (RFC 8725 §3.1)', () => {
+  const claims = () => {
+    const iat = Math.floor(Date.now() / 1000);
+    return { iss: ISSUER, sub: 'alice', aud: AUDIENCE, client_id: 'printer-web', scope: 'photos.read', iat, exp: iat + 300, jti: `jti-${iat}-${Math.random()}` };
+  };
+  const signers = new Map<AccessTokenAlgorithm, { privateKey: CryptoKey; publicJwk: JWK }>();
+  let foreignKeys: JWTVerifyGetKey;
+  let rsaPrivateJwk: JWK;
+
+  before(async () => {
+    // One RSA key pair serves the six RSA algorithms, published once per algorithm under its own kid and alg.
+    // (WebCrypto binds a key to one algorithm, so the private half is imported again for each.)
+    const rsa = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+    const rsaJwk = await exportJWK(rsa.publicKey);
+    rsaPrivateJwk = await exportJWK(rsa.privateKey);
+    const curves: Record<string, { privateKey: CryptoKey; publicKey: CryptoKey }> = {};
+    for (const alg of ['ES256', 'ES384', 'ES512', 'EdDSA'] as const) curves[alg] = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
+    for (const alg of ACCESS_TOKEN_ALGORITHMS) {
+      const pair = alg.startsWith('RS') || alg.startsWith('PS')
+        ? { privateKey: (await importJWK(rsaPrivateJwk, alg)) as CryptoKey, jwk: rsaJwk } : { privateKey: curves[alg]!.privateKey, jwk: await exportJWK(curves[alg]!.publicKey) };
+      signers.set(alg, { privateKey: pair.privateKey, publicJwk: { ...pair.jwk, kid: `k-${alg}`, alg, use: 'sig' } });
+    }
+    foreignKeys = createLocalJWKSet({ keys: [...signers.values()].map((s) => s.publicJwk) });
+  });
+
+  const sign = (alg: string, privateKey: CryptoKey | Uint8Array, kid: string) =>
+    new SignJWT(claims()).setProtectedHeader({ alg, kid, typ: 'at+jwt' }).sign(privateKey);
+
+  it('exports the asymmetric algorithms only: no none, no HMAC', () => {
+    assert.deepEqual([...ACCESS_TOKEN_ALGORITHMS], ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+    for (const alg of ACCESS_TOKEN_ALGORITHMS) assert.doesNotMatch(alg, /^(none|HS)/i);
+  });
+
+  for (const alg of ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const) {
+    it(`accepts a token signed ${alg} with the published ${alg} key`, async () => {
+      const signer = signers.get(alg)!;
+      const token = await sign(alg, signer.privateKey, `k-${alg}`);
+      const verified = await verify(token, { keys: foreignKeys });
+      assert.equal(verified.sub, 'alice');
+      assert.equal(decodeProtectedHeader(token).alg, alg);
+    });
+  }
+
+  it('refuses alg none with every algorithm allowed', async () => {
+    const none = `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: 'k-RS256' }))}.${base64url.encode(JSON.stringify(claims()))}.`;
+    await assert.rejects(verify(none, { keys: foreignKeys }), InvalidToken);
+  });
+
+  it('refuses HS256 signed with a published public key as the secret (RSA and EC)', async () => {
+    for (const kid of ['k-RS256', 'k-ES256']) {
+      const publicJwk = [...signers.values()].find((s) => s.publicJwk.kid === kid)!.publicJwk;
+      for (const secret of [JSON.stringify(publicJwk), String(publicJwk.n ?? publicJwk.x)]) {
+        const hs = await sign('HS256', new TextEncoder().encode(secret), kid);
+        await assert.rejects(verify(hs, { keys: foreignKeys }), (err: unknown) => err instanceof InvalidToken && /algorithm/.test(err.message));
+      }
+    }
+  });
+
+  it('refuses HMAC even when a caller lists it', async () => {
+    const hs = await sign('HS256', new TextEncoder().encode('x'.repeat(32)), 'k-RS256');
+    await assert.rejects(verify(hs, { keys: foreignKeys, algorithms: ['HS256', 'RS256'] as unknown as AccessTokenAlgorithm[] }), InvalidToken);
+  });
+
+  it('refuses a key of another type under a valid kid', async () => {
+    // An RSA signature presented under the kid of the EC key, and an EC signature under the kid of an RSA key.
+    const rs = await sign('RS256', signers.get('RS256')!.privateKey, 'k-ES256');
+    await assert.rejects(verify(rs, { keys: foreignKeys }), InvalidToken);
+    const es = await sign('ES256', signers.get('ES256')!.privateKey, 'k-RS256');
+    await assert.rejects(verify(es, { keys: foreignKeys }), InvalidToken);
+    // Same key type, another algorithm than the one the key is published for: PS256 with the RS256 key's kid.
+    const ps = await sign('PS256', (await importJWK(rsaPrivateJwk, 'PS256')) as CryptoKey, 'k-RS256');
+    await assert.rejects(verify(ps, { keys: foreignKeys }), InvalidToken);
+  });
+
+  it('refuses a key of another type under a valid kid when the JWKS names no alg (kty and crv decide)', async () => {
+    const withoutAlg = createLocalJWKSet({ keys: [...signers.values()].map(({ publicJwk: { alg: _alg, ...jwk } }) => jwk) });
+    assert.equal((await verify(await sign('ES384', signers.get('ES384')!.privateKey, 'k-ES384'), { keys: withoutAlg })).sub, 'alice');
+    const rs = await sign('RS256', signers.get('RS256')!.privateKey, 'k-ES256');
+    await assert.rejects(verify(rs, { keys: withoutAlg }), InvalidToken);
+    // ES256 names P-256: a P-384 key under its own kid is not used for it.
+    const es = await sign('ES384', signers.get('ES384')!.privateKey, 'k-ES384');
+    const [, payload, signature] = es.split('.');
+    const relabelled = `${base64url.encode(JSON.stringify({ alg: 'ES256', kid: 'k-ES384', typ: 'at+jwt' }))}.${payload}.${signature}`;
+    await assert.rejects(verify(relabelled, { keys: withoutAlg }), InvalidToken);
+  });
+
+  it('refuses an algorithm not in the configured list', async () => {
+    const token = await sign('RS256', signers.get('RS256')!.privateKey, 'k-RS256');
+    assert.equal((await verify(token, { keys: foreignKeys, algorithms: ['RS256'] })).sub, 'alice');
+    await assert.rejects(
+      verify(token, { keys: foreignKeys, algorithms: ['ES256', 'EdDSA'] }),
+      (err: unknown) => err instanceof InvalidToken && /algorithm this resource server does not accept/.test(err.message),
+    );
   });
 });

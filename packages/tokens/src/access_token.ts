@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTVerifyGetKey, type FlattenedJWSInput } from 'jose';
 import { InsufficientScope, InvalidToken, OAuthError, TemporarilyUnavailable } from './errors.js';
-import { SIGNING_ALG, type SigningKey } from './keys.js';
+import { ACCESS_TOKEN_ALGORITHMS, isAccessTokenAlgorithm, type AccessTokenAlgorithm, type SigningKey } from './keys.js';
 import { hasScope } from './scope.js';
 
 /** RFC 9068 §2.1: the JOSE header `typ` of an access token. */
@@ -69,6 +69,11 @@ export interface VerifyAccessTokenOptions {
   keys: JWTVerifyGetKey;
   /** When given, a token without this scope is refused with 403 insufficient_scope (RFC 6750 §3.1). */
   requiredScope?: string;
+  /**
+   * The accepted signature algorithms (RFC 8725 §3.1): a subset of ACCESS_TOKEN_ALGORITHMS, all of them by
+   * default. Anything outside that list (`none`, HMAC) is refused even if passed here.
+   */
+  algorithms?: readonly AccessTokenAlgorithm[];
   /** Seconds of clock skew tolerated on exp/iat. */
   clockTolerance?: number;
   now?: Date;
@@ -89,10 +94,14 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
     return options.keys(header, input);
   };
 
+  // RFC 8725 §3.1: only asymmetric algorithms, from the allow-list; the token's own `alg` never widens it.
+  const algorithms = (options.algorithms ?? ACCESS_TOKEN_ALGORITHMS).filter(isAccessTokenAlgorithm);
+  if (algorithms.length === 0) throw new Error('verifyAccessToken: no allowed algorithm');
+
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, getKey, {
-      algorithms: [SIGNING_ALG],
+      algorithms,
       typ: ACCESS_TOKEN_TYP,
       issuer: options.issuer,
       audience: options.audience,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildBearerChallenge, parseBearerAuthorization } from './bearer.js';
+import { buildBearerChallenge, parseBearerAuthorization, parseBearerChallenge } from './bearer.js';
 import { buildBasicAuthorization, hashClientSecret, parseBasicAuthorization, verifyClientSecret, generateClientSecret } from './client_auth.js';
 import { InsufficientScope, InvalidClient, InvalidRequest, InvalidToken } from './errors.js';
 import { optionalParam } from './params.js';
@@ -58,5 +58,62 @@ describe('Parameters RFC 6749 §3.1 and scope §3.3', () => {
   it('parses scopes and refuses forbidden characters', () => {
     assert.deepEqual(parseScope('photos.read  photos.read offline_access'), ['photos.read', 'offline_access']);
     assert.equal(parseScope('photos"read'), null);
+  });
+});
+
+describe('Reading a Bearer challenge, RFC 6750 §3 (what the client learns from a refusal)', () => {
+  it('reads error, error_description, scope and resource_metadata in any order', () => {
+    assert.deepEqual(parseBearerChallenge('Bearer realm="drive", error="invalid_token", error_description="The access token expired."'), {
+      realm: 'drive',
+      error: 'invalid_token',
+      error_description: 'The access token expired.',
+    });
+    assert.deepEqual(parseBearerChallenge('Bearer scope="photos.read", error="insufficient_scope", resource_metadata="http://d/.well-known/oauth-protected-resource"'), {
+      scope: 'photos.read',
+      error: 'insufficient_scope',
+      resource_metadata: 'http://d/.well-known/oauth-protected-resource',
+    });
+  });
+
+  it('reads what our own resource server writes (round trip with buildBearerChallenge)', () => {
+    const header = buildBearerChallenge({ realm: 'drive', error: new InvalidToken('The token is signed with an algorithm this resource server does not accept.') });
+    assert.deepEqual(parseBearerChallenge(header), { realm: 'drive', error: 'invalid_token', error_description: 'The token is signed with an algorithm this resource server does not accept.' });
+    const scoped = buildBearerChallenge({ realm: 'drive', error: new InsufficientScope('photos.read') });
+    assert.equal(parseBearerChallenge(scoped)?.scope, 'photos.read');
+  });
+
+  it('accepts unquoted values, any case of the scheme and parameter names, and spaces around "="', () => {
+    assert.deepEqual(parseBearerChallenge('bearer ERROR=invalid_token ,  Error_Description = "no"'), { error: 'invalid_token', error_description: 'no' });
+  });
+
+  it('undoes backslash escapes in quoted strings and keeps commas inside them', () => {
+    assert.deepEqual(parseBearerChallenge('Bearer error="invalid_token", error_description="a \\"quoted\\" word, and a comma"'), {
+      error: 'invalid_token',
+      error_description: 'a "quoted" word, and a comma',
+    });
+  });
+
+  it('finds the Bearer challenge among others, and ignores the others\' parameters', () => {
+    assert.deepEqual(parseBearerChallenge('Basic realm="x", error="not-mine", Bearer realm="api", error="invalid_token"'), { realm: 'api', error: 'invalid_token' });
+    assert.deepEqual(parseBearerChallenge('Negotiate abc==, Bearer error="invalid_token"'), { error: 'invalid_token' });
+    assert.deepEqual(parseBearerChallenge(['DPoP algs="ES256"', 'Bearer error="insufficient_scope"']), { error: 'insufficient_scope' });
+    assert.deepEqual(parseBearerChallenge('Bearer error="invalid_token", Basic realm="x", error="other"'), { error: 'invalid_token' });
+  });
+
+  it('a bare challenge has no error; no Bearer challenge is null; garbage never throws', () => {
+    assert.deepEqual(parseBearerChallenge('Bearer'), {});
+    assert.deepEqual(parseBearerChallenge('Bearer realm="drive"'), { realm: 'drive' });
+    assert.equal(parseBearerChallenge('Basic realm="x"'), null);
+    assert.equal(parseBearerChallenge(''), null);
+    assert.equal(parseBearerChallenge(undefined), null);
+    for (const junk of ['"', 'Bearer ="x"', 'Bearer error="unterminated', '===', 'Bearer error=', '\u0000Bearer']) {
+      assert.doesNotThrow(() => parseBearerChallenge(junk), junk);
+    }
+    assert.deepEqual(parseBearerChallenge('Bearer error="unterminated'), {});
+  });
+
+  it('caps a long description', () => {
+    const long = parseBearerChallenge(`Bearer error_description="${'x'.repeat(5000)}"`);
+    assert.equal(long?.error_description?.length, 500);
   });
 });

@@ -7,8 +7,30 @@
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 
-/** The one algorithm we sign with, and the allow-list every verifier uses (RFC 8725 §3.1). */
+/** The one algorithm our auth server signs with. */
 export const SIGNING_ALG = 'ES256';
+
+/**
+ * The allow-list of access token algorithms a verifier accepts by default (RFC 8725 §3.1, RFC 9068 §4): every
+ * asymmetric JWS algorithm of RFC 7518 §3.1 and RFC 8037 §3.1, so that tokens of any standard authorization
+ * server verify (RS256 is the most common default), and nothing else. `none` is absent (anyone could "sign"),
+ * and so is every HMAC algorithm (HS256...): with HMAC the verifier holds the signing secret, so a resource
+ * server could mint tokens, and an attacker could sign with the public key as the "secret" (algorithm
+ * confusion). A key is used only with its own algorithm: jose's key sets pick a key by `kid`, by `alg` when
+ * the JWK names one, and by `kty` (RSA for RS and PS, EC for ES, OKP for EdDSA), never another.
+ */
+export const ACCESS_TOKEN_ALGORITHMS = [
+  'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
+  'ES256', 'ES384', 'ES512',
+  'EdDSA',
+] as const;
+
+export type AccessTokenAlgorithm = (typeof ACCESS_TOKEN_ALGORITHMS)[number];
+
+export function isAccessTokenAlgorithm(value: string): value is AccessTokenAlgorithm {
+  return (ACCESS_TOKEN_ALGORITHMS as readonly string[]).includes(value);
+}
 
 export type { JWK } from 'jose';
 

@@ -97,15 +97,41 @@ export function readServiceUrls(env: Env, name: keyof typeof DEFAULT_PORTS): Ser
   return { port, publicUrl, internalUrl };
 }
 
+/** 32 random octets in base64url: the length of every secret this demo makes (256 bits). */
+const SECRET_MIN_LENGTH = 43;
+/** Below this, even a secret issued by another authorization server is refused: it is a password, not a secret. */
+const FOREIGN_SECRET_MIN_LENGTH = 16;
+
+export interface SharedSecretOptions {
+  /**
+   * Set on the CLIENT side (the printer, Drive as a client): the secret may have been issued by another
+   * authorization server, whose rules are its own (many issue 32-character secrets). Then a configured secret
+   * shorter than 256 bits is accepted and `warn` is told so, once, at start-up. Without it (our auth server,
+   * which registers the secret), shorter than 256 bits stops the start-up (docs/security.md §T4).
+   */
+  issuedElsewhere?: { warn(message: string): void };
+}
+
 /**
  * A secret two services must agree on (the printer's client secret): from the environment, or, for a native
  * run, made once with 256 bits of entropy under `.data/` at the repository root (or SHARED_SECRETS_DIR),
  * where both find it. No default secret is ever shipped.
  */
-export function readSharedSecret(env: Env, name: string): string {
+export function readSharedSecret(env: Env, name: string, options: SharedSecretOptions = {}): string {
   const value = env[name];
   if (value) {
-    if (value.length < 43) throw new ConfigError(`${name} must have at least 256 bits of entropy (43+ base64url characters)`);
+    if (value.length >= SECRET_MIN_LENGTH) return value;
+    const { issuedElsewhere } = options;
+    if (!issuedElsewhere || value.length < FOREIGN_SECRET_MIN_LENGTH) {
+      const floor = issuedElsewhere ? `, and never fewer than ${FOREIGN_SECRET_MIN_LENGTH} characters even from another server` : '';
+      throw new ConfigError(`${name} must have at least 256 bits of entropy (${SECRET_MIN_LENGTH}+ base64url characters${floor})`);
+    }
+    // RFC 6749 §10.10 asks the server that MAKES credentials to make them unguessable; this one was made
+    // elsewhere, so we use it as given, and say so.
+    issuedElsewhere.warn(
+      `${name} has ${value.length} characters, fewer than the ${SECRET_MIN_LENGTH} (256 bits) this demo generates. ` +
+        'Accepted, as a secret issued by another authorization server; prefer a longer one if you can choose.',
+    );
     return value;
   }
   // SHARED_SECRETS_DIR: a folder both services can read (in docker-compose, a volume they share).

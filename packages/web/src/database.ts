@@ -5,18 +5,23 @@
  * durable writes, nothing to install. Each service lists its schema as ordered migrations; the database
  * remembers how many it has applied (`PRAGMA user_version`).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateDir, ensurePrivateFile } from './private_files.js';
 
 export type Db = Database.Database;
 
 export function openDatabase(file: string, migrations: readonly string[]): Db {
-  mkdirSync(dirname(file), { recursive: true });
+  // Private (0700 folder, 0600 file): the database holds sessions, tokens, the signing key (private_files.ts).
+  ensurePrivateDir(dirname(file));
+  ensurePrivateFile(file);
   const db = new Database(file);
   reuseStatements(db);
   // WAL: readers never block the writer; synchronous=NORMAL is durable across a process crash (kill -9).
+  // SQLite gives the -wal and -shm files the database file's mode; checked again here all the same.
   db.pragma('journal_mode = WAL');
+  for (const side of [`${file}-wal`, `${file}-shm`]) if (existsSync(side)) ensurePrivateFile(side);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -7,14 +7,18 @@
  * `npm start` starts all three services together on an empty folder.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE_MODE, ensurePrivateDir, ensurePrivateFile } from './private_files.js';
 
 export function loadOrCreateSecret(dataDir: string, name: string): string {
   const file = join(dataDir, `${name}.secret`);
   const existing = readSecret(file);
-  if (existing) return existing;
-  mkdirSync(dataDir, { recursive: true });
+  if (existing) {
+    ensurePrivateFile(file); // made by an older version with the umask's mode: 0600 now
+    return existing;
+  }
+  ensurePrivateDir(dataDir); // 0700: private_files.ts
   return publishSecret(file, randomBytes(32).toString('base64url'));
 }
 
@@ -27,7 +31,7 @@ export function loadOrCreateSecret(dataDir: string, name: string): string {
  */
 export function publishSecret(file: string, secret: string): string {
   const mine = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(mine, `${secret}\n`, { mode: 0o600 });
+  writeFileSync(mine, `${secret}\n`, { mode: PRIVATE_FILE_MODE });
   try {
     linkSync(mine, file);
     return secret;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type session from 'express-session';
-import { ConfigError, readPort, readUrl } from './config.js';
+import { ConfigError, readPort, readSharedSecret, readUrl } from './config.js';
 import { openDatabase } from './database.js';
 import { loadOrCreateSecret, publishSecret } from './secrets.js';
 import { SqliteSessionStore } from './session_store.js';
@@ -15,6 +15,26 @@ const dir = mkdtempSync(join(tmpdir(), 'web-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('config', () => {
+  it('shared secrets: 256 bits for ours; a shorter one issued elsewhere is accepted with a warning (issue 17)', () => {
+    const long = 'L'.repeat(43);
+    const foreign = 'f'.repeat(32); // what many providers issue
+    assert.equal(readSharedSecret({ X_SECRET: long }, 'X_SECRET'), long);
+    // Our own auth server registers the secret: shorter than 256 bits stops the start-up (docs/security.md §T4).
+    assert.throws(() => readSharedSecret({ X_SECRET: foreign }, 'X_SECRET'), (e: unknown) => e instanceof ConfigError && /X_SECRET must have at least 256 bits/.test(e.message));
+    // A client of another authorization server: accepted, and said once.
+    const warnings: string[] = [];
+    const issuedElsewhere = { warn: (message: string) => warnings.push(message) };
+    assert.equal(readSharedSecret({ X_SECRET: foreign }, 'X_SECRET', { issuedElsewhere }), foreign);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /X_SECRET has 32 characters, fewer than the 43 \(256 bits\)/);
+    assert.doesNotMatch(warnings[0]!, /f{32}/, 'the warning never shows the secret');
+    assert.equal(readSharedSecret({ X_SECRET: long }, 'X_SECRET', { issuedElsewhere }), long);
+    assert.equal(warnings.length, 1, 'no warning for a long secret');
+    // Still a floor: a password-like value is refused even from elsewhere.
+    assert.throws(() => readSharedSecret({ X_SECRET: 'password123' }, 'X_SECRET', { issuedElsewhere }), (e: unknown) => e instanceof ConfigError && /never fewer than 16/.test(e.message));
+    assert.equal(warnings.length, 1);
+  });
+
   it('reads ports and refuses nonsense with the variable name', () => {
     assert.equal(readPort({}, 'AUTH_PORT', 9000), 9000);
     assert.equal(readPort({ AUTH_PORT: '0' }, 'AUTH_PORT', 9000), 0);
@@ -107,5 +127,45 @@ describe('database and sessions', () => {
     assert.equal(new Set(outputs).size, 1, `every process got the same secret: ${outputs.join(' ')}`);
     assert.equal(readFileSync(join(shared, 'printer-client-secret.secret'), 'utf8').trim(), outputs[0]);
     assert.deepEqual(readdirSync(shared), ['printer-client-secret.secret'], 'no temporary file left behind');
+  });
+});
+
+describe('private files (issue 12 item 9)', () => {
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('creates each data folder 0700 and the database with its WAL files 0600, whatever the umask', () => {
+    const old = process.umask(0o022);
+    try {
+      const folder = join(dir, 'private', 'service');
+      const file = join(folder, 'x.db');
+      const db = openDatabase(file, ['CREATE TABLE t (x)']);
+      db.prepare('INSERT INTO t VALUES (1)').run();
+      assert.equal(mode(join(dir, 'private')), 0o700);
+      assert.equal(mode(folder), 0o700);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(f), 0o600, f);
+      db.close();
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('makes secrets 0600 in a 0700 folder, and tightens what an older version left readable', () => {
+    const folder = join(dir, 'secrets-here');
+    loadOrCreateSecret(folder, 'session');
+    assert.equal(mode(folder), 0o700);
+    assert.equal(mode(join(folder, 'session.secret')), 0o600);
+
+    const loose = join(dir, 'loose');
+    mkdirSync(loose, { mode: 0o755 });
+    chmodSync(loose, 0o755);
+    writeFileSync(join(loose, 'old.secret'), `${'s'.repeat(43)}\n`, { mode: 0o644 });
+    chmodSync(join(loose, 'old.secret'), 0o644);
+    writeFileSync(join(loose, 'old.db'), '', { mode: 0o644 });
+    chmodSync(join(loose, 'old.db'), 0o644);
+    assert.equal(loadOrCreateSecret(loose, 'old'), 's'.repeat(43));
+    assert.equal(mode(join(loose, 'old.secret')), 0o600);
+    openDatabase(join(loose, 'old.db'), []).close();
+    assert.equal(mode(loose), 0o700);
+    assert.equal(mode(join(loose, 'old.db')), 0o600);
   });
 });

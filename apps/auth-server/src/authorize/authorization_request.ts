@@ -112,20 +112,7 @@ export function validateAuthorizationRequest(params: ParamSource, client: Client
   return { client_id: client.client_id, redirect_uri: redirect.redirectUri, response_type: responseType, scope, state, code_challenge: codeChallenge };
 }
 
-/**
- * The authorization response URL (RFC 6749 §4.1.2 and §4.1.2.1; §4.2.2 for the fragment): the client's
- * redirect_uri with our parameters added, `state` exactly as received, and `iss` (RFC 9207 §2).
- */
-export function authorizationResponseUrl(
-  redirectUri: string,
-  issuer: string,
-  params: Record<string, string | number | undefined>,
-  mode: ResponseMode = 'query',
-): string {
-  const url = new URL(redirectUri);
-  const answer = mode === 'query' ? url.searchParams : new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) answer.append(name, String(value));
-  answer.append('iss', issuer);
-  if (mode === 'fragment') url.hash = answer.toString();
-  return url.href;
+/** Where the answer to a validated request goes, and how (the request was verified on arrival). */
+export function redirectOf(request: AuthorizationRequest): VerifiedRedirect {
+  return { redirectUri: request.redirect_uri, state: request.state, responseMode: request.response_type === 'token' ? 'fragment' : 'query' };
 }

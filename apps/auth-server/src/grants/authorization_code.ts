@@ -8,11 +8,11 @@
  * Back channel (steps 5-6): the client sends the code to the token endpoint and `authorizationCodeGrant`
  * checks it and issues the tokens.
  */
+import { randomUUID } from 'node:crypto';
 import { InvalidGrant, requiredParam, verifyCodeVerifier, type ParamSource } from '@oauth-demo/tokens';
-import type { Db } from '@oauth-demo/web';
 import type { Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
-import { hashToken, now } from '../db.js';
+import { now, type AuthStore } from '../store/index.js';
 import { randomToken, type TokenResponse } from '../issuance.js';
 
 export interface CodeRequest {
@@ -24,60 +24,66 @@ export interface CodeRequest {
   codeChallenge: string;
 }
 
-interface CodeRow {
-  grant_id: string;
-  client_id: string;
-  user_id: string;
-  redirect_uri: string;
-  scope: string;
-  code_challenge: string;
-  expires_at: number;
-  used_at: number | null;
-}
-
 /** Step 4: a short-lived, single-use code, bound to the client, the redirect_uri and the PKCE challenge. */
-export function createAuthorizationCode(db: Db, request: CodeRequest, lifetimeSeconds: number): string {
+export function createAuthorizationCode(store: AuthStore, request: CodeRequest, lifetimeSeconds: number): string {
   const code = randomToken();
-  db.prepare(`INSERT INTO authorization_codes (code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, expires_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    hashToken(code), request.grantId, request.clientId, request.userId, request.redirectUri, request.scope, request.codeChallenge, now() + lifetimeSeconds,
-  );
+  store.codes.insert(code, { ...request, expiresAt: now() + lifetimeSeconds });
   return code;
 }
 
-/** Steps 5 and 6: RFC 6749 §4.1.3 (the request) and §4.1.4 (the response). */
-export async function authorizationCodeGrant(params: ParamSource, client: Client, { db, issuer }: AuthContext): Promise<TokenResponse> {
+/** Steps 5 and 6: the token request of RFC 6749 §4.1.3, checked in the section's order, and §4.1.4 the response. */
+export async function authorizationCodeGrant(params: ParamSource, client: Client, { store, issuer }: AuthContext): Promise<TokenResponse> {
+  // §4.1.3 (and RFC 7636 §4.5): the parameters. Missing or repeated ones are invalid_request.
   const code = requiredParam(params, 'code');
   const redirectUri = requiredParam(params, 'redirect_uri');
   const codeVerifier = requiredParam(params, 'code_verifier');
-  const codeHash = hashToken(code);
 
-  // Single use, atomically: of any number of concurrent redemptions exactly one sees `used_at IS NULL`
-  // and wins (SQLite serialises writers; better-sqlite3 runs this in one synchronous statement).
-  const consumed = db.prepare('UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL').run(now(), codeHash).changes === 1;
-  const row = db.prepare<[string], CodeRow>('SELECT * FROM authorization_codes WHERE code_hash = ?').get(codeHash);
+  // §4.1.3: "require client authentication for confidential clients" and "authenticate the client": done by the
+  // token endpoint before any grant runs (routes/token.ts, clients.ts authenticateClient).
 
-  if (!row) throw new InvalidGrant('The authorization code is not valid.');
-  if (!consumed) {
-    // RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server MUST
-    // deny the request and SHOULD revoke (when possible) all tokens previously issued based on that code."
-    issuer.revokeGrant(row.grant_id);
+  // §4.1.3: "ensure that the authorization code was issued to the authenticated confidential client, or if the
+  // client is public, ensure that the code was issued to client_id in the request". An unknown code and another
+  // client's code get the same answer, so a guessed code tells nothing.
+  const row = store.codes.find(code);
+  if (!row || row.client_id !== client.client_id) throw new InvalidGrant('The authorization code is not valid.');
+
+  // §4.1.3: "ensure that the redirect_uri parameter is present if [it] was included in the initial authorization
+  // request [...], and if included ensure that their values are identical" (we always require it).
+  if (row.redirect_uri !== redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
+
+  // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge of the authorization request.
+  if (!verifyCodeVerifier(codeVerifier, row.code_challenge)) throw new InvalidGrant('The code_verifier does not match the code_challenge.');
+
+  // §4.1.3: "verify that the authorization code is valid", and §4.1.2: it is single use. This comes LAST, after
+  // the client, redirect_uri and PKCE checks, where §4.1.3 lists it earlier: the replay rule below is destructive
+  // (it revokes the tokens the first redemption gave the user's client), so it must be reachable only by the
+  // client the code was issued to, holding its code_verifier. Checked first, a leaked code (a browser history, a
+  // log, a Referer) would let anyone, with any client_id or verifier, cut the user off. Nothing above changes the
+  // code, so a refused request leaves it usable by its client.
+  const familyId = randomUUID();
+  if (row.used_at !== null || !store.codes.markUsed(code, familyId)) {
+    // §4.1.2: "If an authorization code is used more than once, the authorization server MUST deny the request
+    // and SHOULD revoke (when possible) all tokens previously issued based on that code." Only those: the
+    // user's consent (the grant) and tokens from other codes stay (store/codes.ts revokeReplayed).
+    store.codes.revokeReplayed(code);
     throw new InvalidGrant('The authorization code was already used; the tokens issued with it are now revoked.');
   }
+  // A used code stays known for an hour after it expires (housekeeping.ts), so a late replay is still caught
+  // above; an unused one past its short lifetime is simply refused.
   if (row.expires_at <= now()) throw new InvalidGrant('The authorization code expired.');
-  // RFC 6749 §4.1.3: the code must have been issued to this client...
-  if (row.client_id !== client.client_id) throw new InvalidGrant('The authorization code was issued to another client.');
-  // ...and redirect_uri must be identical to the one in the authorization request.
-  if (row.redirect_uri !== redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
-  // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge of the request.
-  if (!verifyCodeVerifier(codeVerifier, row.code_challenge)) throw new InvalidGrant('The code_verifier does not match the code_challenge.');
-  if (!issuer.isGrantActive(row.grant_id)) throw new InvalidGrant('The grant behind this code was revoked.');
+  if (!store.grants.isActive(row.grant_id)) throw new InvalidGrant('The grant behind this code was revoked.');
 
-  return issuer.issue({
+  // §4.1.4: the access token, and a refresh token when the client may refresh and the user allowed offline_access.
+  const tokens = await issuer.issue({
     grantId: row.grant_id,
     clientId: client.client_id,
     userId: row.user_id,
     scope: row.scope,
+    family: { id: familyId },
     withRefreshToken: client.grant_types.includes('refresh_token'),
   });
+  // A replay that arrived while these tokens were being signed found none of them yet: revoke them now. The answer
+  // is still this redemption's (it did win), but the tokens in it no longer work, as §4.1.2 asks.
+  if (store.codes.find(code)?.replayed_at != null) store.codes.revokeReplayed(code);
+  return tokens;
 }

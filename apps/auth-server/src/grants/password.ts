@@ -9,24 +9,29 @@
  */
 import { InvalidGrant, InvalidScope, optionalParam, parseScope, requiredParam, TemporarilyUnavailable, type ParamSource } from '@oauth-demo/tokens';
 import type { Client } from '../clients.js';
-import type { AuthContext } from '../context.js';
+import type { AuthContext, TokenRequestOrigin } from '../context.js';
 import type { TokenResponse } from '../issuance.js';
 import { PasswordChecksBusy } from '../passwords.js';
 import { checkPassword } from '../sign_in.js';
 
-export async function passwordGrant(params: ParamSource, client: Client, { users, issuer, loginThrottle }: AuthContext): Promise<TokenResponse> {
+export async function passwordGrant(
+  params: ParamSource,
+  client: Client,
+  { users, store, issuer, loginThrottle }: AuthContext,
+  { endUserAddress }: TokenRequestOrigin,
+): Promise<TokenResponse> {
   const username = requiredParam(params, 'username');
   const password = requiredParam(params, 'password');
   const asked = optionalParam(params, 'scope');
   const scope = asked === undefined ? client.scope : parseScope(asked);
   if (!scope || scope.length === 0 || !scope.every((s) => client.scope.includes(s))) throw new InvalidScope('This client may not ask for that scope.');
 
-  // The request comes from the client's server, not the user's browser: throttle per username (RFC 6749
-  // §4.3.2: "MUST protect the endpoint against brute force attacks").
-  const throttleKey = `password-grant|${client.client_id}|${username.toLowerCase()}`;
+  // RFC 6749 §4.3.2: "MUST protect the endpoint against brute force attacks". The request comes from the client's
+  // server, not the user's browser: the user's own address is the one the client forwards, when it is trusted to
+  // (routes/token.ts endUserAddress). Blocks per address and user, a growing delay per user (sign_in.ts).
   let outcome: Awaited<ReturnType<typeof checkPassword>>;
   try {
-    outcome = await checkPassword({ users, loginThrottle }, [throttleKey], username, password);
+    outcome = await checkPassword({ users, loginThrottle }, { channel: `password-grant|${client.client_id}`, address: endUserAddress, username }, password);
   } catch (err) {
     if (err instanceof PasswordChecksBusy) throw new TemporarilyUnavailable('Too many sign-ins at this moment. Try again in a few seconds.');
     throw err;
@@ -35,10 +40,9 @@ export async function passwordGrant(params: ParamSource, client: Client, { users
   // RFC 6749 §5.2: invalid resource owner credentials are invalid_grant; one message for both cases.
   if (outcome === 'wrong') throw new InvalidGrant('Wrong username or password.');
   const user = outcome;
-  loginThrottle.reset(throttleKey);
 
   // A first party needs no consent screen: using the service is the consent. The grant still records it,
   // so the user sees Drive on the Connected apps page and can sign it out everywhere.
-  const grantId = issuer.recordConsent(user.id, client.client_id, scope.join(' '));
+  const grantId = store.grants.recordConsent(user.id, client.client_id, scope.join(' '));
   return issuer.issue({ grantId, clientId: client.client_id, userId: user.id, scope: scope.join(' '), withRefreshToken: false });
 }

@@ -8,28 +8,19 @@
 import { InvalidGrant, InvalidScope, optionalParam, parseScope, requiredParam, type ParamSource } from '@oauth-demo/tokens';
 import type { Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
-import { hashToken, now } from '../db.js';
 import type { TokenResponse } from '../issuance.js';
+import { now } from '../store/index.js';
 
-interface RefreshRow {
-  family_id: string;
-  grant_id: string;
-  client_id: string;
-  user_id: string;
-  scope: string;
-  family_expires_at: number;
-  rotated_at: number | null;
-  revoked_at: number | null;
-}
-
-export async function refreshTokenGrant(params: ParamSource, client: Client, { db, issuer }: AuthContext): Promise<TokenResponse> {
+/** RFC 6749 §6: the refresh request, checked in the section's order, then §5.1 the response. */
+export async function refreshTokenGrant(params: ParamSource, client: Client, { store, issuer }: AuthContext): Promise<TokenResponse> {
   const refreshToken = requiredParam(params, 'refresh_token');
   const requestedScope = optionalParam(params, 'scope');
-  const tokenHash = hashToken(refreshToken);
 
-  const row = db.prepare<[string], RefreshRow>('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash);
+  // §6: "ensure that the refresh token was issued to the authenticated client" and "validate the refresh
+  // token" (client authentication itself happened at the token endpoint, routes/token.ts).
+  const row = store.refreshTokens.find(refreshToken);
   if (!row || row.client_id !== client.client_id) throw new InvalidGrant('The refresh token is not valid.');
-  if (row.revoked_at !== null || !issuer.isGrantActive(row.grant_id)) throw new InvalidGrant('The refresh token was revoked.');
+  if (row.revoked_at !== null || row.grant_revoked_at !== null) throw new InvalidGrant('The refresh token was revoked.');
   if (row.family_expires_at <= now()) throw new InvalidGrant('The refresh token expired.');
 
   // RFC 6749 §6: the new scope may narrow the original, never widen it. Checked before rotating, so a
@@ -44,10 +35,11 @@ export async function refreshTokenGrant(params: ParamSource, client: Client, { d
     scope = asked.join(' ');
   }
 
-  // Rotation, atomically: only one of concurrent refreshes can retire the token.
-  const rotated = db.prepare('UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL').run(now(), tokenHash).changes === 1;
-  if (!rotated) {
-    issuer.revokeGrant(row.grant_id);
+  // RFC 9700 §4.14.2, rotation, atomically: only one of concurrent refreshes can retire the token. It comes after
+  // the checks above, so that a request the rightful client would not make (another client, a wider scope) never
+  // burns the token nor revokes the family.
+  if (!store.refreshTokens.rotate(refreshToken)) {
+    store.grants.revoke(row.grant_id);
     throw new InvalidGrant('This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.');
   }
 

@@ -14,7 +14,7 @@ import { DEMO_USERS } from '../seed.js';
 import { currentUser, safeReturnTo, signIn } from '../sign_in.js';
 
 export function accountRouter(ctx: AuthContext): Router {
-  const { clients, issuer } = ctx;
+  const { clients, store } = ctx;
   const router = Router();
 
   function renderLogin(req: Request, res: Response, returnTo: string, status = 200, message?: string) {
@@ -61,7 +61,7 @@ export function accountRouter(ctx: AuthContext): Router {
       res.redirect(303, '/login?return_to=%2Fapps');
       return;
     }
-    const apps = issuer.listActiveGrants(user.id).map((grant) => ({
+    const apps = store.grants.listActive(user.id).map((grant) => ({
       clientId: grant.client_id,
       name: clients.find(grant.client_id)?.name ?? grant.client_id,
       since: `${new Date(grant.created_at * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`,
@@ -76,9 +76,9 @@ export function accountRouter(ctx: AuthContext): Router {
       res.redirect(303, '/login?return_to=%2Fapps');
       return;
     }
-    const grant = issuer.findActiveGrant(user.id, String(req.params.clientId));
+    const grant = store.grants.findActive(user.id, String(req.params.clientId));
     if (!grant) throw new NotFound('This app has no access to revoke.');
-    issuer.revokeGrant(grant.id);
+    store.grants.revoke(grant.id);
     res.redirect(303, '/apps?removed=1');
   });
 

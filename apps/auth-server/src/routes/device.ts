@@ -12,7 +12,7 @@ import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { describeExchange, parseTraceparent } from '@oauth-demo/teaching';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
-import { answerDeviceRequest, DEVICE_CODE_GRANT_TYPE, findPendingUserCode, formatUserCode, normalizeUserCode, startDeviceAuthorization } from '../grants/device_code.js';
+import { DEVICE_CODE_GRANT_TYPE, findPendingUserCode, formatUserCode, normalizeUserCode, startDeviceAuthorization } from '../grants/device_code.js';
 import { SCOPES } from '../scopes.js';
 import { currentUser } from '../sign_in.js';
 import { backChannel } from './back_channel.js';
@@ -35,7 +35,7 @@ export function deviceAuthorizationRouter(ctx: AuthContext): Router {
 
 /** §3.3: the user's side, in their browser (session, CSRF). */
 export function deviceVerificationRouter(ctx: AuthContext): Router {
-  const { clients, db, issuer, loginThrottle } = ctx;
+  const { clients, store, loginThrottle } = ctx;
   const router = Router();
 
   function renderCodeForm(req: Request, res: Response, status = 200, message?: string, value = '') {
@@ -56,7 +56,7 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
       renderCodeForm(req, res, 429, 'Too many wrong codes. Wait a few minutes and try again.');
       return;
     }
-    const row = findPendingUserCode(db, typed);
+    const row = findPendingUserCode(store, typed);
     if (!row) {
       loginThrottle.recordFailure(throttleKey);
       renderCodeForm(req, res, 400, 'That code is not valid or has expired. Check the code on the device.', typed.slice(0, 20));
@@ -68,7 +68,7 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
   });
 
   router.get('/device/confirm', (req, res) => {
-    const row = req.session.deviceUserCode ? findPendingUserCode(db, req.session.deviceUserCode) : undefined;
+    const row = req.session.deviceUserCode ? findPendingUserCode(store, req.session.deviceUserCode) : undefined;
     if (!row) {
       renderCodeForm(req, res, 400, 'Type the code the device shows.');
       return;
@@ -92,7 +92,7 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
 
   router.post('/device/confirm', verifyCsrf, (req, res) => {
     const userCode = req.session.deviceUserCode;
-    const row = userCode ? findPendingUserCode(db, userCode) : undefined;
+    const row = userCode ? findPendingUserCode(store, userCode) : undefined;
     const user = currentUser(req, ctx);
     if (!row || !user) throw new InvalidRequest('This device request expired or was already answered.');
     const decision = optionalParam(req.body, 'decision');
@@ -100,10 +100,10 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
     delete req.session.deviceUserCode;
     describeExchange(res, { key: `device:${row.user_code}`, step: 4, label: decision === 'allow' ? 'Device approved' : 'Device denied' });
     if (decision === 'allow') {
-      const grantId = issuer.recordConsent(user.id, row.client_id, row.scope);
-      answerDeviceRequest(db, row.user_code, { approved: true, userId: user.id, grantId });
+      const grantId = store.grants.recordConsent(user.id, row.client_id, row.scope);
+      store.deviceCodes.answer(row.user_code, { approved: true, userId: user.id, grantId });
     } else {
-      answerDeviceRequest(db, row.user_code, { approved: false });
+      store.deviceCodes.answer(row.user_code, { approved: false });
     }
     res.render('device_done', { title: decision === 'allow' ? 'Device connected' : 'Device refused', activeSteps: [4], allowed: decision === 'allow', clientName: clients.find(row.client_id)?.name ?? row.client_id });
   });

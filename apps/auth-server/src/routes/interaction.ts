@@ -6,13 +6,14 @@
  * redirect_uri, a code on Allow, `error=access_denied` on Deny (RFC 6749 §4.1.2, §4.1.2.1).
  */
 import { Router, type Request, type Response } from 'express';
-import { AccessDenied, InvalidRequest, optionalParam } from '@oauth-demo/tokens';
+import { AccessDenied, InvalidRequest, NotFound, optionalParam } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { describeExchange } from '@oauth-demo/teaching';
-import { authorizationResponseUrl } from '../authorize/authorization_request.js';
+import { redirectOf } from '../authorize/authorization_request.js';
+import { sendAuthorizationResponse, type AuthorizationResponse } from '../authorize/authorization_response.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
-import { hashToken } from '../db.js';
 import { createAuthorizationCode } from '../grants/authorization_code.js';
+import { hashToken } from '../store/index.js';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
 import { signIn } from '../sign_in.js';
@@ -20,29 +21,32 @@ import { signIn } from '../sign_in.js';
 /** A pending request is good for ten minutes: long enough to read a consent screen in class. */
 const PENDING_LIFETIME_MS = 10 * 60 * 1000;
 
-/** Scopes the client cannot work without; the others are offered as checkboxes. */
-const REQUIRED_SCOPES = new Set(['photos.read']);
-
 class InteractionExpired extends InvalidRequest {}
+
+/** What routes/authorize.ts makes: 16 random bytes, base64url (22 characters). */
+const INTERACTION_ID = /^[A-Za-z0-9_-]{22}$/;
 
 function pendingRequest(req: Request): { id: string; request: PendingAuthorization } {
   const id = String(req.params.id);
-  const request = req.session.pending?.[id];
+  // Checked by format first, then looked up as an own property only: `__proto__`, `constructor` or `toString`
+  // are no pending request (the object's prototype would be taken for one and crash the page), just not found.
+  if (!INTERACTION_ID.test(id)) throw new NotFound('There is no such sign-in request.');
+  const pending = req.session.pending;
+  const request = pending && Object.hasOwn(pending, id) ? pending[id] : undefined;
   if (!request || Date.now() - request.createdAt > PENDING_LIFETIME_MS) {
     throw new InteractionExpired('This sign-in request expired or was already answered. Go back to the app and start again.');
   }
   return { id, request };
 }
 
-function finish(req: Request, res: Response, id: string, request: PendingAuthorization, issuer: string, params: Record<string, string | number | undefined>) {
+function finish(req: Request, res: Response, id: string, request: PendingAuthorization, issuer: string, answer: AuthorizationResponse) {
   // Single use: the request is gone once answered, so the same consent cannot be replayed.
   delete req.session.pending?.[id];
-  const mode = request.response_type === 'token' ? 'fragment' : 'query';
-  res.redirect(303, authorizationResponseUrl(request.redirect_uri, issuer, { ...params, state: request.state }, mode));
+  sendAuthorizationResponse(res, redirectOf(request), issuer, answer);
 }
 
 export function interactionRouter(ctx: AuthContext): Router {
-  const { config, clients, users, issuer, db } = ctx;
+  const { config, clients, users, issuer, store } = ctx;
   const router = Router();
 
   function renderLogin(req: Request, res: Response, id: string, request: PendingAuthorization, status = 200, message?: string) {
@@ -65,7 +69,7 @@ export function interactionRouter(ctx: AuthContext): Router {
    * back, in the fragment, and never a refresh token (RFC 6749 §4.2.2).
    */
   async function issueCode(req: Request, res: Response, id: string, request: PendingAuthorization, userId: string, scope: string) {
-    const grant = issuer.findActiveGrant(userId, request.client_id);
+    const grant = store.grants.findActive(userId, request.client_id);
     if (!grant) throw new AccessDenied('There is no consent for this application.');
     if (request.response_type === 'token') {
       const tokens = await issuer.issue({ grantId: grant.id, clientId: request.client_id, userId, scope, withRefreshToken: false });
@@ -74,7 +78,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     }
     if (!request.code_challenge) throw new InvalidRequest('A code request needs its PKCE code_challenge.');
     const code = createAuthorizationCode(
-      db,
+      store,
       { grantId: grant.id, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge },
       config.lifetimes.authorizationCode,
     );
@@ -94,7 +98,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     // Remembered consent: the user already allowed this client every scope it asks for, so there is
     // nothing to ask. (A scope not granted before asks again.) Removing the app on the Connected apps page
     // forgets it.
-    const grant = issuer.findActiveGrant(user.id, request.client_id);
+    const grant = store.grants.findActive(user.id, request.client_id);
     const alreadyGranted = grant ? grant.scope.split(' ') : [];
     if (request.scope.every((s) => alreadyGranted.includes(s))) {
       describeExchange(res, { step: 4, label: 'Consent remembered: the answer goes straight back' });
@@ -111,7 +115,7 @@ export function interactionRouter(ctx: AuthContext): Router {
       client,
       redirectHost: new URL(request.redirect_uri).host,
       implicit: request.response_type === 'token',
-      scopes: request.scope.map((name) => ({ ...SCOPES[name]!, required: REQUIRED_SCOPES.has(name), granted: alreadyGranted.includes(name) })),
+      scopes: request.scope.map((name) => ({ ...SCOPES[name]!, required: client?.required_scope.includes(name) ?? false, granted: alreadyGranted.includes(name) })),
     });
   });
 
@@ -134,7 +138,7 @@ export function interactionRouter(ctx: AuthContext): Router {
       renderLogin(req, res, id, request, 401, 'Sign in first.');
       return;
     }
-    res.locals.verifiedRedirect = { redirectUri: request.redirect_uri, state: request.state, responseMode: request.response_type === 'token' ? 'fragment' : 'query' };
+    res.locals.verifiedRedirect = redirectOf(request);
     const decision = optionalParam(req.body, 'decision');
     if (decision === 'deny') {
       delete req.session.pending?.[id];
@@ -144,9 +148,11 @@ export function interactionRouter(ctx: AuthContext): Router {
 
     // Consent can be granted in part: required scopes, plus the optional ones the user left ticked.
     const ticked = ([] as unknown[]).concat(req.body.scope ?? []).filter((s): s is string => typeof s === 'string');
-    const scope = request.scope.filter((s) => REQUIRED_SCOPES.has(s) || ticked.includes(s)).join(' ');
+    // Which scopes are required is the client's registration (clients.ts, `required_scope`).
+    const required = clients.find(request.client_id)?.required_scope ?? [];
+    const scope = request.scope.filter((s) => required.includes(s) || ticked.includes(s)).join(' ');
 
-    issuer.recordConsent(userId, request.client_id, scope);
+    store.grants.recordConsent(userId, request.client_id, scope);
     await issueCode(req, res, id, request, userId, scope);
   });
 

@@ -13,7 +13,7 @@ import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import { backChannel } from './back_channel.js';
 
-export function recordingsRouter({ recorder, clients, config, db, loginThrottle }: AuthContext): Router {
+export function recordingsRouter({ recorder, clients, config, store, loginThrottle }: AuthContext): Router {
   const router = Router();
   router.get('/_demo/recordings/:traceId', noStore, (req, res) => {
     res.locals.jsonErrors = true;
@@ -36,9 +36,7 @@ export function recordingsRouter({ recorder, clients, config, db, loginThrottle 
   router.post('/_demo/reset', ...backChannel, (req, res) => {
     const caller = authenticateClient(req, clients);
     if (caller.client_id !== config.printerClientId) throw new InvalidClient('Only the printer may reset the demo.', true);
-    db.transaction(() => {
-      for (const table of ['authorization_codes', 'refresh_tokens', 'access_tokens', 'device_codes', 'grants', 'sessions']) db.prepare(`DELETE FROM ${table}`).run();
-    })();
+    store.forgetAllGrants();
     loginThrottle.clear();
     recorder.clear();
     res.json({ reset: true });

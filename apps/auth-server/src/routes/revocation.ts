@@ -7,12 +7,12 @@
  */
 import { Router } from 'express';
 import { describeExchange } from '@oauth-demo/teaching';
-import { optionalParam, requiredParam } from '@oauth-demo/tokens';
+import { InvalidGrant, optionalParam, requiredParam } from '@oauth-demo/tokens';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import { backChannel } from './back_channel.js';
 
-export function revocationRouter({ clients, tokens, issuer }: AuthContext): Router {
+export function revocationRouter({ clients, tokens, store }: AuthContext): Router {
   const router = Router();
 
   router.post('/revoke', ...backChannel, async (req, res) => {
@@ -21,14 +21,17 @@ export function revocationRouter({ clients, tokens, issuer }: AuthContext): Rout
     const token = requiredParam(req.body, 'token');
     const found = await tokens.find(token, optionalParam(req.body, 'token_type_hint'));
 
-    // A client can only revoke its own tokens. For an unknown token, or someone else's, the answer is the
-    // same 200 (RFC 7009 §2.2), so this endpoint tells nobody whether a token they hold is valid.
+    // RFC 7009 §2.1: "The authorization server first validates the client credentials [...] and then verifies
+    // whether the token was issued to the client making the revocation request. If this validation fails, the
+    // request is refused and the client is informed of the error". §2.2.1 says how: an RFC 6749 §5.2 error
+    // response, and of those, invalid_grant is the one whose definition says "was issued to another client"
+    // (400). The token is left untouched. An unknown token is still 200 (§2.2: the client could do nothing about
+    // it), so this answer reveals only that a token the caller already holds is someone else's.
     if (found) {
       const owner = found.kind === 'access_token' ? found.claims.client_id : found.clientId;
-      if (owner === caller.client_id) {
-        if (found.kind === 'refresh_token' && found.grantId) issuer.revokeGrant(found.grantId);
-        else if (found.kind === 'access_token') issuer.revokeAccessToken(found.claims.jti);
-      }
+      if (owner !== caller.client_id) throw new InvalidGrant('This token was issued to another client; only that client may revoke it.');
+      if (found.kind === 'refresh_token') store.grants.revoke(found.grantId);
+      else store.accessTokens.revoke(found.claims.jti);
     }
     res.status(200).end();
   });

@@ -4,12 +4,12 @@
  * The token endpoint, RFC 6749 §3.2 (steps 5 and 6 of the notes: the client, server to server, trades what
  * it holds for an access token). One file per grant type in ../grants/.
  */
+import { isIP } from 'node:net';
 import { Router, type Request, type Response } from 'express';
 import { describeExchange, parseTraceparent } from '@oauth-demo/teaching';
-import { hashToken } from '../db.js';
 import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType, type ParamSource } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
-import type { AuthContext } from '../context.js';
+import type { AuthContext, TokenRequestOrigin } from '../context.js';
 import { backChannel } from './back_channel.js';
 import { authorizationCodeGrant } from '../grants/authorization_code.js';
 import { refreshTokenGrant } from '../grants/refresh_token.js';
@@ -17,8 +17,9 @@ import { clientCredentialsGrant } from '../grants/client_credentials.js';
 import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrant } from '../grants/device_code.js';
 import { passwordGrant } from '../grants/password.js';
 import type { TokenResponse } from '../issuance.js';
+import { hashToken } from '../store/index.js';
 
-type GrantHandler = (params: ParamSource, client: Client, ctx: AuthContext) => Promise<TokenResponse>;
+type GrantHandler = (params: ParamSource, client: Client, ctx: AuthContext, origin: TokenRequestOrigin) => Promise<TokenResponse>;
 
 /** grant_type → its handler. A learner reads each in grants/<grant_type>.ts next to its RFC section. */
 const GRANTS: Record<string, GrantHandler> = {
@@ -62,11 +63,27 @@ export function tokenRouter(ctx: AuthContext): Router {
       const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
       if (!grant) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported.`);
       if (!client.grant_types.includes(grantType)) throw new UnauthorizedClient(`This client may not use ${grantType}.`);
-      res.json(await grant(req.body, client, ctx));
+      res.json(await grant(req.body, client, ctx, { endUserAddress: endUserAddress(req, client) }));
     },
   );
 
   return router;
+}
+
+/**
+ * Whose address a token request speaks for. Usually the caller's own (express's `req.ip`, which believes
+ * X-Forwarded-For only behind a configured proxy, TRUST_PROXY). A client that posts its users' passwords from its own
+ * server (Drive's web app) would make every learner look like one address, so such a client, when it is
+ * confidential, authenticated, and registered with `forwards_user_address`, may say whose sign-in this is in an
+ * `End-User-Address` header (the same idea as Auth0's `auth0-forwarded-for`). From anyone else the header is
+ * ignored, so it cannot buy an attacker fresh guesses (docs/security.md §S6).
+ */
+function endUserAddress(req: Request, client: Client): string | undefined {
+  if (client.forwards_user_address) {
+    const claimed = req.get('end-user-address')?.trim();
+    if (claimed && isIP(claimed) !== 0) return claimed;
+  }
+  return req.ip;
 }
 
 /** Which of the notes' steps a token request is, per grant (the notes' table), for the timeline. */

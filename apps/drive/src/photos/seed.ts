@@ -10,9 +10,10 @@
  * and its own folder `<DATA_DIR>/gallery/` (db.ts explains why it is kept apart from the users' photos).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countGallery, countPhotos, type Db, type GalleryRecord, insertGalleryItem, insertPhoto, type PhotoRecord } from '../db.js';
+import { ensurePrivateDir } from '@oauth-demo/web';
 import { renderScene, SCENES, type SceneDefinition } from './scenes.js';
 import { TEST_PRINTS } from './test_prints.js';
 import { HEIGHT, WIDTH } from './svg.js';
@@ -60,7 +61,7 @@ function writeAtomically(path: string, content: string): void {
 export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
   if (countPhotos(db) > 0) return 0;
   const dir = photosDir(dataDir);
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const now = Math.floor(Date.now() / 1000);
 
   const rows: PhotoRecord[] = SEED_PHOTOS.map(({ owner, scene, takenOn }) => {
@@ -94,7 +95,7 @@ export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
 export function seedGalleryIfEmpty(db: Db, dataDir: string): number {
   if (countGallery(db) > 0) return 0;
   const dir = galleryDir(dataDir);
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const now = Math.floor(Date.now() / 1000);
 
   const rows: GalleryRecord[] = TEST_PRINTS.map((print, position) => {

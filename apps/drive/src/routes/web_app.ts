@@ -118,7 +118,7 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
     // Steps 2 and 6.
     let token: IssuedToken;
     try {
-      token = await passwordGrant.signIn(username, password);
+      token = await passwordGrant.signIn(username, password, req.ip);
     } catch (err) {
       if (err instanceof WrongCredentials) {
         renderSignIn(req, res, { status: 401, username, message: err.userMessage });

@@ -75,8 +75,14 @@ export interface PasswordGrantOptions {
 }
 
 export interface PasswordGrantClient {
-  /** Steps 2 and 6. Throws WrongCredentials or SignInUnavailable. */
-  signIn(username: string, password: string): Promise<IssuedToken>;
+  /**
+   * Steps 2 and 6. `endUserAddress` is the address of the person typing (the sign-in page's request): the auth
+   * server counts failed sign-ins per address and user, and trusts this client to say whose they are (the
+   * `End-User-Address` header, believed from drive-web only; see the auth server's routes/token.ts). Without it,
+   * every learner would look like Drive's own address, and one learner's typos would block the whole class.
+   * Throws WrongCredentials or SignInUnavailable.
+   */
+  signIn(username: string, password: string, endUserAddress?: string): Promise<IssuedToken>;
   /** RFC 7009: ask the auth server to revoke the token (on sign-out). Best effort: never throws. */
   revoke(accessToken: string): Promise<boolean>;
 }
@@ -103,10 +109,10 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
   const authorization = buildBasicAuthorization(options.client.clientId, options.client.clientSecret);
 
   /** A form POST as `drive-web`; the parsed JSON object (or {} when the body is not one). */
-  async function post(endpoint: URL, form: URLSearchParams): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function post(endpoint: URL, form: URLSearchParams, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization, ...extraHeaders },
       body: form,
       // Never follow a redirect on the back channel: the password would be posted wherever it points.
       redirect: 'manual',
@@ -122,7 +128,7 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
   }
 
   return {
-    async signIn(username, password) {
+    async signIn(username, password, endUserAddress) {
       let endpoint: URL;
       try {
         endpoint = await tokenEndpoint();
@@ -135,7 +141,7 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
       const form = new URLSearchParams({ grant_type: 'password', username, password, scope: options.client.scope });
       let answer: { status: number; body: Record<string, unknown> };
       try {
-        answer = await post(endpoint, form);
+        answer = await post(endpoint, form, endUserAddress ? { 'end-user-address': endUserAddress } : {});
       } catch (err) {
         const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : err instanceof Error ? err.message : String(err);
         options.log(`sign-in unavailable: the token endpoint ${endpoint.href} could not be reached (${why})`);

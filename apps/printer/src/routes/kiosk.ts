@@ -75,8 +75,8 @@ export function kioskRoutes(ctx: AppContext): Router {
         photos = await runInTrace(state.traceId, () => ctx.drive.listPhotos(token));
       } catch (error) {
         if (!(error instanceof DriveRefusedToken)) throw error;
-        // The kiosk's token expired or was revoked: there is no refresh token, the customer starts again.
-        state = { ...state, status: 'failed', failure: { code: error.code, description: 'Drive refused the kiosk’s token (it expired or was revoked). Start again.' } };
+        // Drive refused the kiosk's token (its reason is in error.message): there is no refresh token, the customer starts again.
+        state = { ...state, status: 'failed', failure: { code: error.code, description: `${error.message} Start again.` } };
         delete state.tokens;
         req.session.kiosk = state;
       }

@@ -5,10 +5,10 @@
  * session (it checks that the printer asks, with its secret), and the printer forgets every order and session.
  * Users, clients, signing keys and Drive's photos are the seed and stay.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { Router } from 'express';
-import { verifyCsrf } from '@oauth-demo/web';
+import { ensurePrivateDir, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
 import { InstructorModeRefused } from '../../errors.js';
 import { isInstructor } from './locals.js';
@@ -26,7 +26,7 @@ export function resetRoutes(ctx: AppContext): Router {
     if (answer.status !== 200) throw new Error(`the auth server refused the reset (HTTP ${answer.status})`);
     ctx.orders.forgetEverything();
     rmSync(ctx.ordersDir, { recursive: true, force: true });
-    mkdirSync(ctx.ordersDir, { recursive: true });
+    ensurePrivateDir(ctx.ordersDir);
     ctx.recorder.clear();
     req.session.destroy(() => res.redirect(303, '/'));
   });

@@ -1,9 +1,13 @@
 /**
- * @module db
+ * @module store/database
  *
  * What the auth server must remember across a restart (docs/design.md, Persistence): users, registered clients,
  * signing keys, grants, authorization codes, refresh-token families and issued access tokens. Secrets and
  * codes are stored only as hashes: a copy of this file opens nothing.
+ *
+ * The schema lives here; the statements that read and write it live beside it in store/, one module per kind
+ * of record (codes.ts, grants.ts, refresh_tokens.ts, access_tokens.ts, device_codes.ts, signing_keys.ts), so
+ * the grants in ../grants/ read as their RFC's checklist with no SQL in between.
  */
 import { createHash } from 'node:crypto';
 import { openDatabase, type Db } from '@oauth-demo/web';
@@ -98,6 +102,18 @@ const MIGRATIONS = [
    CREATE INDEX authorization_codes_expiry ON authorization_codes(expires_at);
    CREATE INDEX refresh_tokens_expiry ON refresh_tokens(family_expires_at);
    CREATE INDEX device_codes_expiry ON device_codes(expires_at);`,
+  // Scopes a client cannot work without (a registration field, space-separated like `scope`): the consent
+  // screen shows them without a checkbox, the others can be refused one by one.
+  `ALTER TABLE clients ADD COLUMN required_scope TEXT NOT NULL DEFAULT '';`,
+  // RFC 6749 §4.1.2: a replayed code revokes "all tokens previously issued based on that code", and only those.
+  // Each redemption starts a family (family_id: the refresh-token family when there is one), which every token
+  // issued from it carries, access tokens included; the code remembers its family and whether it was replayed.
+  `ALTER TABLE authorization_codes ADD COLUMN family_id TEXT;
+   ALTER TABLE authorization_codes ADD COLUMN replayed_at INTEGER;
+   ALTER TABLE access_tokens ADD COLUMN family_id TEXT;
+   CREATE INDEX access_tokens_family ON access_tokens(family_id);`,
+  // A confidential first-party client allowed to tell us its end user's address (grants/password.ts), 0 or 1.
+  `ALTER TABLE clients ADD COLUMN forwards_user_address INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function openAuthDatabase(file: string): Db {

@@ -1,0 +1,63 @@
+/**
+ * @module authorize/authorization_response
+ *
+ * The authorization response: how the answer to an authorization request travels back to the client, through
+ * the user's browser, to the client's verified redirect_uri (step 4 of the notes).
+ *
+ * - §4.1.2 (Authorization Code): `code` and `state`, in the query;
+ * - §4.2.2 (Implicit): `access_token`, `token_type`, `expires_in`, `scope` and `state`, in the fragment, so the
+ *   token reaches only the page's script and never the client's server (and never a refresh token);
+ * - §4.1.2.1 / §4.2.2.1 (errors): `error`, `error_description` and `state`, in the query or the fragment as the
+ *   success answer would have been;
+ * - every one of them with `iss` (RFC 9207 §2), so a client that talks to several authorization servers can tell
+ *   which one answered (mix-up attacks, RFC 9700 §4.4).
+ *
+ * Only ever to a redirect_uri verified against the client's registration (authorization_request.ts, step 1 of
+ * validation); a 303, so the browser turns the posted consent form into a GET (RFC 9700 §4.12).
+ */
+import type { Response } from 'express';
+import type { ResponseMode, VerifiedRedirect } from './authorization_request.js';
+
+/** §4.1.2: the code. */
+export interface CodeResponse {
+  code: string;
+}
+
+/** §4.2.2: the access token itself (Implicit grant). */
+export interface ImplicitResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+}
+
+/** §4.1.2.1 / §4.2.2.1: the error. */
+export interface ErrorResponse {
+  error: string;
+  error_description?: string;
+}
+
+export type AuthorizationResponse = CodeResponse | ImplicitResponse | ErrorResponse;
+
+/**
+ * The response URL: the client's redirect_uri with our parameters added (its own query kept, §3.1.2), `state`
+ * exactly as received, and `iss`.
+ */
+function authorizationResponseUrl(
+  redirectUri: string,
+  issuer: string,
+  params: Record<string, string | number | undefined>,
+  mode: ResponseMode = 'query',
+): string {
+  const url = new URL(redirectUri);
+  const answer = mode === 'query' ? url.searchParams : new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) answer.append(name, String(value));
+  answer.append('iss', issuer);
+  if (mode === 'fragment') url.hash = answer.toString();
+  return url.href;
+}
+
+/** Send the browser back to the client with the answer. */
+export function sendAuthorizationResponse(res: Response, to: VerifiedRedirect, issuer: string, answer: AuthorizationResponse): void {
+  res.redirect(303, authorizationResponseUrl(to.redirectUri, issuer, { ...answer, state: to.state }, to.responseMode));
+}

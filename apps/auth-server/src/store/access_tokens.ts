@@ -1,0 +1,52 @@
+/**
+ * @module store/access_tokens
+ *
+ * Issued access tokens, by `jti`. The token itself is a signed JWT (RFC 9068) that needs no row to verify;
+ * the row is what lets introspection (RFC 7662) and revocation (RFC 7009) end it before its `exp`.
+ */
+import type { Db } from '@oauth-demo/web';
+import { now } from './database.js';
+
+export interface NewAccessToken {
+  jti: string;
+  /** The grant it comes from; null for client credentials (no user, nothing consented). */
+  grantId: string | null;
+  /** The family of tokens it belongs to (one code's redemption and its refreshes); null for client credentials. */
+  familyId: string | null;
+  clientId: string;
+  subject: string;
+  scope: string;
+  expiresAt: number;
+}
+
+export interface AccessTokenRecord {
+  grant_id: string | null;
+  /** Revoked itself, or through its grant. */
+  active: boolean;
+}
+
+export class AccessTokenStore {
+  constructor(private readonly db: Db) {}
+
+  insert(t: NewAccessToken): void {
+    this.db
+      .prepare('INSERT INTO access_tokens (jti, grant_id, family_id, client_id, subject, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(t.jti, t.grantId, t.familyId, t.clientId, t.subject, t.scope, t.expiresAt);
+  }
+
+  /** The token's row with its grant's state; undefined for a jti we never issued (or swept, see housekeeping.ts). */
+  find(jti: string): AccessTokenRecord | undefined {
+    const row = this.db
+      .prepare<[string], { grant_id: string | null; revoked_at: number | null; grant_revoked_at: number | null }>(
+        `SELECT a.grant_id, a.revoked_at, g.revoked_at AS grant_revoked_at
+         FROM access_tokens a LEFT JOIN grants g ON g.id = a.grant_id WHERE a.jti = ?`,
+      )
+      .get(jti);
+    return row && { grant_id: row.grant_id, active: row.revoked_at === null && row.grant_revoked_at === null };
+  }
+
+  /** Revoke one access token: its `jti` is remembered as revoked until it expires (RFC 7009 §2). */
+  revoke(jti: string): void {
+    this.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL').run(now(), jti);
+  }
+}
