@@ -2,6 +2,11 @@ import { defineConfig } from '@playwright/test';
 
 const printerPort = process.env.E2E_PRINTER_PORT;
 if (!printerPort) throw new Error('Run the e2e suite with "pnpm e2e" (e2e/run.mjs picks free ports and starts nothing twice).');
+// The host name of the public URLs (run.mjs: E2E_PUBLIC_HOST, e.g. a class's CLASS_HOST) and, for a test host
+// name no DNS knows, the address Chromium resolves it to (E2E_PUBLIC_HOST_ADDRESS).
+const publicHost = process.env.E2E_PUBLIC_HOST || 'localhost';
+const publicHostAddress = process.env.E2E_PUBLIC_HOST_ADDRESS;
+if (publicHostAddress && !/^[\d.]+$|^\[[\da-f:]+\]$/i.test(publicHostAddress)) throw new Error('E2E_PUBLIC_HOST_ADDRESS must be an IP address');
 
 export default defineConfig({
   testDir: './tests',
@@ -16,14 +21,23 @@ export default defineConfig({
   globalTeardown: './support/global-teardown.ts',
   outputDir: 'test-results',
   use: {
-    baseURL: `http://localhost:${printerPort}`,
+    baseURL: `http://${publicHost}:${printerPort}`,
     headless: true,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
       // Debian's Chromium (scripts/setup.sh installs it); Playwright's own download needs the internet.
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        ...(publicHostAddress ? [`--host-resolver-rules=MAP ${publicHost} ${publicHostAddress}`] : []),
+      ],
     },
   },
 });

@@ -1,14 +1,21 @@
 #!/usr/bin/env node
-// Proves docker-compose.yml right without a Docker engine (our machines have none, see README "Docker"):
+// Checks docker-compose.yml in seconds, without a Docker engine, before anything is built (the real proof, on a
+// Docker engine, is scripts/compose-e2e.sh):
 //
-// 1. `docker-compose -f docker-compose.yml config` must accept the file (docker-compose 1.29, no daemon needed).
-// 2. Static checks on what it prints: every build context and Dockerfile exists; each image's start command
-//    (CMD, relative to the runtime WORKDIR, which holds the app `pnpm deploy` produced) exists in the app's build
-//    output and is shipped by its package.json `files`; EXPOSE, the published port, the health check URL and the
-//    port the service listens on are one port; every *_INTERNAL_URL names the compose service that runs that app,
-//    on its port; every *_PUBLIC_URL is http://localhost:<the published port>; the issuer (AUTH_PUBLIC_URL) is the
-//    same string for every service; DATA_DIR and SHARED_SECRETS_DIR are volumes (the secrets one shared).
-// 3. Runs the three services NATIVELY with exactly the environment each container gets, on the compose ports
+// 1. `docker-compose config` must accept both variants (docker-compose 1.29, no daemon needed): the default one
+//    (docker-compose.yml + docker-compose.override.yml, what `docker compose up` reads) and the class one
+//    (docker-compose.yml + docker-compose.class.yml, with CLASS_HOST and INSTRUCTOR_KEY); the class one must be
+//    refused, naming the variable, without CLASS_HOST or without INSTRUCTOR_KEY.
+// 2. Static checks on what it prints, for each variant: every build context, Dockerfile and target exists; each
+//    image's start command (CMD, relative to the runtime WORKDIR, which holds the app `pnpm deploy` produced)
+//    exists in the app's build output and is shipped by its package.json `files`; EXPOSE, the published port, the
+//    health check URL and the port the service listens on are one port; the default variant publishes on
+//    127.0.0.1 only, the class one on every interface; every *_INTERNAL_URL names the compose service that runs
+//    that app, on its port; every *_PUBLIC_URL is http://<localhost, or CLASS_HOST>:<the published port>; the
+//    issuer (AUTH_PUBLIC_URL) is the same string for every service; DATA_DIR and SHARED_SECRETS_DIR are volumes
+//    (the secrets one shared).
+// 3. With --native only (a machine without Docker): runs the three services NATIVELY with exactly the environment
+//    each container of the default variant gets, on the compose ports
 //    (3000/9000/9001), runs each compose health check command against them, checks the published metadata and the
 //    printer's environment doctor, then runs the Playwright code flow (e2e/tests/authorization-code.spec.ts and
 //    e2e/tests/doctor.spec.ts) against them. A wrong internal or public URL in the compose file fails here.
@@ -32,8 +39,19 @@ import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** `node scripts/check-compose.mjs [other-compose-file.yml]`: relative paths in it are resolved from the repository root. */
-const COMPOSE_FILE = resolve(process.argv[2] ?? join(ROOT, 'docker-compose.yml'));
+/** `node scripts/check-compose.mjs [--native]`. */
+const NATIVE = process.argv.includes('--native');
+/** The variants of the compose setup: which files, with which variables, publish where, under which host name. */
+const VARIANTS = [
+  { label: 'default', files: ['docker-compose.yml', 'docker-compose.override.yml'], env: {}, publicHost: 'localhost', hostIp: '127.0.0.1' },
+  {
+    label: 'class',
+    files: ['docker-compose.yml', 'docker-compose.class.yml'],
+    env: { CLASS_HOST: 'class.test', INSTRUCTOR_KEY: 'check-compose-instructor-key' },
+    publicHost: 'class.test',
+    hostIp: undefined, // every interface
+  },
+];
 const PRELOAD = join(ROOT, 'scripts', 'compose-dns-preload.mjs');
 /** The Playwright specs run against the compose environment. */
 const SPECS = ['authorization-code.spec.ts', 'doctor.spec.ts'];
@@ -61,26 +79,41 @@ if (which.status !== 0 || !composeBin)
     'docker-compose is not installed. Install it (no Docker engine needed): ' +
       '`apt-get install -y --no-install-recommends docker-compose`, or `bash scripts/setup.sh --compose`.',
   );
-const rendered = spawnSync(composeBin, ['-f', COMPOSE_FILE, '--project-directory', ROOT, 'config'], { cwd: ROOT, encoding: 'utf8' });
-if (rendered.status !== 0) die(`docker-compose config rejects ${relative(ROOT, COMPOSE_FILE)}:\n${rendered.stderr || rendered.stdout}`);
-log(`docker-compose config accepts ${relative(ROOT, COMPOSE_FILE)} (${spawnSync(composeBin, ['version', '--short'], { encoding: 'utf8' }).stdout.trim()})`);
+/** `docker-compose config` of some files with some variables (and none of the caller's COMPOSE_* or class ones). */
+function composeConfig(files, env) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(COMPOSE_|CLASS_HOST$|INSTRUCTOR_KEY$|NODE_IMAGE$)/.test(k)));
+  const fileArgs = files.flatMap((f) => ['-f', join(ROOT, f)]);
+  return spawnSync(composeBin, [...fileArgs, '--project-directory', ROOT, 'config'], { cwd: ROOT, encoding: 'utf8', env: { ...clean, ...env } });
+}
+const composeVersion = spawnSync(composeBin, ['version', '--short'], { encoding: 'utf8' }).stdout.trim();
 
 // The rendered file is YAML. No YAML parser is a dependency of this repository, but docker-compose 1.x is a
 // Python program that depends on PyYAML: its own interpreter turns the rendered YAML into JSON.
 const shebang = readFileSync(composeBin, 'utf8').split('\n', 1)[0] ?? '';
 const python = shebang.startsWith('#!') && /python/.test(shebang) ? shebang.slice(2).trim().split(/\s+/) : ['python3'];
-const asJson = spawnSync(python[0], [...python.slice(1), '-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
-  input: rendered.stdout,
-  encoding: 'utf8',
-});
-if (asJson.status !== 0) die(`could not read the output of docker-compose config as YAML (${python.join(' ')} with PyYAML):\n${asJson.stderr}`);
-const compose = JSON.parse(asJson.stdout);
+function yamlToJson(yaml) {
+  const asJson = spawnSync(python[0], [...python.slice(1), '-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
+    input: yaml,
+    encoding: 'utf8',
+  });
+  if (asJson.status !== 0) die(`could not read the output of docker-compose config as YAML (${python.join(' ')} with PyYAML):\n${asJson.stderr}`);
+  return JSON.parse(asJson.stdout);
+}
+
+// The class variant must be refused, with the variable's name, when CLASS_HOST or INSTRUCTOR_KEY is missing.
+const classVariant = VARIANTS.find((v) => v.label === 'class');
+for (const variable of Object.keys(classVariant.env)) {
+  const env = { ...classVariant.env };
+  delete env[variable];
+  const refused = composeConfig(classVariant.files, env);
+  if (refused.status === 0) die(`${classVariant.files.join(' + ')} is accepted without ${variable}; it must refuse to start (\${${variable}:?...})`);
+  if (!(refused.stderr + refused.stdout).includes(variable)) die(`without ${variable}, ${classVariant.files.join(' + ')} is refused without saying why:\n${refused.stderr}`);
+}
+log(`the class variant is refused without ${Object.keys(classVariant.env).join(' or without ')}, naming the variable`);
 
 // ---------------------------------------------------------------------------------------------------------
 // 2. Static checks
 // ---------------------------------------------------------------------------------------------------------
-const problems = [];
-const problem = (service, message) => problems.push(`${service}: ${message}`);
 
 /** Dockerfile instructions (continuation lines joined, comments dropped), grouped by stage. */
 function dockerfileStages(file) {
@@ -97,6 +130,23 @@ function dockerfileStages(file) {
     else if (stages.length > 0) stages.at(-1).instructions.push({ instruction: instruction.toUpperCase(), args, words: rest });
   }
   return stages;
+}
+
+/**
+ * A stage as it is built: its own instructions after those of every stage it is built FROM (`FROM runtime AS
+ * printer`), parents first. `name` undefined: the last stage. Undefined when there is no such stage.
+ */
+function stageChain(stages, name) {
+  let stage = name === undefined ? stages.at(-1) : stages.find((st) => st.name === name);
+  if (!stage) return undefined;
+  const chain = [stage];
+  for (;;) {
+    const parent = stages.find((st) => st.name && st.name === stage.from.split(/\s+/)[0] && st !== stage && !chain.includes(st));
+    if (!parent) break;
+    chain.unshift(parent);
+    stage = parent;
+  }
+  return { name: chain.at(-1).name, instructions: chain.flatMap((st) => st.instructions) };
 }
 
 /** ENV of a stage: `ENV a=b c=d` (and the old `ENV a b` form). */
@@ -120,6 +170,13 @@ const workspaceApps = Object.fromEntries(
     .map((d) => [JSON.parse(readFileSync(join(ROOT, 'apps', d, 'package.json'), 'utf8')).name, d]),
 );
 
+function checkVariant(variant) {
+const rendered = composeConfig(variant.files, variant.env);
+if (rendered.status !== 0) die(`docker-compose config rejects ${variant.files.join(' + ')}:\n${rendered.stderr || rendered.stdout}`);
+log(`docker-compose config accepts ${variant.files.join(' + ')} (${composeVersion})`);
+const compose = yamlToJson(rendered.stdout);
+const problems = [];
+const problem = (service, message) => problems.push(`${service}: ${message}`);
 const services = {};
 for (const [name, service] of Object.entries(compose.services ?? {})) {
   const info = { name, service };
@@ -142,36 +199,43 @@ for (const [name, service] of Object.entries(compose.services ?? {})) {
   }
   info.dockerfile = relative(ROOT, dockerfile);
   const stages = dockerfileStages(dockerfile);
-  const runtime = stages.at(-1);
+  // The service's image is its build target (or the last stage), with every stage it is built FROM.
+  info.target = service.build.target ?? stages.at(-1)?.name ?? '(last stage)';
+  const runtime = stageChain(stages, service.build.target);
   if (!runtime) {
-    problem(name, `${info.dockerfile} has no FROM`);
+    problem(name, `${info.dockerfile} has no stage ${service.build.target ?? '(no FROM at all)'}`);
     continue;
   }
-  // Which app the image deploys: `pnpm --filter <package> deploy ... <out>` in a build stage.
-  let deployed;
-  for (const stage of stages)
-    for (const { instruction, args } of stage.instructions) {
-      const m = instruction === 'RUN' && /pnpm\s+(?:--filter|-F)[= ](\S+)\s+deploy\b[^&;]*?\s(\/\S+)\s*(?:&&|;|$)/.exec(args);
-      if (m) deployed = { pkg: m[1], out: m[2], stage: stage.name };
-    }
-  if (!deployed) {
-    problem(name, `${info.dockerfile}: no \`pnpm --filter <app> deploy <dir>\` found`);
+  // Which app the image holds: the runtime stage copies `pnpm deploy`'s folder of one app, /deploy/<app>, from
+  // the stage that ran `pnpm ... deploy ... /deploy/...` (docker-compose.yml: one Dockerfile, a target per app).
+  const instructions = (kind) => runtime.instructions.filter((i) => i.instruction === kind);
+  const copy = instructions('COPY').find((i) => i.words.some((w) => w.startsWith('--from=')));
+  const fromStage = copy?.words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
+  const source = copy?.words.filter((w) => !w.startsWith('--')).at(-2);
+  const deployedIn = stages.find((st) => st.name === fromStage);
+  const deploys = deployedIn && stageChain(stages, deployedIn.name).instructions.some((i) => i.instruction === 'RUN' && /\bpnpm\b.*\bdeploy\b/.test(i.args) && source && i.args.includes(posix.dirname(source)));
+  const app = source && posix.basename(source);
+  if (!copy || !deploys) {
+    problem(name, `${info.dockerfile} target ${info.target}: no \`COPY --from=<stage> /deploy/<app> <WORKDIR>\` of a folder \`pnpm deploy\` made in that stage`);
     continue;
   }
-  const app = workspaceApps[deployed.pkg];
-  if (!app) {
-    problem(name, `${info.dockerfile} deploys ${deployed.pkg}, which is no package under apps/`);
+  if (!Object.values(workspaceApps).includes(app)) {
+    problem(name, `${info.dockerfile} target ${info.target} copies ${source}, and ${app} is no app under apps/`);
     continue;
   }
   info.app = app;
   info.prefix = APP_PREFIX[app];
-  const instructions = (kind) => runtime.instructions.filter((i) => i.instruction === kind);
+  if (!info.prefix) {
+    problem(name, `runs apps/${app}, which this check does not know (APP_PREFIX)`);
+    continue;
+  }
   const workdir = instructions('WORKDIR').at(-1)?.args ?? '/';
   // The runtime stage must copy the deployed folder to its WORKDIR: then WORKDIR is apps/<app>/ as deployed.
-  const copy = instructions('COPY').find((i) => i.words.some((w) => w === `--from=${deployed.stage}`) && i.words.includes(deployed.out));
-  if (!copy) problem(name, `${info.dockerfile}: the runtime stage does not COPY --from=${deployed.stage} ${deployed.out}`);
-  else if (posix.normalize(copy.words.at(-1)).replace(/\/$/, '') !== posix.normalize(workdir).replace(/\/$/, ''))
+  if (posix.normalize(copy.words.at(-1)).replace(/\/$/, '') !== posix.normalize(workdir).replace(/\/$/, ''))
     problem(name, `${info.dockerfile}: the deployed app is copied to ${copy.words.at(-1)}, but WORKDIR is ${workdir}`);
+  // No root in production: the runtime runs as an unprivileged user.
+  const user = instructions('USER').at(-1)?.args;
+  if (!user || user === 'root' || user === '0') problem(name, `${info.dockerfile} target ${info.target} runs as root (no USER)`);
   // CMD ["node", "dist/server.js"]: the start file, relative to WORKDIR, must be in the app's build output.
   const cmd = instructions('CMD').at(-1);
   let argv;
@@ -208,10 +272,21 @@ for (const [name, service] of Object.entries(compose.services ?? {})) {
   const listens = info.own.port;
   const exposed = instructions('EXPOSE').flatMap((i) => i.words.map((w) => Number(w.split('/')[0])));
   if (!exposed.includes(listens)) problem(name, `${info.dockerfile} EXPOSEs ${exposed.join(', ') || 'nothing'}, but ${app} listens on ${listens}`);
-  const published = (service.ports ?? []).find((p) => Number(p.target) === listens);
+  // docker-compose config prints "127.0.0.1:3000:3000/tcp" for a port with a host address, an object otherwise.
+  const ports = (service.ports ?? []).map((p) => {
+    if (typeof p !== 'string') return { hostIp: p.host_ip || undefined, published: p.published, target: p.target };
+    const m = /^(?:(.+):)?(\d+):(\d+)(?:\/\w+)?$/.exec(p);
+    return m ? { hostIp: m[1], published: Number(m[2]), target: Number(m[3]) } : { target: NaN, raw: p };
+  });
+  const published = ports.find((p) => Number(p.target) === listens);
   if (!published?.published) problem(name, `listens on ${listens}, but no published port maps to it (ports: ${JSON.stringify(service.ports ?? [])})`);
-  else info.published = Number(published.published);
-  for (const p of service.ports ?? []) if (Number(p.target) !== listens) problem(name, `publishes container port ${p.target}, but ${app} listens on ${listens}`);
+  else {
+    info.published = Number(published.published);
+    info.hostIp = published.hostIp === '0.0.0.0' ? undefined : published.hostIp;
+    if (info.hostIp !== variant.hostIp)
+      problem(name, `publishes ${listens} on ${info.hostIp ?? 'every interface'}; the ${variant.label} variant must publish on ${variant.hostIp ?? 'every interface'}`);
+  }
+  for (const p of ports) if (Number(p.target) !== listens) problem(name, `publishes container port ${p.raw ?? p.target}, but ${app} listens on ${listens}`);
   // Health check: it runs inside the container, so it must ask this service's own port.
   const test = service.healthcheck?.test;
   if (!Array.isArray(test) || test.length < 2 || service.healthcheck?.disable) problem(name, 'has no health check (depends_on: service_healthy needs one)');
@@ -266,8 +341,8 @@ for (const info of Object.values(services)) {
     else if (target.own && Number(internal.port || 80) !== target.own.port) problem(info.name, `${internalVar} is ${urls.internalUrl}, but ${target.name} listens on ${target.own.port}`);
     const pub = new URL(urls.publicUrl);
     const publicVar = `${prefix}_PUBLIC_URL${info.env[`${prefix}_PUBLIC_URL`] ? '' : ' (unset, so the default)'}`;
-    if (pub.hostname !== 'localhost' || pub.protocol !== 'http:' || Number(pub.port || 80) !== target.published)
-      problem(info.name, `${publicVar} is ${urls.publicUrl}, but the browser reaches ${target.name} at http://localhost:${target.published} (its published port)`);
+    if (pub.hostname !== variant.publicHost || pub.protocol !== 'http:' || Number(pub.port || 80) !== target.published)
+      problem(info.name, `${publicVar} is ${urls.publicUrl}, but the browser reaches ${target.name} at http://${variant.publicHost}:${target.published} (its published port)`);
   }
   issuers.set(info.name, info.env.AUTH_PUBLIC_URL);
   const secrets = info.env.SHARED_SECRETS_DIR && info.volumes[info.env.SHARED_SECRETS_DIR];
@@ -282,13 +357,22 @@ for (const info of Object.values(services))
   if (authService && info.name !== authService && info.service.depends_on?.[authService]?.condition !== 'service_healthy')
     problem(info.name, `must depend on ${authService} with condition service_healthy (it reads the secrets the auth server makes)`);
 
-if (problems.length > 0) die(`${relative(ROOT, COMPOSE_FILE)} is inconsistent:\n  - ${problems.join('\n  - ')}`);
+if (problems.length > 0) die(`${variant.files.join(' + ')} is inconsistent:\n  - ${problems.join('\n  - ')}`);
 const issuer = [...issuers.values()][0];
 log(
-  `static checks passed: ${Object.values(services)
-    .map((s) => `${s.name} (${s.dockerfile}, CMD ${s.startFile}, :${s.own.port}, published ${s.published})`)
+  `${variant.label} variant (${variant.files.join(' + ')}): static checks passed: ${Object.values(services)
+    .map((s) => `${s.name} (${s.dockerfile} target ${s.target}, CMD ${s.startFile}, :${s.own.port}, published on ${s.hostIp ?? 'every interface'}:${s.published})`)
     .join('; ')}; one issuer ${issuer}`,
 );
+return { services, byPrefix, issuer };
+}
+
+const checked = VARIANTS.map(checkVariant);
+if (!NATIVE) {
+  log('docker-compose.yml is consistent in both variants (its real run on a Docker engine: scripts/compose-e2e.sh).');
+  process.exit(0);
+}
+const { services, byPrefix, issuer } = checked[0];
 
 // ---------------------------------------------------------------------------------------------------------
 // 3. The services, natively, with the compose environment

@@ -345,3 +345,41 @@ describe('docs/security.md §A6, OWASP ASVS V1.2 / RFC 6749 §4.1.2.1: everythin
     }
   });
 });
+
+/** A browser page as a raw response, for the assertions above. */
+function asRaw(page: { status: number; location: string | undefined; text: string }): RawResponse {
+  return { status: page.status, headers: { location: page.location }, body: page.text };
+}
+
+describe('docs/security.md §A7, OpenID Connect Core §3.1.2.1: prompt=consent, login, none; unknown values refused', () => {
+  it('OpenID Connect Core §3.1.2.1: an unknown prompt value, or none with another, is invalid_request sent back with state and iss', async () => {
+    for (const prompt of ['bogus', 'consent bogus', 'none login']) assertErrorRedirect(await get(valid({ prompt })), 'invalid_request', 'xyz', `prompt=${prompt}`);
+  });
+
+  it('OpenID Connect Core §3.1.2.6: prompt=none without a signed-in user is login_required, never the sign-in page', async () => {
+    const browser = new Browser();
+    const start = await browser.get(authorizeUrl(valid({ prompt: 'none' })));
+    assert.equal(start.status, 303);
+    const answer = await browser.get(start.location!);
+    assertErrorRedirect(asRaw(answer), 'login_required', 'xyz', 'prompt=none, signed out');
+  });
+
+  it('OpenID Connect Core §3.1.2.1: prompt=consent shows the consent screen although consent is remembered; Deny after Allow is access_denied', async () => {
+    const first = await authorize({ user: 'bob' });
+    assert.ok(codeOf(first), 'allowed once');
+    const start = await first.browser.get(authorizeUrl(valid({ prompt: 'consent' })));
+    const page = await first.browser.get(start.location!);
+    assert.equal(page.status, 200, 'the consent screen again, not a redirect');
+    assert.match(page.text, /name="decision"/);
+    const denied = await first.browser.post(`${start.location!}/consent`, { csrf: csrfFrom(page.text), decision: 'deny' });
+    assertErrorRedirect(asRaw(denied), 'access_denied', 'xyz', 'Deny after Allow');
+  });
+
+  it('OpenID Connect Core §3.1.2.1: prompt=login shows the sign-in page to a user who is signed in', async () => {
+    const first = await authorize({ user: 'bob' });
+    const start = await first.browser.get(authorizeUrl(valid({ prompt: 'login' })));
+    const page = await first.browser.get(start.location!);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /name="password"/);
+  });
+});

@@ -14,7 +14,9 @@ test.describe('Quick print', () => {
   test('Implicit: the token arrives in the fragment, and the page shows why that is dangerous', async ({ page }) => {
     await forgetConsent(page, 'alice', BROWSER_APP);
     await page.goto('/quick-print');
-    await expect(page.getByText('Step 6', { exact: true }).first()).toBeVisible();
+    // Two flows on one page: one step bar each (grant-steps.spec.ts checks their steps).
+    await expect(page.locator('nav.steps[data-grant="implicit"]')).toBeVisible();
+    await expect(page.locator('nav.steps[data-grant="authorization_code"]')).toBeVisible();
     const authorize = page.waitForRequest((r) => r.url().startsWith(`${urls().auth}/authorize`));
     await page.getByRole('button', { name: 'Quick print with the Implicit flow' }).click();
     const request = new URL((await authorize).url());

@@ -29,7 +29,7 @@ test.describe('Behind the scenes', () => {
     const thumbnails = await page.locator('img[src*="/photos/"]').count();
     expect(thumbnails).toBeGreaterThan(1);
     await page.getByRole('link', { name: /Timeline: every exchange of this flow/ }).click();
-    await expect(page).toHaveURL(`${urls().printer}/timeline`);
+    await expect(page).toHaveURL(new RegExp(`^${urls().printer}/timeline(\\?trace=[0-9a-f]{32})?$`));
     await expect(page.getByRole('heading', { name: /Import photos from Drive/ })).toBeVisible();
     const rows = await timelineRows(page);
     const first = (step: number) => rows.findIndex((r) => r.step === String(step));
@@ -96,6 +96,16 @@ test.describe('Behind the scenes', () => {
 
     await expect(page.getByRole('heading', { name: /Step 5: Photo Printer is about to call the token endpoint/ })).toBeVisible();
     for (const name of ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'Authorization']) await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
+    // While the code lives, every pause says how long it has left.
+    await expect(page.getByText(/The code has about \d+ s left/)).toBeVisible();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // Step 6: the token response, before Photo Printer keeps it; step 7: the Drive call, before it is made.
+    await expect(page.getByRole('heading', { name: /Step 6: the authorization server has just issued the tokens/ })).toBeVisible();
+    for (const name of ['access_token', 'token_type', 'expires_in', 'scope']) await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('heading', { name: /Step 7: Photo Printer is about to call Drive/ })).toBeVisible();
+    await expect(page.locator('tr[data-param="Authorization"]')).toContainText('Bearer');
     await page.getByRole('button', { name: 'Continue' }).click();
 
     await expect(page).toHaveURL(`${urls().printer}/photos`);

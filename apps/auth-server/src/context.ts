@@ -37,6 +37,8 @@ export interface TokenRequestOrigin {
 /** A validated authorization request waiting for the user to sign in and decide. */
 export interface PendingAuthorization extends AuthorizationRequest {
   createdAt: number;
+  /** The user signed in during this request (what `prompt=login` asks for, even when already signed in). */
+  signedInHere?: boolean;
 }
 
 declare module 'express-session' {

@@ -84,6 +84,8 @@ export interface AuthorizeParams {
   state?: string;
   code_challenge?: string;
   code_challenge_method?: string;
+  /** OpenID Connect Core §3.1.2.1: none, login, consent, select_account (space-separated). */
+  prompt?: string;
 }
 
 export function authorizePath(params: Record<string, string | undefined>): string {

@@ -20,6 +20,7 @@ describe('Authorization Server Metadata RFC 8414 and JWKS', () => {
     assert.equal(metadata.jwks_uri, `${server.config.issuer}/.well-known/jwks.json`);
     assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
     assert.deepEqual(metadata.response_types_supported, ['code', 'token']);
+    assert.deepEqual(metadata.prompt_values_supported, ['none', 'login', 'consent', 'select_account']);
     assert.equal(metadata.device_authorization_endpoint, `${server.config.issuer}/device_authorization`);
     assert.ok((metadata.grant_types_supported as string[]).includes('client_credentials'));
     assert.ok((metadata.token_endpoint_auth_methods_supported as string[]).includes('client_secret_post'));

@@ -306,3 +306,33 @@ describe('Refresh tokens RFC 6749 §6 and rotation RFC 9700 §4.14.2', () => {
     assert.equal(res.status, 400);
   });
 });
+
+describe('RFC 6749 §4.1.2: a used code replayed after it expired is still a replay (AUTHORIZATION_CODE_TTL=1)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAuthServer({ env: { AUTHORIZATION_CODE_TTL: '1' } });
+  });
+  after(() => server.destroy());
+
+  it('an unused expired code is refused; a used one, replayed by its client after expiry, revokes its tokens', async () => {
+    const redeemNow = async () => {
+      const { location, verifier } = await authorize(server);
+      const form = { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+      return { form, res: await tokenRequest(server, form) };
+    };
+    const used = await redeemNow();
+    assert.equal(used.res.status, 200);
+    const tokens = (await used.res.json()) as { refresh_token: string };
+    const unused = await authorize(server, { keepConsent: true });
+    // Wait out the 1-second lifetime (the server counts whole seconds).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const late = await tokenRequest(server, { grant_type: 'authorization_code', code: unused.location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: unused.verifier });
+    assert.equal(late.status, 400);
+    assert.match(((await late.json()) as { error_description: string }).error_description, /expired/);
+    const replay = await tokenRequest(server, used.form);
+    assert.equal(replay.status, 400);
+    assert.match(((await replay.json()) as { error_description: string }).error_description, /already used/);
+    const refresh = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    assert.equal(refresh.status, 400, 'the refresh token of the replayed code is revoked');
+  });
+});

@@ -120,15 +120,29 @@ export class AuthorizationFailed extends PrinterError {
 
 /** RFC 6749 §5.2: the token endpoint refused (invalid_grant, invalid_client …), or answered something unusable. */
 export class TokenRequestFailed extends PrinterError {
-  readonly status = 502;
+  readonly status: number;
   constructor(
     readonly code: string,
     readonly description: string | undefined,
     readonly grant: GrantLabel,
   ) {
     super(`The token endpoint answered "${code}".`);
+    // A refused refresh token is not a broken upstream (502): the permission behind it is gone (403), and the page
+    // says so and offers a new import.
+    this.status = grant === 'refresh_token' && code === 'invalid_grant' ? 403 : 502;
   }
   page(): ErrorPage {
+    if (this.grant === 'refresh_token' && this.code === 'invalid_grant') {
+      return {
+        heading: 'Photo Printer’s permission to read your Drive is gone',
+        code: this.code,
+        message: this.description ? `${this.message} It said: "${this.description}"` : this.message,
+        explanation:
+          'Photo Printer’s refresh token was refused (RFC 6749 §5.2): most often it was revoked, because you (or the instructor’s reset) removed Photo Printer under Connected apps on the auth server, which revokes the grant with every token issued under it (RFC 7009 §2.1). It could also have been used already (rotation: only the newest refresh token works, RFC 9700 §4.14.2) or have expired. Photo Printer has forgotten its tokens. Your orders are kept. To re-order, import again: the authorization server asks for your consent again, and a new grant begins.',
+        backHref: '/#import',
+        backLabel: 'Import photos from Drive again (a new consent)',
+      };
+    }
     const why: Record<string, string> = {
       invalid_grant:
         'The code (or refresh token) was refused: it expired, was already used, or does not match this client, this redirect_uri or this code_verifier (RFC 6749 §5.2, RFC 7636 §4.6).',
@@ -145,6 +159,28 @@ export class TokenRequestFailed extends PrinterError {
         this.grant === 'authorization_code' ? 'Codes are short-lived and single-use: start again to get a new one.' : 'Connect again to get new tokens.'
       }`,
       ...CONNECT_AGAIN,
+    };
+  }
+}
+
+/** Step-through: the learner paused longer than the code lives, and the auth server refused it (invalid_grant). */
+export class CodeExpiredWhilePaused extends PrinterError {
+  readonly status = 400;
+  constructor(
+    readonly pausedSeconds: number,
+    readonly description: string | undefined,
+  ) {
+    super(`The authorization code was refused after a pause of ${pausedSeconds} s.`);
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'The code expired while the flow was paused',
+      code: 'invalid_grant',
+      message: this.description ? `${this.message} The auth server said: "${this.description}"` : this.message,
+      explanation:
+        'This is the authorization code’s short lifetime at work, not a fault: a code lives about a minute here (RFC 6749 §4.1.2 asks for a short lifetime), so that a code stolen from a URL or a log is worthless by the time anyone could use it. In step-through mode you paused longer than that. Start again: a new code comes with a new flow, and this time continue within the minute.',
+      backHref: '/#import',
+      backLabel: 'Start again: Import photos from Drive',
     };
   }
 }

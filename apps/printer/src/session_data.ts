@@ -20,6 +20,8 @@ export interface JustConnected {
   requestedScope: string;
   grantedScope: string;
   refreshToken: boolean;
+  /** Step 3 was skipped: the auth server remembered the user's consent, given then (ISO 8601, UTC). */
+  consentRememberedAt?: string;
 }
 
 /** Shown once on the new order's page after "Re-order": what the re-order needed from the auth server and Drive. */
@@ -44,6 +46,8 @@ declare module 'express-session' {
     browserKey?: string;
     notice?: Notice;
     justConnected?: JustConnected;
+    /** From the callback of the flow under way: when the consent the auth server remembered was given. */
+    consentRememberedAt?: string;
     justOrdered?: boolean;
     justReordered?: JustReordered;
     /** A re-order that could not be placed, shown once on the old order's page. */

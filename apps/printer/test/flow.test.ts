@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { calculateCodeChallenge, parseBasicAuthorization } from '@oauth-demo/tokens';
-import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, REDIRECT_URI, connect, startFlow, startStubStack } from './helpers.js';
+import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, REDIRECT_URI, connect, startFlow, startStubStack, stepBars } from './helpers.js';
 
 const stack = await startStubStack();
 const { tokens, auth, drive, printer } = stack;
@@ -24,7 +24,7 @@ describe('home page (step 1)', () => {
     assert.ok(page.text.includes(`href="${auth.publicUrl}"`), 'links to the auth server');
     assert.match(page.text, /<button type="submit">Import photos from Drive<\/button>/);
     assert.match(page.text, /<form method="post" action="\/import"/);
-    assert.match(page.text, /aria-current="step"[^>]*><span class="num">1</);
+    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['authorization_code', [1]]]);
     assert.equal(page.headers.get('x-powered-by'), null);
     assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
     assert.match(page.headers.get('set-cookie') ?? '', /^printer\.sid=.*HttpOnly.*SameSite=Lax/i);
@@ -68,6 +68,26 @@ describe('POST /import (step 2)', () => {
     assert.equal(p.get('code_challenge_method'), 'S256');
     assert.deepEqual([...p.keys()].sort(), ['client_id', 'code_challenge', 'code_challenge_method', 'redirect_uri', 'response_type', 'scope', 'state']);
     assert.equal(auth.tokenRequests.length, 0);
+  });
+
+  it('"Ask me again" adds prompt=consent (OpenID Connect Core §3.1.2.1); without it there is no prompt', async () => {
+    const browser = new Browser(printer.base);
+    const home = await browser.get('/');
+    assert.match(home.text, /<input type="checkbox" name="ask_again" id="ask-again">\s*Ask me again/, 'offered, unticked outside instructor mode');
+    const asked = await browser.post('/import', { csrf: Browser.csrf(home), ask_again: 'on' });
+    assert.equal(asked.status, 303);
+    assert.equal(new URL(asked.location!).searchParams.get('prompt'), 'consent');
+    const plain = await startFlow(browser);
+    assert.equal(plain.searchParams.get('prompt'), null);
+  });
+
+  it('"Ask me again" is ticked by default in instructor mode (the instructor shows consent again and again)', async () => {
+    const browser = new Browser(printer.base);
+    const home = await browser.get('/');
+    const switched = await browser.post('/teaching', { csrf: Browser.csrf(home), instructor: 'on', back: '/' });
+    assert.equal(switched.status, 303);
+    const again = await browser.get('/');
+    assert.match(again.text, /<input type="checkbox" name="ask_again" id="ask-again" checked>\s*Ask me again/);
   });
 
   it('makes a fresh state and challenge for every request', async () => {
@@ -152,6 +172,10 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     assert.ok(!page.text.includes('<b>it</b>'), 'the description is escaped');
     assert.equal(auth.tokenRequests.length, 0);
     assert.match(Browser.csrf(page), /./);
+    // Trying again asks again: a consent remembered from before must not answer for the user who just said no.
+    assert.match(page.text, /<input type="hidden" name="ask_again" value="on">/);
+    const again = await browser.post('/import', { csrf: Browser.csrf(page), ask_again: 'on' });
+    assert.equal(new URL(again.location!).searchParams.get('prompt'), 'consent');
   });
 
   it('shows other authorization errors with their code', async () => {
@@ -201,7 +225,7 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     assert.match(photos.text, /<label for="copies"><strong>Copies<\/strong><\/label>/);
     assert.match(photos.text, /<button type="submit">Place order<\/button>/);
     assert.match(photos.text, /photos\.read offline_access/);
-    assert.match(photos.text, /aria-current="step"[^>]*><span class="num">7</);
+    assert.deepEqual(stepBars(photos.text).map((b) => [b.grant, b.active]), [['authorization_code', [7, 8]]]);
     // The token is nowhere in what the browser receives.
     for (const token of tokens.valid) assert.ok(!photos.text.includes(token), 'no access token in the page');
     for (const token of tokens.refresh.keys()) assert.ok(!photos.text.includes(token), 'no refresh token in the page');
@@ -213,6 +237,27 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     // The "just happened" note is shown once.
     const again = await browser.get('/photos');
     assert.doesNotMatch(again.text, /Just happened/);
+  });
+
+  it("remembered consent: the auth server's demo_consent_remembered makes the photos page say step 3 was skipped, and when it was allowed", async () => {
+    const browser = new Browser(printer.base);
+    const request = await startFlow(browser);
+    const state = request.searchParams.get('state') ?? '';
+    const callback = await browser.get(`/callback?${new URLSearchParams({ code: 'c-remembered', state, iss: auth.publicUrl, demo_consent_remembered: '2026-12-01T09:30:00Z' })}`);
+    assert.equal(callback.status, 303);
+    const photos = await browser.get('/photos');
+    assert.match(photos.text, /Step 3 was skipped: already allowed on 2026-12-01 09:30 UTC/);
+    assert.match(photos.text, /Ask me again/);
+
+    // A fresh consent (no such parameter), or a malformed one, says nothing of the kind.
+    for (const extra of [{}, { demo_consent_remembered: '<script>' }] as Record<string, string>[]) {
+      const next = await startFlow(browser);
+      const back = await browser.get(`/callback?${new URLSearchParams({ code: 'c-fresh', state: next.searchParams.get('state') ?? '', iss: auth.publicUrl, ...extra })}`);
+      assert.equal(back.status, 303);
+      const page = await browser.get('/photos');
+      assert.match(page.text, /Just happened: steps 4, 5 and 6/);
+      assert.doesNotMatch(page.text, /Step 3 was skipped/);
+    }
   });
 
   it('changes the session id when connecting', async () => {

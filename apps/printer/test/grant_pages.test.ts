@@ -4,19 +4,23 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Browser, PRINTER_PUBLIC_URL, startStubStack } from './helpers.js';
-
+import { Browser, PRINTER_PUBLIC_URL, startStubStack, stepBars } from './helpers.js';
 const stack = await startStubStack();
 const { auth, drive, printer } = stack;
 after(() => stack.stop());
 
-const active = (text: string) => [...text.matchAll(/aria-current="step"[^>]*><span class="num">(\d)</g)].map((m) => Number(m[1]));
 
 describe('GET /quick-print', () => {
-  it('offers both buttons, the Implicit steps (1, 2, 3, 6, 7, 8), and the config for its script', async () => {
+  it('offers both buttons, a step bar for each of its two flows, and the config for its script', async () => {
     const page = await new Browser(printer.base).get('/quick-print');
     assert.equal(page.status, 200);
-    assert.deepEqual(active(page.text), [1, 2, 3, 6, 7, 8]);
+    assert.deepEqual(
+      stepBars(page.text).map((b) => ({ grant: b.grant, steps: b.steps, active: b.active })),
+      [
+        { grant: 'implicit', steps: [1, 2, 3, 6, 7, 8], active: [1, 2] },
+        { grant: 'authorization_code', steps: [1, 2, 3, 4, 5, 6, 7, 8], active: [1, 2] },
+      ],
+    );
     assert.match(page.text, /<button type="button" id="start-implicit">Quick print with the Implicit flow<\/button>/);
     assert.match(page.text, /<button type="button" id="start-code">Quick print with Authorization Code \+ PKCE<\/button>/);
     assert.ok(page.text.includes(`data-authorization-endpoint="${auth.publicUrl}/authorize"`));
@@ -50,7 +54,7 @@ describe('GET /quick-print', () => {
   it('the callback: the server sees no token (the fragment never reaches it), and loads analytics.js before the client script', async () => {
     const page = await new Browser(printer.base).get('/quick-print/callback');
     assert.equal(page.status, 200);
-    assert.deepEqual(active(page.text), [6, 7, 8]);
+    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['implicit', [6, 7, 8]]]);
     assert.match(page.text, /<code>GET \/quick-print\/callback<\/code>: no query at all/);
     assert.ok(page.text.indexOf('/assets/printer/analytics.js') < page.text.indexOf('/assets/printer/quick_print.js'));
     const analytics = await fetch(`${printer.base}/assets/printer/analytics.js`);
@@ -59,10 +63,9 @@ describe('GET /quick-print', () => {
 
   it('the callback with a code: steps 4-8, and only the names of the query are echoed', async () => {
     const page = await new Browser(printer.base).get('/quick-print/callback?code=secret-code-value&state=s&iss=x');
-    assert.deepEqual(active(page.text), [4, 5, 6, 7, 8]);
+    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['authorization_code', [4, 5, 6, 7, 8]]]);
     assert.match(page.text, /<code>GET \/quick-print\/callback\?code=…&amp;state=…&amp;iss=…<\/code>/);
     assert.ok(!page.text.includes('secret-code-value'));
-    assert.match(page.text, /The page’s JavaScript exchanges the code for a token/);
   });
 });
 

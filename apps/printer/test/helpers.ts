@@ -516,3 +516,16 @@ export async function connect(browser: Browser, issuer: string): Promise<Page> {
   if (callback.status !== 303) throw new Error(`callback answered ${callback.status}: ${callback.text.slice(0, 500)}`);
   return callback;
 }
+
+/** The step bars of a page (packages/teaching/views/partials/steps.ejs): each one's grant, steps, lit and refused steps. */
+export function stepBars(html: string): { grant: string; steps: number[]; active: number[]; refused: number[] }[] {
+  return [...html.matchAll(/<nav class="steps"[^>]*data-grant="([a-z_]+)">([\s\S]*?)<\/nav>/g)].map((m) => {
+    const pills = [...(m[2] ?? '').matchAll(/<li class="([^"]*)" data-step="(\d)"/g)].map((p) => ({ cls: p[1] ?? '', n: Number(p[2]) }));
+    return {
+      grant: m[1] ?? '',
+      steps: pills.map((p) => p.n),
+      active: pills.filter((p) => /\bon\b/.test(p.cls)).map((p) => p.n),
+      refused: pills.filter((p) => /\brefused\b/.test(p.cls)).map((p) => p.n),
+    };
+  });
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, beforeEach, describe, it } from 'node:test';
-import { Browser, PHOTOS, connect, startStubStack } from './helpers.js';
+import { Browser, PHOTOS, connect, startStubStack, stepBars } from './helpers.js';
 
 const stack = await startStubStack();
 const { tokens, auth, drive, printer } = stack;
@@ -46,8 +46,8 @@ describe('POST /orders/:id/reorder', () => {
     assert.match(page.text, /the access token was still valid/);
     assert.match(page.text, /5×7 in/);
     assert.ok(page.text.includes(PHOTOS[0]!.title) && page.text.includes(PHOTOS[2]!.title));
-    for (const n of [7, 8]) assert.match(page.text, new RegExp(`aria-current="step"[^>]*><span class="num">${n}<`));
-    assert.doesNotMatch(page.text, /aria-current="step"[^>]*><span class="num">5</);
+    // No refresh happened: only steps 7-8 of the Authorization Code flow that got the token, no refresh step.
+    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['authorization_code', [7, 8]]]);
   });
 
   it('with an expired access token: refreshes (rotation), shows both fingerprints and steps 5-6 then 7-8', async () => {
@@ -73,7 +73,7 @@ describe('POST /orders/:id/reorder', () => {
     assert.match(page.text, /The old one \(<code>sha256:[0-9a-f]{6}<\/code>\) is now dead/);
     assert.match(page.text, /answered <code>"active": false<\/code>/, 'introspection of the old refresh token shown');
     assert.equal(auth.introspections.at(-1)?.form.get('token'), oldRefresh, 'asked about the old refresh token, read-only');
-    for (const n of [5, 6, 7, 8]) assert.match(page.text, new RegExp(`aria-current="step"[^>]*><span class="num">${n}<`));
+    assert.deepEqual(stepBars(page.text), [{ grant: 'refresh_token', steps: [5, 6, 7, 8], active: [5, 6, 7, 8], refused: [] }]);
     assert.match(page.text, /Photo Printer refreshes the expired access token/);
     // No token in what the browser sees.
     for (const token of [...tokens.valid, ...tokens.refresh.keys()]) assert.ok(!page.text.includes(token));
@@ -90,7 +90,9 @@ describe('POST /orders/:id/reorder', () => {
     assert.equal(expired.location, orderPath);
     const after = await browser.get(orderPath);
     assert.match(after.text, /so it will be refreshed first/);
-    assert.doesNotMatch(after.text, /Don’t wait/, 'offered only while the token is still valid');
+    assert.match(after.text, /data-notice>Done: Photo Printer now treats its access token as expired/, 'a confirmation');
+    assert.match(after.text, /treats yours as expired since you pressed/, 'not “expired 0 s ago”');
+    assert.doesNotMatch(after.text, /<button[^>]*>Don’t wait/, 'offered only while the token is still valid');
     const before = auth.tokenRequests.length;
     const reordered = await browser.post(`${orderPath}/reorder`, { csrf: Browser.csrf(after) });
     assert.equal(reordered.status, 303);
@@ -99,6 +101,35 @@ describe('POST /orders/:id/reorder', () => {
     assert.equal(refreshes[0]!.form.get('grant_type'), 'refresh_token');
     // Without the form token, nothing changes.
     assert.equal((await browser.post(`${orderPath}/expire-access-token`, {})).status, 403);
+  });
+
+  it('a revoked refresh token: a page that says the permission is gone, offers a new import and keeps the flow’s timeline', async () => {
+    const { browser, orderPath } = await placeFirstOrder();
+    const order = await browser.get(orderPath);
+    await browser.post(`${orderPath}/expire-access-token`, { csrf: Browser.csrf(order) });
+    // The learner removed Photo Printer under Connected apps: the auth server now refuses the refresh token.
+    auth.tokenError = 'invalid_grant';
+    const refused = await pressReorder(browser, orderPath);
+    assert.equal(refused.status, 403, 'not a bare 502: the auth server answered, and it said no');
+    assert.match(refused.text, /permission to read your Drive is gone/);
+    assert.match(refused.text, /revoked/);
+    assert.match(refused.text, /Connected apps/);
+    assert.match(refused.text, /href="\/#import"[^>]*>Import photos from Drive again/);
+    assert.match(refused.text, /href="\/timeline\?trace=[0-9a-f]{32}" data-error-timeline/, 'the error page keeps this flow’s timeline');
+    const home = await browser.get('/');
+    assert.match(home.text, /data-connection="none"/, 'the dead tokens are forgotten');
+  });
+
+  it('the inspector shows the rotated refresh token as dead and the new one as active (introspection as the printer)', async () => {
+    const { browser, orderPath } = await placeFirstOrder();
+    const order = await browser.get(orderPath);
+    await browser.post(`${orderPath}/expire-access-token`, { csrf: Browser.csrf(order) });
+    assert.equal((await pressReorder(browser, orderPath)).status, 303);
+    const page = await browser.get('/inspect');
+    const states = [...page.text.matchAll(/data-kind="refresh_token"[\s\S]*?data-state="([a-z]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(states.sort(), ['active', 'rotated']);
+    assert.match(page.text, /State: rotated, dead/);
+    assert.ok(auth.introspections.length >= 2, 'the printer asked the auth server');
   });
 
   it('refuses without the CSRF token, and sends a browser that is not connected home', async () => {

@@ -307,7 +307,7 @@ describe('the timeline', () => {
     await connect(browser, auth.publicUrl);
     for (const path of ['/', '/photos', '/print-lab', '/kiosk']) {
       const page = await browser.get(path);
-      assert.match(page.text, /href="\/timeline"/, `${path} links to the timeline`);
+      assert.match(page.text, /href="\/timeline(\?trace=[0-9a-f]{32})?"/, `${path} links to the timeline`);
       assert.match(page.text, /Glossary: the notes’ five terms/, `${path} has the glossary`);
     }
   });
@@ -407,10 +407,25 @@ describe('step-through mode', () => {
     assert.equal(auth.tokenRequests.length, 0, 'still no token request');
 
     // 4. Continue: sent, connected.
+    assert.match(page.text, /The code has about \d+ s left/, 'the code’s remaining lifetime is shown while it is alive');
     next = await browser.post('/step/continue', { csrf: Browser.csrf(page) });
-    assert.equal(next.location, '/photos');
     assert.equal(auth.tokenRequests.length, 1);
     assert.equal(auth.tokenRequests[0]?.form.get('code'), 'code-step');
+    // 4. Step 6: the token response is shown (masked) before Photo Printer keeps it.
+    assert.equal(next.location, '/step');
+    page = await browser.get('/step');
+    assert.match(page.text, /Step 6: the authorization server has just issued the tokens/);
+    assert.match(page.text, /data-param="access_token"/);
+    assert.match(page.text, /masked/);
+    const drivesBefore = drive.requests.length;
+    // 5. Step 7: the call to Drive is shown before it is made.
+    next = await browser.post('/step/continue', { csrf: Browser.csrf(page) });
+    assert.equal(next.location, '/step');
+    page = await browser.get('/step');
+    assert.match(page.text, /Step 7: Photo Printer is about to call Drive/);
+    assert.equal(drive.requests.length, drivesBefore, 'Drive not called yet');
+    next = await browser.post('/step/continue', { csrf: Browser.csrf(page) });
+    assert.equal(next.location, '/photos');
     const photos = await browser.get('/photos');
     assert.equal(photos.status, 200);
     assert.match(photos.text, /Step-through mode: <span class="switch-state on">on/, 'the switch survives the new session id');

@@ -1,17 +1,13 @@
 /**
  * @module grants
  *
- * Every grant of the notes (docs/notes.md), in one table the pages share: which of the notes' eight steps
- * each one performs, the notes' own table row, where to try it in this demo, and what RFC 9700 (the OAuth 2.0
- * Security Best Current Practice) says about it today.
- *
- * The step NUMBERS are the notes' numbers of the Authorization Code flow; each grant keeps a step's number when
- * it does that step's job. The pages pass a grant's own wording of the steps to the shared step bar (the
- * `STEPS` local of the shared step bar, views/partials/steps.ejs), so step 2 of Client Credentials reads as what it is there.
+ * Every grant of the notes (docs/notes.md), in one table the pages share: the notes' own table row, where to try
+ * it in this demo, and what RFC 9700 (the OAuth 2.0 Security Best Current Practice) says about it today. Its
+ * steps come from the one definition in steps.ts (GRANT_STEPS), never from here.
  */
-import { STEPS, type Step, type StepNumber } from './steps.js';
+import { GRANT_STEPS, type GrantKey, type GrantSteps, type StepNumber, stepNumbersOf } from './steps.js';
 
-export type GrantKey = 'authorization_code' | 'implicit' | 'client_credentials' | 'password' | 'refresh_token' | 'device_code';
+export type { GrantKey } from './steps.js';
 
 export interface GrantLink {
   href: string;
@@ -24,10 +20,10 @@ export interface Grant {
   spec: string;
   /** The row of the notes' table, verbatim; the extensions have none. */
   notesRow?: { grantType: string; useCase: string };
-  /** The notes' step numbers this grant performs. */
+  /** The notes' step numbers this grant performs (from GRANT_STEPS). */
   steps: StepNumber[];
-  /** A step it does differently, said in words (e.g. the device flow's step 4). */
-  stepNotes: Partial<Record<StepNumber, string>>;
+  /** Its steps, worded, and why the others do not exist in it (GRANT_STEPS). */
+  stepDefinition: GrantSteps;
   where: GrantLink[];
   verdict: 'use' | 'avoid' | 'use-for-its-case';
   verdictLabel: string;
@@ -38,18 +34,14 @@ export interface Grant {
   whenNot: string;
 }
 
-const ALL: StepNumber[] = [1, 2, 3, 4, 5, 6, 7, 8];
-
 /** The grants, in the order of the notes' table, then the two extensions. `drive` is Drive's public URL. */
 export function grants(drivePublicUrl: string): Grant[] {
-  return [
+  const rows: Omit<Grant, 'steps' | 'stepDefinition'>[] = [
     {
       key: 'authorization_code',
       name: 'Authorization Code (with PKCE)',
       spec: 'RFC 6749 §4.1, RFC 7636',
       notesRow: { grantType: 'Authorization Code', useCase: '3rd party web, native or 3rd party JS app (with PKCE)' },
-      steps: ALL,
-      stepNotes: {},
       where: [
         { href: '/', label: 'Photo Printer: “Import photos from Drive” (a confidential web app, server side)' },
         { href: '/quick-print', label: 'Quick print: the same grant from the browser (a public client with PKCE)' },
@@ -66,8 +58,6 @@ export function grants(drivePublicUrl: string): Grant[] {
       name: 'Implicit',
       spec: 'RFC 6749 §4.2',
       notesRow: { grantType: 'Implicit', useCase: '3rd party JS app (no longer best practice, use AC with PKCE)' },
-      steps: [1, 2, 3, 6, 7, 8],
-      stepNotes: { 6: 'the token comes straight back in the URL fragment, instead of a code' },
       where: [{ href: '/quick-print', label: 'Quick print: “Quick print with the Implicit flow”' }],
       verdict: 'avoid',
       verdictLabel: 'No longer best practice',
@@ -81,8 +71,6 @@ export function grants(drivePublicUrl: string): Grant[] {
       name: 'Client Credentials',
       spec: 'RFC 6749 §4.4',
       notesRow: { grantType: 'Client Credentials', useCase: 'Application (no user) (exp : microservice)' },
-      steps: [2, 6, 7, 8],
-      stepNotes: { 2: 'server to server, straight to the token endpoint, with the client’s own credentials: no browser, no user' },
       where: [{ href: '/print-lab', label: 'Print lab: “Fetch the sample gallery as the print lab”' }],
       verdict: 'use-for-its-case',
       verdictLabel: 'Best practice for machines',
@@ -96,8 +84,6 @@ export function grants(drivePublicUrl: string): Grant[] {
       name: 'Password (Resource Owner Password Credentials)',
       spec: 'RFC 6749 §4.3',
       notesRow: { grantType: 'Password', useCase: '1st party (no longer best practice)' },
-      steps: [1, 2, 6, 7, 8],
-      stepNotes: { 2: 'the app itself sends your username and password to the token endpoint: you are never asked by the authorization server' },
       where: [{ href: `${drivePublicUrl}/signin`, label: 'Drive’s own sign-in page (Drive’s first-party web app, not Photo Printer)' }],
       verdict: 'avoid',
       verdictLabel: 'No longer best practice',
@@ -110,8 +96,6 @@ export function grants(drivePublicUrl: string): Grant[] {
       key: 'refresh_token',
       name: 'Refresh Token (extension of the notes)',
       spec: 'RFC 6749 §6, RFC 9700 §4.14',
-      steps: [5, 6, 7, 8],
-      stepNotes: { 5: 'steps 5 and 6 again, later, without you: the client sends its refresh token instead of a code' },
       where: [{ href: '/orders', label: 'Your orders → an order → “Re-order” after the access token expired' }],
       verdict: 'use',
       verdictLabel: 'Best practice, with rotation',
@@ -124,12 +108,6 @@ export function grants(drivePublicUrl: string): Grant[] {
       key: 'device_code',
       name: 'Device Authorization (extension of the notes)',
       spec: 'RFC 8628',
-      steps: [1, 2, 3, 5, 6, 7, 8],
-      stepNotes: {
-        2: 'the kiosk asks the device authorization endpoint (server to server) and gets a device_code and a user_code',
-        3: 'on your own phone or computer, at the verification URL, where you type the user_code',
-        5: 'the kiosk polls the token endpoint with its device_code until you have answered',
-      },
       where: [{ href: '/kiosk', label: 'The shop’s photo kiosk: “Start on the kiosk”' }],
       verdict: 'use-for-its-case',
       verdictLabel: 'Best practice for devices without a browser',
@@ -140,6 +118,7 @@ export function grants(drivePublicUrl: string): Grant[] {
       whenNot: 'Any device that can open a browser (use Authorization Code with PKCE), or when the code could come from someone else (remote phishing).',
     },
   ];
+  return rows.map((g) => ({ ...g, steps: stepNumbersOf(g.key), stepDefinition: GRANT_STEPS[g.key] }));
 }
 
 export function findGrant(drivePublicUrl: string, key: GrantKey): Grant {
@@ -148,21 +127,3 @@ export function findGrant(drivePublicUrl: string, key: GrantKey): Grant {
   return grant;
 }
 
-/**
- * The step bar's wording for one grant: the notes' step with this grant's own detail for the steps it does
- * differently. Steps the grant skips keep their title, marked as not part of this grant.
- */
-export function stepsFor(grant: Grant, overrides: Partial<Record<StepNumber, Pick<Step, 'title' | 'detail'>>> = {}): Record<StepNumber, Step> {
-  const result = {} as Record<StepNumber, Step>;
-  for (const n of ALL) {
-    const base = STEPS[n];
-    const override = overrides[n];
-    const used = grant.steps.includes(n);
-    result[n] = {
-      ...base,
-      title: override?.title ?? (used ? base.title : `(Skipped in this grant) ${base.title}`),
-      detail: override?.detail ?? grant.stepNotes[n] ?? base.detail,
-    };
-  }
-  return result;
-}

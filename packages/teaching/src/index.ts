@@ -8,7 +8,6 @@
  */
 export * from './recorder.js';
 export * from './steps.js';
-export * from './reorder_steps.js';
 export * from './grants.js';
 export * from './glossary.js';
 export * from './timeline.js';

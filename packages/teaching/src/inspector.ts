@@ -22,6 +22,81 @@ export interface MetToken {
   /** Where the learner met it. */
   source: string;
   at?: number;
+  /** A code: what the token endpoint answered when the client presented it (from the recordings). */
+  redemption?: { status: number; error?: string; description?: string; at: number };
+  /** A refresh token: when it was traded for new tokens (rotation: it died then). */
+  rotatedAt?: number;
+}
+
+/**
+ * A token's real state, as the inspector shows it on top of what its signature says: the signature of a revoked
+ * token is still perfect, so only the authorization server (introspection, RFC 7662) can tell it is dead.
+ */
+export type TokenLife = 'active' | 'expired' | 'rotated' | 'revoked' | 'redeemed' | 'refused' | 'unused' | 'unknown';
+
+export interface TokenStatus {
+  life: TokenLife;
+  /** One word or two, for the badge. */
+  label: string;
+  explanation: string;
+}
+
+export interface StatusInput {
+  kind: TokenKind;
+  /** What introspection (as Photo Printer) answered: true/false, or null when not asked or not answered. */
+  introspected: boolean | null;
+  /** Why it was not asked, when it was not (e.g. another client's token). */
+  notAsked?: string;
+  expiresAt?: number;
+  redemption?: MetToken['redemption'];
+  rotatedAt?: number;
+  /** Photo Printer's own idea of the expiry, when it differs (the "Don't wait" button). */
+  clientExpiresAt?: number;
+  now: number;
+}
+
+/** The state of one token: what the auth server says, explained with what the recordings show. */
+export function tokenStatus(input: StatusInput): TokenStatus {
+  const { kind, introspected, expiresAt, now } = input;
+  if (kind === 'authorization_code') {
+    const r = input.redemption;
+    if (!r) return { life: 'unused', label: 'never redeemed', explanation: 'No token request with this code was recorded: the flow stopped before step 5. It expires a minute after it was issued, unused.' };
+    if (r.status >= 200 && r.status < 300) return { life: 'redeemed', label: 'redeemed, dead', explanation: `Redeemed once at the token endpoint (step 5, ${new Date(r.at).toISOString()}): a code works only once (RFC 6749 §4.1.2), so it is dead now.` };
+    return {
+      life: 'refused',
+      label: 'refused',
+      explanation: `The token endpoint refused it (HTTP ${r.status}${r.error ? `, ${r.error}` : ''}${r.description ? `: “${r.description}”` : ''}). It was never redeemed: a code expires quickly and works once, and the client, redirect_uri and code_verifier must match (RFC 6749 §5.2).`,
+    };
+  }
+  const expired = expiresAt !== undefined && expiresAt <= now;
+  if (introspected === true) {
+    const clientView =
+      input.clientExpiresAt !== undefined && input.clientExpiresAt <= now && !expired
+        ? ' Photo Printer itself treats it as expired (you pressed “Don’t wait”): it will refresh before its next call to Drive, although the auth server and Drive would still accept this one until its exp.'
+        : '';
+    return { life: 'active', label: 'active', explanation: `The auth server answered "active": true to Photo Printer’s introspection request (RFC 7662 §2.2) just now.${clientView}` };
+  }
+  if (introspected === false) {
+    if (expired) return { life: 'expired', label: 'expired', explanation: 'The auth server answered "active": false: its expiry (exp) has passed. Drive would refuse it (invalid_token).' };
+    if (kind === 'refresh_token' && input.rotatedAt !== undefined) {
+      return {
+        life: 'rotated',
+        label: 'rotated, dead',
+        explanation: `Traded for new tokens at ${new Date(input.rotatedAt).toISOString()}: with rotation each refresh token works once (RFC 9700 §4.14.2), and the auth server answers "active": false. Presenting it again would be reuse, and revoke the whole family.`,
+      };
+    }
+    return {
+      life: 'revoked',
+      label: 'revoked',
+      explanation:
+        kind === 'refresh_token'
+          ? 'The auth server answered "active": false although it has not expired: it was revoked (Photo Printer removed under Connected apps, a sign-out that revokes, or its family revoked after a reuse).'
+          : 'The auth server answered "active": false although its exp is still ahead: it was revoked (removed under Connected apps, or its grant revoked). Its signature is still perfect: Drive, checking JWTs locally, would accept it until exp; in introspection mode it refuses it at once.',
+    };
+  }
+  const why = input.notAsked ?? 'The auth server could not be asked (no introspection endpoint, or it did not answer).';
+  if (expired) return { life: 'expired', label: 'expired', explanation: `Its exp has passed. ${why}` };
+  return { life: 'unknown', label: 'state unknown', explanation: `${why} Its signature and expiry say nothing about revocation: only the auth server knows.` };
 }
 
 export const KIND_LABELS: Record<TokenKind, string> = {
@@ -86,13 +161,17 @@ export interface InspectedToken {
   verification?: Verification;
   /** For opaque values: what the value is and who can tell what it means. */
   opaqueExplanation?: string;
+  /** The real state (set by the caller, which can ask the auth server). */
+  status?: TokenStatus;
+  /** A pasted value that looks like the page's masked display, not a token. */
+  maskedHint?: string;
 }
 
 const OPAQUE: Record<TokenKind, string> = {
   refresh_token:
     'Opaque: a random string with nothing inside. Only the auth server can tell what it means (which user, client, scope, whether it is still alive), by looking it up in its database. Photo Printer can ask it about its own tokens (introspection, RFC 7662). It is never sent to Drive.',
   authorization_code:
-    'Opaque and one-time: a random string the auth server stored with your consent, the client_id, the redirect_uri and the PKCE challenge. It was redeemed once at the token endpoint (step 5) and is dead now; only the auth server knows what it stood for.',
+    'Opaque and one-time: a random string the auth server stored with your consent, the client_id, the redirect_uri and the PKCE challenge. Only the auth server knows what it stood for; its state, below, is what the token endpoint answered.',
   device_code: 'Opaque: the kiosk’s secret handle on the device authorization request (RFC 8628). Only the auth server knows what it stands for.',
   access_token: 'Opaque to Photo Printer: this access token is not a JWT, so only the auth server can tell what it means (introspection, RFC 7662).',
   pasted: 'Not a JWT (three base64url parts separated by dots): an opaque value. Only the server that issued it can tell what it means, for example by introspection (RFC 7662).',
@@ -109,8 +188,32 @@ function decodePart(part: string | undefined): Record<string, unknown> | null {
 }
 
 function shownValue(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  let text: string | undefined;
+  try {
+    text = typeof v === 'string' ? v : JSON.stringify(v);
+  } catch {
+    text = '(too deeply nested to show)';
+  }
   return (text ?? '').slice(0, 500);
+}
+
+/** The largest instant a JavaScript Date can hold (ECMA-262 §21.4.1.22): beyond it, a date claim is shown as a number only. */
+const MAX_DATE_MS = 8.64e15;
+
+/** A NumericDate claim (RFC 7519 §2) as milliseconds, when it is one a clock can show; otherwise undefined. */
+export function numericDateMs(v: unknown): number | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  const ms = v * 1000;
+  return Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}
+
+function meaningOf(table: Record<string, string>, name: string, otherwise: string): string {
+  return Object.hasOwn(table, name) ? (table[name] as string) : otherwise;
+}
+
+/** What the inspector's own masked display looks like: pasting it back is a common slip. */
+function looksMasked(value: string): boolean {
+  return /…|•|characters; the rest is shown|masked/.test(value);
 }
 
 function maskToken(value: string): string {
@@ -130,22 +233,39 @@ export async function inspectToken(token: MetToken, keys: JSONWebKeySet | null, 
     length: value.length,
     jwt: false,
   };
+  if (looksMasked(value)) {
+    return {
+      ...base,
+      maskedHint:
+        'This is the inspector’s masked display (the first characters and an ellipsis), not a token: the rest was never sent to your browser. Turn on instructor mode to see whole tokens, then copy one.',
+      opaqueExplanation: 'Not a token: a masked display.',
+    };
+  }
   const header = parts.length === 3 ? decodePart(parts[0]) : null;
   const payload = parts.length === 3 ? decodePart(parts[1]) : null;
+  if (parts.length === 3 && (!header || !payload)) {
+    return {
+      ...base,
+      opaqueExplanation: `Three parts separated by dots, like a JWT, but its ${!header ? 'header' : 'claims'} no longer decode${!header ? 's' : ''} as JSON (base64url of a JSON object): the token was damaged or edited by hand. Drive would refuse it: no signature check can even begin.`,
+    };
+  }
   if (!header || !payload) return { ...base, opaqueExplanation: OPAQUE[token.kind] };
 
-  const claims: ShownClaim[] = Object.entries(payload).map(([name, v]) => {
-    const claim: ShownClaim = { name, value: shownValue(v), meaning: CLAIM_MEANINGS[name] ?? 'A claim this demo does not use.' };
-    if ((name === 'iat' || name === 'exp' || name === 'nbf') && typeof v === 'number') claim.when = v * 1000;
+  const claims: ShownClaim[] = Object.entries(payload).slice(0, 50).map(([name, v]) => {
+    const claim: ShownClaim = { name: name.slice(0, 100), value: shownValue(v), meaning: meaningOf(CLAIM_MEANINGS, name, 'A claim this demo does not use.') };
+    const when = name === 'iat' || name === 'exp' || name === 'nbf' ? numericDateMs(v) : undefined;
+    if (when !== undefined) claim.when = when;
+    else if (name === 'iat' || name === 'exp' || name === 'nbf') claim.meaning = `${claim.meaning} This value is not a NumericDate a clock can show (RFC 7519 §2: seconds since 1970), so Drive would refuse the token.`;
     return claim;
   });
   const inspected: InspectedToken = {
     ...base,
     jwt: true,
-    header: Object.entries(header).map(([name, v]) => ({ name, value: shownValue(v), meaning: HEADER_MEANINGS[name] ?? 'A header parameter.' })),
+    header: Object.entries(header).slice(0, 20).map(([name, v]) => ({ name: name.slice(0, 100), value: shownValue(v), meaning: meaningOf(HEADER_MEANINGS, name, 'A header parameter.') })),
     claims,
   };
-  if (typeof payload.exp === 'number') inspected.expiresAt = payload.exp * 1000;
+  const expiresAt = numericDateMs(payload.exp);
+  if (expiresAt !== undefined) inspected.expiresAt = expiresAt;
   inspected.verification = await verifySignature(value, keys, now);
   return inspected;
 }
@@ -212,7 +332,45 @@ export function tokensInRecordings(exchanges: Exchange[]): MetToken[] {
     if (typeof b.refresh_token === 'string') found.push({ kind: 'refresh_token', value: b.refresh_token, source: how, at: e.at });
     if (typeof b.device_code === 'string') found.push({ kind: 'device_code', value: b.device_code, source: 'Device authorization response (RFC 8628)', at: e.at });
   }
-  return found;
+  const outcomes = tokenRequestOutcomes(exchanges);
+  return found.map((t) => {
+    if (t.kind === 'authorization_code') {
+      const r = outcomes.codes.get(t.value);
+      return r ? { ...t, redemption: r } : t;
+    }
+    if (t.kind === 'refresh_token') {
+      const at = outcomes.rotated.get(t.value);
+      return at !== undefined ? { ...t, rotatedAt: at } : t;
+    }
+    return t;
+  });
+}
+
+/**
+ * What the token endpoint answered to each code the client presented, and when each refresh token was traded
+ * (from the client's own records of its token requests: the request as sent, the answer as received).
+ */
+export function tokenRequestOutcomes(exchanges: Exchange[]): { codes: Map<string, NonNullable<MetToken['redemption']>>; rotated: Map<string, number> } {
+  const codes = new Map<string, NonNullable<MetToken['redemption']>>();
+  const rotated = new Map<string, number>();
+  for (const e of exchanges) {
+    if (e.recordedBy !== 'printer' || e.channel !== 'back' || !e.request.body || e.response.status === undefined) continue;
+    const form = new URLSearchParams(e.request.body);
+    const grant = form.get('grant_type');
+    if (grant === 'authorization_code' && form.get('code')) {
+      const redemption: NonNullable<MetToken['redemption']> = { status: e.response.status, at: e.at };
+      try {
+        const body = JSON.parse(e.response.body ?? '') as Record<string, unknown>;
+        if (typeof body.error === 'string') redemption.error = body.error.slice(0, 100);
+        if (typeof body.error_description === 'string') redemption.description = body.error_description.slice(0, 300);
+      } catch {
+        // no JSON body: the status says enough
+      }
+      codes.set(form.get('code')!, redemption);
+    }
+    if (grant === 'refresh_token' && form.get('refresh_token') && e.response.status === 200) rotated.set(form.get('refresh_token')!, e.at);
+  }
+  return { codes, rotated };
 }
 
 /** What a client's session holds (the printer's connection to Drive, the kiosk's token), as far as the inspector cares. */

@@ -4,6 +4,7 @@
  * What a client's back-channel call is, in the notes' terms, for the timeline's arrows.
  */
 import { type ServiceUrls, isUnder } from '@oauth-demo/web';
+import { tokenRequestStep, tokenResponseNote } from './steps.js';
 
 export interface OutgoingDescription {
   to: 'auth' | 'drive';
@@ -26,19 +27,9 @@ export function describeOutgoing(url: string, method: string, body: string | und
   }
   const form = body !== undefined ? new URLSearchParams(body) : undefined;
   const grant = form?.get('grant_type');
-  const ok = status !== undefined && status < 300;
-  const tokenNote = ok ? 'Step 6: the token response' : status !== undefined ? `Refused (HTTP ${status})` : undefined;
-  const withNote = (d: OutgoingDescription): OutgoingDescription => (tokenNote ? { ...d, note: tokenNote } : d);
-  switch (grant) {
-    case 'authorization_code':
-      return withNote({ to: 'auth', step: 5, label: 'Token request: the code and its code_verifier' });
-    case 'refresh_token':
-      return withNote({ to: 'auth', step: 5, label: 'Token request: refresh (rotation)' });
-    case 'client_credentials':
-      return withNote({ to: 'auth', step: 2, label: 'Token request: client credentials, no user' });
-    case 'urn:ietf:params:oauth:grant-type:device_code':
-      return withNote({ to: 'auth', step: 5, label: 'The kiosk polls the token endpoint' });
-    default:
+  const tokenStep = tokenRequestStep(grant);
+  if (tokenStep) {
+    return { to: 'auth', step: tokenStep.step, label: tokenStep.label, ...(status !== undefined ? { note: tokenResponseNote(grant, status) } : {}) };
   }
   if (path.endsWith('/.well-known/oauth-authorization-server')) return { to: 'auth', label: 'Metadata discovery (RFC 8414)' };
   if (/device_authorization/.test(path)) return { to: 'auth', step: 2, label: 'Device authorization request (RFC 8628)' };

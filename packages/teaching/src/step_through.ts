@@ -6,10 +6,14 @@
  * what to expect next, and waits for **Continue**:
  * - the redirect to the authorization endpoint (step 2, front channel);
  * - the redirect back, as it arrives at the redirect_uri (step 4: code, state, iss), before any check is made;
- * - the token request (step 5, back channel), before it is sent.
+ * - the token request (step 5, back channel), before it is sent;
+ * - the token response (step 6), as it came back, before Photo Printer keeps it;
+ * - the call to Drive (step 7), before it is made.
+ * While a code is alive (steps 4 and 5), every pause shows how long it has left: codes are short-lived on purpose.
  */
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { maskValue } from './recorder.js';
+import type { StepNumber } from './steps.js';
 
 /** The client registration the token request shows (RFC 6749 §2.2, §2.3.1, §3.1.2). */
 export interface ClientRegistration {
@@ -18,10 +22,40 @@ export interface ClientRegistration {
   redirectUri: string;
 }
 
+/** The token response as step 6 shows it (RFC 6749 §5.1). */
+export interface ShownTokenResponse {
+  access_token: string;
+  token_type: string;
+  expiresAt: number | null;
+  scope: string;
+  refresh_token?: string;
+}
+
 export type StepHop =
   | { kind: 'authorize'; url: string; createdAt: number }
-  | { kind: 'callback'; query: Record<string, string>; createdAt: number }
-  | { kind: 'token'; code: string; code_verifier: string; createdAt: number };
+  | { kind: 'callback'; query: Record<string, string>; createdAt: number; codeArrivedAt?: number }
+  | { kind: 'token'; code: string; code_verifier: string; createdAt: number; codeArrivedAt?: number }
+  | { kind: 'tokens'; tokens: ShownTokenResponse; issuer: string; createdAt: number }
+  | { kind: 'drive'; createdAt: number };
+
+/**
+ * How long the auth server keeps an authorization code: the demo's default (docs/notes.md, step 4: "here after
+ * 60 seconds, by default"; AUTHORIZATION_CODE_TTL on the auth server). The client cannot know it for sure: the
+ * pause shows it as "about".
+ */
+export const CODE_LIFETIME_HINT_S = 60;
+
+/** The code's remaining lifetime at a pause, for the page: seconds left (negative: expired) and when it arrived. */
+export interface CodeLifetime {
+  arrivedAt: number;
+  lifetimeSeconds: number;
+  secondsLeft: number;
+}
+
+export function codeLifetime(arrivedAt: number | undefined, now = Date.now()): CodeLifetime | undefined {
+  if (arrivedAt === undefined) return undefined;
+  return { arrivedAt, lifetimeSeconds: CODE_LIFETIME_HINT_S, secondsLeft: Math.round(CODE_LIFETIME_HINT_S - (now - arrivedAt) / 1000) };
+}
 
 /** A paused hop is kept this long; after that the learner starts again. */
 export const STEP_HOP_TTL_MS = 10 * 60 * 1000;
@@ -36,7 +70,10 @@ export interface ShownParam {
 
 export interface Interstitial {
   kind: StepHop['kind'];
-  steps: number[];
+  /** The Authorization Code grant's steps this pause is about (steps.ts). */
+  steps: StepNumber[];
+  /** Steps that arrive as a refusal (an error instead of a code). */
+  refused: StepNumber[];
   heading: string;
   intro: string;
   channel: 'front' | 'back';
@@ -49,6 +86,8 @@ export interface Interstitial {
   expect: string[];
   /** The Continue button: a GET form straight to the authorization endpoint, or a POST back to the printer. */
   continueForm: { method: 'get' | 'post'; action: string; fields: [string, string][] };
+  /** While a code is alive: how long it has left (codeLifetime). */
+  code?: CodeLifetime;
 }
 
 const AUTHORIZE_MEANINGS: Record<string, string> = {
@@ -81,6 +120,7 @@ export function authorizeInterstitial(hop: Extract<StepHop, { kind: 'authorize' 
   return {
     kind: 'authorize',
     steps: [2],
+    refused: [],
     heading: 'Step 2: Photo Printer is about to send your browser to the authorization server',
     intro: 'This is the authorization request. It travels in the URL through your browser (the front channel), so it carries nothing secret: only a challenge, never the verifier, never the client secret.',
     channel: 'front',
@@ -97,11 +137,14 @@ export function authorizeInterstitial(hop: Extract<StepHop, { kind: 'authorize' 
   };
 }
 
-export function callbackInterstitial(hop: Extract<StepHop, { kind: 'callback' }>, redirectUri: string, reveal: boolean): Interstitial {
+export function callbackInterstitial(hop: Extract<StepHop, { kind: 'callback' }>, redirectUri: string, reveal: boolean, now = Date.now()): Interstitial {
   const entries = Object.entries(hop.query);
+  const code = 'code' in hop.query ? codeLifetime(hop.codeArrivedAt ?? hop.createdAt, now) : undefined;
   return {
+    ...(code ? { code } : {}),
     kind: 'callback',
     steps: [4],
+    refused: 'error' in hop.query ? [4] : [],
     heading: 'Step 4: your browser has just come back from the authorization server',
     intro: `The auth server redirected your browser to the redirect_uri ${redirectUri} with the answer in the query. Photo Printer has not looked at it yet: here is what it is about to check, in this order.`,
     channel: 'front',
@@ -118,11 +161,14 @@ export function callbackInterstitial(hop: Extract<StepHop, { kind: 'callback' }>
   };
 }
 
-export function tokenInterstitial(hop: Extract<StepHop, { kind: 'token' }>, client: ClientRegistration, tokenEndpoint: string, reveal: boolean): Interstitial {
+export function tokenInterstitial(hop: Extract<StepHop, { kind: 'token' }>, client: ClientRegistration, tokenEndpoint: string, reveal: boolean, now = Date.now()): Interstitial {
   const basic = buildBasicAuthorization(client.clientId, client.clientSecret);
+  const code = codeLifetime(hop.codeArrivedAt, now);
   return {
+    ...(code ? { code } : {}),
     kind: 'token',
-    steps: [5, 6],
+    steps: [5],
+    refused: [],
     heading: 'Step 5: Photo Printer is about to call the token endpoint, server to server',
     intro: 'The checks passed. Now the back channel: your browser is not involved, which is why the code_verifier and the client secret can travel here and nowhere else.',
     channel: 'back',
@@ -148,8 +194,78 @@ export function tokenInterstitial(hop: Extract<StepHop, { kind: 'token' }>, clie
       },
     ],
     expect: [
-      'Step 6: the auth server checks the client, the code, the redirect_uri and that SHA-256(code_verifier) = code_challenge, then answers with an access token (a signed JWT), a refresh token if offline_access was granted, expires_in and scope.',
-      'Step 7: Photo Printer then calls Drive with the access token, and Drive verifies it (step 8) before listing your photos.',
+      'Step 6: the auth server checks the client, the code, the redirect_uri and that SHA-256(code_verifier) = code_challenge, then answers with an access token (a signed JWT), a refresh token if offline_access was granted, expires_in and scope. Photo Printer stops there again to show you the answer.',
+    ],
+    continueForm: { method: 'post', action: '/step/continue', fields: [] },
+  };
+}
+
+/** Step 6: the token response, as it came back over the back channel (secrets masked unless instructor mode). */
+export function tokensInterstitial(hop: Extract<StepHop, { kind: 'tokens' }>, reveal: boolean, now = Date.now()): Interstitial {
+  const t = hop.tokens;
+  const params: ShownParam[] = [
+    { name: 'access_token', value: show(t.access_token, true, reveal), meaning: 'The access token: a JWT signed by the auth server (RFC 9068). Whoever holds it can use it (a bearer token), so it is short-lived and travels only on the back channel.', where: 'body' },
+    { name: 'token_type', value: t.token_type, meaning: '"Bearer": it is sent as Authorization: Bearer <token> (RFC 6750 §2.1).', where: 'body' },
+    {
+      name: 'expires_in',
+      value: t.expiresAt === null ? '(not given)' : String(Math.max(0, Math.round((t.expiresAt - now) / 1000))),
+      meaning: 'Seconds until the access token expires (RFC 6749 §5.1). Photo Printer notes the instant; after it, it refreshes before calling Drive.',
+      where: 'body',
+    },
+    { name: 'scope', value: t.scope, meaning: 'What was granted: maybe less than asked, if you unticked a scope on the consent screen (RFC 6749 §3.3).', where: 'body' },
+  ];
+  if (t.refresh_token) {
+    params.push({
+      name: 'refresh_token',
+      value: show(t.refresh_token, true, reveal),
+      meaning: 'Because you allowed offline_access: an opaque value that gets new tokens later without you (RFC 6749 §6). It rotates on every use (RFC 9700 §4.14.2) and is never sent to Drive.',
+      where: 'body',
+    });
+  }
+  return {
+    kind: 'tokens',
+    steps: [6],
+    refused: [],
+    heading: 'Step 6: the authorization server has just issued the tokens',
+    intro: `The answer to the token request of step 5, from ${hop.issuer}, over the back channel: the code is now used up (it works once), and your browser never saw any of this.`,
+    channel: 'back',
+    from: 'Auth server (Authorization Server)',
+    to: 'Photo Printer (Client)',
+    method: 'POST',
+    url: 'the token endpoint (answer: 200, Cache-Control: no-store)',
+    params,
+    expect: [
+      'Photo Printer keeps the tokens in its server-side session (a new session id, against session fixation); your browser only holds the session cookie.',
+      'Step 7: it then calls Drive with the access token. In step-through mode it stops once more before that call.',
+    ],
+    continueForm: { method: 'post', action: '/step/continue', fields: [] },
+  };
+}
+
+/** Step 7: the call to Drive, before it is made. */
+export function driveInterstitial(accessToken: string, photosUrl: string, reveal: boolean): Interstitial {
+  return {
+    kind: 'drive',
+    steps: [7],
+    refused: [],
+    heading: 'Step 7: Photo Printer is about to call Drive with the access token',
+    intro: 'Server to server again: Photo Printer asks Drive’s API for your photo list. The only proof it carries is the access token.',
+    channel: 'back',
+    from: 'Photo Printer (Client)',
+    to: 'Drive (Resource Server)',
+    method: 'GET',
+    url: photosUrl,
+    params: [
+      {
+        name: 'Authorization',
+        value: `Bearer ${show(accessToken, true, reveal)}`,
+        meaning: 'The access token, in the header (never in the URL, where it would be logged: RFC 6750 §2.1, RFC 9700 §4.3.2).',
+        where: 'header',
+      },
+    ],
+    expect: [
+      'Step 8: Drive checks the token (signature against the auth server’s JWKS, issuer, audience, expiry, scope photos.read) and answers with the photos of the token’s owner (sub), and only theirs.',
+      'Photo Printer then shows you the photos: the flow is complete.',
     ],
     continueForm: { method: 'post', action: '/step/continue', fields: [] },
   };

@@ -43,3 +43,12 @@ describe('timeline: repeated reads are folded', () => {
     assert.equal(genericPath('/token'), '/token');
   });
 });
+
+describe('readable URLs on the timeline (issue 13, dead ends)', () => {
+  it('decodes the text of a masked value, keeps the escapes that carry structure', async () => {
+    const { readableUrl, breakableHtml } = await import('./timeline.js');
+    assert.equal(readableUrl('/callback?code=abc123%E2%80%A6(43%20chars%2C%20masked)&state=x%26y'), '/callback?code=abc123…(43 chars%2C masked)&state=x%26y');
+    assert.equal(readableUrl('/bad%E2%80'), '/bad%E2%80');
+    assert.equal(breakableHtml('/a?b=<c>&d'), '/<wbr>a?<wbr>b=<wbr>&lt;c&gt;&amp;<wbr>d');
+  });
+});

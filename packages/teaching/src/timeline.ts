@@ -11,6 +11,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import type { ServiceUrls } from '@oauth-demo/web';
 import { type Exchange, type Party, type RecordedMessage, maskExchange, parseTraceparent } from './recorder.js';
+import { type GrantKey, type StepNumber, stepNumbersOf } from './steps.js';
 
 export const LANES: { party: Party; name: string; role: string }[] = [
   { party: 'browser', name: 'Browser', role: 'Resource Owner' },
@@ -245,14 +246,36 @@ export function stepsOf(e: Exchange): { request?: number; response?: number } {
   return e.step !== undefined ? { request: e.step } : {};
 }
 
+/**
+ * A URL as a reader should see it: percent-escapes of text decoded (a masked value reads `abc123…(43 chars, masked)`,
+ * not `abc123%E2%80%A6(43%20chars…`), while the escapes that carry structure (`%26` for &, `%3D` for =, `%2F`…)
+ * stay, so the query still reads as it was sent. Display only: the recorded value is unchanged.
+ */
+export function readableUrl(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}
+
 function pathOf(url: string | undefined): string {
   if (!url) return '';
   try {
     const u = new URL(url, 'http://x');
-    return url.startsWith('/') ? `${u.pathname}${u.search}` : url;
+    return readableUrl(url.startsWith('/') ? `${u.pathname}${u.search}` : url);
   } catch {
-    return url;
+    return readableUrl(url);
   }
+}
+
+/**
+ * HTML for a URL or path that may break only after / ? & = (never mid-word): each such character is followed by a
+ * <wbr>. The text is escaped first.
+ */
+export function breakableHtml(text: string): string {
+  const escaped = text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return escaped.replace(/(\/|\?|&amp;|=|,)/g, '$1<wbr>');
 }
 
 function shorten(text: string, max = 110): string {
@@ -283,7 +306,7 @@ export function buildRows(exchanges: MergedExchange[]): TimelineRow[] {
       at: e.at + e.durationMs,
       from: e.to,
       to: e.from,
-      label: e.note ? e.note.replace(STEP_NOTE, '').replace(/^:\s*/, '') : isRedirect(status) ? 'Redirect' : 'Answer',
+      label: e.note ? e.note.replace(STEP_NOTE, '').replace(/^[:,]\s*/, '') : isRedirect(status) ? 'Redirect' : 'Answer',
       summary: shorten(status === undefined ? 'no answer' : `${status}${location ? ` → ${location}` : ''}`),
       channel: e.channel,
       exchange: e,
@@ -303,6 +326,38 @@ export function buildRows(exchanges: MergedExchange[]): TimelineRow[] {
       return (a.r.kind === 'request' ? -d : d) || a.i - b.i;
     })
     .map(({ r }) => r);
+}
+
+/**
+ * The rows as one grant's timeline: a step number the grant does not have (docs/notes.md, the grants table) is
+ * dropped rather than shown with another grant's meaning, and the arrow keeps its label. Returns the rows and the
+ * steps that occur, in order, for the step bar.
+ */
+export function rowsForGrant(rows: TimelineRow[], grant: GrantKey): { rows: TimelineRow[]; steps: StepNumber[] } {
+  const own = new Set<number>(stepNumbersOf(grant));
+  const fitted = rows.map((r): TimelineRow => {
+    if (r.step === undefined || own.has(r.step)) return r;
+    const rest: TimelineRow = { ...r };
+    delete rest.step;
+    return rest;
+  });
+  const steps = [...new Set(fitted.map((r) => r.step).filter((s): s is StepNumber => s !== undefined))].sort((a, b) => a - b);
+  return { rows: fitted, steps };
+}
+
+export type FlowOutcome = 'ok' | 'failed' | 'denied' | 'unrecorded';
+
+/**
+ * How a flow ended, from the client's own records of it: a page the browser got with a 4xx/5xx is a failed flow;
+ * a callback carrying `error=` is a refusal (Deny); otherwise it went through. So the flow list can tell a failed
+ * import from a good one.
+ */
+export function flowOutcome(own: Exchange[]): FlowOutcome {
+  const front = own.filter((e) => e.recordedBy === 'printer' && e.channel === 'front');
+  if (front.length === 0) return 'unrecorded';
+  if (front.some((e) => /[?&]error=/.test(e.request.url ?? ''))) return 'denied';
+  if (front.some((e) => (e.response.status ?? 0) >= 400)) return 'failed';
+  return 'ok';
 }
 
 /** What the page shows of an exchange: masked unless revealed (instructor mode and a source that allows it). */

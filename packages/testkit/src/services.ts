@@ -7,7 +7,7 @@
  * the PIDs live in `<runDir>/pids.json`, so another process of the same run (a Playwright worker, a test file
  * of node's test runner) can restart a service, and the one that started the run can still stop it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,15 @@ export interface Stack {
   exactEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Node options before the server script, for every service: e.g. `['--import', '/abs/path/preload.mjs']`. */
   nodeArgs?: string[];
+  /**
+   * The services run already, started by something else (scripts/compose-e2e.sh: docker-compose), on `ports`
+   * of `host`. Then nothing is spawned or signalled here: starting one only waits until its `/healthz` answers,
+   * stopping one does nothing (we never stop what we did not start), and restarting one runs `restart` with the
+   * service's name and the signal appended (e.g. `['bash', 'scripts/compose-e2e.sh', 'restart-service']`).
+   */
+  external?: { restart?: string[] };
+  /** The host name in the public URLs (what the browser uses): `localhost` unless given (e.g. a class's CLASS_HOST). */
+  publicHost?: string;
 }
 
 /** A client secret with 256 bits of entropy (43 base64url characters), as the services require. */
@@ -64,6 +73,8 @@ export interface CreateStackOptions {
   extraEnv?: Stack['extraEnv'];
   exactEnv?: Stack['exactEnv'];
   nodeArgs?: Stack['nodeArgs'];
+  external?: Stack['external'];
+  publicHost?: Stack['publicHost'];
   /** Prefix of the temporary run directory's name. */
   name?: string;
 }
@@ -89,6 +100,8 @@ export async function createStack(options: CreateStackOptions = {}): Promise<Sta
     ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
     ...(options.exactEnv ? { exactEnv: options.exactEnv } : {}),
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    ...(options.external ? { external: options.external } : {}),
+    ...(options.publicHost ? { publicHost: options.publicHost } : {}),
   };
 }
 
@@ -103,8 +116,9 @@ const SECRET_VARS = {
 /**
  * The stack as environment variables (`<PREFIX>_PRINTER_PORT`, `<PREFIX>_AUTH_PORT`, `<PREFIX>_DRIVE_PORT`,
  * `<PREFIX>_RUN_DIR`, `<PREFIX>_HOST` and `<PREFIX>_<SECRET VARIABLE>` for each client secret, plus
- * `<PREFIX>_EXACT_ENV` and `<PREFIX>_NODE_ARGS` as JSON when the stack has them), to hand it to the processes of
- * a run. `stackFromEnv` reads it back.
+ * `<PREFIX>_EXACT_ENV` and `<PREFIX>_NODE_ARGS` as JSON when the stack has them; `<PREFIX>_EXTERNAL=1` with
+ * `<PREFIX>_EXTERNAL_RESTART` as JSON, and `<PREFIX>_PUBLIC_HOST`, when given), to hand it to the processes of a
+ * run. `stackFromEnv` reads it back.
  */
 export function stackToEnv(stack: Stack, prefix: string): Record<string, string> {
   return {
@@ -116,6 +130,9 @@ export function stackToEnv(stack: Stack, prefix: string): Record<string, string>
     ...Object.fromEntries(Object.entries(SECRET_VARS).map(([key, name]) => [`${prefix}_${name}`, stack.secrets[key as keyof Stack['secrets']]])),
     ...(stack.exactEnv ? { [`${prefix}_EXACT_ENV`]: JSON.stringify(stack.exactEnv) } : {}),
     ...(stack.nodeArgs ? { [`${prefix}_NODE_ARGS`]: JSON.stringify(stack.nodeArgs) } : {}),
+    ...(stack.external ? { [`${prefix}_EXTERNAL`]: '1' } : {}),
+    ...(stack.external?.restart ? { [`${prefix}_EXTERNAL_RESTART`]: JSON.stringify(stack.external.restart) } : {}),
+    ...(stack.publicHost ? { [`${prefix}_PUBLIC_HOST`]: stack.publicHost } : {}),
   };
 }
 
@@ -138,7 +155,11 @@ export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.en
     return value as T;
   };
   const exactEnv = json<Stack['exactEnv']>('EXACT_ENV', (v) => typeof v === 'object' && v !== null && !Array.isArray(v));
-  const nodeArgs = json<string[]>('NODE_ARGS', (v) => Array.isArray(v) && v.every((a) => typeof a === 'string'));
+  const strings = (v: unknown) => Array.isArray(v) && v.every((a) => typeof a === 'string');
+  const nodeArgs = json<string[]>('NODE_ARGS', strings);
+  const restart = json<string[]>('EXTERNAL_RESTART', (v) => strings(v) && (v as string[]).length > 0);
+  const external = env[`${prefix}_EXTERNAL`] === '1' ? { ...(restart ? { restart } : {}) } : undefined;
+  const publicHost = env[`${prefix}_PUBLIC_HOST`] || undefined;
   return {
     runDir: required('RUN_DIR'),
     host: env[`${prefix}_HOST`] || '127.0.0.1',
@@ -151,15 +172,18 @@ export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.en
     },
     ...(exactEnv ? { exactEnv } : {}),
     ...(nodeArgs ? { nodeArgs } : {}),
+    ...(external ? { external } : {}),
+    ...(publicHost ? { publicHost } : {}),
   };
 }
 
-/** Where a browser reaches each service (the services' default public URLs: `localhost`). */
+/** Where a browser reaches each service (the services' default public URLs: `localhost`, or the stack's publicHost). */
 export function publicUrls(stack: Stack): { printer: string; auth: string; drive: string } {
+  const host = stack.publicHost ?? 'localhost';
   return {
-    printer: `http://localhost:${stack.ports.printer}`,
-    auth: `http://localhost:${stack.ports.auth}`,
-    drive: `http://localhost:${stack.ports.drive}`,
+    printer: `http://${host}:${stack.ports.printer}`,
+    auth: `http://${host}:${stack.ports.auth}`,
+    drive: `http://${host}:${stack.ports.drive}`,
   };
 }
 
@@ -292,6 +316,11 @@ export interface StartOptions {
  */
 export async function startService(name: ServiceName, stack: Stack, options: StartOptions = {}): Promise<number> {
   const port = servicePort(name, stack);
+  if (stack.external) {
+    // Started by someone else (docker-compose): only wait until it answers. There is no PID of ours.
+    await waitHealthy(name, stack, options.timeoutMs ?? 60_000, () => null);
+    return 0;
+  }
   if (runningPid(name, stack) !== undefined) throw new Error(`${name} of this stack is already running (pid ${runningPid(name, stack)})`);
   if (await isPortInUse(port, stack.host)) {
     const recorded = readPids(stack)[name];
@@ -310,19 +339,27 @@ export async function startService(name: ServiceName, stack: Stack, options: Sta
   child.once('exit', (code, signal) => {
     exited = signal ?? String(code);
   });
-  const url = `http://${stack.host}:${port}/healthz`;
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  await waitHealthy(name, stack, options.timeoutMs ?? 20_000, () => exited);
+  return pid;
+}
+
+/** Wait until `/healthz` of a service answers 200; `exited` says when the process died meanwhile. */
+async function waitHealthy(name: ServiceName, stack: Stack, timeoutMs: number, exited: () => string | null): Promise<void> {
+  const url = `http://${stack.host}:${servicePort(name, stack)}/healthz`;
+  const where = stack.external ? 'its container logs' : logFile(name, stack);
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exited !== null) throw new Error(`${name} exited (${exited}) at start-up; see ${logFile(name, stack)}`);
+    const code = exited();
+    if (code !== null) throw new Error(`${name} exited (${code}) at start-up; see ${where}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return pid;
+      if (res.ok) return;
     } catch {
       // not listening yet
     }
     await sleep(50);
   }
-  throw new Error(`${name} did not become healthy at ${url} within ${options.timeoutMs ?? 20_000} ms; see ${logFile(name, stack)}`);
+  throw new Error(`${name} did not become healthy at ${url} within ${timeoutMs} ms; see ${where}`);
 }
 
 /**
@@ -330,6 +367,7 @@ export async function startService(name: ServiceName, stack: Stack, options: Sta
  * gets a chance to flush or close.
  */
 export async function stopService(name: ServiceName, stack: Stack, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (stack.external) return; // not ours to stop
   const pid = readPids(stack)[name];
   if (pid === undefined) return;
   if (isOurs(pid, name)) {
@@ -364,6 +402,14 @@ export async function stopService(name: ServiceName, stack: Stack, signal: NodeJ
 
 /** Stop (by default: `kill -9`) and start again on the same data directory and environment. Returns the new PID. */
 export async function restartService(name: ServiceName, stack: Stack, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
+  if (stack.external) {
+    const command = stack.external.restart;
+    if (!command) throw new Error(`${name} runs outside this test (external stack) and no restart command was given`);
+    const [bin, ...args] = command as [string, ...string[]];
+    const result = spawnSync(bin, [...args, name, signal], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    if (result.status !== 0) throw new Error(`restarting ${name} with ${command.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stderr}`);
+    return startService(name, stack);
+  }
   await stopService(name, stack, signal);
   return startService(name, stack);
 }

@@ -19,6 +19,8 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'invalid_scope'
   | 'access_denied'
+  | 'login_required'
+  | 'consent_required'
   | 'server_error'
   | 'temporarily_unavailable'
   | 'invalid_token'
@@ -99,6 +101,22 @@ export class InvalidScope extends OAuthError {
 /** RFC 6749 §4.1.2.1: the resource owner said no (the Deny button). RFC 8628 §3.5 at the token endpoint. */
 export class AccessDenied extends OAuthError {
   readonly error = 'access_denied';
+}
+
+/**
+ * OpenID Connect Core §3.1.2.6: `prompt=none` was asked, but the user is not signed in at the authorization
+ * server, so it cannot answer without showing a page. Sent back to the client's redirect_uri.
+ */
+export class LoginRequired extends OAuthError {
+  readonly error = 'login_required';
+}
+
+/**
+ * OpenID Connect Core §3.1.2.6: `prompt=none` was asked, but the user has not (yet) allowed this client what it
+ * asks for, so the consent screen would be needed. Sent back to the client's redirect_uri.
+ */
+export class ConsentRequired extends OAuthError {
+  readonly error = 'consent_required';
 }
 
 /** RFC 8628 §3.5: the user has not answered yet; poll again after the interval. */

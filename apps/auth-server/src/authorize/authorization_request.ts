@@ -34,6 +34,22 @@ export interface AuthorizationRequest {
   state: string | undefined;
   /** PKCE, always for `code`; absent for `token` (there is no token request to bind). */
   code_challenge: string | undefined;
+  /** What the client asks of the interaction (OpenID Connect Core §3.1.2.1), empty when it asks nothing. */
+  prompt: Prompt[];
+}
+
+/**
+ * The `prompt` values of OpenID Connect Core §3.1.2.1, which learners meet in every real provider:
+ * - `none`: show no page at all; if signing in or consent would be needed, answer with an error instead;
+ * - `login`: ask the user to sign in again, even when already signed in here;
+ * - `consent`: ask for consent again, even when it is remembered;
+ * - `select_account`: let the user choose the account; with no account chooser here, the same as `login`.
+ */
+export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const;
+export type Prompt = (typeof PROMPT_VALUES)[number];
+
+function isPrompt(value: string): value is Prompt {
+  return (PROMPT_VALUES as readonly string[]).includes(value);
 }
 
 /**
@@ -109,7 +125,17 @@ export function validateAuthorizationRequest(params: ParamSource, client: Client
     if (!isValidCodeChallenge(codeChallenge)) throw new InvalidRequest('code_challenge must be 43 base64url characters (RFC 7636 §4.2).');
   }
 
-  return { client_id: client.client_id, redirect_uri: redirect.redirectUri, response_type: responseType, scope, state, code_challenge: codeChallenge };
+  // OpenID Connect Core §3.1.2.1: a space-delimited list. An unknown value, or `none` with another one, is
+  // invalid_request (sent back to the client like every error after step 1, RFC 6749 §4.1.2.1).
+  const promptParam = optionalParam(params, 'prompt');
+  const prompt: Prompt[] = [];
+  for (const value of promptParam === undefined ? [] : promptParam.split(' ').filter((v) => v !== '')) {
+    if (!isPrompt(value)) throw new InvalidRequest(`prompt value "${value.slice(0, 40)}" is not supported (none, login, consent, select_account).`);
+    if (!prompt.includes(value)) prompt.push(value);
+  }
+  if (prompt.includes('none') && prompt.length > 1) throw new InvalidRequest('prompt=none cannot be combined with another prompt value.');
+
+  return { client_id: client.client_id, redirect_uri: redirect.redirectUri, response_type: responseType, scope, state, code_challenge: codeChallenge, prompt };
 }
 
 /** Where the answer to a validated request goes, and how (the request was verified on arrival). */

@@ -18,9 +18,18 @@
 import type { Response } from 'express';
 import type { ResponseMode, VerifiedRedirect } from './authorization_request.js';
 
-/** §4.1.2: the code. */
+/**
+ * Not a standard parameter: this demo's own, added to a code response when step 3 was skipped because the user had
+ * already allowed this client (remembered consent), with the time they allowed it. RFC 6749 §4.1.2 lets an
+ * authorization server add parameters ("The client MUST ignore unrecognized response parameters"); the `demo_`
+ * prefix says it is no standard one. Photo Printer uses it only to tell you that step 3 was skipped and why.
+ */
+export const CONSENT_REMEMBERED_PARAM = 'demo_consent_remembered';
+
+/** §4.1.2: the code (and, when consent was remembered, the demo's note: CONSENT_REMEMBERED_PARAM). */
 export interface CodeResponse {
   code: string;
+  [CONSENT_REMEMBERED_PARAM]?: string;
 }
 
 /** §4.2.2: the access token itself (Implicit grant). */

@@ -4,7 +4,8 @@
  * The Authorization Code grant, RFC 6749 §4.1, with PKCE (RFC 7636).
  *
  * Front channel (steps 2-4 of the notes): routes/authorize.ts validates the request, routes/interaction.ts
- * signs the user in and asks for consent, then `createAuthorizationCode` below makes the code.
+ * signs the user in and asks for consent, then `createAuthorizationCode` below makes the code, and
+ * authorize/authorization_response.ts sends it back (§4.1.2).
  * Back channel (steps 5-6): the client sends the code to the token endpoint and `authorizationCodeGrant`
  * checks it and issues the tokens.
  */
@@ -60,6 +61,9 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
   // client the code was issued to, holding its code_verifier. Checked first, a leaked code (a browser history, a
   // log, a Referer) would let anyone, with any client_id or verifier, cut the user off. Nothing above changes the
   // code, so a refused request leaves it usable by its client.
+  // A code past its short lifetime that was never used is simply refused. A used one stays known for an hour after
+  // it expires (housekeeping.ts), so that a late replay is still caught below.
+  if (row.used_at === null && row.expires_at <= now()) throw new InvalidGrant('The authorization code expired.');
   const familyId = randomUUID();
   if (row.used_at !== null || !store.codes.markUsed(code, familyId)) {
     // §4.1.2: "If an authorization code is used more than once, the authorization server MUST deny the request
@@ -68,9 +72,6 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
     store.codes.revokeReplayed(code);
     throw new InvalidGrant('The authorization code was already used; the tokens issued with it are now revoked.');
   }
-  // A used code stays known for an hour after it expires (housekeeping.ts), so a late replay is still caught
-  // above; an unused one past its short lifetime is simply refused.
-  if (row.expires_at <= now()) throw new InvalidGrant('The authorization code expired.');
   if (!store.grants.isActive(row.grant_id)) throw new InvalidGrant('The grant behind this code was revoked.');
 
   // §4.1.4: the access token, and a refresh token when the client may refresh and the user allowed offline_access.

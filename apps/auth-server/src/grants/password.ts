@@ -20,6 +20,10 @@ export async function passwordGrant(
   { users, store, issuer, loginThrottle }: AuthContext,
   { endUserAddress }: TokenRequestOrigin,
 ): Promise<TokenResponse> {
+  // §4.3.2: the parameters (grant_type was read by the token endpoint), then "require client authentication for
+  // confidential clients" and "authenticate the client" (done there too, routes/token.ts), then "validate the
+  // resource owner password credentials". The scope (§3.3) is checked before the password, where §4.3.2 says
+  // nothing of it: a request that cannot succeed then costs no scrypt and no failure count.
   const username = requiredParam(params, 'username');
   const password = requiredParam(params, 'password');
   const asked = optionalParam(params, 'scope');

@@ -9,6 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AuthContext } from '../context.js';
+import { stepBar } from '@oauth-demo/teaching';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
 import { currentUser, safeReturnTo, signIn } from '../sign_in.js';
@@ -20,7 +21,8 @@ export function accountRouter(ctx: AuthContext): Router {
   function renderLogin(req: Request, res: Response, returnTo: string, status = 200, message?: string) {
     res.status(status).render('login', {
       title: 'Sign in',
-      activeSteps: [],
+      // Signing in to approve a device is step 3 of the device flow (RFC 8628 §3.3); the account pages are in no flow.
+      ...(returnTo.startsWith('/device') ? { stepBar: stepBar('device_code', [3]) } : {}),
       action: `/login?return_to=${encodeURIComponent(returnTo)}`,
       csrf: csrfToken(req),
       clientName: undefined,

@@ -9,7 +9,7 @@
 import { Router, type Request, type Response } from 'express';
 import { InvalidRequest, optionalParam, UnauthorizedClient } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, parseTraceparent } from '@oauth-demo/teaching';
+import { describeExchange, parseTraceparent, stepBar } from '@oauth-demo/teaching';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import { DEVICE_CODE_GRANT_TYPE, findPendingUserCode, formatUserCode, normalizeUserCode, startDeviceAuthorization } from '../grants/device_code.js';
@@ -39,7 +39,7 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
   const router = Router();
 
   function renderCodeForm(req: Request, res: Response, status = 200, message?: string, value = '') {
-    res.status(status).render('device', { title: 'Connect a device', activeSteps: [3], csrf: csrfToken(req), message, value });
+    res.status(status).render('device', { title: 'Connect a device', stepBar: stepBar('device_code', [3]), csrf: csrfToken(req), message, value });
   }
 
   // §3.3: the verification URI. verification_uri_complete fills the code in (§3.3.1).
@@ -81,7 +81,7 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
     const client = clients.find(row.client_id);
     res.render('device_confirm', {
       title: 'Allow this device?',
-      activeSteps: [3],
+      stepBar: stepBar('device_code', [3]),
       csrf: csrfToken(req),
       user,
       client,
@@ -98,14 +98,15 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
     const decision = optionalParam(req.body, 'decision');
     if (decision !== 'allow' && decision !== 'deny') throw new InvalidRequest('The form must say allow or deny.');
     delete req.session.deviceUserCode;
-    describeExchange(res, { key: `device:${row.user_code}`, step: 4, label: decision === 'allow' ? 'Device approved' : 'Device denied' });
+    // Still step 3 of the device flow: your answer is recorded against the code; the kiosk learns it by polling (there is no step 4).
+    describeExchange(res, { key: `device:${row.user_code}`, step: 3, label: decision === 'allow' ? 'Device approved' : 'Device denied' });
     if (decision === 'allow') {
       const grantId = store.grants.recordConsent(user.id, row.client_id, row.scope);
       store.deviceCodes.answer(row.user_code, { approved: true, userId: user.id, grantId });
     } else {
       store.deviceCodes.answer(row.user_code, { approved: false });
     }
-    res.render('device_done', { title: decision === 'allow' ? 'Device connected' : 'Device refused', activeSteps: [4], allowed: decision === 'allow', clientName: clients.find(row.client_id)?.name ?? row.client_id });
+    res.render('device_done', { title: decision === 'allow' ? 'Device connected' : 'Device refused', stepBar: stepBar('device_code', [3], decision === 'allow' ? {} : { refused: [3] }), allowed: decision === 'allow', clientName: clients.find(row.client_id)?.name ?? row.client_id });
   });
 
   return router;

@@ -6,17 +6,22 @@
  * redirect_uri, a code on Allow, `error=access_denied` on Deny (RFC 6749 §4.1.2, §4.1.2.1).
  */
 import { Router, type Request, type Response } from 'express';
-import { AccessDenied, InvalidRequest, NotFound, optionalParam } from '@oauth-demo/tokens';
+import { AccessDenied, ConsentRequired, InvalidRequest, LoginRequired, NotFound, optionalParam } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange } from '@oauth-demo/teaching';
+import { describeExchange, stepBar } from '@oauth-demo/teaching';
 import { redirectOf } from '../authorize/authorization_request.js';
-import { sendAuthorizationResponse, type AuthorizationResponse } from '../authorize/authorization_response.js';
+import { CONSENT_REMEMBERED_PARAM, sendAuthorizationResponse, type AuthorizationResponse } from '../authorize/authorization_response.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
 import { createAuthorizationCode } from '../grants/authorization_code.js';
 import { hashToken } from '../store/index.js';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
 import { signIn } from '../sign_in.js';
+
+/** "2026-12-03 06:40 UTC": the day and time a consent was given, for pages and the timeline. */
+function formatDate(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
 
 /** A pending request is good for ten minutes: long enough to read a consent screen in class. */
 const PENDING_LIFETIME_MS = 10 * 60 * 1000;
@@ -53,7 +58,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const client = clients.find(request.client_id);
     res.status(status).render('login', {
       title: 'Sign in',
-      activeSteps: [2, 3],
+      stepBar: stepBar(request.response_type === 'token' ? 'implicit' : 'authorization_code', [3]),
       action: `/interaction/${id}/login`,
       csrf: csrfToken(req),
       clientName: client?.name ?? request.client_id,
@@ -68,7 +73,7 @@ export function interactionRouter(ctx: AuthContext): Router {
    * challenge. For the Implicit flow (steps 1, 2, 3, 6: no code, no step 5) the access token itself goes
    * back, in the fragment, and never a refresh token (RFC 6749 §4.2.2).
    */
-  async function issueCode(req: Request, res: Response, id: string, request: PendingAuthorization, userId: string, scope: string) {
+  async function issueCode(req: Request, res: Response, id: string, request: PendingAuthorization, userId: string, scope: string, rememberedSince?: Date) {
     const grant = store.grants.findActive(userId, request.client_id);
     if (!grant) throw new AccessDenied('There is no consent for this application.');
     if (request.response_type === 'token') {
@@ -84,38 +89,70 @@ export function interactionRouter(ctx: AuthContext): Router {
     );
     // The timeline: what was recorded for this request joins the client's trace when the code is redeemed.
     ctx.recorder.link(`interaction:${id}`, `code:${hashToken(code)}`);
-    finish(req, res, id, request, config.issuer, { code });
+    finish(req, res, id, request, config.issuer, rememberedSince ? { code, [CONSENT_REMEMBERED_PARAM]: rememberedSince.toISOString().replace(/\.\d{3}Z$/, 'Z') } : { code });
+  }
+
+  /** `prompt=login` (or `select_account`): this request wants the user to sign in again, here and now. */
+  function mustSignInAgain(request: PendingAuthorization): boolean {
+    return (request.prompt.includes('login') || request.prompt.includes('select_account')) && !request.signedInHere;
+  }
+
+  /**
+   * `prompt=none` (OpenID Connect Core §3.1.2.1): no page may be shown. When one would be needed, the answer is the
+   * error of §3.1.2.6, sent back to the client like any other authorization error (RFC 6749 §4.1.2.1).
+   */
+  function refuseInteraction(req: Request, res: Response, id: string, request: PendingAuthorization, error: LoginRequired | ConsentRequired): never {
+    res.locals.verifiedRedirect = redirectOf(request);
+    delete req.session.pending?.[id];
+    throw error;
   }
 
   router.get('/interaction/:id', async (req, res) => {
     const { id, request } = pendingRequest(req);
     const user = req.session.userId ? users.find(req.session.userId) : undefined;
-    describeExchange(res, { key: `interaction:${id}`, step: 3, label: user ? 'Consent page' : 'Sign-in page' });
-    if (!user) {
+    if (!user || mustSignInAgain(request)) {
+      describeExchange(res, { key: `interaction:${id}`, step: 3, label: user ? 'Sign-in page again (prompt=login)' : 'Sign-in page' });
+      if (request.prompt.includes('none')) refuseInteraction(req, res, id, request, new LoginRequired('The user is not signed in, and prompt=none allows no sign-in page.'));
       renderLogin(req, res, id, request);
       return;
     }
-    // Remembered consent: the user already allowed this client every scope it asks for, so there is
-    // nothing to ask. (A scope not granted before asks again.) Removing the app on the Connected apps page
-    // forgets it.
+    // Remembered consent: the user already allowed this client every scope it asks for, so there is nothing to
+    // ask (a scope not granted before asks again), unless the client asks again itself with prompt=consent.
+    // Removing the app on the Connected apps page forgets it.
     const grant = store.grants.findActive(user.id, request.client_id);
     const alreadyGranted = grant ? grant.scope.split(' ') : [];
-    if (request.scope.every((s) => alreadyGranted.includes(s))) {
-      describeExchange(res, { step: 4, label: 'Consent remembered: the answer goes straight back' });
-      await issueCode(req, res, id, request, user.id, request.scope.join(' '));
+    const remembered = grant !== undefined && request.scope.every((s) => alreadyGranted.includes(s));
+    if (remembered && !request.prompt.includes('consent')) {
+      const allowedOn = new Date(grant.created_at * 1000);
+      describeExchange(res, {
+        key: `interaction:${id}`,
+        step: 3,
+        label: `Step 3 skipped: consent remembered, already allowed on ${formatDate(allowedOn)} (prompt=consent asks again)`,
+        note: 'Step 4: the answer goes straight back',
+      });
+      await issueCode(req, res, id, request, user.id, request.scope.join(' '), allowedOn);
       return;
     }
+    if (request.prompt.includes('none')) refuseInteraction(req, res, id, request, new ConsentRequired('Consent is needed, and prompt=none allows no consent page.'));
+    describeExchange(res, { key: `interaction:${id}`, step: 3, label: remembered ? 'Consent page again (prompt=consent)' : 'Consent page' });
     const client = clients.find(request.client_id);
+    // Asked again (prompt=consent): every scope is offered afresh, so the user may now refuse what they allowed.
+    const askAgain = request.prompt.includes('consent');
     res.render('consent', {
       title: 'Allow access?',
-      activeSteps: [3],
+      stepBar: stepBar(request.response_type === 'token' ? 'implicit' : 'authorization_code', [3]),
       action: `/interaction/${id}/consent`,
       csrf: csrfToken(req),
       user,
       client,
       redirectHost: new URL(request.redirect_uri).host,
       implicit: request.response_type === 'token',
-      scopes: request.scope.map((name) => ({ ...SCOPES[name]!, required: client?.required_scope.includes(name) ?? false, granted: alreadyGranted.includes(name) })),
+      allowedBefore: askAgain && grant ? formatDate(new Date(grant.created_at * 1000)) : undefined,
+      scopes: request.scope.map((name) => ({
+        ...SCOPES[name]!,
+        required: client?.required_scope.includes(name) ?? false,
+        granted: !askAgain && alreadyGranted.includes(name),
+      })),
     });
   });
 
@@ -127,6 +164,10 @@ export function interactionRouter(ctx: AuthContext): Router {
       renderLogin(req, res, id, request, result.status, result.message);
       return;
     }
+    // This request has had its sign-in (what prompt=login asks). signIn carried the pending requests over to the
+    // new session; mark this one there.
+    const carried = req.session.pending;
+    if (carried && Object.hasOwn(carried, id)) carried[id] = { ...carried[id]!, signedInHere: true };
     res.redirect(303, `/interaction/${id}`);
   });
 
@@ -134,7 +175,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const { id, request } = pendingRequest(req);
     describeExchange(res, { key: `interaction:${id}`, step: 4, label: req.body?.decision === 'deny' ? 'Consent: Deny (access_denied goes back)' : 'Consent: Allow (the answer goes back)' });
     const userId = req.session.userId;
-    if (!userId || !users.find(userId)) {
+    if (!userId || !users.find(userId) || mustSignInAgain(request)) {
       renderLogin(req, res, id, request, 401, 'Sign in first.');
       return;
     }

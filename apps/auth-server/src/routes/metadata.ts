@@ -7,6 +7,7 @@
 import { Router } from 'express';
 import { describeExchange } from '@oauth-demo/teaching';
 import { CODE_CHALLENGE_METHOD, SIGNING_ALG } from '@oauth-demo/tokens';
+import { PROMPT_VALUES } from '../authorize/authorization_request.js';
 import type { AuthContext } from '../context.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../grants/device_code.js';
 import { SCOPES } from '../scopes.js';
@@ -35,6 +36,9 @@ export function metadataRouter({ config, key }: AuthContext): Router {
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'implicit', DEVICE_CODE_GRANT_TYPE],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: [CODE_CHALLENGE_METHOD],
+    // The `prompt` values the authorization endpoint honours (OpenID Connect Core §3.1.2.1; the metadata name is
+    // from OpenID Connect Prompt Create 1.0 §4.1). authorize/authorization_request.ts refuses any other.
+    prompt_values_supported: [...PROMPT_VALUES],
     // RFC 9207 §3: we send `iss` in every authorization response.
     authorization_response_iss_parameter_supported: true,
     // RFC 9068 §2.1: what access tokens are signed with.

@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { Router, type Request, type Response } from 'express';
-import { describeExchange, parseTraceparent } from '@oauth-demo/teaching';
+import { describeExchange, parseTraceparent, tokenRequestStep, tokenResponseNote } from '@oauth-demo/teaching';
 import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType, type ParamSource } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext, TokenRequestOrigin } from '../context.js';
@@ -86,19 +86,11 @@ function endUserAddress(req: Request, client: Client): string | undefined {
   return req.ip;
 }
 
-/** Which of the notes' steps a token request is, per grant (the notes' table), for the timeline. */
-const TOKEN_STEPS: Record<string, { step: number; label: string }> = {
-  authorization_code: { step: 5, label: 'Token request: the code and its code_verifier' },
-  refresh_token: { step: 5, label: 'Token request: refresh (rotation)' },
-  client_credentials: { step: 2, label: 'Token request: client credentials, no user' },
-  password: { step: 2, label: "Token request: the user's password (legacy)" },
-  [DEVICE_CODE_GRANT_TYPE]: { step: 5, label: 'Device polls the token endpoint' },
-};
-
 function describeTokenRequest(req: Request, res: Response, { recorder }: AuthContext): void {
   const grantType = typeof req.body?.grant_type === 'string' ? req.body.grant_type : '';
-  const known = Object.hasOwn(TOKEN_STEPS, grantType) ? TOKEN_STEPS[grantType] : undefined;
-  describeExchange(res, { step: known?.step ?? 5, label: known?.label ?? 'Token request', note: 'Step 6: the token response' });
+  // Which grant's step this is, and whether step 6 issued or refused: the one definition (@oauth-demo/teaching, steps.ts).
+  const known = tokenRequestStep(grantType);
+  describeExchange(res, { ...(known ? { step: known.step } : {}), label: known?.label ?? 'Token request', noteFor: (status) => tokenResponseNote(grantType, status) });
   // The front-channel part of an authorization-code flow joins the client's trace (W3C traceparent).
   const trace = parseTraceparent(req.get('traceparent'));
   if (trace && grantType === 'authorization_code' && typeof req.body.code === 'string') recorder.link(`code:${hashToken(req.body.code)}`, trace.traceId);

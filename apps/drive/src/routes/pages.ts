@@ -16,8 +16,7 @@ export function pagesRouter(config: DriveConfig): Router {
   router.get('/', (_req, res) => {
     res.render('index', {
       title: 'Drive',
-      // Step 7 arrives here (the client calls with the token); step 8 happens here (the drive verifies it).
-      activeSteps: [7, 8],
+      // No step bar: this page is in no flow. It explains step 8, which every grant ends with.
       publicUrl: config.publicUrl,
       issuer: config.issuer,
       printerUrl: config.printerUrl,

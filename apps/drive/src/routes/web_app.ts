@@ -22,13 +22,13 @@
 import express, { type Request, type Response, Router } from 'express';
 import { InvalidToken, NotFound } from '@oauth-demo/tokens';
 import { csrfToken, noStore, verifyCsrf } from '@oauth-demo/web';
+import { stepBar } from '@oauth-demo/teaching';
 import type { DriveConfig } from '../config.js';
 import { type Db, findPhotoOf, listPhotosOf } from '../db.js';
 import { resourceOwnerOf } from '../middleware/require_token.js';
 import { photosDir } from '../photos/seed.js';
 import type { TokenValidator } from '../token_validator.js';
 import { type IssuedToken, type PasswordGrantClient, SignInUnavailable, WrongCredentials } from '../web_app/password_grant.js';
-import { MY_PHOTOS_STEPS, PASSWORD_STEP_WORDING, SIGN_IN_STEPS } from '../web_app/steps.js';
 import { PHOTOS_READ, sendImage } from './api.js';
 
 declare module 'express-session' {
@@ -84,8 +84,8 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
   const renderSignIn = (req: Request, res: Response, page: SignInPage): void => {
     res.status(page.status).render('signin', {
       title: 'Sign in to Drive',
-      activeSteps: SIGN_IN_STEPS,
-      STEPS: PASSWORD_STEP_WORDING,
+      // The form is steps 1 and 2 of the Password grant; a wrong password comes back as step 6's refusal (invalid_grant).
+      stepBar: stepBar('password', [1, 2], page.status === 401 ? { refused: [6] } : {}),
       csrf: csrfToken(req),
       username: page.username ?? '',
       message: page.message ?? '',
@@ -164,8 +164,7 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
     const photos = owner === null ? [] : listPhotosOf(db, owner);
     res.render('my_photos', {
       title: 'My photos',
-      activeSteps: MY_PHOTOS_STEPS,
-      STEPS: PASSWORD_STEP_WORDING,
+      stepBar: stepBar('password', [6, 7, 8]),
       csrf: csrfToken(req),
       owner,
       photos: photos.map((p) => ({ id: p.id, title: p.title, taken_on: p.taken_on })),

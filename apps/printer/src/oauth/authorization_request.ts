@@ -34,7 +34,17 @@ export interface AuthorizationRequest {
   pending: PendingAuthorization;
 }
 
-export function buildAuthorizationRequest(metadata: AuthServerMetadata, client: ClientRegistration, now = Date.now()): AuthorizationRequest {
+export interface AuthorizationRequestOptions {
+  /**
+   * OpenID Connect Core §3.1.2.1 `prompt`: `consent` asks the auth server to show its consent screen even when the
+   * user allowed Photo Printer before ("Ask me again" on the home page).
+   */
+  prompt?: 'consent';
+  now?: number;
+}
+
+export function buildAuthorizationRequest(metadata: AuthServerMetadata, client: ClientRegistration, options: AuthorizationRequestOptions = {}): AuthorizationRequest {
+  const now = options.now ?? Date.now();
   const state = randomBytes(32).toString('base64url'); // 256 bits; RFC 6749 §10.10 asks for unguessable values
   const code_verifier = generateCodeVerifier(); // RFC 7636 §4.1: 43 characters, 256 bits
   // RFC 6749 §3.1: the endpoint URI "MAY include a query component, which MUST be retained": URL keeps it.
@@ -47,6 +57,7 @@ export function buildAuthorizationRequest(metadata: AuthServerMetadata, client: 
   params.set('state', state);
   params.set('code_challenge', calculateCodeChallenge(code_verifier)); // RFC 7636 §4.2
   params.set('code_challenge_method', CODE_CHALLENGE_METHOD); // RFC 7636 §4.3: S256, never plain
+  if (options.prompt) params.set('prompt', options.prompt); // OpenID Connect Core §3.1.2.1: ask again
   return { url: url.href, pending: { state, code_verifier, createdAt: now } };
 }
 

@@ -38,6 +38,8 @@ export interface Connection extends TokenSet {
   refreshCount: number;
   refreshedAt?: number;
   lastRotation?: Rotation;
+  /** "Don't wait" (teaching): when the learner made Photo Printer treat its token as expired, and its real expiry then. */
+  expiredByHand?: { at: number; realExpiresAt: number | null };
 }
 
 /** Refresh a little before the expiry, so a token does not expire on its way to Drive. */

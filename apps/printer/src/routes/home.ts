@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import { csrfToken } from '@oauth-demo/web';
+import { stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 
 export function homeRoutes(ctx: AppContext): Router {
@@ -16,7 +17,7 @@ export function homeRoutes(ctx: AppContext): Router {
     const connection = req.session.connection;
     res.render('home', {
       title: 'Print your Drive photos',
-      activeSteps: [1],
+      stepBar: stepBar('authorization_code', [1]),
       csrf: csrfToken(req),
       notice,
       connected: connection !== undefined,

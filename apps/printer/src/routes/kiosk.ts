@@ -12,7 +12,7 @@
 import { Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, findGrant, stepsFor, runInTrace, startTrace } from '@oauth-demo/teaching';
+import { type StepBar, describeExchange, findGrant, runInTrace, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID, type PhotoList } from '../drive_client.js';
 import { DriveRefusedToken } from '../errors.js';
@@ -21,37 +21,20 @@ import { pollDeviceToken, requestDeviceAuthorization } from '../oauth/device_aut
 import { sendImage } from './images.js';
 
 /** The notes' steps each state of the kiosk's screen is about. */
-const STEPS_BY_STATUS: Record<'start' | KioskState['status'], (1 | 2 | 3 | 4 | 5 | 6 | 7 | 8)[]> = {
-  start: [1],
-  pending: [2, 3, 5],
-  approved: [6, 7, 8],
-  denied: [3],
-  expired: [5],
-  failed: [5],
+const STEPS_BY_STATUS: Record<'start' | KioskState['status'], StepBar> = {
+  start: stepBar('device_code', [1]),
+  pending: stepBar('device_code', [2, 3, 5]),
+  approved: stepBar('device_code', [6, 7, 8]),
+  // The kiosk learns a Deny, or that nobody answered in time, from the token endpoint's answer to its poll.
+  denied: stepBar('device_code', [3, 6], { refused: [3, 6] }),
+  expired: stepBar('device_code', [6], { refused: [6] }),
+  failed: stepBar('device_code', [5]),
 };
 
 export function kioskRoutes(ctx: AppContext): Router {
   const router = Router();
   const grant = findGrant(ctx.config.drive.publicUrl, 'device_code');
   const kiosk = ctx.config.kiosk;
-  const steps = stepsFor(grant, {
-    1: { title: 'You ask the kiosk to print your photos', detail: 'You are in the shop, in front of the kiosk. It has no keyboard worth typing a password on, and it must never see your Drive password.' },
-    2: {
-      title: 'The kiosk asks the authorization server for a pair of codes',
-      detail: `Server to server: POST to the device authorization endpoint with client_id=${kiosk.clientId} (a public client: no secret) and scope=${kiosk.scope}. It gets a device_code (kept by the kiosk) and a short user_code (shown to you).`,
-    },
-    3: {
-      title: 'The authorization server asks you, on your own phone',
-      detail: 'At the verification URL you type the user code, sign in and allow (or deny). Step 4 has no redirect here: your answer is recorded against the code, and the kiosk learns it by polling.',
-    },
-    5: {
-      title: 'The kiosk polls the token endpoint with its device_code',
-      detail: 'grant_type=urn:ietf:params:oauth:grant-type:device_code, no faster than the interval. authorization_pending: ask again later; slow_down: wait 5 s longer from now on (RFC 8628 §3.5).',
-    },
-    6: { title: 'The authorization server issues the kiosk’s access token', detail: 'Once you allowed, the next poll gets the token. No refresh token: the kiosk only needs it while you stand there.' },
-    7: { title: 'The kiosk calls Drive with the access token', detail: 'GET /api/photos with Authorization: Bearer, from the kiosk’s server.' },
-    8: { title: 'Drive verifies the token and serves your photos', detail: 'The same checks as for any token: signature, issuer, audience, expiry and scope photos.read.' },
-  });
 
   router.get('/kiosk', async (req, res) => {
     let state = req.session.kiosk;
@@ -86,8 +69,7 @@ export function kioskRoutes(ctx: AppContext): Router {
     const now = Date.now();
     res.render('kiosk', {
       title: 'The shop’s photo kiosk',
-      activeSteps: STEPS_BY_STATUS[status],
-      STEPS: steps,
+      stepBar: STEPS_BY_STATUS[status],
       grant,
       kiosk: state,
       status,

@@ -8,7 +8,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, currentTrace, startTrace } from '@oauth-demo/teaching';
+import { describeExchange, currentTrace, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
 import { handleCallback } from '../oauth/callback.js';
@@ -23,17 +23,19 @@ export function renderDenied(req: Request, res: Response, description: string | 
   // outcome page, not a fault (a 4xx would tell tools and learners that something was broken).
   res.render('denied', {
     title: 'You said no',
-    activeSteps: [4],
+    // The Deny came back: step 4 of the Authorization Code grant, as a refusal (no code was sent).
+    stepBar: stepBar('authorization_code', [4], { refused: [4] }),
     description,
     csrf: csrfToken(req),
   });
 }
 
 /** After step 6: keep the tokens in a NEW session (the flow's trace and teaching switches come along), then show the photos. */
-export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet): Promise<void> {
+export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet, options: { pauseBeforeDrive?: boolean } = {}): Promise<void> {
   // Connected. A new session id from now on (session fixation, OWASP ASVS V3.2): an attacker who planted a
   // session cookie in this browser before the flow does not share the session that now holds the tokens.
   const keep = { browserKey: req.session.browserKey, traces: req.session.traces, teaching: req.session.teaching };
+  const consentRememberedAt = req.session.consentRememberedAt;
   await regenerateSession(req);
   if (keep.browserKey) req.session.browserKey = keep.browserKey;
   if (keep.traces) req.session.traces = keep.traces;
@@ -44,8 +46,30 @@ export async function finishConnection(req: Request, res: Response, ctx: AppCont
     requestedScope: ctx.config.client.scope,
     grantedScope: tokens.scope,
     refreshToken: tokens.refresh_token !== undefined,
+    ...(consentRememberedAt ? { consentRememberedAt } : {}),
   };
+  if (options.pauseBeforeDrive) {
+    // Step-through mode: one more pause, before step 7 (the call to Drive that the photos page makes).
+    req.session.stepHop = { kind: 'drive', createdAt: Date.now() };
+    res.redirect(303, '/step');
+    return;
+  }
   res.redirect(303, '/photos');
+}
+
+/**
+ * The auth server's note that it skipped step 3 because the user had allowed Photo Printer before: its own
+ * `demo_consent_remembered` parameter (no standard one; RFC 6749 §4.1.2 lets a server add parameters, and a client
+ * ignores those it does not know). Only a well-formed date is kept; it changes nothing but what the page says.
+ */
+function consentRememberedFrom(query: Request['query']): string | undefined {
+  const value = query.demo_consent_remembered;
+  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
+}
+
+/** "2026-12-03 06:40 UTC". */
+function formatUtc(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 export function oauthRoutes(ctx: AppContext): Router {
@@ -63,7 +87,10 @@ export function oauthRoutes(ctx: AppContext): Router {
       label: 'You press “Import photos from Drive”',
       note: 'Step 2: Photo Printer sends your browser to the authorization endpoint',
     });
-    const request = buildAuthorizationRequest(metadata, ctx.config.client);
+    // "Ask me again": prompt=consent, so the auth server shows its consent screen even if the user allowed us before.
+    const askAgain = req.body?.ask_again === 'on';
+    delete req.session.consentRememberedAt;
+    const request = buildAuthorizationRequest(metadata, ctx.config.client, askAgain ? { prompt: 'consent' } : {});
     req.session.pendingAuthorizations = rememberPending(req.session.pendingAuthorizations, request.pending);
     if (req.session.teaching?.stepThrough) {
       // Step-through mode: stop on a page that explains the request before the browser goes (routes/teaching/step_through.ts).
@@ -78,13 +105,25 @@ export function oauthRoutes(ctx: AppContext): Router {
 
   router.get('/callback', async (req, res) => {
     const trace = currentTrace(req) ?? startTrace(req, 'authorization_code', 'Import photos from Drive');
-    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 4, label: 'The redirect back: code, state and iss arrive at the redirect_uri' });
+    // Remembered consent: the auth server skipped step 3 and says so (its demo_consent_remembered parameter).
+    const remembered = consentRememberedFrom(req.query);
+    if (remembered) req.session.consentRememberedAt = remembered;
+    else delete req.session.consentRememberedAt;
+    describeExchange(res, {
+      key: trace.id,
+      from: 'browser',
+      channel: 'front',
+      step: 4,
+      label: remembered
+        ? `The redirect back: code, state and iss arrive at the redirect_uri (step 3 skipped: already allowed on ${formatUtc(remembered)})`
+        : 'The redirect back: code, state and iss arrive at the redirect_uri',
+    });
     if (req.session.stepHop?.kind === 'authorize') delete req.session.stepHop;
     if (req.session.teaching?.stepThrough) {
       // Step-through mode: keep the answer, unchecked, and explain it first. The checks run on Continue.
       const query: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.query).slice(0, 20)) if (typeof value === 'string') query[name] = value.slice(0, 2000);
-      req.session.stepHop = { kind: 'callback', query, createdAt: Date.now() };
+      req.session.stepHop = { kind: 'callback', query, createdAt: Date.now(), codeArrivedAt: Date.now() };
       res.redirect(303, '/step');
       return;
     }

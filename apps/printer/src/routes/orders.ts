@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Router } from 'express';
 import { NotFound, fingerprint } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, REORDER_STEPS, startTrace } from '@oauth-demo/teaching';
+import { describeExchange, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID } from '../drive_client.js';
 import { currentConnection, withAccessToken } from '../oauth/connection.js';
@@ -67,8 +67,12 @@ export function ordersRoutes(ctx: AppContext): Router {
     const order = findOrder(ctx, String(req.params.id ?? ''), req.session.browserKey);
     const items = ctx.orders.items(order.id);
     const before = currentConnection(req); // not connected: home, with a notice (NotConnected)
-    const trace = startTrace(req, 'refresh_token', 'Re-order (refresh token when the access token expired)');
-    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 1, label: 'You press “Re-order”' });
+    // Filed as a refresh until we know: the label and kind say what happened once the re-order is done.
+    // Numbered, so three re-orders never carry the same label.
+    const reorderNumber = (req.session.traces ?? []).filter((t) => t.kind === 'refresh_token' || t.kind === 'reorder').length + 1;
+    const trace = startTrace(req, 'refresh_token', `Re-order ${reorderNumber} (of order ${order.id})`);
+    // No step number: the Refresh Token grant has no step 1 (docs/notes.md); your click only makes the client need the API again.
+    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: 'You press “Re-order”' });
     const oldRefreshToken = before.refresh_token;
     let id: string;
     try {
@@ -92,6 +96,14 @@ export function ordersRoutes(ctx: AppContext): Router {
       }
     }
     req.session.justReordered = report;
+    const refreshed = report.rotation !== undefined;
+    const filed = req.session.traces?.find((t) => t.id === trace.id);
+    if (filed) {
+      filed.kind = refreshed ? 'refresh_token' : 'reorder';
+      filed.label = refreshed
+        ? `Re-order ${reorderNumber} (order ${order.id} → order ${id}): the access token had expired, refreshed (new tokens)`
+        : `Re-order ${reorderNumber} (order ${order.id} → order ${id}): the access token was still valid, no refresh`;
+    }
     res.redirect(303, `/orders/${id}`);
   });
 
@@ -103,7 +115,15 @@ export function ordersRoutes(ctx: AppContext): Router {
   router.post('/orders/:id/expire-access-token', verifyCsrf, (req, res) => {
     const order = findOrder(ctx, String(req.params.id ?? ''), req.session.browserKey);
     const connection = req.session.connection;
-    if (connection) connection.expiresAt = Date.now();
+    if (connection) {
+      const now = Date.now();
+      connection.expiredByHand = { at: now, realExpiresAt: connection.expiresAt };
+      connection.expiresAt = now;
+      req.session.notice = {
+        kind: 'info',
+        text: 'Done: Photo Printer now treats its access token as expired, so the next Re-order refreshes it first. The token itself did not change: the auth server still says it is active and Drive would still accept it until its exp (the token inspector shows both).',
+      };
+    }
     res.redirect(303, `/orders/${order.id}`);
   });
 
@@ -115,15 +135,23 @@ export function ordersRoutes(ctx: AppContext): Router {
     delete req.session.justReordered;
     const reorderProblem = req.session.reorderProblem;
     delete req.session.reorderProblem;
+    const notice = req.session.notice;
+    delete req.session.notice;
     const connection = req.session.connection;
     res.render('order', {
       title: `Order ${order.id}`,
       // After a re-order: steps 5-6 again when the token had to be refreshed, then 7-8 (Drive checked the photos).
-      activeSteps: justReordered ? (justReordered.rotation ? [5, 6, 7, 8] : [7, 8]) : [],
-      ...(justReordered?.rotation ? { STEPS: REORDER_STEPS } : {}),
+      // After a re-order: the Refresh Token grant's steps 5-8 when the token had to be refreshed; otherwise the
+      // access token of the Authorization Code flow was still good, and only its steps 7-8 happened again.
+      ...(justReordered
+        ? { stepBar: justReordered.rotation ? stepBar('refresh_token', [5, 6, 7, 8]) : stepBar('authorization_code', [7, 8]) }
+        : {}),
       justReordered,
       reorderProblem,
-      accessToken: connection ? { expiresAt: connection.expiresAt, hasRefreshToken: connection.refresh_token !== undefined } : undefined,
+      notice,
+      accessToken: connection
+        ? { expiresAt: connection.expiresAt, hasRefreshToken: connection.refresh_token !== undefined, expiredByHand: connection.expiredByHand }
+        : undefined,
       order,
       items: ctx.orders.items(order.id),
       size: PRINT_SIZES[order.size],

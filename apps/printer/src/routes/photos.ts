@@ -9,7 +9,9 @@
 import { type Request, type Response, Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken } from '@oauth-demo/web';
+import { stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
+import type { JustConnected } from '../session_data.js';
 import { PHOTO_ID, type PhotoList } from '../drive_client.js';
 import { currentConnection, withAccessToken } from '../oauth/connection.js';
 import { MAX_COPIES, type OrderForm, PRINT_SIZES } from '../orders.js';
@@ -36,7 +38,7 @@ export function photosRoutes(ctx: AppContext): Router {
 }
 
 export interface PhotosPageState {
-  justConnected?: { requestedScope: string; grantedScope: string; refreshToken: boolean } | undefined;
+  justConnected?: JustConnected | undefined;
   form: OrderForm;
   errors: string[];
 }
@@ -53,7 +55,7 @@ export function renderPhotos(
   const connection = currentConnection(req);
   res.status(status).render('photos', {
     title: `${list.owner}'s photos`,
-    activeSteps: [7, 8],
+    stepBar: stepBar('authorization_code', [7, 8]),
     owner: list.owner,
     photos: list.photos,
     connection: {

@@ -10,7 +10,7 @@
 import { Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, findGrant, stepsFor, startTrace } from '@oauth-demo/teaching';
+import { describeExchange, findGrant, stepBar, startTrace } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID } from '../drive_client.js';
 import { DriveRefusedToken } from '../errors.js';
@@ -21,27 +21,11 @@ export function printLabRoutes(ctx: AppContext): Router {
   const router = Router();
   const grant = findGrant(ctx.config.drive.publicUrl, 'client_credentials');
   const lab = ctx.config.printLab;
-  const steps = stepsFor(grant, {
-    2: {
-      title: 'The print lab asks the authorization server for a token, for itself',
-      detail: `Server to server: POST to the token endpoint with grant_type=client_credentials and scope=${lab.scope}, authenticated with its own client_id and client_secret in the form (client_secret_post). No browser, no user, no consent screen.`,
-    },
-    6: {
-      title: 'The authorization server issues an access token to the print lab',
-      detail: `Its subject (sub) is the client ${lab.clientId} itself, its scope ${lab.scope}. No refresh token: when it expires, the print lab simply asks again.`,
-    },
-    7: { title: 'The print lab calls Drive with that token', detail: `GET ${GALLERY_PATH} (the sample gallery), then GET ${PHOTOS_PATH} (a user's photos), both with Authorization: Bearer.` },
-    8: {
-      title: 'Drive verifies the token and decides',
-      detail: 'It serves the gallery, which the token’s scope covers, and refuses the photos: the token names no user and lacks photos.read (403 insufficient_scope).',
-    },
-  });
 
   router.get('/print-lab', (req, res) => {
     res.render('print_lab', {
       title: 'Print lab: Client Credentials',
-      activeSteps: grant.steps,
-      STEPS: steps,
+      stepBar: stepBar('client_credentials', grant.steps),
       grant,
       lab: { clientId: lab.clientId, scope: lab.scope },
       run: req.session.printLab,

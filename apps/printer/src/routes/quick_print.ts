@@ -15,7 +15,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { findGrant, stepsFor } from '@oauth-demo/teaching';
+import { GRANT_STEPS, findGrant, stepBar } from '@oauth-demo/teaching';
 
 function originOf(url: string): string {
   return new URL(url).origin;
@@ -28,27 +28,6 @@ export function quickPrintRoutes(ctx: AppContext): Router {
   const implicit = findGrant(drive, 'implicit');
   const authorizationCode = findGrant(drive, 'authorization_code');
 
-  const implicitSteps = stepsFor(implicit, {
-    1: { title: 'You ask the quick-print page for your photos', detail: 'A page that runs entirely in your browser: its JavaScript is the client.' },
-    2: {
-      title: 'The page sends your browser to the authorization server',
-      detail: `response_type=token, client_id=${client.clientId} (a public client: no secret), the registered redirect_uri, scope=${client.scope}, and a state made in your browser.`,
-    },
-    6: { title: 'The authorization server puts the access token in the URL', detail: 'It redirects to the redirect_uri with #access_token=… in the fragment: no code, no token request, no client authentication.' },
-    7: { title: 'The page’s JavaScript calls Drive with the token', detail: 'fetch(…/api/photos) with Authorization: Bearer, straight from your browser (Drive allows this origin, CORS).' },
-  });
-  const codeSteps = stepsFor(authorizationCode, {
-    1: { title: 'You ask the quick-print page for your photos', detail: 'A page that runs entirely in your browser: its JavaScript is the client.' },
-    2: {
-      title: 'The page sends your browser to the authorization server',
-      detail: `response_type=code with a PKCE code_challenge (S256, computed with WebCrypto), client_id=${client.clientId}, the registered redirect_uri, scope=${client.scope}, state. The code_verifier stays in sessionStorage.`,
-    },
-    5: {
-      title: 'The page’s JavaScript exchanges the code for a token',
-      detail: 'fetch(POST token endpoint) with the code, the redirect_uri and the code_verifier; a public client sends its client_id and no secret. The Auth server allows this origin (CORS).',
-    },
-    7: { title: 'The page’s JavaScript calls Drive with the token', detail: 'fetch(…/api/photos) with Authorization: Bearer, straight from your browser.' },
-  });
 
   /** The page's policy: the shared one, plus the two origins its script calls and blob: images. */
   function setPolicy(res: Response, tokenEndpoint: string): void {
@@ -77,12 +56,19 @@ export function quickPrintRoutes(ctx: AppContext): Router {
     const isCallback = view === 'quick_print_callback';
     res.render(view, {
       title: isCallback ? 'Quick print: the answer' : 'Quick print',
-      activeSteps: isCallback ? (codeFlow ? [4, 5, 6, 7, 8] : [6, 7, 8]) : implicit.steps,
-      STEPS: isCallback && codeFlow ? codeSteps : implicitSteps,
+      // The page shows two flows side by side: one step bar each. The callback knows which came back: a code
+      // (or an error) in the query is the Authorization Code flow; the Implicit flow's answer is in the fragment.
+      stepBar: isCallback
+        ? codeFlow
+          ? query.includes('error')
+            ? stepBar('authorization_code', [4], { refused: [4] })
+            : stepBar('authorization_code', [4, 5, 6, 7, 8])
+          : stepBar('implicit', [6, 7, 8])
+        : [stepBar('implicit', [1, 2]), stepBar('authorization_code', [1, 2])],
       implicit,
       authorizationCode,
-      codeSteps,
-      implicitSteps,
+      implicitSteps: GRANT_STEPS.implicit,
+      codeSteps: GRANT_STEPS.authorization_code,
       serverSaw: { path: req.path, queryNames: query },
       config: {
         issuer: metadata.issuer,

@@ -16,6 +16,8 @@ export interface RecordingInfo {
   step?: number;
   label?: string;
   note?: string;
+  /** The note, once the answer's status is known (e.g. a token response or a refusal). */
+  noteFor?: (status: number) => string | undefined;
 }
 
 const MAX_CAPTURE = 16 * 1024;
@@ -69,7 +71,8 @@ export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults:
     }) as Response['end'];
 
     res.once('finish', () => {
-      const info = { ...defaults, ...(res.locals.recording as RecordingInfo | undefined) };
+      const described = { ...defaults, ...(res.locals.recording as RecordingInfo | undefined) };
+      const { noteFor, ...info } = { ...described, note: described.noteFor?.(res.statusCode) ?? described.note };
       const key = info.key ?? traceparent?.traceId;
       if (!key) return;
       const contentType = String(res.getHeader('content-type') ?? '');

@@ -12,10 +12,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isTraceId, newTraceId } from '../recorder.js';
+import type { GrantKey } from '../steps.js';
 import './session.js';
 
-/** Which grant a flow runs: the timeline explains each differently. */
-export type FlowKind = 'authorization_code' | 'client_credentials' | 'device_code' | 'refresh_token';
+/**
+ * Which grant a flow runs: the timeline explains each differently. `reorder` is a re-order that found its access
+ * token still valid: no grant ran, only steps 7-8 of the Authorization Code flow that got the token.
+ */
+export type FlowKind = 'authorization_code' | 'client_credentials' | 'device_code' | 'refresh_token' | 'reorder';
+
+/** The grant whose steps (steps.ts) number a flow of this kind. */
+export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
+  authorization_code: 'authorization_code',
+  client_credentials: 'client_credentials',
+  device_code: 'device_code',
+  refresh_token: 'refresh_token',
+  reorder: 'authorization_code',
+};
 
 export interface TraceInfo {
   id: string;
@@ -24,8 +37,14 @@ export interface TraceInfo {
   startedAt: number;
 }
 
-/** The flows of one session the timeline can show (newest last). Older ones are forgotten. */
-const MAX_TRACES_PER_SESSION = 6;
+/**
+ * The flows of one session the timeline can show (newest last). Older ones are forgotten, and the timeline says
+ * how many: never a silent cap.
+ */
+export const MAX_TRACES_PER_SESSION = 20;
+
+/** How many forgotten flow ids a session remembers, so a link to one says "forgotten", not "not yours". */
+const MAX_FORGOTTEN_TRACES = 100;
 
 const storage = new AsyncLocalStorage<{ req: Request; traceId?: string }>();
 
@@ -66,6 +85,14 @@ export function findTrace(req: Request, id: unknown): TraceInfo | undefined {
 /** A new flow begins: a fresh random trace id (128 bits) becomes this session's current trace. */
 export function startTrace(req: Request, kind: FlowKind, label: string, now = Date.now()): TraceInfo {
   const trace: TraceInfo = { id: newTraceId(), kind, label, startedAt: now };
-  req.session.traces = [...(req.session.traces ?? []), trace].slice(-MAX_TRACES_PER_SESSION);
+  const all = [...(req.session.traces ?? []), trace];
+  const dropped = all.slice(0, Math.max(0, all.length - MAX_TRACES_PER_SESSION));
+  req.session.traces = all.slice(-MAX_TRACES_PER_SESSION);
+  if (dropped.length > 0) req.session.forgottenTraces = [...(req.session.forgottenTraces ?? []), ...dropped.map((t) => t.id)].slice(-MAX_FORGOTTEN_TRACES);
   return trace;
+}
+
+/** Whether `id` names a flow this session once had and has since forgotten (it keeps MAX_TRACES_PER_SESSION). */
+export function isForgottenTrace(req: Request, id: unknown): boolean {
+  return typeof id === 'string' && (req.session.forgottenTraces ?? []).includes(id);
 }

@@ -6,13 +6,17 @@
  */
 import { resolve } from 'node:path';
 import type { Express } from 'express';
-import { STEPS } from '../steps.js';
+import { GRANT_STEPS, NOTES_STEPS } from '../steps.js';
 
 export const teachingViewsDir = resolve(import.meta.dirname, '..', '..', 'views');
 
-/** Call after useSharedUi (@oauth-demo/web): appends the teaching partials and sets `STEPS` for every page. */
+/**
+ * Call after useSharedUi (@oauth-demo/web): appends the teaching partials. Every page may read the one step
+ * definition (`GRANT_STEPS`, `NOTES_STEPS`); a page shows a step bar when its route passes `stepBar` (steps.ts).
+ */
 export function useTeachingViews(app: Express): void {
   const views = app.get('views') as string | string[];
   app.set('views', [...[views].flat(), teachingViewsDir]);
-  app.locals.STEPS = STEPS;
+  app.locals.GRANT_STEPS = GRANT_STEPS;
+  app.locals.NOTES_STEPS = NOTES_STEPS;
 }

@@ -24,7 +24,7 @@ export function doctorRoutes(ctx: AppContext): Router {
         ...(req.session.connection ? { accessToken: req.session.connection.access_token } : {}),
       },
     );
-    res.render('doctor', { title: 'Environment doctor', activeSteps: [], report });
+    res.render('doctor', { title: 'Environment doctor', report });
   });
 
   return router;

@@ -6,7 +6,7 @@
  * RFC 9700 says about it today.
  */
 import { Router } from 'express';
-import { STEPS, grants } from '@oauth-demo/teaching';
+import { NOTES_STEPS, grants } from '@oauth-demo/teaching';
 import type { AppContext } from '../../context.js';
 
 export function grantsRoutes(ctx: AppContext): Router {
@@ -16,10 +16,9 @@ export function grantsRoutes(ctx: AppContext): Router {
   router.get('/grants', (_req, res) => {
     res.render('grants', {
       title: 'Which grant when',
-      // A comparison, not a flow: no step happens on this page (each grant's page shows its own).
-      activeSteps: [],
+      // A comparison, not a flow: no step bar (each grant's page shows its own).
       grants: all,
-      notesSteps: STEPS,
+      notesSteps: NOTES_STEPS,
       drivePublicUrl: ctx.config.drive.publicUrl,
     });
   });

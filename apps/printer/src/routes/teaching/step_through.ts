@@ -6,7 +6,19 @@
  */
 import type { Request } from 'express';
 import { Router } from 'express';
-import { type Interstitial, STEP_HOP_TTL_MS, authorizeInterstitial, callbackInterstitial, describeExchange, tokenInterstitial } from '@oauth-demo/teaching';
+import {
+  CODE_LIFETIME_HINT_S,
+  type Interstitial,
+  STEP_HOP_TTL_MS,
+  authorizeInterstitial,
+  callbackInterstitial,
+  describeExchange,
+  driveInterstitial,
+  stepBar,
+  tokenInterstitial,
+  tokensInterstitial,
+} from '@oauth-demo/teaching';
+import { CodeExpiredWhilePaused, TokenRequestFailed } from '../../errors.js';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
 import { checkCallback } from '../../oauth/callback.js';
@@ -20,6 +32,11 @@ function currentInterstitial(req: Request, ctx: AppContext): Interstitial | unde
   const reveal = isInstructor(req);
   if (hop.kind === 'authorize') return authorizeInterstitial(hop);
   if (hop.kind === 'callback') return callbackInterstitial(hop, ctx.config.client.redirectUri, reveal);
+  if (hop.kind === 'tokens') return tokensInterstitial(hop, reveal);
+  if (hop.kind === 'drive') {
+    const token = req.session.connection?.access_token;
+    return token ? driveInterstitial(token, `${ctx.config.drive.publicUrl}/api/photos`, reveal) : undefined;
+  }
   const endpoint = `${ctx.config.auth.publicUrl}/token`;
   return tokenInterstitial(hop, ctx.config.client, endpoint, reveal);
 }
@@ -34,7 +51,7 @@ export function stepThroughRoutes(ctx: AppContext): Router {
       res.redirect(303, '/');
       return;
     }
-    res.render('step', { title: interstitial.heading, activeSteps: interstitial.steps, step: interstitial, csrf: csrfToken(req) });
+    res.render('step', { title: interstitial.heading, stepBar: stepBar('authorization_code', interstitial.steps, { refused: interstitial.refused }), step: interstitial, csrf: csrfToken(req) });
   });
 
   // A reload of the page the Continue button led to (the browser shows /step/continue): back to the paused step,
@@ -60,13 +77,39 @@ export function stepThroughRoutes(ctx: AppContext): Router {
         renderDenied(req, res, checked.description);
         return;
       }
-      req.session.stepHop = { kind: 'token', code: checked.code, code_verifier: checked.code_verifier, createdAt: Date.now() };
+      req.session.stepHop = { kind: 'token', code: checked.code, code_verifier: checked.code_verifier, createdAt: Date.now(), codeArrivedAt: hop.codeArrivedAt ?? hop.createdAt };
       res.redirect(303, '/step');
       return;
     }
+    if (hop.kind === 'tokens') {
+      if (traceId) describeExchange(res, { key: traceId, from: 'browser', channel: 'front', label: 'Continue (step-through): Photo Printer keeps the tokens' });
+      const { access_token, expiresAt, scope, refresh_token } = hop.tokens;
+      await finishConnection(req, res, ctx, hop.issuer, { access_token, token_type: 'Bearer', expiresAt, scope, ...(refresh_token ? { refresh_token } : {}) }, { pauseBeforeDrive: true });
+      return;
+    }
+    if (hop.kind === 'drive') {
+      res.redirect(303, '/photos');
+      return;
+    }
     if (traceId) describeExchange(res, { key: traceId, from: 'browser', channel: 'front', label: 'Continue (step-through): Photo Printer sends the token request' });
-    const tokens = await exchangeAuthorizationCode(ctx.tokenEndpoint, hop.code, hop.code_verifier);
-    await finishConnection(req, res, ctx, metadata.issuer, tokens);
+    let tokens: Awaited<ReturnType<typeof exchangeAuthorizationCode>>;
+    try {
+      tokens = await exchangeAuthorizationCode(ctx.tokenEndpoint, hop.code, hop.code_verifier);
+    } catch (error) {
+      // The code's short lifetime at work (RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is
+      // RECOMMENDED"; here a minute): the pause was longer than the code lives. Say so, and offer to start again.
+      const pausedSeconds = Math.round((Date.now() - (hop.codeArrivedAt ?? hop.createdAt)) / 1000);
+      if (error instanceof TokenRequestFailed && error.code === 'invalid_grant' && pausedSeconds >= CODE_LIFETIME_HINT_S) throw new CodeExpiredWhilePaused(pausedSeconds, error.description);
+      throw error;
+    }
+    // Step-through: show the token response (step 6) before keeping it.
+    req.session.stepHop = {
+      kind: 'tokens',
+      issuer: metadata.issuer,
+      createdAt: Date.now(),
+      tokens: { access_token: tokens.access_token, token_type: tokens.token_type, expiresAt: tokens.expiresAt, scope: tokens.scope, ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}) },
+    };
+    res.redirect(303, '/step');
   });
 
   return router;

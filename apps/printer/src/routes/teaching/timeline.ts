@@ -6,19 +6,28 @@
  */
 import { Router } from 'express';
 import {
+  FLOW_GRANT,
+  GRANT_STEPS,
   LANES,
+  MAX_TRACES_PER_SESSION,
   type MergedExchange,
   type SourceStatus,
   type TraceInfo,
   buildRows,
   fetchRecordings,
   findTrace,
+  flowOutcome,
+  isForgottenTrace,
   foldRepeats,
+  breakableHtml,
   genericPath,
+  readableUrl,
   laneIndex,
   laneName,
   maskExchange,
   mergeExchanges,
+  rowsForGrant,
+  stepBar,
   stepsOf,
 } from '@oauth-demo/teaching';
 import { csrfToken } from '@oauth-demo/web';
@@ -26,10 +35,11 @@ import type { AppContext } from '../../context.js';
 import { isInstructor } from './locals.js';
 
 const KIND_NAMES: Record<TraceInfo['kind'], string> = {
-  authorization_code: 'Authorization Code + PKCE',
-  client_credentials: 'Client Credentials',
-  device_code: 'Device Authorization',
-  refresh_token: 'Refresh token (re-order)',
+  authorization_code: GRANT_STEPS.authorization_code.name,
+  client_credentials: GRANT_STEPS.client_credentials.name,
+  device_code: GRANT_STEPS.device_code.name,
+  refresh_token: `${GRANT_STEPS.refresh_token.name} (a re-order that refreshed)`,
+  reorder: 'Re-order with a still valid access token (no grant, steps 7-8 only)',
 };
 
 /** Photo Printer's own records: masked unless instructor mode. A peer's: as the peer sent them (it masks). */
@@ -60,15 +70,23 @@ export function timelineRoutes(ctx: AppContext): Router {
       sources = [auth.status, drive.status];
       exchanges = foldRepeats(mergeExchanges(ctx.recorder.list(trace.id), [...auth.exchanges, ...drive.exchanges]).map((e) => showExchange(e, instructor)));
     }
-    const rows = buildRows(exchanges);
+    // The flow's own grant numbers its arrows and heads the page (steps.ts): a kiosk flow shows the device flow's steps.
+    const grant = trace ? FLOW_GRANT[trace.kind] : undefined;
+    const fitted = grant ? rowsForGrant(buildRows(exchanges), grant) : { rows: buildRows(exchanges), steps: [] };
+    const rows = fitted.rows;
     // Only this session's own flows: another trace id is not a key to someone else's exchanges.
     const unknownTrace = !trace && typeof req.query.trace === 'string' && req.query.trace !== '';
+    // An older flow of this session, forgotten (a session keeps its last flows), is said to be so: not "not yours".
+    const forgottenTrace = unknownTrace && isForgottenTrace(req, req.query.trace);
     res.status(unknownTrace ? 404 : 200).render('timeline', {
       unknownTrace,
       title: 'Behind the scenes: the timeline',
-      activeSteps: [...new Set(rows.map((r) => r.step).filter((s): s is number => s !== undefined))].sort(),
+      ...(grant ? { stepBar: stepBar(grant, fitted.steps) } : {}),
       trace,
-      traces: [...traces].reverse(),
+      traces: [...traces].reverse().map((t) => ({ ...t, outcome: flowOutcome(ctx.recorder.list(t.id)) })),
+      forgottenCount: req.session.forgottenTraces?.length ?? 0,
+      maxTraces: MAX_TRACES_PER_SESSION,
+      forgottenTrace,
       rows,
       exchanges,
       sources,
@@ -77,6 +95,8 @@ export function timelineRoutes(ctx: AppContext): Router {
       laneName,
       stepsOf,
       genericPath,
+      breakableHtml,
+      readableUrl,
       recording: ctx.recorder.enabled,
       instructor,
       kindNames: KIND_NAMES,
