@@ -10,7 +10,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import type { ServiceUrls } from '@oauth-demo/web';
-import { type Exchange, type Party, type RecordedMessage, maskExchange, parseTraceparent } from './recorder.js';
+import { type Exchange, type Party, type RecordedMessage, parseTraceparent } from './recorder.js';
 import { type GrantKey, type StepNumber, stepNumbersOf } from './steps.js';
 
 export const LANES: { party: Party; name: string; role: string }[] = [
@@ -358,9 +358,4 @@ export function flowOutcome(own: Exchange[]): FlowOutcome {
   if (front.some((e) => /[?&]error=/.test(e.request.url ?? ''))) return 'denied';
   if (front.some((e) => (e.response.status ?? 0) >= 400)) return 'failed';
   return 'ok';
-}
-
-/** What the page shows of an exchange: masked unless revealed (instructor mode and a source that allows it). */
-export function shown(e: Exchange, reveal: boolean): Exchange {
-  return reveal ? e : maskExchange(e);
 }

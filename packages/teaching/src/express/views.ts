@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { GRANT_STEPS, NOTES_STEPS } from '../steps.js';
 
-export const teachingViewsDir = resolve(import.meta.dirname, '..', '..', 'views');
+const teachingViewsDir = resolve(import.meta.dirname, '..', '..', 'views');
 
 /**
  * Call after useSharedUi (@oauth-demo/web): appends the teaching partials. Every page may read the one step
