@@ -3,12 +3,15 @@
 #   docker build --target auth-server -t oauth-demo/auth-server .      (also: drive, printer)
 #   docker-compose build                                               (docker-compose.yml names the targets)
 #
-#   toolchain   the base image + compilers for the native SQLite addon + pnpm
-#   manifests   only the package.json files, the lockfile and the workspace file (so the next stage stays cached
-#               until a dependency changes, not whenever a source file does)
+#   pnpm        the base image + pnpm
+#   manifests   only the package.json files, the lockfile and the workspace file (so the stages that install stay
+#               cached until a dependency changes, not whenever a source file does)
+#   toolchain   + the compilers for the native SQLite addon
 #   deps        pnpm install --frozen-lockfile: downloads the packages and compiles better-sqlite3, once
-#   build       the sources, tsc, then `pnpm deploy --prod` of each app to /deploy/<app>: the app's build output
-#               and its production dependencies only
+#   compile     tsc, from an install without install scripts: it needs no compiled addon, so BuildKit runs it
+#               while `toolchain` and `deps` compile (the two slow parts side by side, not one after the other)
+#   build       deps + the sources + compile's output, then `pnpm deploy --prod` of each app to /deploy/<app>:
+#               the app's build output and its production dependencies only
 #   runtime     the base image, the node user, /data and /secrets; no compiler, no pnpm, no TypeScript source
 #   auth-server, drive, printer   runtime + one deployed app
 #
@@ -16,32 +19,42 @@
 # (scripts/docker-base-standin.sh); nothing below depends on that network.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-FROM ${NODE_IMAGE} AS toolchain
-# better-sqlite3 is a native addon: node-gyp compiles it when no prebuilt binary can be downloaded.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+FROM ${NODE_IMAGE} AS pnpm
 # pnpm, exactly the version package.json's "packageManager" pins (another version refuses the workspace).
 RUN npm install -g pnpm@12.4.2 && pnpm --version
 ENV TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 CI=true
 WORKDIR /repo
 
-FROM toolchain AS manifests
+FROM pnpm AS manifests
 COPY . /src
 RUN mkdir /manifests \
  && cd /src \
  && cp --parents package.json pnpm-lock.yaml pnpm-workspace.yaml */package.json */*/package.json /manifests/
 
+FROM pnpm AS toolchain
+# better-sqlite3 is a native addon: node-gyp compiles it when no prebuilt binary can be downloaded.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+
 FROM toolchain AS deps
 COPY --from=manifests /manifests/ ./
 # Only what the three images need: the root (TypeScript), the apps and the packages they depend on. The test
-# suites (e2e's Playwright, bench's load generators) are not installed.
-# JOBS=max: node-gyp compiles SQLite and the addon's C++ side by side, on every core.
+# suites (e2e's Playwright, bench's load generators) are not installed. JOBS=max: node-gyp compiles SQLite and
+# the addon's C++ side by side, on every core.
 RUN JOBS=max pnpm install --frozen-lockfile --filter=. --filter="{./apps/*}..."
+
+FROM pnpm AS compile
+COPY --from=manifests /manifests/ ./
+RUN pnpm install --frozen-lockfile --ignore-scripts --filter=. --filter="{./apps/*}..."
+COPY . .
+RUN pnpm --filter="{./apps/*}..." run build \
+ && mkdir /compiled \
+ && cp -r --parents apps/*/dist packages/*/dist /compiled/
 
 FROM deps AS build
 COPY . .
-RUN pnpm --filter="{./apps/*}..." run build
+COPY --from=compile /compiled/ ./
 # One deployed folder per app: its package.json "files" (dist, views, assets) and its production
 # node_modules, the workspace packages copied in. better-sqlite3 comes from pnpm's store as compiled above
 # (its side-effects cache), not compiled again; its sources and object files are left out of the image.

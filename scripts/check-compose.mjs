@@ -171,200 +171,200 @@ const workspaceApps = Object.fromEntries(
 );
 
 function checkVariant(variant) {
-const rendered = composeConfig(variant.files, variant.env);
-if (rendered.status !== 0) die(`docker-compose config rejects ${variant.files.join(' + ')}:\n${rendered.stderr || rendered.stdout}`);
-log(`docker-compose config accepts ${variant.files.join(' + ')} (${composeVersion})`);
-const compose = yamlToJson(rendered.stdout);
-const problems = [];
-const problem = (service, message) => problems.push(`${service}: ${message}`);
-const services = {};
-for (const [name, service] of Object.entries(compose.services ?? {})) {
-  const info = { name, service };
-  services[name] = info;
-  // Build context and Dockerfile.
-  const context = service.build?.context;
-  if (!context) {
-    problem(name, 'no build context (every service is built from this repository)');
-    continue;
-  }
-  const contextDir = isAbsolute(context) ? context : resolve(ROOT, context);
-  if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
-    problem(name, `build context ${context} does not exist`);
-    continue;
-  }
-  const dockerfile = resolve(contextDir, service.build.dockerfile ?? 'Dockerfile');
-  if (!existsSync(dockerfile)) {
-    problem(name, `Dockerfile ${relative(ROOT, dockerfile)} does not exist`);
-    continue;
-  }
-  info.dockerfile = relative(ROOT, dockerfile);
-  const stages = dockerfileStages(dockerfile);
-  // The service's image is its build target (or the last stage), with every stage it is built FROM.
-  info.target = service.build.target ?? stages.at(-1)?.name ?? '(last stage)';
-  const runtime = stageChain(stages, service.build.target);
-  if (!runtime) {
-    problem(name, `${info.dockerfile} has no stage ${service.build.target ?? '(no FROM at all)'}`);
-    continue;
-  }
-  // Which app the image holds: the runtime stage copies `pnpm deploy`'s folder of one app, /deploy/<app>, from
-  // the stage that ran `pnpm ... deploy ... /deploy/...` (docker-compose.yml: one Dockerfile, a target per app).
-  const instructions = (kind) => runtime.instructions.filter((i) => i.instruction === kind);
-  const copy = instructions('COPY').find((i) => i.words.some((w) => w.startsWith('--from=')));
-  const fromStage = copy?.words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
-  const source = copy?.words.filter((w) => !w.startsWith('--')).at(-2);
-  const deployedIn = stages.find((st) => st.name === fromStage);
-  const deploys = deployedIn && stageChain(stages, deployedIn.name).instructions.some((i) => i.instruction === 'RUN' && /\bpnpm\b.*\bdeploy\b/.test(i.args) && source && i.args.includes(posix.dirname(source)));
-  const app = source && posix.basename(source);
-  if (!copy || !deploys) {
-    problem(name, `${info.dockerfile} target ${info.target}: no \`COPY --from=<stage> /deploy/<app> <WORKDIR>\` of a folder \`pnpm deploy\` made in that stage`);
-    continue;
-  }
-  if (!Object.values(workspaceApps).includes(app)) {
-    problem(name, `${info.dockerfile} target ${info.target} copies ${source}, and ${app} is no app under apps/`);
-    continue;
-  }
-  info.app = app;
-  info.prefix = APP_PREFIX[app];
-  if (!info.prefix) {
-    problem(name, `runs apps/${app}, which this check does not know (APP_PREFIX)`);
-    continue;
-  }
-  const workdir = instructions('WORKDIR').at(-1)?.args ?? '/';
-  // The runtime stage must copy the deployed folder to its WORKDIR: then WORKDIR is apps/<app>/ as deployed.
-  if (posix.normalize(copy.words.at(-1)).replace(/\/$/, '') !== posix.normalize(workdir).replace(/\/$/, ''))
-    problem(name, `${info.dockerfile}: the deployed app is copied to ${copy.words.at(-1)}, but WORKDIR is ${workdir}`);
-  // No root in production: the runtime runs as an unprivileged user.
-  const user = instructions('USER').at(-1)?.args;
-  if (!user || user === 'root' || user === '0') problem(name, `${info.dockerfile} target ${info.target} runs as root (no USER)`);
-  // CMD ["node", "dist/server.js"]: the start file, relative to WORKDIR, must be in the app's build output.
-  const cmd = instructions('CMD').at(-1);
-  let argv;
-  try {
-    argv = cmd ? JSON.parse(cmd.args) : undefined;
-  } catch {
-    argv = undefined;
-  }
-  if (!Array.isArray(argv)) problem(name, `${info.dockerfile}: CMD must be an exec-form JSON array (so node gets the signals)`);
-  else {
-    const startFile = argv.slice(1).find((a) => /\.(c|m)?js$/.test(a));
-    if (argv[0] !== 'node' || !startFile) problem(name, `${info.dockerfile}: CMD ${cmd.args} does not start a .js file with node`);
-    else {
-      const inImage = posix.resolve(workdir, startFile);
-      const inApp = posix.relative(posix.normalize(workdir), inImage);
-      const local = join(ROOT, 'apps', app, inApp);
-      if (inApp.startsWith('..')) problem(name, `CMD file ${inImage} is outside WORKDIR ${workdir}, where the app is`);
-      else if (!existsSync(local)) problem(name, `CMD starts ${inImage}, but apps/${app}/${inApp} does not exist in the build output (run pnpm build)`);
-      const files = JSON.parse(readFileSync(join(ROOT, 'apps', app, 'package.json'), 'utf8')).files;
-      const top = inApp.split('/')[0];
-      if (Array.isArray(files) && !files.some((f) => f.replace(/^\.\//, '').replace(/\/.*$/, '') === top))
-        problem(name, `apps/${app}/package.json "files" does not include ${top}: pnpm deploy would leave ${inApp} out of the image`);
-      info.startFile = `apps/${app}/${inApp}`;
-    }
-  }
-  // The container's environment: image ENV, then compose's environment on top.
-  info.env = { ...stageEnv(runtime), ...(service.environment ?? {}) };
-  try {
-    info.own = readServiceUrls(info.env, info.prefix);
-  } catch (error) {
-    problem(name, `its environment does not start ${app}: ${error.message}`);
-    continue;
-  }
-  const listens = info.own.port;
-  const exposed = instructions('EXPOSE').flatMap((i) => i.words.map((w) => Number(w.split('/')[0])));
-  if (!exposed.includes(listens)) problem(name, `${info.dockerfile} EXPOSEs ${exposed.join(', ') || 'nothing'}, but ${app} listens on ${listens}`);
-  // docker-compose config prints "127.0.0.1:3000:3000/tcp" for a port with a host address, an object otherwise.
-  const ports = (service.ports ?? []).map((p) => {
-    if (typeof p !== 'string') return { hostIp: p.host_ip || undefined, published: p.published, target: p.target };
-    const m = /^(?:(.+):)?(\d+):(\d+)(?:\/\w+)?$/.exec(p);
-    return m ? { hostIp: m[1], published: Number(m[2]), target: Number(m[3]) } : { target: NaN, raw: p };
-  });
-  const published = ports.find((p) => Number(p.target) === listens);
-  if (!published?.published) problem(name, `listens on ${listens}, but no published port maps to it (ports: ${JSON.stringify(service.ports ?? [])})`);
-  else {
-    info.published = Number(published.published);
-    info.hostIp = published.hostIp === '0.0.0.0' ? undefined : published.hostIp;
-    if (info.hostIp !== variant.hostIp)
-      problem(name, `publishes ${listens} on ${info.hostIp ?? 'every interface'}; the ${variant.label} variant must publish on ${variant.hostIp ?? 'every interface'}`);
-  }
-  for (const p of ports) if (Number(p.target) !== listens) problem(name, `publishes container port ${p.raw ?? p.target}, but ${app} listens on ${listens}`);
-  // Health check: it runs inside the container, so it must ask this service's own port.
-  const test = service.healthcheck?.test;
-  if (!Array.isArray(test) || test.length < 2 || service.healthcheck?.disable) problem(name, 'has no health check (depends_on: service_healthy needs one)');
-  else {
-    info.healthcheck = test;
-    const urls = test.join(' ').match(/https?:\/\/[^\s'"`)]+/g) ?? [];
-    if (urls.length === 0) problem(name, `health check ${JSON.stringify(test)} names no URL`);
-    for (const raw of urls) {
-      const url = new URL(raw);
-      const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-      if (port !== listens) problem(name, `health check asks port ${port}, but ${app} listens on ${listens}`);
-      if (!['127.0.0.1', 'localhost'].includes(url.hostname)) problem(name, `health check asks ${url.host}: inside the container it must ask itself (127.0.0.1:${listens})`);
-    }
-  }
-  // Volumes: the data and the shared secrets must survive the container.
-  info.volumes = {};
-  for (const v of service.volumes ?? []) {
-    const [source, target] = typeof v === 'string' ? v.split(':') : [v.source, v.target];
-    if (source && target) info.volumes[target] = source;
-  }
-  for (const variable of ['DATA_DIR', 'SHARED_SECRETS_DIR']) {
-    const dir = info.env[variable];
-    if (!dir) problem(name, `${variable} is not set: inside the container it would default to a folder of the image, lost on every rebuild`);
-    else if (!info.volumes[dir] || info.volumes[dir].startsWith('/') || info.volumes[dir].startsWith('.'))
-      problem(name, `${variable}=${dir} is not a named volume of this service`);
-  }
-}
-
-const byPrefix = Object.fromEntries(Object.values(services).filter((s) => s.prefix).map((s) => [s.prefix, s]));
-for (const prefix of Object.values(APP_PREFIX)) if (!byPrefix[prefix]) problems.push(`no compose service runs the app that reads ${prefix}_* (${Object.keys(APP_PREFIX).find((a) => APP_PREFIX[a] === prefix)})`);
-
-// Cross-service checks, on the URLs each service will really use (its environment, or the built-in default).
-const issuers = new Map();
-const secretVolumes = new Set();
-for (const info of Object.values(services)) {
-  if (!info.env || !info.own) continue;
-  for (const [prefix, target] of Object.entries(byPrefix)) {
-    let urls;
-    try {
-      urls = readServiceUrls(info.env, prefix);
-    } catch (error) {
-      problem(info.name, error.message);
+  const rendered = composeConfig(variant.files, variant.env);
+  if (rendered.status !== 0) die(`docker-compose config rejects ${variant.files.join(' + ')}:\n${rendered.stderr || rendered.stdout}`);
+  log(`docker-compose config accepts ${variant.files.join(' + ')} (${composeVersion})`);
+  const compose = yamlToJson(rendered.stdout);
+  const problems = [];
+  const problem = (service, message) => problems.push(`${service}: ${message}`);
+  const services = {};
+  for (const [name, service] of Object.entries(compose.services ?? {})) {
+    const info = { name, service };
+    services[name] = info;
+    // Build context and Dockerfile.
+    const context = service.build?.context;
+    if (!context) {
+      problem(name, 'no build context (every service is built from this repository)');
       continue;
     }
-    const internal = new URL(urls.internalUrl);
-    const internalVar = `${prefix}_INTERNAL_URL${info.env[`${prefix}_INTERNAL_URL`] ? '' : ' (unset, so the default)'}`;
-    if (internal.hostname !== target.name)
-      problem(
-        info.name,
-        `${internalVar} is ${urls.internalUrl}: ${['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0'].includes(internal.hostname) ? 'inside a container that is the container itself' : `"${internal.hostname}" is not the compose service running ${target.app}`}; use the compose service name, http://${target.name}:${target.own?.port}`,
-      );
-    else if (target.own && Number(internal.port || 80) !== target.own.port) problem(info.name, `${internalVar} is ${urls.internalUrl}, but ${target.name} listens on ${target.own.port}`);
-    const pub = new URL(urls.publicUrl);
-    const publicVar = `${prefix}_PUBLIC_URL${info.env[`${prefix}_PUBLIC_URL`] ? '' : ' (unset, so the default)'}`;
-    if (pub.hostname !== variant.publicHost || pub.protocol !== 'http:' || Number(pub.port || 80) !== target.published)
-      problem(info.name, `${publicVar} is ${urls.publicUrl}, but the browser reaches ${target.name} at http://${variant.publicHost}:${target.published} (its published port)`);
+    const contextDir = isAbsolute(context) ? context : resolve(ROOT, context);
+    if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
+      problem(name, `build context ${context} does not exist`);
+      continue;
+    }
+    const dockerfile = resolve(contextDir, service.build.dockerfile ?? 'Dockerfile');
+    if (!existsSync(dockerfile)) {
+      problem(name, `Dockerfile ${relative(ROOT, dockerfile)} does not exist`);
+      continue;
+    }
+    info.dockerfile = relative(ROOT, dockerfile);
+    const stages = dockerfileStages(dockerfile);
+    // The service's image is its build target (or the last stage), with every stage it is built FROM.
+    info.target = service.build.target ?? stages.at(-1)?.name ?? '(last stage)';
+    const runtime = stageChain(stages, service.build.target);
+    if (!runtime) {
+      problem(name, `${info.dockerfile} has no stage ${service.build.target ?? '(no FROM at all)'}`);
+      continue;
+    }
+    // Which app the image holds: the runtime stage copies `pnpm deploy`'s folder of one app, /deploy/<app>, from
+    // the stage that ran `pnpm ... deploy ... /deploy/...` (docker-compose.yml: one Dockerfile, a target per app).
+    const instructions = (kind) => runtime.instructions.filter((i) => i.instruction === kind);
+    const copy = instructions('COPY').find((i) => i.words.some((w) => w.startsWith('--from=')));
+    const fromStage = copy?.words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
+    const source = copy?.words.filter((w) => !w.startsWith('--')).at(-2);
+    const deployedIn = stages.find((st) => st.name === fromStage);
+    const deploys = deployedIn && stageChain(stages, deployedIn.name).instructions.some((i) => i.instruction === 'RUN' && /\bpnpm\b.*\bdeploy\b/.test(i.args) && source && i.args.includes(posix.dirname(source)));
+    const app = source && posix.basename(source);
+    if (!copy || !deploys) {
+      problem(name, `${info.dockerfile} target ${info.target}: no \`COPY --from=<stage> /deploy/<app> <WORKDIR>\` of a folder \`pnpm deploy\` made in that stage`);
+      continue;
+    }
+    if (!Object.values(workspaceApps).includes(app)) {
+      problem(name, `${info.dockerfile} target ${info.target} copies ${source}, and ${app} is no app under apps/`);
+      continue;
+    }
+    info.app = app;
+    info.prefix = APP_PREFIX[app];
+    if (!info.prefix) {
+      problem(name, `runs apps/${app}, which this check does not know (APP_PREFIX)`);
+      continue;
+    }
+    const workdir = instructions('WORKDIR').at(-1)?.args ?? '/';
+    // The runtime stage must copy the deployed folder to its WORKDIR: then WORKDIR is apps/<app>/ as deployed.
+    if (posix.normalize(copy.words.at(-1)).replace(/\/$/, '') !== posix.normalize(workdir).replace(/\/$/, ''))
+      problem(name, `${info.dockerfile}: the deployed app is copied to ${copy.words.at(-1)}, but WORKDIR is ${workdir}`);
+    // No root in production: the runtime runs as an unprivileged user.
+    const user = instructions('USER').at(-1)?.args;
+    if (!user || user === 'root' || user === '0') problem(name, `${info.dockerfile} target ${info.target} runs as root (no USER)`);
+    // CMD ["node", "dist/server.js"]: the start file, relative to WORKDIR, must be in the app's build output.
+    const cmd = instructions('CMD').at(-1);
+    let argv;
+    try {
+      argv = cmd ? JSON.parse(cmd.args) : undefined;
+    } catch {
+      argv = undefined;
+    }
+    if (!Array.isArray(argv)) problem(name, `${info.dockerfile}: CMD must be an exec-form JSON array (so node gets the signals)`);
+    else {
+      const startFile = argv.slice(1).find((a) => /\.(c|m)?js$/.test(a));
+      if (argv[0] !== 'node' || !startFile) problem(name, `${info.dockerfile}: CMD ${cmd.args} does not start a .js file with node`);
+      else {
+        const inImage = posix.resolve(workdir, startFile);
+        const inApp = posix.relative(posix.normalize(workdir), inImage);
+        const local = join(ROOT, 'apps', app, inApp);
+        if (inApp.startsWith('..')) problem(name, `CMD file ${inImage} is outside WORKDIR ${workdir}, where the app is`);
+        else if (!existsSync(local)) problem(name, `CMD starts ${inImage}, but apps/${app}/${inApp} does not exist in the build output (run pnpm build)`);
+        const files = JSON.parse(readFileSync(join(ROOT, 'apps', app, 'package.json'), 'utf8')).files;
+        const top = inApp.split('/')[0];
+        if (Array.isArray(files) && !files.some((f) => f.replace(/^\.\//, '').replace(/\/.*$/, '') === top))
+          problem(name, `apps/${app}/package.json "files" does not include ${top}: pnpm deploy would leave ${inApp} out of the image`);
+        info.startFile = `apps/${app}/${inApp}`;
+      }
+    }
+    // The container's environment: image ENV, then compose's environment on top.
+    info.env = { ...stageEnv(runtime), ...(service.environment ?? {}) };
+    try {
+      info.own = readServiceUrls(info.env, info.prefix);
+    } catch (error) {
+      problem(name, `its environment does not start ${app}: ${error.message}`);
+      continue;
+    }
+    const listens = info.own.port;
+    const exposed = instructions('EXPOSE').flatMap((i) => i.words.map((w) => Number(w.split('/')[0])));
+    if (!exposed.includes(listens)) problem(name, `${info.dockerfile} EXPOSEs ${exposed.join(', ') || 'nothing'}, but ${app} listens on ${listens}`);
+    // docker-compose config prints "127.0.0.1:3000:3000/tcp" for a port with a host address, an object otherwise.
+    const ports = (service.ports ?? []).map((p) => {
+      if (typeof p !== 'string') return { hostIp: p.host_ip || undefined, published: p.published, target: p.target };
+      const m = /^(?:(.+):)?(\d+):(\d+)(?:\/\w+)?$/.exec(p);
+      return m ? { hostIp: m[1], published: Number(m[2]), target: Number(m[3]) } : { target: NaN, raw: p };
+    });
+    const published = ports.find((p) => Number(p.target) === listens);
+    if (!published?.published) problem(name, `listens on ${listens}, but no published port maps to it (ports: ${JSON.stringify(service.ports ?? [])})`);
+    else {
+      info.published = Number(published.published);
+      info.hostIp = published.hostIp === '0.0.0.0' ? undefined : published.hostIp;
+      if (info.hostIp !== variant.hostIp)
+        problem(name, `publishes ${listens} on ${info.hostIp ?? 'every interface'}; the ${variant.label} variant must publish on ${variant.hostIp ?? 'every interface'}`);
+    }
+    for (const p of ports) if (Number(p.target) !== listens) problem(name, `publishes container port ${p.raw ?? p.target}, but ${app} listens on ${listens}`);
+    // Health check: it runs inside the container, so it must ask this service's own port.
+    const test = service.healthcheck?.test;
+    if (!Array.isArray(test) || test.length < 2 || service.healthcheck?.disable) problem(name, 'has no health check (depends_on: service_healthy needs one)');
+    else {
+      info.healthcheck = test;
+      const urls = test.join(' ').match(/https?:\/\/[^\s'"`)]+/g) ?? [];
+      if (urls.length === 0) problem(name, `health check ${JSON.stringify(test)} names no URL`);
+      for (const raw of urls) {
+        const url = new URL(raw);
+        const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+        if (port !== listens) problem(name, `health check asks port ${port}, but ${app} listens on ${listens}`);
+        if (!['127.0.0.1', 'localhost'].includes(url.hostname)) problem(name, `health check asks ${url.host}: inside the container it must ask itself (127.0.0.1:${listens})`);
+      }
+    }
+    // Volumes: the data and the shared secrets must survive the container.
+    info.volumes = {};
+    for (const v of service.volumes ?? []) {
+      const [source, target] = typeof v === 'string' ? v.split(':') : [v.source, v.target];
+      if (source && target) info.volumes[target] = source;
+    }
+    for (const variable of ['DATA_DIR', 'SHARED_SECRETS_DIR']) {
+      const dir = info.env[variable];
+      if (!dir) problem(name, `${variable} is not set: inside the container it would default to a folder of the image, lost on every rebuild`);
+      else if (!info.volumes[dir] || info.volumes[dir].startsWith('/') || info.volumes[dir].startsWith('.'))
+        problem(name, `${variable}=${dir} is not a named volume of this service`);
+    }
   }
-  issuers.set(info.name, info.env.AUTH_PUBLIC_URL);
-  const secrets = info.env.SHARED_SECRETS_DIR && info.volumes[info.env.SHARED_SECRETS_DIR];
-  if (secrets) secretVolumes.add(secrets);
-}
-if (new Set(issuers.values()).size !== 1 || [...issuers.values()].some((v) => !v))
-  problems.push(`the issuer (AUTH_PUBLIC_URL) differs between services: ${[...issuers].map(([s, v]) => `${s}=${v ?? '(unset)'}`).join(', ')}; it must be the same string everywhere`);
-if (secretVolumes.size > 1) problems.push(`SHARED_SECRETS_DIR is not one shared volume: ${[...secretVolumes].join(', ')}`);
-// The auth server makes the client secrets on its first start: the others must wait for it.
-const authService = byPrefix.AUTH?.name;
-for (const info of Object.values(services))
-  if (authService && info.name !== authService && info.service.depends_on?.[authService]?.condition !== 'service_healthy')
-    problem(info.name, `must depend on ${authService} with condition service_healthy (it reads the secrets the auth server makes)`);
 
-if (problems.length > 0) die(`${variant.files.join(' + ')} is inconsistent:\n  - ${problems.join('\n  - ')}`);
-const issuer = [...issuers.values()][0];
-log(
-  `${variant.label} variant (${variant.files.join(' + ')}): static checks passed: ${Object.values(services)
-    .map((s) => `${s.name} (${s.dockerfile} target ${s.target}, CMD ${s.startFile}, :${s.own.port}, published on ${s.hostIp ?? 'every interface'}:${s.published})`)
-    .join('; ')}; one issuer ${issuer}`,
-);
-return { services, byPrefix, issuer };
+  const byPrefix = Object.fromEntries(Object.values(services).filter((s) => s.prefix).map((s) => [s.prefix, s]));
+  for (const prefix of Object.values(APP_PREFIX)) if (!byPrefix[prefix]) problems.push(`no compose service runs the app that reads ${prefix}_* (${Object.keys(APP_PREFIX).find((a) => APP_PREFIX[a] === prefix)})`);
+
+  // Cross-service checks, on the URLs each service will really use (its environment, or the built-in default).
+  const issuers = new Map();
+  const secretVolumes = new Set();
+  for (const info of Object.values(services)) {
+    if (!info.env || !info.own) continue;
+    for (const [prefix, target] of Object.entries(byPrefix)) {
+      let urls;
+      try {
+        urls = readServiceUrls(info.env, prefix);
+      } catch (error) {
+        problem(info.name, error.message);
+        continue;
+      }
+      const internal = new URL(urls.internalUrl);
+      const internalVar = `${prefix}_INTERNAL_URL${info.env[`${prefix}_INTERNAL_URL`] ? '' : ' (unset, so the default)'}`;
+      if (internal.hostname !== target.name)
+        problem(
+          info.name,
+          `${internalVar} is ${urls.internalUrl}: ${['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0'].includes(internal.hostname) ? 'inside a container that is the container itself' : `"${internal.hostname}" is not the compose service running ${target.app}`}; use the compose service name, http://${target.name}:${target.own?.port}`,
+        );
+      else if (target.own && Number(internal.port || 80) !== target.own.port) problem(info.name, `${internalVar} is ${urls.internalUrl}, but ${target.name} listens on ${target.own.port}`);
+      const pub = new URL(urls.publicUrl);
+      const publicVar = `${prefix}_PUBLIC_URL${info.env[`${prefix}_PUBLIC_URL`] ? '' : ' (unset, so the default)'}`;
+      if (pub.hostname !== variant.publicHost || pub.protocol !== 'http:' || Number(pub.port || 80) !== target.published)
+        problem(info.name, `${publicVar} is ${urls.publicUrl}, but the browser reaches ${target.name} at http://${variant.publicHost}:${target.published} (its published port)`);
+    }
+    issuers.set(info.name, info.env.AUTH_PUBLIC_URL);
+    const secrets = info.env.SHARED_SECRETS_DIR && info.volumes[info.env.SHARED_SECRETS_DIR];
+    if (secrets) secretVolumes.add(secrets);
+  }
+  if (new Set(issuers.values()).size !== 1 || [...issuers.values()].some((v) => !v))
+    problems.push(`the issuer (AUTH_PUBLIC_URL) differs between services: ${[...issuers].map(([s, v]) => `${s}=${v ?? '(unset)'}`).join(', ')}; it must be the same string everywhere`);
+  if (secretVolumes.size > 1) problems.push(`SHARED_SECRETS_DIR is not one shared volume: ${[...secretVolumes].join(', ')}`);
+  // The auth server makes the client secrets on its first start: the others must wait for it.
+  const authService = byPrefix.AUTH?.name;
+  for (const info of Object.values(services))
+    if (authService && info.name !== authService && info.service.depends_on?.[authService]?.condition !== 'service_healthy')
+      problem(info.name, `must depend on ${authService} with condition service_healthy (it reads the secrets the auth server makes)`);
+
+  if (problems.length > 0) die(`${variant.files.join(' + ')} is inconsistent:\n  - ${problems.join('\n  - ')}`);
+  const issuer = [...issuers.values()][0];
+  log(
+    `${variant.label} variant (${variant.files.join(' + ')}): static checks passed: ${Object.values(services)
+      .map((s) => `${s.name} (${s.dockerfile} target ${s.target}, CMD ${s.startFile}, :${s.own.port}, published on ${s.hostIp ?? 'every interface'}:${s.published})`)
+      .join('; ')}; one issuer ${issuer}`,
+  );
+  return { services, byPrefix, issuer };
 }
 
 const checked = VARIANTS.map(checkVariant);

@@ -61,6 +61,11 @@ cleanup() {
     [ "${COMPOSE_E2E_KEEP_IMAGES:-}" = 1 ] && rmi=""
     COMPOSE_FILE="docker-compose.yml:docker-compose.override.yml" docker-compose down -v $rmi --remove-orphans >/dev/null 2>&1
   fi
+  # Keep the failed specs' screenshots and traces where a developer (or CI's artifacts) finds them.
+  if [ "$code" -ne 0 ] && compgen -G "$WORK/test-results-*" >/dev/null; then
+    mkdir -p e2e/test-results && cp -r "$WORK"/test-results-* e2e/test-results/ &&
+      echo "compose-e2e: the failed specs' screenshots and traces are in e2e/test-results/test-results-*" >&2
+  fi
   if [ -n "$OUR_DOCKERD" ]; then
     kill "$OUR_DOCKERD" 2>/dev/null
     for _ in $(seq 1 60); do kill -0 "$OUR_DOCKERD" 2>/dev/null || break; sleep 0.5; done
@@ -167,19 +172,21 @@ log "published on 127.0.0.1 only: $(docker port "$(docker-compose ps -q printer)
 for service in auth drive printer; do
   id=$(docker-compose ps -q "$service")
   image=$(docker inspect -f '{{.Config.Image}}' "$id")
-  user=$(docker-compose exec -T "$service" id -un | tr -d '\r')
-  [ "$user" = node ] || fail "$service runs as $user, not node"
-  # Owner and mode of the volumes as the app sees them; a file the app made there must not be world-readable.
-  perms=$(docker-compose exec -T "$service" stat -c '%n %U %a' /data /secrets | tr -d '\r')
-  echo "$perms" | grep -qx '/data node 700' || fail "$service: /data is not node's, mode 700: $perms"
-  echo "$perms" | grep -qx '/secrets node 700' || fail "$service: /secrets is not node's, mode 700: $perms"
-  docker-compose exec -T "$service" sh -c 'touch /data/.probe && rm /data/.probe' || fail "$service cannot write /data"
-  # Nothing to build or change the app with: no compiler, no pnpm, no TypeScript sources or tests, app files not node's.
-  found=$(docker-compose exec -T "$service" sh -c '
-    for tool in gcc g++ cc make python3 pnpm tsc; do command -v "$tool"; done
-    find /app -path /app/node_modules/.pnpm -prune -o \( -name "*.ts" ! -name "*.d.ts" -o -name src -o -name test -o -name tsconfig.json \) -print
-    find /app -user node -print | head -3' | tr -d '\r')
-  [ -z "$found" ] || fail "$service: the runtime image holds what it should not: $found"
+  # One exec per service (each costs a second or more on a busy machine): who runs, the volumes' owner and mode,
+  # whether node can write /data, and what must not be in the image: a compiler, pnpm, TypeScript sources or
+  # tests, app files the node user could change.
+  report=$(docker-compose exec -T "$service" sh -c '
+    echo "user $(id -un)"
+    stat -c "mode %n %U %a" /data /secrets
+    touch /data/.probe && rm /data/.probe && echo "writable /data"
+    for tool in gcc g++ cc make python3 pnpm tsc; do command -v "$tool" | sed "s/^/unwanted /"; done
+    find /app -path /app/node_modules/.pnpm -prune -o \( -name "*.ts" ! -name "*.d.ts" -o -name src -o -name test -o -name tsconfig.json \) -print | sed "s/^/unwanted /"
+    find /app -user node | head -3 | sed "s/^/unwanted owned-by-node /"' | tr -d '\r')
+  grep -qx 'user node' <<<"$report" || fail "$service does not run as node: $report"
+  grep -qx 'mode /data node 700' <<<"$report" || fail "$service: /data is not node's, mode 700: $report"
+  grep -qx 'mode /secrets node 700' <<<"$report" || fail "$service: /secrets is not node's, mode 700: $report"
+  grep -qx 'writable /data' <<<"$report" || fail "$service cannot write /data: $report"
+  ! grep -q '^unwanted' <<<"$report" || fail "$service: the runtime image holds what it should not: $(grep '^unwanted' <<<"$report" | tr '\n' ' ')"
   size=$(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1000000}')
   log "image $image: user node, /data and /secrets 0700 node, no build tools or sources, $size"
 done
@@ -270,7 +277,7 @@ up "class variant, CLASS_HOST=class.test"
 for service in auth drive printer; do
   bindings=$(docker port "$(docker-compose ps -q "$service")")
   grep -q '0\.0\.0\.0:' <<<"$bindings" || fail "class variant: $service is not published on every interface: $bindings"
-  public=$(docker-compose exec -T "$service" printenv AUTH_PUBLIC_URL DRIVE_PUBLIC_URL PRINTER_PUBLIC_URL | tr -d '\r' | tr '\n' ' ')
+  public=$(docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$(docker-compose ps -q "$service")" | grep -E '^(AUTH|DRIVE|PRINTER)_PUBLIC_URL=' | sort | cut -d= -f2 | tr '\n' ' ')
   [ "$public" = "http://class.test:9000 http://class.test:9001 http://class.test:3000 " ] || fail "class variant: $service's public URLs are $public"
 done
 issuer=$(curl -sS http://127.0.0.1:9000/.well-known/oauth-authorization-server | node -e 'process.stdin.on("data", (d) => (globalThis.s = (globalThis.s ?? "") + d)).on("end", () => console.log(JSON.parse(globalThis.s).issuer))')

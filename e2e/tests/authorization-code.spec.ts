@@ -48,7 +48,8 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
     // The images are really served (through the printer, which holds the token).
     const firstImage = page.locator('img').first();
     await expect(firstImage).toBeVisible();
-    expect(await firstImage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    // Visible is not loaded: on a busy machine the bytes may still be on their way, so wait for them.
+    await expect.poll(() => firstImage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     // The token never reaches the browser.
     expect(await page.content()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
 
@@ -71,7 +72,7 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
     await expect(page.getByText(titles[0]!).first()).toBeVisible();
     const image = page.locator('img').first();
     await expect(image).toBeVisible();
-    expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     expect(cspViolations).toEqual([]);
   });
 

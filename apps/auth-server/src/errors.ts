@@ -8,54 +8,54 @@
  * - otherwise a page for the person in front of the browser, never a redirect and never a stack trace.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { InvalidClient, InvalidRequest, OAuthError, ServerError } from '@oauth-demo/tokens';
-import { CsrfError } from '@oauth-demo/web';
+import { InvalidClient, InvalidClientId, InvalidRedirectUri } from '@oauth-demo/tokens';
+import { CsrfError, csrfErrorPage, lookUpByClass, sendErrorJson, toOAuthError } from '@oauth-demo/web';
 import type { VerifiedRedirect } from './authorize/authorization_request.js';
 import { sendAuthorizationResponse } from './authorize/authorization_response.js';
+import { InteractionExpired } from './routes/interaction.js';
 
-/** Errors thrown by express's own body parsing (413 too large, 400 malformed) carry a 4xx `status`. */
-function isClientHttpError(err: unknown): err is { status: number; message: string } {
-  const status = (err as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
-}
-
-function toOAuthError(err: unknown): OAuthError {
-  if (err instanceof OAuthError) return err;
-  if (isClientHttpError(err)) {
-    const translated = new InvalidRequest(err.status === 413 ? 'The request is too large.' : 'The request body could not be read.');
-    return Object.assign(translated, { status: err.status === 413 ? 413 : 400 });
+declare global {
+  namespace Express {
+    interface Locals {
+      /**
+       * Set once the client and its exact redirect_uri are verified (routes/authorize.ts, routes/interaction.ts):
+       * from then on an error may go back to the client (RFC 6749 §4.1.2.1).
+       */
+      verifiedRedirect?: VerifiedRedirect;
+    }
   }
-  console.error(err);
-  return new ServerError('Something went wrong on our side.');
 }
 
-const PAGE_EXPLANATIONS: Partial<Record<string, string>> = {
-  InvalidRedirectUri:
+/** What the error page adds for the person in front of the browser, by error class. */
+const PAGE_EXPLANATIONS = [
+  [
+    InvalidRedirectUri,
     'An authorization server only sends the browser back to a redirect_uri registered in advance, compared character by character. Otherwise anyone could craft a link that sends your authorization code to their own site (an open redirector, RFC 9700 §4.1.3). That is why this error is shown here instead of being sent back to the app.',
-  InvalidClientId: 'The request names an application that is not registered here, so there is nobody safe to send you back to.',
-  InteractionExpired: 'Authorization requests are kept for a few minutes only, and each can be answered once.',
-};
+  ],
+  [InvalidClientId, 'The request names an application that is not registered here, so there is nobody safe to send you back to.'],
+  [InteractionExpired, 'Authorization requests are kept for a few minutes only, and each can be answered once.'],
+] as const;
 
 export function errorHandler(issuer: string) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) return;
 
     if (err instanceof CsrfError) {
-      res.status(403).render('error', { title: 'Form expired', heading: 'This form expired', message: err.message, code: 'csrf' });
+      const page = csrfErrorPage(err);
+      res.status(page.status).render('error', { title: 'Form expired', ...page });
       return;
     }
 
-    const error = toOAuthError(err);
+    const error = toOAuthError(err, (unexpected) => console.error(unexpected), 'Something went wrong on our side.');
 
     if (res.locals.jsonErrors) {
-      res.status(error.status);
       // RFC 6749 §5.2: a client that tried HTTP Basic gets a Basic challenge back.
       if (error instanceof InvalidClient && error.usedBasic) res.set('WWW-Authenticate', 'Basic realm="token", charset="UTF-8"');
-      res.json(error.toJSON());
+      sendErrorJson(res, error);
       return;
     }
 
-    const redirect = res.locals.verifiedRedirect as VerifiedRedirect | undefined;
+    const redirect = res.locals.verifiedRedirect;
     if (redirect && error.allowRedirect) {
       // RFC 6749 §4.1.2.1 / §4.2.2.1: the error goes back to the client (authorize/authorization_response.ts).
       sendAuthorizationResponse(res, redirect, issuer, { error: error.error, error_description: error.error_description });
@@ -67,7 +67,7 @@ export function errorHandler(issuer: string) {
       heading: error.status >= 500 ? 'Something went wrong' : 'This request cannot be completed',
       code: error.error,
       message: error.error_description ?? '',
-      explanation: PAGE_EXPLANATIONS[error.constructor.name],
+      explanation: lookUpByClass(error, PAGE_EXPLANATIONS),
     });
   };
 }

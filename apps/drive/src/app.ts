@@ -23,6 +23,9 @@ import type { TokenValidator } from './token_validator.js';
 import { createTokenVerifier } from './token_verifier.js';
 import { withVerifiedTokenCache } from './verified_token_cache.js';
 import { createPasswordGrantClient } from './web_app/password_grant.js';
+import type { AxiosInstance } from 'axios';
+import { createBackChannel } from '@oauth-demo/back-channel';
+import { DRIVE_USER_AGENT } from './discovery.js';
 
 export interface DriveDeps {
   /** JWT mode: trusted keys given directly (tests: `createLocalJWKSet`), instead of discovering the auth server's JWKS. */
@@ -56,13 +59,16 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   const db = openDriveDatabase(join(config.dataDir, 'drive.db'));
   seedPhotosIfEmpty(db, config.dataDir);
   seedGalleryIfEmpty(db, config.dataDir);
-  const validator = deps.validator ?? createTokenValidator(config, deps);
+  // Server to server: metadata, introspection, the web app's token requests (@oauth-demo/back-channel, axios).
+  const backChannel = createBackChannel({ timeoutMs: deps.backChannelTimeoutMs ?? 5000, userAgent: DRIVE_USER_AGENT });
+  const validator = deps.validator ?? createTokenValidator(config, deps, backChannel.http);
   const log = deps.log ?? ((message: string) => console.warn(`drive: ${message}`));
   const readiness = new Readiness(validator, log);
   // Drive's own first-party web app, a client of the auth server (the Password grant, routes/web_app.ts).
   const passwordGrant = createPasswordGrantClient({
     issuer: config.issuer,
     authInternalUrl: config.authInternalUrl,
+    http: backChannel.http,
     client: config.webClient,
     timeoutMs: deps.backChannelTimeoutMs,
     log,
@@ -80,7 +86,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Drive', role: 'Resource Server', tone: 'rs' });
-  useTeachingViews(app);
+  useTeachingViews(app, { glossaryUrl: config.printerUrl });
   // Behind the scenes: API calls that carry a W3C traceparent are recorded for the printer's timeline.
   const recorder = new Recorder({ enabled: config.recording });
   app.use(recordExchanges(recorder, 'drive'));
@@ -114,16 +120,18 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
       readiness.stop();
       sessions.store.close();
       db.close();
+      backChannel.close();
     },
   };
 }
 
 /** Step 8, done the way the configuration says (token_validator.ts explains the two ways). */
-function createTokenValidator(config: DriveConfig, deps: DriveDeps): TokenValidator {
+function createTokenValidator(config: DriveConfig, deps: DriveDeps, http: AxiosInstance): TokenValidator {
   const common = {
     issuer: config.issuer,
     audience: config.publicUrl,
     authInternalUrl: config.authInternalUrl,
+    http,
     timeoutMs: deps.backChannelTimeoutMs,
     log: deps.log,
   };

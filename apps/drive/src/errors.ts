@@ -17,8 +17,8 @@
  * is a 403 page.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { buildBearerChallenge, InsufficientScope, InvalidRequest, InvalidToken, OAuthError, ServerError } from '@oauth-demo/tokens';
-import { CsrfError } from '@oauth-demo/web';
+import { buildBearerChallenge, InsufficientScope, InvalidRequest, InvalidToken, type OAuthError } from '@oauth-demo/tokens';
+import { answerErrorsAsJson, CsrfError, csrfErrorPage, sendErrorJson, toOAuthError, UnreadableRequest } from '@oauth-demo/web';
 
 /** The realm of our Bearer challenges (RFC 6750 §3, RFC 7235 §2.2). */
 const REALM = 'drive';
@@ -35,39 +35,12 @@ export class MissingAccessToken extends Error {
   }
 }
 
-declare global {
-  namespace Express {
-    interface Locals {
-      /** Set on machine routes (API, metadata): errors are answered as JSON, not as a page. */
-      jsonErrors?: boolean;
-    }
-  }
-}
-
-/** Mount on machine routes: their errors are JSON. */
-export function answerErrorsAsJson(_req: Request, res: Response, next: NextFunction): void {
-  res.locals.jsonErrors = true;
-  next();
-}
-
-/** Errors raised by express itself (e.g. 400 for a path with broken percent-encoding) carry a 4xx `status`. */
-function isClientHttpError(err: unknown): err is { status: number } {
-  const status = (err as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
-}
-
-/** A request express itself could not read: answered `invalid_request`, but it is not about the token. */
-class UnreadableRequest extends InvalidRequest {}
-
-function toOAuthError(err: unknown): OAuthError {
-  if (err instanceof OAuthError) return err;
-  if (isClientHttpError(err)) return new UnreadableRequest('The request could not be read.');
-  console.error('drive: unexpected error', err);
-  return new ServerError();
-}
+/** Mount on machine routes: their errors are JSON (the shared half of error handling is in @oauth-demo/web). */
+export { answerErrorsAsJson };
 
 /** RFC 6750 §3.1: the three errors about the bearer token come with a Bearer challenge. */
 function isBearerError(error: OAuthError): boolean {
+  // A request express itself could not read is answered invalid_request, but it is not about the token.
   if (error instanceof UnreadableRequest) return false;
   return error instanceof InvalidRequest || error instanceof InvalidToken || error instanceof InsufficientScope;
 }
@@ -97,27 +70,20 @@ export function errorHandler(resourceMetadataUrl: string) {
 
     // Before toOAuthError: a CsrfError carries status 403, which would otherwise read as "could not be read".
     if (err instanceof CsrfError) {
-      res.status(403).render('error', {
-        title: 'Error',
-        heading: 'This form has expired',
-        code: 'csrf',
-        message: err.message,
-        backHref: '/signin',
-        backLabel: 'Sign in to Drive',
-      });
+      const page = csrfErrorPage(err);
+      res.status(page.status).render('error', { title: 'Error', ...page, backHref: '/signin', backLabel: 'Sign in to Drive' });
       return;
     }
 
-    const error = toOAuthError(err);
+    const error = toOAuthError(err, (unexpected) => console.error('drive: unexpected error', unexpected));
 
     if (res.locals.jsonErrors) {
-      res.status(error.status);
       if (isBearerError(error)) {
         res.set('WWW-Authenticate', buildBearerChallenge({ realm: REALM, error, resourceMetadata: resourceMetadataUrl }));
       }
       // The auth server may be back in a moment (e.g. still starting).
       if (error.status === 503) res.set('Retry-After', '5');
-      res.json(error.toJSON());
+      sendErrorJson(res, error);
       return;
     }
 

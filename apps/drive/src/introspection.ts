@@ -32,7 +32,9 @@ import {
   MAX_PARAM_LENGTH,
   TemporarilyUnavailable,
 } from '@oauth-demo/tokens';
-import { discoverEndpoint, isObject, rememberSuccess } from './discovery.js';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import { describeNetworkError, rememberSuccess } from '@oauth-demo/back-channel';
+import { discoverEndpoint, isObject } from './discovery.js';
 import type { TokenValidator } from './token_validator.js';
 
 export interface IntrospectionOptions {
@@ -40,8 +42,10 @@ export interface IntrospectionOptions {
   issuer: string;
   /** This resource server's identifier; the answer's `aud` must name it. */
   audience: string;
-  /** Where the drive reaches the auth server (see discovery.ts `toInternalUrl`). */
+  /** Where the drive reaches the auth server (metadata endpoints are rewritten to it, see @oauth-demo/back-channel). */
   authInternalUrl: string;
+  /** The drive's back channel (app.ts). */
+  http: AxiosInstance;
   /**
    * The drive's own client registration at the auth server. RFC 7662 §2.1: the endpoint requires
    * authorization, so that nobody can use it to probe tokens; here, HTTP Basic client authentication.
@@ -74,7 +78,7 @@ export function createIntrospectionValidator(options: IntrospectionOptions): Tok
   const log = options.log ?? ((message: string) => console.warn(`drive: ${message}`));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Discovered on first use, and again after a failure: the drive may start before the auth server.
-  const endpoint = rememberSuccess(() => discoverEndpoint({ ...options, timeoutMs }, 'introspection_endpoint'));
+  const endpoint = rememberSuccess(() => discoverEndpoint(options, 'introspection_endpoint'));
   // RFC 7662 §2.1 with RFC 6749 §2.3.1 (client_secret_basic). Built once; never logged.
   const authorization = buildBasicAuthorization(options.clientId, options.clientSecret);
 
@@ -87,7 +91,7 @@ export function createIntrospectionValidator(options: IntrospectionOptions): Tok
 
       let answer: IntrospectionResponse;
       try {
-        answer = await introspect(await endpoint(), token, { authorization, timeoutMs });
+        answer = await introspect(await endpoint(), token, { http: options.http, authorization, timeoutMs });
       } catch (err) {
         // Internal URLs and status codes are for the operator; the caller learns only "refused, retry".
         log(`token introspection unavailable: ${err instanceof Error ? err.message : String(err)}`);
@@ -104,31 +108,29 @@ export function createIntrospectionValidator(options: IntrospectionOptions): Tok
  * response; throws (with the reason, for the log) when the auth server could not be asked or did not
  * answer properly. Any throw here means 503, never "valid".
  *
- * Node's fetch (undici) keeps connections alive by default: consecutive requests reuse one TCP connection
- * to the auth server instead of paying a new handshake each time.
+ * The back channel (@oauth-demo/back-channel) keeps connections alive: consecutive requests reuse one TCP
+ * connection to the auth server instead of paying a new handshake each time. It never follows a redirect: the
+ * token goes to the endpoint we chose, nowhere else.
  */
 async function introspect(
   endpoint: URL,
   token: string,
-  { authorization, timeoutMs }: { authorization: string; timeoutMs: number },
+  { http, authorization, timeoutMs }: { http: AxiosInstance; authorization: string; timeoutMs: number },
 ): Promise<IntrospectionResponse> {
-  let response: Response;
+  let response: AxiosResponse<unknown>;
   try {
-    response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-      // Never follow a redirect on the back channel: the token goes to the endpoint we chose, nowhere else.
-      redirect: 'manual',
+    response = await http.post<unknown>(endpoint.href, new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(), {
+      headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       // One deadline for the whole exchange, the body included.
-      signal: AbortSignal.timeout(timeoutMs),
+      timeout: timeoutMs,
+      responseType: 'text',
     });
   } catch (err) {
-    throw new Error(isTimeout(err) ? `the introspection endpoint ${endpoint.href} did not answer within ${timeoutMs} ms` : `cannot reach the introspection endpoint ${endpoint.href} (${causeOf(err)})`);
+    const reason = describeNetworkError(err);
+    throw new Error(reason === 'it did not answer in time' ? `the introspection endpoint ${endpoint.href} did not answer within ${timeoutMs} ms` : `cannot reach the introspection endpoint ${endpoint.href} (${reason})`);
   }
 
   if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
     // RFC 7662 §2.1: the drive authenticates as a client. A 401 is the auth server refusing the DRIVE, not
     // the token: a configuration error the operator must see.
     const hint = response.status === 401 ? "; it refused the drive's client credentials: DRIVE_CLIENT_ID and DRIVE_CLIENT_SECRET must be the ones the auth server knows" : '';
@@ -137,9 +139,9 @@ async function introspect(
 
   let body: unknown;
   try {
-    body = await response.json();
-  } catch (err) {
-    throw new Error(isTimeout(err) ? `the introspection endpoint ${endpoint.href} did not answer within ${timeoutMs} ms` : `the introspection endpoint ${endpoint.href} did not answer JSON`);
+    body = JSON.parse(String(response.data));
+  } catch {
+    throw new Error(`the introspection endpoint ${endpoint.href} did not answer JSON`);
   }
   // RFC 7662 §2.2: "active" is REQUIRED. Without it this is not an introspection answer, and we cannot
   // tell anything about the token: the auth server's fault, not the token's.
@@ -208,17 +210,4 @@ export function processIntrospectionResponse(answer: IntrospectionResponse, expe
   if (!hasScope(scope, expected.requiredScope)) throw new InsufficientScope(expected.requiredScope);
 
   return { iss: expected.issuer, sub, aud: expected.audience, client_id: clientId, scope: scope ?? '', iat, exp, jti };
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-}
-
-/** fetch() says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND…) is in its cause. */
-function causeOf(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return err.message;
 }

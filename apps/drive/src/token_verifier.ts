@@ -19,7 +19,9 @@
  */
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import { type AccessTokenAlgorithm, TemporarilyUnavailable, verifyAccessToken } from '@oauth-demo/tokens';
-import { discoverEndpoint, rememberSuccess } from './discovery.js';
+import type { AxiosInstance } from 'axios';
+import { createBackChannel, rememberSuccess } from '@oauth-demo/back-channel';
+import { discoverEndpoint, DRIVE_USER_AGENT } from './discovery.js';
 import type { TokenValidator } from './token_validator.js';
 
 export interface TokenVerifierOptions {
@@ -27,8 +29,10 @@ export interface TokenVerifierOptions {
   issuer: string;
   /** This resource server's identifier, exactly as it must appear in `aud` (RFC 9068 §4). */
   audience: string;
-  /** Where the drive reaches the auth server (may differ from the issuer, see discovery.ts `toInternalUrl`). */
+  /** Where the drive reaches the auth server (may differ from the issuer, docs/design.md "Public vs internal URLs"). */
   authInternalUrl: string;
+  /** The drive's back channel (app.ts); one of its own when not given (the bench's variants). */
+  http?: AxiosInstance;
   /**
    * The accepted signature algorithms (config.ts, `DRIVE_TOKEN_ALGORITHMS`); all of ACCESS_TOKEN_ALGORITHMS by
    * default. Each key is used only with its own `alg`/`kty` (jose's key sets choose by both).
@@ -68,8 +72,9 @@ interface DiscoveredKeys {
  * token names an unknown `kid` (key rotation).
  */
 function discoveredKeys(options: TokenVerifierOptions, log: (message: string) => void): DiscoveredKeys {
+  const http = options.http ?? createBackChannel({ timeoutMs: options.timeoutMs ?? 5000, userAgent: DRIVE_USER_AGENT }).http;
   const keySet = rememberSuccess(async (): Promise<RemoteKeys> => {
-    const jwksUri = await discoverEndpoint(options, 'jwks_uri'); // throws TemporarilyUnavailable, with the reason
+    const jwksUri = await discoverEndpoint({ ...options, http }, 'jwks_uri'); // throws TemporarilyUnavailable, with the reason
     const remote = createRemoteJWKSet(jwksUri, {
       timeoutDuration: options.timeoutMs ?? 5000,
       // Keys are reused for 10 minutes, then fetched again.

@@ -1,18 +1,14 @@
 /**
- * Test helpers: the REAL auth server (its createApp, from the workspace) on a free port with a throw-away
- * DATA_DIR, and the few browser steps of the Authorization Code flow that get a real access token from it
+ * Test helpers: the REAL auth server (its compiled server, through @oauth-demo/testkit) on a free port with a
+ * throw-away DATA_DIR, and the few browser steps of the Authorization Code flow that get a real access token from it
  * (the same walk as apps/auth-server/test/helpers.ts `codeFlowTokens`).
  *
  * Its issuer is the public URL of helpers.ts (`http://auth.test:9000`, which nothing resolves): the drive
  * must reach it at its internal URL, exactly as in docker-compose.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createApp } from '@oauth-demo/auth-server/src/app.js';
-import { loadConfig } from '@oauth-demo/auth-server/src/config.js';
+import { rmSync } from 'node:fs';
+import { createStack, internalUrls, startService, stopService } from '@oauth-demo/testkit';
 import { buildBasicAuthorization, calculateCodeChallenge, generateCodeVerifier } from '@oauth-demo/tokens';
-import { listen } from '@oauth-demo/web';
 import { DRIVE_URL, DRIVE_WEB_SECRET, ISSUER, PRINTER_URL } from './helpers.js';
 
 /** Shared secrets, as both services would read them (≥ 43 characters: 256 bits, see readSharedSecret). */
@@ -25,39 +21,30 @@ export const PRINTER = { clientId: 'photo-printer', redirectUri: `${PRINTER_URL}
 export interface RunningAuthServer {
   /** Where the tests and the drive connect: the auth server's INTERNAL URL. */
   url: string;
-  /** Stop listening (the data stays until destroy). */
+  /** Stop it (the data stays until destroy). */
   stop(): Promise<void>;
   /** Stop, and delete the data. */
   destroy(): Promise<void>;
 }
 
+/**
+ * The auth server as users run it (its compiled server.js, started and stopped by PID by @oauth-demo/testkit, as
+ * e2e/ and conformance/ do), on a free port with a fresh data directory, its public URLs those of helpers.ts.
+ */
 export async function startAuthServer(): Promise<RunningAuthServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'drive-test-auth-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    AUTH_PUBLIC_URL: ISSUER,
-    DRIVE_PUBLIC_URL: DRIVE_URL,
-    PRINTER_PUBLIC_URL: PRINTER_URL,
-    PRINTER_CLIENT_SECRET: PRINTER_SECRET,
-    DRIVE_CLIENT_SECRET: DRIVE_SECRET,
-    PRINT_LAB_CLIENT_SECRET: PRINT_LAB_SECRET,
-    DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET,
+  const stack = await createStack({
+    name: 'drive-test-auth',
+    secrets: { printerClientSecret: PRINTER_SECRET, driveClientSecret: DRIVE_SECRET, printLabClientSecret: PRINT_LAB_SECRET, driveWebClientSecret: DRIVE_WEB_SECRET },
+    extraEnv: { 'auth-server': { AUTH_PUBLIC_URL: ISSUER, DRIVE_PUBLIC_URL: DRIVE_URL, PRINTER_PUBLIC_URL: PRINTER_URL } },
   });
-  const auth = await createApp(config);
-  const started = await listen(auth.app, 0, '127.0.0.1');
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await started.close();
-    auth.close();
-  };
+  await startService('auth-server', stack);
+  const stop = () => stopService('auth-server', stack);
   return {
-    url: `http://127.0.0.1:${started.port}`,
+    url: internalUrls(stack).auth,
     stop,
     async destroy() {
       await stop();
-      await rm(dataDir, { recursive: true, force: true });
+      rmSync(stack.runDir, { recursive: true, force: true });
     },
   };
 }

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Authority, DRIVE_URL, get, makeAuthority, rawRequestStatus, type RunningDrive, startDrive } from './helpers.js';
+import { type Authority, DRIVE_URL, get, rawRequestStatus, type RunningDrive, startTrustingDrive } from './helpers.js';
 
 const BARE_CHALLENGE = `Bearer realm="drive", resource_metadata="${DRIVE_URL}/.well-known/oauth-protected-resource"`;
 
@@ -12,8 +12,7 @@ describe('Bearer token usage (RFC 6750)', () => {
   let drive: RunningDrive;
 
   before(async () => {
-    authority = await makeAuthority();
-    drive = await startDrive({ deps: { keys: authority.keys } });
+    ({ authority, drive } = await startTrustingDrive());
   });
   after(() => drive.stop());
 

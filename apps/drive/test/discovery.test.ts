@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { before, describe, it } from 'node:test';
 import type { JSONWebKeySet } from 'jose';
-import { metadataUrlFor, toInternalUrl } from '../src/discovery.js';
 import { type Authority, get, ISSUER, makeAuthority, startDrive } from './helpers.js';
 
 interface FakeAuthServer {
@@ -69,27 +68,6 @@ async function until(done: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-
-describe('toInternalUrl: public URLs in metadata, internal URLs to connect to', () => {
-  it('rewrites a URL under the public base to the internal base', () => {
-    assert.equal(toInternalUrl('http://localhost:9000/.well-known/jwks.json', 'http://localhost:9000', 'http://auth:9000'), 'http://auth:9000/.well-known/jwks.json');
-    assert.equal(toInternalUrl('http://localhost:9000', 'http://localhost:9000', 'http://auth:9000'), 'http://auth:9000');
-  });
-
-  it('compares whole path segments: no rewrite of a look-alike', () => {
-    assert.equal(toInternalUrl('http://localhost:90001/jwks', 'http://localhost:9000', 'http://auth:9000'), 'http://localhost:90001/jwks');
-    assert.equal(toInternalUrl('http://localhost:9000.evil.test/jwks', 'http://localhost:9000', 'http://auth:9000'), 'http://localhost:9000.evil.test/jwks');
-  });
-
-  it('leaves a URL on another host alone', () => {
-    assert.equal(toInternalUrl('https://keys.example/jwks', 'http://localhost:9000', 'http://auth:9000'), 'https://keys.example/jwks');
-  });
-
-  it('finds the metadata at the well-known path, inserted before any issuer path (RFC 8414 §3.1)', () => {
-    assert.equal(metadataUrlFor('http://auth:9000'), 'http://auth:9000/.well-known/oauth-authorization-server');
-    assert.equal(metadataUrlFor('http://auth:9000/tenant'), 'http://auth:9000/.well-known/oauth-authorization-server/tenant');
-  });
-});
 
 describe('Discovery of the auth server keys (RFC 8414)', () => {
   let authority: Authority;

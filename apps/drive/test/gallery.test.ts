@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { countGallery, countPhotos, openDriveDatabase } from '../src/db.js';
 import { renderScene } from '../src/photos/scenes.js';
-import { TEST_PRINTS } from '../src/photos/test_prints.js';
+import { TEST_PRINTS } from '../src/photos/calibration_prints.js';
 import { clientCredentialsToken, codeFlowAccessToken, DRIVE_SECRET, type RunningAuthServer, startAuthServer } from './auth_server.js';
-import { assertWellFormed, DRIVE_URL, get, makeAuthority, type PhotoListing, type RunningDrive, startDrive } from './helpers.js';
+import { assertWellFormed, type Authority, DRIVE_URL, get, type PhotoListing, type RunningDrive, startDrive, startTrustingDrive } from './helpers.js';
 
 interface GalleryListing {
   photos: { id: string; title: string; width: number; height: number; content_type: string; href: string; content_url: string }[];
@@ -122,11 +122,10 @@ describe('Sample gallery with the real auth server (gallery.read)', () => {
 
 describe('Sample gallery (stand-in keys)', () => {
   let drive: RunningDrive;
-  let authority: Awaited<ReturnType<typeof makeAuthority>>;
+  let authority: Authority;
 
   before(async () => {
-    authority = await makeAuthority();
-    drive = await startDrive({ deps: { keys: authority.keys } });
+    ({ authority, drive } = await startTrustingDrive());
   });
   after(() => drive.stop());
 

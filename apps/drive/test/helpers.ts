@@ -107,6 +107,16 @@ export async function startDrive(options: { env?: Env; deps?: DriveDeps; dataDir
   };
 }
 
+/**
+ * The usual setup of a drive test: a fresh stand-in authority (its key and token factory) and a drive that trusts
+ * exactly its keys (`deps.keys`, no discovery).
+ */
+export async function startTrustingDrive(options: { env?: Env; deps?: DriveDeps } = {}): Promise<{ authority: Authority; drive: RunningDrive }> {
+  const authority = await makeAuthority();
+  const drive = await startDrive({ ...options, deps: { ...options.deps, keys: authority.keys } });
+  return { authority, drive };
+}
+
 /** GET with an optional bearer token. */
 export function get(url: string, token?: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { headers: token === undefined ? headers : { ...headers, authorization: `Bearer ${token}` } });

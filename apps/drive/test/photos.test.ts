@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Authority, DRIVE_URL, get, makeAuthority, type PhotoListing, type RunningDrive, startDrive } from './helpers.js';
+import { type Authority, DRIVE_URL, get, type PhotoListing, type RunningDrive, startTrustingDrive } from './helpers.js';
 
 describe('Photos API', () => {
   let authority: Authority;
@@ -14,8 +14,7 @@ describe('Photos API', () => {
   let bob: PhotoListing;
 
   before(async () => {
-    authority = await makeAuthority();
-    drive = await startDrive({ deps: { keys: authority.keys } });
+    ({ authority, drive } = await startTrustingDrive());
     aliceToken = await authority.token({ sub: 'alice' });
     bobToken = await authority.token({ sub: 'bob' });
     alice = (await (await get(`${drive.url}/api/photos`, aliceToken)).json()) as PhotoListing;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { formatTraceparent, newTraceId } from '@oauth-demo/teaching';
-import { type Authority, makeAuthority, type RunningDrive, startDrive } from './helpers.js';
+import { type Authority, type RunningDrive, startTrustingDrive } from './helpers.js';
 
 interface Recorded {
   step?: number;
@@ -18,8 +18,7 @@ describe('Drive recordings for the timeline', () => {
   let authority: Authority;
   let drive: RunningDrive;
   before(async () => {
-    authority = await makeAuthority();
-    drive = await startDrive({ deps: { keys: authority.keys } });
+    ({ authority, drive } = await startTrustingDrive());
   });
   after(() => drive.stop());
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { base64url, createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { generateSigningKey, importSigningKey } from '@oauth-demo/tokens';
-import { type Authority, DRIVE_URL, get, ISSUER, makeAuthority, type RunningDrive, startDrive, tokenFrom } from './helpers.js';
+import { type Authority, DRIVE_URL, get, ISSUER, type RunningDrive, startDrive, startTrustingDrive, tokenFrom } from './helpers.js';
 
 function unsignedToken(header: Record<string, unknown>, payload: Record<string, unknown>): string {
   const encode = (part: Record<string, unknown>) => base64url.encode(JSON.stringify(part));
@@ -23,8 +23,7 @@ describe('Access token validation (RFC 9068 §4)', () => {
   let drive: RunningDrive;
 
   before(async () => {
-    authority = await makeAuthority();
-    drive = await startDrive({ deps: { keys: authority.keys } });
+    ({ authority, drive } = await startTrustingDrive());
   });
   after(() => drive.stop());
 

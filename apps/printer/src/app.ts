@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import { noStore, securityHeaders, sessionMiddleware, useSharedUi } from '@oauth-demo/web';
 import { Recorder, currentTraceId, recordBackChannel, recordExchanges, traceContext, useTeachingViews } from '@oauth-demo/teaching';
-import { USER_AGENT, createBackChannel, describeNetworkError } from './back_channel.js';
+import { createBackChannel, describeNetworkError } from '@oauth-demo/back-channel';
 import { type PrinterConfig, databaseFile, ordersDir } from './config.js';
 import type { AppContext } from './context.js';
 import { OrderRepository, openPrinterDatabase } from './db.js';
@@ -39,6 +39,9 @@ export interface PrinterApp {
 /** 30 days. The tokens in the session are bounded by their own lifetimes at the auth server, not by this. */
 const SESSION_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** How the printer names itself to its peers: they file our calls under the Client's lane (partyFromUserAgent). */
+const USER_AGENT = 'photo-printer/1.0';
+
 const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
 
 /** The printer's own browser files (the quick-print scripts, a small stylesheet), served at /assets/printer. */
@@ -49,9 +52,12 @@ export function createApp(config: PrinterConfig): PrinterApp {
   // The printer's side of each flow, for the timeline (TIMELINE_RECORDING; in memory, bounded).
   const recorder = new Recorder({ enabled: config.recording });
   // The teaching layer traces and records the back channel's calls (the timeline); the client's code knows nothing of it.
-  const backChannel = createBackChannel(config.httpTimeoutMs, (http) =>
-    recordBackChannel(http, { traceId: currentTraceId, recorder, auth: config.auth, drive: config.drive, userAgent: USER_AGENT, describeFailure: describeNetworkError }),
-  );
+  const backChannel = createBackChannel({
+    timeoutMs: config.httpTimeoutMs,
+    userAgent: USER_AGENT,
+    instrument: (http) =>
+      recordBackChannel(http, { traceId: currentTraceId, recorder, auth: config.auth, drive: config.drive, userAgent: USER_AGENT, describeFailure: describeNetworkError }),
+  });
   const metadata = new MetadataClient(backChannel.http, config.auth);
   const drive = new DriveClient(backChannel.http, config.drive);
   const context: AppContext = {

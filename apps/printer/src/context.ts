@@ -4,7 +4,7 @@
  * What the routes share, built once by createApp() (no module-level singletons, so tests can run several apps).
  */
 import type { Recorder } from '@oauth-demo/teaching';
-import type { BackChannel } from './back_channel.js';
+import type { BackChannel } from '@oauth-demo/back-channel';
 import type { PrinterConfig } from './config.js';
 import type { OrderRepository } from './db.js';
 import type { DriveClient } from './drive_client.js';

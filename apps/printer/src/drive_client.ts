@@ -11,7 +11,7 @@
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { ServiceUrls } from '@oauth-demo/web';
-import { describeNetworkError, toInternalUrl } from './back_channel.js';
+import { describeNetworkError, toInternalUrl } from '@oauth-demo/back-channel';
 import { DriveAnswerInvalid, DriveRefusedToken, DriveUnreachable } from './errors.js';
 import { NotFound, parseBearerChallenge } from '@oauth-demo/tokens';
 

@@ -12,7 +12,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { NotFound, OAuthError } from '@oauth-demo/tokens';
-import { CsrfError } from '@oauth-demo/web';
+import { CsrfError, csrfErrorPage, isClientHttpError } from '@oauth-demo/web';
 
 /** The grants the printer uses at the token endpoint (the device grant by its short name). */
 export type GrantLabel = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'device_code';
@@ -318,15 +318,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
 function toPage(err: unknown): { status: number; page: ErrorPage } {
   if (err instanceof PrinterError) return { status: err.status, page: err.page() };
   if (err instanceof CsrfError) {
-    return {
-      status: 403,
-      page: {
-        heading: 'This form expired',
-        message: err.message,
-        explanation:
-          'Every form of Photo Printer carries a secret token tied to your browser session, so another site cannot submit it for you (cross-site request forgery).',
-      },
-    };
+    const { status, ...page } = csrfErrorPage(err);
+    return { status, page };
   }
   if (err instanceof NotFound) {
     return { status: 404, page: { heading: 'Not found', message: err.error_description ?? 'There is no such page on Photo Printer.' } };
@@ -338,11 +331,10 @@ function toPage(err: unknown): { status: number; page: ErrorPage } {
     };
   }
   // body-parser and the router mark client mistakes (body too large, bad percent-encoding) with a 4xx `status`.
-  const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
-  if (status >= 400 && status < 500) {
+  if (isClientHttpError(err)) {
     return {
-      status,
-      page: { heading: 'This request was refused', message: status === 413 ? 'The form you sent is too large.' : 'The request is malformed.' },
+      status: err.status,
+      page: { heading: 'This request was refused', message: err.status === 413 ? 'The form you sent is too large.' : 'The request is malformed.' },
     };
   }
   return {

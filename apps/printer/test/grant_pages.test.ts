@@ -105,3 +105,37 @@ describe('home page', () => {
     for (const href of ['/quick-print', '/print-lab', '/kiosk', '/grants', '/orders', `${drive.publicUrl}/signin`]) assert.ok(page.text.includes(`href="${href}"`), href);
   });
 });
+
+describe('the notes, the glossary and the configuration reference', () => {
+  it('are pages of their own, linked from home and from the teaching panel', async () => {
+    const browser = new Browser(printer.base);
+    const home = await browser.get('/');
+    assert.match(home.text, /href="\/notes"/);
+    assert.match(home.text, /href="\/glossary"/);
+    for (const [path, heading] of [
+      ['/notes', /The notes: OAuth 2 in five terms/],
+      ['/glossary', /<h1 id="glossary">Glossary<\/h1>/],
+      ['/docs/configuration', /<h1 id="configuration">Configuration<\/h1>/],
+    ] as const) {
+      const page = await browser.get(path);
+      assert.equal(page.status, 200, path);
+      assert.match(page.text, heading, path);
+      assert.doesNotMatch(page.text, /<script/, `${path}: no script, nothing from a CDN`);
+    }
+  });
+
+  it('links every glossary term a page uses to an entry that exists', async () => {
+    const browser = new Browser(printer.base);
+    const glossary = await browser.get('/glossary');
+    const ids = new Set([...glossary.text.matchAll(/<p id="([a-z0-9-]+)" class="term-entry">/g)].map((m) => m[1]));
+    let links = 0;
+    for (const path of ['/inspect', '/timeline', '/grants', '/quick-print', '/print-lab', '/doctor', '/kiosk']) {
+      const page = await browser.get(path);
+      for (const m of page.text.matchAll(/<a class="term" href="\/glossary#([a-z0-9-]+)" title="[^"]+">/g)) {
+        links++;
+        assert.ok(ids.has(m[1]), `${path}: /glossary#${m[1]} exists`);
+      }
+    }
+    assert.ok(links >= 15, `terms are linked (${links})`);
+  });
+});

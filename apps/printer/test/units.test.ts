@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toInternalUrl } from '../src/back_channel.js';
+import { toInternalUrl } from '@oauth-demo/back-channel';
 import { ConfigError } from '@oauth-demo/web';
 import { loadConfig } from '../src/config.js';
 import { parseBearerChallenge } from '@oauth-demo/tokens';

@@ -17,7 +17,8 @@
  * Every red row says what to try. The page reads configuration and public metadata only: no secret, no token.
  */
 import { performance } from 'node:perf_hooks';
-import { decodeClaimsForDisplay } from '@oauth-demo/tokens';
+import { describeNetworkError } from '@oauth-demo/back-channel';
+import { AUTHORIZATION_SERVER_METADATA_PATH, PROTECTED_RESOURCE_METADATA_PATH, decodeClaimsForDisplay } from '@oauth-demo/tokens';
 import type { ServiceUrls } from '@oauth-demo/web';
 
 /** The deployment the doctor examines: the three services' URLs as the client knows them. */
@@ -70,8 +71,6 @@ export interface DoctorReport {
 /** The session cookie of each service (apps/*\/src/app.ts): distinct, because one host is one cookie jar. */
 const SESSION_COOKIES = { printer: 'printer.sid', auth: 'auth.sid', drive: 'drive.sid' } as const;
 
-const AUTH_METADATA_PATH = '/.well-known/oauth-authorization-server';
-const DRIVE_METADATA_PATH = '/.well-known/oauth-protected-resource';
 const PROBE_TIMEOUT_MS = 3000;
 
 interface Probe {
@@ -103,15 +102,10 @@ async function probe(url: string): Promise<Probe> {
   }
 }
 
-/** Why fetch got no HTTP answer, in words a learner can act on. */
+/** Why fetch got no HTTP answer, in the back channel's words (@oauth-demo/back-channel), with the probe's deadline. */
 function describeFetchError(error: unknown): string {
-  const e = error as { name?: string; cause?: { code?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-  const code = e?.cause?.code;
-  if (code === 'ECONNREFUSED') return 'nothing is listening there (connection refused)';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
-  if (code === 'ECONNRESET') return 'the connection was reset';
-  return code ?? 'the connection failed';
+  const reason = describeNetworkError(error);
+  return reason === 'it did not answer in time' ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s` : reason;
 }
 
 const field = (json: unknown, name: string): unknown => (typeof json === 'object' && json !== null ? (json as Record<string, unknown>)[name] : undefined);
@@ -201,8 +195,8 @@ function backChannelRow(label: string, p: Probe, expectStatus: (s: number) => bo
 export async function diagnose(config: DoctorDeployment, request: { host: string; secure: boolean; cookieNames: string[]; accessToken?: string }): Promise<DoctorReport> {
   const { auth, drive, printer } = config;
   const [authMeta, driveMeta, driveApi] = await Promise.all([
-    probe(`${auth.internalUrl}${AUTH_METADATA_PATH}`),
-    probe(`${drive.internalUrl}${DRIVE_METADATA_PATH}`),
+    probe(`${auth.internalUrl}${AUTHORIZATION_SERVER_METADATA_PATH}`),
+    probe(`${drive.internalUrl}${PROTECTED_RESOURCE_METADATA_PATH}`),
     probe(`${drive.internalUrl}/api/photos`),
   ]);
   const metadataIssuer = authMeta.status === 200 && typeof field(authMeta.json, 'issuer') === 'string' ? (field(authMeta.json, 'issuer') as string) : undefined;

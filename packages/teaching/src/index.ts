@@ -14,6 +14,7 @@ export * from './timeline.js';
 export * from './inspector.js';
 export * from './step_through.js';
 export * from './doctor.js';
+export * from './docs.js';
 export * from './outgoing.js';
 export * from './axios/record_calls.js';
 export * from './express/record_http.js';

@@ -3,6 +3,7 @@
  *
  * What a client's back-channel call is, in the notes' terms, for the timeline's arrows.
  */
+import { AUTHORIZATION_SERVER_METADATA_PATH } from '@oauth-demo/tokens';
 import { type ServiceUrls, isUnder } from '@oauth-demo/web';
 import { tokenRequestStep, tokenResponseNote } from './steps.js';
 
@@ -31,7 +32,7 @@ export function describeOutgoing(url: string, method: string, body: string | und
   if (tokenStep) {
     return { to: 'auth', step: tokenStep.step, label: tokenStep.label, ...(status !== undefined ? { note: tokenResponseNote(grant, status) } : {}) };
   }
-  if (path.endsWith('/.well-known/oauth-authorization-server')) return { to: 'auth', label: 'Metadata discovery (RFC 8414)' };
+  if (path.endsWith(AUTHORIZATION_SERVER_METADATA_PATH)) return { to: 'auth', label: 'Metadata discovery (RFC 8414)' };
   if (/device_authorization/.test(path)) return { to: 'auth', step: 2, label: 'Device authorization request (RFC 8628)' };
   if (/introspect/.test(path)) return { to: 'auth', label: 'Introspection: is this token active? (RFC 7662)' };
   if (/revo/.test(path)) return { to: 'auth', label: 'Revocation (RFC 7009)' };

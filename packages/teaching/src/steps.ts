@@ -11,6 +11,7 @@
  * the authorization server, the owner or the resource server can say no, how that refusal reads: a refusal is
  * labelled as a refusal, never as "issues the access token".
  */
+import { DEVICE_CODE_GRANT_TYPE } from '@oauth-demo/tokens';
 
 export type StepNumber = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
@@ -351,7 +352,8 @@ export function stepBar(grant: GrantKey, active: readonly StepNumber[], options:
   return { grant, name: def.name, steps: def.steps, active: [...new Set([...active, ...refused])].sort(), refused, refusals: def.refusals };
 }
 
-export const DEVICE_CODE_GRANT_TYPE_URN = 'urn:ietf:params:oauth:grant-type:device_code';
+/** RFC 8628 §3.4 (declared once in @oauth-demo/tokens). */
+export const DEVICE_CODE_GRANT_TYPE_URN = DEVICE_CODE_GRANT_TYPE;
 
 /** Which grant's step a token request is, by its grant_type (docs/notes.md, the grants table), for the timeline. */
 export const TOKEN_REQUEST_STEPS: Readonly<Record<string, { grant: GrantKey; step: StepNumber; label: string }>> = {

@@ -11,4 +11,5 @@ export * from './errors.js';
 export * from './keys.js';
 export * from './params.js';
 export * from './pkce.js';
+export * from './protocol.js';
 export * from './scope.js';

@@ -6,6 +6,7 @@
 export * from './config.js';
 export * from './csrf.js';
 export * from './database.js';
+export * from './errors.js';
 export * from './private_files.js';
 export * from './secrets.js';
 export * from './security_headers.js';

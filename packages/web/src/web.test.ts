@@ -169,3 +169,44 @@ describe('private files (issue 12 item 9)', () => {
     assert.equal(mode(join(loose, 'old.db')), 0o600);
   });
 });
+
+describe('errors: the shared half of the three error handlers', async () => {
+  const { InvalidRequest, InvalidToken, OAuthError, ServerError } = await import('@oauth-demo/tokens');
+  const { isClientHttpError, lookUpByClass, toOAuthError, UnreadableRequest, csrfErrorPage } = await import('./errors.js');
+  const { CsrfError } = await import('./csrf.js');
+
+  it("express's own client errors become invalid_request (413 kept), ours pass through, the rest is a logged bare server_error", () => {
+    assert.equal(isClientHttpError({ status: 413 }), true);
+    assert.equal(isClientHttpError({ status: 500 }), false);
+    assert.equal(isClientHttpError(null), false);
+    const logged: unknown[] = [];
+    const log = (e: unknown) => logged.push(e);
+    const tooLarge = toOAuthError(Object.assign(new Error('entity too large'), { status: 413 }), log);
+    assert.ok(tooLarge instanceof UnreadableRequest && tooLarge instanceof InvalidRequest);
+    assert.deepEqual([tooLarge.status, tooLarge.error], [413, 'invalid_request']);
+    assert.equal(toOAuthError(Object.assign(new Error('bad json'), { status: 400 }), log).status, 400);
+    const ours = new InvalidToken('expired');
+    assert.equal(toOAuthError(ours, log), ours);
+    const crash = new TypeError('x is undefined');
+    const answered = toOAuthError(crash, log);
+    assert.ok(answered instanceof ServerError && answered instanceof OAuthError);
+    assert.doesNotMatch(JSON.stringify(answered.toJSON()), /undefined|TypeError/);
+    assert.deepEqual(logged, [crash]);
+  });
+
+  it('looks explanations up by class, subclasses included, never by name', () => {
+    class Expired extends InvalidRequest {}
+    const table = [[Expired, 'expired'], [InvalidToken, 'token']] as const;
+    assert.equal(lookUpByClass(new Expired(), table), 'expired');
+    assert.equal(lookUpByClass(new InvalidToken(), table), 'token');
+    assert.equal(lookUpByClass(new InvalidRequest(), table), undefined);
+    const lookalike = new InvalidRequest();
+    Object.defineProperty(lookalike, 'constructor', { value: { name: 'Expired' } });
+    assert.equal(lookUpByClass(lookalike, table), undefined, 'a name is not a class');
+  });
+
+  it('a CSRF failure is the same 403 page everywhere', () => {
+    assert.deepEqual(Object.keys(csrfErrorPage(new CsrfError('The form expired.'))).sort(), ['code', 'explanation', 'heading', 'message', 'status']);
+    assert.equal(csrfErrorPage(new CsrfError('x')).status, 403);
+  });
+});

@@ -24,7 +24,8 @@ import type { AuthContext } from '../context.js';
 import { randomToken, type TokenResponse } from '../issuance.js';
 import { hashToken, now, type AuthStore, type DeviceCodeRecord } from '../store/index.js';
 
-export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+/** RFC 8628 §3.4, declared once in @oauth-demo/tokens. */
+export { DEVICE_CODE_GRANT_TYPE } from '@oauth-demo/tokens';
 
 /** RFC 8628 §6.1: no vowels (no words), no look-alikes; 8 characters from 20 is about 34.5 bits. */
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';

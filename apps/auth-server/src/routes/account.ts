@@ -69,7 +69,16 @@ export function accountRouter(ctx: AuthContext): Router {
       since: `${new Date(grant.created_at * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`,
       scopes: grant.scope.split(' ').map((name) => ({ name, description: SCOPES[name]?.description ?? '' })),
     }));
-    res.render('apps', { title: 'Connected apps', user, apps, csrf: csrfToken(req), removed: req.query.removed === '1' });
+    res.render('apps', {
+      title: 'Connected apps',
+      user,
+      apps,
+      csrf: csrfToken(req),
+      removed: req.query.removed === '1',
+      // Never a dead end: the way back to the services of the story.
+      printerUrl: ctx.config.printerUrl,
+      driveUrl: ctx.config.driveResource,
+    });
   });
 
   router.post('/apps/:clientId/remove', verifyCsrf, (req, res) => {

@@ -6,19 +6,14 @@
  */
 import express, { type RequestHandler } from 'express';
 import { InvalidRequest } from '@oauth-demo/tokens';
-import { noStore } from '@oauth-demo/web';
-
-const jsonErrors: RequestHandler = (_req, res, next) => {
-  res.locals.jsonErrors = true;
-  next();
-};
+import { answerErrorsAsJson, noStore } from '@oauth-demo/web';
 
 const requireForm: RequestHandler = (req, _res, next) => {
   next(req.is('application/x-www-form-urlencoded') ? undefined : new InvalidRequest('The body must be application/x-www-form-urlencoded.'));
 };
 
 export const backChannel: RequestHandler[] = [
-  jsonErrors,
+  answerErrorsAsJson,
   noStore,
   requireForm,
   express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50, verify: rejectBadPercentEncoding }),

@@ -3,13 +3,15 @@
  *
  * Step 3 of the notes: the authorization server asks the user. First "who are you?" (sign in), then "do you
  * want this app to have this access?" (consent). Then step 4: the answer goes back to the client's
- * redirect_uri, a code on Allow, `error=access_denied` on Deny (RFC 6749 §4.1.2, §4.1.2.1).
+ * redirect_uri, a code on Allow, `error=access_denied` on Deny (RFC 6749 §4.1.2, §4.1.2.1). A consent given
+ * before is remembered and answers at once (step 3 skipped), unless the client asks otherwise with `prompt`
+ * (OpenID Connect Core §3.1.2.1: `consent`, `login`, `none`).
  */
 import { Router, type Request, type Response } from 'express';
 import { AccessDenied, ConsentRequired, InvalidRequest, LoginRequired, NotFound, optionalParam } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { describeExchange, stepBar } from '@oauth-demo/teaching';
-import { redirectOf } from '../authorize/authorization_request.js';
+import { redirectOf, type Prompt } from '../authorize/authorization_request.js';
 import { CONSENT_REMEMBERED_PARAM, sendAuthorizationResponse, type AuthorizationResponse } from '../authorize/authorization_response.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
 import { createAuthorizationCode } from '../grants/authorization_code.js';
@@ -26,7 +28,8 @@ function formatDate(at: Date): string {
 /** A pending request is good for ten minutes: long enough to read a consent screen in class. */
 const PENDING_LIFETIME_MS = 10 * 60 * 1000;
 
-class InteractionExpired extends InvalidRequest {}
+/** A pending authorization request that expired or was already answered (errors.ts explains it on the page). */
+export class InteractionExpired extends InvalidRequest {}
 
 /** What routes/authorize.ts makes: 16 random bytes, base64url (22 characters). */
 const INTERACTION_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -42,6 +45,14 @@ function pendingRequest(req: Request): { id: string; request: PendingAuthorizati
     throw new InteractionExpired('This sign-in request expired or was already answered. Go back to the app and start again.');
   }
   return { id, request };
+}
+
+/**
+ * Does this request ask for `value` in its `prompt` (OpenID Connect Core §3.1.2.1)? A request kept in a session by an
+ * older version of the server has no `prompt` list at all: it asks nothing.
+ */
+function asks(request: PendingAuthorization, value: Prompt): boolean {
+  return Array.isArray(request.prompt) && request.prompt.includes(value);
 }
 
 function finish(req: Request, res: Response, id: string, request: PendingAuthorization, issuer: string, answer: AuthorizationResponse) {
@@ -94,7 +105,7 @@ export function interactionRouter(ctx: AuthContext): Router {
 
   /** `prompt=login` (or `select_account`): this request wants the user to sign in again, here and now. */
   function mustSignInAgain(request: PendingAuthorization): boolean {
-    return (request.prompt.includes('login') || request.prompt.includes('select_account')) && !request.signedInHere;
+    return (asks(request, 'login') || asks(request, 'select_account')) && !request.signedInHere;
   }
 
   /**
@@ -112,7 +123,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const user = req.session.userId ? users.find(req.session.userId) : undefined;
     if (!user || mustSignInAgain(request)) {
       describeExchange(res, { key: `interaction:${id}`, step: 3, label: user ? 'Sign-in page again (prompt=login)' : 'Sign-in page' });
-      if (request.prompt.includes('none')) refuseInteraction(req, res, id, request, new LoginRequired('The user is not signed in, and prompt=none allows no sign-in page.'));
+      if (asks(request, 'none')) refuseInteraction(req, res, id, request, new LoginRequired('The user is not signed in, and prompt=none allows no sign-in page.'));
       renderLogin(req, res, id, request);
       return;
     }
@@ -122,7 +133,7 @@ export function interactionRouter(ctx: AuthContext): Router {
     const grant = store.grants.findActive(user.id, request.client_id);
     const alreadyGranted = grant ? grant.scope.split(' ') : [];
     const remembered = grant !== undefined && request.scope.every((s) => alreadyGranted.includes(s));
-    if (remembered && !request.prompt.includes('consent')) {
+    if (remembered && !asks(request, 'consent')) {
       const allowedOn = new Date(grant.created_at * 1000);
       describeExchange(res, {
         key: `interaction:${id}`,
@@ -133,11 +144,11 @@ export function interactionRouter(ctx: AuthContext): Router {
       await issueCode(req, res, id, request, user.id, request.scope.join(' '), allowedOn);
       return;
     }
-    if (request.prompt.includes('none')) refuseInteraction(req, res, id, request, new ConsentRequired('Consent is needed, and prompt=none allows no consent page.'));
+    if (asks(request, 'none')) refuseInteraction(req, res, id, request, new ConsentRequired('Consent is needed, and prompt=none allows no consent page.'));
     describeExchange(res, { key: `interaction:${id}`, step: 3, label: remembered ? 'Consent page again (prompt=consent)' : 'Consent page' });
     const client = clients.find(request.client_id);
     // Asked again (prompt=consent): every scope is offered afresh, so the user may now refuse what they allowed.
-    const askAgain = request.prompt.includes('consent');
+    const askAgain = asks(request, 'consent');
     res.render('consent', {
       title: 'Allow access?',
       stepBar: stepBar(request.response_type === 'token' ? 'implicit' : 'authorization_code', [3]),

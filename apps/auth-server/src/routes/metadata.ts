@@ -6,13 +6,14 @@
  */
 import { Router } from 'express';
 import { describeExchange } from '@oauth-demo/teaching';
-import { CODE_CHALLENGE_METHOD, SIGNING_ALG } from '@oauth-demo/tokens';
+import { AUTHORIZATION_SERVER_METADATA_PATH, CODE_CHALLENGE_METHOD, SIGNING_ALG } from '@oauth-demo/tokens';
 import { PROMPT_VALUES } from '../authorize/authorization_request.js';
 import type { AuthContext } from '../context.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../grants/device_code.js';
 import { SCOPES } from '../scopes.js';
 
-export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+/** RFC 8414 §3, declared once in @oauth-demo/tokens. */
+export const METADATA_PATH = AUTHORIZATION_SERVER_METADATA_PATH;
 const JWKS_PATH = '/.well-known/jwks.json';
 
 export function metadataRouter({ config, key }: AuthContext): Router {

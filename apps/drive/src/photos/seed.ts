@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { countGallery, countPhotos, type Db, type GalleryRecord, insertGalleryItem, insertPhoto, type PhotoRecord } from '../db.js';
 import { ensurePrivateDir } from '@oauth-demo/web';
 import { renderScene, SCENES, type SceneDefinition } from './scenes.js';
-import { TEST_PRINTS } from './test_prints.js';
+import { TEST_PRINTS } from './calibration_prints.js';
 import { HEIGHT, WIDTH } from './svg.js';
 
 const SVG_CONTENT_TYPE = 'image/svg+xml';

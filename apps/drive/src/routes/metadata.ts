@@ -6,11 +6,9 @@
  * point here (RFC 9728 §5.1). And a health check for docker-compose.
  */
 import { Router } from 'express';
+import { PROTECTED_RESOURCE_METADATA_PATH } from '@oauth-demo/tokens';
 import type { DriveConfig } from '../config.js';
 import { DRIVE_SCOPES } from './api.js';
-
-/** RFC 9728 §3: the well-known path of the protected resource metadata. */
-const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
 
 export function resourceMetadataUrl(config: DriveConfig): string {
   return `${config.publicUrl}${PROTECTED_RESOURCE_METADATA_PATH}`;

@@ -165,6 +165,7 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
     res.render('my_photos', {
       title: 'My photos',
       stepBar: stepBar('password', [6, 7, 8]),
+      printerUrl: config.printerUrl,
       csrf: csrfToken(req),
       owner,
       photos: photos.map((p) => ({ id: p.id, title: p.title, taken_on: p.taken_on })),

@@ -21,7 +21,9 @@
  */
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import type { WebClientConfig } from '../config.js';
-import { discoverEndpoint, isObject, rememberSuccess } from '../discovery.js';
+import type { AxiosInstance } from 'axios';
+import { describeNetworkError, rememberSuccess } from '@oauth-demo/back-channel';
+import { discoverEndpoint, isObject } from '../discovery.js';
 
 /** What step 6 gave the web app; kept server side, in the session (routes/web_app.ts). */
 export interface IssuedToken {
@@ -67,6 +69,8 @@ export interface PasswordGrantOptions {
   issuer: string;
   /** Where the drive reaches the auth server. */
   authInternalUrl: string;
+  /** The drive's back channel (app.ts). */
+  http: AxiosInstance;
   client: WebClientConfig;
   /** Time budget of each back-channel call (metadata, token, revocation), in ms. */
   timeoutMs?: number;
@@ -102,29 +106,21 @@ function safeDescription(body: Record<string, unknown>): string | undefined {
 
 export function createPasswordGrantClient(options: PasswordGrantOptions): PasswordGrantClient {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const discovery = { issuer: options.issuer, authInternalUrl: options.authInternalUrl, timeoutMs };
+  const discovery = { issuer: options.issuer, authInternalUrl: options.authInternalUrl, http: options.http };
   // Discovered on first use and kept; after a failure, discovered again (the drive may start first).
   const tokenEndpoint = rememberSuccess(() => discoverEndpoint(discovery, 'token_endpoint'));
   const revocationEndpoint = rememberSuccess(() => discoverEndpoint(discovery, 'revocation_endpoint'));
   const authorization = buildBasicAuthorization(options.client.clientId, options.client.clientSecret);
 
-  /** A form POST as `drive-web`; the parsed JSON object (or {} when the body is not one). */
+  /** A form POST as `drive-web`; the parsed JSON object (or {} when the body is not one). Only network failures throw. */
   async function post(endpoint: URL, form: URLSearchParams, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization, ...extraHeaders },
-      body: form,
-      // Never follow a redirect on the back channel: the password would be posted wherever it points.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+    // The back channel never follows a redirect: the password would be posted wherever it points.
+    const response = await options.http.post<unknown>(endpoint.href, form.toString(), {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', Authorization: authorization, ...extraHeaders },
+      timeout: timeoutMs,
+      responseType: 'json',
     });
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      body = undefined;
-    }
-    return { status: response.status, body: isObject(body) ? body : {} };
+    return { status: response.status, body: isObject(response.data) ? response.data : {} };
   }
 
   return {
@@ -143,7 +139,8 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
       try {
         answer = await post(endpoint, form, endUserAddress ? { 'end-user-address': endUserAddress } : {});
       } catch (err) {
-        const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : err instanceof Error ? err.message : String(err);
+        const reason = describeNetworkError(err);
+        const why = reason === 'it did not answer in time' ? `no answer within ${timeoutMs} ms` : reason;
         options.log(`sign-in unavailable: the token endpoint ${endpoint.href} could not be reached (${why})`);
         throw new SignInUnavailable(503, UNREACHABLE_MESSAGE);
       }
@@ -195,7 +192,7 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
         if (status !== 200) options.log(`sign-out: the revocation endpoint answered HTTP ${status}`);
         return status === 200;
       } catch (err) {
-        options.log(`sign-out: the token could not be revoked: ${err instanceof Error ? err.message : String(err)}`);
+        options.log(`sign-out: the token could not be revoked: ${err instanceof Error && err.name !== 'AxiosError' ? err.message : describeNetworkError(err)}`);
         return false;
       }
     },

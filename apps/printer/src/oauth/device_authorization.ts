@@ -10,11 +10,10 @@
  *   answer is tokens, or `access_denied`, or `expired_token`. `authorization_pending` means "ask again later";
  *   `slow_down` means "ask again later, and wait 5 seconds longer from now on".
  */
+import { DEVICE_CODE_GRANT_TYPE } from '@oauth-demo/back-channel';
 import type { KioskRegistration } from '../config.js';
 import { DeviceFlowFailed } from '../errors.js';
 import { parseTokenResponse, postForm, readTokenError, responseBody, type TokenEndpointDeps, type TokenError, type TokenSet } from './token_endpoint.js';
-
-const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default." */
 const DEFAULT_INTERVAL_S = 5;

@@ -5,10 +5,10 @@
  * document at `/.well-known/oauth-authorization-server`, once, when first needed. Lazy, because the auth server
  * may start after the printer; cached on success; NOT cached on failure, so the next request simply retries.
  */
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { AxiosInstance } from 'axios';
 import type { ServiceUrls } from '@oauth-demo/web';
 import { CODE_CHALLENGE_METHOD } from '@oauth-demo/tokens';
-import { describeNetworkError, toInternalUrl } from '../back_channel.js';
+import { DiscoveryError, fetchAuthorizationServerMetadata, internalEndpoint } from '@oauth-demo/back-channel';
 import { AuthServerMetadataInvalid, AuthServerUnreachable } from '../errors.js';
 
 /** The members of RFC 8414 §2 (and RFC 9207 §3, RFC 7009) the printer uses. */
@@ -34,8 +34,6 @@ export interface AuthServerMetadata {
   authorization_response_iss_parameter_supported: boolean;
 }
 
-const WELL_KNOWN_PATH = '/.well-known/oauth-authorization-server';
-
 export class MetadataClient {
   private cached: Promise<AuthServerMetadata> | undefined;
 
@@ -55,24 +53,21 @@ export class MetadataClient {
 
   /** A back-channel endpoint from the metadata, at the internal URL (the docker-compose split, docs/design.md). */
   internal(endpoint: string): string {
-    const url = toInternalUrl(endpoint, this.auth);
     // An endpoint on another host is used as given: the issuer is verified, and it chose where its endpoints live.
-    return url ?? endpoint;
+    return internalEndpoint(endpoint, this.auth);
   }
 
   private async fetch(): Promise<AuthServerMetadata> {
-    // RFC 8414 §3: the well-known path is inserted after the issuer's host (our issuers have no path).
-    const url = `${this.auth.internalUrl}${WELL_KNOWN_PATH}`;
-    let response: AxiosResponse<unknown>;
+    let document: Record<string, unknown>;
     try {
-      response = await this.http.get<unknown>(url, { responseType: 'json' });
+      // RFC 8414 §3: the well-known document at the internal base, for the issuer we trust (§3.3, checked there).
+      document = await fetchAuthorizationServerMetadata(this.http, { ...this.auth, issuer: this.auth.publicUrl });
     } catch (error) {
-      throw new AuthServerUnreachable(this.auth.internalUrl, describeNetworkError(error));
+      if (!(error instanceof DiscoveryError)) throw error;
+      if (error.kind === 'unreachable') throw new AuthServerUnreachable(this.auth.internalUrl, error.reason);
+      throw new AuthServerMetadataInvalid(`The metadata cannot be used: ${error.reason}.`);
     }
-    if (response.status !== 200) {
-      throw new AuthServerUnreachable(this.auth.internalUrl, `its metadata at ${url} answered HTTP ${response.status}`);
-    }
-    return validateMetadata(response.data, this.auth.publicUrl);
+    return validateMetadata(document, this.auth.publicUrl);
   }
 }
 

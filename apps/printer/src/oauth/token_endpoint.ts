@@ -7,7 +7,7 @@
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
-import { describeNetworkError } from '../back_channel.js';
+import { describeNetworkError } from '@oauth-demo/back-channel';
 import type { ClientRegistration } from '../config.js';
 import { AuthServerUnreachable, type GrantLabel, TokenRequestFailed } from '../errors.js';
 import type { MetadataClient } from './metadata.js';

@@ -79,6 +79,7 @@ export function kioskRoutes(ctx: AppContext): Router {
       secondsLeft: state ? Math.max(0, Math.round((state.expiresAt - now) / 1000)) : undefined,
       photos,
       clientId: kiosk.clientId,
+      connectedAppsUrl: `${ctx.config.auth.publicUrl}/apps`,
       csrf: csrfToken(req),
     });
   });

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { Express } from 'express';
+import { termLink } from '../docs.js';
 import { GRANT_STEPS, NOTES_STEPS } from '../steps.js';
 
 const teachingViewsDir = resolve(import.meta.dirname, '..', '..', 'views');
@@ -14,9 +15,13 @@ const teachingViewsDir = resolve(import.meta.dirname, '..', '..', 'views');
  * Call after useSharedUi (@oauth-demo/web): appends the teaching partials. Every page may read the one step
  * definition (`GRANT_STEPS`, `NOTES_STEPS`); a page shows a step bar when its route passes `stepBar` (steps.ts).
  */
-export function useTeachingViews(app: Express): void {
+export function useTeachingViews(app: Express, options: { glossaryUrl?: string } = {}): void {
   const views = app.get('views') as string | string[];
   app.set('views', [...[views].flat(), teachingViewsDir]);
   app.locals.GRANT_STEPS = GRANT_STEPS;
   app.locals.NOTES_STEPS = NOTES_STEPS;
+  // `<%- term('bearer-token', 'Bearer') %>`: a glossary term used on a page, linked to its explanation (docs.ts).
+  // The glossary is the printer's page; another service passes its URL.
+  const base = options.glossaryUrl ?? '';
+  app.locals.term = (id: string, label?: string) => termLink(id, label, base);
 }

@@ -7,7 +7,7 @@
  */
 import { Router } from 'express';
 import { cookieNames, diagnose } from '@oauth-demo/teaching';
-import { toInternalUrl } from '../../back_channel.js';
+import { toInternalUrl } from '@oauth-demo/back-channel';
 import type { AppContext } from '../../context.js';
 
 export function doctorRoutes(ctx: AppContext): Router {

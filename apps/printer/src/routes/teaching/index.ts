@@ -10,10 +10,12 @@
  * - `inspector.ts`: `GET /inspect`, `POST /inspect`, the token inspector;
  * - `step_through.ts`: `GET /step`, `POST /step/continue`, step-through mode's interstitials;
  * - `doctor.ts`: `GET /doctor`, the environment doctor;
- * - `grants.ts`: `GET /grants`, the grants compared step by step.
+ * - `grants.ts`: `GET /grants`, the grants compared step by step;
+ * - `docs.ts`: `GET /notes`, `GET /glossary`, `GET /docs/configuration`, the demo's texts from docs/.
  */
 import { Router } from 'express';
 import type { AppContext } from '../../context.js';
+import { docsRoutes } from './docs.js';
 import { doctorRoutes } from './doctor.js';
 import { grantsRoutes } from './grants.js';
 import { inspectorRoutes } from './inspector.js';
@@ -26,6 +28,6 @@ export { teachingLocals } from './locals.js';
 
 export function teachingRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.use(resetRoutes(ctx), switchesRoutes(ctx), timelineRoutes(ctx), inspectorRoutes(ctx), stepThroughRoutes(ctx), grantsRoutes(ctx), doctorRoutes(ctx));
+  router.use(resetRoutes(ctx), switchesRoutes(ctx), timelineRoutes(ctx), inspectorRoutes(ctx), stepThroughRoutes(ctx), grantsRoutes(ctx), doctorRoutes(ctx), docsRoutes());
   return router;
 }

@@ -1,5 +1,5 @@
 /**
- * @module photos/test_prints
+ * @module photos/calibration_prints
  *
  * Drive's public sample gallery: test prints a print lab uses to calibrate its printers (Client Credentials,
  * scope `gallery.read`). They belong to no user. Like the photos, they are painted by code, deterministic,
