@@ -1,6 +1,6 @@
 # One Dockerfile for the three services: the workspace is installed and compiled ONCE, in shared stages, and each
 # service is a small runtime target of its own. Build context: the repository root.
-#   docker build --target auth-server -t oauth-demo/auth-server .      (also: drive, printer)
+#   docker build --target auth-server -t oauth-demo/auth-server .      (also: drive, printer, attacker)
 #   docker-compose build                                               (docker-compose.yml names the targets)
 #
 #   pnpm        the base image + pnpm
@@ -13,7 +13,7 @@
 #   build       deps + the sources + compile's output, then `pnpm deploy --prod` of each app to /deploy/<app>:
 #               the app's build output and its production dependencies only
 #   runtime     the base image, the node user, /data and /secrets; no compiler, no pnpm, no TypeScript source
-#   auth-server, drive, printer   runtime + one deployed app
+#   auth-server, drive, printer, attacker   runtime + one deployed app (attacker: Mallory's site, the attack lab)
 #
 # The base image is a build argument, so a machine that cannot reach Docker Hub can build FROM a local stand-in
 # (scripts/docker-base-standin.sh); nothing below depends on that network.
@@ -92,3 +92,8 @@ EXPOSE 9001
 FROM runtime AS printer
 COPY --from=build /deploy/printer /app
 EXPOSE 3000
+
+# Mallory's site, the attack lab's attacker: no data, no secrets (docker-compose.yml mounts no volume for it).
+FROM runtime AS attacker
+COPY --from=build /deploy/attacker /app
+EXPOSE 4000

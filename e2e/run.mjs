@@ -9,11 +9,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createStack, stackToEnv } from '@oauth-demo/testkit';
 
-/** @param {'PRINTER' | 'AUTH' | 'DRIVE'} name */
+/** @param {'PRINTER' | 'AUTH' | 'DRIVE' | 'ATTACKER'} name */
 const given = (name) => (process.env[`E2E_${name}_PORT`] ? Number(process.env[`E2E_${name}_PORT`]) : undefined);
 const stack = await createStack({
   name: 'oauth-demo-e2e',
-  ports: { printer: given('PRINTER'), auth: given('AUTH'), drive: given('DRIVE') },
+  ports: { printer: given('PRINTER'), auth: given('AUTH'), drive: given('DRIVE'), attacker: given('ATTACKER') },
   runDir: process.env.E2E_RUN_DIR || undefined,
   external: process.env.E2E_EXTERNAL === '1' ? { ...(process.env.E2E_EXTERNAL_RESTART ? { restart: JSON.parse(process.env.E2E_EXTERNAL_RESTART) } : {}) } : undefined,
   publicHost: process.env.E2E_PUBLIC_HOST || undefined,
@@ -27,8 +27,8 @@ const stack = await createStack({
 const env = { ...process.env, ...stackToEnv(stack, 'E2E') };
 console.log(
   stack.external
-    ? `e2e: against services already running (${stack.publicHost ?? 'localhost'}): printer :${stack.ports.printer}, auth server :${stack.ports.auth}, drive :${stack.ports.drive}`
-    : `e2e: printer :${stack.ports.printer}, auth server :${stack.ports.auth}, drive :${stack.ports.drive}, data in ${stack.runDir}`,
+    ? `e2e: against services already running (${stack.publicHost ?? 'localhost'}): printer :${stack.ports.printer}, auth server :${stack.ports.auth}, drive :${stack.ports.drive}, Mallory :${stack.ports.attacker}`
+    : `e2e: printer :${stack.ports.printer}, auth server :${stack.ports.auth}, drive :${stack.ports.drive}, Mallory :${stack.ports.attacker}, data in ${stack.runDir}`,
 );
 
 const child = spawn(join(import.meta.dirname, 'node_modules', '.bin', 'playwright'), ['test', ...process.argv.slice(2)], { stdio: 'inherit', env });

@@ -86,7 +86,10 @@ const PRELOAD = join(ROOT, 'scripts', 'compose-dns-preload.mjs');
 const SPECS = ['authorization-code.spec.ts', 'doctor.spec.ts'];
 /** Which environment prefix each app reads its own URLs and port from (packages/web readServiceUrls). */
 /** @type {Record<string, string>} */
-const APP_PREFIX = { 'auth-server': 'AUTH', drive: 'DRIVE', printer: 'PRINTER' };
+const APP_PREFIX = { 'auth-server': 'AUTH', drive: 'DRIVE', printer: 'PRINTER', attacker: 'ATTACKER' };
+
+/** Mallory's site (the attack lab's attacker) keeps nothing, and must NOT see the volume of shared client secrets. */
+const STATELESS_APPS = new Set(['attacker']);
 
 /** @param {unknown} error */
 const messageOf = (error) => (error instanceof Error ? error.message : String(error));
@@ -366,7 +369,9 @@ function checkVariant(variant) {
       const [source, target] = typeof v === 'string' ? v.split(':') : [v.source, v.target];
       if (source && target) info.volumes[target] = source;
     }
-    for (const variable of ['DATA_DIR', 'SHARED_SECRETS_DIR']) {
+    if (STATELESS_APPS.has(app)) {
+      if (info.env.SHARED_SECRETS_DIR && info.volumes[info.env.SHARED_SECRETS_DIR]) problem(name, `${app} must not mount the shared secrets (${info.volumes[info.env.SHARED_SECRETS_DIR]})`);
+    } else for (const variable of ['DATA_DIR', 'SHARED_SECRETS_DIR']) {
       const dir = info.env[variable];
       if (!dir) problem(name, `${variable} is not set: inside the container it would default to a folder of the image, lost on every rebuild`);
       else if (!info.volumes[dir] || info.volumes[dir].startsWith('/') || info.volumes[dir].startsWith('.'))
@@ -425,7 +430,7 @@ function checkVariant(variant) {
       .join('; ')}; one issuer ${issuer}`,
   );
   // Every APP_PREFIX has its service by now: a missing one was a problem above, and the check died.
-return { services, byPrefix: /** @type {Record<'AUTH' | 'DRIVE' | 'PRINTER', ServiceInfo>} */ (byPrefix), issuer };
+return { services, byPrefix: /** @type {Record<'AUTH' | 'DRIVE' | 'PRINTER' | 'ATTACKER', ServiceInfo>} */ (byPrefix), issuer };
 }
 
 const checked = VARIANTS.map(checkVariant);
@@ -499,18 +504,20 @@ const exactEnv = {};
 for (const info of Object.values(services)) {
   const env = { ...info.env };
   for (const variable of ['DATA_DIR', 'SHARED_SECRETS_DIR']) {
-    const dir = volumeDir(info.volumes[info.env[variable] ?? ''] ?? '');
+    // A stateless service (Mallory's site) has no volume: an empty folder of its own, never another's.
+    const dir = volumeDir(info.volumes[info.env[variable] ?? ''] ?? `${info.name}-none-${variable}`);
     env[variable] = dir;
     mkdirSync(dir, { recursive: true });
   }
   exactEnv[info.app] = env;
 }
-const ports = { auth: byPrefix.AUTH.own.port, drive: byPrefix.DRIVE.own.port, printer: byPrefix.PRINTER.own.port };
+const ports = { auth: byPrefix.AUTH.own.port, drive: byPrefix.DRIVE.own.port, printer: byPrefix.PRINTER.own.port, attacker: byPrefix.ATTACKER.own.port };
 const stack = await testkit.createStack({ name: 'oauth-demo-compose', runDir, ports, exactEnv, nodeArgs: ['--import', preloadUrl] });
 let stopping = false;
 async function stopEverything() {
   if (stopping) return;
   stopping = true;
+  await testkit.stopService('attacker', stack);
   await testkit.stopAll(stack);
 }
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -522,6 +529,7 @@ let ok = false;
 try {
   // Started in depends_on order (auth, drive, printer), each waited for until healthy.
   await testkit.startAll(stack);
+  await testkit.startService('attacker', stack);
   log(`started natively with the compose environment (data and secrets in ${runDir})`);
 
   // Each compose health check, as Docker would run it (exec form), with the container's environment.
@@ -558,6 +566,7 @@ try {
     throw new Error(`the printer's environment doctor finds problems (HTTP ${doctor.status}):\n  - ${red.join('\n  - ')}`);
   }
   log('the environment doctor is all green');
+  await testkit.stopService('attacker', stack);
   await testkit.stopAll(stack);
 
   // The Playwright code flow, on the same volumes (a second `docker compose up`): e2e/run.mjs with the stack

@@ -116,7 +116,7 @@ if ! docker buildx version >/dev/null 2>&1 && [ "${cli_major:-0}" -ge 23 ]; then
   fi
 fi
 
-for port in 3000 9000 9001; do
+for port in 3000 9000 9001 4000; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port is in use on this machine; docker-compose.yml publishes it. Stop what uses it (ss -ltnp 'sport = :$port')."
   fi
@@ -142,7 +142,7 @@ wait_healthy() {
   local deadline=$(($(date +%s) + ${1:-180})) id status all
   while :; do
     all=1
-    for service in auth drive printer; do
+    for service in auth drive printer attacker; do
       id=$(docker-compose ps -q "$service" 2>/dev/null)
       status=$([ -n "$id" ] && docker inspect -f '{{.State.Health.Status}}' "$id" 2>/dev/null || echo missing)
       [ "$status" = healthy ] || all=0
@@ -155,12 +155,12 @@ wait_healthy() {
 up() {
   local t=$(date +%s)
   docker-compose up -d --no-build >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; fail "docker-compose up ($*)"; }
-  wait_healthy 180 || fail "the three containers did not become healthy ($*)"
-  log "up -d to three healthy containers ($*): $(($(date +%s) - t)) s"
+  wait_healthy 180 || fail "the four containers did not become healthy ($*)"
+  log "up -d to four healthy containers ($*): $(($(date +%s) - t)) s"
 }
 up "first start"
 # docker-compose.yml with its override (what `docker compose up` reads): published on 127.0.0.1 only.
-for service in auth drive printer; do
+for service in auth drive printer attacker; do
   bindings=$(docker port "$(docker-compose ps -q "$service")")
   if grep -v '^[^ ]* -> 127\.0\.0\.1:' <<<"$bindings" | grep -q .; then fail "$service is published beyond 127.0.0.1: $bindings"; fi
 done
@@ -169,7 +169,7 @@ log "published on 127.0.0.1 only: $(docker port "$(docker-compose ps -q printer)
 # ---------------------------------------------------------------------------------------------------------
 # 6. The images (checked while they run)
 # ---------------------------------------------------------------------------------------------------------
-for service in auth drive printer; do
+for service in auth drive printer attacker; do
   id=$(docker-compose ps -q "$service")
   image=$(docker inspect -f '{{.Config.Image}}' "$id")
   # One exec per service (each costs a second or more on a busy machine): who runs, the volumes' owner and mode,
@@ -200,7 +200,7 @@ playwright() {
   shift
   local t=$(date +%s)
   E2E_EXTERNAL=1 E2E_EXTERNAL_RESTART="[\"bash\",\"$ROOT/scripts/compose-e2e.sh\",\"restart-service\"]" \
-    E2E_PRINTER_PORT=3000 E2E_AUTH_PORT=9000 E2E_DRIVE_PORT=9001 \
+    E2E_PRINTER_PORT=3000 E2E_AUTH_PORT=9000 E2E_DRIVE_PORT=9001 E2E_ATTACKER_PORT=4000 \
     bash -c 'cd e2e && exec node run.mjs "$@"' run "$@" --reporter=list "--output=$WORK/test-results-$name" --timeout=90000 ||
     fail "Playwright ($name) against the containers"
   log "Playwright ($name): $(($(date +%s) - t)) s"

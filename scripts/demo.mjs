@@ -1,6 +1,6 @@
-// Starts the auth server, the drive and the printer (compiled output), prefixes their logs, and prints
-// the URL to open. Ctrl-C stops all three. Ports and URLs come from the environment (see README).
-// Typechecked with JSDoc (scripts/tsconfig.json).
+// Starts the auth server, the drive, the printer and Mallory's site (the attack lab's attacker; compiled
+// output), prefixes their logs, and prints the URL to open. Ctrl-C stops them all. Ports and URLs come from
+// the environment (see README). Typechecked with JSDoc (scripts/tsconfig.json).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -14,6 +14,7 @@ const services = [
   { name: 'auth-server', label: 'auth   ', health: `http://127.0.0.1:${port('AUTH', 9000)}/healthz` },
   { name: 'drive', label: 'drive  ', health: `http://127.0.0.1:${port('DRIVE', 9001)}/healthz` },
   { name: 'printer', label: 'printer', health: `http://127.0.0.1:${port('PRINTER', 3000)}/healthz` },
+  { name: 'attacker', label: 'mallory', health: `http://127.0.0.1:${port('ATTACKER', 4000)}/healthz` },
 ];
 const printerUrl = env.PRINTER_PUBLIC_URL || `http://localhost:${port('PRINTER', 3000)}`;
 
@@ -66,7 +67,8 @@ async function healthy(url) {
 const ok = (await Promise.all(services.map((s) => healthy(s.health)))).every(Boolean);
 if (ok) {
   console.log(`\n  The demo is running. Open ${printerUrl} in your browser.`);
-  console.log('  Sign in as alice / wonderland or bob / builder. Ctrl-C stops everything.\n');
+  console.log('  Sign in as alice / wonderland or bob / builder. Ctrl-C stops everything.');
+  console.log(`  Attack lab: ${printerUrl}/lab (Mallory's site runs at ${env.ATTACKER_PUBLIC_URL || `http://localhost:${port('ATTACKER', 4000)}`}).\n`);
 } else if (!stopping) {
   console.error('The services did not all become healthy in 20 s; see the logs above.');
   stopAll(1);

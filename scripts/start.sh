@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, and starts the three services. Ctrl-C stops them.
+# Installs what is needed, builds, and starts the three services and Mallory's site (the attack lab). Ctrl-C stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh

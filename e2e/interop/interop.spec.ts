@@ -38,12 +38,26 @@ test(`node-oidc-provider, ${alg} access tokens: the code flow to alice's photos,
   const jwks = (await (await fetch(String(metadata.jwks_uri))).json()) as { keys: { alg?: string }[] };
   expect(jwks.keys.map((k) => k.alg)).toEqual([alg]);
 
-  // Steps 1-3: Import on the printer; the browser lands on the provider's own sign-in page.
+  // Steps 1-3: Import on the printer; the browser goes to the provider's authorization endpoint, then lands on
+  // its own sign-in page.
+  const authorizationRequests: URL[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.origin === authUrl && url.searchParams.has('response_type')) authorizationRequests.push(url);
+  });
   await page.goto('/');
   await page.getByRole('button', { name: 'Import photos from Drive' }).click();
   await expect(page).toHaveURL(new RegExp(`^${authUrl}/interaction/`));
-  const request = new URL(page.url());
-  expect(request.origin).toBe(authUrl);
+  expect(authorizationRequests).toHaveLength(1);
+  const params = authorizationRequests[0]!.searchParams;
+  expect(authorizationRequests[0]!.href.startsWith(String(metadata.authorization_endpoint))).toBe(true);
+  expect(Object.fromEntries(['response_type', 'client_id', 'redirect_uri', 'code_challenge_method'].map((n) => [n, params.get(n)]))).toEqual({
+    response_type: 'code',
+    client_id: 'printer-web',
+    redirect_uri: `${printerUrl}/callback`,
+    code_challenge_method: 'S256',
+  });
+  expect(params.get('state')?.length).toBeGreaterThanOrEqual(43);
   await page.locator('input[name="login"]').fill('alice');
   await page.locator('input[name="password"]').fill('any password: these are the provider’s development pages');
   await page.getByRole('button', { name: 'Sign-in' }).click();

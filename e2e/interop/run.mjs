@@ -64,7 +64,10 @@ function stopProvider(child) {
 function runPlaywright(env) {
   return new Promise((resolve) => {
     const bin = join(here, '..', 'node_modules', '.bin', 'playwright');
-    const child = spawn(bin, ['test', '--config', join(here, 'playwright.config.ts'), ...process.argv.slice(2)], { stdio: 'inherit', env });
+    // Only flags are passed on (`--headed`, `--debug`): `pnpm e2e tests/x.spec.ts` appends the main suite's spec
+    // names to this command too, and they name nothing here.
+    const flags = process.argv.slice(2).filter((arg) => arg.startsWith('-'));
+    const child = spawn(bin, ['test', '--config', join(here, 'playwright.config.ts'), ...flags], { stdio: 'inherit', env });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }

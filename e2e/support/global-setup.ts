@@ -1,5 +1,5 @@
-import { ALL_SERVICES, startService } from './services.js';
+import { ALL_SERVICES_WITH_ATTACKER, startService } from './services.js';
 
 export default async function globalSetup() {
-  for (const name of ALL_SERVICES) await startService(name);
+  for (const name of ALL_SERVICES_WITH_ATTACKER) await startService(name);
 }

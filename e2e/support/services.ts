@@ -1,12 +1,13 @@
 /**
- * The three real services of this run, started from their compiled output the way users start them, on the
+ * The three real services of this run (and Mallory's site, the attack lab's attacker), started from their compiled output the way users start them, on the
  * ports run.mjs chose (the stack travels in E2E_* variables, because Playwright's workers are other processes).
  * Starting, crashing and stopping them by PID is @oauth-demo/testkit's job, shared with the conformance suite.
  */
 import * as testkit from '@oauth-demo/testkit';
 
 export type ServiceName = testkit.ServiceName;
-export const ALL_SERVICES = testkit.ALL_SERVICES;
+/** The real three and Mallory's site (the attack lab's attacker): what the e2e run starts. */
+export const ALL_SERVICES_WITH_ATTACKER = testkit.ALL_SERVICES_WITH_ATTACKER;
 
 function stack(): testkit.Stack {
   return testkit.stackFromEnv('E2E', process.env, 'run the e2e suite with "pnpm e2e" (e2e/run.mjs picks the ports)');

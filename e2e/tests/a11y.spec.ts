@@ -171,6 +171,14 @@ test.describe('accessibility, widths and terms of every page', () => {
       for (const id of hrefs) expect(ids.has(id), `${path}: /glossary#${id}`).toBe(true);
       links += hrefs.length;
     }
+    // The auth server and Drive link the same glossary, on the printer.
+    await page.goto(`${urls().drive}/`);
+    const fromDrive = await page.locator('a.term').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(fromDrive.length).toBeGreaterThanOrEqual(3);
+    for (const href of fromDrive) {
+      expect(href.startsWith(`${urls().printer}/glossary#`), href).toBe(true);
+      expect(ids.has(new URL(href).hash.slice(1)), href).toBe(true);
+    }
     expect(links).toBeGreaterThanOrEqual(15);
   });
 });

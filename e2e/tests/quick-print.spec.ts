@@ -57,7 +57,7 @@ test.describe('Quick print', () => {
     // Steps 7-8: the browser called Drive itself and lists alice's photos.
     await expect(page.locator('#qp-photos-status')).toHaveText('HTTP 200');
     await expect(page.locator('#qp-photos-owner')).toContainText('alice');
-    const titles = await texts(page, '#qp-photo-titles li');
+    const titles = await texts(page, '#qp-photo-images figcaption');
     expect(titles.length).toBeGreaterThanOrEqual(6);
     await expect(page.locator('#qp-photo-images img').first()).toBeVisible();
     expect(await page.locator('#qp-photo-images img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
@@ -101,7 +101,7 @@ test.describe('Quick print', () => {
     expect(sent).not.toContain('client_secret');
 
     await expect(page.locator('#qp-photos-status')).toHaveText('HTTP 200');
-    const titles = await texts(page, '#qp-photo-titles li');
+    const titles = await texts(page, '#qp-photo-images figcaption');
     expect(titles.length).toBeGreaterThanOrEqual(6);
     await expect(page.locator('#qp-dangers')).toBeHidden();
 

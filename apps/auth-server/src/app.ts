@@ -24,6 +24,9 @@ import { interactionRouter } from './routes/interaction.js';
 import { metadataRouter } from './routes/metadata.js';
 import { recordingsRouter } from './routes/recordings.js';
 import { tokenRouter } from './routes/token.js';
+import { seedLab } from './lab/lab_clients.js';
+import { looseRedirectRouter } from './lab/loose_redirect.js';
+import { noRotationRouter } from './lab/no_rotation.js';
 import { seed } from './seed.js';
 import { AuthStore, openAuthDatabase } from './store/index.js';
 import { FailureThrottle } from './throttle.js';
@@ -44,6 +47,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   const clients = new ClientRepository(db);
   const users = new UserRepository(db);
   await seed(config, users, clients);
+  await seedLab(config, users, clients); // the attack lab's copies (lab/lab_clients.ts); the real clients are untouched
   const ctx: AuthContext = {
     config,
     store,
@@ -65,13 +69,14 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });
-  useTeachingViews(app);
+  useTeachingViews(app, { glossaryUrl: config.printerUrl });
   app.use(recordExchanges(ctx.recorder, 'auth'));
   app.use(recordingsRouter(ctx));
 
   // Machine endpoints: no cookies, no session.
   app.use(metadataRouter(ctx));
   app.use(tokenRouter(ctx));
+  app.use(noRotationRouter(ctx)); // the attack lab's refresh without rotation (scenario 7); /token above rotates
   app.use(introspectionRouter(ctx));
   app.use(revocationRouter(ctx));
   app.use(deviceAuthorizationRouter(ctx));
@@ -85,6 +90,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }));
   app.use(homeRouter(ctx));
   app.use(authorizeRouter(ctx));
+  app.use(looseRedirectRouter(ctx)); // the attack lab's loosened copy (scenario 3); /authorize above is exact
   app.use(interactionRouter(ctx));
   app.use(accountRouter(ctx));
   app.use(deviceVerificationRouter(ctx));

@@ -29,6 +29,12 @@ export interface AuthConfig {
   driveResource: string;
   /** The printer's public URL, to register its exact redirect URI. */
   printerUrl: string;
+  /**
+   * Mallory's site (apps/attacker, ATTACKER_PUBLIC_URL): the attack lab registers it as a second API, the
+   * "Free photo filters API", whose identifier `${attackerUrl}/api` is the `aud` of tokens made for it
+   * (lab/lab_clients.ts).
+   */
+  attackerUrl: string;
   printerClientId: string;
   printerClientSecret: string;
   /** Drive's own client registration, used only to call the introspection endpoint (RFC 7662 §2.1). */
@@ -69,6 +75,7 @@ export function loadConfig(env: Env = process.env): AuthConfig {
     sessionSecret: env.SESSION_SECRET || loadOrCreateSecret(dataDir, 'session'),
     driveResource: drive.publicUrl,
     printerUrl: printer.publicUrl,
+    attackerUrl: readServiceUrls(env, 'ATTACKER').publicUrl,
     printerClientId: readString(env, 'PRINTER_CLIENT_ID', 'photo-printer'),
     printerClientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET'),
     driveClientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'),

@@ -5,6 +5,7 @@
  * scopes (store/grants.ts); every token issued here points to the grant it came from, so revoking the grant
  * revokes everything issued under it.
  */
+import { labAudience } from './lab/lab_clients.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { issueAccessToken, type SigningKey } from '@oauth-demo/tokens';
 import type { AuthConfig } from './config.js';
@@ -52,7 +53,8 @@ export class Issuer {
     const { token, claims } = await issueAccessToken(this.key, {
       issuer: this.config.issuer,
       subject: input.userId,
-      audience: this.config.driveResource,
+      // Drive, for every client except the attack lab's copy whose tokens are for another API (lab/lab_clients.ts).
+      audience: labAudience(input.clientId, this.config) ?? this.config.driveResource,
       clientId: input.clientId,
       scope: input.scope,
       expiresIn: this.config.lifetimes.accessToken,

@@ -3,6 +3,7 @@
  *
  * Builds the drive's express app (no listening here: see server.ts), so tests can run it on any port.
  */
+import { labRouter } from './lab.js';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
@@ -104,6 +105,9 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.use(['/api', '/.well-known', '/healthz'], answerErrorsAsJson);
   app.use(metadataRouter(config));
   app.use('/api', allowBrowserCallsFrom(config.printerUrl), apiRouter({ config, db, validator }));
+  // The attack lab's copy of the photo list without the aud check (lab.ts, scenario 5); /api above checks aud.
+  app.use('/lab', answerErrorsAsJson);
+  app.use(labRouter({ config, db, http: backChannel.http }));
 
   // Pages for people, and Drive's own web app (sign-in with the Password grant).
   app.use(sessions.middleware);
@@ -138,7 +142,7 @@ function createTokenValidator(config: DriveConfig, deps: DriveDeps, http: AxiosI
   const validation = config.tokenValidation;
   switch (validation.mode) {
     case 'jwt':
-      // Verified tokens are remembered until they expire (verified_token_cache.ts): the printer sends one
+      // Verified tokens are remembered for at most a minute, never past their exp (verified_token_cache.ts): the printer sends one
       // token for the list and again for every thumbnail. Not in introspection mode, whose point is that a
       // revocation counts at once.
       return withVerifiedTokenCache(createTokenVerifier({ ...common, algorithms: config.tokenAlgorithms, keys: deps.keys }));

@@ -37,7 +37,7 @@ describe('Drive recordings for the timeline', () => {
     assert.match(ok!.note!, /^Step 8: token valid: sub=alice/);
     assert.doesNotMatch(ok!.note!, /remembered/, 'the first call verified the signature');
     // The same token again: answered from the verified-token cache, and the timeline says so.
-    assert.match(again!.note!, /^Step 8: token valid: sub=alice.*\(verified on an earlier call, remembered until it expires\)$/);
+    assert.match(again!.note!, /^Step 8: token valid: sub=alice.*\(verified on an earlier call; Drive remembers a verified token for at most a minute, never past its exp\)$/);
     assert.match(ok!.request.headers.authorization!, /^Bearer eyJ.{3}…\(\d+ chars, masked\)$/);
     assert.equal(refused!.response.status, 401);
     assert.match(refused!.note!, /^Step 8: token refused \(invalid_token/);

@@ -200,12 +200,16 @@
         }
         var photos = answer.body.photos;
         setText('qp-photos-owner', (answer.body.owner || 'Someone') + '\u2019s photos, listed by Drive for this browser (' + photos.length + '):');
-        var titles = $('qp-photo-titles');
         var images = $('qp-photo-images');
+        // One list, in Drive's order: each photo's figure (its title) first, its image added when it arrives.
         photos.forEach(/** @param {{ title: unknown, content_url: unknown }} photo */ function (photo) {
-          var item = document.createElement('li');
-          item.textContent = String(photo.title);
-          if (titles) titles.appendChild(item);
+          var figure = document.createElement('figure');
+          figure.className = 'photo';
+          var caption = document.createElement('figcaption');
+          caption.className = 'caption';
+          caption.textContent = String(photo.title);
+          figure.appendChild(caption);
+          if (images) images.appendChild(figure);
           if (typeof photo.content_url !== 'string') return;
           // Images need the token too, so they are fetched and shown as blob: URLs.
           fetch(photo.content_url, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' })
@@ -214,17 +218,10 @@
             })
             .then(function (blob) {
               if (!blob) return;
-              var figure = document.createElement('figure');
-              figure.className = 'photo';
               var img = document.createElement('img');
               img.alt = '';
               img.src = URL.createObjectURL(blob);
-              var caption = document.createElement('figcaption');
-              caption.className = 'caption';
-              caption.textContent = String(photo.title);
-              figure.appendChild(img);
-              figure.appendChild(caption);
-              if (images) images.appendChild(figure);
+              figure.insertBefore(img, caption);
             })
             .catch(function () {});
         });

@@ -22,6 +22,7 @@ import { MetadataClient } from './oauth/metadata.js';
 import { PrintLab } from './print_lab.js';
 import { homeRoutes } from './routes/home.js';
 import { kioskRoutes } from './routes/kiosk.js';
+import { labRoutes } from './routes/lab.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { ordersRoutes } from './routes/orders.js';
 import { photosRoutes } from './routes/photos.js';
@@ -109,6 +110,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(quickPrintRoutes(context));
   app.use(printLabRoutes(context));
   app.use(kioskRoutes(context));
+  app.use(labRoutes(context)); // the attack lab (issue 16): lab copies only, the real flow above is untouched
   app.use(teachingRoutes(context));
   app.use(notFoundHandler);
   app.use(errorHandler);

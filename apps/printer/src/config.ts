@@ -59,11 +59,38 @@ export interface KioskRegistration {
   scope: string;
 }
 
+/**
+ * The attack lab's copies of the printer (/lab, issue 16): registered at the auth server apart from the real
+ * printer, so a defense a learner switches off is off only for them (the auth server's lab/lab_clients.ts).
+ */
+export interface LabRegistration {
+  /** Confidential, HTTP Basic with the printer's own secret. */
+  clientId: string;
+  clientSecret: string;
+  /** The same copy as a public client (no secret), like a mobile app: for the code-interception scenario. */
+  publicClientId: string;
+  /** The lab copy as a client of Mallory's "Free photo filters API" (scenario 5): public, tokens with aud = that API. */
+  filtersClientId: string;
+  /** That API (the auth server's `${ATTACKER_PUBLIC_URL}/api`), called on the back channel. */
+  filtersApi: string;
+  /** `${PRINTER_PUBLIC_URL}/lab/callback`, registered exactly for all three. */
+  redirectUri: string;
+  scope: string;
+  /**
+   * The second authorization server the lab copy knows (scenario 4, mix-up): Mallory's "Evil AS", part of her
+   * site. Its issuer and authorization endpoint are public URLs; its token endpoint is called on the back channel.
+   */
+  evilAs: { issuer: string; authorizationEndpoint: string; tokenEndpoint: string };
+}
+
 export interface PrinterConfig {
   host: string;
   printer: ServiceUrls;
   auth: ServiceUrls;
   drive: ServiceUrls;
+  /** Mallory's site, the attacker of the attack lab (apps/attacker; ATTACKER_PORT, default 4000). */
+  attacker: ServiceUrls;
+  lab: LabRegistration;
   /** DATA_DIR: the SQLite database (orders, sessions) and `orders/<id>/`, the print lab's copies. */
   dataDir: string;
   sessionSecret: string;
@@ -95,17 +122,35 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
   const printer = readServiceUrls(env, 'PRINTER');
   const auth = readServiceUrls(env, 'AUTH');
   const drive = readServiceUrls(env, 'DRIVE');
+  const attacker = readServiceUrls(env, 'ATTACKER');
   const dataDir = readDataDir(env, 'printer');
+  // Read once: the lab copy (photo-printer-lab) is registered with the printer's own secret.
+  const clientSecret = readSharedSecret(env, 'PRINTER_CLIENT_SECRET', { issuedElsewhere });
   return {
     host: readHost(env),
     printer,
     auth,
     drive,
+    attacker,
+    lab: {
+      clientId: 'photo-printer-lab',
+      clientSecret,
+      publicClientId: 'photo-printer-lab-public',
+      filtersClientId: 'photo-printer-lab-filters',
+      filtersApi: `${attacker.internalUrl}/api/filters`,
+      redirectUri: `${printer.publicUrl}/lab/callback`,
+      scope: 'photos.read',
+      evilAs: {
+        issuer: `${attacker.publicUrl}/evil-as`,
+        authorizationEndpoint: `${attacker.publicUrl}/evil-as/authorize`,
+        tokenEndpoint: `${attacker.internalUrl}/evil-as/token`,
+      },
+    },
     dataDir,
     sessionSecret: env.SESSION_SECRET || loadOrCreateSecret(dataDir, 'session'),
     client: {
       clientId: readString(env, 'PRINTER_CLIENT_ID', 'photo-printer'),
-      clientSecret: readSharedSecret(env, 'PRINTER_CLIENT_SECRET', { issuedElsewhere }),
+      clientSecret,
       redirectUri: `${printer.publicUrl}/callback`,
       scope: REQUESTED_SCOPE,
     },

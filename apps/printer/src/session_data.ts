@@ -6,9 +6,11 @@
  * never reach it (RFC 6749 §10.3, RFC 9700 §2.1).
  */
 import type { KioskState } from './kiosk.js';
+import type { LabState } from './lab/state.js';
 import type { PendingAuthorization } from './oauth/authorization_request.js';
 import type { Connection, Rotation } from './oauth/connection.js';
 import type { PrintLabRun } from './print_lab.js';
+import type { OrderForm } from './orders.js';
 
 export interface Notice {
   kind: 'info' | 'good' | 'bad';
@@ -49,6 +51,8 @@ declare module 'express-session' {
     /** From the callback of the flow under way: when the consent the auth server remembered was given. */
     consentRememberedAt?: string;
     justOrdered?: boolean;
+    /** An order form that was refused (e.g. no photo chosen): shown once on the photos page (POST-redirect-GET). */
+    refusedOrder?: { form: OrderForm; errors: string[] };
     justReordered?: JustReordered;
     /** A re-order that could not be placed, shown once on the old order's page. */
     reorderProblem?: string;
@@ -56,6 +60,8 @@ declare module 'express-session' {
     printLab?: PrintLabRun;
     /** The kiosk's device flow in this browser (the device_code and, once approved, the kiosk's token). */
     kiosk?: KioskState;
+    /** The attack lab (/lab): this learner's defense switches, the lab copy's requests and the results. */
+    lab?: LabState;
     // The teaching layer's own fields (traces, teaching switches, the step-through hop) are declared by
     // @oauth-demo/teaching (express/session.ts).
   }

@@ -25,7 +25,7 @@ async function connectedBrowser(): Promise<{ browser: Browser; csrf: string }> {
 }
 
 describe('POST /orders', () => {
-  it('refuses bad input with 400, shows the form again as sent, and stores nothing', async () => {
+  it('refuses bad input, shows the form again as sent (POST-redirect-GET), and stores nothing', async () => {
     const { browser, csrf } = await connectedBrowser();
     const cases: [Record<string, string | string[]>, RegExp][] = [
       [{ size: '4x6', copies: '1' }, /Choose at least one photo/],
@@ -39,13 +39,18 @@ describe('POST /orders', () => {
       [{ photo: '../../etc/passwd', size: '5x7', copies: '1' }, /not a valid photo id/],
     ];
     for (const [form, message] of cases) {
-      const page = await browser.post('/orders', { csrf, ...form });
-      assert.equal(page.status, 400, JSON.stringify(form));
+      // POST-redirect-GET: the refused form is shown once on the photos page; a reload does not resubmit it.
+      const posted = await browser.post('/orders', { csrf, ...form });
+      assert.equal(posted.status, 303, JSON.stringify(form));
+      assert.equal(posted.location, '/photos#order');
+      const page = await browser.get('/photos');
       assert.match(page.text, message);
       assert.match(page.text, /The order was not placed/);
+      assert.doesNotMatch((await browser.get('/photos')).text, /The order was not placed/, 'shown once');
     }
     // Nothing lost: the chosen photo, size and copies come back selected.
-    const page = await browser.post('/orders', { csrf, photo: [PHOTOS[1]!.id], size: '8x10', copies: '99' });
+    await browser.post('/orders', { csrf, photo: [PHOTOS[1]!.id], size: '8x10', copies: '99' });
+    const page = await browser.get('/photos');
     assert.match(page.text, new RegExp(`value="${PHOTOS[1]!.id}" checked`));
     assert.match(page.text, /value="8x10" selected/);
     assert.match(page.text, /value="99"/);

@@ -514,3 +514,39 @@ describe('Reset demo (instructor mode)', () => {
     }
   });
 });
+
+describe('the flow list (issue 13 item 4)', () => {
+  it('shows every flow, says how many older ones were forgotten, and calls a forgotten one forgotten', async () => {
+    const browser = new Browser(printer.base);
+    const page = await browser.get('/print-lab');
+    const ids: string[] = [];
+    for (let i = 0; i < 22; i++) {
+      await browser.post('/print-lab', { csrf: Browser.csrf(page) });
+      ids.push(await currentTraceId(browser));
+    }
+    const timeline = await browser.get('/timeline');
+    assert.equal([...timeline.text.matchAll(/<li data-outcome="[a-z]+"><a href="\/timeline\?trace=/g)].length, 20, 'the last 20, all listed');
+    assert.match(timeline.text, /2 older flows were forgotten: a session keeps its last 20/);
+    const forgotten = await browser.get(`/timeline?trace=${ids[0]}`);
+    assert.equal(forgotten.status, 404);
+    assert.match(forgotten.text, /This flow was forgotten/);
+    assert.doesNotMatch(forgotten.text, /not a flow of this browser session/);
+  });
+
+  it('numbers re-orders and says whether each one refreshed', async () => {
+    const browser = new Browser(printer.base);
+    await connect(browser, auth.publicUrl);
+    const photos = await browser.get('/photos');
+    const placed = await browser.post('/orders', { csrf: Browser.csrf(photos), photo: [PHOTOS[0]!.id], size: '4x6', copies: '1' });
+    const orderPath = placed.location!;
+    let order = await browser.get(orderPath);
+    await browser.post(`${orderPath}/reorder`, { csrf: Browser.csrf(order) });
+    order = await browser.get(orderPath);
+    await browser.post(`${orderPath}/expire-access-token`, { csrf: Browser.csrf(order) });
+    order = await browser.get(orderPath);
+    await browser.post(`${orderPath}/reorder`, { csrf: Browser.csrf(order) });
+    const timeline = await browser.get('/timeline');
+    assert.match(timeline.text, /Re-order 1 \([^)]*\): the access token was still valid, no refresh/);
+    assert.match(timeline.text, /Re-order 2 \([^)]*\): the access token had expired, refreshed/);
+  });
+});

@@ -12,7 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export type Party = 'browser' | 'printer' | 'auth' | 'drive';
+/** The four roles of the demo, and Mallory, the attack lab's attacker (apps/attacker), who plays none of them. */
+export type Party = 'browser' | 'printer' | 'auth' | 'drive' | 'mallory';
 
 export interface RecordedMessage {
   method?: string;

@@ -311,10 +311,6 @@ export const GRANT_STEPS: Readonly<Record<GrantKey, GrantSteps>> = Object.fromEn
 /** The notes' eight steps, as the Authorization Code flow (the one the notes tell) words them. */
 export const NOTES_STEPS: Readonly<Record<StepNumber, Step>> = Object.fromEntries(GRANT_STEPS.authorization_code.steps.map((s) => [s.n, s])) as Record<StepNumber, Step>;
 
-export function isGrantKey(v: unknown): v is GrantKey {
-  return typeof v === 'string' && (GRANT_KEYS as readonly string[]).includes(v);
-}
-
 /** The numbers of the steps a grant performs, in order. */
 export function stepNumbersOf(grant: GrantKey): StepNumber[] {
   return GRANT_STEPS[grant].steps.map((s) => s.n);
@@ -353,7 +349,6 @@ export function stepBar(grant: GrantKey, active: readonly StepNumber[], options:
 }
 
 /** RFC 8628 §3.4 (declared once in @oauth-demo/tokens). */
-export const DEVICE_CODE_GRANT_TYPE_URN = DEVICE_CODE_GRANT_TYPE;
 
 /** Which grant's step a token request is, by its grant_type (docs/notes.md, the grants table), for the timeline. */
 export const TOKEN_REQUEST_STEPS: Readonly<Record<string, { grant: GrantKey; step: StepNumber; label: string }>> = {
@@ -361,7 +356,7 @@ export const TOKEN_REQUEST_STEPS: Readonly<Record<string, { grant: GrantKey; ste
   refresh_token: { grant: 'refresh_token', step: 5, label: 'Token request: the refresh token (rotation), no code' },
   client_credentials: { grant: 'client_credentials', step: 2, label: 'Token request: client credentials, no user' },
   password: { grant: 'password', step: 2, label: "Token request: the user's password (legacy)" },
-  [DEVICE_CODE_GRANT_TYPE_URN]: { grant: 'device_code', step: 5, label: 'The kiosk polls the token endpoint with its device_code' },
+  [DEVICE_CODE_GRANT_TYPE]: { grant: 'device_code', step: 5, label: 'The kiosk polls the token endpoint with its device_code' },
 };
 
 /** The token request's step for a grant_type, or undefined for one no grant here knows. */
@@ -375,6 +370,6 @@ export function tokenRequestStep(grantType: unknown): { grant: GrantKey; step: S
  */
 export function tokenResponseNote(grantType: unknown, status: number): string {
   if (status >= 200 && status < 300) return 'Step 6: the token response';
-  if (grantType === DEVICE_CODE_GRANT_TYPE_URN && status === 400) return 'Step 6, not yet (HTTP 400): authorization_pending or slow_down means poll again later; access_denied or expired_token, a refusal';
+  if (grantType === DEVICE_CODE_GRANT_TYPE && status === 400) return 'Step 6, not yet (HTTP 400): authorization_pending or slow_down means poll again later; access_denied or expired_token, a refusal';
   return `Step 6, refused (HTTP ${status}): no token, the error is in the body`;
 }

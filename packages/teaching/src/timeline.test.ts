@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type MergedExchange, foldRepeats, genericPath } from './timeline.js';
+import { type MergedExchange, foldRepeats, genericPath, laneIndex, lanesFor } from './timeline.js';
 
 describe('timeline: repeated reads are folded', () => {
   let at = 0;
@@ -44,11 +44,40 @@ describe('timeline: repeated reads are folded', () => {
   });
 });
 
+describe('lanesFor: the fifth lane, Mallory', () => {
+  it('shows the four roles for an ordinary flow, and Mallory’s lane only when a row involves her', () => {
+    assert.deepEqual(lanesFor([{ from: 'browser', to: 'printer' }]).map((l) => l.party), ['browser', 'printer', 'auth', 'drive']);
+    assert.deepEqual(lanesFor([{ from: 'browser', to: 'printer' }, { from: 'printer', to: 'mallory' }]).map((l) => l.party), ['browser', 'printer', 'auth', 'drive', 'mallory']);
+    assert.equal(laneIndex('mallory'), 5);
+  });
+});
+
 describe('readable URLs on the timeline (issue 13, dead ends)', () => {
   it('decodes the text of a masked value, keeps the escapes that carry structure', async () => {
     const { readableUrl, breakableHtml } = await import('./timeline.js');
     assert.equal(readableUrl('/callback?code=abc123%E2%80%A6(43%20chars%2C%20masked)&state=x%26y'), '/callback?code=abc123…(43 chars%2C masked)&state=x%26y');
     assert.equal(readableUrl('/bad%E2%80'), '/bad%E2%80');
     assert.equal(breakableHtml('/a?b=<c>&d'), '/<wbr>a?<wbr>b=<wbr>&lt;c&gt;&amp;<wbr>d');
+  });
+});
+
+describe('one grant per timeline (issue 13 item 1) and how a flow ended (item 4)', () => {
+  it('drops a step number the flow’s grant does not have, and lists the steps that occur', async () => {
+    const { rowsForGrant } = await import('./timeline.js');
+    const row = (step: number | undefined) => ({ kind: 'request' as const, at: 0, from: 'printer' as const, to: 'auth' as const, label: 'x', summary: 'x', channel: 'back' as const, exchange: {} as never, ...(step !== undefined ? { step } : {}) });
+    const fitted = rowsForGrant([row(1), row(4), row(5), row(7), row(undefined)], 'device_code');
+    assert.deepEqual(fitted.rows.map((r) => r.step), [1, undefined, 5, 7, undefined]);
+    assert.deepEqual(fitted.steps, [1, 5, 7]);
+    assert.deepEqual(rowsForGrant([row(1), row(5), row(6)], 'refresh_token').steps, [5, 6]);
+  });
+
+  it('tells a failed flow and a refused one from one that went through', async () => {
+    const { flowOutcome } = await import('./timeline.js');
+    const front = (url: string, status: number) =>
+      ({ id: url, traceId: 't', recordedBy: 'printer', from: 'browser', to: 'printer', channel: 'front', label: '', at: 0, durationMs: 0, request: { method: 'GET', url, headers: {} }, response: { status, headers: {} } }) as const;
+    assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 303)]), 'ok');
+    assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 502)]), 'failed');
+    assert.equal(flowOutcome([front('/import', 303), front('/callback?error=access_denied&state=s', 200)]), 'denied');
+    assert.equal(flowOutcome([]), 'unrecorded');
   });
 });

@@ -13,19 +13,29 @@ import type { ServiceUrls } from '@oauth-demo/web';
 import { type Exchange, type Party, type RecordedMessage, parseTraceparent } from './recorder.js';
 import { type GrantKey, type StepNumber, stepNumbersOf } from './steps.js';
 
-export const LANES: { party: Party; name: string; role: string }[] = [
+const LANES: { party: Party; name: string; role: string }[] = [
   { party: 'browser', name: 'Browser', role: 'Resource Owner' },
   { party: 'printer', name: 'Photo Printer', role: 'Client' },
   { party: 'auth', name: 'Auth server', role: 'Authorization Server' },
   { party: 'drive', name: 'Drive', role: 'Resource Server' },
 ];
 
+/** The fifth lane, shown only for a flow of the attack lab that involves Mallory's site. */
+const MALLORY_LANE: { party: Party; name: string; role: string } = { party: 'mallory', name: 'Mallory', role: 'Attacker (attack lab)' };
+
+const ALL_LANES = [...LANES, MALLORY_LANE];
+
+/** The lanes of one flow's diagram: the four roles, and Mallory's lane when a row involves her. */
+export function lanesFor(rows: readonly { from: Party; to: Party }[]): { party: Party; name: string; role: string }[] {
+  return rows.some((r) => r.from === 'mallory' || r.to === 'mallory') ? ALL_LANES : LANES;
+}
+
 export function laneIndex(party: Party): number {
-  return LANES.findIndex((l) => l.party === party) + 1;
+  return ALL_LANES.findIndex((l) => l.party === party) + 1;
 }
 
 export function laneName(party: Party): string {
-  return LANES.find((l) => l.party === party)?.name ?? party;
+  return ALL_LANES.find((l) => l.party === party)?.name ?? party;
 }
 
 export type SourceState = 'ok' | 'off' | 'down' | 'refused';
@@ -150,7 +160,13 @@ export async function fetchRecordings(
   const data = response.data as { exchanges?: unknown } | null;
   const list = Array.isArray(data?.exchanges) ? data.exchanges.slice(0, MAX_REMOTE) : [];
   const exchanges = list.map((e) => sanitizeExchange(e, source.party)).filter((e): e is Exchange => e !== null);
-  return { status: { ...status, count: exchanges.length, revealed: reveal !== undefined, detail: `${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'} recorded by ${name}.` }, exchanges };
+  // Say who made the calls a peer recorded: "Drive: 23 exchanges" read as if Drive had made them.
+  const callers = [...new Set(exchanges.map((e) => laneName(e.from)))];
+  const detail =
+    exchanges.length === 0
+      ? `${name} recorded nothing of this flow.`
+      : `${name} recorded ${exchanges.length} request${exchanges.length === 1 ? '' : 's'} it received in this flow, from ${callers.join(' and ')}.`;
+  return { status: { ...status, count: exchanges.length, revealed: reveal !== undefined, detail }, exchanges };
 }
 
 function header(message: RecordedMessage, name: string): string | undefined {

@@ -1,7 +1,7 @@
 /**
  * @module services
  *
- * The three real services, started from their compiled output the way users start them
+ * The three real services (and Mallory's site, the attack lab's attacker), started from their compiled output the way users start them
  * (`node apps/<name>/dist/server.js` with environment variables), on ports chosen once before the run, each
  * with its own fresh DATA_DIR. Every process is stopped by its own PID, and only what we started is stopped:
  * the PIDs live in `<runDir>/pids.json`, so another process of the same run (a Playwright worker, a test file
@@ -14,10 +14,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isPortInUse, pickPorts } from './ports.js';
 
-export type ServiceName = 'auth-server' | 'drive' | 'printer';
+export type ServiceName = 'auth-server' | 'drive' | 'printer' | 'attacker';
 
 /** In start order: the auth server first (the others discover it), the printer last. */
 export const ALL_SERVICES: readonly ServiceName[] = ['auth-server', 'drive', 'printer'];
+
+/**
+ * The real services and Mallory's site (apps/attacker), the fourth party of the printer's attack lab (/lab).
+ * Her site needs nobody at start-up; the conformance suite runs the real three only (ALL_SERVICES).
+ */
+export const ALL_SERVICES_WITH_ATTACKER: readonly ServiceName[] = [...ALL_SERVICES, 'attacker'];
 
 /** The repository root (this file is packages/testkit/{src,dist}/services.*). */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -26,6 +32,8 @@ export interface Ports {
   printer: number;
   auth: number;
   drive: number;
+  /** Mallory's site (ATTACKER_PORT). */
+  attacker: number;
 }
 
 export interface Stack {
@@ -81,11 +89,12 @@ export interface CreateStackOptions {
 
 /** Free ports for whatever was not given, a fresh temporary run directory, fresh secrets. */
 export async function createStack(options: CreateStackOptions = {}): Promise<Stack> {
-  const free = await pickPorts(3);
+  const free = await pickPorts(4);
   const ports: Ports = {
     printer: options.ports?.printer ?? free[0]!,
     auth: options.ports?.auth ?? free[1]!,
     drive: options.ports?.drive ?? free[2]!,
+    attacker: options.ports?.attacker ?? free[3]!,
   };
   return {
     runDir: options.runDir ?? mkdtempSync(join(tmpdir(), `${options.name ?? 'oauth-demo'}-`)),
@@ -125,6 +134,7 @@ export function stackToEnv(stack: Stack, prefix: string): Record<string, string>
     [`${prefix}_PRINTER_PORT`]: String(stack.ports.printer),
     [`${prefix}_AUTH_PORT`]: String(stack.ports.auth),
     [`${prefix}_DRIVE_PORT`]: String(stack.ports.drive),
+    [`${prefix}_ATTACKER_PORT`]: String(stack.ports.attacker),
     [`${prefix}_RUN_DIR`]: stack.runDir,
     [`${prefix}_HOST`]: stack.host,
     ...Object.fromEntries(Object.entries(SECRET_VARS).map(([key, name]) => [`${prefix}_${name}`, stack.secrets[key as keyof Stack['secrets']]])),
@@ -163,7 +173,7 @@ export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.en
   return {
     runDir: required('RUN_DIR'),
     host: env[`${prefix}_HOST`] || '127.0.0.1',
-    ports: { printer: port('PRINTER_PORT'), auth: port('AUTH_PORT'), drive: port('DRIVE_PORT') },
+    ports: { printer: port('PRINTER_PORT'), auth: port('AUTH_PORT'), drive: port('DRIVE_PORT'), attacker: port('ATTACKER_PORT') },
     secrets: {
       printerClientSecret: required(SECRET_VARS.printerClientSecret),
       driveClientSecret: required(SECRET_VARS.driveClientSecret),
@@ -178,26 +188,28 @@ export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.en
 }
 
 /** Where a browser reaches each service (the services' default public URLs: `localhost`, or the stack's publicHost). */
-export function publicUrls(stack: Stack): { printer: string; auth: string; drive: string } {
+export function publicUrls(stack: Stack): { printer: string; auth: string; drive: string; attacker: string } {
   const host = stack.publicHost ?? 'localhost';
   return {
     printer: `http://${host}:${stack.ports.printer}`,
     auth: `http://${host}:${stack.ports.auth}`,
     drive: `http://${host}:${stack.ports.drive}`,
+    attacker: `http://${host}:${stack.ports.attacker}`,
   };
 }
 
 /** Where a test connects (the services' default internal URLs: the loopback address they bind). */
-export function internalUrls(stack: Stack): { printer: string; auth: string; drive: string } {
+export function internalUrls(stack: Stack): { printer: string; auth: string; drive: string; attacker: string } {
   return {
     printer: `http://127.0.0.1:${stack.ports.printer}`,
     auth: `http://127.0.0.1:${stack.ports.auth}`,
     drive: `http://127.0.0.1:${stack.ports.drive}`,
+    attacker: `http://127.0.0.1:${stack.ports.attacker}`,
   };
 }
 
 export function servicePort(name: ServiceName, stack: Stack): number {
-  return name === 'auth-server' ? stack.ports.auth : name === 'drive' ? stack.ports.drive : stack.ports.printer;
+  return name === 'auth-server' ? stack.ports.auth : name === 'drive' ? stack.ports.drive : name === 'attacker' ? stack.ports.attacker : stack.ports.printer;
 }
 
 export function dataDir(name: ServiceName, stack: Stack): string {
@@ -224,6 +236,7 @@ export function serviceEnv(name: ServiceName, stack: Stack): NodeJS.ProcessEnv {
     PRINTER_PORT: String(stack.ports.printer),
     AUTH_PORT: String(stack.ports.auth),
     DRIVE_PORT: String(stack.ports.drive),
+    ATTACKER_PORT: String(stack.ports.attacker),
     PRINTER_CLIENT_SECRET: stack.secrets.printerClientSecret,
     DRIVE_CLIENT_SECRET: stack.secrets.driveClientSecret,
     PRINT_LAB_CLIENT_SECRET: stack.secrets.printLabClientSecret,

@@ -84,7 +84,7 @@ export function isUnder(url: string, base: string): boolean {
 }
 
 /** The defaults of the three services (docs/design.md, Services). */
-export const DEFAULT_PORTS = { PRINTER: 3000, AUTH: 9000, DRIVE: 9001 } as const;
+export const DEFAULT_PORTS = { PRINTER: 3000, AUTH: 9000, DRIVE: 9001, ATTACKER: 4000 } as const;
 
 /**
  * `<NAME>_PORT`, `<NAME>_PUBLIC_URL` and `<NAME>_INTERNAL_URL` for one service. Public defaults to

@@ -22,6 +22,7 @@ import {
   type ParamSource,
 } from '@oauth-demo/tokens';
 import type { Client, ClientRepository } from '../clients.js';
+import { pkceOptional } from '../lab/lab_clients.js';
 import { isKnownScope } from '../scopes.js';
 
 export interface AuthorizationRequest {
@@ -120,9 +121,10 @@ export function validateAuthorizationRequest(params: ParamSource, client: Client
   if (responseType === 'code') {
     codeChallenge = optionalParam(params, 'code_challenge');
     const method = optionalParam(params, 'code_challenge_method');
-    if (codeChallenge === undefined) throw new InvalidRequest('code_challenge is required (PKCE, RFC 7636).');
-    if (method !== CODE_CHALLENGE_METHOD) throw new InvalidRequest('code_challenge_method must be S256.');
-    if (!isValidCodeChallenge(codeChallenge)) throw new InvalidRequest('code_challenge must be 43 base64url characters (RFC 7636 §4.2).');
+    // The attack lab's copies of the printer alone may go without (lab/lab_clients.ts), to show what PKCE stops.
+    if (codeChallenge === undefined && !(method === undefined && pkceOptional(client))) throw new InvalidRequest('code_challenge is required (PKCE, RFC 7636).');
+    if (codeChallenge !== undefined && method !== CODE_CHALLENGE_METHOD) throw new InvalidRequest('code_challenge_method must be S256.');
+    if (codeChallenge !== undefined && !isValidCodeChallenge(codeChallenge)) throw new InvalidRequest('code_challenge must be 43 base64url characters (RFC 7636 §4.2).');
   }
 
   // OpenID Connect Core §3.1.2.1: a space-delimited list. An unknown value, or `none` with another one, is

@@ -10,9 +10,10 @@
  * checks it and issues the tokens.
  */
 import { randomUUID } from 'node:crypto';
-import { InvalidGrant, requiredParam, verifyCodeVerifier, type ParamSource } from '@oauth-demo/tokens';
+import { InvalidGrant, optionalParam, requiredParam, verifyCodeVerifier, type ParamSource } from '@oauth-demo/tokens';
 import type { Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
+import { pkceOptional } from '../lab/lab_clients.js';
 import { now, type AuthStore } from '../store/index.js';
 import { randomToken, type TokenResponse } from '../issuance.js';
 
@@ -37,7 +38,8 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
   // §4.1.3 (and RFC 7636 §4.5): the parameters. Missing or repeated ones are invalid_request.
   const code = requiredParam(params, 'code');
   const redirectUri = requiredParam(params, 'redirect_uri');
-  const codeVerifier = requiredParam(params, 'code_verifier');
+  // A lab copy (lab/lab_clients.ts) may have asked without PKCE; every other client must send its verifier.
+  const codeVerifier = pkceOptional(client) ? optionalParam(params, 'code_verifier') : requiredParam(params, 'code_verifier');
 
   // §4.1.3: "require client authentication for confidential clients" and "authenticate the client": done by the
   // token endpoint before any grant runs (routes/token.ts, clients.ts authenticateClient).
@@ -53,7 +55,8 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
   if (row.redirect_uri !== redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
 
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge of the authorization request.
-  if (!verifyCodeVerifier(codeVerifier, row.code_challenge)) throw new InvalidGrant('The code_verifier does not match the code_challenge.');
+  // An empty code_challenge exists only for a lab copy's code made without PKCE: then there is nothing to verify.
+  if ((row.code_challenge !== '' || codeVerifier !== undefined) && (codeVerifier === undefined || !verifyCodeVerifier(codeVerifier, row.code_challenge))) throw new InvalidGrant('The code_verifier does not match the code_challenge.');
 
   // §4.1.3: "verify that the authorization code is valid", and §4.1.2: it is single use. This comes LAST, after
   // the client, redirect_uri and PKCE checks, where §4.1.3 lists it earlier: the replay rule below is destructive

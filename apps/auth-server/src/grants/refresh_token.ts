@@ -12,7 +12,19 @@ import type { TokenResponse } from '../issuance.js';
 import { now } from '../store/index.js';
 
 /** RFC 6749 §6: the refresh request, checked in the section's order, then §5.1 the response. */
-export async function refreshTokenGrant(params: ParamSource, client: Client, { store, issuer }: AuthContext): Promise<TokenResponse> {
+export function refreshTokenGrant(params: ParamSource, client: Client, ctx: AuthContext): Promise<TokenResponse> {
+  return refresh(params, client, ctx, true);
+}
+
+/**
+ * The same, WITHOUT rotation, for the attack lab's copy of the token endpoint only (lab/no_rotation.ts): it skips
+ * rotation and nothing else, to show what a stolen refresh token is worth without it.
+ */
+export function refreshTokenGrantWithoutRotation(params: ParamSource, client: Client, ctx: AuthContext): Promise<TokenResponse> {
+  return refresh(params, client, ctx, false);
+}
+
+async function refresh(params: ParamSource, client: Client, { store, issuer }: AuthContext, rotate: boolean): Promise<TokenResponse> {
   const refreshToken = requiredParam(params, 'refresh_token');
   const requestedScope = optionalParam(params, 'scope');
 
@@ -33,6 +45,16 @@ export async function refreshTokenGrant(params: ParamSource, client: Client, { s
       throw new InvalidScope('A refresh can only keep or narrow the scope that was granted.');
     }
     scope = asked.join(' ');
+  }
+
+  if (!rotate) {
+    // A token the real endpoint already retired stays retired, and its reuse still revokes the family.
+    if (row.rotated_at !== null) {
+      store.grants.revoke(row.grant_id);
+      throw new InvalidGrant('This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.');
+    }
+    // No rotation: no new refresh token; the one presented stays valid (RFC 6749 §6 allows this; RFC 9700 §4.14.2 does not for public clients).
+    return issuer.issue({ grantId: row.grant_id, clientId: client.client_id, userId: row.user_id, scope, withRefreshToken: false });
   }
 
   // RFC 9700 §4.14.2, rotation, atomically: only one of concurrent refreshes can retire the token. It comes after

@@ -15,6 +15,7 @@ import { redirectOf, type Prompt } from '../authorize/authorization_request.js';
 import { CONSENT_REMEMBERED_PARAM, sendAuthorizationResponse, type AuthorizationResponse } from '../authorize/authorization_response.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
 import { createAuthorizationCode } from '../grants/authorization_code.js';
+import { pkceOptional } from '../lab/lab_clients.js';
 import { hashToken } from '../store/index.js';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
@@ -92,10 +93,11 @@ export function interactionRouter(ctx: AuthContext): Router {
       finish(req, res, id, request, config.issuer, { access_token: tokens.access_token, token_type: tokens.token_type, expires_in: tokens.expires_in, scope: tokens.scope });
       return;
     }
-    if (!request.code_challenge) throw new InvalidRequest('A code request needs its PKCE code_challenge.');
+    const client = clients.find(request.client_id);
+    if (!request.code_challenge && !(client && pkceOptional(client))) throw new InvalidRequest('A code request needs its PKCE code_challenge.');
     const code = createAuthorizationCode(
       store,
-      { grantId: grant.id, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge },
+      { grantId: grant.id, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge ?? '' },
       config.lifetimes.authorizationCode,
     );
     // The timeline: what was recorded for this request joins the client's trace when the code is redeemed.

@@ -42,7 +42,7 @@ export function requireAccessToken(validator: TokenValidator, requiredScope: str
       throw err;
     }
     const { sub, scope, client_id: clientId } = res.locals.token;
-    const how = wasRemembered(res.locals.token) ? ' (verified on an earlier call, remembered until it expires)' : '';
+    const how = wasRemembered(res.locals.token) ? ' (verified on an earlier call; Drive remembers a verified token for at most a minute, never past its exp)' : '';
     describeExchange(res, { note: `Step 8: token valid: sub=${sub}, client_id=${clientId}, scope="${scope}"${how}` });
     next();
   };

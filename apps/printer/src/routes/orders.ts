@@ -29,8 +29,9 @@ export function ordersRoutes(ctx: AppContext): Router {
     const form = readOrderForm(req.body as Record<string, unknown> | undefined);
     const checked = validateOrderForm(form);
     if (!checked.ok) {
-      const list = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.listPhotos(token));
-      renderPhotos(req, res, ctx, list, { form, errors: checked.errors }, 400);
+      // POST-redirect-GET: the photos page shows the refused form once; a reload does not send the form again.
+      req.session.refusedOrder = { form, errors: checked.errors };
+      res.redirect(303, '/photos#order');
       return;
     }
     let id: string;

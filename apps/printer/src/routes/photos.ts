@@ -24,7 +24,9 @@ export function photosRoutes(ctx: AppContext): Router {
     const list = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.listPhotos(token));
     const justConnected = req.session.justConnected;
     delete req.session.justConnected;
-    renderPhotos(req, res, ctx, list, { justConnected, form: { photoIds: [], size: '4x6', copies: '1' }, errors: [] });
+    const refused = req.session.refusedOrder;
+    delete req.session.refusedOrder;
+    renderPhotos(req, res, ctx, list, { justConnected, form: refused?.form ?? { photoIds: [], size: '4x6', copies: '1' }, errors: refused?.errors ?? [] });
   });
 
   router.get('/photos/:id/image', async (req, res) => {

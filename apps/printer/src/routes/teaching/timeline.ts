@@ -8,7 +8,7 @@ import { Router } from 'express';
 import {
   FLOW_GRANT,
   GRANT_STEPS,
-  LANES,
+  lanesFor,
   MAX_TRACES_PER_SESSION,
   type MergedExchange,
   type SourceStatus,
@@ -90,7 +90,7 @@ export function timelineRoutes(ctx: AppContext): Router {
       rows,
       exchanges,
       sources,
-      lanes: LANES,
+      lanes: lanesFor(rows),
       laneIndex,
       laneName,
       stepsOf,

@@ -1,0 +1,88 @@
+/**
+ * @module mallory_browser
+ *
+ * Mallory's own browser, as code. For the CSRF scenario she needs an authorization code for HER account,
+ * issued to the printer's lab copy. She does what anyone can do: she starts the flow at the auth server, signs in
+ * with her own username and password, clicks Allow, and does NOT follow the last redirect; she keeps the URL
+ * with the code instead. Nothing here is privileged: the same pages a learner clicks through, with a cookie jar.
+ */
+
+class AuthFlowFailed extends Error {
+  override readonly name = 'AuthFlowFailed';
+}
+
+interface Jar {
+  cookies: Map<string, string>;
+}
+
+function remember(jar: Jar, response: Response): void {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const eq = pair!.indexOf('=');
+    if (eq > 0) jar.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+  }
+}
+
+function cookieHeader(jar: Jar): string {
+  return [...jar.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+/** The hidden CSRF field and the form's action on one of the auth server's pages. */
+function formOf(html: string, actionEnds: string): { action: string; csrf: string } {
+  const action = [...html.matchAll(/<form[^>]*action="([^"]+)"/g)].map((m) => m[1]!).find((a) => a.endsWith(actionEnds));
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!action || !csrf) throw new AuthFlowFailed(`The auth server's page has no ${actionEnds} form.`);
+  return { action: action.replace(/&amp;/g, '&'), csrf };
+}
+
+/**
+ * Runs the front channel of an authorization request as a browser would, signed in as `username`, and returns
+ * the URL the auth server sends the browser to at the end (the redirect_uri with `code` and `iss`).
+ * `authorizeUrl` is the request as the browser would see it; `internalBase` is where this server reaches the
+ * auth server (in docker-compose, another host than the browser's).
+ */
+export async function authorizeAs(authorizeUrl: string, internalBase: string, username: string, password: string, timeoutMs: number): Promise<string> {
+  const jar: Jar = { cookies: new Map() };
+  const publicOrigin = new URL(authorizeUrl).origin;
+  const toInternal = (url: string): string => {
+    const absolute = new URL(url, publicOrigin);
+    return absolute.origin === publicOrigin ? `${internalBase}${absolute.pathname}${absolute.search}` : absolute.href;
+  };
+  const call = async (url: string, form?: Record<string, string>): Promise<Response> => {
+    const response = await fetch(toInternal(url), {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: { cookie: cookieHeader(jar), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    remember(jar, response);
+    return response;
+  };
+  const location = (response: Response): string => {
+    const to = response.headers.get('location');
+    if (!to || response.status < 300 || response.status > 399) throw new AuthFlowFailed(`The auth server answered ${response.status} where a redirect was expected.`);
+    return new URL(to, publicOrigin).href;
+  };
+
+  // Step 2: the authorization request; the auth server keeps it and sends the browser to its sign-in page.
+  let url = location(await call(authorizeUrl));
+  for (let hop = 0; hop < 6; hop++) {
+    if (new URL(url).origin !== publicOrigin) return url; // left the auth server: the answer, with the code
+    const page = await call(url);
+    if (page.status >= 300 && page.status < 400) {
+      url = location(page); // consent remembered: straight to the redirect_uri
+      continue;
+    }
+    const html = await page.text();
+    if (page.status !== 200) throw new AuthFlowFailed(`The auth server answered ${page.status}: ${html.slice(0, 200)}`);
+    if (html.includes('name="password"')) {
+      const form = formOf(html, '/login');
+      url = location(await call(form.action, { csrf: form.csrf, username, password }));
+    } else {
+      const form = formOf(html, '/consent');
+      url = location(await call(form.action, { csrf: form.csrf, decision: 'allow' }));
+    }
+  }
+  throw new AuthFlowFailed('The auth server kept redirecting.');
+}
