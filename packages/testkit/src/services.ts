@@ -26,7 +26,7 @@ export const ALL_SERVICES: readonly ServiceName[] = ['auth-server', 'drive', 'pr
 export const ALL_SERVICES_WITH_ATTACKER: readonly ServiceName[] = [...ALL_SERVICES, 'attacker'];
 
 /** The repository root (this file is packages/testkit/{src,dist}/services.*). */
-export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 export interface Ports {
   printer: number;
