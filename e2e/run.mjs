@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createStack, stackToEnv } from '@oauth-demo/testkit';
 
+/** @param {'PRINTER' | 'AUTH' | 'DRIVE' | 'ATTACKER'} name */
 const given = (name) => (process.env[`E2E_${name}_PORT`] ? Number(process.env[`E2E_${name}_PORT`]) : undefined);
 const stack = await createStack({
   name: 'oauth-demo-e2e',

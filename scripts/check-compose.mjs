@@ -31,6 +31,8 @@
 // Needs: docker-compose (apt-get install -y --no-install-recommends docker-compose, or scripts/setup.sh
 // --compose), the built apps (pnpm build) and the e2e packages (pnpm install). Every process it starts is
 // stopped by PID (packages/testkit).
+//
+// Typechecked with JSDoc (scripts/tsconfig.json): the shapes below are what this check reads and learns.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -38,10 +40,37 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/**
+ * @typedef {{ label: string, files: string[], env: Record<string, string>, publicHost: string,
+ *   hostIp: string | undefined }} Variant
+ * @typedef {{ instruction: string, args: string, words: string[] }} Instruction
+ * @typedef {{ from: string, name: string | undefined, instructions: Instruction[] }} Stage
+ * @typedef {Record<string, string | undefined>} Env
+ * @typedef {{ port: number, publicUrl: string, internalUrl: string }} ServiceUrls
+ */
+/**
+ * What `docker-compose config` prints of a service, as far as this check reads it.
+ * @typedef {{
+ *   build?: { context?: string, dockerfile?: string, target?: string },
+ *   environment?: Env,
+ *   ports?: (string | { host_ip?: string, published?: number | string, target?: number | string })[],
+ *   healthcheck?: { test?: string[], disable?: boolean },
+ *   volumes?: (string | { source?: string, target?: string })[],
+ *   depends_on?: Record<string, { condition?: string }>,
+ * }} ComposeService
+ */
+/**
+ * What this check learns of one service. Every field is set once its checks passed (a problem otherwise).
+ * @typedef {{ name: string, service: ComposeService, dockerfile: string, target: string, app: string, prefix: string,
+ *   startFile: string, env: Env, own: ServiceUrls, published: number, hostIp: string | undefined,
+ *   healthcheck: string[], volumes: Record<string, string> }} ServiceInfo
+ */
+
 const ROOT = resolve(import.meta.dirname, '..');
 /** `node scripts/check-compose.mjs [--native]`. */
 const NATIVE = process.argv.includes('--native');
 /** The variants of the compose setup: which files, with which variables, publish where, under which host name. */
+/** @type {Variant[]} */
 const VARIANTS = [
   { label: 'default', files: ['docker-compose.yml', 'docker-compose.override.yml'], env: {}, publicHost: 'localhost', hostIp: '127.0.0.1' },
   {
@@ -56,12 +85,17 @@ const PRELOAD = join(ROOT, 'scripts', 'compose-dns-preload.mjs');
 /** The Playwright specs run against the compose environment. */
 const SPECS = ['authorization-code.spec.ts', 'doctor.spec.ts'];
 /** Which environment prefix each app reads its own URLs and port from (packages/web readServiceUrls). */
+/** @type {Record<string, string>} */
 const APP_PREFIX = { 'auth-server': 'AUTH', drive: 'DRIVE', printer: 'PRINTER', attacker: 'ATTACKER' };
 
 /** Mallory's site (the attack lab's attacker) keeps nothing, and must NOT see the volume of shared client secrets. */
 const STATELESS_APPS = new Set(['attacker']);
 
+/** @param {unknown} error */
+const messageOf = (error) => (error instanceof Error ? error.message : String(error));
+/** @param {string} message */
 const log = (message) => console.log(`check-compose: ${message}`);
+/** @param {string} message @returns {never} */
 function die(message) {
   console.error(`check-compose: FAILED: ${message}`);
   process.exit(1);
@@ -83,6 +117,7 @@ if (which.status !== 0 || !composeBin)
       '`apt-get install -y --no-install-recommends docker-compose`, or `bash scripts/setup.sh --compose`.',
   );
 /** `docker-compose config` of some files with some variables (and none of the caller's COMPOSE_* or class ones). */
+/** @param {string[]} files @param {Env} env */
 function composeConfig(files, env) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(COMPOSE_|CLASS_HOST$|INSTRUCTOR_KEY$|NODE_IMAGE$)/.test(k)));
   const fileArgs = files.flatMap((f) => ['-f', join(ROOT, f)]);
@@ -94,8 +129,9 @@ const composeVersion = spawnSync(composeBin, ['version', '--short'], { encoding:
 // Python program that depends on PyYAML: its own interpreter turns the rendered YAML into JSON.
 const shebang = readFileSync(composeBin, 'utf8').split('\n', 1)[0] ?? '';
 const python = shebang.startsWith('#!') && /python/.test(shebang) ? shebang.slice(2).trim().split(/\s+/) : ['python3'];
+/** @param {string} yaml @returns {{ services?: Record<string, ComposeService> }} */
 function yamlToJson(yaml) {
-  const asJson = spawnSync(python[0], [...python.slice(1), '-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
+  const asJson = spawnSync(python[0] ?? 'python3', [...python.slice(1), '-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
     input: yaml,
     encoding: 'utf8',
   });
@@ -104,7 +140,7 @@ function yamlToJson(yaml) {
 }
 
 // The class variant must be refused, with the variable's name, when CLASS_HOST or INSTRUCTOR_KEY is missing.
-const classVariant = VARIANTS.find((v) => v.label === 'class');
+const classVariant = VARIANTS.find((v) => v.label === 'class') ?? die('no class variant in VARIANTS');
 for (const variable of Object.keys(classVariant.env)) {
   const env = { ...classVariant.env };
   delete env[variable];
@@ -118,19 +154,23 @@ log(`the class variant is refused without ${Object.keys(classVariant.env).join('
 // 2. Static checks
 // ---------------------------------------------------------------------------------------------------------
 
-/** Dockerfile instructions (continuation lines joined, comments dropped), grouped by stage. */
+/**
+ * Dockerfile instructions (continuation lines joined, comments dropped), grouped by stage.
+ * @param {string} file @returns {Stage[]}
+ */
 function dockerfileStages(file) {
   const lines = readFileSync(file, 'utf8')
     .replace(/\\\r?\n/g, ' ')
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
+  /** @type {Stage[]} */
   const stages = [];
   for (const line of lines) {
     const [instruction = '', ...rest] = line.split(/\s+/);
     const args = line.slice(instruction.length).trim();
     if (instruction.toUpperCase() === 'FROM') stages.push({ from: args, name: /\bAS\s+(\S+)/i.exec(args)?.[1], instructions: [] });
-    else if (stages.length > 0) stages.at(-1).instructions.push({ instruction: instruction.toUpperCase(), args, words: rest });
+    else stages.at(-1)?.instructions.push({ instruction: instruction.toUpperCase(), args, words: rest });
   }
   return stages;
 }
@@ -138,31 +178,39 @@ function dockerfileStages(file) {
 /**
  * A stage as it is built: its own instructions after those of every stage it is built FROM (`FROM runtime AS
  * printer`), parents first. `name` undefined: the last stage. Undefined when there is no such stage.
+ * @param {Stage[]} stages @param {string | undefined} name
+ * @returns {{ name: string | undefined, instructions: Instruction[] } | undefined}
  */
 function stageChain(stages, name) {
-  let stage = name === undefined ? stages.at(-1) : stages.find((st) => st.name === name);
-  if (!stage) return undefined;
-  const chain = [stage];
-  for (;;) {
-    const parent = stages.find((st) => st.name && st.name === stage.from.split(/\s+/)[0] && st !== stage && !chain.includes(st));
+  const target = name === undefined ? stages.at(-1) : stages.find((st) => st.name === name);
+  if (!target) return undefined;
+  const chain = [target];
+  for (let stage = target; ; ) {
+    const child = stage;
+    const parent = stages.find((st) => st.name && st.name === child.from.split(/\s+/)[0] && st !== child && !chain.includes(st));
     if (!parent) break;
     chain.unshift(parent);
     stage = parent;
   }
-  return { name: chain.at(-1).name, instructions: chain.flatMap((st) => st.instructions) };
+  return { name: target.name, instructions: chain.flatMap((st) => st.instructions) };
 }
 
-/** ENV of a stage: `ENV a=b c=d` (and the old `ENV a b` form). */
+/**
+ * ENV of a stage: `ENV a=b c=d` (and the old `ENV a b` form).
+ * @param {{ instructions: Instruction[] }} stage
+ */
 function stageEnv(stage) {
+  /** @type {Env} */
   const env = {};
   for (const { instruction, args } of stage.instructions) {
     if (instruction !== 'ENV') continue;
     if (!args.includes('=')) {
-      const [key, ...value] = args.split(/\s+/);
+      const [key = '', ...value] = args.split(/\s+/);
       env[key] = value.join(' ');
       continue;
     }
-    for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g)) env[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) : m[2];
+    for (const [, key = '', value = ''] of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g))
+      env[key] = value.startsWith('"') ? JSON.parse(value) : value;
   }
   return env;
 }
@@ -173,19 +221,25 @@ const workspaceApps = Object.fromEntries(
     .map((d) => [JSON.parse(readFileSync(join(ROOT, 'apps', d, 'package.json'), 'utf8')).name, d]),
 );
 
+/** @param {Variant} variant */
 function checkVariant(variant) {
   const rendered = composeConfig(variant.files, variant.env);
   if (rendered.status !== 0) die(`docker-compose config rejects ${variant.files.join(' + ')}:\n${rendered.stderr || rendered.stdout}`);
   log(`docker-compose config accepts ${variant.files.join(' + ')} (${composeVersion})`);
   const compose = yamlToJson(rendered.stdout);
+  /** @type {string[]} */
   const problems = [];
+  /** @param {string} service @param {string} message */
   const problem = (service, message) => problems.push(`${service}: ${message}`);
+  /** @type {Record<string, ServiceInfo>} */
   const services = {};
   for (const [name, service] of Object.entries(compose.services ?? {})) {
-    const info = { name, service };
+    // Filled in below, check by check; a service whose checks fail is a problem, and then nothing goes on.
+    const info = /** @type {ServiceInfo} */ ({ name, service });
+    const build = service.build ?? {};
     services[name] = info;
     // Build context and Dockerfile.
-    const context = service.build?.context;
+    const context = build.context;
     if (!context) {
       problem(name, 'no build context (every service is built from this repository)');
       continue;
@@ -195,7 +249,7 @@ function checkVariant(variant) {
       problem(name, `build context ${context} does not exist`);
       continue;
     }
-    const dockerfile = resolve(contextDir, service.build.dockerfile ?? 'Dockerfile');
+    const dockerfile = resolve(contextDir, build.dockerfile ?? 'Dockerfile');
     if (!existsSync(dockerfile)) {
       problem(name, `Dockerfile ${relative(ROOT, dockerfile)} does not exist`);
       continue;
@@ -203,22 +257,23 @@ function checkVariant(variant) {
     info.dockerfile = relative(ROOT, dockerfile);
     const stages = dockerfileStages(dockerfile);
     // The service's image is its build target (or the last stage), with every stage it is built FROM.
-    info.target = service.build.target ?? stages.at(-1)?.name ?? '(last stage)';
-    const runtime = stageChain(stages, service.build.target);
+    info.target = build.target ?? stages.at(-1)?.name ?? '(last stage)';
+    const runtime = stageChain(stages, build.target);
     if (!runtime) {
-      problem(name, `${info.dockerfile} has no stage ${service.build.target ?? '(no FROM at all)'}`);
+      problem(name, `${info.dockerfile} has no stage ${build.target ?? '(no FROM at all)'}`);
       continue;
     }
     // Which app the image holds: the runtime stage copies `pnpm deploy`'s folder of one app, /deploy/<app>, from
     // the stage that ran `pnpm ... deploy ... /deploy/...` (docker-compose.yml: one Dockerfile, a target per app).
+    /** @param {string} kind */
     const instructions = (kind) => runtime.instructions.filter((i) => i.instruction === kind);
     const copy = instructions('COPY').find((i) => i.words.some((w) => w.startsWith('--from=')));
     const fromStage = copy?.words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
     const source = copy?.words.filter((w) => !w.startsWith('--')).at(-2);
     const deployedIn = stages.find((st) => st.name === fromStage);
-    const deploys = deployedIn && stageChain(stages, deployedIn.name).instructions.some((i) => i.instruction === 'RUN' && /\bpnpm\b.*\bdeploy\b/.test(i.args) && source && i.args.includes(posix.dirname(source)));
+    const deploys = deployedIn && stageChain(stages, deployedIn.name)?.instructions.some((i) => i.instruction === 'RUN' && /\bpnpm\b.*\bdeploy\b/.test(i.args) && source && i.args.includes(posix.dirname(source)));
     const app = source && posix.basename(source);
-    if (!copy || !deploys) {
+    if (!copy || !deploys || !app) {
       problem(name, `${info.dockerfile} target ${info.target}: no \`COPY --from=<stage> /deploy/<app> <WORKDIR>\` of a folder \`pnpm deploy\` made in that stage`);
       continue;
     }
@@ -227,20 +282,22 @@ function checkVariant(variant) {
       continue;
     }
     info.app = app;
-    info.prefix = APP_PREFIX[app];
-    if (!info.prefix) {
+    const prefix = APP_PREFIX[app];
+    if (!prefix) {
       problem(name, `runs apps/${app}, which this check does not know (APP_PREFIX)`);
       continue;
     }
+    info.prefix = prefix;
     const workdir = instructions('WORKDIR').at(-1)?.args ?? '/';
     // The runtime stage must copy the deployed folder to its WORKDIR: then WORKDIR is apps/<app>/ as deployed.
-    if (posix.normalize(copy.words.at(-1)).replace(/\/$/, '') !== posix.normalize(workdir).replace(/\/$/, ''))
+    if (posix.normalize(copy.words.at(-1) ?? '').replace(/\/$/, '') !== posix.normalize(workdir).replace(/\/$/, ''))
       problem(name, `${info.dockerfile}: the deployed app is copied to ${copy.words.at(-1)}, but WORKDIR is ${workdir}`);
     // No root in production: the runtime runs as an unprivileged user.
     const user = instructions('USER').at(-1)?.args;
     if (!user || user === 'root' || user === '0') problem(name, `${info.dockerfile} target ${info.target} runs as root (no USER)`);
     // CMD ["node", "dist/server.js"]: the start file, relative to WORKDIR, must be in the app's build output.
     const cmd = instructions('CMD').at(-1);
+    /** @type {unknown} */
     let argv;
     try {
       argv = cmd ? JSON.parse(cmd.args) : undefined;
@@ -250,16 +307,17 @@ function checkVariant(variant) {
     if (!Array.isArray(argv)) problem(name, `${info.dockerfile}: CMD must be an exec-form JSON array (so node gets the signals)`);
     else {
       const startFile = argv.slice(1).find((a) => /\.(c|m)?js$/.test(a));
-      if (argv[0] !== 'node' || !startFile) problem(name, `${info.dockerfile}: CMD ${cmd.args} does not start a .js file with node`);
+      if (argv[0] !== 'node' || typeof startFile !== 'string') problem(name, `${info.dockerfile}: CMD ${cmd?.args} does not start a .js file with node`);
       else {
         const inImage = posix.resolve(workdir, startFile);
         const inApp = posix.relative(posix.normalize(workdir), inImage);
         const local = join(ROOT, 'apps', app, inApp);
         if (inApp.startsWith('..')) problem(name, `CMD file ${inImage} is outside WORKDIR ${workdir}, where the app is`);
         else if (!existsSync(local)) problem(name, `CMD starts ${inImage}, but apps/${app}/${inApp} does not exist in the build output (run pnpm build)`);
+        /** @type {unknown} */
         const files = JSON.parse(readFileSync(join(ROOT, 'apps', app, 'package.json'), 'utf8')).files;
         const top = inApp.split('/')[0];
-        if (Array.isArray(files) && !files.some((f) => f.replace(/^\.\//, '').replace(/\/.*$/, '') === top))
+        if (Array.isArray(files) && !files.some((f) => String(f).replace(/^\.\//, '').replace(/\/.*$/, '') === top))
           problem(name, `apps/${app}/package.json "files" does not include ${top}: pnpm deploy would leave ${inApp} out of the image`);
         info.startFile = `apps/${app}/${inApp}`;
       }
@@ -269,13 +327,14 @@ function checkVariant(variant) {
     try {
       info.own = readServiceUrls(info.env, info.prefix);
     } catch (error) {
-      problem(name, `its environment does not start ${app}: ${error.message}`);
+      problem(name, `its environment does not start ${app}: ${messageOf(error)}`);
       continue;
     }
     const listens = info.own.port;
     const exposed = instructions('EXPOSE').flatMap((i) => i.words.map((w) => Number(w.split('/')[0])));
     if (!exposed.includes(listens)) problem(name, `${info.dockerfile} EXPOSEs ${exposed.join(', ') || 'nothing'}, but ${app} listens on ${listens}`);
     // docker-compose config prints "127.0.0.1:3000:3000/tcp" for a port with a host address, an object otherwise.
+    /** @type {{ hostIp?: string, published?: number | string, target?: number | string, raw?: string }[]} */
     const ports = (service.ports ?? []).map((p) => {
       if (typeof p !== 'string') return { hostIp: p.host_ip || undefined, published: p.published, target: p.target };
       const m = /^(?:(.+):)?(\d+):(\d+)(?:\/\w+)?$/.exec(p);
@@ -329,11 +388,12 @@ function checkVariant(variant) {
   for (const info of Object.values(services)) {
     if (!info.env || !info.own) continue;
     for (const [prefix, target] of Object.entries(byPrefix)) {
+      /** @type {ServiceUrls} */
       let urls;
       try {
         urls = readServiceUrls(info.env, prefix);
       } catch (error) {
-        problem(info.name, error.message);
+        problem(info.name, messageOf(error));
         continue;
       }
       const internal = new URL(urls.internalUrl);
@@ -369,7 +429,8 @@ function checkVariant(variant) {
       .map((s) => `${s.name} (${s.dockerfile} target ${s.target}, CMD ${s.startFile}, :${s.own.port}, published on ${s.hostIp ?? 'every interface'}:${s.published})`)
       .join('; ')}; one issuer ${issuer}`,
   );
-  return { services, byPrefix, issuer };
+  // Every APP_PREFIX has its service by now: a missing one was a problem above, and the check died.
+return { services, byPrefix: /** @type {Record<'AUTH' | 'DRIVE' | 'PRINTER' | 'ATTACKER', ServiceInfo>} */ (byPrefix), issuer };
 }
 
 const checked = VARIANTS.map(checkVariant);
@@ -377,12 +438,15 @@ if (!NATIVE) {
   log('docker-compose.yml is consistent in both variants (its real run on a Docker engine: scripts/compose-e2e.sh).');
   process.exit(0);
 }
-const { services, byPrefix, issuer } = checked[0];
+const { services, byPrefix, issuer } = checked[0] ?? die('no variant checked');
 
 // ---------------------------------------------------------------------------------------------------------
 // 3. The services, natively, with the compose environment
 // ---------------------------------------------------------------------------------------------------------
-/** Can we bind this port on every interface (the services bind HOST=0.0.0.0, as in the container)? */
+/**
+ * Can we bind this port on every interface (the services bind HOST=0.0.0.0, as in the container)?
+ * @param {number} port @param {string} host @returns {Promise<boolean>}
+ */
 function canBind(port, host) {
   return new Promise((done) => {
     const server = createServer();
@@ -430,15 +494,20 @@ const preloadUrl = `${pathToFileURL(PRELOAD).href}?names=${Object.keys(services)
 }
 
 const runDir = mkdtempSync(join(tmpdir(), 'oauth-demo-compose-'));
-/** Each named volume becomes one folder of the run: the shared-secrets volume is one folder for all three. */
+/**
+ * Each named volume becomes one folder of the run: the shared-secrets volume is one folder for all three.
+ * @param {string} volume
+ */
 const volumeDir = (volume) => join(runDir, 'volumes', volume);
+/** @type {Record<string, Env>} */
 const exactEnv = {};
 for (const info of Object.values(services)) {
   const env = { ...info.env };
   for (const variable of ['DATA_DIR', 'SHARED_SECRETS_DIR']) {
     // A stateless service (Mallory's site) has no volume: an empty folder of its own, never another's.
-    env[variable] = volumeDir(info.volumes[info.env[variable]] ?? `${info.name}-none-${variable}`);
-    mkdirSync(env[variable], { recursive: true });
+    const dir = volumeDir(info.volumes[info.env[variable] ?? ''] ?? `${info.name}-none-${variable}`);
+    env[variable] = dir;
+    mkdirSync(dir, { recursive: true });
   }
   exactEnv[info.app] = env;
 }
@@ -465,15 +534,16 @@ try {
 
   // Each compose health check, as Docker would run it (exec form), with the container's environment.
   for (const info of Object.values(services)) {
-    const [kind, ...argv] = info.healthcheck;
+    const [kind = '', ...argv] = info.healthcheck;
     const command = kind === 'CMD-SHELL' ? ['sh', '-c', argv.join(' ')] : kind === 'CMD' ? argv : [kind, ...argv];
-    const bin = command[0] === 'node' ? process.execPath : command[0];
+    const bin = command[0] === 'node' ? process.execPath : (command[0] ?? 'false');
     const result = spawnSync(bin, command.slice(1), { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...exactEnv[info.app] }, encoding: 'utf8', timeout: 10_000 });
     if (result.status !== 0) throw new Error(`the health check of "${info.name}" fails (exit ${result.status}): ${result.stderr}`);
   }
   log('every compose health check passes');
 
   // What the services publish, as seen from outside (the published ports).
+  /** @param {string} url @returns {Promise<any>} JSON from one of our services, read field by field below */
   const getJson = async (url) => {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
@@ -484,7 +554,7 @@ try {
   const prm = await getJson(`http://127.0.0.1:${ports.drive}/.well-known/oauth-protected-resource`);
   if (prm.resource !== byPrefix.DRIVE.env.DRIVE_PUBLIC_URL) throw new Error(`Drive's resource is ${prm.resource}, not ${byPrefix.DRIVE.env.DRIVE_PUBLIC_URL}`);
   if (!prm.authorization_servers?.includes(issuer)) throw new Error(`Drive accepts tokens from ${prm.authorization_servers}, not ${issuer}`);
-  const secretsDir = exactEnv[byPrefix.AUTH.app].SHARED_SECRETS_DIR;
+  const secretsDir = exactEnv[byPrefix.AUTH.app]?.SHARED_SECRETS_DIR ?? die('no SHARED_SECRETS_DIR for the auth server');
   if (readdirSync(secretsDir).length === 0) throw new Error(`the auth server made no client secret in the shared-secrets volume (${secretsDir})`);
   log(`metadata: issuer ${metadata.issuer}; Drive's resource ${prm.resource}; secrets made in the shared volume: ${readdirSync(secretsDir).join(', ')}`);
 
@@ -492,7 +562,7 @@ try {
   const doctor = await fetch(`${byPrefix.PRINTER.env.PRINTER_PUBLIC_URL}/doctor`);
   const html = await doctor.text();
   if (doctor.status !== 200 || !html.includes('data-doctor-summary="ok"')) {
-    const red = [...html.matchAll(/<tr data-verdict="bad">([\s\S]*?)<\/tr>/g)].map((m) => m[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    const red = [...html.matchAll(/<tr data-verdict="bad">([\s\S]*?)<\/tr>/g)].map((m) => (m[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
     throw new Error(`the printer's environment doctor finds problems (HTTP ${doctor.status}):\n  - ${red.join('\n  - ')}`);
   }
   log('the environment doctor is all green');
@@ -503,7 +573,7 @@ try {
   // given through E2E_* variables; testkit starts each service with E2E_EXACT_ENV and E2E_NODE_ARGS.
   const env = { ...process.env, ...testkit.stackToEnv(stack, 'E2E') };
   log(`running Playwright (${SPECS.join(', ')}) against the compose environment`);
-  const code = await new Promise((done) => {
+  const code = await new Promise(/** @param {(code: number) => void} done */ (done) => {
     // Its own output folder and no HTML report: another Playwright run in e2e/ (pnpm e2e) must not clobber it.
     // A longer per-test timeout than e2e's 30 s: in CI this is the second browser run on a busy 2-core machine.
     const args = [join(ROOT, 'e2e', 'run.mjs'), ...SPECS, '--reporter=list', `--output=${join(runDir, 'test-results')}`, '--timeout=60000'];
@@ -513,7 +583,7 @@ try {
   if (code !== 0) throw new Error(`the Playwright code flow fails with the compose environment (exit ${code})`);
   ok = true;
 } catch (error) {
-  console.error(`check-compose: FAILED: ${error.message}\n  logs: ${runDir}/*.log`);
+  console.error(`check-compose: FAILED: ${messageOf(error)}\n  logs: ${runDir}/*.log`);
 } finally {
   await stopEverything();
 }

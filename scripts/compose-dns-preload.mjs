@@ -4,6 +4,7 @@
 // outside the process changes, every other name resolves as usual. It patches dns.lookup and
 // dns.promises.lookup, which net.connect uses for every TCP connection: undici's fetch and axios (node:http) both
 // go through it (check-compose.mjs verifies that before it relies on it).
+// Typechecked with JSDoc (scripts/tsconfig.json); dns.lookup's overloads are passed through untyped.
 import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
 
@@ -16,9 +17,15 @@ const names = new Set(
 if (names.size === 0) throw new Error('compose-dns-preload.mjs: no names given (import it as compose-dns-preload.mjs?names=auth,drive)');
 
 const LOOPBACK = { address: '127.0.0.1', family: 4 };
+/** @param {unknown} hostname */
 const ours = (hostname) => typeof hostname === 'string' && names.has(hostname.toLowerCase());
 
-const originalLookup = dns.lookup;
+/** @typedef {(...args: any[]) => any} Untyped */
+const originalLookup = /** @type {Untyped} */ (dns.lookup);
+/**
+ * dns.lookup(hostname[, options], callback), for every overload of it.
+ * @param {string} hostname @param {any} options @param {any} [callback]
+ */
 function lookup(hostname, options, callback) {
   if (typeof options === 'function') {
     callback = options;
@@ -29,14 +36,16 @@ function lookup(hostname, options, callback) {
   process.nextTick(() => (all ? callback(null, [LOOPBACK]) : callback(null, LOOPBACK.address, LOOPBACK.family)));
   return {};
 }
-dns.lookup = lookup;
+dns.lookup = /** @type {typeof dns.lookup} */ (/** @type {unknown} */ (lookup));
 
-const originalPromisesLookup = dns.promises.lookup;
-dns.promises.lookup = async function promisesLookup(hostname, options) {
+const originalPromisesLookup = /** @type {Untyped} */ (dns.promises.lookup);
+/** @param {string} hostname @param {any} [options] */
+async function promisesLookup(hostname, options) {
   if (!ours(hostname)) return originalPromisesLookup.call(dns.promises, hostname, options);
   const all = typeof options === 'object' && options !== null && options.all === true;
   return all ? [LOOPBACK] : { ...LOOPBACK };
-};
+}
+dns.promises.lookup = /** @type {typeof dns.promises.lookup} */ (/** @type {unknown} */ (promisesLookup));
 
 // Named ESM imports (`import { lookup } from 'node:dns'`) see the patched functions too.
 syncBuiltinESMExports();

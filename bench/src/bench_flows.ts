@@ -245,7 +245,9 @@ export async function benchFlows(ctx: BenchContext): Promise<FlowBenchResult> {
     const t0 = performance.now();
     const deadline = t0 + durationS * 1000;
     const timelines: number[][] = services.map(() => []);
-    const sampleRss = () => services.forEach(([, p], i) => timelines[i]!.push(mib(memoryKiB(p.pid)?.rss)));
+    const sampleRss = () => {
+      for (const [i, [, p]] of services.entries()) timelines[i]!.push(mib(memoryKiB(p.pid)?.rss));
+    };
     sampleRss();
     const sampler = setInterval(sampleRss, Math.max(1000, (durationS * 1000) / 6));
     let lastReport = t0;

@@ -38,7 +38,7 @@ export interface TokenBenchResult {
   notes: string[];
 }
 
-export const TOKEN_TARGETS = {
+const TOKEN_TARGETS = {
   ours: 'auth server (ours)',
   peer: 'node-oidc-provider 9 (peer)',
   floor: 'reference: bare express 5 form → JSON',

@@ -19,7 +19,7 @@ export function serverCpu(ctx: BenchContext): number | undefined {
   return ctx.pinning.enabled ? ctx.pinning.serverCpu : undefined;
 }
 
-export class BenchFailure extends Error {
+class BenchFailure extends Error {
   override readonly name = 'BenchFailure';
 }
 

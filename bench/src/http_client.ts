@@ -23,7 +23,10 @@ export class CookieJar {
   store(url: URL, setCookie: string[] | undefined): void {
     if (!setCookie) return;
     let jar = this.byHost.get(url.hostname);
-    if (!jar) this.byHost.set(url.hostname, (jar = new Map()));
+    if (!jar) {
+      jar = new Map();
+      this.byHost.set(url.hostname, jar);
+    }
     for (const line of setCookie) {
       const [pair = '', ...attrs] = line.split(';');
       const eq = pair.indexOf('=');
@@ -55,7 +58,7 @@ export interface Reply {
 
 export type Form = Record<string, string | readonly string[]>;
 
-export function encodeForm(form: Form): string {
+function encodeForm(form: Form): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) for (const item of typeof v === 'string' ? [v] : v) params.append(k, item);
   return params.toString();

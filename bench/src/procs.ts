@@ -128,7 +128,7 @@ export function start(options: StartOptions): Proc {
 }
 
 /** One GET, no keep-alive: status code, or 0 when nothing answered. */
-export function probe(url: string, timeoutMs = 1000): Promise<number> {
+function probe(url: string, timeoutMs = 1000): Promise<number> {
   return new Promise((done) => {
     const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume();
@@ -152,7 +152,7 @@ export async function waitHealthy(proc: Proc, path = '/healthz', timeoutMs = 30_
   throw new Error(`${proc.name} was not healthy after ${timeoutMs} ms; see ${proc.logFile}`);
 }
 
-export function tail(file: string, lines = 15): string {
+function tail(file: string, lines = 15): string {
   try {
     return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {

@@ -12,7 +12,7 @@ import { baseEnv, freePorts, HOST, type Proc, REPO_ROOT, secret, start, stopAll,
 export type ServiceName = 'auth-server' | 'drive' | 'printer';
 export const SERVICES: readonly ServiceName[] = ['auth-server', 'drive', 'printer'];
 
-export function serverScript(name: ServiceName): string {
+function serverScript(name: ServiceName): string {
   return join(REPO_ROOT, 'apps', name, 'dist', 'server.js');
 }
 
@@ -59,7 +59,7 @@ export function serviceEnv(cfg: StackConfig, name: ServiceName, dataDir = join(c
   };
 }
 
-export function portOf(cfg: StackConfig, name: ServiceName): number {
+function portOf(cfg: StackConfig, name: ServiceName): number {
   return name === 'auth-server' ? cfg.ports.auth : name === 'drive' ? cfg.ports.drive : cfg.ports.printer;
 }
 

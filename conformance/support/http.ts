@@ -42,7 +42,7 @@ export function raw(base: string, method: string, path: string, headers: Record<
 }
 
 /** `application/x-www-form-urlencoded`, with repeated names for array values. */
-export function form(fields: Record<string, string | readonly string[] | undefined>): string {
+function form(fields: Record<string, string | readonly string[] | undefined>): string {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined) continue;

@@ -17,10 +17,6 @@ const CLIENT = {
   browser: { clientId: BROWSER_CLIENT.clientId, redirectUri: BROWSER_CLIENT.redirectUri, scope: BROWSER_CLIENT.scope },
 } as const;
 
-export function clientInfo(client: ClientName) {
-  return CLIENT[client];
-}
-
 /** A valid authorization request of `client`, with `overrides` (undefined removes a parameter). */
 export function authorizeParams(client: ClientName, verifier: string, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const c = CLIENT[client];

@@ -3,7 +3,7 @@
  * /authorize → sign-in and consent → /callback → /photos → POST /orders.
  */
 import assert from 'node:assert/strict';
-import { Browser, csrfFrom, type Page } from './http.js';
+import { type Browser, csrfFrom, type Page } from './http.js';
 import { signIn } from './oauth.js';
 import { ISSUER, PUBLIC, USERS, type UserName } from './stack.js';
 

@@ -456,7 +456,9 @@ describe('docs/security.md §S8, RFC 9207 §2.4 + RFC 6749 §10.12: the printer 
     const jwt = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+/;
     for (const page of browser.seen.filter((p) => p.url.startsWith(PUBLIC.printer))) {
       assert.doesNotMatch(page.text, jwt, `a token in the body of ${page.url}`);
-      page.headers.forEach((value, name) => assert.doesNotMatch(value, jwt, `a token in the ${name} header of ${page.url}`));
+      page.headers.forEach((value, name) => {
+        assert.doesNotMatch(value, jwt, `a token in the ${name} header of ${page.url}`);
+      });
     }
     for (const jar of browser.jars.values()) for (const [name, value] of jar) assert.doesNotMatch(decodeURIComponent(value), jwt, `a token in the cookie ${name}`);
     assert.deepEqual(json(await raw(INTERNAL.printer, 'GET', '/healthz')), { status: 'ok' });

@@ -6,7 +6,6 @@
 import * as testkit from '@oauth-demo/testkit';
 
 export type ServiceName = testkit.ServiceName;
-export const ALL_SERVICES = testkit.ALL_SERVICES;
 /** The real three and Mallory's site (the attack lab's attacker): what the e2e run starts. */
 export const ALL_SERVICES_WITH_ATTACKER = testkit.ALL_SERVICES_WITH_ATTACKER;
 
@@ -14,17 +13,8 @@ function stack(): testkit.Stack {
   return testkit.stackFromEnv('E2E', process.env, 'run the e2e suite with "pnpm e2e" (e2e/run.mjs picks the ports)');
 }
 
-export function ports(): testkit.Ports {
-  return stack().ports;
-}
-
 export function urls() {
   return testkit.publicUrls(stack());
-}
-
-/** The environment each service gets; the same variables a user or docker-compose sets. */
-export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
-  return testkit.serviceEnv(name, stack());
 }
 
 export async function startService(name: ServiceName): Promise<void> {

@@ -22,8 +22,8 @@ export interface AttackerApp {
   close(): Promise<void>;
 }
 
-export const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
-export const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
+const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
+const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
 
 /** Her "photo filter" badge: the image the lab's careless page embeds (and whose request carries the Referer). */
 const BADGE = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="60" viewBox="0 0 240 60"><rect width="240" height="60" rx="10" fill="#7c3aed"/><text x="120" y="37" font-family="sans-serif" font-size="18" fill="#fff" text-anchor="middle">✨ Free photo filters</text></svg>`;

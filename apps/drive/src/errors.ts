@@ -21,7 +21,7 @@ import { buildBearerChallenge, InsufficientScope, InvalidRequest, InvalidToken, 
 import { answerErrorsAsJson, CsrfError, csrfErrorPage, sendErrorJson, toOAuthError, UnreadableRequest } from '@oauth-demo/web';
 
 /** The realm of our Bearer challenges (RFC 6750 §3, RFC 7235 §2.2). */
-export const REALM = 'drive';
+const REALM = 'drive';
 
 /**
  * The request carries no bearer token at all (RFC 6750 §3.1). Not an OAuth error: there is no error code

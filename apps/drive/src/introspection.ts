@@ -64,7 +64,7 @@ export interface IntrospectionResponse extends Record<string, unknown> {
 }
 
 /** Seconds of clock skew tolerated on `exp` and `nbf`, the same as the JWT path. */
-export const CLOCK_TOLERANCE_SECONDS = 5;
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 /**
  * Each API call waits for this answer, so the budget is short. Past it, the request is refused (503):
@@ -112,7 +112,7 @@ export function createIntrospectionValidator(options: IntrospectionOptions): Tok
  * connection to the auth server instead of paying a new handshake each time. It never follows a redirect: the
  * token goes to the endpoint we chose, nowhere else.
  */
-export async function introspect(
+async function introspect(
   endpoint: URL,
   token: string,
   { http, authorization, timeoutMs }: { http: AxiosInstance; authorization: string; timeoutMs: number },

@@ -24,7 +24,7 @@ export interface ReadinessTimings {
   reportEveryMs: number;
 }
 
-export const READINESS_TIMINGS: ReadinessTimings = {
+const READINESS_TIMINGS: ReadinessTimings = {
   firstRetryMs: 500,
   maxRetryMs: 10_000,
   refreshMs: 5 * 60_000,

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * analytics.js: a STAND-IN for a third-party script (an analytics or ads tag) that a site includes on its pages.
  * Written for the demo; it sends nothing anywhere. It shows what such a script can read on the quick-print
@@ -11,6 +12,7 @@
   var outputs = document.querySelectorAll('.analytics-output');
   if (outputs.length === 0) return;
 
+  /** @param {string} where @param {string} value */
   function report(where, value) {
     outputs.forEach(function (list) {
       var item = document.createElement('li');
@@ -33,11 +35,13 @@
   // chance to clean the address bar.
   var fragment = new URLSearchParams(location.hash.slice(1));
   var query = new URLSearchParams(location.search);
-  if (fragment.get('access_token')) {
-    report('location.hash', fragment.get('access_token'));
+  var tokenInUrl = fragment.get('access_token');
+  var codeInUrl = query.get('code');
+  if (tokenInUrl) {
+    report('location.hash', tokenInUrl);
     report('location.href, which it would send to its server', location.href);
-  } else if (query.get('code')) {
-    report('location.search: the one-time code', query.get('code'));
+  } else if (codeInUrl) {
+    report('location.search: the one-time code', codeInUrl);
   }
 
   // Later, the token the page keeps in a JavaScript variable.

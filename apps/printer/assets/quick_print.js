@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * quick_print.js: the browser-side client of the Quick print page (public client, no secret).
  *
@@ -12,32 +13,44 @@
  *   - Code: the code is in location.search. Check state and iss, POST it with the verifier to the token endpoint
  *     (fetch, CORS), show the result, call Drive.
  * Every value from the URL or from a server is put on the page with textContent, never as HTML.
+ * Plain JavaScript served as written (no build step); the JSDoc types are checked by `tsc -p tsconfig.assets.json`.
  */
 (function () {
   'use strict';
   var configEl = document.getElementById('quick-print-config');
   if (!configEl) return;
-  var config = configEl.dataset;
+  /**
+   * What the server hands over as data attributes (views/partials/quick_print_config.ejs), all of them always set.
+   * @typedef {{ issuer: string, issRequired: string, authorizationEndpoint: string, tokenEndpoint: string,
+   *   clientId: string, redirectUri: string, scope: string, driveApi: string }} QuickPrintConfig
+   */
+  var config = /** @type {QuickPrintConfig} */ (/** @type {unknown} */ (configEl.dataset));
   var PENDING_KEY = 'quickPrint.pending';
   var REQUEST_KEY = 'quickPrint.request';
   var PENDING_TTL_MS = 10 * 60 * 1000;
 
+  /** @param {string} id */
   function $(id) {
     return document.getElementById(id);
   }
+  /** @param {string} id @param {string} text */
   function setText(id, text) {
     var el = $(id);
     if (el) el.textContent = text;
     return el;
   }
+  /** @param {string} id */
   function show(id) {
     var el = $(id);
     if (el) el.hidden = false;
     return el;
   }
+  /** @param {Uint8Array} bytes */
   function base64url(bytes) {
     var s = '';
-    for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+    bytes.forEach(function (byte) {
+      s += String.fromCharCode(byte);
+    });
     return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   }
   function randomString() {
@@ -45,6 +58,7 @@
     crypto.getRandomValues(bytes);
     return base64url(bytes);
   }
+  /** @param {string} message */
   function fail(message) {
     var el = setText('qp-error', message);
     if (el) el.hidden = false;
@@ -58,6 +72,9 @@
    * localhost): a learner who opens the demo at http://<the instructor's machine>:3000 has none. Then a small,
    * audited SHA-256 (@noble/hashes, its exact version pinned in package.json) is loaded from this printer itself,
    * never from a CDN. crypto.getRandomValues, for the verifier and the state, is offered in every context.
+   *
+   * @param {Uint8Array} bytes
+   * @returns {Promise<Uint8Array>}
    */
   function sha256(bytes) {
     if (window.crypto && crypto.subtle) {
@@ -72,6 +89,7 @@
 
   if ($('qp-insecure') && !window.isSecureContext) show('qp-insecure');
 
+  /** @param {{ responseType: 'token' | 'code', state: string, challenge?: string }} params */
   function authorizationRequest(params) {
     var url = new URL(config.authorizationEndpoint);
     url.searchParams.set('response_type', params.responseType);
@@ -86,6 +104,12 @@
     return url.href;
   }
 
+  /**
+   * What this tab remembers between the request and the answer (sessionStorage).
+   * @typedef {{ flow: 'implicit' | 'code', state: string, verifier?: string, createdAt: number }} Pending
+   */
+
+  /** @param {Pending} pending @param {string} url */
   function go(pending, url) {
     sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
     sessionStorage.setItem(REQUEST_KEY, url);
@@ -120,10 +144,11 @@
   var fragment = new URLSearchParams(location.hash.slice(1));
   var query = new URLSearchParams(location.search);
   var requestUrl = sessionStorage.getItem(REQUEST_KEY);
+  /** @type {Pending | null} */
   var pending = null;
   try {
     pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) || 'null');
-  } catch (e) {
+  } catch (_malformed) {
     pending = null;
   }
   // A state is used once: whatever happens next, this answer consumed it.
@@ -134,7 +159,10 @@
   // Clean the address bar (and the back button's entry) at once. For the Implicit flow this is too late: see (a).
   if (isImplicit || isCode) history.replaceState(null, '', location.pathname);
 
-  /** state first (is this the answer to OUR request?), then iss (from the server we asked?), RFC 9207 §2.4. */
+  /**
+   * state first (is this the answer to OUR request?), then iss (from the server we asked?), RFC 9207 §2.4.
+   * @param {URLSearchParams} params @param {'implicit' | 'code'} flow @returns {string | null} the refusal, if any
+   */
   function checkAnswer(params, flow) {
     var state = params.get('state');
     if (!pending || pending.flow !== flow || typeof pending.state !== 'string') {
@@ -148,6 +176,7 @@
     return null;
   }
 
+  /** @param {URLSearchParams} params */
   function describeError(params) {
     var code = params.get('error');
     if (code === 'access_denied') return 'You said no (access_denied): the Auth server sent your browser back without a token. Nothing was shared.';
@@ -155,19 +184,21 @@
     return 'The Auth server answered with an error: ' + code + (description ? ' (' + description + ')' : '') + '.';
   }
 
+  /** @param {string} token @param {'implicit' | 'code'} flow */
   function holdToken(token, flow) {
     // Where single-page apps keep their token: a JavaScript variable. Every script of the page can read it.
     window.quickPrint = { accessToken: token, flow: flow };
     document.dispatchEvent(new CustomEvent('quickprint:token'));
   }
 
+  /** @param {string} token */
   function callDrive(token) {
     show('qp-photos');
     setText('qp-photos-status', 'asking Drive…');
     return fetch(config.driveApi, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' })
       .then(function (response) {
-        setText('qp-photos-status', 'HTTP ' + response.status);
-        $('qp-photos-status').classList.add(response.ok ? 'ok' : 'refused');
+        var status = setText('qp-photos-status', 'HTTP ' + response.status);
+        if (status) status.classList.add(response.ok ? 'ok' : 'refused');
         var challenge = response.headers.get('WWW-Authenticate');
         if (challenge) setText('qp-photos-challenge', 'WWW-Authenticate: ' + challenge);
         return response.json().then(
@@ -188,14 +219,14 @@
         setText('qp-photos-owner', (answer.body.owner || 'Someone') + '\u2019s photos, listed by Drive for this browser (' + photos.length + '):');
         var images = $('qp-photo-images');
         // One list, in Drive's order: each photo's figure (its title) first, its image added when it arrives.
-        photos.forEach(function (photo) {
+        photos.forEach(/** @param {{ title: unknown, content_url: unknown }} photo */ function (photo) {
           var figure = document.createElement('figure');
           figure.className = 'photo';
           var caption = document.createElement('figcaption');
           caption.className = 'caption';
           caption.textContent = String(photo.title);
           figure.appendChild(caption);
-          images.appendChild(figure);
+          if (images) images.appendChild(figure);
           if (typeof photo.content_url !== 'string') return;
           // Images need the token too, so they are fetched and shown as blob: URLs.
           fetch(photo.content_url, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' })
@@ -223,6 +254,7 @@
     if (problem) return fail(problem);
     if (fragment.has('error')) return fail(describeError(fragment));
     var token = fragment.get('access_token');
+    if (!token) return fail('The answer has neither an access_token nor an error (RFC 6749 §4.2.2): nothing to use.');
     setText('qp-status', 'The Implicit flow: the token came back in the URL fragment.');
     show('qp-implicit');
     setText('qp-implicit-token', token);
@@ -250,6 +282,9 @@
     if (problem) return fail(problem);
     if (query.has('error')) return fail(describeError(query));
     var code = query.get('code');
+    var verifier = pending && pending.verifier;
+    if (!code) return fail('The answer has neither a code nor an error (RFC 6749 §4.1.2): nothing to exchange.');
+    if (!verifier) return fail('This tab no longer has the code_verifier of its request (RFC 7636 §4.5): nothing to exchange.');
     setText('qp-status', 'Authorization Code + PKCE: a code came back in the query; exchanging it…');
     show('qp-code');
     show('qp-analytics-code');
@@ -262,7 +297,7 @@
       code: code,
       redirect_uri: config.redirectUri,
       client_id: config.clientId,
-      code_verifier: pending.verifier,
+      code_verifier: verifier,
     });
     setText('qp-code-request', 'POST ' + config.tokenEndpoint + '\nContent-Type: application/x-www-form-urlencoded\n\n' + form.toString().replace(/&/g, '\n&'));
 
@@ -285,10 +320,10 @@
       });
     }
 
-    var replay = $('qp-replay');
+    var replay = /** @type {HTMLButtonElement | null} */ ($('qp-replay'));
     if (replay) {
       replay.addEventListener('click', function () {
-        replay.disabled = true;
+        if (replay) replay.disabled = true;
         redeem().then(
           function (answer) {
             var el = setText('qp-replay-result', 'HTTP ' + answer.status + ': ' + (answer.body.error || 'no error?') + (answer.body.error_description ? ' (' + answer.body.error_description + ')' : ''));
@@ -304,8 +339,8 @@
 
     return redeem().then(
       function (answer) {
-        setText('qp-code-response-status', 'HTTP ' + answer.status);
-        $('qp-code-response-status').classList.add(answer.status === 200 ? 'ok' : 'refused');
+        var status = setText('qp-code-response-status', 'HTTP ' + answer.status);
+        if (status) status.classList.add(answer.status === 200 ? 'ok' : 'refused');
         setText('qp-code-fields', Object.keys(answer.body).join(', ') || '(none)');
         if (answer.status !== 200 || typeof answer.body.access_token !== 'string') {
           return fail('The token endpoint refused the code: ' + (answer.body.error || 'HTTP ' + answer.status) + (answer.body.error_description ? ' (' + answer.body.error_description + ')' : '') + '.');

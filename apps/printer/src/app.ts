@@ -41,15 +41,15 @@ export interface PrinterApp {
 }
 
 /** 30 days. The tokens in the session are bounded by their own lifetimes at the auth server, not by this. */
-export const SESSION_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+const SESSION_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** How the printer names itself to its peers: they file our calls under the Client's lane (partyFromUserAgent). */
-export const USER_AGENT = 'photo-printer/1.0';
+const USER_AGENT = 'photo-printer/1.0';
 
-export const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
+const VIEWS_DIR = join(import.meta.dirname, '..', 'views');
 
 /** The printer's own browser files (the quick-print scripts, a small stylesheet), served at /assets/printer. */
-export const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
+const ASSETS_DIR = join(import.meta.dirname, '..', 'assets');
 
 /** Where @noble/hashes is installed, and the module files its sha256 needs (sha2.js and what it imports). */
 const NOBLE_HASHES_DIR = dirname(fileURLToPath(import.meta.resolve('@noble/hashes/sha2.js')));

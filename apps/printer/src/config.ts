@@ -27,10 +27,7 @@ import {
 } from '@oauth-demo/web';
 
 /** What the printer asks for (RFC 6749 §3.3): view the photos, and keep access while the user is away. */
-export const REQUESTED_SCOPE = 'photos.read offline_access';
-
-/** The scope without which there is nothing to print. */
-export const REQUIRED_SCOPE = 'photos.read';
+const REQUESTED_SCOPE = 'photos.read offline_access';
 
 export interface ClientRegistration {
   /** RFC 6749 §2.2 */

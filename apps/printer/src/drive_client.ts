@@ -45,7 +45,7 @@ export interface ImageBytes {
 export const PHOTO_ID = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,99}$/;
 
 /** The image types a print lab takes. SVG is what Drive makes; see routes/images.ts for how it is served safely. */
-export const IMAGE_TYPES = new Set(['image/svg+xml', 'image/png', 'image/jpeg', 'image/webp', 'image/gif']);
+const IMAGE_TYPES = new Set(['image/svg+xml', 'image/png', 'image/jpeg', 'image/webp', 'image/gif']);
 
 export class DriveClient {
   constructor(

@@ -28,7 +28,7 @@ export interface ErrorPage {
   backLabel?: string;
 }
 
-export abstract class PrinterError extends Error {
+abstract class PrinterError extends Error {
   abstract readonly status: number;
   abstract page(): ErrorPage;
   constructor(message: string) {

@@ -62,7 +62,7 @@ export function startKiosk(auth: DeviceAuthorization, now = Date.now()): KioskSt
 }
 
 /** When the next poll may happen: `interval` after the previous one (or after the start: the user needs time anyway). */
-export function nextPollAt(state: KioskState): number {
+function nextPollAt(state: KioskState): number {
   return (state.lastPollAt ?? state.startedAt) + state.interval * 1000;
 }
 

@@ -25,7 +25,7 @@ export const PRINT_SIZES: Readonly<Record<string, PrintSize>> = {
   '8x10': { label: '8×10 in', priceCents: 349 },
 };
 
-export const MAX_PHOTOS_PER_ORDER = 50;
+const MAX_PHOTOS_PER_ORDER = 50;
 export const MAX_COPIES = 20;
 export const ORDER_ID = /^[A-Za-z0-9_-]{22}$/;
 

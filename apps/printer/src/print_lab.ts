@@ -109,7 +109,7 @@ function describeAnswer(answer: ClientCredentialsAnswer): PrintLabRun['token'] {
 }
 
 /** Drive's gallery, `{ photos: [...] }` like /api/photos; null when the answer is not that shape. */
-export function parseGallery(json: unknown): GalleryItem[] | null {
+function parseGallery(json: unknown): GalleryItem[] | null {
   if (typeof json !== 'object' || json === null || !('photos' in json) || !Array.isArray(json.photos)) return null;
   const items: GalleryItem[] = [];
   for (const value of json.photos.slice(0, 100)) {

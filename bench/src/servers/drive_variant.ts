@@ -12,10 +12,10 @@
  */
 import type { AccessTokenClaims } from '@oauth-demo/tokens';
 import { listen, stopOnSignals } from '@oauth-demo/web';
-import { createApp } from '@oauth-demo/drive/dist/app.js';
-import { loadConfig } from '@oauth-demo/drive/dist/config.js';
-import type { TokenValidator } from '@oauth-demo/drive/dist/token_validator.js';
-import { createTokenVerifier } from '@oauth-demo/drive/dist/token_verifier.js';
+import { createApp } from '@oauth-demo/drive/app';
+import { loadConfig } from '@oauth-demo/drive/config';
+import type { TokenValidator } from '@oauth-demo/drive/token_validator';
+import { createTokenVerifier } from '@oauth-demo/drive/token_verifier';
 
 const variant = process.env.BENCH_VARIANT ?? 'no-auth';
 const listenPort = Number(process.env.BENCH_LISTEN_PORT);

@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 
 const port = Number(process.env.BENCH_LISTEN_PORT);
-const fakeToken = 'e'.repeat(36) + '.' + 'p'.repeat(330) + '.' + 's'.repeat(86); // the size of our ES256 access tokens
+const fakeToken = `${'e'.repeat(36)}.${'p'.repeat(330)}.${'s'.repeat(86)}`; // the size of our ES256 access tokens
 
 const app = express();
 app.disable('x-powered-by');

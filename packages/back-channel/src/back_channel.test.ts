@@ -176,7 +176,7 @@ describe('Back channel deadline', () => {
     } finally {
       backChannel.close();
       sentinelChannel.close();
-      sockets.forEach((s) => s.destroy());
+      for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });

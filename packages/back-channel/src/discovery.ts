@@ -5,7 +5,7 @@
  * reads them from its metadata document, fetched over the back channel at the INTERNAL base, and checks that it
  * speaks for the issuer it trusts (the PUBLIC URL, §3.3).
  */
-import type { AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { authorizationServerMetadataUrl } from '@oauth-demo/tokens';
 import { describeNetworkError } from './http.js';
 import { internalEndpoint, type ServiceBases } from './urls.js';
@@ -35,7 +35,7 @@ export interface AuthorizationServer extends ServiceBases {
  */
 export async function fetchAuthorizationServerMetadata(http: AxiosInstance, server: AuthorizationServer): Promise<Record<string, unknown>> {
   const url = authorizationServerMetadataUrl(server.internalUrl);
-  let response;
+  let response: AxiosResponse<unknown>;
   try {
     response = await http.get<unknown>(url, { responseType: 'json', headers: { Accept: 'application/json' } });
   } catch (error) {

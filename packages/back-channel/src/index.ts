@@ -8,4 +8,4 @@
 export * from './discovery.js';
 export * from './http.js';
 export * from './urls.js';
-export { AUTHORIZATION_SERVER_METADATA_PATH, DEVICE_CODE_GRANT_TYPE, PROTECTED_RESOURCE_METADATA_PATH, authorizationServerMetadataUrl } from '@oauth-demo/tokens';
+export { DEVICE_CODE_GRANT_TYPE } from '@oauth-demo/tokens';

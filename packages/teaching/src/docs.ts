@@ -142,6 +142,6 @@ export function glossaryTerms(): GlossaryTerm[] {
 export function termLink(id: string, label?: string, glossaryBase = ''): string {
   const term = glossaryTerms().find((t) => t.id === id);
   if (!term) throw new Error(`no glossary term ${id} in docs/glossary.md`);
-  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-  return `<a class="term" href="${escape(glossaryBase)}/glossary#${term.id}" title="${escape(term.summary)}">${escape(label ?? term.term)}</a>`;
+  const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return `<a class="term" href="${escapeHtml(glossaryBase)}/glossary#${term.id}" title="${escapeHtml(term.summary)}">${escapeHtml(label ?? term.term)}</a>`;
 }

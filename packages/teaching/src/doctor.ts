@@ -69,7 +69,7 @@ export interface DoctorReport {
 }
 
 /** The session cookie of each service (apps/*\/src/app.ts): distinct, because one host is one cookie jar. */
-export const SESSION_COOKIES = { printer: 'printer.sid', auth: 'auth.sid', drive: 'drive.sid' } as const;
+const SESSION_COOKIES = { printer: 'printer.sid', auth: 'auth.sid', drive: 'drive.sid' } as const;
 
 const PROBE_TIMEOUT_MS = 3000;
 
@@ -103,7 +103,7 @@ async function probe(url: string): Promise<Probe> {
 }
 
 /** Why fetch got no HTTP answer, in the back channel's words (@oauth-demo/back-channel), with the probe's deadline. */
-export function describeFetchError(error: unknown): string {
+function describeFetchError(error: unknown): string {
   const reason = describeNetworkError(error);
   return reason === 'it did not answer in time' ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s` : reason;
 }

@@ -108,7 +108,7 @@ export const KIND_LABELS: Record<TokenKind, string> = {
 };
 
 /** One line per claim of RFC 9068 §2.2 (and RFC 7519 §4.1). */
-export const CLAIM_MEANINGS: Record<string, string> = {
+const CLAIM_MEANINGS: Record<string, string> = {
   iss: 'Issuer: the authorization server that made and signed this token. Drive accepts only its own auth server.',
   sub: 'Subject: whom the token speaks for, the Resource Owner (alice, bob), or the client itself when there is no user (client credentials).',
   aud: 'Audience: the Resource Server the token is for. Drive refuses a token meant for another API.',
@@ -121,7 +121,7 @@ export const CLAIM_MEANINGS: Record<string, string> = {
   auth_time: 'When the user signed in.',
 };
 
-export const HEADER_MEANINGS: Record<string, string> = {
+const HEADER_MEANINGS: Record<string, string> = {
   alg: 'The signature algorithm. ES256 = ECDSA with P-256 and SHA-256 (RS256 = RSA, EdDSA = Ed25519): the auth server signs with a private key, anyone verifies with the public one. Never "none" or HMAC (HS256), whose secret would let the verifier sign too.',
   typ: '"at+jwt": this JWT is an access token (RFC 9068 §2.1), so an ID token or another JWT cannot be passed off as one.',
   kid: 'Key ID: which of the auth server’s published keys (JWKS) verifies the signature.',
@@ -271,7 +271,7 @@ export async function inspectToken(token: MetToken, keys: JSONWebKeySet | null, 
 }
 
 /** The signature against the JWKS (which key, which algorithm), then the RFC 9068 checks as a separate verdict. */
-export async function verifySignature(token: string, keys: JSONWebKeySet | null, now = Date.now()): Promise<Verification> {
+async function verifySignature(token: string, keys: JSONWebKeySet | null, now = Date.now()): Promise<Verification> {
   let protectedHeader: { kid?: string; alg?: string } = {};
   try {
     protectedHeader = decodeProtectedHeader(token);
@@ -397,5 +397,9 @@ export function uniqueTokens(tokens: MetToken[]): MetToken[] {
   const seen = new Set<string>();
   return [...tokens]
     .sort((a, b) => (b.at ?? 0) - (a.at ?? 0))
-    .filter((t) => (seen.has(t.value) ? false : (seen.add(t.value), true)));
+    .filter((t) => {
+      if (seen.has(t.value)) return false;
+      seen.add(t.value);
+      return true;
+    });
 }

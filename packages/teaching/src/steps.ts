@@ -317,7 +317,7 @@ export function stepNumbersOf(grant: GrantKey): StepNumber[] {
 }
 
 /** This grant's step `n`, or undefined when the step does not exist in it. */
-export function grantStep(grant: GrantKey, n: number): Step | undefined {
+function grantStep(grant: GrantKey, n: number): Step | undefined {
   return GRANT_STEPS[grant].steps.find((s) => s.n === n);
 }
 
@@ -351,7 +351,7 @@ export function stepBar(grant: GrantKey, active: readonly StepNumber[], options:
 /** RFC 8628 §3.4 (declared once in @oauth-demo/tokens). */
 
 /** Which grant's step a token request is, by its grant_type (docs/notes.md, the grants table), for the timeline. */
-export const TOKEN_REQUEST_STEPS: Readonly<Record<string, { grant: GrantKey; step: StepNumber; label: string }>> = {
+const TOKEN_REQUEST_STEPS: Readonly<Record<string, { grant: GrantKey; step: StepNumber; label: string }>> = {
   authorization_code: { grant: 'authorization_code', step: 5, label: 'Token request: the code and its code_verifier' },
   refresh_token: { grant: 'refresh_token', step: 5, label: 'Token request: the refresh token (rotation), no code' },
   client_credentials: { grant: 'client_credentials', step: 2, label: 'Token request: client credentials, no user' },

@@ -7,13 +7,13 @@
  * recorded twice: the peer's copy names the printer's span in its `traceparent` header, so the two are joined
  * into one arrow, not guessed from times.
  */
-import type { AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import type { ServiceUrls } from '@oauth-demo/web';
-import { type Exchange, type Party, type RecordedMessage, maskExchange, parseTraceparent } from './recorder.js';
+import { type Exchange, type Party, type RecordedMessage, parseTraceparent } from './recorder.js';
 import { type GrantKey, type StepNumber, stepNumbersOf } from './steps.js';
 
-export const LANES: { party: Party; name: string; role: string }[] = [
+const LANES: { party: Party; name: string; role: string }[] = [
   { party: 'browser', name: 'Browser', role: 'Resource Owner' },
   { party: 'printer', name: 'Photo Printer', role: 'Client' },
   { party: 'auth', name: 'Auth server', role: 'Authorization Server' },
@@ -21,7 +21,7 @@ export const LANES: { party: Party; name: string; role: string }[] = [
 ];
 
 /** The fifth lane, shown only for a flow of the attack lab that involves Mallory's site. */
-export const MALLORY_LANE: { party: Party; name: string; role: string } = { party: 'mallory', name: 'Mallory', role: 'Attacker (attack lab)' };
+const MALLORY_LANE: { party: Party; name: string; role: string } = { party: 'mallory', name: 'Mallory', role: 'Attacker (attack lab)' };
 
 const ALL_LANES = [...LANES, MALLORY_LANE];
 
@@ -98,7 +98,7 @@ function message(v: unknown): RecordedMessage {
 }
 
 /** A peer's recording, checked field by field: it is data from another service, shown in our page. */
-export function sanitizeExchange(v: unknown, recordedBy: Party): Exchange | null {
+function sanitizeExchange(v: unknown, recordedBy: Party): Exchange | null {
   if (typeof v !== 'object' || v === null) return null;
   const e = v as Record<string, unknown>;
   const from = PARTIES.find((p) => p === e.from);
@@ -141,7 +141,7 @@ export async function fetchRecordings(
   const name = source.party === 'auth' ? 'Auth server' : 'Drive';
   const url = `${source.urls.internalUrl}/_demo/recordings/${traceId}`;
   const status: SourceStatus = { party: source.party, name, state: 'ok', detail: '', count: 0, revealed: false };
-  let response;
+  let response: AxiosResponse<unknown>;
   try {
     response = await http.get<unknown>(reveal ? `${url}?reveal=1` : url, {
       trace: false,
@@ -374,9 +374,4 @@ export function flowOutcome(own: Exchange[]): FlowOutcome {
   if (front.some((e) => /[?&]error=/.test(e.request.url ?? ''))) return 'denied';
   if (front.some((e) => (e.response.status ?? 0) >= 400)) return 'failed';
   return 'ok';
-}
-
-/** What the page shows of an exchange: masked unless revealed (instructor mode and a source that allows it). */
-export function shown(e: Exchange, reveal: boolean): Exchange {
-  return reveal ? e : maskExchange(e);
 }

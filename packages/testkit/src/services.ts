@@ -26,7 +26,7 @@ export const ALL_SERVICES: readonly ServiceName[] = ['auth-server', 'drive', 'pr
 export const ALL_SERVICES_WITH_ATTACKER: readonly ServiceName[] = [...ALL_SERVICES, 'attacker'];
 
 /** The repository root (this file is packages/testkit/{src,dist}/services.*). */
-export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 export interface Ports {
   printer: number;
@@ -69,7 +69,7 @@ export interface Stack {
 }
 
 /** A client secret with 256 bits of entropy (43 base64url characters), as the services require. */
-export function generateSecret(): string {
+function generateSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
@@ -220,7 +220,7 @@ export function logFile(name: ServiceName, stack: Stack): string {
   return join(stack.runDir, `${name}.log`);
 }
 
-export function serverScript(name: ServiceName): string {
+function serverScript(name: ServiceName): string {
   return join(REPO_ROOT, 'apps', name, 'dist', 'server.js');
 }
 

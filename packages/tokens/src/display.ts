@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 
 /** Hex characters of the SHA-256 shown for a token. 6 are enough to tell a few tokens apart on one page. */
-export const FINGERPRINT_LENGTH = 6;
+const FINGERPRINT_LENGTH = 6;
 
 /** `sha256:3f9a1c`: the first 6 hex characters of the token's SHA-256. */
 export function fingerprint(token: string): string {

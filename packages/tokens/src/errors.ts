@@ -25,7 +25,6 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'invalid_redirect_uri'
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'

@@ -14,10 +14,6 @@ export function parseScope(scope: string): string[] | null {
   return [...new Set(tokens)];
 }
 
-export function formatScope(tokens: Iterable<string>): string {
-  return [...tokens].join(' ');
-}
-
 export function hasScope(granted: string | undefined, needed: string): boolean {
-  return granted !== undefined && granted.split(' ').includes(needed);
+  return granted?.split(' ').includes(needed) ?? false;
 }

@@ -58,7 +58,7 @@ export function readBoolean(env: Env, name: string, fallback: boolean): boolean 
 }
 
 /** The repository root, from any file of a package (src/ under tsx, dist/ under node). */
-export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 /** `DATA_DIR`, or `.data/<service>` at the repository root (git-ignored). */
 export function readDataDir(env: Env, service: string): string {
@@ -126,9 +126,9 @@ export function readServiceUrls(env: Env, name: keyof typeof DEFAULT_PORTS): Ser
 }
 
 /** 32 random octets in base64url: the length of every secret this demo makes (256 bits). */
-export const SECRET_MIN_LENGTH = 43;
+const SECRET_MIN_LENGTH = 43;
 /** Below this, even a secret issued by another authorization server is refused: it is a password, not a secret. */
-export const FOREIGN_SECRET_MIN_LENGTH = 16;
+const FOREIGN_SECRET_MIN_LENGTH = 16;
 
 export interface SharedSecretOptions {
   /**

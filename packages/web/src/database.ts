@@ -27,7 +27,7 @@ export function openDatabase(file: string, migrations: readonly string[]): Db {
   db.pragma('busy_timeout = 5000');
   const applied = db.pragma('user_version', { simple: true }) as number;
   db.transaction(() => {
-    migrations.slice(applied).forEach((sql) => db.exec(sql));
+    for (const sql of migrations.slice(applied)) db.exec(sql);
     db.pragma(`user_version = ${migrations.length}`);
   })();
   return db;

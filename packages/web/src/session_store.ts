@@ -7,7 +7,7 @@
 import session from 'express-session';
 import type { Db } from './database.js';
 
-export const SESSION_TABLE = `CREATE TABLE IF NOT EXISTS sessions (
+const SESSION_TABLE = `CREATE TABLE IF NOT EXISTS sessions (
   sid TEXT PRIMARY KEY,
   data TEXT NOT NULL,
   expires_at INTEGER NOT NULL

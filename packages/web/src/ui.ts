@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import express, { type Express } from 'express';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
-export const sharedViewsDir = resolve(PACKAGE_ROOT, 'views');
-export const sharedAssetsDir = resolve(PACKAGE_ROOT, 'assets');
+const sharedViewsDir = resolve(PACKAGE_ROOT, 'views');
+const sharedAssetsDir = resolve(PACKAGE_ROOT, 'assets');
 
 /** The five roles of the notes, and which service plays each. */
 export type Role = 'Client' | 'Authorization Server' | 'Resource Server';

@@ -52,7 +52,7 @@ export type AuthorizationResponse = CodeResponse | ImplicitResponse | ErrorRespo
  * The response URL: the client's redirect_uri with our parameters added (its own query kept, §3.1.2), `state`
  * exactly as received, and `iss`.
  */
-export function authorizationResponseUrl(
+function authorizationResponseUrl(
   redirectUri: string,
   issuer: string,
   params: Record<string, string | number | undefined>,

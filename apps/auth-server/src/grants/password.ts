@@ -33,7 +33,7 @@ export async function passwordGrant(
   // RFC 6749 §4.3.2: "MUST protect the endpoint against brute force attacks". The request comes from the client's
   // server, not the user's browser: the user's own address is the one the client forwards, when it is trusted to
   // (routes/token.ts endUserAddress). Blocks per address and user, a growing delay per user (sign_in.ts).
-  let outcome;
+  let outcome: Awaited<ReturnType<typeof checkPassword>>;
   try {
     outcome = await checkPassword({ users, loginThrottle }, { channel: `password-grant|${client.client_id}`, address: endUserAddress, username }, password);
   } catch (err) {

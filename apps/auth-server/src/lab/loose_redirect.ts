@@ -16,7 +16,7 @@ import { validateAuthorizationRequest, verifyClientAndRedirectUri } from '../aut
 import type { AuthContext } from '../context.js';
 import { pkceOptional } from './lab_clients.js';
 
-export const LOOSE_AUTHORIZE_PATH = '/lab/loose-redirect/authorize';
+const LOOSE_AUTHORIZE_PATH = '/lab/loose-redirect/authorize';
 
 export function looseRedirectRouter({ clients }: AuthContext): Router {
   const router = Router();

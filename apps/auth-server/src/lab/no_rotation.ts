@@ -14,7 +14,7 @@ import { refreshTokenGrantWithoutRotation } from '../grants/refresh_token.js';
 import { backChannel } from '../routes/back_channel.js';
 import { pkceOptional } from './lab_clients.js';
 
-export const NO_ROTATION_TOKEN_PATH = '/lab/no-rotation/token';
+const NO_ROTATION_TOKEN_PATH = '/lab/no-rotation/token';
 
 export function noRotationRouter(ctx: AuthContext): Router {
   const router = Router();

@@ -89,7 +89,7 @@ export function accountRouter(ctx: AuthContext): Router {
     const apps = store.grants.listActive(user.id).map((grant) => ({
       clientId: grant.client_id,
       name: clients.find(grant.client_id)?.name ?? grant.client_id,
-      since: new Date(grant.created_at * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+      since: `${new Date(grant.created_at * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`,
       scopes: grant.scope.split(' ').map((name) => ({ name, description: SCOPES[name]?.description ?? '' })),
     }));
     res.render('apps', {

@@ -42,7 +42,7 @@ export function introspectionRouter({ clients, config, tokens }: AuthContext): R
 
     // RFC 7662 §2.2: for a token that is unknown, expired, revoked, or not the caller's business, the
     // answer is exactly {"active": false}, with nothing more that could be probed.
-    if (!found || !found.active || !mayIntrospect(caller, found)) {
+    if (!found?.active || !mayIntrospect(caller, found)) {
       res.json({ active: false });
       return;
     }

@@ -14,7 +14,7 @@ import { SCOPES } from '../scopes.js';
 
 /** RFC 8414 §3, declared once in @oauth-demo/tokens. */
 export const METADATA_PATH = AUTHORIZATION_SERVER_METADATA_PATH;
-export const JWKS_PATH = '/.well-known/jwks.json';
+const JWKS_PATH = '/.well-known/jwks.json';
 
 export function metadataRouter({ config, key }: AuthContext): Router {
   const router = Router();

@@ -78,7 +78,7 @@ export function tokenRouter(ctx: AuthContext): Router {
  * `End-User-Address` header (the same idea as Auth0's `auth0-forwarded-for`). From anyone else the header is
  * ignored, so it cannot buy an attacker fresh guesses (docs/security.md §S6).
  */
-export function endUserAddress(req: Request, client: Client): string | undefined {
+function endUserAddress(req: Request, client: Client): string | undefined {
   if (client.forwards_user_address) {
     const claimed = req.get('end-user-address')?.trim();
     if (claimed && isIP(claimed) !== 0) return claimed;

@@ -14,11 +14,7 @@ import { RefreshTokenStore } from './refresh_tokens.js';
 import { SigningKeyStore } from './signing_keys.js';
 
 export { hashToken, now, openAuthDatabase } from './database.js';
-export type { AccessTokenRecord } from './access_tokens.js';
-export type { CodeRecord } from './codes.js';
 export type { DeviceCodeRecord } from './device_codes.js';
-export type { Grant } from './grants.js';
-export type { RefreshTokenRecord } from './refresh_tokens.js';
 
 /** How long a record is kept after it can no longer be used, in seconds (why: housekeeping.ts). */
 export const KEPT_AFTER_EXPIRY_S = 60 * 60;

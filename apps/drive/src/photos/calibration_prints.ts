@@ -58,7 +58,7 @@ function framed({ caption, ink, paint, ...definition }: TestPrint): SceneDefinit
 }
 
 /** HSL (h in degrees, s and l in 0..1) to #rrggbb. */
-export function hslToHex(h: number, s: number, l: number): string {
+function hslToHex(h: number, s: number, l: number): string {
   const k = (n: number) => (n + h / 30) % 12;
   const a = s * Math.min(l, 1 - l);
   const channel = (n: number) => {

@@ -718,7 +718,8 @@ const northernLights: SceneDefinition = {
         .filter((_, i) => i % 3 === 0)
         .map(([x, y]) => line(x, y, x + between(rng, -10, 10), y - height * between(rng, 0.4, 0.9), '#b9ffe0', between(rng, 4, 10), `opacity="${num(between(rng, 0.05, 0.14))}"`))
         .join('');
-      return path(`M${bottom.slice(1)} ${topEdge} Z`, `url(#${gradient})`, 'filter="url(#soft)"') + `<g filter="url(#soft)">${streaks}</g>`;
+      const curtain = path(`M${bottom.slice(1)} ${topEdge} Z`, `url(#${gradient})`, 'filter="url(#soft)"');
+      return `${curtain}<g filter="url(#soft)">${streaks}</g>`;
     };
     const aurora = curtain(330, 230, 'aurora-green') + curtain(250, 180, 'aurora-violet') + curtain(420, 160, 'aurora-green');
     const left = ridge(rng, { baseY: 470, amplitude: 150, roughness: 0.55 }).map(([x, y]) => [x, y + x * 0.12] as const);
@@ -744,7 +745,7 @@ const northernLights: SceneDefinition = {
         mountains +
         boathouse +
         rect(0, horizon, WIDTH, HEIGHT - horizon, 'url(#fjord)') +
-        mirrored(horizon, '<use href="#aurora"/>' + mountains + boathouse, 0.45, 'water') +
+        mirrored(horizon, `<use href="#aurora"/>${mountains}${boathouse}`, 0.45, 'water') +
         ripples(rng, 120, { y0: horizon + 4 }, '#020812') +
         ripples(rng, 40, { y0: horizon + 4 }, '#7dffc8'),
     };

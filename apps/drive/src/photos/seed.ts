@@ -18,7 +18,7 @@ import { renderScene, SCENES, type SceneDefinition } from './scenes.js';
 import { TEST_PRINTS } from './calibration_prints.js';
 import { HEIGHT, WIDTH } from './svg.js';
 
-export const SVG_CONTENT_TYPE = 'image/svg+xml';
+const SVG_CONTENT_TYPE = 'image/svg+xml';
 
 interface SeedPhoto {
   /** The resource owner: a username of the auth server, i.e. the `sub` of that user's access tokens. */
@@ -84,7 +84,7 @@ export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
   const seeded = db
     .transaction(() => {
       if (countPhotos(db) > 0) return false;
-      rows.forEach((row) => insertPhoto(db, row));
+      for (const row of rows) insertPhoto(db, row);
       return true;
     })
     .immediate();
@@ -117,7 +117,7 @@ export function seedGalleryIfEmpty(db: Db, dataDir: string): number {
   const seeded = db
     .transaction(() => {
       if (countGallery(db) > 0) return false;
-      rows.forEach((row) => insertGalleryItem(db, row));
+      for (const row of rows) insertGalleryItem(db, row);
       return true;
     })
     .immediate();

@@ -204,7 +204,7 @@ export function broadleaf(rng: Rng, x: number, y: number, height: number, shades
 /** Stars scattered above `horizon`, thinning towards it, with a few bright ones. */
 export function stars(rng: Rng, count: number, horizon: number): string {
   return repeat(count, () => {
-    const y = horizon * Math.pow(rng(), 1.6);
+    const y = horizon * rng() ** 1.6;
     const bright = rng() < 0.06;
     return circle(between(rng, 0, WIDTH), y, bright ? between(rng, 1.8, 2.6) : between(rng, 0.6, 1.5), '#ffffff', `opacity="${num(between(rng, 0.35, 1))}"`);
   });
@@ -234,7 +234,7 @@ export function ripples(rng: Rng, count: number, area: { x0?: number; x1?: numbe
 }
 
 /** A small flying bird, as two arcs. */
-export function bird(x: number, y: number, span: number, color = '#2b2b36'): string {
+function bird(x: number, y: number, span: number, color = '#2b2b36'): string {
   const s = span / 2;
   const d = `M${num(x - s)},${num(y)} Q${num(x - s / 2)},${num(y - s * 0.55)} ${num(x)},${num(y)} Q${num(x + s / 2)},${num(y - s * 0.55)} ${num(x + s)},${num(y)}`;
   return path(d, 'none', `stroke="${color}" stroke-width="${num(Math.max(1.5, span / 14))}" stroke-linecap="round"`);

@@ -10,9 +10,6 @@ import { PROTECTED_RESOURCE_METADATA_PATH } from '@oauth-demo/tokens';
 import type { DriveConfig } from '../config.js';
 import { DRIVE_SCOPES } from './api.js';
 
-/** RFC 9728 §3: the well-known path of the protected resource metadata (declared once in @oauth-demo/tokens). */
-export { PROTECTED_RESOURCE_METADATA_PATH };
-
 export function resourceMetadataUrl(config: DriveConfig): string {
   return `${config.publicUrl}${PROTECTED_RESOURCE_METADATA_PATH}`;
 }

@@ -68,7 +68,7 @@ interface SignInPage {
 }
 
 /** When the token expires, in words: "14:32:05 UTC (in 9 minutes)". */
-export function describeExpiry(expiresAt: number | null, now = Date.now()): string {
+function describeExpiry(expiresAt: number | null, now = Date.now()): string {
   if (expiresAt === null) return 'not stated by the Auth server';
   const at = `${new Date(expiresAt).toISOString().slice(11, 19)} UTC`;
   const seconds = Math.round((expiresAt - now) / 1000);

@@ -59,7 +59,7 @@ export class SignInUnavailable extends Error {
 }
 
 /** One message for an unknown username and for a wrong password (RFC 6749 §5.2 and the auth server agree). */
-export const WRONG_CREDENTIALS_MESSAGE = 'Wrong username or password.';
+const WRONG_CREDENTIALS_MESSAGE = 'Wrong username or password.';
 
 const UNREACHABLE_MESSAGE = 'Drive cannot reach the Auth server right now, so it cannot check your password. Nothing was signed in. Try again in a moment.';
 const MISCONFIGURED_MESSAGE = "Drive's sign-in is not working: the Auth server refused Drive's own web app. This is not your fault; the operator's log says why.";

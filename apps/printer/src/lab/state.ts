@@ -55,7 +55,7 @@ export interface LabState {
   started?: Partial<Record<ScenarioId, { defenseOn: boolean; at: number }>>;
 }
 
-export const LAB_PENDING_TTL_MS = 10 * 60 * 1000;
+const LAB_PENDING_TTL_MS = 10 * 60 * 1000;
 
 export function newLabState(): LabState {
   return { run: randomBytes(16).toString('base64url'), defenses: {}, pending: [], results: {} };

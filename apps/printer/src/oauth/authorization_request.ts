@@ -26,7 +26,7 @@ export interface PendingAuthorization {
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 
 /** Several tabs may start a flow; keep only the latest few so a session cannot grow without bound. */
-export const MAX_PENDING_AUTHORIZATIONS = 3;
+const MAX_PENDING_AUTHORIZATIONS = 3;
 
 export interface AuthorizationRequest {
   /** Where the browser is sent: the authorization endpoint with the request in the query. */

@@ -22,7 +22,7 @@ export interface ClientCredentialsAnswer {
 }
 
 /** RFC 6749 §4.4.2: `grant_type=client_credentials&scope=…` plus the client's credentials in the body. */
-export function clientCredentialsForm(lab: PrintLabRegistration): URLSearchParams {
+function clientCredentialsForm(lab: PrintLabRegistration): URLSearchParams {
   return new URLSearchParams({
     grant_type: 'client_credentials',
     scope: lab.scope,

@@ -45,7 +45,7 @@ export interface Connection extends TokenSet {
 /** Refresh a little before the expiry, so a token does not expire on its way to Drive. */
 const EXPIRY_MARGIN_MS = 30_000;
 
-export function isExpiring(connection: Connection, now = Date.now()): boolean {
+function isExpiring(connection: Connection, now = Date.now()): boolean {
   return connection.expiresAt !== null && connection.expiresAt - EXPIRY_MARGIN_MS <= now;
 }
 
@@ -139,6 +139,6 @@ export async function withAccessToken<T>(req: Request, deps: TokenEndpointDeps, 
   }
 }
 
-export function forgetConnection(req: Request): void {
+function forgetConnection(req: Request): void {
   delete req.session.connection;
 }

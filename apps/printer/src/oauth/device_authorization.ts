@@ -16,7 +16,7 @@ import { DeviceFlowFailed } from '../errors.js';
 import { parseTokenResponse, postForm, readTokenError, responseBody, type TokenEndpointDeps, type TokenError, type TokenSet } from './token_endpoint.js';
 
 /** RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default." */
-export const DEFAULT_INTERVAL_S = 5;
+const DEFAULT_INTERVAL_S = 5;
 
 /** RFC 8628 §3.5: "the interval MUST be increased by 5 seconds for this and all subsequent requests". */
 export const SLOW_DOWN_STEP_S = 5;

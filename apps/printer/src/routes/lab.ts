@@ -345,7 +345,8 @@ export function labRoutes(ctx: AppContext): Router {
     }
     if (scenario.id === 'device') {
       // Mallory's site starts a device flow on her "kiosk" and shows you its code.
-      (lab.started ??= {}).device = { defenseOn: true, at: Date.now() };
+      lab.started ??= {};
+      lab.started.device = { defenseOn: true, at: Date.now() };
       sendToMallory(req, res, `${attacker.publicUrl}/kiosk/${lab.run}`, 'You visit Mallory’s “you won free prints” page');
       return;
     }
@@ -355,14 +356,16 @@ export function labRoutes(ctx: AppContext): Router {
       const request = buildLabAuthorizationRequest(metadata, { ...registration, redirectUri: implicitRedirectUri }, 'implicit', { publicClient: true, pkce: defenseOn, defenseOn });
       const url = new URL(request.url);
       if (!defenseOn) url.searchParams.set('response_type', 'token'); // RFC 6749 §4.2.1 (no PKCE: there is no token request)
-      (lab.started ??= {}).implicit = { defenseOn, at: Date.now() };
+      lab.started ??= {};
+      lab.started.implicit = { defenseOn, at: Date.now() };
       res.redirect(303, url.href);
       return;
     }
     if (scenario.id === 'redirect') {
       // You visit Mallory's site and click her link. With the defense off, her link uses the auth server's lab
       // copy of the endpoint that compares redirect_uri by prefix (lab/loose_redirect.ts there).
-      (lab.started ??= {}).redirect = { defenseOn, at: Date.now() };
+      lab.started ??= {};
+      lab.started.redirect = { defenseOn, at: Date.now() };
       sendToMallory(req, res, `${attacker.publicUrl}/redirect/${lab.run}?endpoint=${defenseOn ? 'real' : 'lab'}`, 'You visit Mallory’s page with her “Sign in with Photo Printer” link');
       return;
     }

@@ -69,7 +69,7 @@ function consentRememberedFrom(query: Request['query']): string | undefined {
 }
 
 /** "2026-12-03 06:40 UTC". */
-export function formatUtc(iso: string): string {
+function formatUtc(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 

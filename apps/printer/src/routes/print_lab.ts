@@ -48,7 +48,7 @@ export function printLabRoutes(ctx: AppContext): Router {
     const item = PHOTO_ID.test(id) ? req.session.printLab?.gallery?.items?.find((i) => i.id === id) : undefined;
     if (!item?.content_url) throw new NotFound('The print lab has no such test print.');
     const photo = { id: item.id, title: item.title, content_type: item.content_type ?? 'image/svg+xml', content_url: item.content_url };
-    let image;
+    let image: Awaited<ReturnType<typeof ctx.drive.getContent>>;
     try {
       image = await ctx.drive.getContent(await ctx.printLab.accessToken(), photo);
     } catch (error) {

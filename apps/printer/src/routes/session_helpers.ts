@@ -13,10 +13,6 @@ export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
 }
 
-export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
-}
-
 /**
  * The browser's order key: random, made the first time it places an order, stored with each order and in the
  * session. Only a session holding the key sees those orders.

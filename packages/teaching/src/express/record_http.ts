@@ -23,7 +23,7 @@ export interface RecordingInfo {
 const MAX_CAPTURE = 16 * 1024;
 
 /** Our services name themselves in User-Agent on the back channel (`photo-printer/…`, `drive/…`). */
-export function partyFromUserAgent(userAgent: string | undefined): Party {
+function partyFromUserAgent(userAgent: string | undefined): Party {
   if (userAgent?.startsWith('drive')) return 'drive';
   if (userAgent?.startsWith('auth')) return 'auth';
   return 'printer';

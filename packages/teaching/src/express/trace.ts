@@ -44,7 +44,7 @@ export interface TraceInfo {
 export const MAX_TRACES_PER_SESSION = 20;
 
 /** How many forgotten flow ids a session remembers, so a link to one says "forgotten", not "not yours". */
-export const MAX_FORGOTTEN_TRACES = 100;
+const MAX_FORGOTTEN_TRACES = 100;
 
 const storage = new AsyncLocalStorage<{ req: Request; traceId?: string }>();
 

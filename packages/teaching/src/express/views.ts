@@ -9,7 +9,7 @@ import type { Express } from 'express';
 import { termLink } from '../docs.js';
 import { GRANT_STEPS, NOTES_STEPS } from '../steps.js';
 
-export const teachingViewsDir = resolve(import.meta.dirname, '..', '..', 'views');
+const teachingViewsDir = resolve(import.meta.dirname, '..', '..', 'views');
 
 /**
  * Call after useSharedUi (@oauth-demo/web): appends the teaching partials. Every page may read the one step

@@ -24,7 +24,7 @@ import { stepThroughRoutes } from './step_through.js';
 import { switchesRoutes } from './switches.js';
 import { timelineRoutes } from './timeline.js';
 
-export { isInstructor, teachingLocals } from './locals.js';
+export { teachingLocals } from './locals.js';
 
 export function teachingRoutes(ctx: AppContext): Router {
   const router = Router();

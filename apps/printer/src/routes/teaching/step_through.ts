@@ -92,7 +92,7 @@ export function stepThroughRoutes(ctx: AppContext): Router {
       return;
     }
     if (traceId) describeExchange(res, { key: traceId, from: 'browser', channel: 'front', label: 'Continue (step-through): Photo Printer sends the token request' });
-    let tokens;
+    let tokens: Awaited<ReturnType<typeof exchangeAuthorizationCode>>;
     try {
       tokens = await exchangeAuthorizationCode(ctx.tokenEndpoint, hop.code, hop.code_verifier);
     } catch (error) {
