@@ -20,8 +20,8 @@ import { hashPassword, PasswordChecksBusy, takeTurnForPasswordCheck } from './pa
 import { startSignedInSession } from './sign_in.js';
 import type { User } from './users.js';
 
-export const USERNAME_RULE = /^[a-z0-9._-]{3,24}$/;
-export const MIN_PASSWORD_LENGTH = 8;
+const USERNAME_RULE = /^[a-z0-9._-]{3,24}$/;
+const MIN_PASSWORD_LENGTH = 8;
 
 export type JoinResult = { ok: true; user: User } | { ok: false; status: 400 | 403 | 409 | 503; message: string };
 

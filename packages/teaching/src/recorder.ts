@@ -316,9 +316,9 @@ function sizeOf(exchange: Exchange): number {
  * secret it shares with the auth server and Drive like its client secret. Without it, a `traceparent` is
  * ignored: anyone can send one, and recording their requests would let them fill the recorder.
  */
-export const TRACESTATE_KEY = 'oauthdemo';
+const TRACESTATE_KEY = 'oauthdemo';
 
-export function traceOriginProof(secret: string, traceId: string): string {
+function traceOriginProof(secret: string, traceId: string): string {
   return createHmac('sha256', secret).update(`trace|${traceId}`).digest('base64url');
 }
 

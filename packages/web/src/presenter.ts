@@ -19,7 +19,7 @@ declare module 'express-session' {
   }
 }
 
-export const PRESENTER_PATH = '/presenter';
+const PRESENTER_PATH = '/presenter';
 
 /** Where the keys `t` and `i` go from this service's pages (the printer's timeline and token inspector). */
 export interface PresenterLinks {

@@ -158,7 +158,7 @@ export function ensureOwnerPhotos(db: Db, dataDir: string, owner: string): void 
     .transaction(() => {
       if (db.prepare('SELECT owner FROM owners WHERE owner = ?').get(owner)) return false;
       db.prepare('INSERT INTO owners (owner, first_seen) VALUES (?, ?)').run(owner, now);
-      rows.forEach((row) => insertPhoto(db, row));
+      for (const row of rows) insertPhoto(db, row);
       return true;
     })
     .immediate();
