@@ -76,7 +76,11 @@ try {
   if (!interrupted) {
     const files = testFiles(process.argv.slice(2));
     const env = { ...process.env, ...stackToEnv(main, 'CONFORMANCE'), CONFORMANCE_SPARE_PORTS: sparePorts.join(',') };
-    child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', ...files], { cwd: HERE, stdio: 'inherit', env });
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', ...files],
+      { cwd: HERE, stdio: 'inherit', env },
+    );
     code = await new Promise<number>((resolve) => child!.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
   }
 } catch (err) {
@@ -86,6 +90,9 @@ try {
   await stopEverything(main);
   if (interrupted) code = 130;
   if (code === 0) rmSync(main.runDir, { recursive: true, force: true });
-  else console.error(`conformance: ${interrupted ? 'interrupted' : 'failed'}; the services' data and logs are kept in ${main.runDir} (e.g. ${logFile('auth-server', main)})`);
+  else
+    console.error(
+      `conformance: ${interrupted ? 'interrupted' : 'failed'}; the services' data and logs are kept in ${main.runDir} (e.g. ${logFile('auth-server', main)})`,
+    );
 }
 process.exit(code);

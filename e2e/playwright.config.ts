@@ -1,12 +1,14 @@
 import { defineConfig } from '@playwright/test';
 
 const printerPort = process.env.E2E_PRINTER_PORT;
-if (!printerPort) throw new Error('Run the e2e suite with "pnpm e2e" (e2e/run.mjs picks free ports and starts nothing twice).');
+if (!printerPort)
+  throw new Error('Run the e2e suite with "pnpm e2e" (e2e/run.mjs picks free ports and starts nothing twice).');
 // The host name of the public URLs (run.mjs: E2E_PUBLIC_HOST, e.g. a class's CLASS_HOST) and, for a test host
 // name no DNS knows, the address Chromium resolves it to (E2E_PUBLIC_HOST_ADDRESS).
 const publicHost = process.env.E2E_PUBLIC_HOST || 'localhost';
 const publicHostAddress = process.env.E2E_PUBLIC_HOST_ADDRESS;
-if (publicHostAddress && !/^[\d.]+$|^\[[\da-f:]+\]$/i.test(publicHostAddress)) throw new Error('E2E_PUBLIC_HOST_ADDRESS must be an IP address');
+if (publicHostAddress && !/^[\d.]+$|^\[[\da-f:]+\]$/i.test(publicHostAddress))
+  throw new Error('E2E_PUBLIC_HOST_ADDRESS must be an IP address');
 
 export default defineConfig({
   testDir: './tests',

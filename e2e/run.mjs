@@ -15,7 +15,10 @@ const stack = await createStack({
   name: 'oauth-demo-e2e',
   ports: { printer: given('PRINTER'), auth: given('AUTH'), drive: given('DRIVE'), attacker: given('ATTACKER') },
   runDir: process.env.E2E_RUN_DIR || undefined,
-  external: process.env.E2E_EXTERNAL === '1' ? { ...(process.env.E2E_EXTERNAL_RESTART ? { restart: JSON.parse(process.env.E2E_EXTERNAL_RESTART) } : {}) } : undefined,
+  external:
+    process.env.E2E_EXTERNAL === '1'
+      ? { ...(process.env.E2E_EXTERNAL_RESTART ? { restart: JSON.parse(process.env.E2E_EXTERNAL_RESTART) } : {}) }
+      : undefined,
   publicHost: process.env.E2E_PUBLIC_HOST || undefined,
   secrets: {
     printerClientSecret: process.env.E2E_PRINTER_CLIENT_SECRET || undefined,
@@ -31,5 +34,9 @@ console.log(
     : `e2e: printer :${stack.ports.printer}, auth server :${stack.ports.auth}, drive :${stack.ports.drive}, Mallory :${stack.ports.attacker}, data in ${stack.runDir}`,
 );
 
-const child = spawn(join(import.meta.dirname, 'node_modules', '.bin', 'playwright'), ['test', ...process.argv.slice(2)], { stdio: 'inherit', env });
+const child = spawn(
+  join(import.meta.dirname, 'node_modules', '.bin', 'playwright'),
+  ['test', ...process.argv.slice(2)],
+  { stdio: 'inherit', env },
+);
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

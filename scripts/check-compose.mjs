@@ -72,7 +72,13 @@ const NATIVE = process.argv.includes('--native');
 /** The variants of the compose setup: which files, with which variables, publish where, under which host name. */
 /** @type {Variant[]} */
 const VARIANTS = [
-  { label: 'default', files: ['docker-compose.yml', 'docker-compose.override.yml'], env: {}, publicHost: 'localhost', hostIp: '127.0.0.1' },
+  {
+    label: 'default',
+    files: ['docker-compose.yml', 'docker-compose.override.yml'],
+    env: {},
+    publicHost: 'localhost',
+    hostIp: '127.0.0.1',
+  },
   {
     label: 'class',
     files: ['docker-compose.yml', 'docker-compose.class.yml'],
@@ -119,9 +125,15 @@ if (which.status !== 0 || !composeBin)
 /** `docker-compose config` of some files with some variables (and none of the caller's COMPOSE_* or class ones). */
 /** @param {string[]} files @param {Env} env */
 function composeConfig(files, env) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(COMPOSE_|CLASS_HOST$|INSTRUCTOR_KEY$|NODE_IMAGE$)/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(COMPOSE_|CLASS_HOST$|INSTRUCTOR_KEY$|NODE_IMAGE$)/.test(k)),
+  );
   const fileArgs = files.flatMap((f) => ['-f', join(ROOT, f)]);
-  return spawnSync(composeBin, [...fileArgs, '--project-directory', ROOT, 'config'], { cwd: ROOT, encoding: 'utf8', env: { ...clean, ...env } });
+  return spawnSync(composeBin, [...fileArgs, '--project-directory', ROOT, 'config'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...clean, ...env },
+  });
 }
 const composeVersion = spawnSync(composeBin, ['version', '--short'], { encoding: 'utf8' }).stdout.trim();
 
@@ -131,11 +143,18 @@ const shebang = readFileSync(composeBin, 'utf8').split('\n', 1)[0] ?? '';
 const python = shebang.startsWith('#!') && /python/.test(shebang) ? shebang.slice(2).trim().split(/\s+/) : ['python3'];
 /** @param {string} yaml @returns {{ services?: Record<string, ComposeService> }} */
 function yamlToJson(yaml) {
-  const asJson = spawnSync(python[0] ?? 'python3', [...python.slice(1), '-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
-    input: yaml,
-    encoding: 'utf8',
-  });
-  if (asJson.status !== 0) die(`could not read the output of docker-compose config as YAML (${python.join(' ')} with PyYAML):\n${asJson.stderr}`);
+  const asJson = spawnSync(
+    python[0] ?? 'python3',
+    [...python.slice(1), '-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'],
+    {
+      input: yaml,
+      encoding: 'utf8',
+    },
+  );
+  if (asJson.status !== 0)
+    die(
+      `could not read the output of docker-compose config as YAML (${python.join(' ')} with PyYAML):\n${asJson.stderr}`,
+    );
   return JSON.parse(asJson.stdout);
 }
 
@@ -145,8 +164,12 @@ for (const variable of Object.keys(classVariant.env)) {
   const env = { ...classVariant.env };
   delete env[variable];
   const refused = composeConfig(classVariant.files, env);
-  if (refused.status === 0) die(`${classVariant.files.join(' + ')} is accepted without ${variable}; it must refuse to start (\${${variable}:?...})`);
-  if (!(refused.stderr + refused.stdout).includes(variable)) die(`without ${variable}, ${classVariant.files.join(' + ')} is refused without saying why:\n${refused.stderr}`);
+  if (refused.status === 0)
+    die(
+      `${classVariant.files.join(' + ')} is accepted without ${variable}; it must refuse to start (\${${variable}:?...})`,
+    );
+  if (!(refused.stderr + refused.stdout).includes(variable))
+    die(`without ${variable}, ${classVariant.files.join(' + ')} is refused without saying why:\n${refused.stderr}`);
 }
 log(`the class variant is refused without ${Object.keys(classVariant.env).join(' or without ')}, naming the variable`);
 
@@ -169,7 +192,8 @@ function dockerfileStages(file) {
   for (const line of lines) {
     const [instruction = '', ...rest] = line.split(/\s+/);
     const args = line.slice(instruction.length).trim();
-    if (instruction.toUpperCase() === 'FROM') stages.push({ from: args, name: /\bAS\s+(\S+)/i.exec(args)?.[1], instructions: [] });
+    if (instruction.toUpperCase() === 'FROM')
+      stages.push({ from: args, name: /\bAS\s+(\S+)/i.exec(args)?.[1], instructions: [] });
     else stages.at(-1)?.instructions.push({ instruction: instruction.toUpperCase(), args, words: rest });
   }
   return stages;
@@ -187,7 +211,9 @@ function stageChain(stages, name) {
   const chain = [target];
   for (let stage = target; ; ) {
     const child = stage;
-    const parent = stages.find((st) => st.name && st.name === child.from.split(/\s+/)[0] && st !== child && !chain.includes(st));
+    const parent = stages.find(
+      (st) => st.name && st.name === child.from.split(/\s+/)[0] && st !== child && !chain.includes(st),
+    );
     if (!parent) break;
     chain.unshift(parent);
     stage = parent;
@@ -224,7 +250,8 @@ const workspaceApps = Object.fromEntries(
 /** @param {Variant} variant */
 function checkVariant(variant) {
   const rendered = composeConfig(variant.files, variant.env);
-  if (rendered.status !== 0) die(`docker-compose config rejects ${variant.files.join(' + ')}:\n${rendered.stderr || rendered.stdout}`);
+  if (rendered.status !== 0)
+    die(`docker-compose config rejects ${variant.files.join(' + ')}:\n${rendered.stderr || rendered.stdout}`);
   log(`docker-compose config accepts ${variant.files.join(' + ')} (${composeVersion})`);
   const compose = yamlToJson(rendered.stdout);
   /** @type {string[]} */
@@ -271,10 +298,21 @@ function checkVariant(variant) {
     const fromStage = copy?.words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
     const source = copy?.words.filter((w) => !w.startsWith('--')).at(-2);
     const deployedIn = stages.find((st) => st.name === fromStage);
-    const deploys = deployedIn && stageChain(stages, deployedIn.name)?.instructions.some((i) => i.instruction === 'RUN' && /\bpnpm\b.*\bdeploy\b/.test(i.args) && source && i.args.includes(posix.dirname(source)));
+    const deploys =
+      deployedIn &&
+      stageChain(stages, deployedIn.name)?.instructions.some(
+        (i) =>
+          i.instruction === 'RUN' &&
+          /\bpnpm\b.*\bdeploy\b/.test(i.args) &&
+          source &&
+          i.args.includes(posix.dirname(source)),
+      );
     const app = source && posix.basename(source);
     if (!copy || !deploys || !app) {
-      problem(name, `${info.dockerfile} target ${info.target}: no \`COPY --from=<stage> /deploy/<app> <WORKDIR>\` of a folder \`pnpm deploy\` made in that stage`);
+      problem(
+        name,
+        `${info.dockerfile} target ${info.target}: no \`COPY --from=<stage> /deploy/<app> <WORKDIR>\` of a folder \`pnpm deploy\` made in that stage`,
+      );
       continue;
     }
     if (!Object.values(workspaceApps).includes(app)) {
@@ -291,10 +329,14 @@ function checkVariant(variant) {
     const workdir = instructions('WORKDIR').at(-1)?.args ?? '/';
     // The runtime stage must copy the deployed folder to its WORKDIR: then WORKDIR is apps/<app>/ as deployed.
     if (posix.normalize(copy.words.at(-1) ?? '').replace(/\/$/, '') !== posix.normalize(workdir).replace(/\/$/, ''))
-      problem(name, `${info.dockerfile}: the deployed app is copied to ${copy.words.at(-1)}, but WORKDIR is ${workdir}`);
+      problem(
+        name,
+        `${info.dockerfile}: the deployed app is copied to ${copy.words.at(-1)}, but WORKDIR is ${workdir}`,
+      );
     // No root in production: the runtime runs as an unprivileged user.
     const user = instructions('USER').at(-1)?.args;
-    if (!user || user === 'root' || user === '0') problem(name, `${info.dockerfile} target ${info.target} runs as root (no USER)`);
+    if (!user || user === 'root' || user === '0')
+      problem(name, `${info.dockerfile} target ${info.target} runs as root (no USER)`);
     // CMD ["node", "dist/server.js"]: the start file, relative to WORKDIR, must be in the app's build output.
     const cmd = instructions('CMD').at(-1);
     /** @type {unknown} */
@@ -304,21 +346,31 @@ function checkVariant(variant) {
     } catch {
       argv = undefined;
     }
-    if (!Array.isArray(argv)) problem(name, `${info.dockerfile}: CMD must be an exec-form JSON array (so node gets the signals)`);
+    if (!Array.isArray(argv))
+      problem(name, `${info.dockerfile}: CMD must be an exec-form JSON array (so node gets the signals)`);
     else {
       const startFile = argv.slice(1).find((a) => /\.(c|m)?js$/.test(a));
-      if (argv[0] !== 'node' || typeof startFile !== 'string') problem(name, `${info.dockerfile}: CMD ${cmd?.args} does not start a .js file with node`);
+      if (argv[0] !== 'node' || typeof startFile !== 'string')
+        problem(name, `${info.dockerfile}: CMD ${cmd?.args} does not start a .js file with node`);
       else {
         const inImage = posix.resolve(workdir, startFile);
         const inApp = posix.relative(posix.normalize(workdir), inImage);
         const local = join(ROOT, 'apps', app, inApp);
-        if (inApp.startsWith('..')) problem(name, `CMD file ${inImage} is outside WORKDIR ${workdir}, where the app is`);
-        else if (!existsSync(local)) problem(name, `CMD starts ${inImage}, but apps/${app}/${inApp} does not exist in the build output (run pnpm build)`);
+        if (inApp.startsWith('..'))
+          problem(name, `CMD file ${inImage} is outside WORKDIR ${workdir}, where the app is`);
+        else if (!existsSync(local))
+          problem(
+            name,
+            `CMD starts ${inImage}, but apps/${app}/${inApp} does not exist in the build output (run pnpm build)`,
+          );
         /** @type {unknown} */
         const files = JSON.parse(readFileSync(join(ROOT, 'apps', app, 'package.json'), 'utf8')).files;
         const top = inApp.split('/')[0];
         if (Array.isArray(files) && !files.some((f) => String(f).replace(/^\.\//, '').replace(/\/.*$/, '') === top))
-          problem(name, `apps/${app}/package.json "files" does not include ${top}: pnpm deploy would leave ${inApp} out of the image`);
+          problem(
+            name,
+            `apps/${app}/package.json "files" does not include ${top}: pnpm deploy would leave ${inApp} out of the image`,
+          );
         info.startFile = `apps/${app}/${inApp}`;
       }
     }
@@ -332,7 +384,8 @@ function checkVariant(variant) {
     }
     const listens = info.own.port;
     const exposed = instructions('EXPOSE').flatMap((i) => i.words.map((w) => Number(w.split('/')[0])));
-    if (!exposed.includes(listens)) problem(name, `${info.dockerfile} EXPOSEs ${exposed.join(', ') || 'nothing'}, but ${app} listens on ${listens}`);
+    if (!exposed.includes(listens))
+      problem(name, `${info.dockerfile} EXPOSEs ${exposed.join(', ') || 'nothing'}, but ${app} listens on ${listens}`);
     // docker-compose config prints "127.0.0.1:3000:3000/tcp" for a port with a host address, an object otherwise.
     /** @type {{ hostIp?: string, published?: number | string, target?: number | string, raw?: string }[]} */
     const ports = (service.ports ?? []).map((p) => {
@@ -341,17 +394,27 @@ function checkVariant(variant) {
       return m ? { hostIp: m[1], published: Number(m[2]), target: Number(m[3]) } : { target: NaN, raw: p };
     });
     const published = ports.find((p) => Number(p.target) === listens);
-    if (!published?.published) problem(name, `listens on ${listens}, but no published port maps to it (ports: ${JSON.stringify(service.ports ?? [])})`);
+    if (!published?.published)
+      problem(
+        name,
+        `listens on ${listens}, but no published port maps to it (ports: ${JSON.stringify(service.ports ?? [])})`,
+      );
     else {
       info.published = Number(published.published);
       info.hostIp = published.hostIp === '0.0.0.0' ? undefined : published.hostIp;
       if (info.hostIp !== variant.hostIp)
-        problem(name, `publishes ${listens} on ${info.hostIp ?? 'every interface'}; the ${variant.label} variant must publish on ${variant.hostIp ?? 'every interface'}`);
+        problem(
+          name,
+          `publishes ${listens} on ${info.hostIp ?? 'every interface'}; the ${variant.label} variant must publish on ${variant.hostIp ?? 'every interface'}`,
+        );
     }
-    for (const p of ports) if (Number(p.target) !== listens) problem(name, `publishes container port ${p.raw ?? p.target}, but ${app} listens on ${listens}`);
+    for (const p of ports)
+      if (Number(p.target) !== listens)
+        problem(name, `publishes container port ${p.raw ?? p.target}, but ${app} listens on ${listens}`);
     // Health check: it runs inside the container, so it must ask this service's own port.
     const test = service.healthcheck?.test;
-    if (!Array.isArray(test) || test.length < 2 || service.healthcheck?.disable) problem(name, 'has no health check (depends_on: service_healthy needs one)');
+    if (!Array.isArray(test) || test.length < 2 || service.healthcheck?.disable)
+      problem(name, 'has no health check (depends_on: service_healthy needs one)');
     else {
       info.healthcheck = test;
       const urls = test.join(' ').match(/https?:\/\/[^\s'"`)]+/g) ?? [];
@@ -360,7 +423,11 @@ function checkVariant(variant) {
         const url = new URL(raw);
         const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
         if (port !== listens) problem(name, `health check asks port ${port}, but ${app} listens on ${listens}`);
-        if (!['127.0.0.1', 'localhost'].includes(url.hostname)) problem(name, `health check asks ${url.host}: inside the container it must ask itself (127.0.0.1:${listens})`);
+        if (!['127.0.0.1', 'localhost'].includes(url.hostname))
+          problem(
+            name,
+            `health check asks ${url.host}: inside the container it must ask itself (127.0.0.1:${listens})`,
+          );
       }
     }
     // Volumes: the data and the shared secrets must survive the container.
@@ -370,17 +437,31 @@ function checkVariant(variant) {
       if (source && target) info.volumes[target] = source;
     }
     if (STATELESS_APPS.has(app)) {
-      if (info.env.SHARED_SECRETS_DIR && info.volumes[info.env.SHARED_SECRETS_DIR]) problem(name, `${app} must not mount the shared secrets (${info.volumes[info.env.SHARED_SECRETS_DIR]})`);
-    } else for (const variable of ['DATA_DIR', 'SHARED_SECRETS_DIR']) {
-      const dir = info.env[variable];
-      if (!dir) problem(name, `${variable} is not set: inside the container it would default to a folder of the image, lost on every rebuild`);
-      else if (!info.volumes[dir] || info.volumes[dir].startsWith('/') || info.volumes[dir].startsWith('.'))
-        problem(name, `${variable}=${dir} is not a named volume of this service`);
-    }
+      if (info.env.SHARED_SECRETS_DIR && info.volumes[info.env.SHARED_SECRETS_DIR])
+        problem(name, `${app} must not mount the shared secrets (${info.volumes[info.env.SHARED_SECRETS_DIR]})`);
+    } else
+      for (const variable of ['DATA_DIR', 'SHARED_SECRETS_DIR']) {
+        const dir = info.env[variable];
+        if (!dir)
+          problem(
+            name,
+            `${variable} is not set: inside the container it would default to a folder of the image, lost on every rebuild`,
+          );
+        else if (!info.volumes[dir] || info.volumes[dir].startsWith('/') || info.volumes[dir].startsWith('.'))
+          problem(name, `${variable}=${dir} is not a named volume of this service`);
+      }
   }
 
-  const byPrefix = Object.fromEntries(Object.values(services).filter((s) => s.prefix).map((s) => [s.prefix, s]));
-  for (const prefix of Object.values(APP_PREFIX)) if (!byPrefix[prefix]) problems.push(`no compose service runs the app that reads ${prefix}_* (${Object.keys(APP_PREFIX).find((a) => APP_PREFIX[a] === prefix)})`);
+  const byPrefix = Object.fromEntries(
+    Object.values(services)
+      .filter((s) => s.prefix)
+      .map((s) => [s.prefix, s]),
+  );
+  for (const prefix of Object.values(APP_PREFIX))
+    if (!byPrefix[prefix])
+      problems.push(
+        `no compose service runs the app that reads ${prefix}_* (${Object.keys(APP_PREFIX).find((a) => APP_PREFIX[a] === prefix)})`,
+      );
 
   // Cross-service checks, on the URLs each service will really use (its environment, or the built-in default).
   const issuers = new Map();
@@ -403,34 +484,59 @@ function checkVariant(variant) {
           info.name,
           `${internalVar} is ${urls.internalUrl}: ${['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0'].includes(internal.hostname) ? 'inside a container that is the container itself' : `"${internal.hostname}" is not the compose service running ${target.app}`}; use the compose service name, http://${target.name}:${target.own?.port}`,
         );
-      else if (target.own && Number(internal.port || 80) !== target.own.port) problem(info.name, `${internalVar} is ${urls.internalUrl}, but ${target.name} listens on ${target.own.port}`);
+      else if (target.own && Number(internal.port || 80) !== target.own.port)
+        problem(info.name, `${internalVar} is ${urls.internalUrl}, but ${target.name} listens on ${target.own.port}`);
       const pub = new URL(urls.publicUrl);
       const publicVar = `${prefix}_PUBLIC_URL${info.env[`${prefix}_PUBLIC_URL`] ? '' : ' (unset, so the default)'}`;
-      if (pub.hostname !== variant.publicHost || pub.protocol !== 'http:' || Number(pub.port || 80) !== target.published)
-        problem(info.name, `${publicVar} is ${urls.publicUrl}, but the browser reaches ${target.name} at http://${variant.publicHost}:${target.published} (its published port)`);
+      if (
+        pub.hostname !== variant.publicHost ||
+        pub.protocol !== 'http:' ||
+        Number(pub.port || 80) !== target.published
+      )
+        problem(
+          info.name,
+          `${publicVar} is ${urls.publicUrl}, but the browser reaches ${target.name} at http://${variant.publicHost}:${target.published} (its published port)`,
+        );
     }
     issuers.set(info.name, info.env.AUTH_PUBLIC_URL);
     const secrets = info.env.SHARED_SECRETS_DIR && info.volumes[info.env.SHARED_SECRETS_DIR];
     if (secrets) secretVolumes.add(secrets);
   }
   if (new Set(issuers.values()).size !== 1 || [...issuers.values()].some((v) => !v))
-    problems.push(`the issuer (AUTH_PUBLIC_URL) differs between services: ${[...issuers].map(([s, v]) => `${s}=${v ?? '(unset)'}`).join(', ')}; it must be the same string everywhere`);
-  if (secretVolumes.size > 1) problems.push(`SHARED_SECRETS_DIR is not one shared volume: ${[...secretVolumes].join(', ')}`);
+    problems.push(
+      `the issuer (AUTH_PUBLIC_URL) differs between services: ${[...issuers].map(([s, v]) => `${s}=${v ?? '(unset)'}`).join(', ')}; it must be the same string everywhere`,
+    );
+  if (secretVolumes.size > 1)
+    problems.push(`SHARED_SECRETS_DIR is not one shared volume: ${[...secretVolumes].join(', ')}`);
   // The auth server makes the client secrets on its first start: the others must wait for it.
   const authService = byPrefix.AUTH?.name;
   for (const info of Object.values(services))
-    if (authService && info.name !== authService && info.service.depends_on?.[authService]?.condition !== 'service_healthy')
-      problem(info.name, `must depend on ${authService} with condition service_healthy (it reads the secrets the auth server makes)`);
+    if (
+      authService &&
+      info.name !== authService &&
+      info.service.depends_on?.[authService]?.condition !== 'service_healthy'
+    )
+      problem(
+        info.name,
+        `must depend on ${authService} with condition service_healthy (it reads the secrets the auth server makes)`,
+      );
 
   if (problems.length > 0) die(`${variant.files.join(' + ')} is inconsistent:\n  - ${problems.join('\n  - ')}`);
   const issuer = [...issuers.values()][0];
   log(
     `${variant.label} variant (${variant.files.join(' + ')}): static checks passed: ${Object.values(services)
-      .map((s) => `${s.name} (${s.dockerfile} target ${s.target}, CMD ${s.startFile}, :${s.own.port}, published on ${s.hostIp ?? 'every interface'}:${s.published})`)
+      .map(
+        (s) =>
+          `${s.name} (${s.dockerfile} target ${s.target}, CMD ${s.startFile}, :${s.own.port}, published on ${s.hostIp ?? 'every interface'}:${s.published})`,
+      )
       .join('; ')}; one issuer ${issuer}`,
   );
   // Every APP_PREFIX has its service by now: a missing one was a problem above, and the check died.
-return { services, byPrefix: /** @type {Record<'AUTH' | 'DRIVE' | 'PRINTER' | 'ATTACKER', ServiceInfo>} */ (byPrefix), issuer };
+  return {
+    services,
+    byPrefix: /** @type {Record<'AUTH' | 'DRIVE' | 'PRINTER' | 'ATTACKER', ServiceInfo>} */ (byPrefix),
+    issuer,
+  };
 }
 
 const checked = VARIANTS.map(checkVariant);
@@ -458,7 +564,9 @@ for (const info of Object.values(services)) {
   const port = info.own.port;
   const host = info.env.HOST || '127.0.0.1';
   if ((await testkit.isPortInUse(port, '127.0.0.1')) || !(await canBind(port, host)))
-    die(`port ${port} is busy (needed by compose service "${info.name}", which listens there as in docker-compose). Stop whatever uses it (\`ss -ltnp 'sport = :${port}'\`) and run again.`);
+    die(
+      `port ${port} is busy (needed by compose service "${info.name}", which listens there as in docker-compose). Stop whatever uses it (\`ss -ltnp 'sport = :${port}'\`) and run again.`,
+    );
 }
 
 // The preload must really make both HTTP stacks the services use resolve the compose names: undici's fetch
@@ -481,7 +589,10 @@ const preloadUrl = `${pathToFileURL(PRELOAD).href}?names=${Object.keys(services)
       server.close();
       console.log(JSON.stringify(out));
     });`;
-  const run = spawnSync(process.execPath, ['--import', preloadUrl, '--input-type=module', '-e', selfTest], { encoding: 'utf8', timeout: 15_000 });
+  const run = spawnSync(process.execPath, ['--import', preloadUrl, '--input-type=module', '-e', selfTest], {
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
   let out;
   try {
     out = JSON.parse(run.stdout);
@@ -489,7 +600,8 @@ const preloadUrl = `${pathToFileURL(PRELOAD).href}?names=${Object.keys(services)
     die(`the DNS preload self-test failed:\n${run.stderr || run.stdout}`);
   }
   for (const name of Object.keys(services))
-    if (!out[name]?.fetch?.startsWith(`${name}:`) || !out[name]?.axios?.startsWith(`${name}:`)) die(`the DNS preload does not resolve "${name}" for fetch and axios: ${JSON.stringify(out[name])}`);
+    if (!out[name]?.fetch?.startsWith(`${name}:`) || !out[name]?.axios?.startsWith(`${name}:`))
+      die(`the DNS preload does not resolve "${name}" for fetch and axios: ${JSON.stringify(out[name])}`);
   log(`DNS preload verified: ${Object.keys(services).join(', ')} -> 127.0.0.1 for undici fetch and axios`);
 }
 
@@ -511,8 +623,19 @@ for (const info of Object.values(services)) {
   }
   exactEnv[info.app] = env;
 }
-const ports = { auth: byPrefix.AUTH.own.port, drive: byPrefix.DRIVE.own.port, printer: byPrefix.PRINTER.own.port, attacker: byPrefix.ATTACKER.own.port };
-const stack = await testkit.createStack({ name: 'oauth-demo-compose', runDir, ports, exactEnv, nodeArgs: ['--import', preloadUrl] });
+const ports = {
+  auth: byPrefix.AUTH.own.port,
+  drive: byPrefix.DRIVE.own.port,
+  printer: byPrefix.PRINTER.own.port,
+  attacker: byPrefix.ATTACKER.own.port,
+};
+const stack = await testkit.createStack({
+  name: 'oauth-demo-compose',
+  runDir,
+  ports,
+  exactEnv,
+  nodeArgs: ['--import', preloadUrl],
+});
 let stopping = false;
 async function stopEverything() {
   if (stopping) return;
@@ -537,8 +660,13 @@ try {
     const [kind = '', ...argv] = info.healthcheck;
     const command = kind === 'CMD-SHELL' ? ['sh', '-c', argv.join(' ')] : kind === 'CMD' ? argv : [kind, ...argv];
     const bin = command[0] === 'node' ? process.execPath : (command[0] ?? 'false');
-    const result = spawnSync(bin, command.slice(1), { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...exactEnv[info.app] }, encoding: 'utf8', timeout: 10_000 });
-    if (result.status !== 0) throw new Error(`the health check of "${info.name}" fails (exit ${result.status}): ${result.stderr}`);
+    const result = spawnSync(bin, command.slice(1), {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...exactEnv[info.app] },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    if (result.status !== 0)
+      throw new Error(`the health check of "${info.name}" fails (exit ${result.status}): ${result.stderr}`);
   }
   log('every compose health check passes');
 
@@ -550,20 +678,34 @@ try {
     return res.json();
   };
   const metadata = await getJson(`http://127.0.0.1:${ports.auth}/.well-known/oauth-authorization-server`);
-  if (metadata.issuer !== issuer) throw new Error(`the auth server's metadata names the issuer ${metadata.issuer}, not ${issuer}`);
+  if (metadata.issuer !== issuer)
+    throw new Error(`the auth server's metadata names the issuer ${metadata.issuer}, not ${issuer}`);
   const prm = await getJson(`http://127.0.0.1:${ports.drive}/.well-known/oauth-protected-resource`);
-  if (prm.resource !== byPrefix.DRIVE.env.DRIVE_PUBLIC_URL) throw new Error(`Drive's resource is ${prm.resource}, not ${byPrefix.DRIVE.env.DRIVE_PUBLIC_URL}`);
-  if (!prm.authorization_servers?.includes(issuer)) throw new Error(`Drive accepts tokens from ${prm.authorization_servers}, not ${issuer}`);
-  const secretsDir = exactEnv[byPrefix.AUTH.app]?.SHARED_SECRETS_DIR ?? die('no SHARED_SECRETS_DIR for the auth server');
-  if (readdirSync(secretsDir).length === 0) throw new Error(`the auth server made no client secret in the shared-secrets volume (${secretsDir})`);
-  log(`metadata: issuer ${metadata.issuer}; Drive's resource ${prm.resource}; secrets made in the shared volume: ${readdirSync(secretsDir).join(', ')}`);
+  if (prm.resource !== byPrefix.DRIVE.env.DRIVE_PUBLIC_URL)
+    throw new Error(`Drive's resource is ${prm.resource}, not ${byPrefix.DRIVE.env.DRIVE_PUBLIC_URL}`);
+  if (!prm.authorization_servers?.includes(issuer))
+    throw new Error(`Drive accepts tokens from ${prm.authorization_servers}, not ${issuer}`);
+  const secretsDir =
+    exactEnv[byPrefix.AUTH.app]?.SHARED_SECRETS_DIR ?? die('no SHARED_SECRETS_DIR for the auth server');
+  if (readdirSync(secretsDir).length === 0)
+    throw new Error(`the auth server made no client secret in the shared-secrets volume (${secretsDir})`);
+  log(
+    `metadata: issuer ${metadata.issuer}; Drive's resource ${prm.resource}; secrets made in the shared volume: ${readdirSync(secretsDir).join(', ')}`,
+  );
 
   // The environment doctor, from the printer's side of the back channel (which goes to http://auth:9000 ...).
   const doctor = await fetch(`${byPrefix.PRINTER.env.PRINTER_PUBLIC_URL}/doctor`);
   const html = await doctor.text();
   if (doctor.status !== 200 || !html.includes('data-doctor-summary="ok"')) {
-    const red = [...html.matchAll(/<tr data-verdict="bad">([\s\S]*?)<\/tr>/g)].map((m) => (m[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
-    throw new Error(`the printer's environment doctor finds problems (HTTP ${doctor.status}):\n  - ${red.join('\n  - ')}`);
+    const red = [...html.matchAll(/<tr data-verdict="bad">([\s\S]*?)<\/tr>/g)].map((m) =>
+      (m[1] ?? '')
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    throw new Error(
+      `the printer's environment doctor finds problems (HTTP ${doctor.status}):\n  - ${red.join('\n  - ')}`,
+    );
   }
   log('the environment doctor is all green');
   await testkit.stopService('attacker', stack);
@@ -573,13 +715,21 @@ try {
   // given through E2E_* variables; testkit starts each service with E2E_EXACT_ENV and E2E_NODE_ARGS.
   const env = { ...process.env, ...testkit.stackToEnv(stack, 'E2E') };
   log(`running Playwright (${SPECS.join(', ')}) against the compose environment`);
-  const code = await new Promise(/** @param {(code: number) => void} done */ (done) => {
-    // Its own output folder and no HTML report: another Playwright run in e2e/ (pnpm e2e) must not clobber it.
-    // A longer per-test timeout than e2e's 30 s: in CI this is the second browser run on a busy 2-core machine.
-    const args = [join(ROOT, 'e2e', 'run.mjs'), ...SPECS, '--reporter=list', `--output=${join(runDir, 'test-results')}`, '--timeout=60000'];
-    const child = spawn(process.execPath, args, { cwd: join(ROOT, 'e2e'), env, stdio: 'inherit' });
-    child.on('exit', (c, signal) => done(c ?? (signal ? 1 : 0)));
-  });
+  const code = await new Promise(
+    /** @param {(code: number) => void} done */ (done) => {
+      // Its own output folder and no HTML report: another Playwright run in e2e/ (pnpm e2e) must not clobber it.
+      // A longer per-test timeout than e2e's 30 s: in CI this is the second browser run on a busy 2-core machine.
+      const args = [
+        join(ROOT, 'e2e', 'run.mjs'),
+        ...SPECS,
+        '--reporter=list',
+        `--output=${join(runDir, 'test-results')}`,
+        '--timeout=60000',
+      ];
+      const child = spawn(process.execPath, args, { cwd: join(ROOT, 'e2e'), env, stdio: 'inherit' });
+      child.on('exit', (c, signal) => done(c ?? (signal ? 1 : 0)));
+    },
+  );
   if (code !== 0) throw new Error(`the Playwright code flow fails with the compose environment (exit ${code})`);
   ok = true;
 } catch (error) {

@@ -14,7 +14,8 @@ const names = new Set(
     .map((n) => n.trim().toLowerCase())
     .filter(Boolean),
 );
-if (names.size === 0) throw new Error('compose-dns-preload.mjs: no names given (import it as compose-dns-preload.mjs?names=auth,drive)');
+if (names.size === 0)
+  throw new Error('compose-dns-preload.mjs: no names given (import it as compose-dns-preload.mjs?names=auth,drive)');
 
 const LOOPBACK = { address: '127.0.0.1', family: 4 };
 /** @param {unknown} hostname */

@@ -36,7 +36,10 @@ process.on('SIGTERM', () => stopAll(0));
 for (const service of services) {
   // DATA_DIR, when set, is the parent folder: each service keeps its data in its own subfolder.
   const serviceEnv = env.DATA_DIR ? { ...env, DATA_DIR: join(env.DATA_DIR, service.name) } : env;
-  const child = spawn(process.execPath, [join(root, 'apps', service.name, 'dist', 'server.js')], { env: serviceEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'apps', service.name, 'dist', 'server.js')], {
+    env: serviceEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = '';
@@ -70,13 +73,17 @@ const ok = (await Promise.all(services.map((s) => healthy(s.health)))).every(Boo
 if (ok) {
   if (env.CLASS_HOST) {
     console.log(`\n  The class is on: every learner opens ${printerUrl} (write it on the board).`);
-    console.log('  Each learner joins the class on the sign-in page, or signs in as alice / wonderland or bob / builder.');
+    console.log(
+      '  Each learner joins the class on the sign-in page, or signs in as alice / wonderland or bob / builder.',
+    );
     console.log('  Instructor mode asks for INSTRUCTOR_KEY. Ctrl-C stops everything.');
   } else {
     console.log(`\n  The demo is running. Open ${printerUrl} in your browser.`);
     console.log('  Sign in as alice / wonderland or bob / builder. Ctrl-C stops everything.');
   }
-  console.log(`  Attack lab: ${printerUrl}/lab (Mallory's site runs at ${env.ATTACKER_PUBLIC_URL || `http://localhost:${port('ATTACKER', 4000)}`}).\n`);
+  console.log(
+    `  Attack lab: ${printerUrl}/lab (Mallory's site runs at ${env.ATTACKER_PUBLIC_URL || `http://localhost:${port('ATTACKER', 4000)}`}).\n`,
+  );
 } else if (!stopping) {
   console.error('The services did not all become healthy in 20 s; see the logs above.');
   stopAll(1);

@@ -43,7 +43,13 @@ export async function benchCold(ctx: BenchContext): Promise<ColdBenchResult> {
     ...(settings.smoke ? [] : SERVICES.map((name) => ({ what: name, names: [name] }))),
     { what: 'all three together', names: SERVICES },
   ];
-  const rows: ColdRow[] = groups.map((g) => ({ what: g.what, firstStartMs: [], restartMs: [], medianFirstStartMs: 0, medianRestartMs: 0 }));
+  const rows: ColdRow[] = groups.map((g) => ({
+    what: g.what,
+    firstStartMs: [],
+    restartMs: [],
+    medianFirstStartMs: 0,
+    medianRestartMs: 0,
+  }));
   log(`4. cold start: ${groups.length} cases × ${settings.coldRounds} rounds`);
   for (let r = 0; r < settings.coldRounds; r++) {
     for (const [i, g] of groups.entries()) {

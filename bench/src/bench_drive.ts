@@ -56,14 +56,29 @@ async function passwordGrantToken(cfg: StackConfig, authUrl: string): Promise<st
   const channel = createBackChannel({ timeoutMs: 30_000, userAgent: 'bench/1.0' });
   try {
     const server = { issuer: authUrl, publicUrl: authUrl, internalUrl: authUrl };
-    const tokenEndpoint = endpointFrom(await fetchAuthorizationServerMetadata(channel.http, server), 'token_endpoint', server);
-    const form = new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'wonderland', scope: 'photos.read' });
+    const tokenEndpoint = endpointFrom(
+      await fetchAuthorizationServerMetadata(channel.http, server),
+      'token_endpoint',
+      server,
+    );
+    const form = new URLSearchParams({
+      grant_type: 'password',
+      username: 'alice',
+      password: 'wonderland',
+      scope: 'photos.read',
+    });
     const res = await channel.http.post<{ access_token?: string }>(tokenEndpoint.href, form.toString(), {
-      headers: { Authorization: buildBasicAuthorization('drive-web', cfg.secrets.DRIVE_WEB_CLIENT_SECRET), 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: buildBasicAuthorization('drive-web', cfg.secrets.DRIVE_WEB_CLIENT_SECRET),
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       responseType: 'json',
     });
     const token = res.data?.access_token;
-    check(res.status === 200 && token, `password grant for the drive token failed: ${res.status} ${JSON.stringify(res.data)}`);
+    check(
+      res.status === 200 && token,
+      `password grant for the drive token failed: ${res.status} ${JSON.stringify(res.data)}`,
+    );
     return token;
   } finally {
     channel.close();
@@ -76,13 +91,20 @@ function startVariant(ctx: BenchContext, cfg: StackConfig, variant: string, port
     name,
     script: join(REPO_ROOT, 'bench', 'dist', 'src', 'servers', 'drive_variant.js'),
     port,
-    env: { ...serviceEnv(cfg, 'drive', join(cfg.runDir, name)), BENCH_VARIANT: variant, BENCH_LISTEN_PORT: String(port) },
+    env: {
+      ...serviceEnv(cfg, 'drive', join(cfg.runDir, name)),
+      BENCH_VARIANT: variant,
+      BENCH_LISTEN_PORT: String(port),
+    },
     logDir: cfg.runDir,
     cpu: serverCpu(ctx),
   });
 }
 
-async function getPhotos(url: string, token: string): Promise<{ status: number; owner?: string; count?: number; bytes: number }> {
+async function getPhotos(
+  url: string,
+  token: string,
+): Promise<{ status: number; owner?: string; count?: number; bytes: number }> {
   const res = await fetch(`${url}/api/photos`, { headers: { authorization: `Bearer ${token}` } });
   const text = await res.text();
   if (res.status !== 200) return { status: res.status, bytes: text.length };
@@ -123,11 +145,17 @@ export async function benchDrive(ctx: BenchContext): Promise<DriveBenchResult> {
     ];
     // Sanity: the same answer everywhere for the real token; a forged one refused wherever tokens are checked.
     const reference = await getPhotos(drive.url, token);
-    check(reference.status === 200 && reference.owner === 'alice' && (reference.count ?? 0) > 0, `drive GET /api/photos: ${JSON.stringify(reference)}`);
+    check(
+      reference.status === 200 && reference.owner === 'alice' && (reference.count ?? 0) > 0,
+      `drive GET /api/photos: ${JSON.stringify(reference)}`,
+    );
     for (const [name, proc] of byName) {
       const answer = await getPhotos(proc.url, token);
       check(
-        answer.status === 200 && answer.owner === reference.owner && answer.count === reference.count && Math.abs(answer.bytes - reference.bytes) < 64,
+        answer.status === 200 &&
+          answer.owner === reference.owner &&
+          answer.count === reference.count &&
+          Math.abs(answer.bytes - reference.bytes) < 64,
         `${name} answers differently from the drive: ${JSON.stringify(answer)} vs ${JSON.stringify(reference)}`,
       );
       if (proc !== baseline) {
@@ -136,10 +164,18 @@ export async function benchDrive(ctx: BenchContext): Promise<DriveBenchResult> {
       }
       targets.push({ name, spec: { url: `${proc.url}/api/photos`, headers, connections: settings.connections } });
     }
-    notes.push(`${reference.count} photos, ${reference.bytes} bytes of JSON per answer; one token reused by every request (as a printer session does)`);
+    notes.push(
+      `${reference.count} photos, ${reference.bytes} bytes of JSON per answer; one token reused by every request (as a printer session does)`,
+    );
 
-    log(`1. drive GET /api/photos: ${targets.length} targets, ${settings.rounds} rounds × ${settings.durationS} s, ${settings.connections} connections`);
-    const results = await compareTargets(targets, { rounds: settings.rounds, durationS: settings.durationS, warmupS: settings.warmupS }, log);
+    log(
+      `1. drive GET /api/photos: ${targets.length} targets, ${settings.rounds} rounds × ${settings.durationS} s, ${settings.connections} connections`,
+    );
+    const results = await compareTargets(
+      targets,
+      { rounds: settings.rounds, durationS: settings.durationS, warmupS: settings.warmupS },
+      log,
+    );
     const target = (name: string) => results.find((r) => r.name === name)!;
     const perRound = (a: string, b: string) => roundRatios(target(a), target(b));
     const ratios = {
@@ -169,13 +205,22 @@ export async function benchDrive(ctx: BenchContext): Promise<DriveBenchResult> {
 }
 
 /** The production drive again, under `node --cpu-prof`, with the same load. */
-async function profileDrive(ctx: BenchContext, cfg: StackConfig, running: Proc, token: string): Promise<ProfileSummary | undefined> {
+async function profileDrive(
+  ctx: BenchContext,
+  cfg: StackConfig,
+  running: Proc,
+  token: string,
+): Promise<ProfileSummary | undefined> {
   await stop(running);
   const dir = mkdtempSync(join(cfg.runDir, 'prof-drive-'));
   const drive = startService(cfg, 'drive', { cpu: serverCpu(ctx), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   try {
     await waitHealthy(drive);
-    const spec = { url: `${drive.url}/api/photos`, headers: { authorization: `Bearer ${token}` }, connections: ctx.settings.connections };
+    const spec = {
+      url: `${drive.url}/api/photos`,
+      headers: { authorization: `Bearer ${token}` },
+      connections: ctx.settings.connections,
+    };
     await runLoad({ ...spec, durationS: 1 });
     await runLoad({ ...spec, durationS: Math.max(5, ctx.settings.durationS) });
   } finally {

@@ -28,7 +28,11 @@ const USERS = [
 ] as const;
 
 /** What the learner had to do at the auth server in one flow. */
-export type FlowKind = 'signed in + consented' | 'signed in, consent remembered' | 'already signed in + consented' | 'nothing asked (signed in, consent remembered)';
+export type FlowKind =
+  | 'signed in + consented'
+  | 'signed in, consent remembered'
+  | 'already signed in + consented'
+  | 'nothing asked (signed in, consent remembered)';
 
 class FlowError extends Error {
   constructor(
@@ -53,7 +57,11 @@ interface Learner {
 type StepTimes = Map<string, number[]>;
 
 function describe(reply: Reply): string {
-  const text = reply.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+  const text = reply.body
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
   return `${reply.status} ${reply.url.pathname}${reply.headers.location ? ` → ${reply.headers.location}` : ''}${text ? `: ${text}` : ''}`;
 }
 
@@ -96,20 +104,34 @@ async function flow(learner: Learner, urls: Urls, times: StepTimes): Promise<Flo
     const list = times.get(name) ?? [];
     list.push(performance.now() - t0);
     times.set(name, list);
-    if (expect !== undefined && reply.status !== expect) throw new FlowError(name, `expected ${expect}, got ${describe(reply)}`);
+    if (expect !== undefined && reply.status !== expect)
+      throw new FlowError(name, `expected ${expect}, got ${describe(reply)}`);
     return reply;
   };
   const redirectTo = (reply: Reply, name: string, origin: URL, path: string): URL => {
     const to = location(reply);
-    if (!to || to.origin !== origin.origin || !to.pathname.startsWith(path)) throw new FlowError(name, `expected a redirect to ${origin.origin}${path}, got ${describe(reply)}`);
+    if (!to || to.origin !== origin.origin || !to.pathname.startsWith(path))
+      throw new FlowError(name, `expected a redirect to ${origin.origin}${path}, got ${describe(reply)}`);
     return to;
   };
 
   // Step 1: the printer's home page, then "Import photos from Drive" (POST /import with the form's CSRF token).
   const home = await step('printer GET /', 'GET', new URL('/', urls.printer), undefined, 200);
-  const imported = await step('printer POST /import', 'POST', new URL('/import', urls.printer), { csrf: csrfOf(home, 'printer GET /') }, 303);
+  const imported = await step(
+    'printer POST /import',
+    'POST',
+    new URL('/import', urls.printer),
+    { csrf: csrfOf(home, 'printer GET /') },
+    303,
+  );
   // Step 2: the authorization request, in the learner's browser.
-  const authorize = await step('auth GET /authorize', 'GET', redirectTo(imported, 'printer POST /import', urls.auth, '/authorize'), undefined, 303);
+  const authorize = await step(
+    'auth GET /authorize',
+    'GET',
+    redirectTo(imported, 'printer POST /import', urls.auth, '/authorize'),
+    undefined,
+    303,
+  );
   const interaction = redirectTo(authorize, 'auth GET /authorize', urls.auth, '/interaction/');
   let page = await step('auth GET /interaction', 'GET', interaction);
 
@@ -119,26 +141,54 @@ async function flow(learner: Learner, urls: Urls, times: StepTimes): Promise<Flo
   for (let guard = 0; guard < 3 && page.status === 200; guard++) {
     if (/action="[^"]*\/login"/.test(page.body) && !signedIn) {
       const action = formAction(page, /\/interaction\/[^/]+\/login$/, 'auth login page');
-      const login = await step('auth POST login', 'POST', action, { csrf: csrfOf(page, 'auth login page'), username: user.name, password: user.password }, 303);
+      const login = await step(
+        'auth POST login',
+        'POST',
+        action,
+        { csrf: csrfOf(page, 'auth login page'), username: user.name, password: user.password },
+        303,
+      );
       signedIn = true;
-      page = await step('auth GET /interaction', 'GET', redirectTo(login, 'auth POST login', urls.auth, '/interaction/'));
+      page = await step(
+        'auth GET /interaction',
+        'GET',
+        redirectTo(login, 'auth POST login', urls.auth, '/interaction/'),
+      );
     } else if (/action="[^"]*\/consent"/.test(page.body) && !consented) {
       const action = formAction(page, /\/interaction\/[^/]+\/consent$/, 'auth consent page');
-      page = await step('auth POST consent', 'POST', action, { csrf: csrfOf(page, 'auth consent page'), decision: 'allow', scope: consentScopes(page) }, 303);
+      page = await step(
+        'auth POST consent',
+        'POST',
+        action,
+        { csrf: csrfOf(page, 'auth consent page'), decision: 'allow', scope: consentScopes(page) },
+        303,
+      );
       consented = true;
     } else {
       throw new FlowError('auth interaction', `unexpected page ${describe(page)}`);
     }
   }
-  if (page.status !== 303) throw new FlowError('auth interaction', `expected the redirect back to the printer, got ${describe(page)}`);
+  if (page.status !== 303)
+    throw new FlowError('auth interaction', `expected the redirect back to the printer, got ${describe(page)}`);
 
   // Step 4-6: back at the printer's redirect_uri; it checks state and iss and exchanges the code.
   const callbackUrl = redirectTo(page, 'auth redirect to callback', urls.printer, '/callback');
-  if (!callbackUrl.searchParams.get('code')) throw new FlowError('auth redirect to callback', `no code: ${callbackUrl.search}`);
+  if (!callbackUrl.searchParams.get('code'))
+    throw new FlowError('auth redirect to callback', `no code: ${callbackUrl.search}`);
   const callback = await step('printer GET /callback (code → token)', 'GET', callbackUrl, undefined, 303);
   // Steps 7-8: the printer calls the drive with the token.
-  const photos = await step('printer GET /photos (→ drive API)', 'GET', redirectTo(callback, 'printer GET /callback (code → token)', urls.printer, '/photos'), undefined, 200);
-  if (!photos.body.includes(user.name)) throw new FlowError('printer GET /photos (→ drive API)', `the page does not name ${user.name}: ${describe(photos)}`);
+  const photos = await step(
+    'printer GET /photos (→ drive API)',
+    'GET',
+    redirectTo(callback, 'printer GET /callback (code → token)', urls.printer, '/photos'),
+    undefined,
+    200,
+  );
+  if (!photos.body.includes(user.name))
+    throw new FlowError(
+      'printer GET /photos (→ drive API)',
+      `the page does not name ${user.name}: ${describe(photos)}`,
+    );
 
   if (signedIn) return consented ? 'signed in + consented' : 'signed in, consent remembered';
   return consented ? 'already signed in + consented' : 'nothing asked (signed in, consent remembered)';
@@ -184,7 +234,9 @@ export interface FlowBenchResult {
 /** The stalls servers/stall_watch.ts wrote to a service's log. */
 function stallsIn(logFile: string): number[] {
   try {
-    return [...readFileSync(logFile, 'utf8').matchAll(/^\[stall\] event loop blocked (\d+) ms/gm)].map((m) => Number(m[1]));
+    return [...readFileSync(logFile, 'utf8').matchAll(/^\[stall\] event loop blocked (\d+) ms/gm)].map((m) =>
+      Number(m[1]),
+    );
   } catch {
     return [];
   }
@@ -224,7 +276,11 @@ export async function benchFlows(ctx: BenchContext): Promise<FlowBenchResult> {
   try {
     const before = services.map(([name, p]) => ({ name, mem: memoryKiB(p.pid), disk: dirKiB(join(cfg.runDir, name)) }));
     const urls: Urls = { printer: new URL(stack.printer.url), auth: new URL(stack.auth.url) };
-    const learners: Learner[] = Array.from({ length: count }, (_, i) => ({ id: i, user: USERS[i % 2]!, jar: new CookieJar() }));
+    const learners: Learner[] = Array.from({ length: count }, (_, i) => ({
+      id: i,
+      user: USERS[i % 2]!,
+      jar: new CookieJar(),
+    }));
     const durations: number[] = [];
     const steadyDurations: number[] = [];
     const kinds: Record<string, number> = {};
@@ -299,16 +355,30 @@ export async function benchFlows(ctx: BenchContext): Promise<FlowBenchResult> {
         stallsMs: stallsIn(p.logFile),
       };
     });
-    const steps = [...times].map(([step, list]) => ({ step, count: list.length, p50Ms: round(percentile(list, 50), 1), p99Ms: round(percentile(list, 99), 1) }));
+    const steps = [...times].map(([step, list]) => ({
+      step,
+      count: list.length,
+      p50Ms: round(percentile(list, 50), 1),
+      p99Ms: round(percentile(list, 99), 1),
+    }));
     return {
       learners: count,
       durationS,
       flows: durations.length,
       flowsPerS: round(durations.length / elapsedS, 1),
       errors: errorCount,
-      errorsPer10s: Array.from({ length: Math.max(errorsPer10s.length, flowsPer10s.length) }, (_, i) => errorsPer10s[i] ?? 0),
-      flowsPer10s: Array.from({ length: Math.max(errorsPer10s.length, flowsPer10s.length) }, (_, i) => flowsPer10s[i] ?? 0),
-      errorSamples: [...errors].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([message, n]) => ({ message, count: n })),
+      errorsPer10s: Array.from(
+        { length: Math.max(errorsPer10s.length, flowsPer10s.length) },
+        (_, i) => errorsPer10s[i] ?? 0,
+      ),
+      flowsPer10s: Array.from(
+        { length: Math.max(errorsPer10s.length, flowsPer10s.length) },
+        (_, i) => flowsPer10s[i] ?? 0,
+      ),
+      errorSamples: [...errors]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([message, n]) => ({ message, count: n })),
       p50Ms: round(percentile(durations, 50), 1),
       p99Ms: round(percentile(durations, 99), 1),
       maxMs: round(Math.max(0, ...durations), 1),

@@ -53,11 +53,24 @@ function form(cfg: StackConfig): string {
   }).toString();
 }
 
-async function issueOnce(url: string, body: string): Promise<{ header: Record<string, unknown>; claims: Record<string, unknown> }> {
-  const res = await fetch(`${url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+async function issueOnce(
+  url: string,
+  body: string,
+): Promise<{ header: Record<string, unknown>; claims: Record<string, unknown> }> {
+  const res = await fetch(`${url}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   const json = (await res.json()) as { access_token?: string; token_type?: string };
-  check(res.status === 200 && typeof json.access_token === 'string', `${url}/token answered ${res.status} ${JSON.stringify(json)}`);
-  return { header: decodeProtectedHeader(json.access_token) as Record<string, unknown>, claims: decodeJwt(json.access_token) as Record<string, unknown> };
+  check(
+    res.status === 200 && typeof json.access_token === 'string',
+    `${url}/token answered ${res.status} ${JSON.stringify(json)}`,
+  );
+  return {
+    header: decodeProtectedHeader(json.access_token) as Record<string, unknown>,
+    claims: decodeJwt(json.access_token) as Record<string, unknown>,
+  };
 }
 
 function dbBytes(dataDir: string): number {
@@ -121,8 +134,14 @@ export async function benchToken(ctx: BenchContext): Promise<TokenBenchResult> {
       const { header, claims } = await issueOnce(proc.url, body);
       const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
       check(header.alg === 'ES256' && header.typ === 'at+jwt', `${name}: token header ${JSON.stringify(header)}`);
-      check(aud.includes(resource) && claims.scope === 'gallery.read' && claims.client_id === 'print-lab', `${name}: claims ${JSON.stringify(claims)}`);
-      check(typeof claims.exp === 'number' && typeof claims.iat === 'number' && claims.exp - claims.iat === 600, `${name}: lifetime ${JSON.stringify(claims)}`);
+      check(
+        aud.includes(resource) && claims.scope === 'gallery.read' && claims.client_id === 'print-lab',
+        `${name}: claims ${JSON.stringify(claims)}`,
+      );
+      check(
+        typeof claims.exp === 'number' && typeof claims.iat === 'number' && claims.exp - claims.iat === 600,
+        `${name}: lifetime ${JSON.stringify(claims)}`,
+      );
     }
 
     const spec = (proc: Proc): Omit<LoadSpec, 'durationS'> => ({
@@ -134,7 +153,9 @@ export async function benchToken(ctx: BenchContext): Promise<TokenBenchResult> {
     });
     const dataDir = join(cfg.runDir, 'auth-server');
     const before = dbBytes(dataDir);
-    log(`2. token endpoint client_credentials: 2 targets, ${settings.rounds} rounds × ${settings.durationS} s, ${settings.connections} connections`);
+    log(
+      `2. token endpoint client_credentials: 2 targets, ${settings.rounds} rounds × ${settings.durationS} s, ${settings.connections} connections`,
+    );
     const targets = await compareTargets(
       [
         { name: TOKEN_TARGETS.ours, spec: spec(auth) },
@@ -164,7 +185,12 @@ export async function benchToken(ctx: BenchContext): Promise<TokenBenchResult> {
     if (targets[2]) {
       const goalUs = 1e6 / (out.goal * targets[1]!.medianRps);
       const floorUs = 1e6 / targets[2].medianRps;
-      out.budget = { goalUs: Math.round(goalUs), floorUs: Math.round(floorUs), headroomUs: Math.round(goalUs - floorUs), signatureUs: Math.round(await signatureCpuUs(settings.smoke ? 500 : 5000)) };
+      out.budget = {
+        goalUs: Math.round(goalUs),
+        floorUs: Math.round(floorUs),
+        headroomUs: Math.round(goalUs - floorUs),
+        signatureUs: Math.round(await signatureCpuUs(settings.smoke ? 500 : 5000)),
+      };
     }
     if (settings.profile) {
       await stopAll(procs);
@@ -183,7 +209,10 @@ async function profileAuth(
   spec: (proc: Proc) => Omit<LoadSpec, 'durationS'>,
 ): Promise<ProfileSummary | undefined> {
   const dir = mkdtempSync(join(cfg.runDir, 'prof-auth-'));
-  const auth = startService(cfg, 'auth-server', { cpu: serverCpu(ctx), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const auth = startService(cfg, 'auth-server', {
+    cpu: serverCpu(ctx),
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
   try {
     await waitHealthy(auth);
     await runLoad({ ...spec(auth), durationS: 1 });
@@ -202,7 +231,14 @@ async function profileAuth(
  */
 async function signatureCpuUs(count: number): Promise<number> {
   const key = await importSigningKey((await generateSigningKey()).privateJwk);
-  const input = { issuer: 'http://127.0.0.1:9000', subject: 'print-lab', audience: 'http://127.0.0.1:9001', clientId: 'print-lab', scope: 'gallery.read', expiresIn: 600 };
+  const input = {
+    issuer: 'http://127.0.0.1:9000',
+    subject: 'print-lab',
+    audience: 'http://127.0.0.1:9001',
+    clientId: 'print-lab',
+    scope: 'gallery.read',
+    expiresIn: 600,
+  };
   for (let i = 0; i < 200; i++) await issueAccessToken(key, input); // warm-up
   const before = process.cpuUsage();
   for (let i = 0; i < count; i += 10) await Promise.all(Array.from({ length: 10 }, () => issueAccessToken(key, input)));

@@ -69,7 +69,13 @@ function encodeForm(form: Form): string {
  * server closed the idle connection just as it was reused) is sent once more on a new one; see Node's docs on
  * `request.reusedSocket`.
  */
-export async function request(jar: CookieJar, method: 'GET' | 'POST', url: URL, form?: Form, timeoutMs = 30_000): Promise<Reply> {
+export async function request(
+  jar: CookieJar,
+  method: 'GET' | 'POST',
+  url: URL,
+  form?: Form,
+  timeoutMs = 30_000,
+): Promise<Reply> {
   try {
     return await send(jar, method, url, form, timeoutMs, agent);
   } catch (err) {
@@ -90,7 +96,14 @@ export function retriedRequests(): number {
   return retries;
 }
 
-function send(jar: CookieJar, method: 'GET' | 'POST', url: URL, form: Form | undefined, timeoutMs: number, via: http.Agent): Promise<Reply> {
+function send(
+  jar: CookieJar,
+  method: 'GET' | 'POST',
+  url: URL,
+  form: Form | undefined,
+  timeoutMs: number,
+  via: http.Agent,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const body = form ? encodeForm(form) : undefined;
     const headers: Record<string, string> = { accept: 'text/html,application/json' };
@@ -106,7 +119,12 @@ function send(jar: CookieJar, method: 'GET' | 'POST', url: URL, form: Form | und
       res.once('end', () => {
         const setCookie = res.headers['set-cookie'];
         jar.store(url, setCookie);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), url });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          url,
+        });
       });
       res.once('error', reject);
     });

@@ -82,7 +82,9 @@ export async function compareTargets(
       const t = targets[(i + r) % targets.length]!;
       const res = await runLoad({ ...t.spec, durationS: options.durationS });
       results.get(t.name)!.push(res);
-      log(`  round ${r + 1}/${options.rounds} ${t.name}: ${Math.round(res.rps)} req/s, p99 ${res.latencyP99Ms} ms${res.non2xx + res.errors ? `, ${res.non2xx} non-2xx, ${res.errors} errors` : ''}`);
+      log(
+        `  round ${r + 1}/${options.rounds} ${t.name}: ${Math.round(res.rps)} req/s, p99 ${res.latencyP99Ms} ms${res.non2xx + res.errors ? `, ${res.non2xx} non-2xx, ${res.errors} errors` : ''}`,
+      );
     }
   }
   return targets.map((t) => {

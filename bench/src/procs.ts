@@ -13,7 +13,10 @@ import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** The repository root (this file is bench/{src,dist/src}/procs.*). */
-export const REPO_ROOT = resolve(import.meta.dirname, existsSync(join(import.meta.dirname, '..', 'package.json')) ? '../..' : '../../..');
+export const REPO_ROOT = resolve(
+  import.meta.dirname,
+  existsSync(join(import.meta.dirname, '..', 'package.json')) ? '../..' : '../../..',
+);
 
 export const HOST = '127.0.0.1';
 
@@ -115,13 +118,24 @@ export function start(options: StartOptions): Proc {
   const fd = openSync(logFile, 'a');
   const nodeArgs = [...(options.nodeArgs ?? []), options.script];
   const [command, args] =
-    options.cpu === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(options.cpu), process.execPath, ...nodeArgs]];
+    options.cpu === undefined
+      ? [process.execPath, nodeArgs]
+      : ['taskset', ['-c', String(options.cpu), process.execPath, ...nodeArgs]];
   const spawnedAt = performance.now();
   const child = spawn(command, args, { env: options.env, stdio: ['ignore', fd, fd], cwd: REPO_ROOT });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`${options.name} did not start`);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const proc: Proc = { name: options.name, pid: child.pid, port: options.port, url: `http://${HOST}:${options.port}`, logFile, spawnedAt, child, exited };
+  const proc: Proc = {
+    name: options.name,
+    pid: child.pid,
+    port: options.port,
+    url: `http://${HOST}:${options.port}`,
+    logFile,
+    spawnedAt,
+    child,
+    exited,
+  };
   running.set(proc.pid, proc);
   void exited.then(() => running.delete(proc.pid));
   return proc;

@@ -32,7 +32,8 @@ export interface ProfileSummary {
 }
 
 /** Frames worth an inclusive figure: our apps and packages, express's router and body parsing, jose. */
-const INCLUSIVE_PACKAGES = /^(apps\/|packages\/|express$|body-parser$|jose$|better-sqlite3$|express-session$|raw-body$|router$)/;
+const INCLUSIVE_PACKAGES =
+  /^(apps\/|packages\/|express$|body-parser$|jose$|better-sqlite3$|express-session$|raw-body$|router$)/;
 
 /** node_modules/.pnpm/<name>@<v>/node_modules/<name>/… → <name>; node:internal → node; our apps by folder. */
 export function packageOf(url: string, functionName: string): string {
@@ -53,12 +54,16 @@ export function packageOf(url: string, functionName: string): string {
 }
 
 /** Names the frames that matter here in words (anonymous functions otherwise say little). */
-const KNOWN_FRAMES: [RegExp, string][] = [[/^\(anonymous\) node:internal\/crypto\/util:470$/, 'WebCrypto job (jose sign/verify) node:internal/crypto/util:470']];
+const KNOWN_FRAMES: [RegExp, string][] = [
+  [/^\(anonymous\) node:internal\/crypto\/util:470$/, 'WebCrypto job (jose sign/verify) node:internal/crypto/util:470'],
+];
 
 function frameName(node: CpuProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const file = url.startsWith('node:') ? url : url.split('/').pop();
-  const where = url ? `${url.startsWith('node:') ? '' : `${packageOf(url, functionName)}:`}${file}:${lineNumber + 1}` : '';
+  const where = url
+    ? `${url.startsWith('node:') ? '' : `${packageOf(url, functionName)}:`}${file}:${lineNumber + 1}`
+    : '';
   const name = `${functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
   for (const [re, label] of KNOWN_FRAMES) if (re.test(name)) return label;
   return name;
@@ -88,7 +93,8 @@ export function summariseProfile(file: string, top = 12): ProfileSummary {
   const walk = (node: CpuProfileNode, onPath: Set<string>): number => {
     let total = node.callFrame.functionName === '(idle)' ? 0 : (node.hitCount ?? 0);
     const name = frameName(node);
-    const interesting = INCLUSIVE_PACKAGES.test(packageOf(node.callFrame.url, node.callFrame.functionName)) && !onPath.has(name);
+    const interesting =
+      INCLUSIVE_PACKAGES.test(packageOf(node.callFrame.url, node.callFrame.functionName)) && !onPath.has(name);
     if (interesting) onPath.add(name);
     for (const child of node.children ?? []) {
       const c = byId.get(child);

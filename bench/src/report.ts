@@ -40,12 +40,15 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
   const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+  return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 const rps = (n: number) => `${Math.round(n)} req/s`;
 const x = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : `${n.toFixed(2)}x`);
-const status = (ratio: number | undefined, goal: number) => (ratio === undefined || Number.isNaN(ratio) ? '—' : ratio >= goal ? 'met' : 'NOT met');
+const status = (ratio: number | undefined, goal: number) =>
+  ratio === undefined || Number.isNaN(ratio) ? '—' : ratio >= goal ? 'met' : 'NOT met';
 
 function profileLines(title: string, p: ProfileSummary | undefined): string[] {
   if (!p) return [];
@@ -71,9 +74,14 @@ export function render(report: Report): string {
   const { machine: m, method } = report;
   const out: string[] = [];
   out.push(`OAuth demo benchmarks (${report.mode} run, ${report.startedAt}, ${report.elapsedS.toFixed(0)} s)`);
-  out.push(`machine: nproc ${m.nproc}, ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.kernel}, node ${m.node}, commit ${m.commit}`);
+  out.push(
+    `machine: nproc ${m.nproc}, ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.kernel}, node ${m.node}, commit ${m.commit}`,
+  );
   out.push(`pinning: ${m.pinning}`);
-  if (m.loadAverage) out.push(`load average (1/5/15 min): ${m.loadAverage.before.join(' ')} at start, ${m.loadAverage.after.join(' ')} at end (${m.nproc} CPUs)`);
+  if (m.loadAverage)
+    out.push(
+      `load average (1/5/15 min): ${m.loadAverage.before.join(' ')} at start, ${m.loadAverage.after.join(' ')} at end (${m.nproc} CPUs)`,
+    );
   out.push(
     `method: ${method.rounds} round(s) × ${method.durationS} s per target, order rotating, ${method.warmupS} s warm-up, ${method.connections} connections (autocannon); req/s are medians over rounds, ratios medians of per-round ratios; NODE_ENV=${method.nodeEnv}`,
   );
@@ -86,14 +94,40 @@ export function render(report: Report): string {
     const prod = t(DRIVE_TARGETS.production);
     const base = t(DRIVE_TARGETS.baseline);
     const perRequest = t(DRIVE_TARGETS.perRequest);
-    if (prod && base) summary.push(['1', `drive ${d.route}, bearer JWT (production: verified-token cache)`, rps(prod.medianRps), `same route, no auth: ${rps(base.medianRps)}`, x(d.ratio), '≥ 0.90x', status(d.ratio, d.goal)]);
+    if (prod && base)
+      summary.push([
+        '1',
+        `drive ${d.route}, bearer JWT (production: verified-token cache)`,
+        rps(prod.medianRps),
+        `same route, no auth: ${rps(base.medianRps)}`,
+        x(d.ratio),
+        '≥ 0.90x',
+        status(d.ratio, d.goal),
+      ]);
     if (perRequest && base)
-      summary.push(['1', 'for comparison: the drive without its cache (jose per request)', rps(perRequest.medianRps), `same route, no auth: ${rps(base.medianRps)}`, x(d.perRequestRatio), '—', '—']);
+      summary.push([
+        '1',
+        'for comparison: the drive without its cache (jose per request)',
+        rps(perRequest.medianRps),
+        `same route, no auth: ${rps(base.medianRps)}`,
+        x(d.perRequestRatio),
+        '—',
+        '—',
+      ]);
   }
   const k = report.token;
   if (k) {
     const [ours, peer] = k.targets;
-    if (ours && peer) summary.push(['2', 'token endpoint, client_credentials (ES256 JWT)', rps(ours.medianRps), `node-oidc-provider: ${rps(peer.medianRps)}`, x(k.ratio), '≥ 1.5x', status(k.ratio, k.goal)]);
+    if (ours && peer)
+      summary.push([
+        '2',
+        'token endpoint, client_credentials (ES256 JWT)',
+        rps(ours.medianRps),
+        `node-oidc-provider: ${rps(peer.medianRps)}`,
+        x(k.ratio),
+        '≥ 1.5x',
+        status(k.ratio, k.goal),
+      ]);
   }
   const f = report.flows;
   if (f) {
@@ -109,42 +143,107 @@ export function render(report: Report): string {
   }
   const c = report.cold;
   if (c) {
-    for (const row of c.rows) summary.push(['4', `cold start to /healthz 200: ${row.what}`, `${row.medianFirstStartMs} ms first start`, `${row.medianRestartMs} ms restart`, '—', '—', '—']);
+    for (const row of c.rows)
+      summary.push([
+        '4',
+        `cold start to /healthz 200: ${row.what}`,
+        `${row.medianFirstStartMs} ms first start`,
+        `${row.medianRestartMs} ms restart`,
+        '—',
+        '—',
+        '—',
+      ]);
   }
   out.push(table(['#', 'measurement', 'result (median)', 'compared with', 'ratio', 'goal', 'status'], summary));
 
   if (d) {
     out.push('', `1. ${d.route}: every target, medians of ${method.rounds} round(s)`);
-    out.push(table(['target', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'rounds req/s'], d.targets.map((t) => [t.name, Math.round(t.medianRps), t.medianP50Ms, t.medianP99Ms, t.failures, t.rounds.map((r) => Math.round(r.rps)).join(' / ')])));
+    out.push(
+      table(
+        ['target', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'rounds req/s'],
+        d.targets.map((t) => [
+          t.name,
+          Math.round(t.medianRps),
+          t.medianP50Ms,
+          t.medianP99Ms,
+          t.failures,
+          t.rounds.map((r) => Math.round(r.rps)).join(' / '),
+        ]),
+      ),
+    );
     const rr = (v: number[] | undefined) => (v ?? []).map((n) => n.toFixed(2)).join(' / ');
-    out.push(`ratios are medians of per-round ratios; per round: production ÷ no auth ${rr(d.roundRatios.production)}${d.roundRatios.perRequest ? `; without the cache ÷ no auth ${rr(d.roundRatios.perRequest)}` : ''}; ratio of medians ${x(d.ratioOfMedians)}`);
+    out.push(
+      `ratios are medians of per-round ratios; per round: production ÷ no auth ${rr(d.roundRatios.production)}${d.roundRatios.perRequest ? `; without the cache ÷ no auth ${rr(d.roundRatios.perRequest)}` : ''}; ratio of medians ${x(d.ratioOfMedians)}`,
+    );
     for (const n of d.notes) out.push(`- ${n}`);
     out.push(...profileLines('Drive under this load, production code', d.profile));
   }
   if (k) {
     out.push('', `2. ${k.request}`);
-    out.push(table(['target', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'rounds req/s'], k.targets.map((t) => [t.name, Math.round(t.medianRps), t.medianP50Ms, t.medianP99Ms, t.failures, t.rounds.map((r) => Math.round(r.rps)).join(' / ')])));
-    out.push(`ratio is the median of per-round ratios: ${k.roundRatios.map((n) => n.toFixed(2)).join(' / ')}; ratio of medians ${x(k.ratioOfMedians)}`);
-    if (k.floorVsPeer !== undefined) out.push(`bare express floor ÷ oidc-provider: ${x(k.floorVsPeer)} (the ceiling of any express token endpoint against this peer here)`);
+    out.push(
+      table(
+        ['target', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'rounds req/s'],
+        k.targets.map((t) => [
+          t.name,
+          Math.round(t.medianRps),
+          t.medianP50Ms,
+          t.medianP99Ms,
+          t.failures,
+          t.rounds.map((r) => Math.round(r.rps)).join(' / '),
+        ]),
+      ),
+    );
+    out.push(
+      `ratio is the median of per-round ratios: ${k.roundRatios.map((n) => n.toFixed(2)).join(' / ')}; ratio of medians ${x(k.ratioOfMedians)}`,
+    );
+    if (k.floorVsPeer !== undefined)
+      out.push(
+        `bare express floor ÷ oidc-provider: ${x(k.floorVsPeer)} (the ceiling of any express token endpoint against this peer here)`,
+      );
     if (k.budget)
       out.push(
         `CPU budget per request for ${k.goal}x oidc-provider: ${k.budget.goalUs} µs; express alone (the floor) takes ${k.budget.floorUs} µs, leaving ${k.budget.headroomUs} µs for everything a token endpoint does; one ES256 signature with jose takes ${k.budget.signatureUs} µs of CPU here`,
       );
     if (k.authDbBytes) {
       const grew = (k.authDbBytes.after - k.authDbBytes.before) / 1024 / 1024;
-      out.push(`our auth.db (+WAL) grew ${grew.toFixed(1)} MiB for ${k.authDbBytes.tokensIssued} tokens (one access_tokens row each)`);
+      out.push(
+        `our auth.db (+WAL) grew ${grew.toFixed(1)} MiB for ${k.authDbBytes.tokensIssued} tokens (one access_tokens row each)`,
+      );
     }
     for (const n of k.notes) out.push(`- ${n}`);
     out.push(...profileLines('Auth server under this load', k.profile));
   }
   if (f) {
-    out.push('', `3. flows: ${f.flows} flows, ${f.errors} errors, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms`);
-    out.push(`   flows started after the first ${f.steady.fromS} s (every learner has signed in): ${f.steady.flows}, p50 ${f.steady.p50Ms} ms, p99 ${f.steady.p99Ms} ms, max ${f.steady.maxMs} ms`);
-    out.push(table(['what the learner was asked', 'flows'], Object.entries(f.kinds).map(([kind, n]) => [kind, n])));
-    out.push(table(['request in the flow', 'count', 'p50 ms', 'p99 ms'], f.steps.map((s) => [s.step, s.count, s.p50Ms, s.p99Ms])));
+    out.push(
+      '',
+      `3. flows: ${f.flows} flows, ${f.errors} errors, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms`,
+    );
+    out.push(
+      `   flows started after the first ${f.steady.fromS} s (every learner has signed in): ${f.steady.flows}, p50 ${f.steady.p50Ms} ms, p99 ${f.steady.p99Ms} ms, max ${f.steady.maxMs} ms`,
+    );
     out.push(
       table(
-        ['service', 'RSS before MiB', 'RSS after MiB', 'peak MiB', 'RSS during the run MiB', 'DATA_DIR before → after KiB', 'event-loop stalls > 1 s'],
+        ['what the learner was asked', 'flows'],
+        Object.entries(f.kinds).map(([kind, n]) => [kind, n]),
+      ),
+    );
+    out.push(
+      table(
+        ['request in the flow', 'count', 'p50 ms', 'p99 ms'],
+        f.steps.map((s) => [s.step, s.count, s.p50Ms, s.p99Ms]),
+      ),
+    );
+    out.push(
+      table(
+        [
+          'service',
+          'RSS before MiB',
+          'RSS after MiB',
+          'peak MiB',
+          'RSS during the run MiB',
+          'DATA_DIR before → after KiB',
+          'event-loop stalls > 1 s',
+        ],
         f.memory.map((mm) => [
           mm.service,
           mm.rssBeforeMiB,
@@ -156,13 +255,28 @@ export function render(report: Report): string {
         ]),
       ),
     );
-    out.push(`per 10 s of the run: flows completed ${f.flowsPer10s.join(' ')}; errors ${f.errorsPer10s.join(' ')}; requests retried on a new connection after a keep-alive reset (as browsers do): ${f.retriedRequests}`);
+    out.push(
+      `per 10 s of the run: flows completed ${f.flowsPer10s.join(' ')}; errors ${f.errorsPer10s.join(' ')}; requests retried on a new connection after a keep-alive reset (as browsers do): ${f.retriedRequests}`,
+    );
     for (const e of f.errorSamples) out.push(`error ×${e.count}: ${e.message}`);
     for (const n of f.notes) out.push(`- ${n}`);
   }
   if (c) {
-    out.push('', `4. cold start, ms from spawn to the first 200 from /healthz (polled every 5 ms), ${c.rounds} round(s)`);
-    out.push(table(['service', 'first start (empty DATA_DIR)', 'restart (same DATA_DIR)', 'rounds first / restart'], c.rows.map((r) => [r.what, r.medianFirstStartMs, r.medianRestartMs, `${r.firstStartMs.join(', ')} / ${r.restartMs.join(', ')}`])));
+    out.push(
+      '',
+      `4. cold start, ms from spawn to the first 200 from /healthz (polled every 5 ms), ${c.rounds} round(s)`,
+    );
+    out.push(
+      table(
+        ['service', 'first start (empty DATA_DIR)', 'restart (same DATA_DIR)', 'rounds first / restart'],
+        c.rows.map((r) => [
+          r.what,
+          r.medianFirstStartMs,
+          r.medianRestartMs,
+          `${r.firstStartMs.join(', ')} / ${r.restartMs.join(', ')}`,
+        ]),
+      ),
+    );
   }
   if (report.failures.length > 0) {
     out.push('', 'FAILURES:');

@@ -30,7 +30,10 @@ function machine(nproc: number, pinningNote: string): Machine {
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    }).trim();
     if (dirty) commit += ' (+ uncommitted changes)';
   } catch {
     /* no git */
@@ -79,7 +82,10 @@ const report: Report = {
     durationS: settings.durationS,
     warmupS: settings.warmupS,
     connections: settings.connections,
-    nodeEnv: process.env.BENCH_NODE_ENV === '' ? '(unset)' : (process.env.BENCH_NODE_ENV ?? 'production (as `npm start` runs the services)'),
+    nodeEnv:
+      process.env.BENCH_NODE_ENV === ''
+        ? '(unset)'
+        : (process.env.BENCH_NODE_ENV ?? 'production (as `npm start` runs the services)'),
   },
   failures: [],
 };
@@ -111,13 +117,17 @@ if (report.flows && report.flows.flows === 0) report.failures.push('flows: no fl
 
 report.elapsedS = (performance.now() - t0) / 1000;
 // The machine is shared: what else ran during the measurement is part of the result.
-report.machine.loadAverage = { before: loadBefore.map((v) => Math.round(v * 100) / 100), after: os.loadavg().map((v) => Math.round(v * 100) / 100) };
+report.machine.loadAverage = {
+  before: loadBefore.map((v) => Math.round(v * 100) / 100),
+  after: os.loadavg().map((v) => Math.round(v * 100) / 100),
+};
 const resultsDir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const jsonFile = join(resultsDir, settings.smoke ? 'smoke.json' : 'latest.json');
 writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\n${render(report)}\n\nJSON: ${jsonFile}`);
 
-if (report.failures.length === 0 && !interrupted && process.env.BENCH_KEEP !== '1') rmSync(workDir, { recursive: true, force: true });
+if (report.failures.length === 0 && !interrupted && process.env.BENCH_KEEP !== '1')
+  rmSync(workDir, { recursive: true, force: true });
 else console.error(`bench: logs and data kept in ${workDir}`);
 process.exit(report.failures.length === 0 ? 0 : 1);

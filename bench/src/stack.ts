@@ -19,7 +19,12 @@ function serverScript(name: ServiceName): string {
 export interface StackConfig {
   runDir: string;
   ports: { auth: number; drive: number; printer: number };
-  secrets: { PRINTER_CLIENT_SECRET: string; DRIVE_CLIENT_SECRET: string; PRINT_LAB_CLIENT_SECRET: string; DRIVE_WEB_CLIENT_SECRET: string };
+  secrets: {
+    PRINTER_CLIENT_SECRET: string;
+    DRIVE_CLIENT_SECRET: string;
+    PRINT_LAB_CLIENT_SECRET: string;
+    DRIVE_WEB_CLIENT_SECRET: string;
+  };
 }
 
 export async function stackConfig(parentDir: string, label: string): Promise<StackConfig> {
@@ -41,7 +46,11 @@ export async function stackConfig(parentDir: string, label: string): Promise<Sta
  * The environment of one service. Public URLs are 127.0.0.1 as well: the scripted "browser" of the flow
  * benchmark then never depends on how `localhost` resolves; cookie names differ per service (README).
  */
-export function serviceEnv(cfg: StackConfig, name: ServiceName, dataDir = join(cfg.runDir, name)): Record<string, string> {
+export function serviceEnv(
+  cfg: StackConfig,
+  name: ServiceName,
+  dataDir = join(cfg.runDir, name),
+): Record<string, string> {
   mkdirSync(dataDir, { recursive: true });
   const { auth, drive, printer } = cfg.ports;
   return {
@@ -88,7 +97,11 @@ export interface RunningStack {
 }
 
 /** All three, started together, each waited for until healthy. */
-export async function startStack(cfg: StackConfig, cpu: number | undefined, nodeArgs?: string[]): Promise<RunningStack> {
+export async function startStack(
+  cfg: StackConfig,
+  cpu: number | undefined,
+  nodeArgs?: string[],
+): Promise<RunningStack> {
   const options = { cpu, ...(nodeArgs ? { nodeArgs } : {}) };
   const auth = startService(cfg, 'auth-server', options);
   const drive = startService(cfg, 'drive', options);

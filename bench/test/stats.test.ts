@@ -17,7 +17,10 @@ describe('bench helpers', () => {
   });
 
   it('names the package a profiled frame belongs to', () => {
-    assert.equal(packageOf('file:///w/node_modules/.pnpm/jose@6.2.18/node_modules/jose/dist/webapi/jws.js', 'verify'), 'jose');
+    assert.equal(
+      packageOf('file:///w/node_modules/.pnpm/jose@6.2.18/node_modules/jose/dist/webapi/jws.js', 'verify'),
+      'jose',
+    );
     assert.equal(packageOf('file:///w/node_modules/.pnpm/@types+x/node_modules/@scope/pkg/a.js', 'f'), '@scope/pkg');
     assert.equal(packageOf('node:internal/http', 'f'), 'node (core)');
     assert.equal(packageOf('file:///w/apps/drive/dist/app.js', 'f'), 'apps/drive');

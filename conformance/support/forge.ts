@@ -11,7 +11,16 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { base64url, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JWTHeaderParameters } from 'jose';
+import {
+  base64url,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTHeaderParameters,
+} from 'jose';
 import { dataDir } from '@oauth-demo/testkit';
 import { DRIVE_RESOURCE, ISSUER, PRINTER, stack } from './stack.js';
 
@@ -32,7 +41,17 @@ export const now = () => Math.floor(Date.now() / 1000);
 /** What a genuine access token for alice from the printer says (RFC 9068 §2.2). */
 export function genuineClaims(overrides: Claims = {}): Claims {
   const iat = now();
-  return { iss: ISSUER, sub: 'alice', aud: DRIVE_RESOURCE, client_id: PRINTER.clientId, scope: 'photos.read', iat, exp: iat + 300, jti: randomUUID(), ...overrides };
+  return {
+    iss: ISSUER,
+    sub: 'alice',
+    aud: DRIVE_RESOURCE,
+    client_id: PRINTER.clientId,
+    scope: 'photos.read',
+    iat,
+    exp: iat + 300,
+    jti: randomUUID(),
+    ...overrides,
+  };
 }
 
 /** Drop claims whose override is `undefined` (to forge a token that lacks them). */
@@ -51,19 +70,32 @@ export interface RealKey {
 export async function realSigningKey(): Promise<RealKey> {
   const db = new Database(join(dataDir('auth-server', stack), 'auth.db'), { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('SELECT private_jwk FROM signing_keys ORDER BY created_at DESC LIMIT 1').get() as { private_jwk: string } | undefined;
+    const row = db.prepare('SELECT private_jwk FROM signing_keys ORDER BY created_at DESC LIMIT 1').get() as
+      | { private_jwk: string }
+      | undefined;
     if (!row) throw new Error('the auth server has no signing key in its database');
     const jwk = JSON.parse(row.private_jwk) as JWK;
     const { d: _d, ...publicJwk } = jwk;
-    return { kid: String(jwk.kid), alg: String(jwk.alg ?? 'ES256'), privateKey: (await importJWK(jwk, jwk.alg ?? 'ES256')) as CryptoKey, publicJwk };
+    return {
+      kid: String(jwk.kid),
+      alg: String(jwk.alg ?? 'ES256'),
+      privateKey: (await importJWK(jwk, jwk.alg ?? 'ES256')) as CryptoKey,
+      publicJwk,
+    };
   } finally {
     db.close();
   }
 }
 
 /** Sign `claims` with the real key; `header` overrides the genuine header (`typ: at+jwt`, `kid`). */
-export async function signWithRealKey(key: RealKey, claims: Claims, header: Partial<JWTHeaderParameters> & { typ?: string | undefined } = {}): Promise<string> {
-  const protectedHeader = Object.fromEntries(Object.entries({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...header }).filter(([, v]) => v !== undefined)) as JWTHeaderParameters;
+export async function signWithRealKey(
+  key: RealKey,
+  claims: Claims,
+  header: Partial<JWTHeaderParameters> & { typ?: string | undefined } = {},
+): Promise<string> {
+  const protectedHeader = Object.fromEntries(
+    Object.entries({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...header }).filter(([, v]) => v !== undefined),
+  ) as JWTHeaderParameters;
   return new SignJWT(clean(claims)).setProtectedHeader(protectedHeader).sign(key.privateKey);
 }
 
@@ -77,7 +109,11 @@ export async function attackerKey(): Promise<AttackerKey> {
   return { privateKey, publicJwk: await exportJWK(publicKey) };
 }
 
-export async function signWithAttackerKey(key: AttackerKey, claims: Claims, header: Partial<JWTHeaderParameters>): Promise<string> {
+export async function signWithAttackerKey(
+  key: AttackerKey,
+  claims: Claims,
+  header: Partial<JWTHeaderParameters>,
+): Promise<string> {
   return new SignJWT(clean(claims)).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', ...header }).sign(key.privateKey);
 }
 
@@ -92,8 +128,14 @@ export function unsecuredToken(claims: Claims): string {
  * JSON and as its x coordinate), hoping the verifier lets the token choose HMAC.
  */
 export async function hmacWithPublicKey(publicJwk: JWK, claims: Claims, kid: string): Promise<string[]> {
-  const secrets = [Buffer.from(JSON.stringify(publicJwk)), Buffer.from(String(publicJwk.x)), Buffer.from(base64url.decode(String(publicJwk.x)))];
+  const secrets = [
+    Buffer.from(JSON.stringify(publicJwk)),
+    Buffer.from(String(publicJwk.x)),
+    Buffer.from(base64url.decode(String(publicJwk.x))),
+  ];
   return Promise.all(
-    secrets.map((secret) => new SignJWT(clean(claims)).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(new Uint8Array(secret))),
+    secrets.map((secret) =>
+      new SignJWT(clean(claims)).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(new Uint8Array(secret)),
+    ),
   );
 }

@@ -22,15 +22,32 @@ export function header(res: RawResponse, name: string): string | undefined {
  * One request on its own connection (`agent: false`): the path and headers go out exactly as written, which
  * is how malformed requests reach the server unaltered, and how N requests run in parallel for real.
  */
-export function raw(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawResponse> {
+export function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, method, path, headers: { ...headers }, agent: false, timeout: 10_000, insecureHTTPParser: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: { ...headers },
+        agent: false,
+        timeout: 10_000,
+        insecureHTTPParser: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -51,7 +68,12 @@ function form(fields: Record<string, string | readonly string[] | undefined>): s
   return body.toString();
 }
 
-export function postForm(base: string, path: string, fields: Record<string, string | readonly string[] | undefined>, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function postForm(
+  base: string,
+  path: string,
+  fields: Record<string, string | readonly string[] | undefined>,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return raw(base, 'POST', path, { 'content-type': 'application/x-www-form-urlencoded', ...headers }, form(fields));
 }
 
@@ -99,7 +121,10 @@ export class Browser {
     this.jar(new URL(base)).set(name, value);
   }
 
-  async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Page> {
+  async request(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Page> {
     const target = new URL(url);
     const headers = new Headers({ ...this.extraHeaders, ...init.headers });
     const jar = this.jar(target);
@@ -131,8 +156,16 @@ export class Browser {
     return this.request(url, { headers });
   }
 
-  post(url: string, fields: Record<string, string | readonly string[] | undefined>, headers: Record<string, string> = {}): Promise<Page> {
-    return this.request(url, { method: 'POST', body: form(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  post(
+    url: string,
+    fields: Record<string, string | readonly string[] | undefined>,
+    headers: Record<string, string> = {},
+  ): Promise<Page> {
+    return this.request(url, {
+      method: 'POST',
+      body: form(fields),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
   }
 
   /** Follow a redirect the way a browser does after a 303 (a GET to the absolute Location). */

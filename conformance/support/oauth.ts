@@ -18,7 +18,11 @@ const CLIENT = {
 } as const;
 
 /** A valid authorization request of `client`, with `overrides` (undefined removes a parameter). */
-export function authorizeParams(client: ClientName, verifier: string, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function authorizeParams(
+  client: ClientName,
+  verifier: string,
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   const c = CLIENT[client];
   return {
     response_type: 'code',
@@ -52,7 +56,13 @@ export interface AuthorizationResult {
 }
 
 /** The sign-in form of an interaction: post the credentials, expect the redirect back to the interaction. */
-export async function signIn(browser: Browser, interaction: string, page: Page, user: string, password: string): Promise<Page> {
+export async function signIn(
+  browser: Browser,
+  interaction: string,
+  page: Page,
+  user: string,
+  password: string,
+): Promise<Page> {
   const login = await browser.post(`${interaction}/login`, { csrf: csrfFrom(page.text), username: user, password });
   assert.equal(login.status, 303, `sign-in as ${user} answered ${login.status}: ${login.text.slice(0, 300)}`);
   return browser.get(interaction);
@@ -109,7 +119,10 @@ export async function authorize(options: AuthorizeOptions = {}): Promise<Authori
       scope: consentScopes(page.text, options.scopes),
     });
   }
-  assert.ok([302, 303].includes(response.status) && response.location, `expected the redirect back to the client, got ${response.status}: ${response.text.slice(0, 300)}`);
+  assert.ok(
+    [302, 303].includes(response.status) && response.location,
+    `expected the redirect back to the client, got ${response.status}: ${response.text.slice(0, 300)}`,
+  );
   return { location: new URL(response.location), response, verifier, state: params.state, browser, interaction };
 }
 
@@ -120,16 +133,30 @@ export function codeOf(result: AuthorizationResult): string {
   return code;
 }
 
-export function tokenRequest(fields: Record<string, string | readonly string[] | undefined>, auth: string | null = PRINTER_AUTH, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function tokenRequest(
+  fields: Record<string, string | readonly string[] | undefined>,
+  auth: string | null = PRINTER_AUTH,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return postForm(INTERNAL.auth, '/token', fields, { ...(auth ? { authorization: auth } : {}), ...headers });
 }
 
-export function redeem(code: string, verifier: string, options: { client?: ClientName; redirectUri?: string; auth?: string | null } = {}): Promise<RawResponse> {
+export function redeem(
+  code: string,
+  verifier: string,
+  options: { client?: ClientName; redirectUri?: string; auth?: string | null } = {},
+): Promise<RawResponse> {
   const client = options.client ?? 'printer';
   const c = CLIENT[client];
   const auth = options.auth !== undefined ? options.auth : client === 'printer' ? PRINTER_AUTH : null;
   return tokenRequest(
-    { grant_type: 'authorization_code', code, redirect_uri: options.redirectUri ?? c.redirectUri, code_verifier: verifier, ...(auth ? {} : { client_id: c.clientId }) },
+    {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: options.redirectUri ?? c.redirectUri,
+      code_verifier: verifier,
+      ...(auth ? {} : { client_id: c.clientId }),
+    },
     auth,
   );
 }
@@ -150,13 +177,27 @@ export async function codeFlowTokens(options: AuthorizeOptions = {}): Promise<To
   return { ...json<TokenResponse>(res), browser: result.browser };
 }
 
-export function refresh(refreshToken: string, options: { scope?: string; auth?: string | null } = {}): Promise<RawResponse> {
-  return tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, scope: options.scope }, options.auth === undefined ? PRINTER_AUTH : options.auth);
+export function refresh(
+  refreshToken: string,
+  options: { scope?: string; auth?: string | null } = {},
+): Promise<RawResponse> {
+  return tokenRequest(
+    { grant_type: 'refresh_token', refresh_token: refreshToken, scope: options.scope },
+    options.auth === undefined ? PRINTER_AUTH : options.auth,
+  );
 }
 
-export function introspect(token: string, options: { auth?: string | null; hint?: string; fields?: Record<string, string> } = {}): Promise<RawResponse> {
+export function introspect(
+  token: string,
+  options: { auth?: string | null; hint?: string; fields?: Record<string, string> } = {},
+): Promise<RawResponse> {
   const auth = options.auth === undefined ? PRINTER_AUTH : options.auth;
-  return postForm(INTERNAL.auth, '/introspect', { token, token_type_hint: options.hint, ...options.fields }, auth ? { authorization: auth } : {});
+  return postForm(
+    INTERNAL.auth,
+    '/introspect',
+    { token, token_type_hint: options.hint, ...options.fields },
+    auth ? { authorization: auth } : {},
+  );
 }
 
 export async function isActive(token: string, auth: string | null = PRINTER_AUTH): Promise<boolean> {
@@ -165,17 +206,36 @@ export async function isActive(token: string, auth: string | null = PRINTER_AUTH
   return json<{ active: boolean }>(res).active;
 }
 
-export function revoke(token: string, options: { auth?: string | null; hint?: string; fields?: Record<string, string> } = {}): Promise<RawResponse> {
+export function revoke(
+  token: string,
+  options: { auth?: string | null; hint?: string; fields?: Record<string, string> } = {},
+): Promise<RawResponse> {
   const auth = options.auth === undefined ? PRINTER_AUTH : options.auth;
-  return postForm(INTERNAL.auth, '/revoke', { token, token_type_hint: options.hint, ...options.fields }, auth ? { authorization: auth } : {});
+  return postForm(
+    INTERNAL.auth,
+    '/revoke',
+    { token, token_type_hint: options.hint, ...options.fields },
+    auth ? { authorization: auth } : {},
+  );
 }
 
 /** Assert an RFC 6749 §5.2 error response. */
-export function assertOAuthError(res: RawResponse, status: number | number[], error: string | string[], what = ''): Record<string, unknown> {
+export function assertOAuthError(
+  res: RawResponse,
+  status: number | number[],
+  error: string | string[],
+  what = '',
+): Record<string, unknown> {
   const statuses = [status].flat();
   const errors = [error].flat();
-  assert.ok(statuses.includes(res.status), `${what} expected HTTP ${statuses.join('/')}, got ${res.status}: ${res.body.slice(0, 300)}`);
+  assert.ok(
+    statuses.includes(res.status),
+    `${what} expected HTTP ${statuses.join('/')}, got ${res.status}: ${res.body.slice(0, 300)}`,
+  );
   const body = json(res);
-  assert.ok(errors.includes(String(body.error)), `${what} expected error ${errors.join('/')}, got ${res.body.slice(0, 300)}`);
+  assert.ok(
+    errors.includes(String(body.error)),
+    `${what} expected error ${errors.join('/')}, got ${res.body.slice(0, 300)}`,
+  );
   return body;
 }

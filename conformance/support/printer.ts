@@ -21,19 +21,27 @@ export async function startImport(browser: Browser): Promise<Page> {
  * The printer's flow through sign-in and consent up to the auth server's redirect back to the printer
  * (`/callback?code=…&state=…&iss=…`), which is returned, not followed.
  */
-export async function printerToCallback(browser: Browser, user: UserName, decision: 'allow' | 'deny' = 'allow'): Promise<Page> {
+export async function printerToCallback(
+  browser: Browser,
+  user: UserName,
+  decision: 'allow' | 'deny' = 'allow',
+): Promise<Page> {
   const start = await startImport(browser);
   const authorize = await browser.follow(start);
   assert.equal(authorize.status, 303, `authorize answered ${authorize.status}: ${authorize.text.slice(0, 300)}`);
   const interaction = authorize.location!;
   let page = await browser.get(interaction);
-  if (page.status === 200 && page.text.includes('name="password"')) page = await signIn(browser, interaction, page, user, USERS[user]);
+  if (page.status === 200 && page.text.includes('name="password"'))
+    page = await signIn(browser, interaction, page, user, USERS[user]);
   if (page.status === 200) {
     const scopes = [...page.text.matchAll(/<input[^>]*name="scope"[^>]*value="([^"]+)"/g)].map((m) => m[1]!);
     page = await browser.post(`${interaction}/consent`, { csrf: csrfFrom(page.text), decision, scope: scopes });
   }
   assert.ok([302, 303].includes(page.status), `consent answered ${page.status}: ${page.text.slice(0, 300)}`);
-  assert.ok(page.location?.startsWith(`${PUBLIC.printer}/callback?`), `the auth server sent the browser to ${page.location}`);
+  assert.ok(
+    page.location?.startsWith(`${PUBLIC.printer}/callback?`),
+    `the auth server sent the browser to ${page.location}`,
+  );
   return page;
 }
 
@@ -56,15 +64,28 @@ export interface OfferedPhoto {
 /** The photos the printer's photo page offers (one checkbox `photo` per photo, with its label). */
 export function offeredPhotos(html: string): OfferedPhoto[] {
   const photos: OfferedPhoto[] = [];
-  for (const m of html.matchAll(/<input type="checkbox" id="([^"]+)" name="photo" value="([^"]+)"[^>]*>\s*<label for="\1">([^<]*)<\/label>/g)) {
+  for (const m of html.matchAll(
+    /<input type="checkbox" id="([^"]+)" name="photo" value="([^"]+)"[^>]*>\s*<label for="\1">([^<]*)<\/label>/g,
+  )) {
     photos.push({ id: m[2]!, title: m[3]!.trim() });
   }
   return photos;
 }
 
 /** Place an order from the photo page; returns the order page's URL (after the 303). */
-export async function placeOrder(browser: Browser, photosPage: Page, photoIds: string[], size = '5x7', copies = '2'): Promise<string> {
-  const res = await browser.post(`${PUBLIC.printer}/orders`, { csrf: csrfFrom(photosPage.text), photo: photoIds, size, copies });
+export async function placeOrder(
+  browser: Browser,
+  photosPage: Page,
+  photoIds: string[],
+  size = '5x7',
+  copies = '2',
+): Promise<string> {
+  const res = await browser.post(`${PUBLIC.printer}/orders`, {
+    csrf: csrfFrom(photosPage.text),
+    photo: photoIds,
+    size,
+    copies,
+  });
   assert.equal(res.status, 303, `POST /orders answered ${res.status}: ${res.text.slice(0, 400)}`);
   assert.match(res.location ?? '', new RegExp(`^${PUBLIC.printer}/orders/[A-Za-z0-9_-]+$`));
   return res.location!;

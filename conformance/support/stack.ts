@@ -15,7 +15,11 @@ import {
   type Stack,
 } from '@oauth-demo/testkit';
 
-export const stack: Stack = stackFromEnv('CONFORMANCE', process.env, 'run the suite with "pnpm conformance" (run.ts starts the services)');
+export const stack: Stack = stackFromEnv(
+  'CONFORMANCE',
+  process.env,
+  'run the suite with "pnpm conformance" (run.ts starts the services)',
+);
 
 /** What a browser uses, and what the services put in tokens and metadata. */
 export const PUBLIC = publicUrls(stack);
@@ -43,7 +47,11 @@ export const BROWSER_CLIENT = {
 export const DRIVE_CLIENT = { clientId: 'drive', secret: stack.secrets.driveClientSecret } as const;
 
 /** The printer's print lab: Client Credentials, authenticating with client_secret_post. */
-export const PRINT_LAB = { clientId: 'print-lab', secret: stack.secrets.printLabClientSecret, scope: 'gallery.read' } as const;
+export const PRINT_LAB = {
+  clientId: 'print-lab',
+  secret: stack.secrets.printLabClientSecret,
+  scope: 'gallery.read',
+} as const;
 
 /** Drive's own first-party web app: the only client registered for the password grant. */
 export const DRIVE_WEB = { clientId: 'drive-web', secret: stack.secrets.driveWebClientSecret } as const;
@@ -55,7 +63,8 @@ export type UserName = keyof typeof USERS;
 export function sparePorts(): number[] {
   const raw = process.env.CONFORMANCE_SPARE_PORTS ?? '';
   const ports = raw.split(',').filter(Boolean).map(Number);
-  if (ports.length === 0 || ports.some((p) => !Number.isInteger(p))) throw new Error('CONFORMANCE_SPARE_PORTS is not set: run the suite with "pnpm conformance"');
+  if (ports.length === 0 || ports.some((p) => !Number.isInteger(p)))
+    throw new Error('CONFORMANCE_SPARE_PORTS is not set: run the suite with "pnpm conformance"');
   return ports;
 }
 

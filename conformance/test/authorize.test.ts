@@ -21,7 +21,10 @@ function get(params: Record<string, string | undefined> | [string, string][]): P
 
 /** An error page: 4xx HTML, no Location at all, nothing reflected raw, no stack trace. */
 function assertErrorPageNoRedirect(res: RawResponse, what: string): void {
-  assert.ok(res.status >= 400 && res.status < 500, `${what}: expected a 4xx page, got ${res.status} (Location: ${header(res, 'location')})`);
+  assert.ok(
+    res.status >= 400 && res.status < 500,
+    `${what}: expected a 4xx page, got ${res.status} (Location: ${header(res, 'location')})`,
+  );
   assert.equal(header(res, 'location'), undefined, `${what}: the error page must not redirect`);
   assert.match(header(res, 'content-type') ?? '', /text\/html/, `${what}: an HTML page for the person at the browser`);
   assert.doesNotMatch(res.body, /<script>alert|<img src=x/i, `${what}: something was reflected unescaped`);
@@ -29,8 +32,17 @@ function assertErrorPageNoRedirect(res: RawResponse, what: string): void {
 }
 
 /** An error sent back to the registered redirect_uri (RFC 6749 §4.1.2.1) with state and iss (RFC 9207 §2). */
-function assertErrorRedirect(res: RawResponse, error: string, state: string | undefined, what: string, redirectUri = R): URL {
-  assert.ok([302, 303].includes(res.status), `${what}: expected a 302/303 back to the client, got ${res.status}: ${res.body.slice(0, 200)}`);
+function assertErrorRedirect(
+  res: RawResponse,
+  error: string,
+  state: string | undefined,
+  what: string,
+  redirectUri = R,
+): URL {
+  assert.ok(
+    [302, 303].includes(res.status),
+    `${what}: expected a 302/303 back to the client, got ${res.status}: ${res.body.slice(0, 200)}`,
+  );
   const location = new URL(header(res, 'location')!);
   assert.equal(`${location.origin}${location.pathname}`, redirectUri, `${what}: redirected to ${location.href}`);
   // Code-flow errors come in the query (RFC 6749 §4.1.2.1); implicit-flow errors in the fragment (§4.2.2.1).
@@ -45,7 +57,8 @@ function assertErrorRedirect(res: RawResponse, error: string, state: string | un
 }
 
 const verifier = generateCodeVerifier();
-const valid = (overrides: Record<string, string | undefined> = {}) => authorizeParams('printer', verifier, { state: 'xyz', ...overrides });
+const valid = (overrides: Record<string, string | undefined> = {}) =>
+  authorizeParams('printer', verifier, { state: 'xyz', ...overrides });
 
 describe('docs/security.md §A1, RFC 9700 §4.1.3: the redirect_uri must be an exact string match of a registered one (a page, never a redirect)', () => {
   const variants: [string, string][] = [
@@ -134,7 +147,10 @@ describe('docs/security.md §A1, RFC 9700 §4.1.3: the redirect_uri must be an e
   it('RFC 9700 §4.1.3: an unknown client_id is refused on a page, no redirect (also with its own "registered-looking" redirect_uri)', async () => {
     assertErrorPageNoRedirect(await get(valid({ client_id: 'evil-client' })), 'unknown client');
     assertErrorPageNoRedirect(await get(valid({ client_id: 'Photo-Printer' })), 'client_id in another case');
-    assertErrorPageNoRedirect(await get(valid({ client_id: `${PRINTER.clientId} ` })), 'client_id with a trailing space');
+    assertErrorPageNoRedirect(
+      await get(valid({ client_id: `${PRINTER.clientId} ` })),
+      'client_id with a trailing space',
+    );
     assertErrorPageNoRedirect(await get(valid({ client_id: undefined })), 'no client_id');
     assertErrorPageNoRedirect(await get(valid({ client_id: '<script>alert(1)</script>' })), 'client_id with markup');
   });
@@ -144,10 +160,24 @@ describe('docs/security.md §A1, RFC 9700 §4.1.3: the redirect_uri must be an e
   });
 
   it('RFC 9700 §4.1.3: the redirect_uri check wins over every other error (bad response_type, scope and PKCE together)', async () => {
-    const everythingWrong = { response_type: 'token', scope: 'admin', code_challenge: undefined, code_challenge_method: 'plain' };
-    assertErrorPageNoRedirect(await get(valid({ ...everythingWrong, redirect_uri: `${R}/` })), 'unregistered redirect_uri + other errors');
-    assertErrorPageNoRedirect(await get(valid({ ...everythingWrong, client_id: 'nobody' })), 'unknown client + other errors');
-    assertErrorPageNoRedirect(await get(valid({ ...everythingWrong, redirect_uri: undefined })), 'missing redirect_uri + other errors');
+    const everythingWrong = {
+      response_type: 'token',
+      scope: 'admin',
+      code_challenge: undefined,
+      code_challenge_method: 'plain',
+    };
+    assertErrorPageNoRedirect(
+      await get(valid({ ...everythingWrong, redirect_uri: `${R}/` })),
+      'unregistered redirect_uri + other errors',
+    );
+    assertErrorPageNoRedirect(
+      await get(valid({ ...everythingWrong, client_id: 'nobody' })),
+      'unknown client + other errors',
+    );
+    assertErrorPageNoRedirect(
+      await get(valid({ ...everythingWrong, redirect_uri: undefined })),
+      'missing redirect_uri + other errors',
+    );
   });
 });
 
@@ -166,17 +196,32 @@ describe('docs/security.md §A2, RFC 6749 §4.1.2.1 + RFC 9207 §2: once client 
   }
 
   it('RFC 6749 §4.1.2.1: response_type=token for a client not registered for it is unauthorized_client (implicit is per-client opt-in)', async () => {
-    assertErrorRedirect(await get(valid({ response_type: 'token' })), 'unauthorized_client', 'xyz', 'response_type=token');
+    assertErrorRedirect(
+      await get(valid({ response_type: 'token' })),
+      'unauthorized_client',
+      'xyz',
+      'response_type=token',
+    );
   });
 
   it('RFC 6749 §4.1.2.1: without a state, the error comes back without one (and still with iss)', async () => {
-    assertErrorRedirect(await get(valid({ response_type: 'magic', state: undefined })), 'unsupported_response_type', undefined, 'no state');
+    assertErrorRedirect(
+      await get(valid({ response_type: 'magic', state: undefined })),
+      'unsupported_response_type',
+      undefined,
+      'no state',
+    );
   });
 
   it('RFC 6749 §3.1: a repeated parameter (scope, response_type) is invalid_request', async () => {
     const params = Object.entries(valid()).filter((e): e is [string, string] => e[1] !== undefined);
     assertErrorRedirect(await get([...params, ['scope', 'photos.read']]), 'invalid_request', 'xyz', 'repeated scope');
-    assertErrorRedirect(await get([...params, ['response_type', 'code']]), 'invalid_request', 'xyz', 'repeated response_type');
+    assertErrorRedirect(
+      await get([...params, ['response_type', 'code']]),
+      'invalid_request',
+      'xyz',
+      'repeated response_type',
+    );
   });
 
   it('RFC 6749 §3.1: a repeated state is invalid_request, and neither copy is echoed', async () => {
@@ -213,13 +258,33 @@ describe('docs/security.md §A3, RFC 7636 + RFC 9700 §2.1.1: PKCE, S256 only, r
   }
 
   it('RFC 7636 §4.4.1 + RFC 9700 §2.1.1: the public client without code_challenge is invalid_request', async () => {
-    const params = authorizeParams('browser', verifier, { state: 'pub', code_challenge: undefined, code_challenge_method: undefined });
-    assertErrorRedirect(await get(params), 'invalid_request', 'pub', 'public client without PKCE', BROWSER_CLIENT.redirectUri);
+    const params = authorizeParams('browser', verifier, {
+      state: 'pub',
+      code_challenge: undefined,
+      code_challenge_method: undefined,
+    });
+    assertErrorRedirect(
+      await get(params),
+      'invalid_request',
+      'pub',
+      'public client without PKCE',
+      BROWSER_CLIENT.redirectUri,
+    );
   });
 
   it('RFC 7636 §4.4.1: the public client with code_challenge_method=plain is invalid_request', async () => {
-    const params = authorizeParams('browser', verifier, { state: 'pub', code_challenge_method: 'plain', code_challenge: verifier });
-    assertErrorRedirect(await get(params), 'invalid_request', 'pub', 'public client with plain', BROWSER_CLIENT.redirectUri);
+    const params = authorizeParams('browser', verifier, {
+      state: 'pub',
+      code_challenge_method: 'plain',
+      code_challenge: verifier,
+    });
+    assertErrorRedirect(
+      await get(params),
+      'invalid_request',
+      'pub',
+      'public client with plain',
+      BROWSER_CLIENT.redirectUri,
+    );
   });
 });
 
@@ -249,7 +314,11 @@ describe('docs/security.md §A5, RFC 6749 §4.1.2: the success response', () => 
   });
 
   it('RFC 6749 §4.1.2.1 + RFC 9207 §2: Deny is access_denied back at the redirect_uri, with state and iss', async () => {
-    const { response, location } = await authorize({ decision: 'deny', params: { state: 'denied-state' }, user: 'bob' });
+    const { response, location } = await authorize({
+      decision: 'deny',
+      params: { state: 'denied-state' },
+      user: 'bob',
+    });
     assert.ok([302, 303].includes(response.status));
     assert.equal(`${location.origin}${location.pathname}`, R);
     assert.equal(location.searchParams.get('error'), 'access_denied');
@@ -279,7 +348,12 @@ describe('docs/security.md §A4, RFC 6749 §4.2 + RFC 9700 §2.1.2: the Implicit
     const result = await authorize({
       client: 'browser',
       user: 'bob',
-      params: { response_type: 'token', state: 'imp st+8', code_challenge: undefined, code_challenge_method: undefined },
+      params: {
+        response_type: 'token',
+        state: 'imp st+8',
+        code_challenge: undefined,
+        code_challenge_method: undefined,
+      },
     });
     const { location, response } = result;
     assert.ok([302, 303].includes(response.status));
@@ -292,13 +366,17 @@ describe('docs/security.md §A4, RFC 6749 §4.2 + RFC 9700 §2.1.2: the Implicit
     assert.equal(fragment.get('iss'), ISSUER, 'RFC 9207 §2: iss in every authorization response');
     assert.equal(fragment.get('refresh_token'), null, 'RFC 6749 §4.2.2: no refresh token');
     assert.equal(fragment.get('code'), null);
-    const api = await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: `Bearer ${fragment.get('access_token')}` });
+    const api = await raw(INTERNAL.drive, 'GET', '/api/photos', {
+      authorization: `Bearer ${fragment.get('access_token')}`,
+    });
     assert.equal(api.status, 200, 'the implicit token is a real token for bob');
     assert.equal((JSON.parse(api.body) as { owner: string }).owner, 'bob');
   });
 
   it('RFC 6749 §4.2.2.1: the confidential printer, not registered for it, gets unauthorized_client (in the fragment or query), no token', async () => {
-    const res = await get(valid({ response_type: 'token', code_challenge: undefined, code_challenge_method: undefined }));
+    const res = await get(
+      valid({ response_type: 'token', code_challenge: undefined, code_challenge_method: undefined }),
+    );
     assertErrorRedirect(res, 'unauthorized_client', 'xyz', 'printer asking for response_type=token');
   });
 });
@@ -319,13 +397,21 @@ describe('docs/security.md §A6, OWASP ASVS V1.2 / RFC 6749 §4.1.2.1: everythin
     const start = await browser.get(authorizeUrl(valid()));
     const interaction = start.location!;
     const page = await browser.get(interaction);
-    const failed = await browser.post(`${interaction}/login`, { csrf: csrfFrom(page.text), username: probe, password: 'nope' });
+    const failed = await browser.post(`${interaction}/login`, {
+      csrf: csrfFrom(page.text),
+      username: probe,
+      password: 'nope',
+    });
     assert.ok(failed.status >= 400 && failed.status < 500);
     assert.doesNotMatch(failed.text, /<script>alert\(1\)|<img src=x|value=""><script>/);
   });
 
-  it("RFC 6749 §4.1.2.1: the printer escapes the error and error_description of an authorization response it shows", async () => {
-    for (const [error, description] of [['access_denied', probe], [probe, probe], ['server_error', probe]] as const) {
+  it('RFC 6749 §4.1.2.1: the printer escapes the error and error_description of an authorization response it shows', async () => {
+    for (const [error, description] of [
+      ['access_denied', probe],
+      [probe, probe],
+      ['server_error', probe],
+    ] as const) {
       const browser = new Browser();
       const start = await startImport(browser);
       const state = new URL(start.location!).searchParams.get('state')!;
@@ -353,7 +439,8 @@ function asRaw(page: { status: number; location: string | undefined; text: strin
 
 describe('docs/security.md §A7, OpenID Connect Core §3.1.2.1: prompt=consent, login, none; unknown values refused', () => {
   it('OpenID Connect Core §3.1.2.1: an unknown prompt value, or none with another, is invalid_request sent back with state and iss', async () => {
-    for (const prompt of ['bogus', 'consent bogus', 'none login']) assertErrorRedirect(await get(valid({ prompt })), 'invalid_request', 'xyz', `prompt=${prompt}`);
+    for (const prompt of ['bogus', 'consent bogus', 'none login'])
+      assertErrorRedirect(await get(valid({ prompt })), 'invalid_request', 'xyz', `prompt=${prompt}`);
   });
 
   it('OpenID Connect Core §3.1.2.6: prompt=none without a signed-in user is login_required, never the sign-in page', async () => {
@@ -371,7 +458,10 @@ describe('docs/security.md §A7, OpenID Connect Core §3.1.2.1: prompt=consent, 
     const page = await first.browser.get(start.location!);
     assert.equal(page.status, 200, 'the consent screen again, not a redirect');
     assert.match(page.text, /name="decision"/);
-    const denied = await first.browser.post(`${start.location!}/consent`, { csrf: csrfFrom(page.text), decision: 'deny' });
+    const denied = await first.browser.post(`${start.location!}/consent`, {
+      csrf: csrfFrom(page.text),
+      decision: 'deny',
+    });
     assertErrorRedirect(asRaw(denied), 'access_denied', 'xyz', 'Deny after Allow');
   });
 

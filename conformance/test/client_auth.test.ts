@@ -9,8 +9,25 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dataDir, startService } from '@oauth-demo/testkit';
 import { assertNoLeak, header, json, postForm, type RawResponse } from '../support/http.js';
-import { assertOAuthError, basic, codeFlowTokens, PRINTER_AUTH, tokenRequest, type TokenResponse } from '../support/oauth.js';
-import { DRIVE_CLIENT, DRIVE_WEB, INTERNAL, PRINT_LAB, PRINTER, sparePorts, stack, startSpare, USERS } from '../support/stack.js';
+import {
+  assertOAuthError,
+  basic,
+  codeFlowTokens,
+  PRINTER_AUTH,
+  tokenRequest,
+  type TokenResponse,
+} from '../support/oauth.js';
+import {
+  DRIVE_CLIENT,
+  DRIVE_WEB,
+  INTERNAL,
+  PRINT_LAB,
+  PRINTER,
+  sparePorts,
+  stack,
+  startSpare,
+  USERS,
+} from '../support/stack.js';
 
 const ENDPOINTS = ['/token', '/introspect', '/revoke'] as const;
 
@@ -21,25 +38,46 @@ const BODY: Record<(typeof ENDPOINTS)[number], Record<string, string>> = {
   '/revoke': { token: 'x'.repeat(43) },
 };
 
-function call(path: (typeof ENDPOINTS)[number], headers: Record<string, string>, extra: Record<string, string> = {}): Promise<RawResponse> {
+function call(
+  path: (typeof ENDPOINTS)[number],
+  headers: Record<string, string>,
+  extra: Record<string, string> = {},
+): Promise<RawResponse> {
   return postForm(INTERNAL.auth, path, { ...BODY[path], ...extra }, headers);
 }
 
 function assertInvalidClient(res: RawResponse, usedBasic: boolean, what: string): void {
   assertOAuthError(res, 401, 'invalid_client', what);
-  if (usedBasic) assert.match(header(res, 'www-authenticate') ?? '', /^Basic\b/i, `${what}: RFC 6749 §5.2 asks for a Basic challenge`);
+  if (usedBasic)
+    assert.match(
+      header(res, 'www-authenticate') ?? '',
+      /^Basic\b/i,
+      `${what}: RFC 6749 §5.2 asks for a Basic challenge`,
+    );
   assert.equal(header(res, 'cache-control'), 'no-store', `${what}: no-store`);
 }
 
 describe('docs/security.md §T1, RFC 6749 §2.3 + §5.2: client authentication failures are 401 invalid_client', () => {
   for (const path of ENDPOINTS) {
     it(`RFC 6749 §5.2: ${path} with a wrong secret over Basic is 401 invalid_client with WWW-Authenticate: Basic`, async () => {
-      assertInvalidClient(await call(path, { authorization: basic(PRINTER.clientId, `${PRINTER.secret.slice(0, -1)}x`) }), true, `${path} wrong secret`);
-      assertInvalidClient(await call(path, { authorization: basic(PRINTER.clientId, DRIVE_CLIENT.secret) }), true, `${path} another client's secret`);
+      assertInvalidClient(
+        await call(path, { authorization: basic(PRINTER.clientId, `${PRINTER.secret.slice(0, -1)}x`) }),
+        true,
+        `${path} wrong secret`,
+      );
+      assertInvalidClient(
+        await call(path, { authorization: basic(PRINTER.clientId, DRIVE_CLIENT.secret) }),
+        true,
+        `${path} another client's secret`,
+      );
     });
 
     it(`RFC 6749 §5.2: ${path} with an unknown client over Basic is 401 invalid_client with WWW-Authenticate: Basic`, async () => {
-      assertInvalidClient(await call(path, { authorization: basic('nobody', PRINTER.secret) }), true, `${path} unknown client`);
+      assertInvalidClient(
+        await call(path, { authorization: basic('nobody', PRINTER.secret) }),
+        true,
+        `${path} unknown client`,
+      );
     });
 
     it(`RFC 6749 §2.3.1: ${path} from the confidential client with no authentication at all is 401 invalid_client`, async () => {
@@ -50,17 +88,27 @@ describe('docs/security.md §T1, RFC 6749 §2.3 + §5.2: client authentication f
     });
 
     it(`RFC 6749 §2.3.1: ${path} with client_secret_post from a client registered for client_secret_basic is 401 invalid_client`, async () => {
-      assertInvalidClient(await call(path, {}, { client_id: PRINTER.clientId, client_secret: PRINTER.secret }), false, `${path} client_secret_post`);
+      assertInvalidClient(
+        await call(path, {}, { client_id: PRINTER.clientId, client_secret: PRINTER.secret }),
+        false,
+        `${path} client_secret_post`,
+      );
     });
   }
 
   it('RFC 6749 §2.3.1: a client registered for client_secret_post authenticates with client_id and client_secret in the body', async () => {
-    const res = await tokenRequest({ grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: PRINT_LAB.secret }, null);
+    const res = await tokenRequest(
+      { grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: PRINT_LAB.secret },
+      null,
+    );
     assert.equal(res.status, 200, res.body);
   });
 
   it('RFC 6749 §2.3.1: client_secret_post with a wrong secret is 401 invalid_client', async () => {
-    const res = await tokenRequest({ grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: `${PRINT_LAB.secret}x` }, null);
+    const res = await tokenRequest(
+      { grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: `${PRINT_LAB.secret}x` },
+      null,
+    );
     assertInvalidClient(res, false, 'client_secret_post wrong secret');
   });
 
@@ -80,11 +128,17 @@ describe('docs/security.md §T1, RFC 6749 §2.3 + §5.2: client authentication f
   });
 
   it('RFC 6749 §2.3.1: the public client presenting Basic with an empty secret is 401 invalid_client', async () => {
-    assertInvalidClient(await call('/token', { authorization: basic('photo-printer-browser', '') }), true, 'public client with Basic');
+    assertInvalidClient(
+      await call('/token', { authorization: basic('photo-printer-browser', '') }),
+      true,
+      'public client with Basic',
+    );
   });
 
   it('RFC 6749 §2.3.1: Basic credentials are form-urlencoded, so a percent-encoded secret is the same secret', async () => {
-    const encoded = [...PRINTER.secret].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`).join('');
+    const encoded = [...PRINTER.secret]
+      .map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`)
+      .join('');
     const authorization = `Basic ${Buffer.from(`${PRINTER.clientId}:${encoded}`).toString('base64')}`;
     const res = await call('/introspect', { authorization });
     assert.equal(res.status, 200, res.body);
@@ -114,7 +168,10 @@ describe('docs/security.md §T2, RFC 6749 §2.3.1: a malformed Basic header is 4
     it(`RFC 6749 §2.3.1: ${path} answers every malformed Basic header with 400/401 JSON, never 5xx`, async () => {
       for (const [label, authorization] of malformed) {
         const res = await call(path, { authorization });
-        assert.ok(res.status === 400 || res.status === 401, `${path} ${label}: ${res.status} ${res.body.slice(0, 200)}`);
+        assert.ok(
+          res.status === 400 || res.status === 401,
+          `${path} ${label}: ${res.status} ${res.body.slice(0, 200)}`,
+        );
         const body = json(res);
         assert.ok(['invalid_client', 'invalid_request'].includes(String(body.error)), `${path} ${label}: ${res.body}`);
         assertNoLeak(res.body, `${path} ${label}`);
@@ -142,13 +199,17 @@ describe('Client secrets and passwords at rest (docs/security.md §T3, RFC 6749 
     const bytes = authDataBytes();
     for (const secret of [PRINTER.secret, DRIVE_CLIENT.secret, PRINT_LAB.secret, DRIVE_WEB.secret]) {
       assert.equal(bytes.includes(secret), false, 'a client secret is stored in the clear');
-      assert.ok(bytes.includes(createHash('sha256').update(secret).digest('base64url')), 'the SHA-256 of the secret is what is stored');
+      assert.ok(
+        bytes.includes(createHash('sha256').update(secret).digest('base64url')),
+        'the SHA-256 of the secret is what is stored',
+      );
     }
   });
 
   it("RFC 6819 §5.1.4.1.3: users' passwords are stored with a slow salted hash (scrypt), never in the clear", () => {
     const bytes = authDataBytes();
-    for (const password of Object.values(USERS)) assert.equal(bytes.includes(password), false, 'a password is stored in the clear');
+    for (const password of Object.values(USERS))
+      assert.equal(bytes.includes(password), false, 'a password is stored in the clear');
     assert.match(bytes, /scrypt\$\d+\$\d+\$\d+\$/);
   });
 
@@ -167,7 +228,12 @@ describe('RFC 6749 §10.10 + docs/security.md §T4: client secrets carry at leas
 
   it('RFC 6749 §10.10: the auth server refuses to start with a client secret shorter than 256 bits', async () => {
     const port = sparePorts()[0]!;
-    const weak = { ...stack, runDir: join(stack.runDir, 'spare-weak-secret'), ports: { ...stack.ports, auth: port }, secrets: { ...stack.secrets, printerClientSecret: 'password123' } };
+    const weak = {
+      ...stack,
+      runDir: join(stack.runDir, 'spare-weak-secret'),
+      ports: { ...stack.ports, auth: port },
+      secrets: { ...stack.secrets, printerClientSecret: 'password123' },
+    };
     await assert.rejects(startService('auth-server', weak, { timeoutMs: 15_000 }), /exited/);
     const log = readFileSync(join(weak.runDir, 'auth-server.log'), 'utf8');
     assert.match(log, /PRINTER_CLIENT_SECRET/);
@@ -189,7 +255,12 @@ describe('RFC 6749 §10.10 + docs/security.md §T4: client secrets carry at leas
     const secret = readFileSync(join(shared, files[0]!), 'utf8').trim();
     assert.match(secret, /^[A-Za-z0-9_-]{43,}$/);
     assert.ok(Buffer.from(secret, 'base64url').length >= 32, 'at least 32 random octets');
-    const ok = await postForm(spare.url, '/introspect', { token: 'x' }, { authorization: basic(PRINTER.clientId, secret) });
+    const ok = await postForm(
+      spare.url,
+      '/introspect',
+      { token: 'x' },
+      { authorization: basic(PRINTER.clientId, secret) },
+    );
     assert.equal(ok.status, 200, ok.body);
     const old = await postForm(spare.url, '/introspect', { token: 'x' }, { authorization: PRINTER_AUTH });
     assert.equal(old.status, 401, 'the secret of the main stack does not open the spare server');

@@ -15,7 +15,15 @@ const TESTS = import.meta.dirname;
 
 /** Where citations live: sources, tests, views, scripts and READMEs (never dependencies or build output). */
 const SCANNED_ROOTS = ['README.md', 'apps', 'packages', 'conformance', 'e2e', 'bench', 'scripts', 'docs'];
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.data', '.turbo', 'results', 'test-results', 'playwright-report']);
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'dist',
+  '.data',
+  '.turbo',
+  'results',
+  'test-results',
+  'playwright-report',
+]);
 const SCANNED_FILE = /\.(ts|mjs|js|ejs|md|sh|json)$/;
 
 function filesUnder(path: string): string[] {
@@ -35,7 +43,9 @@ function definedIds(): Set<string> {
 
 /** Every `§A1`-style id after a mention of docs/security.md (RFC sections are `§` + digits, so they never match). */
 function citedIds(text: string): string[] {
-  return [...text.matchAll(/docs\/security\.md((?:[\s,;+]*(?:and|to)?\s*§[A-Z]\d+)+)/g)].flatMap((m) => [...m[1]!.matchAll(/§([A-Z]\d+)/g)].map((id) => id[1]!));
+  return [...text.matchAll(/docs\/security\.md((?:[\s,;+]*(?:and|to)?\s*§[A-Z]\d+)+)/g)].flatMap((m) =>
+    [...m[1]!.matchAll(/§([A-Z]\d+)/g)].map((id) => id[1]!),
+  );
 }
 
 /** The headings of docs/design.md, which code cites by name (`docs/design.md, Persistence`). */
@@ -49,14 +59,19 @@ describe('docs/security.md and the conformance suite cite each other', () => {
   const testFiles = readdirSync(TESTS).filter((f) => f.endsWith('.test.ts') && f !== 'docs.test.ts');
   const citedByTests = new Map<string, string[]>();
   for (const file of testFiles) {
-    for (const id of citedIds(readFileSync(join(TESTS, file), 'utf8'))) citedByTests.set(id, [...(citedByTests.get(id) ?? []), file]);
+    for (const id of citedIds(readFileSync(join(TESTS, file), 'utf8')))
+      citedByTests.set(id, [...(citedByTests.get(id) ?? []), file]);
   }
 
   it('docs/security.md defines its rules with ids, each once', () => {
     const text = readFileSync(join(DOCS, 'security.md'), 'utf8');
     const all = [...text.matchAll(/^- \*\*([A-Z]\d+)\*\*/gm)].map((m) => m[1]!);
     assert.ok(all.length >= 40, `expected the rules of docs/security.md, found ${all.length}`);
-    assert.deepEqual(all.filter((id, i) => all.indexOf(id) !== i), [], 'an id is defined twice');
+    assert.deepEqual(
+      all.filter((id, i) => all.indexOf(id) !== i),
+      [],
+      'an id is defined twice',
+    );
   });
 
   it('every rule of docs/security.md is checked by at least one conformance test that names its id', () => {
@@ -66,7 +81,11 @@ describe('docs/security.md and the conformance suite cite each other', () => {
 
   it('every id a conformance test names is defined in docs/security.md', () => {
     const unknown = [...citedByTests.keys()].filter((id) => !ids.has(id));
-    assert.deepEqual(unknown, [], `unknown ids: ${unknown.map((id) => `§${id} in ${citedByTests.get(id)!.join(', ')}`).join('; ')}`);
+    assert.deepEqual(
+      unknown,
+      [],
+      `unknown ids: ${unknown.map((id) => `§${id} in ${citedByTests.get(id)!.join(', ')}`).join('; ')}`,
+    );
   });
 });
 
@@ -77,7 +96,11 @@ describe('citations of docs/ anywhere in the repository resolve', () => {
 
   it('the scan sees the sources that cite the docs', () => {
     const seen = files.map((f) => relative(REPO, f));
-    for (const expected of ['apps/auth-server/src/seed.ts', 'packages/web/src/config.ts', 'conformance/test/drive.test.ts']) {
+    for (const expected of [
+      'apps/auth-server/src/seed.ts',
+      'packages/web/src/config.ts',
+      'conformance/test/drive.test.ts',
+    ]) {
       assert.ok(seen.includes(expected), `${expected} was not scanned`);
     }
   });
@@ -107,7 +130,8 @@ describe('citations of docs/ anywhere in the repository resolve', () => {
   it('every docs/security.md §id cited anywhere is defined', () => {
     const unknown: string[] = [];
     for (const file of files) {
-      for (const id of citedIds(readFileSync(file, 'utf8'))) if (!ids.has(id)) unknown.push(`${relative(REPO, file)}: §${id}`);
+      for (const id of citedIds(readFileSync(file, 'utf8')))
+        if (!ids.has(id)) unknown.push(`${relative(REPO, file)}: §${id}`);
     }
     assert.deepEqual(unknown, []);
   });

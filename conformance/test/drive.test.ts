@@ -26,7 +26,10 @@ interface PhotoList {
 }
 
 function api(path: string, token?: string, extraHeaders: Record<string, string> = {}): Promise<RawResponse> {
-  return raw(INTERNAL.drive, 'GET', path, { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...extraHeaders });
+  return raw(INTERNAL.drive, 'GET', path, {
+    ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    ...extraHeaders,
+  });
 }
 
 /** RFC 6750 §3: the challenge's auth-params. */
@@ -77,7 +80,9 @@ describe('docs/security.md §R1, RFC 6750 §3.1: requests without a token', () =
   }
 
   it('RFC 6750 §3.1: another authentication scheme (Basic) counts as no token: 401, no error code', async () => {
-    const res = await api('/api/photos', undefined, { authorization: `Basic ${Buffer.from('alice:wonderland').toString('base64')}` });
+    const res = await api('/api/photos', undefined, {
+      authorization: `Basic ${Buffer.from('alice:wonderland').toString('base64')}`,
+    });
     assert.equal(res.status, 401);
     assert.equal(challenge(res).params.error, undefined);
   });
@@ -102,7 +107,13 @@ describe('docs/security.md §R2, RFC 6750 §2: tokens only from the Authorizatio
 
   it('RFC 6750 §2.2: a valid token in a form-encoded body is not accepted', async () => {
     for (const method of ['POST', 'GET']) {
-      const res = await raw(INTERNAL.drive, method, '/api/photos', { 'content-type': 'application/x-www-form-urlencoded' }, `access_token=${encodeURIComponent(alice.access_token)}`);
+      const res = await raw(
+        INTERNAL.drive,
+        method,
+        '/api/photos',
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        `access_token=${encodeURIComponent(alice.access_token)}`,
+      );
       assert.notEqual(res.status, 200, `${method} with the token in the body`);
       assert.doesNotMatch(res.body, /"photos"/);
     }
@@ -110,14 +121,21 @@ describe('docs/security.md §R2, RFC 6750 §2: tokens only from the Authorizatio
 
   it('RFC 6750 §2.1: the same token in the Authorization header is accepted (the control case)', async () => {
     assert.equal((await api('/api/photos', alice.access_token)).status, 200);
-    assert.equal((await api('/api/photos', alice.access_token, { authorization: `bearer ${alice.access_token}` })).status, 200, 'the scheme is case-insensitive (RFC 7235 §2.1)');
+    assert.equal(
+      (await api('/api/photos', alice.access_token, { authorization: `bearer ${alice.access_token}` })).status,
+      200,
+      'the scheme is case-insensitive (RFC 7235 §2.1)',
+    );
   });
 });
 
 describe('docs/security.md §R3, RFC 6750 §3.1 + RFC 9068 §4 + RFC 8725: bad, expired and foreign tokens are 401 invalid_token', () => {
   it('RFC 6750 §3.1: garbage, a JWT-shaped string and an opaque refresh token are invalid_token', async () => {
     assertInvalidToken(await api('/api/photos', 'abc'), 'garbage');
-    assertInvalidToken(await api('/api/photos', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.AAAA'), 'JWT-shaped garbage');
+    assertInvalidToken(
+      await api('/api/photos', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.AAAA'),
+      'JWT-shaped garbage',
+    );
     assertInvalidToken(await api('/api/photos', alice.refresh_token!), 'a refresh token as bearer');
   });
 
@@ -131,64 +149,138 @@ describe('docs/security.md §R3, RFC 6750 §3.1 + RFC 9068 §4 + RFC 8725: bad, 
 
   it('RFC 8725 §3.1: alg "none" is refused', async () => {
     assertInvalidToken(await api('/api/photos', unsecuredToken(genuineClaims())), 'alg none');
-    assertInvalidToken(await api('/api/photos', unsecuredToken(genuineClaims()).slice(0, -1)), 'alg none without the trailing dot');
+    assertInvalidToken(
+      await api('/api/photos', unsecuredToken(genuineClaims()).slice(0, -1)),
+      'alg none without the trailing dot',
+    );
   });
 
   it('RFC 8725 §2.1 + §3.1: HS256 keyed with the public key (algorithm confusion) is refused', async () => {
-    for (const token of await hmacWithPublicKey(key.publicJwk, genuineClaims(), key.kid)) assertInvalidToken(await api('/api/photos', token), 'HS256 with the public key');
+    for (const token of await hmacWithPublicKey(key.publicJwk, genuineClaims(), key.kid))
+      assertInvalidToken(await api('/api/photos', token), 'HS256 with the public key');
   });
 
   it('RFC 7515 §4.1.4: a token signed by a key the auth server does not publish (unknown kid) is refused', async () => {
-    assertInvalidToken(await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { kid: 'attacker-key' })), 'unknown kid');
+    assertInvalidToken(
+      await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { kid: 'attacker-key' })),
+      'unknown kid',
+    );
     assertInvalidToken(await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), {})), 'no kid');
   });
 
   it("RFC 7515 §4.1.4: a foreign token that names the real key's kid but is signed by another key is refused", async () => {
-    assertInvalidToken(await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { kid: key.kid })), 'real kid, foreign key');
+    assertInvalidToken(
+      await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { kid: key.kid })),
+      'real kid, foreign key',
+    );
   });
 
   it('RFC 8725 §3.10: a key embedded in the token (jwk, jku, x5u, x5c) is never trusted', async () => {
     const jwk = { ...attacker.publicJwk };
-    assertInvalidToken(await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { jwk })), 'embedded jwk');
-    assertInvalidToken(await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { jwk, kid: key.kid })), 'embedded jwk with the real kid');
-    assertInvalidToken(await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { jku: `http://127.0.0.1:${sparePorts()[0]}/jwks.json`, kid: 'x' })), 'jku');
-    assertInvalidToken(await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { x5u: `http://127.0.0.1:${sparePorts()[0]}/cert.pem`, kid: 'x' })), 'x5u');
+    assertInvalidToken(
+      await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { jwk })),
+      'embedded jwk',
+    );
+    assertInvalidToken(
+      await api('/api/photos', await signWithAttackerKey(attacker, genuineClaims(), { jwk, kid: key.kid })),
+      'embedded jwk with the real kid',
+    );
+    assertInvalidToken(
+      await api(
+        '/api/photos',
+        await signWithAttackerKey(attacker, genuineClaims(), {
+          jku: `http://127.0.0.1:${sparePorts()[0]}/jwks.json`,
+          kid: 'x',
+        }),
+      ),
+      'jku',
+    );
+    assertInvalidToken(
+      await api(
+        '/api/photos',
+        await signWithAttackerKey(attacker, genuineClaims(), {
+          x5u: `http://127.0.0.1:${sparePorts()[0]}/cert.pem`,
+          kid: 'x',
+        }),
+      ),
+      'x5u',
+    );
     // With the REAL key too: a header that carries a key is refused on principle, not only because the key is foreign.
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims(), { jwk: key.publicJwk })), 'real key, jwk in the header');
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims(), { jku: `${ISSUER}/.well-known/jwks.json` })), 'real key, jku in the header');
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims(), { jwk: key.publicJwk })),
+      'real key, jwk in the header',
+    );
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims(), { jku: `${ISSUER}/.well-known/jwks.json` })),
+      'real key, jku in the header',
+    );
   });
 
   it('RFC 9068 §4: a correctly signed token with the wrong typ (JWT, none, id-token style) is refused', async () => {
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims(), { typ: 'JWT' })), 'typ JWT');
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims(), { typ: undefined })), 'no typ');
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims(), { typ: 'logout+jwt' })), 'typ logout+jwt');
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims(), { typ: 'JWT' })),
+      'typ JWT',
+    );
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims(), { typ: undefined })),
+      'no typ',
+    );
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims(), { typ: 'logout+jwt' })),
+      'typ logout+jwt',
+    );
   });
 
   it('RFC 9068 §4: a correctly signed token from another issuer is refused', async () => {
-    for (const iss of ['http://evil.example', `${ISSUER}/`, ISSUER.replace('localhost', '127.0.0.1'), ISSUER.toUpperCase()]) {
+    for (const iss of [
+      'http://evil.example',
+      `${ISSUER}/`,
+      ISSUER.replace('localhost', '127.0.0.1'),
+      ISSUER.toUpperCase(),
+    ]) {
       assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims({ iss }))), `iss ${iss}`);
     }
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims({ iss: undefined }))), 'no iss');
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims({ iss: undefined }))),
+      'no iss',
+    );
   });
 
   it('RFC 9068 §4 + RFC 8707: a correctly signed token for another audience is refused', async () => {
-    for (const aud of ['http://other-resource.example', `${DRIVE_RESOURCE}/`, DRIVE_RESOURCE.replace('localhost', '127.0.0.1'), PRINTER.clientId]) {
+    for (const aud of [
+      'http://other-resource.example',
+      `${DRIVE_RESOURCE}/`,
+      DRIVE_RESOURCE.replace('localhost', '127.0.0.1'),
+      PRINTER.clientId,
+    ]) {
       assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims({ aud }))), `aud ${aud}`);
     }
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims({ aud: undefined }))), 'no aud');
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims({ aud: undefined }))),
+      'no aud',
+    );
   });
 
   it('RFC 9068 §4 + RFC 7519 §4.1.4: an expired token is refused; a token expired a second ago passes (small clock skew)', async () => {
     const t = now();
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims({ iat: t - 700, exp: t - 60 }))), 'expired a minute ago');
-    assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims({ exp: undefined }))), 'no exp');
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims({ iat: t - 700, exp: t - 60 }))),
+      'expired a minute ago',
+    );
+    assertInvalidToken(
+      await api('/api/photos', await signWithRealKey(key, genuineClaims({ exp: undefined }))),
+      'no exp',
+    );
     const skewed = await api('/api/photos', await signWithRealKey(key, genuineClaims({ iat: t - 600, exp: t - 1 })));
     assert.equal(skewed.status, 200, `a token 1 s past exp is within the allowed skew: ${skewed.status}`);
   });
 
   it('RFC 9068 §2.2: a correctly signed token missing sub, client_id or jti is refused', async () => {
     for (const claim of ['sub', 'client_id', 'jti'] as const) {
-      assertInvalidToken(await api('/api/photos', await signWithRealKey(key, genuineClaims({ [claim]: undefined }))), `no ${claim}`);
+      assertInvalidToken(
+        await api('/api/photos', await signWithRealKey(key, genuineClaims({ [claim]: undefined }))),
+        `no ${claim}`,
+      );
     }
   });
 });
@@ -199,7 +291,11 @@ describe('docs/security.md §R4, RFC 6750 §3.1: too little scope is 403 insuffi
     const res = await refresh(t.refresh_token!, { scope: 'offline_access' });
     assert.equal(res.status, 200, res.body);
     const narrowed = json<TokenResponse>(res);
-    for (const path of ['/api/photos', `/api/photos/${alicePhotos.photos[0]!.id}`, `/api/photos/${alicePhotos.photos[0]!.id}/content`]) {
+    for (const path of [
+      '/api/photos',
+      `/api/photos/${alicePhotos.photos[0]!.id}`,
+      `/api/photos/${alicePhotos.photos[0]!.id}/content`,
+    ]) {
       const denied = await api(path, narrowed.access_token);
       assert.equal(denied.status, 403, path);
       const c = challenge(denied);
@@ -224,7 +320,10 @@ describe("docs/security.md §R5: a user's token reads that user's photos only", 
     assert.ok(alicePhotos.photos.length >= 6);
     assert.ok(bobPhotos.photos.length >= 1);
     const bobIds = new Set(bobPhotos.photos.map((p) => p.id));
-    assert.deepEqual(alicePhotos.photos.filter((p) => bobIds.has(p.id)), []);
+    assert.deepEqual(
+      alicePhotos.photos.filter((p) => bobIds.has(p.id)),
+      [],
+    );
   });
 
   it("RFC 6749 §1.1: alice's token opens each of her photos and its content", async () => {
@@ -248,12 +347,23 @@ describe("docs/security.md §R5: a user's token reads that user's photos only", 
   });
 
   it('RFC 6749 §4.4 + docs/security.md §R5: a real client-credentials token (the print lab) reads no user photos', async () => {
-    const res = await postForm(INTERNAL.auth, '/token', { grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: PRINT_LAB.secret });
+    const res = await postForm(INTERNAL.auth, '/token', {
+      grant_type: 'client_credentials',
+      client_id: PRINT_LAB.clientId,
+      client_secret: PRINT_LAB.secret,
+    });
     assert.equal(res.status, 200, res.body);
     const token = json<TokenResponse>(res).access_token;
-    for (const path of ['/api/photos', `/api/photos/${alicePhotos.photos[0]!.id}`, `/api/photos/${alicePhotos.photos[0]!.id}/content`]) {
+    for (const path of [
+      '/api/photos',
+      `/api/photos/${alicePhotos.photos[0]!.id}`,
+      `/api/photos/${alicePhotos.photos[0]!.id}/content`,
+    ]) {
       const answer = await api(path, token);
-      assert.ok([403, 404].includes(answer.status) || (answer.status === 200 && /"photos":\[\]/.test(answer.body)), `${path}: ${answer.status} ${answer.body.slice(0, 200)}`);
+      assert.ok(
+        [403, 404].includes(answer.status) || (answer.status === 200 && /"photos":\[\]/.test(answer.body)),
+        `${path}: ${answer.status} ${answer.body.slice(0, 200)}`,
+      );
       assert.doesNotMatch(answer.body, new RegExp(alicePhotos.photos[0]!.id));
     }
   });
@@ -284,7 +394,11 @@ describe('docs/security.md §R8: when the drive cannot check a token with the au
     spare = await startSpare('drive', {
       label: 'drive-auth-down',
       port: drivePort!,
-      env: { DRIVE_PUBLIC_URL: DRIVE_RESOURCE, AUTH_PUBLIC_URL: ISSUER, AUTH_INTERNAL_URL: `http://127.0.0.1:${deadPort}` },
+      env: {
+        DRIVE_PUBLIC_URL: DRIVE_RESOURCE,
+        AUTH_PUBLIC_URL: ISSUER,
+        AUTH_INTERNAL_URL: `http://127.0.0.1:${deadPort}`,
+      },
     });
   });
   after(() => spare.stop());
@@ -314,7 +428,12 @@ describe('docs/security.md §R7, RFC 7662: the drive validating by introspection
     cutOff = await startSpare('drive', {
       label: 'drive-introspection-down',
       port: ports[3]!,
-      env: { DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_PUBLIC_URL: DRIVE_RESOURCE, AUTH_PUBLIC_URL: ISSUER, AUTH_INTERNAL_URL: `http://127.0.0.1:${ports[1]}` },
+      env: {
+        DRIVE_TOKEN_VALIDATION: 'introspection',
+        DRIVE_PUBLIC_URL: DRIVE_RESOURCE,
+        AUTH_PUBLIC_URL: ISSUER,
+        AUTH_INTERNAL_URL: `http://127.0.0.1:${ports[1]}`,
+      },
     });
   });
   after(async () => {
@@ -332,7 +451,12 @@ describe('docs/security.md §R7, RFC 7662: the drive validating by introspection
   });
 
   it('RFC 7662 §2.2: a forged or foreign token is refused by introspection too', async () => {
-    assertInvalidToken(await raw(introspecting.url, 'GET', '/api/photos', { authorization: `Bearer ${unsecuredToken(genuineClaims())}` }), 'alg none');
+    assertInvalidToken(
+      await raw(introspecting.url, 'GET', '/api/photos', {
+        authorization: `Bearer ${unsecuredToken(genuineClaims())}`,
+      }),
+      'alg none',
+    );
     assertInvalidToken(await raw(introspecting.url, 'GET', '/api/photos', { authorization: 'Bearer abc' }), 'garbage');
   });
 

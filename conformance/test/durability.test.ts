@@ -6,9 +6,26 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { ALL_SERVICES, isPortInUse, isProcessAlive, runningPid, servicePort, startService, stopService, type ServiceName } from '@oauth-demo/testkit';
+import {
+  ALL_SERVICES,
+  isPortInUse,
+  isProcessAlive,
+  runningPid,
+  servicePort,
+  startService,
+  stopService,
+  type ServiceName,
+} from '@oauth-demo/testkit';
 import { Browser, csrfFrom, json, raw } from '../support/http.js';
-import { assertOAuthError, codeFlowTokens, introspect, isActive, refresh, revoke, type TokenResponse } from '../support/oauth.js';
+import {
+  assertOAuthError,
+  codeFlowTokens,
+  introspect,
+  isActive,
+  refresh,
+  revoke,
+  type TokenResponse,
+} from '../support/oauth.js';
 import { connectPrinter, offeredPhotos, placeOrder } from '../support/printer.js';
 import { INTERNAL, ISSUER, PUBLIC, stack, USERS } from '../support/stack.js';
 
@@ -17,7 +34,10 @@ interface PhotoList {
   photos: { id: string; title: string }[];
 }
 
-const kids = async () => json<{ keys: { kid: string }[] }>(await raw(INTERNAL.auth, 'GET', '/.well-known/jwks.json')).keys.map((k) => k.kid).sort();
+const kids = async () =>
+  json<{ keys: { kid: string }[] }>(await raw(INTERNAL.auth, 'GET', '/.well-known/jwks.json'))
+    .keys.map((k) => k.kid)
+    .sort();
 const photosOf = async (token: string) => {
   const res = await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: `Bearer ${token}` });
   assert.equal(res.status, 200, res.body.slice(0, 200));
@@ -65,7 +85,13 @@ describe('docs/security.md §D1, §D2: after a crash (kill -9) and a restart, no
     const offered = offeredPhotos(photosPage.text);
     assert.ok(offered.length >= 2, `the printer offers bob's photos: ${offered.length}`);
     const chosen = offered.slice(0, 2);
-    saved.orderUrl = await placeOrder(saved.printer, photosPage, chosen.map((p) => p.id), '5x7', '3');
+    saved.orderUrl = await placeOrder(
+      saved.printer,
+      photosPage,
+      chosen.map((p) => p.id),
+      '5x7',
+      '3',
+    );
     saved.orderTitles = chosen.map((p) => p.title);
     const order = await saved.printer.get(saved.orderUrl);
     assert.equal(order.status, 200);
@@ -120,7 +146,7 @@ describe('docs/security.md §D1, §D2: after a crash (kill -9) and a restart, no
     assert.equal(await contentHash(saved.kept.access_token, saved.photos.photos[0]!.id), saved.firstPhotoHash);
   });
 
-  it("docs/security.md §D2: the printer order placed before the crash still shows, with its photos, in the same browser session", async () => {
+  it('docs/security.md §D2: the printer order placed before the crash still shows, with its photos, in the same browser session', async () => {
     const order = await saved.printer.get(saved.orderUrl);
     assert.equal(order.status, 200, order.text.slice(0, 200));
     assert.match(order.text, /Order placed/);
@@ -139,7 +165,11 @@ describe('docs/security.md §D1, §D2: after a crash (kill -9) and a restart, no
     assert.equal(photos.status, 200, `the printer's connection survived: ${photos.status}`);
     const browser = new Browser();
     const login = await browser.get(`${ISSUER}/login`);
-    const signedIn = await browser.post(`${ISSUER}/login`, { csrf: csrfFrom(login.text), username: 'alice', password: USERS.alice });
+    const signedIn = await browser.post(`${ISSUER}/login`, {
+      csrf: csrfFrom(login.text),
+      username: 'alice',
+      password: USERS.alice,
+    });
     assert.equal(signedIn.status, 303);
     const apps = await browser.get(`${ISSUER}/apps`);
     assert.equal(apps.status, 200);

@@ -21,7 +21,18 @@ import {
   tokenRequest,
   type TokenResponse,
 } from '../support/oauth.js';
-import { BROWSER_CLIENT, DRIVE_CLIENT, DRIVE_RESOURCE, DRIVE_WEB, INTERNAL, ISSUER, PRINT_LAB, PRINTER, sparePorts, startSpare } from '../support/stack.js';
+import {
+  BROWSER_CLIENT,
+  DRIVE_CLIENT,
+  DRIVE_RESOURCE,
+  DRIVE_WEB,
+  INTERNAL,
+  ISSUER,
+  PRINT_LAB,
+  PRINTER,
+  sparePorts,
+  startSpare,
+} from '../support/stack.js';
 
 function assertTokenResponse(res: RawResponse, what: string): TokenResponse {
   assert.equal(res.status, 200, `${what}: ${res.body}`);
@@ -39,7 +50,12 @@ const browsers = { alice: new Browser(), bob: new Browser() };
 
 async function freshCode(options: { user?: 'alice' | 'bob'; client?: 'printer' | 'browser'; scope?: string } = {}) {
   const user = options.user ?? 'alice';
-  const result = await authorize({ user, client: options.client, browser: browsers[user], ...(options.scope ? { params: { scope: options.scope } } : {}) });
+  const result = await authorize({
+    user,
+    client: options.client,
+    browser: browsers[user],
+    ...(options.scope ? { params: { scope: options.scope } } : {}),
+  });
   return { code: codeOf(result), verifier: result.verifier };
 }
 
@@ -63,7 +79,10 @@ describe('docs/security.md §T8, RFC 6749 §5.1 + RFC 9068: a successful token r
     assert.equal(h.typ, 'at+jwt');
     assert.ok(h.alg && !/^(none|HS)/i.test(h.alg));
     const jwks = json<{ keys: { kid: string }[] }>(await raw(INTERNAL.auth, 'GET', '/.well-known/jwks.json'));
-    assert.ok(jwks.keys.some((k) => k.kid === h.kid), 'kid is in the JWKS');
+    assert.ok(
+      jwks.keys.some((k) => k.kid === h.kid),
+      'kid is in the JWKS',
+    );
     const c = decodeJwt(body.access_token);
     assert.equal(c.iss, ISSUER);
     assert.equal(c.aud, DRIVE_RESOURCE);
@@ -92,14 +111,30 @@ describe('docs/security.md §T5, RFC 6749 §5.2: error responses of the token en
   });
 
   it('RFC 6749 §5.2: the password grant is per-client opt-in: the printer (a third party) gets unauthorized_client', async () => {
-    const res = await tokenRequest({ grant_type: 'password', username: 'alice', password: 'wonderland', scope: 'photos.read' });
+    const res = await tokenRequest({
+      grant_type: 'password',
+      username: 'alice',
+      password: 'wonderland',
+      scope: 'photos.read',
+    });
     assertOAuthError(res, 400, 'unauthorized_client', 'password grant from the printer');
   });
 
   it('RFC 6749 §5.2: a grant the client is not registered for is unauthorized_client', async () => {
-    const publicCredentials = await tokenRequest({ grant_type: 'client_credentials', client_id: BROWSER_CLIENT.clientId }, null);
+    const publicCredentials = await tokenRequest(
+      { grant_type: 'client_credentials', client_id: BROWSER_CLIENT.clientId },
+      null,
+    );
     assertOAuthError(publicCredentials, 400, 'unauthorized_client', 'client_credentials from the public client');
-    const driveCode = await tokenRequest({ grant_type: 'authorization_code', code: 'x', redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier() }, basic(DRIVE_CLIENT.clientId, DRIVE_CLIENT.secret));
+    const driveCode = await tokenRequest(
+      {
+        grant_type: 'authorization_code',
+        code: 'x',
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: generateCodeVerifier(),
+      },
+      basic(DRIVE_CLIENT.clientId, DRIVE_CLIENT.secret),
+    );
     assertOAuthError(driveCode, 400, 'unauthorized_client', 'authorization_code from drive');
   });
 
@@ -111,15 +146,46 @@ describe('docs/security.md §T5, RFC 6749 §5.2: error responses of the token en
   it('RFC 6749 §3.2: a repeated parameter (grant_type, code, code_verifier) is invalid_request', async () => {
     const { code, verifier } = await freshCode({ user: 'bob' });
     const base = { redirect_uri: PRINTER.redirectUri };
-    assertOAuthError(await tokenRequest({ ...base, grant_type: ['authorization_code', 'authorization_code'], code, code_verifier: verifier }), 400, 'invalid_request', 'grant_type twice');
-    assertOAuthError(await tokenRequest({ ...base, grant_type: 'authorization_code', code: [code, code], code_verifier: verifier }), 400, 'invalid_request', 'code twice');
-    assertOAuthError(await tokenRequest({ ...base, grant_type: 'authorization_code', code, code_verifier: [verifier, verifier] }), 400, 'invalid_request', 'code_verifier twice');
+    assertOAuthError(
+      await tokenRequest({
+        ...base,
+        grant_type: ['authorization_code', 'authorization_code'],
+        code,
+        code_verifier: verifier,
+      }),
+      400,
+      'invalid_request',
+      'grant_type twice',
+    );
+    assertOAuthError(
+      await tokenRequest({ ...base, grant_type: 'authorization_code', code: [code, code], code_verifier: verifier }),
+      400,
+      'invalid_request',
+      'code twice',
+    );
+    assertOAuthError(
+      await tokenRequest({ ...base, grant_type: 'authorization_code', code, code_verifier: [verifier, verifier] }),
+      400,
+      'invalid_request',
+      'code_verifier twice',
+    );
   });
 
   it('RFC 6749 §3.2: a JSON body is invalid_request (the token endpoint takes application/x-www-form-urlencoded)', async () => {
     const { code, verifier } = await freshCode({ user: 'bob' });
-    const body = JSON.stringify({ grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
-    const res = await raw(INTERNAL.auth, 'POST', '/token', { 'content-type': 'application/json', authorization: PRINTER_AUTH }, body);
+    const body = JSON.stringify({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: PRINTER.redirectUri,
+      code_verifier: verifier,
+    });
+    const res = await raw(
+      INTERNAL.auth,
+      'POST',
+      '/token',
+      { 'content-type': 'application/json', authorization: PRINTER_AUTH },
+      body,
+    );
     assertOAuthError(res, 400, 'invalid_request', 'JSON body');
     assert.equal(header(res, 'cache-control'), 'no-store');
   });
@@ -140,12 +206,26 @@ describe('docs/security.md §T5, RFC 6749 §5.2: error responses of the token en
 describe('docs/security.md §T6, RFC 6749 §4.1.3 + RFC 7636 §4.6: a code is bound to its client, its redirect_uri and its code_challenge', () => {
   it('RFC 6749 §4.1.3: a code issued to the public client, redeemed by the confidential client, is invalid_grant', async () => {
     const { code, verifier } = await freshCode({ client: 'browser' });
-    assertOAuthError(await redeem(code, verifier, { redirectUri: BROWSER_CLIENT.redirectUri }), 400, 'invalid_grant', 'other client');
+    assertOAuthError(
+      await redeem(code, verifier, { redirectUri: BROWSER_CLIENT.redirectUri }),
+      400,
+      'invalid_grant',
+      'other client',
+    );
   });
 
   it("RFC 6749 §4.1.3: the printer's code, redeemed by the public client (client_id only), is invalid_grant", async () => {
     const { code, verifier } = await freshCode();
-    const res = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier, client_id: BROWSER_CLIENT.clientId }, null);
+    const res = await tokenRequest(
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: verifier,
+        client_id: BROWSER_CLIENT.clientId,
+      },
+      null,
+    );
     assertOAuthError(res, 400, 'invalid_grant', 'redeemed by the public client');
   });
 
@@ -163,13 +243,23 @@ describe('docs/security.md §T6, RFC 6749 §4.1.3 + RFC 7636 §4.6: a code is bo
 
   it('RFC 7636 §4.6: the code_challenge itself sent as the verifier (plain-style) is invalid_grant', async () => {
     const { code, verifier } = await freshCode();
-    assertOAuthError(await redeem(code, calculateCodeChallenge(verifier)), 400, 'invalid_grant', 'challenge as verifier');
+    assertOAuthError(
+      await redeem(code, calculateCodeChallenge(verifier)),
+      400,
+      'invalid_grant',
+      'challenge as verifier',
+    );
   });
 
   it('RFC 7636 §4.1: a malformed code_verifier (too short, bad characters) is refused', async () => {
     for (const bad of ['short', `${generateCodeVerifier()}!`, 'a'.repeat(129)]) {
       const { code } = await freshCode();
-      assertOAuthError(await redeem(code, bad), 400, ['invalid_grant', 'invalid_request'], `verifier ${bad.slice(0, 10)}`);
+      assertOAuthError(
+        await redeem(code, bad),
+        400,
+        ['invalid_grant', 'invalid_request'],
+        `verifier ${bad.slice(0, 10)}`,
+      );
     }
   });
 });
@@ -185,21 +275,49 @@ describe('docs/security.md §T7, RFC 6749 §4.1.2: a code is short-lived and sin
     assertOAuthError(await refresh(first.refresh_token!), 400, 'invalid_grant', 'refresh after code replay');
   });
 
-  it("RFC 6749 §4.1.2: a used code sent by another client (the public one: no secret, a wrong verifier) is invalid_grant and revokes nothing", async () => {
+  it('RFC 6749 §4.1.2: a used code sent by another client (the public one: no secret, a wrong verifier) is invalid_grant and revokes nothing', async () => {
     const { code, verifier } = await freshCode({ user: 'bob' });
     const first = assertTokenResponse(await redeem(code, verifier), 'first redemption');
-    const res = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier(), client_id: BROWSER_CLIENT.clientId }, null);
+    const res = await tokenRequest(
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: generateCodeVerifier(),
+        client_id: BROWSER_CLIENT.clientId,
+      },
+      null,
+    );
     assertOAuthError(res, 400, 'invalid_grant', 'replay by another client');
-    assertOAuthError(await redeem(code, generateCodeVerifier()), 400, 'invalid_grant', 'replay by its client with a wrong verifier');
-    assertOAuthError(await redeem(code, verifier, { redirectUri: `${PRINTER.redirectUri}/` }), 400, 'invalid_grant', 'replay with a wrong redirect_uri');
-    assert.equal(await isActive(first.access_token), true, "a leaked code does not let anyone cut the user off: the access token still works");
+    assertOAuthError(
+      await redeem(code, generateCodeVerifier()),
+      400,
+      'invalid_grant',
+      'replay by its client with a wrong verifier',
+    );
+    assertOAuthError(
+      await redeem(code, verifier, { redirectUri: `${PRINTER.redirectUri}/` }),
+      400,
+      'invalid_grant',
+      'replay with a wrong redirect_uri',
+    );
+    assert.equal(
+      await isActive(first.access_token),
+      true,
+      'a leaked code does not let anyone cut the user off: the access token still works',
+    );
     assert.equal(await isActive(first.refresh_token!), true, 'and so does the refresh token');
   });
 
   it('RFC 6749 §4.1.3: a refused redemption (wrong verifier, another client) does not use the code up', async () => {
     const { code, verifier } = await freshCode({ user: 'bob' });
     assertOAuthError(await redeem(code, generateCodeVerifier()), 400, 'invalid_grant', 'wrong verifier');
-    assertOAuthError(await redeem(code, verifier, { client: 'browser', redirectUri: PRINTER.redirectUri }), 400, 'invalid_grant', 'another client');
+    assertOAuthError(
+      await redeem(code, verifier, { client: 'browser', redirectUri: PRINTER.redirectUri }),
+      400,
+      'invalid_grant',
+      'another client',
+    );
     assertTokenResponse(await redeem(code, verifier), 'its own client, afterwards');
   });
 
@@ -208,13 +326,18 @@ describe('docs/security.md §T7, RFC 6749 §4.1.2: a code is short-lived and sin
     const results = await parallel(12, () => redeem(code, verifier));
     const ok = results.filter((r) => r.status === 200);
     assert.equal(ok.length, 1, `statuses: ${results.map((r) => r.status).join(',')}`);
-    for (const r of results.filter((x) => x.status !== 200)) assertOAuthError(r, 400, 'invalid_grant', 'concurrent loser');
+    for (const r of results.filter((x) => x.status !== 200))
+      assertOAuthError(r, 400, 'invalid_grant', 'concurrent loser');
   });
 
   describe('with a short code lifetime (AUTHORIZATION_CODE_TTL=1 on a throwaway auth server)', () => {
     let spare: Awaited<ReturnType<typeof startSpare>>;
     before(async () => {
-      spare = await startSpare('auth-server', { label: 'short-code', port: sparePorts()[0]!, env: { AUTHORIZATION_CODE_TTL: '1' } });
+      spare = await startSpare('auth-server', {
+        label: 'short-code',
+        port: sparePorts()[0]!,
+        env: { AUTHORIZATION_CODE_TTL: '1' },
+      });
     });
     after(() => spare.stop());
 
@@ -223,8 +346,13 @@ describe('docs/security.md §T7, RFC 6749 §4.1.2: a code is short-lived and sin
       const browser = new Browser();
       const base = `http://localhost:${spare.stack.ports.auth}`;
       const query = new URLSearchParams({
-        response_type: 'code', client_id: PRINTER.clientId, redirect_uri: PRINTER.redirectUri, scope: 'photos.read',
-        state: 's', code_challenge: calculateCodeChallenge(verifier), code_challenge_method: 'S256',
+        response_type: 'code',
+        client_id: PRINTER.clientId,
+        redirect_uri: PRINTER.redirectUri,
+        scope: 'photos.read',
+        state: 's',
+        code_challenge: calculateCodeChallenge(verifier),
+        code_challenge_method: 'S256',
       });
       const start = await browser.get(`${base}/authorize?${query}`);
       const interaction = start.location!;
@@ -232,7 +360,12 @@ describe('docs/security.md §T7, RFC 6749 §4.1.2: a code is short-lived and sin
       const back = await browser.post(`${interaction}/consent`, { csrf: csrfFrom(consent.text), decision: 'allow' });
       const code = new URL(back.location!).searchParams.get('code')!;
       await sleep(2100);
-      const res = await postForm(spare.url, '/token', { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier }, { authorization: PRINTER_AUTH });
+      const res = await postForm(
+        spare.url,
+        '/token',
+        { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier },
+        { authorization: PRINTER_AUTH },
+      );
       assertOAuthError(res, 400, 'invalid_grant', 'expired code');
     });
   });
@@ -260,7 +393,8 @@ describe('docs/security.md §T9, RFC 6749 §6 + RFC 9700 §4.14.2: refresh token
     const results = await parallel(10, () => refresh(t.refresh_token!));
     const ok = results.filter((r) => r.status === 200);
     assert.equal(ok.length, 1, `statuses: ${results.map((r) => r.status).join(',')}`);
-    for (const r of results.filter((x) => x.status !== 200)) assertOAuthError(r, 400, 'invalid_grant', 'concurrent loser');
+    for (const r of results.filter((x) => x.status !== 200))
+      assertOAuthError(r, 400, 'invalid_grant', 'concurrent loser');
   });
 
   it('RFC 6749 §6: a refresh may narrow the scope', async () => {
@@ -279,21 +413,38 @@ describe('docs/security.md §T9, RFC 6749 §6 + RFC 9700 §4.14.2: refresh token
 
   it('RFC 6749 §5.2: a refused refresh (invalid_scope) leaves the refresh token usable', async () => {
     const t = await codeFlowTokens({ browser: browsers.alice });
-    assertOAuthError(await refresh(t.refresh_token!, { scope: 'photos.read photos.write' }), 400, 'invalid_scope', 'widen');
+    assertOAuthError(
+      await refresh(t.refresh_token!, { scope: 'photos.read photos.write' }),
+      400,
+      'invalid_scope',
+      'widen',
+    );
     assertTokenResponse(await refresh(t.refresh_token!), 'the same refresh token after the refused request');
   });
 
   it("RFC 6749 §6: a refresh token works only for the client it was issued to (another client's credentials: invalid_grant)", async () => {
     const t = await codeFlowTokens({ browser: browsers.alice });
     const res = await refresh(t.refresh_token!, { auth: basic(DRIVE_CLIENT.clientId, DRIVE_CLIENT.secret) });
-    assertOAuthError(res, [400, 401], ['invalid_grant', 'unauthorized_client'], 'drive using the printer refresh token');
-    assert.equal(await isActive(t.refresh_token!), true, "a failed attempt by another client does not burn the owner's token");
+    assertOAuthError(
+      res,
+      [400, 401],
+      ['invalid_grant', 'unauthorized_client'],
+      'drive using the printer refresh token',
+    );
+    assert.equal(
+      await isActive(t.refresh_token!),
+      true,
+      "a failed attempt by another client does not burn the owner's token",
+    );
   });
 });
 
 describe('docs/security.md §T10, RFC 6749 §4.4: Client Credentials (the print lab, client_secret_post)', () => {
   const post = (fields: Record<string, string>) =>
-    tokenRequest({ grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: PRINT_LAB.secret, ...fields }, null);
+    tokenRequest(
+      { grant_type: 'client_credentials', client_id: PRINT_LAB.clientId, client_secret: PRINT_LAB.secret, ...fields },
+      null,
+    );
 
   it('RFC 6749 §4.4.3: client credentials yields an access token for the client itself and never a refresh token', async () => {
     const body = assertTokenResponse(await post({}), 'client_credentials');
@@ -316,7 +467,12 @@ describe('docs/security.md §T10, RFC 6749 §4.4: Client Credentials (the print 
 
   it('RFC 6749 §5.2: clients not registered for client_credentials get unauthorized_client (printer, public client)', async () => {
     assertOAuthError(await tokenRequest({ grant_type: 'client_credentials' }), 400, 'unauthorized_client', 'printer');
-    assertOAuthError(await tokenRequest({ grant_type: 'client_credentials', client_id: BROWSER_CLIENT.clientId }, null), [400, 401], ['unauthorized_client', 'invalid_client'], 'public client');
+    assertOAuthError(
+      await tokenRequest({ grant_type: 'client_credentials', client_id: BROWSER_CLIENT.clientId }, null),
+      [400, 401],
+      ['unauthorized_client', 'invalid_client'],
+      'public client',
+    );
   });
 });
 
@@ -337,7 +493,13 @@ describe('docs/security.md §T11, RFC 6749 §4.3: the password grant (first part
   });
 
   it('RFC 6749 §4.3.2 + RFC 6819 §4.4.3.6: repeated failures are throttled: after them even the right password is refused', async () => {
-    for (let i = 0; i < 6; i++) assertOAuthError(await password('bob', `guess-${i}`), 400, 'invalid_grant', `failure ${i}`);
-    assertOAuthError(await password('bob', 'builder'), [400, 429], ['invalid_grant', 'temporarily_unavailable', 'slow_down'], 'right password while throttled');
+    for (let i = 0; i < 6; i++)
+      assertOAuthError(await password('bob', `guess-${i}`), 400, 'invalid_grant', `failure ${i}`);
+    assertOAuthError(
+      await password('bob', 'builder'),
+      [400, 429],
+      ['invalid_grant', 'temporarily_unavailable', 'slow_down'],
+      'right password while throttled',
+    );
   });
 });

@@ -48,8 +48,16 @@ describe('docs/security.md §I1, RFC 7662 §2.1 + RFC 7009 §2.1: both endpoints
 
   it('RFC 7009 §2.1: revocation by the confidential client without its credentials is 401 invalid_client, and revokes nothing', async () => {
     const t = await codeFlowTokens({ user: 'bob' });
-    assertOAuthError(await revoke(t.access_token, { auth: null, fields: { client_id: PRINTER.clientId } }), 401, 'invalid_client');
-    assertOAuthError(await revoke(t.refresh_token!, { auth: basic(PRINTER.clientId, 'wrong-secret') }), 401, 'invalid_client');
+    assertOAuthError(
+      await revoke(t.access_token, { auth: null, fields: { client_id: PRINTER.clientId } }),
+      401,
+      'invalid_client',
+    );
+    assertOAuthError(
+      await revoke(t.refresh_token!, { auth: basic(PRINTER.clientId, 'wrong-secret') }),
+      401,
+      'invalid_client',
+    );
     assert.equal(await isActive(t.access_token), true);
     assert.equal(await isActive(t.refresh_token!), true);
   });
@@ -86,7 +94,8 @@ describe('docs/security.md §I2, RFC 7662 §2.2: introspection answers', () => {
   });
 
   it('RFC 7662 §2.2: an unknown token is exactly {"active": false}', async () => {
-    for (const token of ['unknown', 'x'.repeat(43), 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.AAAA']) assertExactlyInactive(await introspect(token), `unknown ${token.slice(0, 10)}`);
+    for (const token of ['unknown', 'x'.repeat(43), 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.AAAA'])
+      assertExactlyInactive(await introspect(token), `unknown ${token.slice(0, 10)}`);
   });
 
   it('RFC 7662 §2.2: an expired (correctly signed) access token is exactly {"active": false}', async () => {
@@ -108,22 +117,32 @@ describe('docs/security.md §I2, RFC 7662 §2.2: introspection answers', () => {
     assertExactlyInactive(await introspect(own.refresh_token!), 'rotated');
   });
 
-  it("RFC 7662 §4: another client's token is exactly {\"active\": false} (drive asking about the printer's refresh token)", async () => {
-    assertExactlyInactive(await introspect(t.refresh_token!, { auth: DRIVE_AUTH }), "the printer's refresh token, asked by drive");
+  it('RFC 7662 §4: another client\'s token is exactly {"active": false} (drive asking about the printer\'s refresh token)', async () => {
+    assertExactlyInactive(
+      await introspect(t.refresh_token!, { auth: DRIVE_AUTH }),
+      "the printer's refresh token, asked by drive",
+    );
   });
 
-  it("RFC 7662 §4: another client's token is exactly {\"active\": false} (the printer asking about the public client's token)", async () => {
+  it('RFC 7662 §4: another client\'s token is exactly {"active": false} (the printer asking about the public client\'s token)', async () => {
     const browser = await authorize({ client: 'browser', user: 'bob' });
     const res = await redeem(codeOf(browser), browser.verifier, { client: 'browser' });
     assert.equal(res.status, 200, res.body);
     const theirs = json<TokenResponse>(res).access_token;
-    assertExactlyInactive(await introspect(theirs, { auth: PRINTER_AUTH }), "the public client's token, asked by the printer");
+    assertExactlyInactive(
+      await introspect(theirs, { auth: PRINTER_AUTH }),
+      "the public client's token, asked by the printer",
+    );
   });
 
   describe('with short lifetimes (ACCESS_TOKEN_TTL=1, REFRESH_TOKEN_TTL=1 on a throwaway auth server)', () => {
     let spare: Awaited<ReturnType<typeof startSpare>>;
     before(async () => {
-      spare = await startSpare('auth-server', { label: 'short-tokens', port: sparePorts()[0]!, env: { ACCESS_TOKEN_TTL: '1', REFRESH_TOKEN_TTL: '1' } });
+      spare = await startSpare('auth-server', {
+        label: 'short-tokens',
+        port: sparePorts()[0]!,
+        env: { ACCESS_TOKEN_TTL: '1', REFRESH_TOKEN_TTL: '1' },
+      });
     });
     after(() => spare.stop());
 
@@ -132,22 +151,51 @@ describe('docs/security.md §I2, RFC 7662 §2.2: introspection answers', () => {
       const browser = new Browser();
       const verifier = generateCodeVerifier();
       const query = new URLSearchParams({
-        response_type: 'code', client_id: PRINTER.clientId, redirect_uri: PRINTER.redirectUri, scope: PRINTER.scope,
-        state: 's', code_challenge: calculateCodeChallenge(verifier), code_challenge_method: 'S256',
+        response_type: 'code',
+        client_id: PRINTER.clientId,
+        redirect_uri: PRINTER.redirectUri,
+        scope: PRINTER.scope,
+        state: 's',
+        code_challenge: calculateCodeChallenge(verifier),
+        code_challenge_method: 'S256',
       });
       const interaction = (await browser.get(`${base}/authorize?${query}`)).location!;
       const consent = await signIn(browser, interaction, await browser.get(interaction), 'alice', 'wonderland');
-      const back = await browser.post(`${interaction}/consent`, { csrf: csrfFrom(consent.text), decision: 'allow', scope: 'offline_access' });
+      const back = await browser.post(`${interaction}/consent`, {
+        csrf: csrfFrom(consent.text),
+        decision: 'allow',
+        scope: 'offline_access',
+      });
       const code = new URL(back.location!).searchParams.get('code')!;
-      const res = await postForm(spare.url, '/token', { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier }, { authorization: PRINTER_AUTH });
+      const res = await postForm(
+        spare.url,
+        '/token',
+        { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier },
+        { authorization: PRINTER_AUTH },
+      );
       assert.equal(res.status, 200, res.body);
       const tokens = json<TokenResponse>(res);
       assert.ok(tokens.refresh_token);
-      assert.equal(json(await postForm(spare.url, '/introspect', { token: tokens.access_token }, { authorization: PRINTER_AUTH })).active, true);
+      assert.equal(
+        json(await postForm(spare.url, '/introspect', { token: tokens.access_token }, { authorization: PRINTER_AUTH }))
+          .active,
+        true,
+      );
       await sleep(2100);
-      assertExactlyInactive(await postForm(spare.url, '/introspect', { token: tokens.access_token }, { authorization: PRINTER_AUTH }), 'expired access token');
-      assertExactlyInactive(await postForm(spare.url, '/introspect', { token: tokens.refresh_token }, { authorization: PRINTER_AUTH }), 'expired refresh token');
-      const again = await postForm(spare.url, '/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, { authorization: PRINTER_AUTH });
+      assertExactlyInactive(
+        await postForm(spare.url, '/introspect', { token: tokens.access_token }, { authorization: PRINTER_AUTH }),
+        'expired access token',
+      );
+      assertExactlyInactive(
+        await postForm(spare.url, '/introspect', { token: tokens.refresh_token }, { authorization: PRINTER_AUTH }),
+        'expired refresh token',
+      );
+      const again = await postForm(
+        spare.url,
+        '/token',
+        { grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
+        { authorization: PRINTER_AUTH },
+      );
       assertOAuthError(again, 400, 'invalid_grant', 'refresh past the family lifetime');
       assert.equal(decodeJwt(tokens.access_token).exp! - decodeJwt(tokens.access_token).iat!, 1);
     });
@@ -161,7 +209,11 @@ describe('docs/security.md §I3, §I4, §I5, RFC 7009: revocation', () => {
       assert.equal(res.status, 200, `${token}: ${res.body}`);
     }
     assert.equal((await revoke('unknown', { hint: 'refresh_token' })).status, 200);
-    assert.equal((await revoke('unknown', { hint: 'no_such_hint' })).status, 200, 'RFC 7009 §2.2.1: an unsupported hint may be ignored');
+    assert.equal(
+      (await revoke('unknown', { hint: 'no_such_hint' })).status,
+      200,
+      'RFC 7009 §2.2.1: an unsupported hint may be ignored',
+    );
   });
 
   it('RFC 7009 §2.1: revoking a refresh token revokes its whole family and the access tokens of that grant', async () => {
@@ -183,8 +235,18 @@ describe('docs/security.md §I3, §I4, §I5, RFC 7009: revocation', () => {
   it("RFC 7009 §2.1: a client cannot revoke another client's token (drive tries the printer's tokens: refused with 400 invalid_grant, and nothing happens)", async () => {
     const t = await codeFlowTokens({ user: 'bob' });
     // §2.1: "the request is refused and the client is informed of the error"; §2.2.1: an RFC 6749 §5.2 error.
-    assertOAuthError(await revoke(t.access_token, { auth: DRIVE_AUTH }), 400, 'invalid_grant', "drive revoking the printer's access token");
-    assertOAuthError(await revoke(t.refresh_token!, { auth: DRIVE_AUTH }), 400, 'invalid_grant', "drive revoking the printer's refresh token");
+    assertOAuthError(
+      await revoke(t.access_token, { auth: DRIVE_AUTH }),
+      400,
+      'invalid_grant',
+      "drive revoking the printer's access token",
+    );
+    assertOAuthError(
+      await revoke(t.refresh_token!, { auth: DRIVE_AUTH }),
+      400,
+      'invalid_grant',
+      "drive revoking the printer's refresh token",
+    );
     assert.equal(await isActive(t.access_token), true, 'the access token is still active');
     assert.equal(await isActive(t.refresh_token!), true, 'the refresh token is still active');
     assert.equal((await refresh(t.refresh_token!)).status, 200, 'and still works');
@@ -193,13 +255,21 @@ describe('docs/security.md §I3, §I4, §I5, RFC 7009: revocation', () => {
   it("RFC 7009 §2.1: the public client cannot revoke the printer's token either", async () => {
     const t = await codeFlowTokens({ user: 'bob' });
     const res = await revoke(t.access_token, { auth: null, fields: { client_id: 'photo-printer-browser' } });
-    assert.ok(res.status === 400 || res.status === 401, `got ${res.status}: refused, as unauthenticated or as another client's token`);
+    assert.ok(
+      res.status === 400 || res.status === 401,
+      `got ${res.status}: refused, as unauthenticated or as another client's token`,
+    );
     assert.equal(await isActive(t.access_token), true);
   });
 
   it("RFC 7009 §2.1, §2.2: another client's token is refused, an unknown token is 200, and neither changes anything", async () => {
     const t = await codeFlowTokens({ user: 'bob' });
-    assertOAuthError(await revoke(t.access_token, { auth: DRIVE_AUTH }), 400, 'invalid_grant', "another client's token");
+    assertOAuthError(
+      await revoke(t.access_token, { auth: DRIVE_AUTH }),
+      400,
+      'invalid_grant',
+      "another client's token",
+    );
     // §2.2: "invalid tokens do not cause an error response since the client cannot handle such an error".
     assert.equal((await revoke('no-such-token', { auth: DRIVE_AUTH })).status, 200, 'an unknown token');
     assert.equal(await isActive(t.access_token), true, 'the owner keeps its token');

@@ -36,7 +36,13 @@ describe('docs/security.md §M1, §M2, §M3: authorization server metadata (RFC 
 
   it('RFC 8414 §2: every endpoint is an absolute URL under the issuer, and the JWKS is served where jwks_uri says', async () => {
     const m = await asMetadata();
-    for (const name of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint'] as const) {
+    for (const name of [
+      'authorization_endpoint',
+      'token_endpoint',
+      'jwks_uri',
+      'introspection_endpoint',
+      'revocation_endpoint',
+    ] as const) {
       const value = m[name];
       assert.equal(typeof value, 'string', `${name} is published`);
       assert.ok(String(value).startsWith(`${ISSUER}/`), `${name} = ${String(value)}`);
@@ -64,10 +70,13 @@ describe('docs/security.md §M1, §M2, §M3: authorization server metadata (RFC 
 
   it('RFC 7517 §4 + RFC 9068 §4: the JWKS holds public asymmetric signing keys only, each with kid, alg and use', async () => {
     const m = await asMetadata();
-    const jwks = json<{ keys: Record<string, unknown>[] }>(await raw(INTERNAL.auth, 'GET', new URL(m.jwks_uri).pathname));
+    const jwks = json<{ keys: Record<string, unknown>[] }>(
+      await raw(INTERNAL.auth, 'GET', new URL(m.jwks_uri).pathname),
+    );
     assert.ok(Array.isArray(jwks.keys) && jwks.keys.length >= 1);
     for (const key of jwks.keys) {
-      for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) assert.equal(key[secret], undefined, `the JWKS publishes the private/secret member "${secret}"`);
+      for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'])
+        assert.equal(key[secret], undefined, `the JWKS publishes the private/secret member "${secret}"`);
       assert.ok(key.kty === 'EC' || key.kty === 'RSA' || key.kty === 'OKP', `kty ${String(key.kty)} is asymmetric`);
       assert.equal(typeof key.kid, 'string');
       assert.ok(typeof key.alg === 'string' && !/^(none|HS)/i.test(key.alg), `alg ${String(key.alg)}`);
@@ -90,7 +99,12 @@ describe('docs/security.md §M4: protected resource metadata (RFC 9728)', () => 
   async function prMetadata() {
     const res = await raw(INTERNAL.drive, 'GET', '/.well-known/oauth-protected-resource');
     assert.equal(res.status, 200);
-    return json<{ resource: string; authorization_servers: string[]; bearer_methods_supported?: string[]; scopes_supported?: string[] }>(res);
+    return json<{
+      resource: string;
+      authorization_servers: string[];
+      bearer_methods_supported?: string[];
+      scopes_supported?: string[];
+    }>(res);
   }
 
   it('RFC 9728 §3.3: resource is exactly the drive public URL, and it names our issuer as its authorization server', async () => {
@@ -108,6 +122,9 @@ describe('docs/security.md §M4: protected resource metadata (RFC 9728)', () => 
   it('RFC 9728 §5.1: the 401 challenge of the API points at this metadata', async () => {
     const res = await raw(INTERNAL.drive, 'GET', '/api/photos');
     assert.equal(res.status, 401);
-    assert.match(header(res, 'www-authenticate') ?? '', new RegExp(`resource_metadata="${DRIVE_RESOURCE}/\\.well-known/oauth-protected-resource"`));
+    assert.match(
+      header(res, 'www-authenticate') ?? '',
+      new RegExp(`resource_metadata="${DRIVE_RESOURCE}/\\.well-known/oauth-protected-resource"`),
+    );
   });
 });

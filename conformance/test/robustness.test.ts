@@ -12,7 +12,10 @@ import { INTERNAL, PRINTER, stack } from '../support/stack.js';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 function assert4xx(res: RawResponse, what: string): void {
-  assert.ok(res.status >= 400 && res.status < 500, `${what}: expected a 4xx, got ${res.status}: ${res.body.slice(0, 200)}`);
+  assert.ok(
+    res.status >= 400 && res.status < 500,
+    `${what}: expected a 4xx, got ${res.status}: ${res.body.slice(0, 200)}`,
+  );
   assertNoLeak(res.body, what);
 }
 
@@ -26,13 +29,20 @@ function assertJsonError(res: RawResponse, error: string | string[], what: strin
 describe('RFC 6749 §5.2 + docs/security.md §B1: oversized, badly encoded and wrongly typed requests are a 4xx with the spec error', () => {
   for (const path of ['/token', '/introspect', '/revoke']) {
     it(`RFC 6749 §5.2: ${path}: an oversized body (64 KB) is a 4xx invalid_request, never a 5xx`, async () => {
-      const res = await raw(INTERNAL.auth, 'POST', path, { ...FORM, authorization: PRINTER_AUTH }, `token=${'a'.repeat(64 * 1024)}&grant_type=x`);
+      const res = await raw(
+        INTERNAL.auth,
+        'POST',
+        path,
+        { ...FORM, authorization: PRINTER_AUTH },
+        `token=${'a'.repeat(64 * 1024)}&grant_type=x`,
+      );
       assertJsonError(res, 'invalid_request', `${path} oversized body`);
       assert.ok(res.status === 413 || res.status === 400);
     });
 
     it(`RFC 6749 §5.2: ${path}: one oversized parameter (8 KB) is invalid_request`, async () => {
-      const body = path === '/token' ? `grant_type=refresh_token&refresh_token=${'a'.repeat(8000)}` : `token=${'a'.repeat(8000)}`;
+      const body =
+        path === '/token' ? `grant_type=refresh_token&refresh_token=${'a'.repeat(8000)}` : `token=${'a'.repeat(8000)}`;
       const res = await raw(INTERNAL.auth, 'POST', path, { ...FORM, authorization: PRINTER_AUTH }, body);
       assertJsonError(res, 'invalid_request', `${path} oversized parameter`);
     });
@@ -40,7 +50,13 @@ describe('RFC 6749 §5.2 + docs/security.md §B1: oversized, badly encoded and w
     it(`RFC 6749 §5.2: ${path}: invalid percent-encoding in the body is never a 5xx: a spec error, or the answer for an unknown token`, async () => {
       // The form parser keeps a malformed escape as literal text, so "%zz" is a (bogus) value, answered as such:
       // unsupported_grant_type / invalid_grant at the token endpoint, {"active": false} or 200 for an unknown token.
-      for (const body of ['grant_type=%E0%A4%A&code=%', 'grant_type=refresh_token&refresh_token=%zz', 'token=%zz', 'token=%', '%%%=%%%']) {
+      for (const body of [
+        'grant_type=%E0%A4%A&code=%',
+        'grant_type=refresh_token&refresh_token=%zz',
+        'token=%zz',
+        'token=%',
+        '%%%=%%%',
+      ]) {
         const res = await raw(INTERNAL.auth, 'POST', path, { ...FORM, authorization: PRINTER_AUTH }, body);
         assertNoLeak(res.body, `${path} ${body}`);
         if (res.status === 200) {
@@ -61,13 +77,22 @@ describe('RFC 6749 §5.2 + docs/security.md §B1: oversized, badly encoded and w
         ['application/xml', '<token>x</token>'],
       ];
       for (const [type, body] of bodies) {
-        assertJsonError(await raw(INTERNAL.auth, 'POST', path, { 'content-type': type, authorization: PRINTER_AUTH }, body), ['invalid_request', 'invalid_client'], `${path} ${type}`);
+        assertJsonError(
+          await raw(INTERNAL.auth, 'POST', path, { 'content-type': type, authorization: PRINTER_AUTH }, body),
+          ['invalid_request', 'invalid_client'],
+          `${path} ${type}`,
+        );
       }
-      assertJsonError(await raw(INTERNAL.auth, 'POST', path, { authorization: PRINTER_AUTH }, 'token=x'), ['invalid_request', 'invalid_client'], `${path} no content type`);
+      assertJsonError(
+        await raw(INTERNAL.auth, 'POST', path, { authorization: PRINTER_AUTH }, 'token=x'),
+        ['invalid_request', 'invalid_client'],
+        `${path} no content type`,
+      );
     });
 
     it(`RFC 6749 §3.2: ${path}: other methods than POST are a 4xx, never a 5xx`, async () => {
-      for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) assert4xx(await raw(INTERNAL.auth, method, path, FORM, 'token=x'), `${method} ${path}`);
+      for (const method of ['GET', 'PUT', 'DELETE', 'PATCH'])
+        assert4xx(await raw(INTERNAL.auth, method, path, FORM, 'token=x'), `${method} ${path}`);
     });
   }
 
@@ -87,28 +112,61 @@ describe('RFC 6749 §5.2 + docs/security.md §B1: oversized, badly encoded and w
 
   it('docs/security.md §B1: the sign-in and consent forms answer oversized and badly encoded bodies with a 4xx', async () => {
     for (const path of ['/login', '/interaction/x/login', '/interaction/x/consent', '/logout', '/device']) {
-      assert4xx(await raw(INTERNAL.auth, 'POST', path, FORM, `csrf=x&username=${'a'.repeat(40_000)}`), `${path} oversized`);
+      assert4xx(
+        await raw(INTERNAL.auth, 'POST', path, FORM, `csrf=x&username=${'a'.repeat(40_000)}`),
+        `${path} oversized`,
+      );
       assert4xx(await raw(INTERNAL.auth, 'POST', path, FORM, 'csrf=%E0%A4%A&username=%'), `${path} bad encoding`);
-      assert4xx(await raw(INTERNAL.auth, 'POST', path, { 'content-type': 'application/json' }, '{"csrf":'), `${path} JSON`);
+      assert4xx(
+        await raw(INTERNAL.auth, 'POST', path, { 'content-type': 'application/json' }, '{"csrf":'),
+        `${path} JSON`,
+      );
     }
   });
 
-  it("RFC 6750 §3.1: the drive answers a huge, a binary and a broken Authorization header with 400/401, and a broken path with 400", async () => {
-    assert4xx(await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: `Bearer ${'a'.repeat(8000)}` }), 'huge bearer');
-    assert4xx(await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: `Bearer ${'eyJ'.repeat(1000)}.${'A'.repeat(3000)}.x` }), 'huge JWT-shaped bearer');
+  it('RFC 6750 §3.1: the drive answers a huge, a binary and a broken Authorization header with 400/401, and a broken path with 400', async () => {
+    assert4xx(
+      await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: `Bearer ${'a'.repeat(8000)}` }),
+      'huge bearer',
+    );
+    assert4xx(
+      await raw(INTERNAL.drive, 'GET', '/api/photos', {
+        authorization: `Bearer ${'eyJ'.repeat(1000)}.${'A'.repeat(3000)}.x`,
+      }),
+      'huge JWT-shaped bearer',
+    );
     assert4xx(await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: 'Bearer ÿþ' }), 'latin-1 bearer');
-    assertJsonError(await raw(INTERNAL.drive, 'GET', '/api/photos/%E0%A4%A'), ['invalid_request', 'invalid_token', 'not_found'], 'bad percent-encoding in the path');
+    assertJsonError(
+      await raw(INTERNAL.drive, 'GET', '/api/photos/%E0%A4%A'),
+      ['invalid_request', 'invalid_token', 'not_found'],
+      'bad percent-encoding in the path',
+    );
     assert4xx(await raw(INTERNAL.drive, 'GET', '/api/photos/..%2F..%2Fetc%2Fpasswd/content'), 'encoded traversal');
-    assert4xx(await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: `Bearer ${'x'.repeat(20_000)}` }), 'a header beyond the size limit');
+    assert4xx(
+      await raw(INTERNAL.drive, 'GET', '/api/photos', { authorization: `Bearer ${'x'.repeat(20_000)}` }),
+      'a header beyond the size limit',
+    );
   });
 
   it('docs/security.md §B1: the printer answers oversized, badly encoded and wrongly typed form posts with a 4xx', async () => {
     for (const path of ['/import', '/orders', '/disconnect', '/orders/x/reorder', '/kiosk/start', '/print-lab']) {
-      assert4xx(await raw(INTERNAL.printer, 'POST', path, FORM, `csrf=x&photo=${'a'.repeat(64 * 1024)}`), `${path} oversized`);
+      assert4xx(
+        await raw(INTERNAL.printer, 'POST', path, FORM, `csrf=x&photo=${'a'.repeat(64 * 1024)}`),
+        `${path} oversized`,
+      );
       assert4xx(await raw(INTERNAL.printer, 'POST', path, FORM, 'csrf=%E0%A4%A&photo=%'), `${path} bad encoding`);
-      assert4xx(await raw(INTERNAL.printer, 'POST', path, { 'content-type': 'application/json' }, '{"csrf":"x"}'), `${path} JSON`);
+      assert4xx(
+        await raw(INTERNAL.printer, 'POST', path, { 'content-type': 'application/json' }, '{"csrf":"x"}'),
+        `${path} JSON`,
+      );
     }
-    for (const path of ['/callback?state=%zz&code=%', '/callback?state[]=a&state[]=b', `/callback?state=${'a'.repeat(8000)}`, '/orders/%E0%A4%A', '/photos/%zz/image']) {
+    for (const path of [
+      '/callback?state=%zz&code=%',
+      '/callback?state[]=a&state[]=b',
+      `/callback?state=${'a'.repeat(8000)}`,
+      '/orders/%E0%A4%A',
+      '/photos/%zz/image',
+    ]) {
       assert4xx(await raw(INTERNAL.printer, 'GET', path), path.slice(0, 50));
     }
   });
@@ -130,53 +188,208 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const maybe = (p: number) => random() < p;
 
-    const ids = ['x', '0', 'a'.repeat(22), '00000000-0000-0000-0000-000000000000', '%zz', '%E0%A4%A', '..%2F..%2Fetc', '%00', 'ü', '%F0%9F%99%82', 'a'.repeat(3000), '__proto__', 'constructor', '.', '..'];
+    const ids = [
+      'x',
+      '0',
+      'a'.repeat(22),
+      '00000000-0000-0000-0000-000000000000',
+      '%zz',
+      '%E0%A4%A',
+      '..%2F..%2Fetc',
+      '%00',
+      'ü',
+      '%F0%9F%99%82',
+      'a'.repeat(3000),
+      '__proto__',
+      'constructor',
+      '.',
+      '..',
+    ];
     const endpoints: Record<'auth' | 'drive' | 'printer', [string, string][]> = {
       auth: [
-        ['GET', '/'], ['GET', '/healthz'], ['GET', '/.well-known/oauth-authorization-server'], ['GET', '/.well-known/jwks.json'],
-        ['GET', '/authorize'], ['GET', '/interaction/{id}'], ['POST', '/interaction/{id}/login'], ['POST', '/interaction/{id}/consent'],
-        ['GET', '/login'], ['POST', '/login'], ['POST', '/logout'], ['GET', '/apps'], ['POST', '/apps/{id}/remove'],
-        ['POST', '/token'], ['POST', '/introspect'], ['POST', '/revoke'], ['POST', '/device_authorization'],
-        ['GET', '/device'], ['POST', '/device'], ['GET', '/device/confirm'], ['POST', '/device/confirm'], ['GET', '/{id}'],
+        ['GET', '/'],
+        ['GET', '/healthz'],
+        ['GET', '/.well-known/oauth-authorization-server'],
+        ['GET', '/.well-known/jwks.json'],
+        ['GET', '/authorize'],
+        ['GET', '/interaction/{id}'],
+        ['POST', '/interaction/{id}/login'],
+        ['POST', '/interaction/{id}/consent'],
+        ['GET', '/login'],
+        ['POST', '/login'],
+        ['POST', '/logout'],
+        ['GET', '/apps'],
+        ['POST', '/apps/{id}/remove'],
+        ['POST', '/token'],
+        ['POST', '/introspect'],
+        ['POST', '/revoke'],
+        ['POST', '/device_authorization'],
+        ['GET', '/device'],
+        ['POST', '/device'],
+        ['GET', '/device/confirm'],
+        ['POST', '/device/confirm'],
+        ['GET', '/{id}'],
       ],
       drive: [
-        ['GET', '/'], ['GET', '/healthz'], ['GET', '/.well-known/oauth-protected-resource'], ['GET', '/api/photos'],
-        ['GET', '/api/photos/{id}'], ['GET', '/api/photos/{id}/content'], ['OPTIONS', '/api/photos'], ['GET', '/api/{id}'], ['GET', '/{id}'],
+        ['GET', '/'],
+        ['GET', '/healthz'],
+        ['GET', '/.well-known/oauth-protected-resource'],
+        ['GET', '/api/photos'],
+        ['GET', '/api/photos/{id}'],
+        ['GET', '/api/photos/{id}/content'],
+        ['OPTIONS', '/api/photos'],
+        ['GET', '/api/{id}'],
+        ['GET', '/{id}'],
       ],
       printer: [
-        ['GET', '/'], ['GET', '/healthz'], ['POST', '/import'], ['GET', '/callback'], ['POST', '/disconnect'], ['GET', '/photos'],
-        ['GET', '/photos/{id}/image'], ['POST', '/orders'], ['GET', '/orders'], ['GET', '/orders/{id}'], ['POST', '/orders/{id}/reorder'],
-        ['GET', '/orders/{id}/items/{id}/image'], ['GET', '/grants'], ['GET', '/kiosk'], ['POST', '/kiosk/start'], ['POST', '/kiosk/finish'],
-        ['GET', '/kiosk/photos/{id}/image'], ['GET', '/print-lab'], ['POST', '/print-lab'], ['GET', '/print-lab/gallery/{id}/image'],
-        ['GET', '/quick-print'], ['GET', '/quick-print/callback'], ['GET', '/assets/printer/{id}'], ['GET', '/{id}'],
+        ['GET', '/'],
+        ['GET', '/healthz'],
+        ['POST', '/import'],
+        ['GET', '/callback'],
+        ['POST', '/disconnect'],
+        ['GET', '/photos'],
+        ['GET', '/photos/{id}/image'],
+        ['POST', '/orders'],
+        ['GET', '/orders'],
+        ['GET', '/orders/{id}'],
+        ['POST', '/orders/{id}/reorder'],
+        ['GET', '/orders/{id}/items/{id}/image'],
+        ['GET', '/grants'],
+        ['GET', '/kiosk'],
+        ['POST', '/kiosk/start'],
+        ['POST', '/kiosk/finish'],
+        ['GET', '/kiosk/photos/{id}/image'],
+        ['GET', '/print-lab'],
+        ['POST', '/print-lab'],
+        ['GET', '/print-lab/gallery/{id}/image'],
+        ['GET', '/quick-print'],
+        ['GET', '/quick-print/callback'],
+        ['GET', '/assets/printer/{id}'],
+        ['GET', '/{id}'],
       ],
     };
     const names = [
-      'client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'grant_type', 'code',
-      'code_verifier', 'refresh_token', 'token', 'token_type_hint', 'csrf', 'username', 'password', 'decision', 'return_to', 'iss', 'error',
-      'error_description', 'photo', 'size', 'copies', 'user_code', 'device_code', 'client_secret', 'access_token', '__proto__', 'constructor',
-      'prototype', 'a[]', 'a[b]', '',
+      'client_id',
+      'redirect_uri',
+      'response_type',
+      'scope',
+      'state',
+      'code_challenge',
+      'code_challenge_method',
+      'grant_type',
+      'code',
+      'code_verifier',
+      'refresh_token',
+      'token',
+      'token_type_hint',
+      'csrf',
+      'username',
+      'password',
+      'decision',
+      'return_to',
+      'iss',
+      'error',
+      'error_description',
+      'photo',
+      'size',
+      'copies',
+      'user_code',
+      'device_code',
+      'client_secret',
+      'access_token',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'a[]',
+      'a[b]',
+      '',
     ];
     const values = [
-      '', '%', '%zz', '%E0%A4%A', '%00', '%0d%0a', PRINTER.clientId, PRINTER.redirectUri, 'photo-printer-browser', 'print-lab', 'drive',
-      'code', 'token', 'id_token', 'authorization_code', 'refresh_token', 'client_credentials', 'password',
-      'urn:ietf:params:oauth:grant-type:device_code', 'S256', 'plain', 'photos.read', 'offline_access', 'allow', 'deny', '<script>alert(1)</script>',
-      '"\'><', '\u0000', '\u202e', '🙂', 'a'.repeat(5000), 'x'.repeat(43), '[]', '{}', 'null', '-1', '1e309', '4x6', '99', '//evil.example',
-      'https://evil.example/', 'javascript:alert(1)', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.', 'alice', 'bob',
+      '',
+      '%',
+      '%zz',
+      '%E0%A4%A',
+      '%00',
+      '%0d%0a',
+      PRINTER.clientId,
+      PRINTER.redirectUri,
+      'photo-printer-browser',
+      'print-lab',
+      'drive',
+      'code',
+      'token',
+      'id_token',
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      'password',
+      'urn:ietf:params:oauth:grant-type:device_code',
+      'S256',
+      'plain',
+      'photos.read',
+      'offline_access',
+      'allow',
+      'deny',
+      '<script>alert(1)</script>',
+      '"\'><',
+      '\u0000',
+      '\u202e',
+      '🙂',
+      'a'.repeat(5000),
+      'x'.repeat(43),
+      '[]',
+      '{}',
+      'null',
+      '-1',
+      '1e309',
+      '4x6',
+      '99',
+      '//evil.example',
+      'https://evil.example/',
+      'javascript:alert(1)',
+      'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
+      'alice',
+      'bob',
     ];
     const contentTypes = [
-      'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-16', 'application/json', 'text/plain',
-      'multipart/form-data; boundary=x', 'application/xml', '', 'application/x-www-form-urlencoded; charset=latin1', '*/*',
+      'application/x-www-form-urlencoded',
+      'application/x-www-form-urlencoded; charset=utf-16',
+      'application/json',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      '',
+      'application/x-www-form-urlencoded; charset=latin1',
+      '*/*',
     ];
     const auths = [
-      '', 'Basic', 'Basic !!!', `Basic ${Buffer.from('photo-printer:wrong').toString('base64')}`, `Basic ${Buffer.from(':').toString('base64')}`,
-      'Bearer', 'Bearer x', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.', `Bearer ${'a'.repeat(4000)}`, 'Digest x', 'Basic %%%',
+      '',
+      'Basic',
+      'Basic !!!',
+      `Basic ${Buffer.from('photo-printer:wrong').toString('base64')}`,
+      `Basic ${Buffer.from(':').toString('base64')}`,
+      'Bearer',
+      'Bearer x',
+      'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
+      `Bearer ${'a'.repeat(4000)}`,
+      'Digest x',
+      'Basic %%%',
     ];
-    const cookies = ['', 'auth.sid=garbage', 'printer.sid=s%3Agarbage.sig', 'auth.sid=s%3A%E0%A4%A', `printer.sid=${'a'.repeat(3000)}`, 'a=b; a=c', '=;;='];
+    const cookies = [
+      '',
+      'auth.sid=garbage',
+      'printer.sid=s%3Agarbage.sig',
+      'auth.sid=s%3A%E0%A4%A',
+      `printer.sid=${'a'.repeat(3000)}`,
+      'a=b; a=c',
+      '=;;=',
+    ];
     // Raw (unencoded) only where HTTP allows the bytes in a request line; malformed escapes stay as they are.
     const encode = (v: string) => (maybe(0.3) && /^[\u0021-\u00ff]*$/.test(v) ? v : encodeURIComponent(v));
     const params = () =>
-      Array.from({ length: Math.floor(random() * 6) }, () => `${encode(pick(names))}=${encode(pick(values))}`).join('&');
+      Array.from({ length: Math.floor(random() * 6) }, () => `${encode(pick(names))}=${encode(pick(values))}`).join(
+        '&',
+      );
 
     const base = { auth: INTERNAL.auth, drive: INTERNAL.drive, printer: INTERNAL.printer } as const;
     const started = Date.now();
@@ -202,7 +415,11 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
         if (method !== 'GET' && method !== 'HEAD' && maybe(0.9)) {
           const type = pick(contentTypes);
           if (type) headers['content-type'] = type;
-          body = maybe(0.05) ? `${params()}&x=${'y'.repeat(30_000)}` : maybe(0.1) ? JSON.stringify({ [pick(names)]: pick(values) }) : params();
+          body = maybe(0.05)
+            ? `${params()}&x=${'y'.repeat(30_000)}`
+            : maybe(0.1)
+              ? JSON.stringify({ [pick(names)]: pick(values) })
+              : params();
         }
         if (maybe(0.1)) headers['x-forwarded-for'] = pick(['127.0.0.1', '::1', 'garbage', '1.1.1.1, 2.2.2.2']);
         if (maybe(0.05)) headers.accept = pick(['application/json', 'text/html', '*/*', 'image/*']);
@@ -219,11 +436,15 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
       await Promise.all(batch);
       sent += batch.length;
     }
-    const summary = [...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ');
+    const summary = [...statuses]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     console.log(`fuzz: seed ${seed}, ${sent} requests in ${Date.now() - started} ms: ${summary}`);
     assert.deepEqual(failures, [], `seed ${seed}`);
     assert.ok(sent >= 1000, `only ${sent} requests in the time budget`);
-    for (const url of Object.values(base)) assert.equal((await raw(url, 'GET', '/healthz')).status, 200, `${url} is still healthy`);
+    for (const url of Object.values(base))
+      assert.equal((await raw(url, 'GET', '/healthz')).status, 200, `${url} is still healthy`);
     assert.ok(stack.ports.auth > 0);
   });
 });

@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { calculateCodeChallenge, generateCodeVerifier } from '@oauth-demo/tokens';
 import { Browser, csrfFrom, json, raw, type Page } from '../support/http.js';
-import { authorize, authorizeParams, authorizeUrl, codeOf, redeem, signIn, type AuthorizationResult } from '../support/oauth.js';
+import {
+  authorize,
+  authorizeParams,
+  authorizeUrl,
+  codeOf,
+  redeem,
+  signIn,
+  type AuthorizationResult,
+} from '../support/oauth.js';
 import { connectPrinter, printerToCallback, startImport } from '../support/printer.js';
 import { BROWSER_CLIENT, INTERNAL, ISSUER, PRINTER, PUBLIC, sparePorts, startSpare, USERS } from '../support/stack.js';
 
@@ -17,7 +25,12 @@ function assertRefusedNoRedirect(page: Page, status: number, what: string): void
 }
 
 /** Sign in on the auth server's own sign-in page; returns the answer to the POST. */
-async function standaloneSignIn(browser: Browser, user: keyof typeof USERS, returnTo?: string, base = ISSUER): Promise<Page> {
+async function standaloneSignIn(
+  browser: Browser,
+  user: keyof typeof USERS,
+  returnTo?: string,
+  base = ISSUER,
+): Promise<Page> {
   const query = returnTo === undefined ? '' : `?return_to=${encodeURIComponent(returnTo)}`;
   const page = await browser.get(`${base}/login${query}`);
   assert.equal(page.status, 200);
@@ -39,12 +52,24 @@ after(() => fresh.stop());
  * has allowed on this server: alice+printer (CSRF), bob+printer (binding), bob+browser (single use),
  * alice+browser (framing).
  */
-async function freshRequest(browser: Browser, state: string, client: 'printer' | 'browser' = 'printer'): Promise<{ interaction: string; verifier: string }> {
+async function freshRequest(
+  browser: Browser,
+  state: string,
+  client: 'printer' | 'browser' = 'printer',
+): Promise<{ interaction: string; verifier: string }> {
   const verifier = generateCodeVerifier();
-  const c = client === 'printer' ? { id: PRINTER.clientId, uri: PRINTER.redirectUri, scope: PRINTER.scope } : { id: BROWSER_CLIENT.clientId, uri: BROWSER_CLIENT.redirectUri, scope: BROWSER_CLIENT.scope };
+  const c =
+    client === 'printer'
+      ? { id: PRINTER.clientId, uri: PRINTER.redirectUri, scope: PRINTER.scope }
+      : { id: BROWSER_CLIENT.clientId, uri: BROWSER_CLIENT.redirectUri, scope: BROWSER_CLIENT.scope };
   const query = new URLSearchParams({
-    response_type: 'code', client_id: c.id, redirect_uri: c.uri, scope: c.scope,
-    state, code_challenge: calculateCodeChallenge(verifier), code_challenge_method: 'S256',
+    response_type: 'code',
+    client_id: c.id,
+    redirect_uri: c.uri,
+    scope: c.scope,
+    state,
+    code_challenge: calculateCodeChallenge(verifier),
+    code_challenge_method: 'S256',
   });
   const start = await browser.get(`${FRESH}/authorize?${query}`);
   assert.equal(start.status, 303);
@@ -52,7 +77,7 @@ async function freshRequest(browser: Browser, state: string, client: 'printer' |
 }
 
 describe('docs/security.md §S1, OWASP ASVS V3.5 / RFC 6749 §10.12: login and consent forms carry a CSRF token bound to the session', () => {
-  it('RFC 6749 §10.12: a sign-in POST without the CSRF token, or with another session\'s, is refused (403) and signs nobody in', async () => {
+  it("RFC 6749 §10.12: a sign-in POST without the CSRF token, or with another session's, is refused (403) and signs nobody in", async () => {
     const victim = new Browser();
     const { interaction } = await freshRequest(victim, 'csrf-login');
     const page = await victim.get(interaction);
@@ -61,7 +86,11 @@ describe('docs/security.md §S1, OWASP ASVS V3.5 / RFC 6749 §10.12: login and c
     const attacker = new Browser();
     await attacker.get(`${FRESH}/login`);
     const attackerPage = await attacker.get(`${FRESH}/login`);
-    const foreign = await victim.post(`${interaction}/login`, { csrf: csrfFrom(attackerPage.text), username: 'alice', password: 'wonderland' });
+    const foreign = await victim.post(`${interaction}/login`, {
+      csrf: csrfFrom(attackerPage.text),
+      username: 'alice',
+      password: 'wonderland',
+    });
     assertRefusedNoRedirect(foreign, 403, "login with another session's csrf");
     assert.match((await victim.get(interaction)).text, /name="password"/, 'still not signed in');
     assert.ok(page.text.includes('name="csrf"'));
@@ -72,12 +101,24 @@ describe('docs/security.md §S1, OWASP ASVS V3.5 / RFC 6749 §10.12: login and c
     const { interaction } = await freshRequest(victim, 'csrf-consent');
     const consent = await signIn(victim, interaction, await victim.get(interaction), 'alice', USERS.alice);
     assert.match(consent.text, /name="decision"/, 'the consent screen');
-    assertRefusedNoRedirect(await victim.post(`${interaction}/consent`, { decision: 'allow' }), 403, 'consent without csrf');
+    assertRefusedNoRedirect(
+      await victim.post(`${interaction}/consent`, { decision: 'allow' }),
+      403,
+      'consent without csrf',
+    );
     const attacker = new Browser();
     const attackerPage = await attacker.get(`${FRESH}/login`);
-    assertRefusedNoRedirect(await victim.post(`${interaction}/consent`, { csrf: csrfFrom(attackerPage.text), decision: 'allow' }), 403, "consent with another session's csrf");
+    assertRefusedNoRedirect(
+      await victim.post(`${interaction}/consent`, { csrf: csrfFrom(attackerPage.text), decision: 'allow' }),
+      403,
+      "consent with another session's csrf",
+    );
     // The real form still works afterwards: the request was not consumed by the forgeries.
-    const ok = await victim.post(`${interaction}/consent`, { csrf: csrfFrom(consent.text), decision: 'allow', scope: 'offline_access' });
+    const ok = await victim.post(`${interaction}/consent`, {
+      csrf: csrfFrom(consent.text),
+      decision: 'allow',
+      scope: 'offline_access',
+    });
     assert.equal(ok.status, 303);
     assert.equal(new URL(ok.location!).searchParams.get('state'), 'csrf-consent');
   });
@@ -85,7 +126,11 @@ describe('docs/security.md §S1, OWASP ASVS V3.5 / RFC 6749 §10.12: login and c
   it('RFC 6749 §10.12: the standalone sign-in and the sign-out forms need the CSRF token too', async () => {
     const browser = new Browser();
     await browser.get(`${ISSUER}/login`);
-    assertRefusedNoRedirect(await browser.post(`${ISSUER}/login`, { username: 'alice', password: 'wonderland' }), 403, 'login without csrf');
+    assertRefusedNoRedirect(
+      await browser.post(`${ISSUER}/login`, { username: 'alice', password: 'wonderland' }),
+      403,
+      'login without csrf',
+    );
     const signedIn = await standaloneSignIn(browser, 'alice');
     assert.equal(signedIn.status, 303);
     assertRefusedNoRedirect(await browser.post(`${ISSUER}/logout`, {}), 403, 'logout without csrf');
@@ -96,8 +141,16 @@ describe('docs/security.md §S1, OWASP ASVS V3.5 / RFC 6749 §10.12: login and c
     const browser = new Browser();
     await browser.get(`${PUBLIC.printer}/`);
     assertRefusedNoRedirect(await browser.post(`${PUBLIC.printer}/import`, {}), 403, 'import without csrf');
-    assertRefusedNoRedirect(await browser.post(`${PUBLIC.printer}/import`, { csrf: 'x'.repeat(43) }), 403, 'import with a made-up csrf');
-    assertRefusedNoRedirect(await browser.post(`${PUBLIC.printer}/orders`, { photo: 'x', size: '4x6', copies: '1' }), 403, 'order without csrf');
+    assertRefusedNoRedirect(
+      await browser.post(`${PUBLIC.printer}/import`, { csrf: 'x'.repeat(43) }),
+      403,
+      'import with a made-up csrf',
+    );
+    assertRefusedNoRedirect(
+      await browser.post(`${PUBLIC.printer}/orders`, { photo: 'x', size: '4x6', copies: '1' }),
+      403,
+      'order without csrf',
+    );
   });
 });
 
@@ -107,21 +160,51 @@ describe('docs/security.md §S2, RFC 6749 §10.12 + RFC 9700 §4.7: consent is b
     const a = await freshRequest(browser, 'request-A');
     const b = await freshRequest(browser, 'request-B');
     const consentB = await signIn(browser, b.interaction, await browser.get(b.interaction), 'bob', USERS.bob);
-    const answerB = await browser.post(`${b.interaction}/consent`, { csrf: csrfFrom(consentB.text), decision: 'allow', scope: 'offline_access' });
+    const answerB = await browser.post(`${b.interaction}/consent`, {
+      csrf: csrfFrom(consentB.text),
+      decision: 'allow',
+      scope: 'offline_access',
+    });
     assert.equal(answerB.status, 303);
     const locB = new URL(answerB.location!);
     assert.equal(locB.searchParams.get('state'), 'request-B');
     // A is answered separately (the consent is remembered now, or asked again): with A's state.
     let pageA = await browser.get(a.interaction);
-    if (pageA.status === 200) pageA = await browser.post(`${a.interaction}/consent`, { csrf: csrfFrom(pageA.text), decision: 'allow', scope: 'offline_access' });
+    if (pageA.status === 200)
+      pageA = await browser.post(`${a.interaction}/consent`, {
+        csrf: csrfFrom(pageA.text),
+        decision: 'allow',
+        scope: 'offline_access',
+      });
     assert.equal(pageA.status, 303);
     const locA = new URL(pageA.location!);
     assert.equal(locA.searchParams.get('state'), 'request-A');
     const token = (code: string, verifier: string) =>
-      raw(fresh.url, 'POST', '/token', { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${PRINTER.clientId}:${PRINTER.secret}`).toString('base64')}` },
-        new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier }).toString());
-    assert.equal((await token(locB.searchParams.get('code')!, a.verifier)).status, 400, "B's code does not open with A's verifier");
-    assert.equal((await token(locA.searchParams.get('code')!, a.verifier)).status, 200, "A's code opens with A's verifier");
+      raw(
+        fresh.url,
+        'POST',
+        '/token',
+        {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${PRINTER.clientId}:${PRINTER.secret}`).toString('base64')}`,
+        },
+        new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: PRINTER.redirectUri,
+          code_verifier: verifier,
+        }).toString(),
+      );
+    assert.equal(
+      (await token(locB.searchParams.get('code')!, a.verifier)).status,
+      400,
+      "B's code does not open with A's verifier",
+    );
+    assert.equal(
+      (await token(locA.searchParams.get('code')!, a.verifier)).status,
+      200,
+      "A's code opens with A's verifier",
+    );
   });
 
   it('RFC 6749 §10.12: an answered request cannot be answered again (a replayed consent POST is a page, no redirect)', async () => {
@@ -141,7 +224,11 @@ describe('docs/security.md §S2, RFC 6749 §10.12 + RFC 9700 §4.7: consent is b
     const { interaction } = await freshRequest(victim, 'victims');
     const attacker = new Browser();
     const loginPage = await attacker.get(`${FRESH}/login`);
-    const signedIn = await attacker.post(`${FRESH}/login`, { csrf: csrfFrom(loginPage.text), username: 'bob', password: USERS.bob });
+    const signedIn = await attacker.post(`${FRESH}/login`, {
+      csrf: csrfFrom(loginPage.text),
+      username: 'bob',
+      password: USERS.bob,
+    });
     assert.equal(signedIn.status, 303);
     const appsPage = await attacker.get(`${FRESH}/apps`);
     const answer = await attacker.post(`${interaction}/consent`, { csrf: csrfFrom(appsPage.text), decision: 'allow' });
@@ -190,7 +277,10 @@ describe('docs/security.md §S3, OWASP ASVS V3.2 + V3.3: the session id changes 
     assert.equal(apps.status, 200);
     const out = await browser.post(`${ISSUER}/logout`, { csrf: csrfFrom(apps.text) });
     assert.equal(out.status, 303);
-    assert.ok(out.setCookies.some((c) => /^auth\.sid=;/.test(c) || /auth\.sid=.*Expires=Thu, 01 Jan 1970/i.test(c)), 'the cookie is cleared');
+    assert.ok(
+      out.setCookies.some((c) => /^auth\.sid=;/.test(c) || /auth\.sid=.*Expires=Thu, 01 Jan 1970/i.test(c)),
+      'the cookie is cleared',
+    );
     const replay = new Browser();
     replay.setCookie(ISSUER, 'auth.sid', cookie);
     const after = await replay.get(`${ISSUER}/apps`);
@@ -225,7 +315,11 @@ describe('docs/security.md §S4, RFC 6265 §4.1.2 + OWASP ASVS V3.4: session coo
 
   it('RFC 6265 §4.1.2.6: an anonymous page stores no session; its form token rides in printer.sid.csrf, HttpOnly, SameSite=Lax', async () => {
     const page = await new Browser().get(`${PUBLIC.printer}/`);
-    assert.equal(page.setCookies.find((c) => c.startsWith('printer.sid=')), undefined, 'no session for an anonymous visitor');
+    assert.equal(
+      page.setCookies.find((c) => c.startsWith('printer.sid=')),
+      undefined,
+      'no session for an anonymous visitor',
+    );
     const line = cookieLine(page, 'printer.sid.csrf');
     assert.match(line, /;\s*HttpOnly/i);
     assert.match(line, /;\s*SameSite=Lax/i);
@@ -234,13 +328,21 @@ describe('docs/security.md §S4, RFC 6265 §4.1.2 + OWASP ASVS V3.4: session coo
 
   it('RFC 6265 §8.5: each service has its own cookie name (auth.sid, printer.sid), and the drive sets none', async () => {
     assert.ok(cookieLine(await startImport(new Browser()), 'printer.sid'));
-    assert.ok(cookieLine(await new Browser().get(authorizeUrl(authorizeParams('printer', generateCodeVerifier()))), 'auth.sid'));
+    assert.ok(
+      cookieLine(await new Browser().get(authorizeUrl(authorizeParams('printer', generateCodeVerifier()))), 'auth.sid'),
+    );
     for (const path of ['/', '/api/photos', '/.well-known/oauth-protected-resource', '/healthz']) {
       const res = await raw(INTERNAL.drive, 'GET', path);
       assert.equal(res.headers['set-cookie'], undefined, `drive ${path} sets a cookie`);
     }
     for (const path of ['/token', '/introspect', '/revoke']) {
-      const res = await raw(INTERNAL.auth, 'POST', path, { 'content-type': 'application/x-www-form-urlencoded' }, 'token=x');
+      const res = await raw(
+        INTERNAL.auth,
+        'POST',
+        path,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        'token=x',
+      );
       assert.equal(res.headers['set-cookie'], undefined, `auth ${path} sets a cookie`);
     }
   });
@@ -249,7 +351,11 @@ describe('docs/security.md §S4, RFC 6265 §4.1.2 + OWASP ASVS V3.4: session coo
     let https: Awaited<ReturnType<typeof startSpare>>;
     before(async () => {
       const port = sparePorts()[1]!;
-      https = await startSpare('auth-server', { label: 'https', port, env: { AUTH_PUBLIC_URL: `https://localhost:${port}`, TRUST_PROXY: 'loopback' } });
+      https = await startSpare('auth-server', {
+        label: 'https',
+        port,
+        env: { AUTH_PUBLIC_URL: `https://localhost:${port}`, TRUST_PROXY: 'loopback' },
+      });
     });
     after(() => https.stop());
 
@@ -266,8 +372,12 @@ describe('docs/security.md §S4, RFC 6265 §4.1.2 + OWASP ASVS V3.4: session coo
 });
 
 describe('docs/security.md §S5, RFC 9700 §4.16 + RFC 6749 §10.13: login, consent and error pages cannot be framed', () => {
-  function assertNoFraming(page: { headers: Headers } | { headers: Record<string, string | string[] | undefined> }, what: string): void {
-    const get = (name: string) => (page.headers instanceof Headers ? page.headers.get(name) : ([page.headers[name]].flat()[0] ?? null));
+  function assertNoFraming(
+    page: { headers: Headers } | { headers: Record<string, string | string[] | undefined> },
+    what: string,
+  ): void {
+    const get = (name: string) =>
+      page.headers instanceof Headers ? page.headers.get(name) : ([page.headers[name]].flat()[0] ?? null);
     assert.match(get('content-security-policy') ?? '', /frame-ancestors 'none'/, `${what}: CSP frame-ancestors`);
     assert.equal(get('x-frame-options'), 'DENY', `${what}: X-Frame-Options`);
   }
@@ -282,11 +392,15 @@ describe('docs/security.md §S5, RFC 9700 §4.16 + RFC 6749 §10.13: login, cons
     assertNoFraming(await raw(INTERNAL.auth, 'GET', '/authorize?client_id=nobody'), 'error page (unknown client)');
     assertNoFraming(await raw(INTERNAL.auth, 'GET', '/no-such-page', { accept: 'text/html' }), '404 page');
     assertNoFraming(await raw(INTERNAL.auth, 'GET', '/login'), 'standalone sign-in page');
-    assertNoFraming(await raw(INTERNAL.auth, 'POST', '/logout', { 'content-type': 'application/x-www-form-urlencoded' }, ''), 'CSRF error page');
+    assertNoFraming(
+      await raw(INTERNAL.auth, 'POST', '/logout', { 'content-type': 'application/x-www-form-urlencoded' }, ''),
+      'CSRF error page',
+    );
   });
 
   it("RFC 9700 §4.16: the printer's and the drive's pages cannot be framed either", async () => {
-    for (const path of ['/', '/orders', '/callback', '/no-such-page']) assertNoFraming(await raw(INTERNAL.printer, 'GET', path), `printer ${path}`);
+    for (const path of ['/', '/orders', '/callback', '/no-such-page'])
+      assertNoFraming(await raw(INTERNAL.printer, 'GET', path), `printer ${path}`);
     for (const path of ['/', '/no-such-page']) assertNoFraming(await raw(INTERNAL.drive, 'GET', path), `drive ${path}`);
   });
 });
@@ -299,9 +413,17 @@ describe('docs/security.md §S6, RFC 6819 §4.4.3.6 + OWASP ASVS V6.3: failed lo
   it('OWASP ASVS V6.3.1: an unknown user and a wrong password get the same status and the same message', async () => {
     const browser = new Browser({ 'x-forwarded-for': '192.0.2.41' });
     const first = await browser.get(`${ISSUER}/login`);
-    const wrongPassword = await browser.post(`${ISSUER}/login`, { csrf: csrfFrom(first.text), username: 'alice', password: 'not-wonderland' });
+    const wrongPassword = await browser.post(`${ISSUER}/login`, {
+      csrf: csrfFrom(first.text),
+      username: 'alice',
+      password: 'not-wonderland',
+    });
     const second = await browser.get(`${ISSUER}/login`);
-    const unknownUser = await browser.post(`${ISSUER}/login`, { csrf: csrfFrom(second.text), username: 'mallory', password: 'not-wonderland' });
+    const unknownUser = await browser.post(`${ISSUER}/login`, {
+      csrf: csrfFrom(second.text),
+      username: 'mallory',
+      password: 'not-wonderland',
+    });
     assert.equal(wrongPassword.status, unknownUser.status);
     assert.ok(wrongPassword.status >= 400 && wrongPassword.status < 500);
     assert.ok(alertText(wrongPassword.text).length > 0, 'a message is shown');
@@ -312,11 +434,19 @@ describe('docs/security.md §S6, RFC 6819 §4.4.3.6 + OWASP ASVS V6.3: failed lo
     const browser = new Browser();
     for (let i = 0; i < 6; i++) {
       const page = await browser.get(`${FRESH}/login`);
-      const failed = await browser.post(`${FRESH}/login`, { csrf: csrfFrom(page.text), username: 'bob', password: `guess-${i}` });
+      const failed = await browser.post(`${FRESH}/login`, {
+        csrf: csrfFrom(page.text),
+        username: 'bob',
+        password: `guess-${i}`,
+      });
       assert.ok(failed.status === 401 || failed.status === 429, `attempt ${i}: ${failed.status}`);
     }
     const page = await browser.get(`${FRESH}/login`);
-    const right = await browser.post(`${FRESH}/login`, { csrf: csrfFrom(page.text), username: 'bob', password: USERS.bob });
+    const right = await browser.post(`${FRESH}/login`, {
+      csrf: csrfFrom(page.text),
+      username: 'bob',
+      password: USERS.bob,
+    });
     assert.equal(right.status, 429, 'the right password is refused while throttled');
     assert.equal(right.location, undefined);
     // Failed sign-ins store no session at all (issue 12 item 7: the form's token rides in auth.sid.csrf).
@@ -346,7 +476,11 @@ describe('docs/security.md §S7, RFC 9700 §4.11 (open redirection): return_to a
       const target = new URL(res.location!, ISSUER);
       assert.equal(target.origin, new URL(ISSUER).origin, `sent to ${res.location}`);
       const rawLocation = res.headers.get('location') ?? '';
-      assert.doesNotMatch(rawLocation, /^\s*(?:[a-z][a-z0-9+.-]*:|\/\/|\/\\|\\)/i, `Location ${rawLocation} is not a plain relative path`);
+      assert.doesNotMatch(
+        rawLocation,
+        /^\s*(?:[a-z][a-z0-9+.-]*:|\/\/|\/\\|\\)/i,
+        `Location ${rawLocation} is not a plain relative path`,
+      );
     });
   }
 
@@ -359,7 +493,10 @@ describe('docs/security.md §S7, RFC 9700 §4.11 (open redirection): return_to a
     const browser = new Browser();
     await standaloneSignIn(browser, 'bob');
     const apps = await browser.get(`${ISSUER}/apps`);
-    const out = await browser.post(`${ISSUER}/logout?return_to=${encodeURIComponent('https://evil.example/')}&redirect_uri=https://evil.example/`, { csrf: csrfFrom(apps.text) });
+    const out = await browser.post(
+      `${ISSUER}/logout?return_to=${encodeURIComponent('https://evil.example/')}&redirect_uri=https://evil.example/`,
+      { csrf: csrfFrom(apps.text) },
+    );
     assert.equal(out.status, 303);
     assert.equal(new URL(out.location!).origin, new URL(ISSUER).origin);
   });
@@ -397,7 +534,12 @@ describe('docs/security.md §S8, RFC 9207 §2.4 + RFC 6749 §10.12: the printer 
     const browser = new Browser();
     await printerState(browser);
     const ours = await ourCode('ignored');
-    assertRejectedPage(await browser.get(`${PUBLIC.printer}/callback?code=${encodeURIComponent(codeOf(ours))}&iss=${encodeURIComponent(ISSUER)}`), 'no state');
+    assertRejectedPage(
+      await browser.get(
+        `${PUBLIC.printer}/callback?code=${encodeURIComponent(codeOf(ours))}&iss=${encodeURIComponent(ISSUER)}`,
+      ),
+      'no state',
+    );
     await assertCodeUnspent(ours);
   });
 
@@ -434,7 +576,9 @@ describe('docs/security.md §S8, RFC 9207 §2.4 + RFC 6749 §10.12: the printer 
   it('RFC 9207 §2.4: an error answer with the wrong iss is refused before it is believed', async () => {
     const browser = new Browser();
     const state = await printerState(browser);
-    const page = await browser.get(`${PUBLIC.printer}/callback?error=access_denied&state=${encodeURIComponent(state)}&iss=${encodeURIComponent('https://evil.example')}`);
+    const page = await browser.get(
+      `${PUBLIC.printer}/callback?error=access_denied&state=${encodeURIComponent(state)}&iss=${encodeURIComponent('https://evil.example')}`,
+    );
     assertRejectedPage(page, 'error with wrong iss');
     assert.doesNotMatch(page.text, /You said no/);
   });
@@ -460,7 +604,9 @@ describe('docs/security.md §S8, RFC 9207 §2.4 + RFC 6749 §10.12: the printer 
         assert.doesNotMatch(value, jwt, `a token in the ${name} header of ${page.url}`);
       });
     }
-    for (const jar of browser.jars.values()) for (const [name, value] of jar) assert.doesNotMatch(decodeURIComponent(value), jwt, `a token in the cookie ${name}`);
+    for (const jar of browser.jars.values())
+      for (const [name, value] of jar)
+        assert.doesNotMatch(decodeURIComponent(value), jwt, `a token in the cookie ${name}`);
     assert.deepEqual(json(await raw(INTERNAL.printer, 'GET', '/healthz')), { status: 'ok' });
   });
 });

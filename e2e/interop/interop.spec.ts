@@ -31,7 +31,10 @@ async function photoTitles(page: Page): Promise<string[]> {
 
 test(`node-oidc-provider, ${alg} access tokens: the code flow to alice's photos, then a refresh`, async ({ page }) => {
   // The provider publishes RFC 8414 metadata and one key, of the algorithm of this run.
-  const metadata = (await (await fetch(`${authUrl}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+  const metadata = (await (await fetch(`${authUrl}/.well-known/oauth-authorization-server`)).json()) as Record<
+    string,
+    unknown
+  >;
   expect(metadata.issuer).toBe(authUrl);
   expect(metadata.code_challenge_methods_supported).toContain('S256');
   expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
@@ -51,7 +54,11 @@ test(`node-oidc-provider, ${alg} access tokens: the code flow to alice's photos,
   expect(authorizationRequests).toHaveLength(1);
   const params = authorizationRequests[0]!.searchParams;
   expect(authorizationRequests[0]!.href.startsWith(String(metadata.authorization_endpoint))).toBe(true);
-  expect(Object.fromEntries(['response_type', 'client_id', 'redirect_uri', 'code_challenge_method'].map((n) => [n, params.get(n)]))).toEqual({
+  expect(
+    Object.fromEntries(
+      ['response_type', 'client_id', 'redirect_uri', 'code_challenge_method'].map((n) => [n, params.get(n)]),
+    ),
+  ).toEqual({
     response_type: 'code',
     client_id: 'printer-web',
     redirect_uri: `${printerUrl}/callback`,

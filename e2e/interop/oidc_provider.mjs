@@ -62,7 +62,13 @@ const provider = new Provider(issuer, {
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, indicator) => {
         if (indicator !== driveUrl) throw new errors.InvalidTarget();
-        return { scope: 'photos.read', audience: driveUrl, accessTokenTTL: 600, accessTokenFormat: 'jwt', jwt: { sign: { alg } } };
+        return {
+          scope: 'photos.read',
+          audience: driveUrl,
+          accessTokenTTL: 600,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg } },
+        };
       },
     },
   },

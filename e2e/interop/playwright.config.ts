@@ -1,7 +1,10 @@
 import { defineConfig } from '@playwright/test';
 
 const printerUrl = process.env.INTEROP_PRINTER_URL;
-if (!printerUrl) throw new Error('Run the interop test with "node interop/run.mjs" (it starts node-oidc-provider, Drive and the printer).');
+if (!printerUrl)
+  throw new Error(
+    'Run the interop test with "node interop/run.mjs" (it starts node-oidc-provider, Drive and the printer).',
+  );
 
 export default defineConfig({
   testDir: '.',
@@ -22,7 +25,16 @@ export default defineConfig({
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       // oidc-provider's development pages ask Google for a font: never reach the internet from a test.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP fonts.googleapis.com ~NOTFOUND, MAP fonts.gstatic.com ~NOTFOUND'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--host-resolver-rules=MAP fonts.googleapis.com ~NOTFOUND, MAP fonts.gstatic.com ~NOTFOUND',
+      ],
     },
   },
 });

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { createStack, logFile, publicUrls, startService, stopService } from '@oauth-demo/testkit';
 
 const here = import.meta.dirname;
-const algs = (process.env.INTEROP_ALGS || 'RS256,ES256').split(',').map((a) => a.trim()).filter(Boolean);
+const algs = (process.env.INTEROP_ALGS || 'RS256,ES256')
+  .split(',')
+  .map((a) => a.trim())
+  .filter(Boolean);
 const CLIENT_ID = 'printer-web';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,9 +43,12 @@ async function startProvider(stack, alg, urls, clientSecret) {
     exited = signal ?? String(code);
   });
   for (let tries = 0; tries < 400; tries++) {
-    if (exited !== null) throw new Error(`oidc-provider exited (${exited}); see ${join(stack.runDir, 'oidc-provider.log')}`);
+    if (exited !== null)
+      throw new Error(`oidc-provider exited (${exited}); see ${join(stack.runDir, 'oidc-provider.log')}`);
     try {
-      const res = await fetch(`http://${stack.host}:${stack.ports.auth}/healthz`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`http://${stack.host}:${stack.ports.auth}/healthz`, {
+        signal: AbortSignal.timeout(2000),
+      });
       if (res.ok) return child;
     } catch {
       // not listening yet
@@ -67,7 +73,10 @@ function runPlaywright(env) {
     // Only flags are passed on (`--headed`, `--debug`): `pnpm e2e tests/x.spec.ts` appends the main suite's spec
     // names to this command too, and they name nothing here.
     const flags = process.argv.slice(2).filter((arg) => arg.startsWith('-'));
-    const child = spawn(bin, ['test', '--config', join(here, 'playwright.config.ts'), ...flags], { stdio: 'inherit', env });
+    const child = spawn(bin, ['test', '--config', join(here, 'playwright.config.ts'), ...flags], {
+      stdio: 'inherit',
+      env,
+    });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -82,7 +91,9 @@ for (const alg of algs) {
     extraEnv: { printer: { PRINTER_CLIENT_ID: CLIENT_ID } },
   });
   const urls = publicUrls(stack);
-  console.log(`interop ${alg}: oidc-provider :${stack.ports.auth}, drive :${stack.ports.drive}, printer :${stack.ports.printer}, data in ${stack.runDir}`);
+  console.log(
+    `interop ${alg}: oidc-provider :${stack.ports.auth}, drive :${stack.ports.drive}, printer :${stack.ports.printer}, data in ${stack.runDir}`,
+  );
   let provider;
   let code = 1;
   try {
@@ -110,7 +121,9 @@ for (const alg of algs) {
     failed++;
     for (const name of ['oidc-provider.log', 'drive.log', 'printer.log']) {
       try {
-        console.error(`--- ${name} (last lines) ---\n${readFileSync(join(stack.runDir, name), 'utf8').split('\n').slice(-30).join('\n')}`);
+        console.error(
+          `--- ${name} (last lines) ---\n${readFileSync(join(stack.runDir, name), 'utf8').split('\n').slice(-30).join('\n')}`,
+        );
       } catch {
         // no log
       }

@@ -27,9 +27,18 @@ interface AxeViolation {
 async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   });
 }
 
@@ -42,9 +51,17 @@ async function checkPage(page: Page, name: string): Promise<void> {
     const wide = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
     expect(wide.doc, `${name} at ${width} px: no wider than the viewport`).toBeLessThanOrEqual(wide.view);
     // Claims tables (the inspector): a name cell is never narrower than its longest word.
-    const squeezed = await page.locator('table.claims th[scope="row"] code').evaluateAll((codes) =>
-      codes.filter((c) => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(c).lineHeight || '16')).map((c) => c.textContent),
-    );
+    const squeezed = await page
+      .locator('table.claims th[scope="row"] code')
+      .evaluateAll((codes) =>
+        codes
+          .filter(
+            (c) =>
+              c.scrollWidth > c.clientWidth + 1 ||
+              c.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(c).lineHeight || '16'),
+          )
+          .map((c) => c.textContent),
+      );
     expect(squeezed, `${name} at ${width} px: claim names on one line`).toEqual([]);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -156,7 +173,9 @@ test.describe('accessibility, widths and terms of every page', () => {
   });
 
   test('the harness can fail: axe reports a low-contrast text', async ({ page }) => {
-    await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body><main><p style="color:#aaa;background:#fff">grey on white</p></main></body></html>');
+    await page.setContent(
+      '<!doctype html><html lang="en"><head><title>t</title></head><body><main><p style="color:#aaa;background:#fff">grey on white</p></main></body></html>',
+    );
     expect((await axeViolations(page)).map((v) => v.id)).toContain('color-contrast');
   });
 
@@ -165,9 +184,21 @@ test.describe('accessibility, widths and terms of every page', () => {
     const ids = new Set(await page.locator('p.term-entry').evaluateAll((ps) => ps.map((p) => p.id)));
     expect(ids.size).toBeGreaterThanOrEqual(30);
     let links = 0;
-    for (const path of ['/', '/inspect', '/timeline', '/grants', '/quick-print', '/print-lab', '/doctor', '/kiosk', '/notes']) {
+    for (const path of [
+      '/',
+      '/inspect',
+      '/timeline',
+      '/grants',
+      '/quick-print',
+      '/print-lab',
+      '/doctor',
+      '/kiosk',
+      '/notes',
+    ]) {
       await page.goto(`${urls().printer}${path}`);
-      const hrefs = await page.locator('a[href*="/glossary#"]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).hash.slice(1)));
+      const hrefs = await page
+        .locator('a[href*="/glossary#"]')
+        .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).hash.slice(1)));
       for (const id of hrefs) expect(ids.has(id), `${path}: /glossary#${id}`).toBe(true);
       links += hrefs.length;
     }

@@ -11,7 +11,10 @@ const side = (page: Page, which: 'on' | 'off') => page.locator(`#results td[data
 
 async function openScenario(page: Page, title: string) {
   await page.goto('/');
-  await page.getByRole('link', { name: /Attack lab/ }).first().click();
+  await page
+    .getByRole('link', { name: /Attack lab/ })
+    .first()
+    .click();
   await expect(page).toHaveURL(`${urls().printer}/lab`);
   await page.getByRole('link', { name: title }).click();
   await expect(page.locator('#gain')).toContainText('What Mallory gains:');
@@ -67,7 +70,9 @@ async function realPrinterUntouched(page: Page) {
   await expect(page.getByRole('button', { name: 'Import photos from Drive' })).toBeVisible();
 }
 
-test('1 CSRF on the callback: without state Mallory connects your lab printer to her Drive; with state the answer is refused', async ({ page }) => {
+test('1 CSRF on the callback: without state Mallory connects your lab printer to her Drive; with state the answer is refused', async ({
+  page,
+}) => {
   await openScenario(page, 'CSRF on the callback: no state');
   await expect(page.locator('#defense-state')).toHaveText('ON');
 
@@ -96,7 +101,9 @@ test('1 CSRF on the callback: without state Mallory connects your lab printer to
   await realPrinterUntouched(page);
 });
 
-test('2 code interception: without PKCE Mallory redeems the leaked code and reads your photos; with PKCE: invalid_grant', async ({ page }) => {
+test('2 code interception: without PKCE Mallory redeems the leaked code and reads your photos; with PKCE: invalid_grant', async ({
+  page,
+}) => {
   await openScenario(page, 'Code interception: no PKCE');
 
   // Defense off: no code_challenge in the lab copy's request.
@@ -135,7 +142,9 @@ test('2 code interception: without PKCE Mallory redeems the leaked code and read
   await realPrinterUntouched(page);
 });
 
-test('3 loose redirect_uri matching: by prefix the code goes to Mallory’s site; exact matching shows an error page and redirects nowhere', async ({ page }) => {
+test('3 loose redirect_uri matching: by prefix the code goes to Mallory’s site; exact matching shows an error page and redirects nowhere', async ({
+  page,
+}) => {
   await openScenario(page, 'Loose redirect_uri matching');
 
   // Defense off: Mallory's link goes to the auth server's lab endpoint that compares by prefix.
@@ -170,7 +179,9 @@ test('3 loose redirect_uri matching: by prefix the code goes to Mallory’s site
   await realPrinterUntouched(page);
 });
 
-test('4 mix-up: without the iss check the printer sends the real code to Evil AS; with it the answer is refused', async ({ page }) => {
+test('4 mix-up: without the iss check the printer sends the real code to Evil AS; with it the answer is refused', async ({
+  page,
+}) => {
   await openScenario(page, 'Mix-up: no iss check');
 
   // Defense off. The request goes to Evil AS (Mallory's site), which passes it on to the real auth server.
@@ -208,7 +219,9 @@ test('4 mix-up: without the iss check the printer sends the real code to Evil AS
   await realPrinterUntouched(page);
 });
 
-test('7 refresh token theft: without rotation Mallory keeps access; with rotation the reuse revokes the family and the printer says why', async ({ page }) => {
+test('7 refresh token theft: without rotation Mallory keeps access; with rotation the reuse revokes the family and the printer says why', async ({
+  page,
+}) => {
   await openScenario(page, 'Refresh token theft');
 
   // Defense off: the lab copy and Mallory both refresh at the auth server's lab endpoint that does not rotate.
@@ -246,7 +259,9 @@ async function waitForMallory(page: Page, run: string, scenario: string, count: 
   await expect
     .poll(
       async () => {
-        const body = (await (await page.request.get(`${urls().attacker}/api/loot/${run}`)).json()) as { loot: { scenario: string; pending?: boolean }[] };
+        const body = (await (await page.request.get(`${urls().attacker}/api/loot/${run}`)).json()) as {
+          loot: { scenario: string; pending?: boolean }[];
+        };
         return body.loot.filter((l) => l.scenario === scenario && !l.pending).length;
       },
       { timeout: 30_000 },
@@ -254,7 +269,9 @@ async function waitForMallory(page: Page, run: string, scenario: string, count: 
     .toBeGreaterThanOrEqual(count);
 }
 
-test('6 implicit leakage: a third-party script reads the token from the fragment; with code + PKCE it finds only a useless code', async ({ page }) => {
+test('6 implicit leakage: a third-party script reads the token from the fragment; with code + PKCE it finds only a useless code', async ({
+  page,
+}) => {
   await openScenario(page, 'Implicit flow leakage');
   const run = await labRun(page);
 
@@ -291,7 +308,9 @@ test('6 implicit leakage: a third-party script reads the token from the fragment
   await realPrinterUntouched(page);
 });
 
-test('8 device code phishing (no switch): approving Mallory’s code gives her kiosk your photos; the approval page warns; Deny leaves her nothing', async ({ page }) => {
+test('8 device code phishing (no switch): approving Mallory’s code gives her kiosk your photos; the approval page warns; Deny leaves her nothing', async ({
+  page,
+}) => {
   await openScenario(page, 'Device code phishing');
   const run = await labRun(page);
   await expect(page.getByRole('heading', { name: 'No switch' })).toBeVisible();
@@ -311,10 +330,14 @@ test('8 device code phishing (no switch): approving Mallory’s code gives her k
       await page.getByRole('button', { name: 'Sign in' }).click();
     }
     // The defense: the approval page's warning, naming the code.
-    await expect(page.getByText('Someone could send you a code from far away to get your photos on their device.')).toBeVisible();
+    await expect(
+      page.getByText('Someone could send you a code from far away to get your photos on their device.'),
+    ).toBeVisible();
     await expect(page.getByText(code).first()).toBeVisible();
     await page.getByRole('button', { name: decision, exact: true }).click();
-    await expect(page.getByRole('heading', { name: decision === 'Allow' ? 'Device connected' : 'Device refused' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: decision === 'Allow' ? 'Device connected' : 'Device refused' }),
+    ).toBeVisible();
     await waitForMallory(page, run, 'device', decision === 'Allow' ? 1 : 2);
     await page.goto('/lab/device');
     await page.getByRole('button', { name: 'What did Mallory get?' }).click();
@@ -330,7 +353,9 @@ test('8 device code phishing (no switch): approving Mallory’s code gives her k
   await realPrinterUntouched(page);
 });
 
-test('5 token for the wrong audience: without Drive’s aud check the filters API’s token opens your photos; with it: 401 invalid_token', async ({ page }) => {
+test('5 token for the wrong audience: without Drive’s aud check the filters API’s token opens your photos; with it: 401 invalid_token', async ({
+  page,
+}) => {
   await openScenario(page, 'A token for the wrong audience');
 
   // Defense off: Mallory replays at Drive's lab copy that believes any audience.

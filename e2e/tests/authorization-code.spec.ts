@@ -25,11 +25,14 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
     await expect(page.getByRole('button', { name: 'Import photos from Drive' })).toBeVisible();
   });
 
-  test('Allow: alice connects, sees her photos, orders prints, and the order survives a printer crash', async ({ page }) => {
+  test('Allow: alice connects, sees her photos, orders prints, and the order survives a printer crash', async ({
+    page,
+  }) => {
     // The Content-Security-Policy is strict; the pages must really satisfy it (no inline script or style).
     const cspViolations: string[] = [];
     page.on('console', (message) => {
-      if (/Content Security Policy|Refused to (load|apply|execute|frame)/i.test(message.text())) cspViolations.push(message.text());
+      if (/Content Security Policy|Refused to (load|apply|execute|frame)/i.test(message.text()))
+        cspViolations.push(message.text());
     });
     await forgetConsent(page, 'alice');
     await importAndSignIn(page, 'alice');
@@ -49,7 +52,9 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
     const firstImage = page.locator('img').first();
     await expect(firstImage).toBeVisible();
     // Visible is not loaded: on a busy machine the bytes may still be on their way, so wait for them.
-    await expect.poll(() => firstImage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() => firstImage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .toBe(true);
     // The token never reaches the browser.
     expect(await page.content()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
 
@@ -84,7 +89,12 @@ test.describe('Authorization Code with PKCE, steps 1-8', () => {
     await expect(page.getByText('access_denied').first()).toBeVisible();
     const text = await page.locator('body').innerText();
     expect(text).not.toMatch(/at .*\.js:\d+|Error: /);
-    await expect(page.getByRole('button', { name: 'Import photos from Drive' }).or(page.getByRole('link', { name: /try again|start again/i })).first()).toBeVisible();
+    await expect(
+      page
+        .getByRole('button', { name: 'Import photos from Drive' })
+        .or(page.getByRole('link', { name: /try again|start again/i }))
+        .first(),
+    ).toBeVisible();
   });
 
   test("bob's photos never appear in alice's flow, and the other way round", async ({ browser }) => {

@@ -27,7 +27,13 @@ test.beforeAll(async ({}, testInfo) => {
   await startAll(stack);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', `--host-resolver-rules=MAP ${CLASS_HOST} 127.0.0.1`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      `--host-resolver-rules=MAP ${CLASS_HOST} 127.0.0.1`,
+    ],
   });
 });
 
@@ -42,7 +48,9 @@ test.describe(`a class at http://${CLASS_HOST}`, () => {
     const urls = publicUrls(stack);
     const page = await browser.newPage();
     await page.goto(`${urls.printer}/quick-print`);
-    expect(await page.evaluate(() => ({ secure: window.isSecureContext, subtle: Boolean(window.crypto?.subtle) }))).toEqual({ secure: false, subtle: false });
+    expect(
+      await page.evaluate(() => ({ secure: window.isSecureContext, subtle: Boolean(window.crypto?.subtle) })),
+    ).toEqual({ secure: false, subtle: false });
     await expect(page.locator('#qp-insecure')).toBeVisible();
     await expect(page.locator('#qp-insecure')).toContainText('a real deployment uses https');
 

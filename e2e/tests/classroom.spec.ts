@@ -32,7 +32,8 @@ test.describe('the classroom: every learner their own resource owner', () => {
     const ben = await joinAndConnect(browser, `ben-${suffix}`);
 
     // Each sees photos of their own (Drive painted them on first sight), none of the other's.
-    const photosOf = async (page: Page) => (await page.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).sort();
+    const photosOf = async (page: Page) =>
+      (await page.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).sort();
     const anaPhotos = await photosOf(ana);
     const benPhotos = await photosOf(ben);
     expect(anaPhotos.length).toBeGreaterThanOrEqual(6);

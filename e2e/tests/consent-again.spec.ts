@@ -8,7 +8,9 @@ import { connectAs } from '../support/flow.js';
 import { urls } from '../support/services.js';
 
 test.describe('Consent on demand', () => {
-  test('consent twice with "Ask me again", then Deny after Allow; without it step 3 is skipped, and the pages say so', async ({ page }) => {
+  test('consent twice with "Ask me again", then Deny after Allow; without it step 3 is skipped, and the pages say so', async ({
+    page,
+  }) => {
     // The first Allow: a fresh consent, nothing remembered yet.
     await connectAs(page, 'alice');
     await expect(page.getByText('Just happened: steps 4, 5 and 6.')).toBeVisible();
@@ -46,6 +48,11 @@ test.describe('Consent on demand', () => {
     await expect(page.getByText(/Step 3 was skipped: already allowed on \d{4}-\d\d-\d\d \d\d:\d\d UTC/)).toBeVisible();
     await page.getByRole('link', { name: /Timeline: every exchange of this flow/ }).click();
     await expect(page).toHaveURL(new RegExp(`^${urls().printer}/timeline`));
-    await expect(page.locator('li.seq-row').filter({ hasText: /step 3 skipped/i }).first()).toBeVisible();
+    await expect(
+      page
+        .locator('li.seq-row')
+        .filter({ hasText: /step 3 skipped/i })
+        .first(),
+    ).toBeVisible();
   });
 });

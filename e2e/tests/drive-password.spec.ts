@@ -8,11 +8,18 @@ import { PASSWORDS } from '../support/flow.js';
 import { urls } from '../support/services.js';
 
 /** bob's photos, as the drive seeds them; none of alice's. */
-const BOB_TITLES = ['Harbour boats at first light', 'Hot-air balloons over the valley', 'Northern lights over the fjord', 'Snowy cabin in the pines'];
+const BOB_TITLES = [
+  'Harbour boats at first light',
+  'Hot-air balloons over the valley',
+  'Northern lights over the fjord',
+  'Snowy cabin in the pines',
+];
 const ALICE_TITLE = 'Mirror lake at dawn';
 
 test.describe("Drive's own sign-in: the Password grant (first party, no longer best practice)", () => {
-  test('bob signs in on Drive with his password and sees his photos; the page explains why a third party never may', async ({ page }) => {
+  test('bob signs in on Drive with his password and sees his photos; the page explains why a third party never may', async ({
+    page,
+  }) => {
     await page.goto(`${urls().drive}/signin`);
     await expect(page.getByText('Role: Resource Server')).toBeVisible();
     await expect(page.getByText('Step 1', { exact: true })).toBeVisible();
@@ -20,8 +27,15 @@ test.describe("Drive's own sign-in: the Password grant (first party, no longer b
 
     // The explanation: Drive's own app, why a third party must never ask, and RFC 9700's verdict.
     await expect(page.getByText('This is Drive’s OWN app')).toBeVisible();
-    await expect(page.getByRole('heading', { name: 'Why Photo Printer, a third party, must never ask for your Drive password' })).toBeVisible();
-    for (const reason of ['It would get all of your access, forever.', 'It cannot be limited or taken back on its own.', 'You could not tell a phishing page from the real one.', 'No second factor.']) {
+    await expect(
+      page.getByRole('heading', { name: 'Why Photo Printer, a third party, must never ask for your Drive password' }),
+    ).toBeVisible();
+    for (const reason of [
+      'It would get all of your access, forever.',
+      'It cannot be limited or taken back on its own.',
+      'You could not tell a phishing page from the real one.',
+      'No second factor.',
+    ]) {
       await expect(page.getByText(reason, { exact: true })).toBeVisible();
     }
     await expect(page.getByText(/RFC 9700 \(OAuth 2\.0 Security Best Current Practice\)\s+§2\.4/)).toBeVisible();

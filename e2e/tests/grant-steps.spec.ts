@@ -28,7 +28,9 @@ interface SeenBar {
 }
 
 /** What the page shows of steps: its step bars, its step banners, and (on the timeline) the numbered arrows. */
-async function stepsShown(page: Page): Promise<{ bars: SeenBar[]; banners: { grant: string; step: number }[]; arrows: number[] }> {
+async function stepsShown(
+  page: Page,
+): Promise<{ bars: SeenBar[]; banners: { grant: string; step: number }[]; arrows: number[] }> {
   const bars = await page.locator('nav.steps').evaluateAll((navs) =>
     navs.map((nav) => ({
       grant: nav.getAttribute('data-grant') ?? '',
@@ -36,8 +38,17 @@ async function stepsShown(page: Page): Promise<{ bars: SeenBar[]; banners: { gra
       active: Array.from(nav.querySelectorAll('li.on[data-step]')).map((li) => Number(li.getAttribute('data-step'))),
     })),
   );
-  const banners = await page.locator('.step-line[data-step]').evaluateAll((lines) => lines.map((p) => ({ grant: p.getAttribute('data-grant') ?? '', step: Number(p.getAttribute('data-step')) })));
-  const arrows = await page.locator('.seq-row[data-step]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-step') ?? '').filter((v) => v !== '').map(Number));
+  const banners = await page
+    .locator('.step-line[data-step]')
+    .evaluateAll((lines) =>
+      lines.map((p) => ({ grant: p.getAttribute('data-grant') ?? '', step: Number(p.getAttribute('data-step')) })),
+    );
+  const arrows = await page.locator('.seq-row[data-step]').evaluateAll((rows) =>
+    rows
+      .map((r) => r.getAttribute('data-step') ?? '')
+      .filter((v) => v !== '')
+      .map(Number),
+  );
   return { bars, banners, arrows };
 }
 
@@ -47,7 +58,10 @@ async function stepsShown(page: Page): Promise<{ bars: SeenBar[]; banners: { gra
  */
 async function expectOnlyGrantSteps(page: Page, grants: GrantKey[], where: string): Promise<void> {
   const shown = await stepsShown(page);
-  expect(shown.bars.map((b) => b.grant), `${where}: the step bars name the flow's grant`).toEqual(grants);
+  expect(
+    shown.bars.map((b) => b.grant),
+    `${where}: the step bars name the flow's grant`,
+  ).toEqual(grants);
   for (const bar of shown.bars) {
     const own = GRANT_STEPS[bar.grant as GrantKey];
     expect(bar.steps, `${where}: the ${bar.grant} bar lists exactly that grant's steps`).toEqual(own);
@@ -55,7 +69,10 @@ async function expectOnlyGrantSteps(page: Page, grants: GrantKey[], where: strin
   }
   for (const banner of shown.banners) {
     expect(grants, `${where}: banner of step ${banner.step}`).toContain(banner.grant);
-    expect(GRANT_STEPS[banner.grant as GrantKey], `${where}: banner step ${banner.step} belongs to ${banner.grant}`).toContain(banner.step);
+    expect(
+      GRANT_STEPS[banner.grant as GrantKey],
+      `${where}: banner step ${banner.step} belongs to ${banner.grant}`,
+    ).toContain(banner.step);
   }
   const allowed = new Set(grants.flatMap((g) => GRANT_STEPS[g]));
   for (const n of shown.arrows) expect(allowed.has(n), `${where}: timeline arrow numbered ${n}`).toBe(true);
@@ -154,7 +171,9 @@ const WALKS: Record<GrantKey, (page: Page, browser: Browser) => Promise<void>> =
     const userCode = (await page.getByLabel('Your code').innerText()).trim();
     await expectOnlyGrantSteps(page, ['device_code'], 'kiosk waiting');
     await approveDevice(browser, userCode);
-    await expect(page.getByRole('heading', { name: /photos, ready to print at the kiosk/ })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('heading', { name: /photos, ready to print at the kiosk/ })).toBeVisible({
+      timeout: 30_000,
+    });
     await expectOnlyGrantSteps(page, ['device_code'], 'kiosk approved');
     await expectTimeline(page, 'device_code', 'kiosk');
   },

@@ -7,7 +7,12 @@ import { PASSWORDS, texts } from '../support/flow.js';
 import { urls } from '../support/services.js';
 
 /** On the "phone": open the verification URL, type the code, sign in, and answer. */
-async function answerOnPhone(browser: Browser, verificationUri: string, userCode: string, decision: 'Allow' | 'Deny'): Promise<Page> {
+async function answerOnPhone(
+  browser: Browser,
+  verificationUri: string,
+  userCode: string,
+  decision: 'Allow' | 'Deny',
+): Promise<Page> {
   const phone = await (await browser.newContext()).newPage();
   await phone.goto(verificationUri);
   await phone.getByLabel('Code', { exact: true }).fill(userCode);
@@ -17,7 +22,9 @@ async function answerOnPhone(browser: Browser, verificationUri: string, userCode
   await phone.getByRole('button', { name: 'Sign in' }).click();
   await expect(phone.getByText(userCode).first()).toBeVisible(); // the consent screen names the code to compare
   await phone.getByRole('button', { name: decision }).click();
-  await expect(phone.getByRole('heading', { name: decision === 'Allow' ? 'Device connected' : 'Device refused' })).toBeVisible();
+  await expect(
+    phone.getByRole('heading', { name: decision === 'Allow' ? 'Device connected' : 'Device refused' }),
+  ).toBeVisible();
   return phone;
 }
 
@@ -28,7 +35,9 @@ async function startKiosk(page: Page) {
   expect(userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
   const verificationUri = await page.getByRole('link', { name: `${urls().auth}/device` }).getAttribute('href');
   expect(verificationUri).toBe(`${urls().auth}/device`);
-  const complete = await page.getByRole('link', { name: /verification page with the code already filled in/ }).getAttribute('href');
+  const complete = await page
+    .getByRole('link', { name: /verification page with the code already filled in/ })
+    .getAttribute('href');
   expect(complete).toBe(`${urls().auth}/device?user_code=${userCode}`);
   // The page reloads itself (no JavaScript) after the interval.
   expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toMatch(/^\d+$/);
@@ -42,13 +51,17 @@ test.describe('Photo kiosk (device flow)', () => {
     for (const n of [2, 3, 5]) await expect(page.getByText(`Step ${n}`, { exact: true }).first()).toBeVisible();
 
     // While nobody has answered, the kiosk's polls are answered authorization_pending.
-    await expect(page.getByText(/Still waiting: nobody has approved this code yet \(authorization_pending\)/)).toBeVisible({ timeout: 15_000 });
+    await expect(
+      page.getByText(/Still waiting: nobody has approved this code yet \(authorization_pending\)/),
+    ).toBeVisible({ timeout: 15_000 });
 
     const phone = await answerOnPhone(browser, verificationUri, userCode, 'Allow');
     await phone.context().close();
 
     // The kiosk's next poll gets the token; the page (reloading itself) shows the photos.
-    await expect(page.getByRole('heading', { name: 'alice’s photos, ready to print at the kiosk' })).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole('heading', { name: 'alice’s photos, ready to print at the kiosk' })).toBeVisible({
+      timeout: 20_000,
+    });
     const captions = await texts(page, '.photos figcaption');
     expect(captions.length).toBeGreaterThanOrEqual(6);
     const image = page.locator('.photos img').first();
@@ -69,7 +82,9 @@ test.describe('Photo kiosk (device flow)', () => {
     const { userCode, verificationUri } = await startKiosk(page);
     const phone = await answerOnPhone(browser, verificationUri, userCode, 'Deny');
     await phone.context().close();
-    await expect(page.getByText('Someone pressed Deny (access_denied).', { exact: false })).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByText('Someone pressed Deny (access_denied).', { exact: false })).toBeVisible({
+      timeout: 20_000,
+    });
     await expect(page.getByRole('heading', { name: 'You said no: nothing was shared' })).toBeVisible();
     await expect(page.locator('meta[http-equiv="refresh"]')).toHaveCount(0);
   });

@@ -27,7 +27,9 @@ async function expectProjectable(page: Page, action: Locator) {
 }
 
 test.describe('Presenter view', () => {
-  test('one switch for the three services; actions above the fold at 1280×720 with 20 px text; keys drive step-through', async ({ page }) => {
+  test('one switch for the three services; actions above the fold at 1280×720 with 20 px text; keys drive step-through', async ({
+    page,
+  }) => {
     await forgetConsent(page, 'alice');
     await page.goto('/');
     await expect(page.getByRole('button', { name: 'Turn presenter view on' })).toHaveCount(0); // instructor mode only
@@ -54,7 +56,9 @@ test.describe('Presenter view', () => {
     await page.goto('/print-lab');
     await expectProjectable(page, page.getByRole('button', { name: 'Fetch the sample gallery as the print lab' }));
     await page.goto('/quick-print');
-    await expect(page.locator('details.presenter-fold > summary', { hasText: 'Who plays which role here' })).toBeVisible();
+    await expect(
+      page.locator('details.presenter-fold > summary', { hasText: 'Who plays which role here' }),
+    ).toBeVisible();
     await expectProjectable(page, page.getByRole('button', { name: 'Quick print with the Implicit flow' }));
     await expectProjectable(page, page.getByRole('button', { name: 'Quick print with Authorization Code + PKCE' }));
 
@@ -85,7 +89,9 @@ test.describe('Presenter view', () => {
     const banner = page.locator('.step-now .step-line').first();
     const summary = banner.locator('summary');
     await expect(summary).toBeVisible();
-    const lineHeight = await summary.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.5);
+    const lineHeight = await summary.evaluate(
+      (el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.5,
+    );
     expect((await summary.boundingBox())!.height).toBeLessThan(lineHeight * 1.6);
     const detail = banner.locator('details .muted');
     await expect(detail).toBeHidden();
@@ -140,19 +146,44 @@ test.describe('Presenter view', () => {
     await expect(page.locator('body')).not.toHaveClass(/\bpresenter\b/);
   });
 
-  test('high contrast: the text of the printer, Drive and auth server pages at 7:1 (WCAG 2 AAA 1.4.6, axe-core)', async ({ page }) => {
+  test('high contrast: the text of the printer, Drive and auth server pages at 7:1 (WCAG 2 AAA 1.4.6, axe-core)', async ({
+    page,
+  }) => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Turn instructor mode on' }).click();
     await page.getByRole('button', { name: 'Turn presenter view on' }).click();
     await expect(page.locator('body')).toHaveClass(/\bpresenter\b/);
-    for (const url of ['/', '/timeline', '/inspect', '/kiosk', '/print-lab', '/quick-print', '/grants', `${urls().drive}/`, `${urls().drive}/signin`, `${urls().auth}/apps`, `${urls().auth}/device`]) {
+    for (const url of [
+      '/',
+      '/timeline',
+      '/inspect',
+      '/kiosk',
+      '/print-lab',
+      '/quick-print',
+      '/grants',
+      `${urls().drive}/`,
+      `${urls().drive}/signin`,
+      `${urls().auth}/apps`,
+      `${urls().auth}/device`,
+    ]) {
       await page.goto(url);
       await expect(page.locator('body')).toHaveClass(/\bpresenter\b/);
       await page.addScriptTag({ path: AXE });
       const failing = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (
+                ctx: Document,
+                opts: unknown,
+              ) => Promise<{ violations: { nodes: { target: unknown[]; failureSummary?: string }[] }[] }>;
+            };
+          }
+        ).axe;
         const result = await axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast-enhanced'] } });
-        return result.violations.flatMap((v) => v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`));
+        return result.violations.flatMap((v) =>
+          v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`),
+        );
       });
       expect(failing, `${url}: text at 7:1 in presenter view`).toEqual([]);
     }

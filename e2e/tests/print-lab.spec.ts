@@ -6,7 +6,9 @@ import { expect, test } from '@playwright/test';
 import { texts } from '../support/flow.js';
 import { urls } from '../support/services.js';
 
-test('Client Credentials: the print lab fetches the gallery as itself, and Drive refuses it the user photos', async ({ page }) => {
+test('Client Credentials: the print lab fetches the gallery as itself, and Drive refuses it the user photos', async ({
+  page,
+}) => {
   await page.goto('/print-lab');
   for (const n of [2, 6, 7, 8]) await expect(page.getByText(`Step ${n}`, { exact: true }).first()).toBeVisible();
   await page.getByRole('button', { name: 'Fetch the sample gallery as the print lab' }).click();
@@ -14,7 +16,9 @@ test('Client Credentials: the print lab fetches the gallery as itself, and Drive
   // No sign-in, no consent: straight back to the printer with the results.
   await expect(page).toHaveURL(`${urls().printer}/print-lab#results`);
   const results = page.locator('#results');
-  await expect(results).toContainText('grant_type=client_credentials&scope=gallery.read&client_id=print-lab&client_secret=••••••••');
+  await expect(results).toContainText(
+    'grant_type=client_credentials&scope=gallery.read&client_id=print-lab&client_secret=••••••••',
+  );
   await expect(results.getByRole('row', { name: /Refresh token/ })).toContainText('none');
   await expect(results.getByRole('row', { name: /sub \(subject\)/ })).toContainText('print-lab — the client itself');
   await expect(results.getByRole('row', { name: /^scope/ })).toContainText('gallery.read');

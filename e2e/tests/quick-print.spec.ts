@@ -44,7 +44,11 @@ test.describe('Quick print', () => {
     await expect(page.locator('#qp-href-now')).toHaveText(`${urls().printer}/quick-print/callback`);
     // (b) a third-party script read it, from the URL and from the page's variable.
     const analytics = await texts(page, '#qp-analytics-output-implicit li');
-    expect(analytics.some((line) => line.startsWith('analytics.js could read:') && line.includes('location.hash') && line.endsWith(token))).toBe(true);
+    expect(
+      analytics.some(
+        (line) => line.startsWith('analytics.js could read:') && line.includes('location.hash') && line.endsWith(token),
+      ),
+    ).toBe(true);
     expect(analytics.some((line) => line.includes('window.quickPrint.accessToken') && line.endsWith(token))).toBe(true);
     // (c) no refresh token; (d) the whole request, with nothing that authenticates the client.
     await expect(page.locator('#qp-refresh')).toHaveText('none');
@@ -60,7 +64,12 @@ test.describe('Quick print', () => {
     const titles = await texts(page, '#qp-photo-images figcaption');
     expect(titles.length).toBeGreaterThanOrEqual(6);
     await expect(page.locator('#qp-photo-images img').first()).toBeVisible();
-    expect(await page.locator('#qp-photo-images img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(
+      await page
+        .locator('#qp-photo-images img')
+        .first()
+        .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+    ).toBe(true);
   });
 
   test('Authorization Code + PKCE from the browser: photos listed, the token never in a URL', async ({ page }) => {

@@ -46,7 +46,10 @@ test.describe('Re-order after the access token expired', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(60_000);
-    stack = await createStack({ name: 'oauth-demo-e2e-reorder', extraEnv: { 'auth-server': { ACCESS_TOKEN_TTL: '35' } } });
+    stack = await createStack({
+      name: 'oauth-demo-e2e-reorder',
+      extraEnv: { 'auth-server': { ACCESS_TOKEN_TTL: '35' } },
+    });
     await startAll(stack);
   });
 
@@ -56,7 +59,9 @@ test.describe('Re-order after the access token expired', () => {
     rmSync(stack.runDir, { recursive: true, force: true });
   });
 
-  test('the printer refreshes first (steps 5-6 again), the refresh token rotates, then Drive checks the photos (7-8)', async ({ page }) => {
+  test('the printer refreshes first (steps 5-6 again), the refresh token rotates, then Drive checks the photos (7-8)', async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     const at = publicUrls(stack!);
     await page.goto(`${at.printer}/`);
@@ -79,7 +84,13 @@ test.describe('Re-order after the access token expired', () => {
     const note = page.getByRole('region', { name: /Re-ordered: a copy of order/ });
     await expect(note).toContainText(/Steps 5-6 again: the access token (had expired|was about to expire)/);
     const rotation = note.getByRole('table', { name: 'Token rotation' });
-    const cells = async (row: string) => (await rotation.getByRole('row', { name: new RegExp(`^${row}`) }).getByRole('cell').allInnerTexts()).map((t) => t.trim().split(' ')[0]);
+    const cells = async (row: string) =>
+      (
+        await rotation
+          .getByRole('row', { name: new RegExp(`^${row}`) })
+          .getByRole('cell')
+          .allInnerTexts()
+      ).map((t) => t.trim().split(' ')[0]);
     const [oldAccess, newAccess] = await cells('Access token');
     const [oldRefresh, newRefresh] = await cells('Refresh token');
     for (const fp of [oldAccess, newAccess, oldRefresh, newRefresh]) expect(fp).toMatch(/^sha256:[0-9a-f]{6}$/);

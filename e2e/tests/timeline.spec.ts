@@ -23,7 +23,9 @@ async function timelineRows(page: Page): Promise<Row[]> {
 }
 
 test.describe('Behind the scenes', () => {
-  test('after a code flow, the timeline lists steps 1-8 in order, in the right lanes; the token request is masked, instructor mode reveals', async ({ page }) => {
+  test('after a code flow, the timeline lists steps 1-8 in order, in the right lanes; the token request is masked, instructor mode reveals', async ({
+    page,
+  }) => {
     await connectAs(page, 'alice');
     await page.waitForLoadState('load'); // every thumbnail fetched: one Drive call each
     const thumbnails = await page.locator('img[src*="/photos/"]').count();
@@ -33,9 +35,12 @@ test.describe('Behind the scenes', () => {
     await expect(page.getByRole('heading', { name: /Import photos from Drive/ })).toBeVisible();
     const rows = await timelineRows(page);
     const first = (step: number) => rows.findIndex((r) => r.step === String(step));
-    for (let step = 1; step <= 8; step++) expect(first(step), `step ${step} is on the timeline`).toBeGreaterThanOrEqual(0);
-    for (let step = 2; step <= 8; step++) expect(first(step - 1), `step ${step - 1} before step ${step}`).toBeLessThan(first(step));
-    const has = (step: number, from: string, to: string) => rows.some((r) => r.step === String(step) && r.from === from && r.to === to);
+    for (let step = 1; step <= 8; step++)
+      expect(first(step), `step ${step} is on the timeline`).toBeGreaterThanOrEqual(0);
+    for (let step = 2; step <= 8; step++)
+      expect(first(step - 1), `step ${step - 1} before step ${step}`).toBeLessThan(first(step));
+    const has = (step: number, from: string, to: string) =>
+      rows.some((r) => r.step === String(step) && r.from === from && r.to === to);
     expect(has(1, 'browser', 'printer')).toBe(true);
     expect(has(2, 'browser', 'auth'), 'step 2: the authorization request reaches the auth server').toBe(true);
     expect(rows.some((r) => r.step === '3' && r.to === 'auth')).toBe(true);
@@ -47,7 +52,9 @@ test.describe('Behind the scenes', () => {
     expect(has(8, 'drive', 'printer')).toBe(true);
     await expect(page.locator('[data-source="auth"]')).toHaveAttribute('data-state', 'ok');
     await expect(page.locator('[data-source="drive"]')).toHaveAttribute('data-state', 'ok');
-    await expect(page.locator('li.seq-row[data-kind="response"][data-step="8"] .arrow').first()).toContainText(/token valid: sub=alice/);
+    await expect(page.locator('li.seq-row[data-kind="response"][data-step="8"] .arrow').first()).toContainText(
+      /token valid: sub=alice/,
+    );
     // The thumbnail calls: the first is on the timeline, the others folded under it ("and N more like this").
     const folded = page.locator('details.repeats');
     await expect(folded).toHaveCount(1);
@@ -80,8 +87,18 @@ test.describe('Behind the scenes', () => {
     await page.getByRole('button', { name: 'Import photos from Drive' }).click();
 
     await expect(page).toHaveURL(`${urls().printer}/step`);
-    await expect(page.getByRole('heading', { name: /Step 2: Photo Printer is about to send your browser/ })).toBeVisible();
-    for (const name of ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']) {
+    await expect(
+      page.getByRole('heading', { name: /Step 2: Photo Printer is about to send your browser/ }),
+    ).toBeVisible();
+    for (const name of [
+      'response_type',
+      'client_id',
+      'redirect_uri',
+      'scope',
+      'state',
+      'code_challenge',
+      'code_challenge_method',
+    ]) {
       await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
     }
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -94,15 +111,21 @@ test.describe('Behind the scenes', () => {
     for (const name of ['code', 'state', 'iss']) await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    await expect(page.getByRole('heading', { name: /Step 5: Photo Printer is about to call the token endpoint/ })).toBeVisible();
-    for (const name of ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'Authorization']) await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: /Step 5: Photo Printer is about to call the token endpoint/ }),
+    ).toBeVisible();
+    for (const name of ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'Authorization'])
+      await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
     // While the code lives, every pause says how long it has left.
     await expect(page.getByText(/The code has about \d+ s left/)).toBeVisible();
     await page.getByRole('button', { name: 'Continue' }).click();
 
     // Step 6: the token response, before Photo Printer keeps it; step 7: the Drive call, before it is made.
-    await expect(page.getByRole('heading', { name: /Step 6: the authorization server has just issued the tokens/ })).toBeVisible();
-    for (const name of ['access_token', 'token_type', 'expires_in', 'scope']) await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: /Step 6: the authorization server has just issued the tokens/ }),
+    ).toBeVisible();
+    for (const name of ['access_token', 'token_type', 'expires_in', 'scope'])
+      await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect(page.getByRole('heading', { name: /Step 7: Photo Printer is about to call Drive/ })).toBeVisible();
     await expect(page.locator('tr[data-param="Authorization"]')).toContainText('Bearer');
@@ -113,14 +136,18 @@ test.describe('Behind the scenes', () => {
     await page.getByRole('button', { name: 'Turn step-through mode off' }).click();
   });
 
-  test('the inspector verifies the real access token against the JWKS, and calls a tampered one invalid', async ({ page }) => {
+  test('the inspector verifies the real access token against the JWKS, and calls a tampered one invalid', async ({
+    page,
+  }) => {
     await connectAs(page, 'alice');
     await page.goto('/inspect');
     const access = page.locator('article[data-kind="access_token"]').first();
     await expect(access.locator('[data-signature]')).toHaveAttribute('data-signature', 'valid');
     await expect(access).toContainText(/algorithm ES256/);
     await expect(access).toContainText(/Expires in \d+ s/);
-    await expect(page.locator('article[data-kind="refresh_token"]').first()).toContainText(/Only the auth server can tell what it means/);
+    await expect(page.locator('article[data-kind="refresh_token"]').first()).toContainText(
+      /Only the auth server can tell what it means/,
+    );
     await expect(page.locator('article[data-kind="authorization_code"]').first()).toBeVisible();
 
     await page.getByRole('button', { name: 'Turn instructor mode on' }).click();

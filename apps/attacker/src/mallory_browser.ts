@@ -29,7 +29,9 @@ function cookieHeader(jar: Jar): string {
 
 /** The hidden CSRF field and the form's action on one of the auth server's pages. */
 function formOf(html: string, actionEnds: string): { action: string; csrf: string } {
-  const action = [...html.matchAll(/<form[^>]*action="([^"]+)"/g)].map((m) => m[1]!).find((a) => a.endsWith(actionEnds));
+  const action = [...html.matchAll(/<form[^>]*action="([^"]+)"/g)]
+    .map((m) => m[1]!)
+    .find((a) => a.endsWith(actionEnds));
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
   if (!action || !csrf) throw new AuthFlowFailed(`The auth server's page has no ${actionEnds} form.`);
   return { action: action.replace(/&amp;/g, '&'), csrf };
@@ -41,7 +43,13 @@ function formOf(html: string, actionEnds: string): { action: string; csrf: strin
  * `authorizeUrl` is the request as the browser would see it; `internalBase` is where this server reaches the
  * auth server (in docker-compose, another host than the browser's).
  */
-export async function authorizeAs(authorizeUrl: string, internalBase: string, username: string, password: string, timeoutMs: number): Promise<string> {
+export async function authorizeAs(
+  authorizeUrl: string,
+  internalBase: string,
+  username: string,
+  password: string,
+  timeoutMs: number,
+): Promise<string> {
   const jar: Jar = { cookies: new Map() };
   const publicOrigin = new URL(authorizeUrl).origin;
   const toInternal = (url: string): string => {
@@ -61,7 +69,8 @@ export async function authorizeAs(authorizeUrl: string, internalBase: string, us
   };
   const location = (response: Response): string => {
     const to = response.headers.get('location');
-    if (!to || response.status < 300 || response.status > 399) throw new AuthFlowFailed(`The auth server answered ${response.status} where a redirect was expected.`);
+    if (!to || response.status < 300 || response.status > 399)
+      throw new AuthFlowFailed(`The auth server answered ${response.status} where a redirect was expected.`);
     return new URL(to, publicOrigin).href;
   };
 

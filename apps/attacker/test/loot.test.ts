@@ -7,14 +7,21 @@ describe('LootBox', () => {
     const box = new LootBox();
     box.add('run-a-0123456789abcdef', { scenario: 'pkce', success: true, summary: 'a', details: [] });
     box.add('run-b-0123456789abcdef', { scenario: 'csrf', success: false, summary: 'b', details: [] });
-    assert.deepEqual(box.list('run-a-0123456789abcdef').map((l) => l.summary), ['a']);
-    assert.deepEqual(box.list('run-b-0123456789abcdef').map((l) => l.summary), ['b']);
+    assert.deepEqual(
+      box.list('run-a-0123456789abcdef').map((l) => l.summary),
+      ['a'],
+    );
+    assert.deepEqual(
+      box.list('run-b-0123456789abcdef').map((l) => l.summary),
+      ['b'],
+    );
     assert.deepEqual(box.list('run-c-0123456789abcdef'), []);
   });
 
   it('is bounded per run', () => {
     const box = new LootBox();
-    for (let i = 0; i < 30; i++) box.add('run-a-0123456789abcdef', { scenario: 'pkce', success: false, summary: String(i), details: [] });
+    for (let i = 0; i < 30; i++)
+      box.add('run-a-0123456789abcdef', { scenario: 'pkce', success: false, summary: String(i), details: [] });
     const list = box.list('run-a-0123456789abcdef');
     assert.equal(list.length, 20);
     assert.equal(list.at(-1)!.summary, '29');

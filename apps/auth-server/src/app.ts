@@ -5,7 +5,13 @@
  */
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { presenterView, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
+import {
+  presenterView,
+  securityHeaders,
+  sessionMiddleware,
+  useSharedUi,
+  type SqliteSessionStore,
+} from '@oauth-demo/web';
 import { Recorder, acceptTraceFromPrinter, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import { ClientRepository } from './clients.js';
 import type { AuthConfig } from './config.js';
@@ -70,7 +76,11 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
-  useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Auth server', role: 'Authorization Server', tone: 'as' });
+  useSharedUi(app, join(import.meta.dirname, '..', 'views'), {
+    name: 'Auth server',
+    role: 'Authorization Server',
+    tone: 'as',
+  });
   useTeachingViews(app, { glossaryUrl: config.printerUrl });
   // A traceparent counts only with the printer's proof (TRACE_SECRET); the browser's side is filed by address.
   app.use(acceptTraceFromPrinter(config.traceSecret));
@@ -90,10 +100,21 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   const housekeeping = startHousekeeping(store);
 
   // Signed in: 8 hours. A request under way without a user (the login page of a flow): an hour after its last use.
-  const session = sessionMiddleware({ cookieName: 'auth.sid', secret: config.sessionSecret, db, publicUrl: config.issuer, isSignedIn: (data) => data.userId !== undefined });
+  const session = sessionMiddleware({
+    cookieName: 'auth.sid',
+    secret: config.sessionSecret,
+    db,
+    publicUrl: config.issuer,
+    isSignedIn: (data) => data.userId !== undefined,
+  });
   app.use(session.middleware);
   // Presenter view, switched on from the printer's instructor mode (packages/web/src/presenter.ts).
-  app.use(presenterView({ trustedOrigins: [config.printerUrl, config.driveResource], links: { timeline: `${config.printerUrl}/timeline`, inspector: `${config.printerUrl}/inspect` } }));
+  app.use(
+    presenterView({
+      trustedOrigins: [config.printerUrl, config.driveResource],
+      links: { timeline: `${config.printerUrl}/timeline`, inspector: `${config.printerUrl}/inspect` },
+    }),
+  );
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }));
   app.use(homeRouter(ctx));
   app.use(authorizeRouter(ctx));

@@ -40,7 +40,11 @@ export interface Client {
   forwards_user_address: boolean;
 }
 
-interface ClientRow extends Omit<Client, 'redirect_uris' | 'grant_types' | 'response_types' | 'scope' | 'required_scope' | 'forwards_user_address'> {
+interface ClientRow
+  extends Omit<
+    Client,
+    'redirect_uris' | 'grant_types' | 'response_types' | 'scope' | 'required_scope' | 'forwards_user_address'
+  > {
   redirect_uris: string;
   grant_types: string;
   response_types: string;
@@ -56,7 +60,8 @@ export class ClientRepository {
 
   constructor(db: Db) {
     this.byId = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
-    this.upsertStmt = db.prepare(`INSERT INTO clients (client_id, name, description, client_type, token_endpoint_auth_method,
+    this.upsertStmt =
+      db.prepare(`INSERT INTO clients (client_id, name, description, client_type, token_endpoint_auth_method,
         secret_hash, redirect_uris, grant_types, response_types, scope, required_scope, forwards_user_address)
       VALUES (@client_id, @name, @description, @client_type, @token_endpoint_auth_method,
         @secret_hash, @redirect_uris, @grant_types, @response_types, @scope, @required_scope, @forwards_user_address)
@@ -120,7 +125,11 @@ export function authenticateClient(req: Request, clients: ClientRepository): Cli
     throw new InvalidRequest('client_id in the body differs from the authenticated client.');
   }
 
-  const method: TokenEndpointAuthMethod = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none';
+  const method: TokenEndpointAuthMethod = basic
+    ? 'client_secret_basic'
+    : bodySecret !== undefined
+      ? 'client_secret_post'
+      : 'none';
   const clientId = basic?.clientId ?? bodyClientId;
   const usedBasic = basic !== null;
   if (clientId === undefined) throw new InvalidClient('No client authentication was included.', usedBasic);

@@ -32,7 +32,10 @@ const PAGE_EXPLANATIONS = [
     InvalidRedirectUri,
     'An authorization server only sends the browser back to a redirect_uri registered in advance, compared character by character. Otherwise anyone could craft a link that sends your authorization code to their own site (an open redirector, RFC 9700 §4.1.3). That is why this error is shown here instead of being sent back to the app.',
   ],
-  [InvalidClientId, 'The request names an application that is not registered here, so there is nobody safe to send you back to.'],
+  [
+    InvalidClientId,
+    'The request names an application that is not registered here, so there is nobody safe to send you back to.',
+  ],
   [InteractionExpired, 'Authorization requests are kept for a few minutes only, and each can be answered once.'],
 ] as const;
 
@@ -50,7 +53,8 @@ export function errorHandler(issuer: string) {
 
     if (res.locals.jsonErrors) {
       // RFC 6749 §5.2: a client that tried HTTP Basic gets a Basic challenge back.
-      if (error instanceof InvalidClient && error.usedBasic) res.set('WWW-Authenticate', 'Basic realm="token", charset="UTF-8"');
+      if (error instanceof InvalidClient && error.usedBasic)
+        res.set('WWW-Authenticate', 'Basic realm="token", charset="UTF-8"');
       sendErrorJson(res, error);
       return;
     }
@@ -58,7 +62,10 @@ export function errorHandler(issuer: string) {
     const redirect = res.locals.verifiedRedirect;
     if (redirect && error.allowRedirect) {
       // RFC 6749 §4.1.2.1 / §4.2.2.1: the error goes back to the client (authorize/authorization_response.ts).
-      sendAuthorizationResponse(res, redirect, issuer, { error: error.error, error_description: error.error_description });
+      sendAuthorizationResponse(res, redirect, issuer, {
+        error: error.error,
+        error_description: error.error_description,
+      });
       return;
     }
 
@@ -77,5 +84,10 @@ export function notFound(req: Request, res: Response): void {
     res.status(404).json({ error: 'not_found' });
     return;
   }
-  res.status(404).render('error', { title: 'Not found', heading: 'Not found', message: 'There is no page here.', code: 'not_found' });
+  res.status(404).render('error', {
+    title: 'Not found',
+    heading: 'Not found',
+    message: 'There is no page here.',
+    code: 'not_found',
+  });
 }

@@ -26,7 +26,11 @@ export { KEPT_AFTER_EXPIRY_S } from './store/index.js';
  * a sweep that fails (a busy or full disk) is reported and tried again next time: it must not stop the server.
  * The statements are AuthStore.sweepExpired (store/index.ts).
  */
-export function startHousekeeping(store: Pick<AuthStore, 'sweepExpired'>, everyMs = 10 * 60 * 1000, log = (message: string) => console.warn(`auth-server: ${message}`)): { stop(): void } {
+export function startHousekeeping(
+  store: Pick<AuthStore, 'sweepExpired'>,
+  everyMs = 10 * 60 * 1000,
+  log = (message: string) => console.warn(`auth-server: ${message}`),
+): { stop(): void } {
   const sweep = () => {
     try {
       store.sweepExpired();

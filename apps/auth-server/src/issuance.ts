@@ -59,11 +59,27 @@ export class Issuer {
       scope: input.scope,
       expiresIn: this.config.lifetimes.accessToken,
     });
-    const family = { id: input.family?.id ?? randomUUID(), expiresAt: input.family?.expiresAt ?? now() + this.config.lifetimes.refreshToken };
+    const family = {
+      id: input.family?.id ?? randomUUID(),
+      expiresAt: input.family?.expiresAt ?? now() + this.config.lifetimes.refreshToken,
+    };
     const familyId = input.grantId === null ? null : family.id;
-    this.store.accessTokens.insert({ jti: claims.jti, grantId: input.grantId, familyId, clientId: input.clientId, subject: input.userId, scope: input.scope, expiresAt: claims.exp });
+    this.store.accessTokens.insert({
+      jti: claims.jti,
+      grantId: input.grantId,
+      familyId,
+      clientId: input.clientId,
+      subject: input.userId,
+      scope: input.scope,
+      expiresAt: claims.exp,
+    });
 
-    const response: TokenResponse = { access_token: token, token_type: 'Bearer', expires_in: this.config.lifetimes.accessToken, scope: input.scope };
+    const response: TokenResponse = {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: this.config.lifetimes.accessToken,
+      scope: input.scope,
+    };
 
     // offline_access is what the user consented to for a refresh token (shown on the consent screen).
     if (input.withRefreshToken && input.grantId !== null && scopes.includes(SCOPES.offline_access!.name)) {

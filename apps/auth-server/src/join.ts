@@ -25,12 +25,24 @@ const MIN_PASSWORD_LENGTH = 8;
 
 export type JoinResult = { ok: true; user: User } | { ok: false; status: 400 | 403 | 409 | 503; message: string };
 
-export async function joinClass(req: Request, { config, users, clients }: Pick<AuthContext, 'config' | 'users' | 'clients'>): Promise<JoinResult> {
-  if (!config.classSignup) return { ok: false, status: 403, message: 'Joining is turned off for this class (CLASS_SIGNUP=off). Ask your instructor for an account.' };
+export async function joinClass(
+  req: Request,
+  { config, users, clients }: Pick<AuthContext, 'config' | 'users' | 'clients'>,
+): Promise<JoinResult> {
+  if (!config.classSignup)
+    return {
+      ok: false,
+      status: 403,
+      message: 'Joining is turned off for this class (CLASS_SIGNUP=off). Ask your instructor for an account.',
+    };
   const username = (optionalParam(req.body, 'username') ?? '').trim();
   const password = optionalParam(req.body, 'password') ?? '';
   if (!USERNAME_RULE.test(username)) {
-    return { ok: false, status: 400, message: 'Choose a name of 3 to 24 characters: lowercase letters, digits, dot, underscore or hyphen.' };
+    return {
+      ok: false,
+      status: 400,
+      message: 'Choose a name of 3 to 24 characters: lowercase letters, digits, dot, underscore or hyphen.',
+    };
   }
   if (password.length < MIN_PASSWORD_LENGTH || password.length > 200) {
     return { ok: false, status: 400, message: `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.` };
@@ -41,7 +53,8 @@ export async function joinClass(req: Request, { config, users, clients }: Pick<A
   try {
     hash = await takeTurnForPasswordCheck(() => hashPassword(password));
   } catch (err) {
-    if (err instanceof PasswordChecksBusy) return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
+    if (err instanceof PasswordChecksBusy)
+      return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
     throw err;
   }
   const outcome = users.create(username, hash, config.maxUsers);
@@ -53,5 +66,9 @@ export async function joinClass(req: Request, { config, users, clients }: Pick<A
 }
 
 function full(maxUsers: number): JoinResult {
-  return { ok: false, status: 403, message: `The class is full: it has ${maxUsers} users (MAX_USERS). Ask your instructor, or sign in as alice or bob.` };
+  return {
+    ok: false,
+    status: 403,
+    message: `The class is full: it has ${maxUsers} users (MAX_USERS). Ask your instructor, or sign in as alice or bob.`,
+  };
 }

@@ -14,7 +14,11 @@ export interface ScopeDefinition {
 }
 
 export const SCOPES: Record<string, ScopeDefinition> = {
-  'photos.read': { name: 'photos.read', description: 'View your photos on Drive (titles and images).', forResource: true },
+  'photos.read': {
+    name: 'photos.read',
+    description: 'View your photos on Drive (titles and images).',
+    forResource: true,
+  },
   'gallery.read': {
     name: 'gallery.read',
     description: "Read Drive's public sample gallery (test prints). Opens no one's own photos.",
@@ -22,7 +26,8 @@ export const SCOPES: Record<string, ScopeDefinition> = {
   },
   offline_access: {
     name: 'offline_access',
-    description: 'Keep access while you are away: Photo Printer gets a refresh token, so it can re-print a past order later without asking you again.',
+    description:
+      'Keep access while you are away: Photo Printer gets a refresh token, so it can re-print a past order later without asking you again.',
     forResource: false,
   },
 };

@@ -100,7 +100,8 @@ export async function seed(config: AuthConfig, users: UserRepository, clients: C
   clients.upsert({
     client_id: 'photo-kiosk',
     name: 'Photo Printer kiosk',
-    description: "The photo kiosk in the shop. It prints your Drive photos once you approve it on your own phone or computer.",
+    description:
+      'The photo kiosk in the shop. It prints your Drive photos once you approve it on your own phone or computer.',
     client_type: 'public',
     token_endpoint_auth_method: 'none',
     secret_hash: null,

@@ -17,7 +17,10 @@ export type SignInResult = { ok: true; user: User } | { ok: false; status: 401 |
 
 const TOO_MANY = 'Too many failed sign-ins. Wait a few minutes and try again.';
 
-export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthContext, 'users' | 'loginThrottle'>): Promise<SignInResult> {
+export async function signIn(
+  req: Request,
+  { users, loginThrottle }: Pick<AuthContext, 'users' | 'loginThrottle'>,
+): Promise<SignInResult> {
   const username = optionalParam(req.body, 'username') ?? '';
   const password = optionalParam(req.body, 'password') ?? '';
   const attempt = { channel: 'login', address: req.ip, username };
@@ -25,7 +28,8 @@ export async function signIn(req: Request, { users, loginThrottle }: Pick<AuthCo
   try {
     outcome = await checkPassword({ users, loginThrottle }, attempt, password);
   } catch (err) {
-    if (err instanceof PasswordChecksBusy) return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
+    if (err instanceof PasswordChecksBusy)
+      return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
     throw err;
   }
   if (outcome === 'blocked') return { ok: false, status: 429, message: TOO_MANY };
@@ -99,6 +103,7 @@ export function currentUser(req: Request, { users }: Pick<AuthContext, 'users'>)
 export function safeReturnTo(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length > 500) return fallback;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
-  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f]/.test(value)) return fallback;
+  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f]/.test(value))
+    return fallback;
   return value;
 }

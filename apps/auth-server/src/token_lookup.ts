@@ -54,7 +54,12 @@ export class TokenLookup {
     if (token.split('.').length !== 3) return undefined;
     let claims: AccessTokenClaims;
     try {
-      claims = await verifyAccessToken(token, { issuer: this.issuer, audience: this.audience, keys: this.keys, clockTolerance: 0 });
+      claims = await verifyAccessToken(token, {
+        issuer: this.issuer,
+        audience: this.audience,
+        keys: this.keys,
+        clockTolerance: 0,
+      });
     } catch {
       return undefined; // not ours, tampered, or expired: inactive either way
     }
@@ -66,7 +71,11 @@ export class TokenLookup {
   private async findRefreshToken(token: string): Promise<FoundRefreshToken | undefined> {
     const row = this.store.refreshTokens.find(token);
     if (!row) return undefined;
-    const active = row.revoked_at === null && row.rotated_at === null && row.grant_revoked_at === null && row.family_expires_at > now();
+    const active =
+      row.revoked_at === null &&
+      row.rotated_at === null &&
+      row.grant_revoked_at === null &&
+      row.family_expires_at > now();
     return {
       kind: 'refresh_token',
       tokenHash: row.token_hash,

@@ -14,7 +14,19 @@ before(async () => {
 });
 after(() => server.destroy());
 
-const PAGES = ['/', '/login', '/apps', '/device', '/device/confirm', '/interaction/unknown', '/no-such-page', '/.well-known/oauth-authorization-server', '/jwks.json', '/healthz', '/authorize'];
+const PAGES = [
+  '/',
+  '/login',
+  '/apps',
+  '/device',
+  '/device/confirm',
+  '/interaction/unknown',
+  '/no-such-page',
+  '/.well-known/oauth-authorization-server',
+  '/jwks.json',
+  '/healthz',
+  '/authorize',
+];
 
 describe('anonymous requests store no session', () => {
   it('1 000 cookie-less requests add no session row', async () => {
@@ -22,7 +34,9 @@ describe('anonymous requests store no session', () => {
     const before = sessions.count();
     const statuses = new Set<number>();
     for (let i = 0; i < 1000; i += 10) {
-      const batch = Array.from({ length: 10 }, (_, j) => fetch(`${server.url}${PAGES[(i + j) % PAGES.length]}`, { redirect: 'manual' }));
+      const batch = Array.from({ length: 10 }, (_, j) =>
+        fetch(`${server.url}${PAGES[(i + j) % PAGES.length]}`, { redirect: 'manual' }),
+      );
       for (const res of await Promise.all(batch)) {
         statuses.add(res.status);
         await res.arrayBuffer();
@@ -39,7 +53,11 @@ describe('anonymous requests store no session', () => {
     const page = await browser.get('/login');
     assert.equal(page.status, 200);
     assert.equal(sessions.count(), before, 'the login form alone stores nothing');
-    const signedIn = await browser.post('/login', { csrf: csrfFrom(await page.text()), username: 'alice', password: 'wonderland' });
+    const signedIn = await browser.post('/login', {
+      csrf: csrfFrom(await page.text()),
+      username: 'alice',
+      password: 'wonderland',
+    });
     assert.equal(signedIn.status, 303);
     assert.equal(sessions.count(), before + 1);
     const latest = sessions.expiries()[0]!;

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { authorize, authorizePath, Browser, PRINTER, startAuthServer, validAuthorizeParams, type TestServer } from './helpers.js';
+import {
+  authorize,
+  authorizePath,
+  Browser,
+  PRINTER,
+  startAuthServer,
+  validAuthorizeParams,
+  type TestServer,
+} from './helpers.js';
 
 describe('Authorization endpoint RFC 6749 §4.1.1', () => {
   let server: TestServer;
@@ -76,13 +84,21 @@ describe('Authorization endpoint RFC 6749 §4.1.1', () => {
   });
 
   it('the client check wins over every other error', async () => {
-    const res = await get({ client_id: 'nobody', redirect_uri: 'http://evil.example/cb', response_type: 'token', scope: 'nope' });
+    const res = await get({
+      client_id: 'nobody',
+      redirect_uri: 'http://evil.example/cb',
+      response_type: 'token',
+      scope: 'nope',
+    });
     assert.equal(res.status, 400);
     assert.equal(res.headers.get('location'), null);
   });
 
   it('RFC 6749 §4.1.2.1: a missing response_type is redirected as invalid_request with state and iss', async () => {
-    await expectRedirectedError(validAuthorizeParams({ response_type: undefined as unknown as string }), 'invalid_request');
+    await expectRedirectedError(
+      validAuthorizeParams({ response_type: undefined as unknown as string }),
+      'invalid_request',
+    );
   });
 
   it('RFC 6749 §4.1.2.1: an unknown response_type is unsupported_response_type', async () => {
@@ -105,18 +121,28 @@ describe('Authorization endpoint RFC 6749 §4.1.1', () => {
   });
 
   it('RFC 6749 §3.3: a scope the client may not ask for is invalid_scope', async () => {
-    const params = validAuthorizeParams({ client_id: 'photo-printer-browser', redirect_uri: 'http://localhost:3000/quick-print/callback', scope: 'photos.read gallery.read' });
+    const params = validAuthorizeParams({
+      client_id: 'photo-printer-browser',
+      redirect_uri: 'http://localhost:3000/quick-print/callback',
+      scope: 'photos.read gallery.read',
+    });
     const res = await get(params);
     assert.equal(new URL(res.headers.get('location')!).searchParams.get('error'), 'invalid_scope');
   });
 
   it('RFC 7636 §4.4.1: a missing code_challenge is invalid_request (PKCE is required)', async () => {
-    await expectRedirectedError(validAuthorizeParams({ code_challenge: undefined as unknown as string }), 'invalid_request');
+    await expectRedirectedError(
+      validAuthorizeParams({ code_challenge: undefined as unknown as string }),
+      'invalid_request',
+    );
   });
 
   it('RFC 7636 §4.3: code_challenge_method plain (or none, which means plain) is refused', async () => {
     await expectRedirectedError(validAuthorizeParams({ code_challenge_method: 'plain' }), 'invalid_request');
-    await expectRedirectedError(validAuthorizeParams({ code_challenge_method: undefined as unknown as string }), 'invalid_request');
+    await expectRedirectedError(
+      validAuthorizeParams({ code_challenge_method: undefined as unknown as string }),
+      'invalid_request',
+    );
   });
 
   it('RFC 7636 §4.2: a malformed code_challenge is invalid_request', async () => {
@@ -145,5 +171,4 @@ describe('Authorization endpoint RFC 6749 §4.1.1', () => {
     assert.equal(location.searchParams.has('state'), false);
     assert.ok(location.searchParams.get('code'));
   });
-
 });

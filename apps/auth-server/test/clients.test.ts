@@ -45,7 +45,11 @@ describe('Client registry', () => {
 
       clients.upsert({ ...printer, grant_types: ['authorization_code', 'refresh_token'] });
       assert.deepEqual(clients.find('photo-printer')?.grant_types, ['authorization_code', 'refresh_token']);
-      assert.deepEqual(new ClientRepository(db).find('photo-printer')?.grant_types, ['authorization_code', 'refresh_token'], 'and it is in the database');
+      assert.deepEqual(
+        new ClientRepository(db).find('photo-printer')?.grant_types,
+        ['authorization_code', 'refresh_token'],
+        'and it is in the database',
+      );
     } finally {
       db.close();
     }

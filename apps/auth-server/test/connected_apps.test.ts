@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { authorize, authorizePath, Browser, codeFlowTokens, csrfFrom, DRIVE_SECRET, PRINTER, startAuthServer, tokenRequest, validAuthorizeParams, type TestServer } from './helpers.js';
+import {
+  authorize,
+  authorizePath,
+  Browser,
+  codeFlowTokens,
+  csrfFrom,
+  DRIVE_SECRET,
+  PRINTER,
+  startAuthServer,
+  tokenRequest,
+  validAuthorizeParams,
+  type TestServer,
+} from './helpers.js';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 
 describe('Remembered consent and Connected apps', () => {
@@ -11,13 +23,16 @@ describe('Remembered consent and Connected apps', () => {
   after(() => server.destroy());
 
   const introspect = async (token: string) =>
-    ((await (
+    (await (
       await fetch(`${server.url}/introspect`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization('drive', DRIVE_SECRET) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: buildBasicAuthorization('drive', DRIVE_SECRET),
+        },
         body: new URLSearchParams({ token }),
       })
-    ).json()) as { active: boolean });
+    ).json()) as { active: boolean };
 
   it('remembers consent per user and client: the second authorization asks nothing', async () => {
     const { browser } = await authorize(server);
@@ -53,13 +68,19 @@ describe('Remembered consent and Connected apps', () => {
     const removed = await browser.post(`/apps/${PRINTER.clientId}/remove`, { csrf: csrfFrom(html) });
     assert.equal(removed.status, 303);
     assert.equal((await introspect(tokens.access_token)).active, false);
-    assert.equal((await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).status, 400);
+    assert.equal(
+      (await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).status,
+      400,
+    );
     const after = await (await browser.get('/apps')).text();
     assert.doesNotMatch(after, /Remove Photo Printer/);
 
     // And the next authorization asks again.
     const start = await browser.get(authorizePath(validAuthorizeParams()));
-    assert.match(await (await browser.get(start.headers.get('location')!)).text(), /Photo Printer wants to access your Drive/);
+    assert.match(
+      await (await browser.get(start.headers.get('location')!)).text(),
+      /Photo Printer wants to access your Drive/,
+    );
   });
 
   it('removing an app needs the CSRF token', async () => {
@@ -74,7 +95,13 @@ describe('Remembered consent and Connected apps', () => {
     assert.equal(res.headers.get('location'), '/login?return_to=%2Fapps');
   });
 
-  for (const evil of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '\\\\evil.example']) {
+  for (const evil of [
+    'https://evil.example/',
+    '//evil.example/x',
+    '/\\evil.example',
+    'javascript:alert(1)',
+    '\\\\evil.example',
+  ]) {
     it(`RFC 9700 §4.11: no open redirect after sign-in (return_to=${evil})`, async () => {
       const browser = new Browser(server.url);
       const page = await (await browser.get(`/login?return_to=${encodeURIComponent(evil)}`)).text();
@@ -88,7 +115,11 @@ describe('Remembered consent and Connected apps', () => {
   it('a relative return_to is followed after sign-in', async () => {
     const browser = new Browser(server.url);
     const page = await (await browser.get('/login?return_to=%2F')).text();
-    const res = await browser.post('/login?return_to=%2F', { csrf: csrfFrom(page), username: 'alice', password: 'wonderland' });
+    const res = await browser.post('/login?return_to=%2F', {
+      csrf: csrfFrom(page),
+      username: 'alice',
+      password: 'wonderland',
+    });
     assert.equal(res.headers.get('location'), '/');
   });
 });

@@ -29,13 +29,23 @@ describe('The other grants of the notes', () => {
     (await (
       await fetch(`${server.url}/introspect`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization('drive', DRIVE_SECRET) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: buildBasicAuthorization('drive', DRIVE_SECRET),
+        },
         body: new URLSearchParams({ token }),
       })
     ).json()) as Record<string, unknown>;
 
   describe('Implicit RFC 6749 §4.2', () => {
-    const implicit = { response_type: 'token', client_id: BROWSER_CLIENT.clientId, redirect_uri: BROWSER_CLIENT.redirectUri, scope: 'photos.read', code_challenge: undefined as unknown as string, code_challenge_method: undefined as unknown as string };
+    const implicit = {
+      response_type: 'token',
+      client_id: BROWSER_CLIENT.clientId,
+      redirect_uri: BROWSER_CLIENT.redirectUri,
+      scope: 'photos.read',
+      code_challenge: undefined as unknown as string,
+      code_challenge_method: undefined as unknown as string,
+    };
 
     it('§4.2.2: the access token comes back in the fragment with state and iss, and never a refresh token', async () => {
       const { location } = await authorize(server, { params: { ...implicit, state: 'imp-1' }, scopes: [] });
@@ -74,7 +84,12 @@ describe('The other grants of the notes', () => {
   });
 
   describe('Client Credentials RFC 6749 §4.4', () => {
-    const form = (extra: Record<string, string> = {}) => ({ grant_type: 'client_credentials', client_id: 'print-lab', client_secret: PRINT_LAB_SECRET, ...extra });
+    const form = (extra: Record<string, string> = {}) => ({
+      grant_type: 'client_credentials',
+      client_id: 'print-lab',
+      client_secret: PRINT_LAB_SECRET,
+      ...extra,
+    });
 
     it('§4.4.3: a token for the client itself (sub = client_id), with client_secret_post, and no refresh token', async () => {
       const res = await tokenRequest(server, form({ scope: 'gallery.read' }), { auth: null });
@@ -102,7 +117,11 @@ describe('The other grants of the notes', () => {
     });
 
     it('a client registered for client_secret_post may not use Basic', async () => {
-      const res = await tokenRequest(server, { grant_type: 'client_credentials' }, { auth: buildBasicAuthorization('print-lab', PRINT_LAB_SECRET) });
+      const res = await tokenRequest(
+        server,
+        { grant_type: 'client_credentials' },
+        { auth: buildBasicAuthorization('print-lab', PRINT_LAB_SECRET) },
+      );
       assert.equal(res.status, 401);
     });
 
@@ -116,7 +135,11 @@ describe('The other grants of the notes', () => {
     const driveWeb = buildBasicAuthorization('drive-web', DRIVE_WEB_SECRET);
 
     it('§4.3.3: the first-party client gets a token for the user', async () => {
-      const res = await tokenRequest(server, { grant_type: 'password', username: 'bob', password: 'builder' }, { auth: driveWeb });
+      const res = await tokenRequest(
+        server,
+        { grant_type: 'password', username: 'bob', password: 'builder' },
+        { auth: driveWeb },
+      );
       assert.equal(res.status, 200);
       const body = (await res.json()) as Record<string, string>;
       assert.equal(decodeJwt(body.access_token!).sub, 'bob');
@@ -124,28 +147,46 @@ describe('The other grants of the notes', () => {
     });
 
     it('§5.2: wrong credentials are invalid_grant, the same for an unknown user', async () => {
-      for (const [username, password] of [['bob', 'wrong'], ['nobody', 'builder']] as const) {
+      for (const [username, password] of [
+        ['bob', 'wrong'],
+        ['nobody', 'builder'],
+      ] as const) {
         const res = await tokenRequest(server, { grant_type: 'password', username, password }, { auth: driveWeb });
         assert.equal(res.status, 400);
-        assert.deepEqual(await res.json(), { error: 'invalid_grant', error_description: 'Wrong username or password.' });
+        assert.deepEqual(await res.json(), {
+          error: 'invalid_grant',
+          error_description: 'Wrong username or password.',
+        });
       }
     });
 
     it('§4.3.2: repeated failures are throttled, even with the right password afterwards', async () => {
       const statuses: string[] = [];
       for (let i = 0; i < 6; i++) {
-        const res = await tokenRequest(server, { grant_type: 'password', username: 'alice', password: `guess-${i}` }, { auth: driveWeb });
+        const res = await tokenRequest(
+          server,
+          { grant_type: 'password', username: 'alice', password: `guess-${i}` },
+          { auth: driveWeb },
+        );
         statuses.push(((await res.json()) as { error_description: string }).error_description);
       }
       assert.match(statuses[5]!, /Too many failed attempts/);
-      const right = await tokenRequest(server, { grant_type: 'password', username: 'alice', password: 'wonderland' }, { auth: driveWeb });
+      const right = await tokenRequest(
+        server,
+        { grant_type: 'password', username: 'alice', password: 'wonderland' },
+        { auth: driveWeb },
+      );
       assert.equal(right.status, 400);
     });
 
     it('§4.3.2: guesses sent at the same time count against each other', async () => {
       const answers = await Promise.all(
         Array.from({ length: 12 }, async (_, i) => {
-          const res = await tokenRequest(server, { grant_type: 'password', username: 'eve-not-a-user', password: `guess-${i}` }, { auth: driveWeb });
+          const res = await tokenRequest(
+            server,
+            { grant_type: 'password', username: 'eve-not-a-user', password: `guess-${i}` },
+            { auth: driveWeb },
+          );
           return ((await res.json()) as { error_description: string }).error_description;
         }),
       );
@@ -162,11 +203,27 @@ describe('The other grants of the notes', () => {
 
   describe('Device Authorization Grant RFC 8628', () => {
     async function start(scope = 'photos.read') {
-      const res = await fetch(`${server.url}/device_authorization`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: 'photo-kiosk', scope }) });
+      const res = await fetch(`${server.url}/device_authorization`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: 'photo-kiosk', scope }),
+      });
       assert.equal(res.status, 200);
-      return (await res.json()) as { device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; expires_in: number; interval: number };
+      return (await res.json()) as {
+        device_code: string;
+        user_code: string;
+        verification_uri: string;
+        verification_uri_complete: string;
+        expires_in: number;
+        interval: number;
+      };
     }
-    const poll = (deviceCode: string) => tokenRequest(server, { grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: 'photo-kiosk' }, { auth: null });
+    const poll = (deviceCode: string) =>
+      tokenRequest(
+        server,
+        { grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: 'photo-kiosk' },
+        { auth: null },
+      );
     const wait = (s: number) => new Promise((r) => setTimeout(r, s * 1000 + 50));
 
     /** The user's side, §3.3: type the code, sign in, answer. */
@@ -174,14 +231,21 @@ describe('The other grants of the notes', () => {
       const browser = new Browser(server.url);
       const form = await (await browser.get(`/device?user_code=${encodeURIComponent(userCode)}`)).text();
       assert.match(form, /<label for="user_code">Code<\/label>/);
-      const typed = await browser.post('/device', { csrf: csrfFrom(form), user_code: userCode.toLowerCase().replace('-', ' ') });
+      const typed = await browser.post('/device', {
+        csrf: csrfFrom(form),
+        user_code: userCode.toLowerCase().replace('-', ' '),
+      });
       assert.equal(typed.headers.get('location'), '/device/confirm');
       const toLogin = await browser.get('/device/confirm');
       assert.equal(toLogin.headers.get('location'), '/login?return_to=%2Fdevice%2Fconfirm');
       const loginPage = await (await browser.get('/login?return_to=%2Fdevice%2Fconfirm')).text();
       assert.match(loginPage, /Sign in to approve the device/);
       assert.doesNotMatch(loginPage, /which apps you have allowed/);
-      await browser.post('/login?return_to=%2Fdevice%2Fconfirm', { csrf: csrfFrom(loginPage), username: 'alice', password: 'wonderland' });
+      await browser.post('/login?return_to=%2Fdevice%2Fconfirm', {
+        csrf: csrfFrom(loginPage),
+        username: 'alice',
+        password: 'wonderland',
+      });
       const confirm = await (await browser.get('/device/confirm')).text();
       assert.match(confirm, new RegExp(userCode));
       const done = await browser.post('/device/confirm', { csrf: csrfFrom(confirm), decision });
@@ -212,7 +276,11 @@ describe('The other grants of the notes', () => {
       assert.equal(decodeJwt(body.access_token!).sub, 'alice');
       assert.equal(decodeJwt(body.access_token!).client_id, 'photo-kiosk');
       await wait(6);
-      assert.equal(((await (await poll(device_code)).json()) as { error: string }).error, 'invalid_grant', 'a device_code is used once');
+      assert.equal(
+        ((await (await poll(device_code)).json()) as { error: string }).error,
+        'invalid_grant',
+        'a device_code is used once',
+      );
     });
 
     it('§3.5: access_denied when the user denies', async () => {
@@ -226,10 +294,18 @@ describe('The other grants of the notes', () => {
     it('§3.5: expired_token after expires_in', async () => {
       const shortLived = await startAuthServer({ env: { DEVICE_CODE_TTL: '1' } });
       try {
-        const res = await fetch(`${shortLived.url}/device_authorization`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: 'photo-kiosk' }) });
+        const res = await fetch(`${shortLived.url}/device_authorization`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ client_id: 'photo-kiosk' }),
+        });
         const { device_code } = (await res.json()) as { device_code: string };
         await wait(1.1);
-        const polled = await tokenRequest(shortLived, { grant_type: DEVICE_GRANT, device_code, client_id: 'photo-kiosk' }, { auth: null });
+        const polled = await tokenRequest(
+          shortLived,
+          { grant_type: DEVICE_GRANT, device_code, client_id: 'photo-kiosk' },
+          { auth: null },
+        );
         assert.equal(((await polled.json()) as { error: string }).error, 'expired_token');
       } finally {
         await shortLived.destroy();
@@ -241,7 +317,11 @@ describe('The other grants of the notes', () => {
       const form = await (await browser.get('/device')).text();
       const res = await browser.post('/device', { csrf: csrfFrom(form), user_code: 'BBBB-BBBB' });
       assert.equal(res.status, 400);
-      const other = await fetch(`${server.url}/device_authorization`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: BROWSER_CLIENT.clientId }) });
+      const other = await fetch(`${server.url}/device_authorization`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: BROWSER_CLIENT.clientId }),
+      });
       assert.equal(((await other.json()) as { error: string }).error, 'unauthorized_client');
     });
   });
@@ -249,10 +329,17 @@ describe('The other grants of the notes', () => {
   describe('CORS for the browser client at the token endpoint', () => {
     it('names the printer origin, and no other', async () => {
       const printerOrigin = new URL(server.config.printerUrl).origin;
-      const ok = await fetch(`${server.url}/token`, { method: 'OPTIONS', headers: { origin: printerOrigin, 'access-control-request-method': 'POST' } });
+      const ok = await fetch(`${server.url}/token`, {
+        method: 'OPTIONS',
+        headers: { origin: printerOrigin, 'access-control-request-method': 'POST' },
+      });
       assert.equal(ok.status, 204);
       assert.equal(ok.headers.get('access-control-allow-origin'), printerOrigin);
-      const evil = await fetch(`${server.url}/token`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=x' });
+      const evil = await fetch(`${server.url}/token`, {
+        method: 'POST',
+        headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=x',
+      });
       assert.equal(evil.headers.get('access-control-allow-origin'), null);
     });
   });

@@ -17,7 +17,10 @@ export const DRIVE_WEB_SECRET = 'drive-web-secret-0123456789-0123456789-01234567
 /** TRACE_SECRET, shared with the printer: a traceparent counts only with its proof (issue 12 item 5). */
 export const TEST_TRACE_SECRET = 'trace-secret-for-tests-0123456789-abcdefghijklmnopq';
 export const PRINTER = { clientId: 'photo-printer', redirectUri: 'http://localhost:3000/callback' };
-export const BROWSER_CLIENT = { clientId: 'photo-printer-browser', redirectUri: 'http://localhost:3000/quick-print/callback' };
+export const BROWSER_CLIENT = {
+  clientId: 'photo-printer-browser',
+  redirectUri: 'http://localhost:3000/quick-print/callback',
+};
 
 export interface TestServer {
   url: string;
@@ -30,9 +33,23 @@ export interface TestServer {
   destroy(): Promise<void>;
 }
 
-export async function startAuthServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startAuthServer(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'auth-test-'));
-  const config = { ...loadConfig({ DATA_DIR: dataDir, PRINTER_CLIENT_SECRET: PRINTER_SECRET, DRIVE_CLIENT_SECRET: DRIVE_SECRET, PRINT_LAB_CLIENT_SECRET: PRINT_LAB_SECRET, DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET, DEVICE_POLL_INTERVAL: '1', AUTH_PORT: '0', TRACE_SECRET: TEST_TRACE_SECRET, ...options.env }) };
+  const config = {
+    ...loadConfig({
+      DATA_DIR: dataDir,
+      PRINTER_CLIENT_SECRET: PRINTER_SECRET,
+      DRIVE_CLIENT_SECRET: DRIVE_SECRET,
+      PRINT_LAB_CLIENT_SECRET: PRINT_LAB_SECRET,
+      DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET,
+      DEVICE_POLL_INTERVAL: '1',
+      AUTH_PORT: '0',
+      TRACE_SECRET: TEST_TRACE_SECRET,
+      ...options.env,
+    }),
+  };
   const app = await createApp(config);
   const started = await listen(app.app, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${started.port}`;
@@ -40,7 +57,17 @@ export async function startAuthServer(options: { dataDir?: string; env?: Record<
     await started.close();
     app.close();
   };
-  return { url, config, app, dataDir, stop, destroy: async () => { await stop(); rmSync(dataDir, { recursive: true, force: true }); } };
+  return {
+    url,
+    config,
+    app,
+    dataDir,
+    stop,
+    destroy: async () => {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A minimal browser: one cookie jar, manual redirects. */
@@ -68,7 +95,11 @@ export class Browser {
   post(path: string, form: Record<string, string | string[]>) {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
-    return this.request(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.request(path, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 }
 
@@ -96,7 +127,10 @@ export function authorizePath(params: Record<string, string | undefined>): strin
   return `/authorize?${query}`;
 }
 
-export function validAuthorizeParams(overrides: AuthorizeParams = {}, verifier = generateCodeVerifier()): Record<string, string | undefined> {
+export function validAuthorizeParams(
+  overrides: AuthorizeParams = {},
+  verifier = generateCodeVerifier(),
+): Record<string, string | undefined> {
   return {
     response_type: 'code',
     client_id: PRINTER.clientId,
@@ -123,7 +157,8 @@ export async function authorize(
     keepConsent?: boolean;
   } = {},
 ): Promise<{ location: URL; verifier: string; browser: Browser }> {
-  if (!options.keepConsent) forgetConsent(server, options.user ?? 'alice', options.params?.client_id ?? PRINTER.clientId);
+  if (!options.keepConsent)
+    forgetConsent(server, options.user ?? 'alice', options.params?.client_id ?? PRINTER.clientId);
   const verifier = generateCodeVerifier();
   const browser = options.browser ?? new Browser(server.url);
   const start = await browser.get(authorizePath(validAuthorizeParams(options.params, verifier)));
@@ -133,7 +168,11 @@ export async function authorize(
   if (first.status === 303) return { location: new URL(first.headers.get('location')!), verifier, browser };
   let page = await first.text();
   if (page.includes('name="password"')) {
-    const login = await browser.post(`${interaction}/login`, { csrf: csrfFrom(page), username: options.user ?? 'alice', password: options.password ?? 'wonderland' });
+    const login = await browser.post(`${interaction}/login`, {
+      csrf: csrfFrom(page),
+      username: options.user ?? 'alice',
+      password: options.password ?? 'wonderland',
+    });
     if (login.status !== 303) throw new Error(`login answered ${login.status}`);
     const afterLogin = await browser.get(interaction);
     if (afterLogin.status === 303) return { location: new URL(afterLogin.headers.get('location')!), verifier, browser };
@@ -148,7 +187,11 @@ export async function authorize(
   return { location: new URL(consent.headers.get('location')!), verifier, browser };
 }
 
-export function tokenRequest(server: TestServer, form: Record<string, string>, init: { auth?: string | null; contentType?: string; body?: string } = {}) {
+export function tokenRequest(
+  server: TestServer,
+  form: Record<string, string>,
+  init: { auth?: string | null; contentType?: string; body?: string } = {},
+) {
   const headers: Record<string, string> = { 'content-type': init.contentType ?? 'application/x-www-form-urlencoded' };
   const auth = init.auth === undefined ? buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET) : init.auth;
   if (auth) headers.authorization = auth;
@@ -158,9 +201,20 @@ export function tokenRequest(server: TestServer, form: Record<string, string>, i
 /** A code flow all the way to the token response. */
 export async function codeFlowTokens(server: TestServer, scopes: string[] = ['offline_access']) {
   const { location, verifier } = await authorize(server, { scopes });
-  const res = await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
+  const res = await tokenRequest(server, {
+    grant_type: 'authorization_code',
+    code: location.searchParams.get('code')!,
+    redirect_uri: PRINTER.redirectUri,
+    code_verifier: verifier,
+  });
   if (res.status !== 200) throw new Error(`token answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { access_token: string; refresh_token?: string; scope: string; expires_in: number; token_type: string };
+  return (await res.json()) as {
+    access_token: string;
+    refresh_token?: string;
+    scope: string;
+    expires_in: number;
+    token_type: string;
+  };
 }
 
 /** As if the user had removed the app on the Connected apps page. */

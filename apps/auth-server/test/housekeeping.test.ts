@@ -27,27 +27,63 @@ describe('Housekeeping', () => {
     const db = openAuthDatabase(join(dir, 'auth.db'));
     try {
       db.prepare("INSERT INTO users VALUES ('alice', 'Alice', 'x')").run();
-      db.prepare(`INSERT INTO clients VALUES ('photo-printer', 'Photo Printer', '', 'confidential', 'client_secret_basic', NULL, '[]', '[]', '[]', 'photos.read', 'photos.read', 0)`).run();
-      db.prepare("INSERT INTO grants (id, user_id, client_id, scope, created_at) VALUES ('g1', 'alice', 'photo-printer', 'photos.read', ?)").run(LONG_AGO - 3600);
+      db.prepare(
+        `INSERT INTO clients VALUES ('photo-printer', 'Photo Printer', '', 'confidential', 'client_secret_basic', NULL, '[]', '[]', '[]', 'photos.read', 'photos.read', 0)`,
+      ).run();
+      db.prepare(
+        "INSERT INTO grants (id, user_id, client_id, scope, created_at) VALUES ('g1', 'alice', 'photo-printer', 'photos.read', ?)",
+      ).run(LONG_AGO - 3600);
       const expiries = { old: LONG_AGO, recent: RECENTLY, live: LATER };
       for (const [name, at] of Object.entries(expiries)) {
-        db.prepare(`INSERT INTO access_tokens (jti, grant_id, client_id, subject, scope, expires_at) VALUES (?, 'g1', 'photo-printer', 'alice', 'photos.read', ?)`).run(name, at);
+        db.prepare(
+          `INSERT INTO access_tokens (jti, grant_id, client_id, subject, scope, expires_at) VALUES (?, 'g1', 'photo-printer', 'alice', 'photos.read', ?)`,
+        ).run(name, at);
         db.prepare(`INSERT INTO authorization_codes (code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, expires_at, used_at)
-                    VALUES (?, 'g1', 'photo-printer', 'alice', 'http://printer.test/callback', 'photos.read', 'c', ?, ?)`).run(name, at, at - 30);
+                    VALUES (?, 'g1', 'photo-printer', 'alice', 'http://printer.test/callback', 'photos.read', 'c', ?, ?)`).run(
+          name,
+          at,
+          at - 30,
+        );
         db.prepare(`INSERT INTO refresh_tokens (token_hash, family_id, grant_id, client_id, user_id, scope, family_expires_at, created_at)
-                    VALUES (?, ?, 'g1', 'photo-printer', 'alice', 'photos.read offline_access', ?, ?)`).run(name, `family-${name}`, at, at - 86400);
+                    VALUES (?, ?, 'g1', 'photo-printer', 'alice', 'photos.read offline_access', ?, ?)`).run(
+          name,
+          `family-${name}`,
+          at,
+          at - 86400,
+        );
         db.prepare(`INSERT INTO device_codes (device_code_hash, user_code, client_id, scope, expires_at, interval, status)
                     VALUES (?, ?, 'photo-printer', 'photos.read', ?, 5, 'pending')`).run(name, `CODE-${name}`, at);
       }
 
       const store = new AuthStore(db);
-      assert.deepEqual(store.sweepExpired(NOW), { access_tokens: 1, authorization_codes: 1, refresh_tokens: 1, device_codes: 1 });
-      for (const [table, key] of [['access_tokens', 'jti'], ['authorization_codes', 'code_hash'], ['refresh_tokens', 'token_hash'], ['device_codes', 'device_code_hash']] as const) {
-        const left = (db.prepare(`SELECT ${key} AS k FROM ${table} ORDER BY ${key}`).all() as { k: string }[]).map((r) => r.k);
-        assert.deepEqual(left, ['live', 'recent'], `${table}: a used code expired minutes ago is still known (replay detection)`);
+      assert.deepEqual(store.sweepExpired(NOW), {
+        access_tokens: 1,
+        authorization_codes: 1,
+        refresh_tokens: 1,
+        device_codes: 1,
+      });
+      for (const [table, key] of [
+        ['access_tokens', 'jti'],
+        ['authorization_codes', 'code_hash'],
+        ['refresh_tokens', 'token_hash'],
+        ['device_codes', 'device_code_hash'],
+      ] as const) {
+        const left = (db.prepare(`SELECT ${key} AS k FROM ${table} ORDER BY ${key}`).all() as { k: string }[]).map(
+          (r) => r.k,
+        );
+        assert.deepEqual(
+          left,
+          ['live', 'recent'],
+          `${table}: a used code expired minutes ago is still known (replay detection)`,
+        );
       }
       assert.equal(count(db, 'grants'), 1, 'consent is not swept');
-      assert.deepEqual(store.sweepExpired(NOW), { access_tokens: 0, authorization_codes: 0, refresh_tokens: 0, device_codes: 0 });
+      assert.deepEqual(store.sweepExpired(NOW), {
+        access_tokens: 0,
+        authorization_codes: 0,
+        refresh_tokens: 0,
+        device_codes: 0,
+      });
     } finally {
       db.close();
     }

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { authorize, authorizePath, Browser, csrfFrom, forgetConsent, startAuthServer, validAuthorizeParams, type TestServer } from './helpers.js';
+import {
+  authorize,
+  authorizePath,
+  Browser,
+  csrfFrom,
+  forgetConsent,
+  startAuthServer,
+  validAuthorizeParams,
+  type TestServer,
+} from './helpers.js';
 
 describe('Sign-in and consent (step 3)', () => {
   let server: TestServer;
@@ -35,7 +44,11 @@ describe('Sign-in and consent (step 3)', () => {
 
   it('the login form needs the session CSRF token', async () => {
     const { browser, interaction } = await openLogin();
-    const res = await browser.post(`${interaction}/login`, { csrf: 'forged', username: 'alice', password: 'wonderland' });
+    const res = await browser.post(`${interaction}/login`, {
+      csrf: 'forged',
+      username: 'alice',
+      password: 'wonderland',
+    });
     assert.equal(res.status, 403);
     const noToken = await browser.post(`${interaction}/login`, { username: 'alice', password: 'wonderland' });
     assert.equal(noToken.status, 403);
@@ -43,9 +56,17 @@ describe('Sign-in and consent (step 3)', () => {
 
   it('the same message for an unknown user and a wrong password, and reflected input is escaped', async () => {
     const a = await openLogin();
-    const wrong = await a.browser.post(`${a.interaction}/login`, { csrf: csrfFrom(a.page), username: 'alice', password: 'nope' });
+    const wrong = await a.browser.post(`${a.interaction}/login`, {
+      csrf: csrfFrom(a.page),
+      username: 'alice',
+      password: 'nope',
+    });
     const b = await openLogin();
-    const unknown = await b.browser.post(`${b.interaction}/login`, { csrf: csrfFrom(b.page), username: '<script>x</script>', password: 'nope' });
+    const unknown = await b.browser.post(`${b.interaction}/login`, {
+      csrf: csrfFrom(b.page),
+      username: '<script>x</script>',
+      password: 'nope',
+    });
     assert.equal(wrong.status, 401);
     assert.equal(unknown.status, 401);
     const unknownPage = await unknown.text();
@@ -76,7 +97,10 @@ describe('Sign-in and consent (step 3)', () => {
     const { browser, interaction, page } = await openLogin();
     const csrf = csrfFrom(page);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await browser.post(`${interaction}/login`, { csrf, username: 'bob', password: `wrong-${i}` })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await browser.post(`${interaction}/login`, { csrf, username: 'bob', password: `wrong-${i}` })).status,
+      );
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
     const blocked = await browser.post(`${interaction}/login`, { csrf, username: 'bob', password: 'builder' });
     assert.equal(blocked.status, 429, 'even the right password waits until the window passes');
@@ -88,7 +112,11 @@ describe('Sign-in and consent (step 3)', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       const body = new URLSearchParams({ csrf, username: 'carol-not-a-user', password: `wrong-${i}` });
-      const res = await browser.request(`${interaction}/login`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `10.0.0.${i}` } });
+      const res = await browser.request(`${interaction}/login`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `10.0.0.${i}` },
+      });
       statuses.push(res.status);
     }
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
@@ -98,7 +126,12 @@ describe('Sign-in and consent (step 3)', () => {
     const { browser, interaction, page } = await openLogin();
     const csrf = csrfFrom(page);
     const statuses = await Promise.all(
-      Array.from({ length: 12 }, async (_, i) => (await browser.post(`${interaction}/login`, { csrf, username: 'dave-not-a-user', password: `wrong-${i}` })).status),
+      Array.from(
+        { length: 12 },
+        async (_, i) =>
+          (await browser.post(`${interaction}/login`, { csrf, username: 'dave-not-a-user', password: `wrong-${i}` }))
+            .status,
+      ),
     );
     const wrong = statuses.filter((s) => s === 401).length;
     // The limit is 5; two checks run at a time, so the one beside the 5th may still be checked.
@@ -109,7 +142,16 @@ describe('Sign-in and consent (step 3)', () => {
   it('a class signing in as the same user at the same moment: everyone gets in', async () => {
     const logins = await Promise.all(Array.from({ length: 8 }, () => openLogin()));
     const statuses = await Promise.all(
-      logins.map(async ({ browser, interaction, page }) => (await browser.post(`${interaction}/login`, { csrf: csrfFrom(page), username: 'alice', password: 'wonderland' })).status),
+      logins.map(
+        async ({ browser, interaction, page }) =>
+          (
+            await browser.post(`${interaction}/login`, {
+              csrf: csrfFrom(page),
+              username: 'alice',
+              password: 'wonderland',
+            })
+          ).status,
+      ),
     );
     assert.deepEqual(statuses, Array(8).fill(303));
   });

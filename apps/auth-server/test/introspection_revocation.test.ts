@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization, calculateCodeChallenge, generateCodeVerifier } from '@oauth-demo/tokens';
-import { authorize, BROWSER_CLIENT, codeFlowTokens, DRIVE_SECRET, PRINTER, PRINTER_SECRET, startAuthServer, tokenRequest, type TestServer } from './helpers.js';
+import {
+  authorize,
+  BROWSER_CLIENT,
+  codeFlowTokens,
+  DRIVE_SECRET,
+  PRINTER,
+  PRINTER_SECRET,
+  startAuthServer,
+  tokenRequest,
+  type TestServer,
+} from './helpers.js';
 
 describe('Introspection RFC 7662 and revocation RFC 7009', () => {
   let server: TestServer;
@@ -18,21 +28,40 @@ describe('Introspection RFC 7662 and revocation RFC 7009', () => {
     if (auth) headers.authorization = auth;
     return fetch(`${server.url}${path}`, { method: 'POST', headers, body: new URLSearchParams(form) });
   }
-  const introspect = async (token: string, auth?: string | null) => (await (await post('/introspect', { token }, auth)).json()) as Record<string, unknown>;
+  const introspect = async (token: string, auth?: string | null) =>
+    (await (await post('/introspect', { token }, auth)).json()) as Record<string, unknown>;
 
   /** A token of the public browser client (no secret), for "another client's token". */
   async function browserClientToken() {
     const verifier = generateCodeVerifier();
     const { location } = await authorize(server, {
-      params: { client_id: BROWSER_CLIENT.clientId, redirect_uri: BROWSER_CLIENT.redirectUri, scope: 'photos.read', code_challenge: calculateCodeChallenge(verifier) },
+      params: {
+        client_id: BROWSER_CLIENT.clientId,
+        redirect_uri: BROWSER_CLIENT.redirectUri,
+        scope: 'photos.read',
+        code_challenge: calculateCodeChallenge(verifier),
+      },
       scopes: [],
     });
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: BROWSER_CLIENT.redirectUri, code_verifier: verifier, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    const res = await tokenRequest(
+      server,
+      {
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code')!,
+        redirect_uri: BROWSER_CLIENT.redirectUri,
+        code_verifier: verifier,
+        client_id: BROWSER_CLIENT.clientId,
+      },
+      { auth: null },
+    );
     return ((await res.json()) as { access_token: string }).access_token;
   }
 
   it('RFC 8414: both endpoints are advertised in metadata', async () => {
-    const metadata = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, string>;
+    const metadata = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      string
+    >;
     assert.equal(metadata.introspection_endpoint, `${server.config.issuer}/introspect`);
     assert.equal(metadata.revocation_endpoint, `${server.config.issuer}/revoke`);
   });
@@ -77,7 +106,11 @@ describe('Introspection RFC 7662 and revocation RFC 7009', () => {
 
   it('a form body with broken percent-encoding is 400 invalid_request, on both endpoints', async () => {
     for (const path of ['/introspect', '/revoke']) {
-      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: printerAuth }, body: 'token=%zz' });
+      const res = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: printerAuth },
+        body: 'token=%zz',
+      });
       assert.equal(res.status, 400, path);
       assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
     }
@@ -97,7 +130,11 @@ describe('Introspection RFC 7662 and revocation RFC 7009', () => {
     try {
       const tokens = await codeFlowTokens(shortLived);
       await new Promise((r) => setTimeout(r, 2100));
-      const res = await fetch(`${shortLived.url}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: printerAuth }, body: new URLSearchParams({ token: tokens.access_token }) });
+      const res = await fetch(`${shortLived.url}/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: printerAuth },
+        body: new URLSearchParams({ token: tokens.access_token }),
+      });
       assert.deepEqual(await res.json(), { active: false });
     } finally {
       await shortLived.destroy();
@@ -110,16 +147,24 @@ describe('Introspection RFC 7662 and revocation RFC 7009', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await introspect(tokens.access_token, driveAuth), { active: false });
     // The refresh token of the same grant still works: only that access token was revoked.
-    assert.equal((await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).status, 200);
+    assert.equal(
+      (await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).status,
+      200,
+    );
   });
 
   it('RFC 7009 §2.1: revoking a refresh token revokes its family and the access tokens of its grant', async () => {
     const tokens = await codeFlowTokens(server);
-    const refreshed = (await (await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).json()) as { access_token: string; refresh_token: string };
+    const refreshed = (await (
+      await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })
+    ).json()) as { access_token: string; refresh_token: string };
     assert.equal((await post('/revoke', { token: refreshed.refresh_token })).status, 200);
     assert.deepEqual(await introspect(refreshed.access_token, driveAuth), { active: false });
     assert.deepEqual(await introspect(tokens.access_token, driveAuth), { active: false });
-    assert.equal((await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token })).status, 400);
+    assert.equal(
+      (await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token })).status,
+      400,
+    );
   });
 
   it('a wrong token_type_hint still finds the token (RFC 7009 §2.1)', async () => {

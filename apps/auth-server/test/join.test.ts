@@ -5,7 +5,17 @@
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { after, before, describe, it } from 'node:test';
-import { Browser, PRINTER, PRINTER_SECRET, authorizePath, csrfFrom, startAuthServer, tokenRequest, validAuthorizeParams, type TestServer } from './helpers.js';
+import {
+  Browser,
+  PRINTER,
+  PRINTER_SECRET,
+  authorizePath,
+  csrfFrom,
+  startAuthServer,
+  tokenRequest,
+  validAuthorizeParams,
+  type TestServer,
+} from './helpers.js';
 import { buildBasicAuthorization, generateCodeVerifier } from '@oauth-demo/tokens';
 
 let server: TestServer;
@@ -30,9 +40,18 @@ async function joinAndAuthorize(username: string, password = 'correct-horse') {
   const joined = await browser.post(`${interaction}/join`, { csrf: csrfFrom(page), username, password });
   if (joined.status !== 303) return { status: joined.status, text: await joined.text() };
   const consentPage = await browser.get(interaction);
-  const consent = await browser.post(`${interaction}/consent`, { csrf: csrfFrom(await consentPage.text()), decision: 'allow', scope: ['offline_access'] });
+  const consent = await browser.post(`${interaction}/consent`, {
+    csrf: csrfFrom(await consentPage.text()),
+    decision: 'allow',
+    scope: ['offline_access'],
+  });
   const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
-  const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
+  const res = await tokenRequest(server, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: PRINTER.redirectUri,
+    code_verifier: verifier,
+  });
   assert.equal(res.status, 200);
   return { status: 303, browser, tokens: (await res.json()) as { access_token: string; refresh_token: string } };
 }
@@ -47,7 +66,11 @@ describe('joining the class', () => {
     assert.equal(decodeJwt(carol.tokens!.access_token).sub, 'carol.k');
     const again = new Browser(server.url);
     const form = await again.get('/login');
-    const signIn = await again.post('/login', { csrf: csrfFrom(await form.text()), username: 'carol.k', password: 'correct-horse' });
+    const signIn = await again.post('/login', {
+      csrf: csrfFrom(await form.text()),
+      username: 'carol.k',
+      password: 'correct-horse',
+    });
     assert.equal(signIn.status, 303);
   });
 
@@ -77,7 +100,10 @@ describe('joining the class', () => {
       body: new URLSearchParams({ token: erin.tokens!.refresh_token }),
     });
     assert.equal(revoke.status, 200);
-    const again = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: erin.tokens!.refresh_token });
+    const again = await tokenRequest(server, {
+      grant_type: 'refresh_token',
+      refresh_token: erin.tokens!.refresh_token,
+    });
     assert.equal(again.status, 400, 'erin’s grant is gone');
     // ... and carol's grant for the same app still works.
     const carols = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: carolRefresh });
@@ -100,7 +126,11 @@ describe('CLASS_SIGNUP=off', () => {
       const page = await browser.get('/login');
       const html = await page.text();
       assert.doesNotMatch(html, /Join the class/);
-      const refused = await browser.post('/join', { csrf: csrfFrom(html), username: 'mallory', password: 'long-enough' });
+      const refused = await browser.post('/join', {
+        csrf: csrfFrom(html),
+        username: 'mallory',
+        password: 'long-enough',
+      });
       assert.equal(refused.status, 403);
       assert.match(await refused.text(), /Joining is turned off/);
     } finally {

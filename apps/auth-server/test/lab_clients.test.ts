@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { LAB_CLIENT_ID, LAB_FILTERS_CLIENT_ID, LAB_PUBLIC_CLIENT_ID, MALLORY } from '../src/lab/lab_clients.js';
-import { authorize, authorizePath, Browser, codeFlowTokens, PRINTER_SECRET, startAuthServer, tokenRequest, validAuthorizeParams, type TestServer } from './helpers.js';
+import {
+  authorize,
+  authorizePath,
+  Browser,
+  codeFlowTokens,
+  PRINTER_SECRET,
+  startAuthServer,
+  tokenRequest,
+  validAuthorizeParams,
+  type TestServer,
+} from './helpers.js';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 
 const LAB_REDIRECT = 'http://localhost:3000/lab/callback';
@@ -27,17 +37,29 @@ describe('Attack lab copies of the printer', () => {
   });
 
   it('the confidential lab copy may ask without PKCE and redeem the code without a verifier', async () => {
-    const { location } = await authorize(server, { params: { client_id: LAB_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read', ...NO_PKCE } });
+    const { location } = await authorize(server, {
+      params: { client_id: LAB_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read', ...NO_PKCE },
+    });
     const code = location.searchParams.get('code');
     assert.ok(code, `no code in ${location.href}`);
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: LAB_REDIRECT }, { auth: buildBasicAuthorization(LAB_CLIENT_ID, PRINTER_SECRET) });
+    const res = await tokenRequest(
+      server,
+      { grant_type: 'authorization_code', code, redirect_uri: LAB_REDIRECT },
+      { auth: buildBasicAuthorization(LAB_CLIENT_ID, PRINTER_SECRET) },
+    );
     assert.equal(res.status, 200, await res.clone().text());
   });
 
   it('a lab copy that sent a code_challenge needs its verifier: invalid_grant without it', async () => {
-    const { location } = await authorize(server, { params: { client_id: LAB_PUBLIC_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read' } });
+    const { location } = await authorize(server, {
+      params: { client_id: LAB_PUBLIC_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read' },
+    });
     const code = location.searchParams.get('code')!;
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: LAB_REDIRECT, client_id: LAB_PUBLIC_CLIENT_ID }, { auth: null });
+    const res = await tokenRequest(
+      server,
+      { grant_type: 'authorization_code', code, redirect_uri: LAB_REDIRECT, client_id: LAB_PUBLIC_CLIENT_ID },
+      { auth: null },
+    );
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error: string }).error, 'invalid_grant');
   });
@@ -53,25 +75,52 @@ describe('Attack lab copies of the printer', () => {
 
   it('the lab copy of the endpoint takes a redirect_uri by prefix, for the lab copies only; the real one refuses it (docs/security.md §A1)', async () => {
     const crafted = `${LAB_REDIRECT}/../go?to=http%3A%2F%2Flocalhost%3A4000%2Fcatch`;
-    const params = validAuthorizeParams({ client_id: LAB_PUBLIC_CLIENT_ID, redirect_uri: crafted, scope: 'photos.read' });
+    const params = validAuthorizeParams({
+      client_id: LAB_PUBLIC_CLIENT_ID,
+      redirect_uri: crafted,
+      scope: 'photos.read',
+    });
     const real = await new Browser(server.url).get(authorizePath(params));
     assert.equal(real.status, 400);
     assert.equal(real.headers.get('location'), null);
-    const loose = await new Browser(server.url).get(authorizePath(params).replace('/authorize?', '/lab/loose-redirect/authorize?'));
+    const loose = await new Browser(server.url).get(
+      authorizePath(params).replace('/authorize?', '/lab/loose-redirect/authorize?'),
+    );
     assert.equal(loose.status, 303);
     assert.match(loose.headers.get('location')!, /^\/interaction\//);
-    const printer = await new Browser(server.url).get(authorizePath(validAuthorizeParams({ redirect_uri: 'http://localhost:3000/callback/../x' })).replace('/authorize?', '/lab/loose-redirect/authorize?'));
+    const printer = await new Browser(server.url).get(
+      authorizePath(validAuthorizeParams({ redirect_uri: 'http://localhost:3000/callback/../x' })).replace(
+        '/authorize?',
+        '/lab/loose-redirect/authorize?',
+      ),
+    );
     assert.equal(printer.status, 400, 'the real printer is never served by the loose endpoint');
     assert.equal(printer.headers.get('location'), null);
   });
 
   it('the lab copy of the token endpoint refreshes without rotating, for the lab copies only; /token rotates (docs/security.md §T9)', async () => {
-    const { location, verifier } = await authorize(server, { params: { client_id: LAB_PUBLIC_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read offline_access' } });
-    const exchanged = await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: LAB_REDIRECT, code_verifier: verifier, client_id: LAB_PUBLIC_CLIENT_ID }, { auth: null });
+    const { location, verifier } = await authorize(server, {
+      params: { client_id: LAB_PUBLIC_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read offline_access' },
+    });
+    const exchanged = await tokenRequest(
+      server,
+      {
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code')!,
+        redirect_uri: LAB_REDIRECT,
+        code_verifier: verifier,
+        client_id: LAB_PUBLIC_CLIENT_ID,
+      },
+      { auth: null },
+    );
     const { refresh_token } = (await exchanged.json()) as { refresh_token: string };
     assert.ok(refresh_token);
     const lab = (form: Record<string, string>, auth?: string) =>
-      fetch(`${server.url}/lab/no-rotation/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) }, body: new URLSearchParams(form) });
+      fetch(`${server.url}/lab/no-rotation/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
+        body: new URLSearchParams(form),
+      });
     for (let i = 0; i < 2; i++) {
       const res = await lab({ grant_type: 'refresh_token', refresh_token, client_id: LAB_PUBLIC_CLIENT_ID });
       assert.equal(res.status, 200, await res.clone().text());
@@ -80,19 +129,38 @@ describe('Attack lab copies of the printer', () => {
       assert.equal(body.refresh_token, undefined, 'no new refresh token: the old one stays valid');
     }
     // The real endpoint rotates the same token once, and a reuse then revokes the family.
-    const first = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token, client_id: LAB_PUBLIC_CLIENT_ID }, { auth: null });
+    const first = await tokenRequest(
+      server,
+      { grant_type: 'refresh_token', refresh_token, client_id: LAB_PUBLIC_CLIENT_ID },
+      { auth: null },
+    );
     assert.equal(first.status, 200);
     const reuse = await lab({ grant_type: 'refresh_token', refresh_token, client_id: LAB_PUBLIC_CLIENT_ID });
     assert.equal(reuse.status, 400, 'a rotated token is refused by the lab endpoint too');
     // The real printer is never served.
-    const printer = await lab({ grant_type: 'refresh_token', refresh_token: 'x' }, buildBasicAuthorization('photo-printer', PRINTER_SECRET));
+    const printer = await lab(
+      { grant_type: 'refresh_token', refresh_token: 'x' },
+      buildBasicAuthorization('photo-printer', PRINTER_SECRET),
+    );
     assert.equal(printer.status, 400);
     assert.equal(((await printer.json()) as { error: string }).error, 'unauthorized_client');
   });
 
   it('the filters-partner lab copy gets tokens for the other API (aud), every other client for Drive', async () => {
-    const { location, verifier } = await authorize(server, { params: { client_id: LAB_FILTERS_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read' } });
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: LAB_REDIRECT, code_verifier: verifier, client_id: LAB_FILTERS_CLIENT_ID }, { auth: null });
+    const { location, verifier } = await authorize(server, {
+      params: { client_id: LAB_FILTERS_CLIENT_ID, redirect_uri: LAB_REDIRECT, scope: 'photos.read' },
+    });
+    const res = await tokenRequest(
+      server,
+      {
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code')!,
+        redirect_uri: LAB_REDIRECT,
+        code_verifier: verifier,
+        client_id: LAB_FILTERS_CLIENT_ID,
+      },
+      { auth: null },
+    );
     assert.equal(res.status, 200, await res.clone().text());
     const claims = decodeJwt(((await res.json()) as { access_token: string }).access_token);
     assert.equal(claims.aud, `${server.config.attackerUrl}/api`);

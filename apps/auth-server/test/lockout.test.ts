@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization, hashClientSecret } from '@oauth-demo/tokens';
 import { FREE_FAILURES_PER_USER, loginDelayMs, MAX_LOGIN_DELAY_MS } from '../src/throttle.js';
-import { authorizePath, Browser, csrfFrom, DRIVE_WEB_SECRET, startAuthServer, validAuthorizeParams, type TestServer } from './helpers.js';
+import {
+  authorizePath,
+  Browser,
+  csrfFrom,
+  DRIVE_WEB_SECRET,
+  startAuthServer,
+  validAuthorizeParams,
+  type TestServer,
+} from './helpers.js';
 
 describe('loginDelayMs: a growing delay per user, bounded', () => {
   it('is free for the first failures, then doubles, and never exceeds its bound', () => {
@@ -35,7 +43,11 @@ describe('docs/security.md §S6: wrong passwords from one address never lock ali
     const interaction = start.headers.get('location')!;
     const page = await (await browser.request(interaction, { headers })).text();
     const body = new URLSearchParams({ csrf: csrfFrom(page), username, password });
-    const res = await browser.request(`${interaction}/login`, { method: 'POST', body, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await browser.request(`${interaction}/login`, {
+      method: 'POST',
+      body,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+    });
     return res.status;
   }
 
@@ -43,13 +55,18 @@ describe('docs/security.md §S6: wrong passwords from one address never lock ali
     const guesses: number[] = [];
     for (let i = 0; i < 7; i++) guesses.push(await signIn('198.51.100.7', 'alice', `guess-${i}`));
     assert.deepEqual(guesses, [401, 401, 401, 401, 401, 429, 429], 'the guesser is stopped after 5');
-    assert.equal(await signIn('198.51.100.7', 'alice', 'wonderland'), 429, 'from that address even the right password waits');
+    assert.equal(
+      await signIn('198.51.100.7', 'alice', 'wonderland'),
+      429,
+      'from that address even the right password waits',
+    );
     assert.equal(await signIn('192.0.2.10', 'alice', 'wonderland'), 303, 'alice, from her own address, is signed in');
   });
 
   it('guesses from many addresses slow alice down (counted per user) but never refuse her', async () => {
     const before = server.app.context.loginThrottle.count('user|bob');
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 2; j++) assert.equal(await signIn(`203.0.113.${i + 1}`, 'bob', `guess-${i}-${j}`), 401);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 2; j++) assert.equal(await signIn(`203.0.113.${i + 1}`, 'bob', `guess-${i}-${j}`), 401);
     const failures = server.app.context.loginThrottle.count('user|bob');
     assert.equal(failures - before, 8, 'every failure counts for the user, whatever its address');
     assert.ok(loginDelayMs(failures) > 0, 'so the next check for bob waits');
@@ -75,16 +92,22 @@ describe("docs/security.md §S6: Drive's first-party sign-in (password grant) co
   }
 
   it("one learner's wrong passwords block that learner's address only: alice signs in through Drive from hers", async () => {
-    for (let i = 0; i < 5; i++) assert.equal((await passwordGrant('alice', `guess-${i}`, driveWeb, '198.51.100.50')).status, 400);
-    const blocked = (await (await passwordGrant('alice', 'wonderland', driveWeb, '198.51.100.50')).json()) as { error_description: string };
+    for (let i = 0; i < 5; i++)
+      assert.equal((await passwordGrant('alice', `guess-${i}`, driveWeb, '198.51.100.50')).status, 400);
+    const blocked = (await (await passwordGrant('alice', 'wonderland', driveWeb, '198.51.100.50')).json()) as {
+      error_description: string;
+    };
     assert.match(blocked.error_description, /Too many failed attempts/);
     const res = await passwordGrant('alice', 'wonderland', driveWeb, '192.0.2.50');
     assert.equal(res.status, 200, 'another address: signed in');
   });
 
   it('End-User-Address is not an IP address: ignored, the failures count for the caller itself', async () => {
-    for (let i = 0; i < 5; i++) assert.equal((await passwordGrant('bob', `guess-${i}`, driveWeb, `not-an-address-${i}`)).status, 400);
-    const blocked = (await (await passwordGrant('bob', 'builder', driveWeb, 'another-name')).json()) as { error_description: string };
+    for (let i = 0; i < 5; i++)
+      assert.equal((await passwordGrant('bob', `guess-${i}`, driveWeb, `not-an-address-${i}`)).status, 400);
+    const blocked = (await (await passwordGrant('bob', 'builder', driveWeb, 'another-name')).json()) as {
+      error_description: string;
+    };
     assert.match(blocked.error_description, /Too many failed attempts/, 'a made-up value buys no fresh guesses');
   });
 
@@ -105,8 +128,11 @@ describe("docs/security.md §S6: Drive's first-party sign-in (password grant) co
       forwards_user_address: false,
     });
     const other = buildBasicAuthorization('other-first-party', secret);
-    for (let i = 0; i < 5; i++) assert.equal((await passwordGrant('nobody-here', `guess-${i}`, other, `198.51.100.${100 + i}`)).status, 400);
-    const blocked = (await (await passwordGrant('nobody-here', 'x', other, '198.51.100.200')).json()) as { error_description: string };
+    for (let i = 0; i < 5; i++)
+      assert.equal((await passwordGrant('nobody-here', `guess-${i}`, other, `198.51.100.${100 + i}`)).status, 400);
+    const blocked = (await (await passwordGrant('nobody-here', 'x', other, '198.51.100.200')).json()) as {
+      error_description: string;
+    };
     assert.match(blocked.error_description, /Too many failed attempts/);
   });
 });

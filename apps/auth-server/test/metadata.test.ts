@@ -30,7 +30,9 @@ describe('Authorization Server Metadata RFC 8414 and JWKS', () => {
   });
 
   it('RFC 7517: the JWKS holds the public signing key only, with kid and alg', async () => {
-    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Record<string, string>[] };
+    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as {
+      keys: Record<string, string>[];
+    };
     assert.equal(jwks.keys.length, 1);
     const [key] = jwks.keys;
     assert.equal(key!.kty, 'EC');

@@ -5,7 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hashPassword, MAX_CONCURRENT_SCRYPT, passwordChecksRunning, takeTurnForPasswordCheck, verifyPassword } from '../src/passwords.js';
+import {
+  hashPassword,
+  MAX_CONCURRENT_SCRYPT,
+  passwordChecksRunning,
+  takeTurnForPasswordCheck,
+  verifyPassword,
+} from '../src/passwords.js';
 
 describe('Password hashing', () => {
   it('verifies the right password and refuses a wrong one or a foreign format', async () => {
@@ -26,7 +32,11 @@ describe('Password hashing', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => takeTurnForPasswordCheck(() => verifyPassword(i % 2 === 0 ? 'wonderland' : 'nope', stored))));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        takeTurnForPasswordCheck(() => verifyPassword(i % 2 === 0 ? 'wonderland' : 'nope', stored)),
+      ),
+    );
     watching = false;
     await watch;
     assert.deepEqual(answers, [true, false, true, false, true, false, true, false]);

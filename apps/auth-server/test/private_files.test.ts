@@ -23,7 +23,8 @@ describe('data files are private', () => {
       assert.equal(mode(dataDir), 0o700);
       assert.equal(mode(join(parent, 'nested')), 0o700);
       // while running: the database and its write-ahead log (SQLite removes the -wal and -shm files on close)
-      for (const file of ['auth.db', 'auth.db-wal', 'auth.db-shm', 'session.secret']) assert.equal(mode(join(dataDir, file)), 0o600, file);
+      for (const file of ['auth.db', 'auth.db-wal', 'auth.db-shm', 'session.secret'])
+        assert.equal(mode(join(dataDir, file)), 0o600, file);
     } finally {
       await server.stop();
       process.umask(old);

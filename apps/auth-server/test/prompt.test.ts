@@ -7,7 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { authorize, authorizePath, Browser, csrfFrom, PRINTER, startAuthServer, validAuthorizeParams, type TestServer } from './helpers.js';
+import {
+  authorize,
+  authorizePath,
+  Browser,
+  csrfFrom,
+  PRINTER,
+  startAuthServer,
+  validAuthorizeParams,
+  type TestServer,
+} from './helpers.js';
 
 describe('prompt (OpenID Connect Core §3.1.2.1) and remembered consent', () => {
   let server: TestServer;
@@ -20,7 +29,11 @@ describe('prompt (OpenID Connect Core §3.1.2.1) and remembered consent', () => 
   async function allowedOnce() {
     const first = await authorize(server);
     assert.ok(first.location.searchParams.get('code'));
-    assert.equal(first.location.searchParams.get('demo_consent_remembered'), null, 'a fresh consent is not "remembered"');
+    assert.equal(
+      first.location.searchParams.get('demo_consent_remembered'),
+      null,
+      'a fresh consent is not "remembered"',
+    );
     return first.browser;
   }
 
@@ -59,12 +72,20 @@ describe('prompt (OpenID Connect Core §3.1.2.1) and remembered consent', () => 
     const html = await again.page.text();
     assert.match(html, /You already allowed Photo Printer on \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     assert.match(html, /type="checkbox" id="scope-offline_access"/, 'what was allowed before can be refused now');
-    const allowed = redirectParams(await browser.post(`${again.interaction}/consent`, { csrf: csrfFrom(html), decision: 'allow', scope: ['offline_access'] }));
+    const allowed = redirectParams(
+      await browser.post(`${again.interaction}/consent`, {
+        csrf: csrfFrom(html),
+        decision: 'allow',
+        scope: ['offline_access'],
+      }),
+    );
     assert.ok(allowed.get('code'));
     assert.equal(allowed.get('demo_consent_remembered'), null, 'asked, not remembered');
 
     const third = await start(browser, 'consent');
-    const denied = redirectParams(await browser.post(`${third.interaction}/consent`, { csrf: csrfFrom(await third.page.text()), decision: 'deny' }));
+    const denied = redirectParams(
+      await browser.post(`${third.interaction}/consent`, { csrf: csrfFrom(await third.page.text()), decision: 'deny' }),
+    );
     assert.equal(denied.get('error'), 'access_denied');
     assert.equal(denied.get('code'), null);
     assert.equal(denied.get('state'), 'state-123');
@@ -79,7 +100,11 @@ describe('prompt (OpenID Connect Core §3.1.2.1) and remembered consent', () => 
     assert.match(html, /name="password"/, 'the sign-in page again');
     const forged = await browser.post(`${again.interaction}/consent`, { csrf: csrfFrom(html), decision: 'allow' });
     assert.equal(forged.status, 401, 'no consent answer before signing in again');
-    const login = await browser.post(`${again.interaction}/login`, { csrf: csrfFrom(html), username: 'alice', password: 'wonderland' });
+    const login = await browser.post(`${again.interaction}/login`, {
+      csrf: csrfFrom(html),
+      username: 'alice',
+      password: 'wonderland',
+    });
     assert.equal(login.status, 303);
     const params = redirectParams(await browser.get(again.interaction));
     assert.ok(params.get('code'), 'signed in again; consent is remembered, so the code comes back');
@@ -93,7 +118,10 @@ describe('prompt (OpenID Connect Core §3.1.2.1) and remembered consent', () => 
     assert.equal(notSignedIn.get('iss'), server.config.issuer);
 
     const browser = await allowedOnce();
-    assert.ok(redirectParams((await start(browser, 'none')).page).get('code'), 'signed in and remembered: no page needed');
+    assert.ok(
+      redirectParams((await start(browser, 'none')).page).get('code'),
+      'signed in and remembered: no page needed',
+    );
 
     server.app.context.store.grants.revoke(server.app.context.store.grants.findActive('alice', PRINTER.clientId)!.id);
     const needsConsent = redirectParams((await start(browser, 'none')).page);

@@ -19,10 +19,18 @@ describe('the recorder under a flood', () => {
   it('records a traceparent only with the printer’s proof', async () => {
     const proven = newTraceId();
     const forged = newTraceId();
-    await fetch(`${server.url}/.well-known/jwks.json`, { headers: { traceparent: formatTraceparent(proven), tracestate: formatTracestate(TEST_TRACE_SECRET, proven) } });
-    await fetch(`${server.url}/.well-known/jwks.json`, { headers: { traceparent: formatTraceparent(forged), tracestate: formatTracestate('not-the-secret-0123456789-0123456789-abcdef', forged) } });
+    await fetch(`${server.url}/.well-known/jwks.json`, {
+      headers: { traceparent: formatTraceparent(proven), tracestate: formatTracestate(TEST_TRACE_SECRET, proven) },
+    });
+    await fetch(`${server.url}/.well-known/jwks.json`, {
+      headers: {
+        traceparent: formatTraceparent(forged),
+        tracestate: formatTracestate('not-the-secret-0123456789-0123456789-abcdef', forged),
+      },
+    });
     await fetch(`${server.url}/.well-known/jwks.json`, { headers: { traceparent: formatTraceparent(forged) } });
-    const list = async (id: string) => ((await (await fetch(`${server.url}/_demo/recordings/${id}`)).json()) as { exchanges: unknown[] }).exchanges;
+    const list = async (id: string) =>
+      ((await (await fetch(`${server.url}/_demo/recordings/${id}`)).json()) as { exchanges: unknown[] }).exchanges;
     assert.equal((await list(proven)).length, 1);
     assert.equal((await list(forged)).length, 0);
   });
@@ -42,18 +50,32 @@ describe('the recorder under a flood', () => {
         const n = sent + i;
         if (n % 2 === 0) {
           const id = newTraceId();
-          return fetch(`${server.url}/.well-known/jwks.json?${padding}`, { headers: { traceparent: formatTraceparent(id), tracestate: `oauthdemo=${padding.slice(0, 43)}`, 'x-pad': padding } });
+          return fetch(`${server.url}/.well-known/jwks.json?${padding}`, {
+            headers: {
+              traceparent: formatTraceparent(id),
+              tracestate: `oauthdemo=${padding.slice(0, 43)}`,
+              'x-pad': padding,
+            },
+          });
         }
-        return fetch(`${server.url}${authorizePath(validAuthorizeParams({ state: padding.slice(0, 500) }))}`, { redirect: 'manual', headers: { 'x-pad': padding } });
+        return fetch(`${server.url}${authorizePath(validAuthorizeParams({ state: padding.slice(0, 500) }))}`, {
+          redirect: 'manual',
+          headers: { 'x-pad': padding },
+        });
       });
       for (const res of await Promise.all(batch)) await res.arrayBuffer();
       sent += batch.length;
       peak = Math.max(peak, recorder.bytes);
     }
     const perAddress = recorder.maxBytes / 16;
-    assert.ok(peak <= perAddress + 64 * 1024, `peak ${peak} bytes: the flooding address's quota (${perAddress}) plus the printer's one flow`);
+    assert.ok(
+      peak <= perAddress + 64 * 1024,
+      `peak ${peak} bytes: the flooding address's quota (${perAddress}) plus the printer's one flow`,
+    );
     assert.ok(peak <= recorder.maxBytes);
     assert.equal(recorder.list(victim).length, before, 'the printer’s flow is untouched');
-    console.log(`# auth server, 10 000 flood requests: recorder peak ${peak} bytes (per-address quota ${perAddress}, whole budget ${recorder.maxBytes})`);
+    console.log(
+      `# auth server, 10 000 flood requests: recorder peak ${peak} bytes (per-address quota ${perAddress}, whole budget ${recorder.maxBytes})`,
+    );
   });
 });

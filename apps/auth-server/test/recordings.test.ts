@@ -2,10 +2,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { formatTraceparent, formatTracestate, newTraceId } from '@oauth-demo/teaching';
-import { authorize, PRINTER, PRINTER_SECRET, startAuthServer, TEST_TRACE_SECRET, tokenRequest, type TestServer } from './helpers.js';
+import {
+  authorize,
+  PRINTER,
+  PRINTER_SECRET,
+  startAuthServer,
+  TEST_TRACE_SECRET,
+  tokenRequest,
+  type TestServer,
+} from './helpers.js';
 
 /** The printer's traced call: traceparent with its proof (TRACE_SECRET). */
-const printerTrace = (traceId: string) => ({ traceparent: formatTraceparent(traceId), tracestate: formatTracestate(TEST_TRACE_SECRET, traceId) });
+const printerTrace = (traceId: string) => ({
+  traceparent: formatTraceparent(traceId),
+  tracestate: formatTracestate(TEST_TRACE_SECRET, traceId),
+});
 
 interface Exchange {
   step?: number;
@@ -26,17 +37,34 @@ describe('Behind the scenes: what the auth server records for a flow (W3C tracep
   async function flowWithTrace() {
     const traceId = newTraceId();
     const { location, verifier } = await authorize(server);
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
+    const res = await tokenRequest(server, {
+      grant_type: 'authorization_code',
+      code: location.searchParams.get('code')!,
+      redirect_uri: PRINTER.redirectUri,
+      code_verifier: verifier,
+    });
     const tokens = (await res.json()) as { access_token: string };
     // Traces travel in headers; tokenRequest has none, so do it again with one on a fresh flow.
     const second = await authorize(server);
     const traced = await fetch(`${server.url}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET), ...printerTrace(traceId), 'user-agent': 'photo-printer/1' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: second.location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: second.verifier }),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET),
+        ...printerTrace(traceId),
+        'user-agent': 'photo-printer/1',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: second.location.searchParams.get('code')!,
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: second.verifier,
+      }),
     });
     assert.equal(traced.status, 200);
-    await fetch(`${server.url}/.well-known/jwks.json`, { headers: { ...printerTrace(traceId), 'user-agent': 'drive/1' } });
+    await fetch(`${server.url}/.well-known/jwks.json`, {
+      headers: { ...printerTrace(traceId), 'user-agent': 'drive/1' },
+    });
     return { traceId, firstTokens: tokens };
   }
 
@@ -72,7 +100,9 @@ describe('Behind the scenes: what the auth server records for a flow (W3C tracep
     const { traceId } = await flowWithTrace();
     const anonymous = await fetch(`${server.url}/_demo/recordings/${traceId}?reveal=1`);
     assert.equal(anonymous.status, 401);
-    const revealed = await fetch(`${server.url}/_demo/recordings/${traceId}?reveal=1`, { headers: { authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET) } });
+    const revealed = await fetch(`${server.url}/_demo/recordings/${traceId}?reveal=1`, {
+      headers: { authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET) },
+    });
     assert.equal(revealed.status, 200);
     assert.match(JSON.stringify(await revealed.json()), /code_verifier=[A-Za-z0-9_-]{43}/);
   });

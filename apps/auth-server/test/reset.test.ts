@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
-import { codeFlowTokens, DRIVE_SECRET, PRINTER, PRINTER_SECRET, startAuthServer, tokenRequest, type TestServer } from './helpers.js';
+import {
+  codeFlowTokens,
+  DRIVE_SECRET,
+  PRINTER,
+  PRINTER_SECRET,
+  startAuthServer,
+  tokenRequest,
+  type TestServer,
+} from './helpers.js';
 
 describe('Reset demo (instructor)', () => {
   let server: TestServer;
@@ -11,7 +19,11 @@ describe('Reset demo (instructor)', () => {
   after(() => server.destroy());
 
   const reset = (auth: string | null) =>
-    fetch(`${server.url}/_demo/reset`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) }, body: '' });
+    fetch(`${server.url}/_demo/reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
+      body: '',
+    });
 
   it('forgets every grant and token, keeps users, clients and the signing key; only the printer may ask', async () => {
     const jwksBefore = await (await fetch(`${server.url}/.well-known/jwks.json`)).text();
@@ -20,8 +32,18 @@ describe('Reset demo (instructor)', () => {
     assert.equal((await reset(buildBasicAuthorization('drive', DRIVE_SECRET))).status, 401);
     const res = await reset(buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET));
     assert.equal(res.status, 200);
-    assert.equal((await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).status, 400);
-    const introspected = await fetch(`${server.url}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization('drive', DRIVE_SECRET) }, body: new URLSearchParams({ token: tokens.access_token }) });
+    assert.equal(
+      (await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).status,
+      400,
+    );
+    const introspected = await fetch(`${server.url}/introspect`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: buildBasicAuthorization('drive', DRIVE_SECRET),
+      },
+      body: new URLSearchParams({ token: tokens.access_token }),
+    });
     assert.deepEqual(await introspected.json(), { active: false });
     assert.equal(server.app.context.store.grants.findActive('alice', PRINTER.clientId), undefined);
     assert.equal(await (await fetch(`${server.url}/.well-known/jwks.json`)).text(), jwksBefore);

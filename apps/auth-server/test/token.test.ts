@@ -35,7 +35,12 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
 
   it('RFC 6749 §4.1.4: exchanges a code for an RFC 9068 access token, no-store, Bearer, expires_in', async () => {
     const { code, verifier } = await freshCode();
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
+    const res = await tokenRequest(server, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: PRINTER.redirectUri,
+      code_verifier: verifier,
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.equal(res.headers.get('pragma'), 'no-cache');
@@ -48,7 +53,11 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
     const token = String(body.access_token);
     assert.equal(decodeProtectedHeader(token).typ, 'at+jwt');
     const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: [] };
-    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: server.config.issuer, audience: server.config.driveResource, typ: 'at+jwt' });
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+      issuer: server.config.issuer,
+      audience: server.config.driveResource,
+      typ: 'at+jwt',
+    });
     assert.equal(payload.sub, 'alice');
     assert.equal(payload.client_id, PRINTER.clientId);
     assert.equal(payload.scope, 'photos.read offline_access');
@@ -67,26 +76,52 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
     const first = (await (await tokenRequest(server, form)).json()) as { refresh_token: string };
     await expectError(await tokenRequest(server, form), 400, 'invalid_grant');
     // The refresh token from the first redemption is dead now.
-    await expectError(await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: first.refresh_token }), 400, 'invalid_grant');
+    await expectError(
+      await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+      400,
+      'invalid_grant',
+    );
   });
 
   describe('docs/security.md §T7: only the rightful client can trigger the replay revocation (issue 12 item 8)', () => {
     // Asked by the printer itself: it may introspect its own access and refresh tokens (RFC 7662 §4).
     async function active(token: string): Promise<boolean> {
-      const res = await fetch(`${server.url}/introspect`, { method: 'POST', headers: { authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+      const res = await fetch(`${server.url}/introspect`, {
+        method: 'POST',
+        headers: {
+          authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ token }),
+      });
       return ((await res.json()) as { active: boolean }).active;
     }
     async function redeemed() {
       const { code, verifier } = await freshCode();
-      const form = { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+      const form = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: verifier,
+      };
       const res = await tokenRequest(server, form);
       assert.equal(res.status, 200);
       return { code, verifier, form, tokens: (await res.json()) as { access_token: string; refresh_token: string } };
     }
 
-    it("a used code sent by another (public) client, with no secret and a wrong verifier, is refused and revokes nothing", async () => {
+    it('a used code sent by another (public) client, with no secret and a wrong verifier, is refused and revokes nothing', async () => {
       const { code, tokens } = await redeemed();
-      const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier(), client_id: BROWSER_CLIENT.clientId }, { auth: null });
+      const res = await tokenRequest(
+        server,
+        {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: PRINTER.redirectUri,
+          code_verifier: generateCodeVerifier(),
+          client_id: BROWSER_CLIENT.clientId,
+        },
+        { auth: null },
+      );
       await expectError(res, 400, 'invalid_grant');
       assert.equal(await active(tokens.access_token), true, "the user's access token still works");
       assert.equal(await active(tokens.refresh_token), true, "the user's refresh token still works");
@@ -94,32 +129,64 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
 
     it('a used code sent again by its own client with a wrong verifier or a wrong redirect_uri revokes nothing', async () => {
       const { form, tokens } = await redeemed();
-      await expectError(await tokenRequest(server, { ...form, code_verifier: generateCodeVerifier() }), 400, 'invalid_grant');
-      await expectError(await tokenRequest(server, { ...form, redirect_uri: `${PRINTER.redirectUri}/` }), 400, 'invalid_grant');
+      await expectError(
+        await tokenRequest(server, { ...form, code_verifier: generateCodeVerifier() }),
+        400,
+        'invalid_grant',
+      );
+      await expectError(
+        await tokenRequest(server, { ...form, redirect_uri: `${PRINTER.redirectUri}/` }),
+        400,
+        'invalid_grant',
+      );
       assert.equal(await active(tokens.access_token), true);
       assert.equal(await active(tokens.refresh_token), true);
     });
 
     it('a failed attempt does not burn the code: its own client can still redeem it', async () => {
       const { code, verifier } = await freshCode();
-      const form = { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
-      await expectError(await tokenRequest(server, { ...form, code_verifier: generateCodeVerifier() }), 400, 'invalid_grant');
-      await expectError(await tokenRequest(server, { ...form, client_id: BROWSER_CLIENT.clientId }, { auth: null }), 400, 'invalid_grant');
+      const form = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: verifier,
+      };
+      await expectError(
+        await tokenRequest(server, { ...form, code_verifier: generateCodeVerifier() }),
+        400,
+        'invalid_grant',
+      );
+      await expectError(
+        await tokenRequest(server, { ...form, client_id: BROWSER_CLIENT.clientId }, { auth: null }),
+        400,
+        'invalid_grant',
+      );
       assert.equal((await tokenRequest(server, form)).status, 200);
     });
 
     it("a replay that passes every check revokes that code's tokens (refreshed ones included), not the consent nor other codes' tokens", async () => {
       const other = await redeemed();
       const { form, tokens } = await authorizeKeepingConsent();
-      const refreshed = (await (await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json()) as { access_token: string; refresh_token: string };
+      const refreshed = (await (
+        await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })
+      ).json()) as { access_token: string; refresh_token: string };
       await expectError(await tokenRequest(server, form), 400, 'invalid_grant');
-      for (const t of [tokens.access_token, refreshed.access_token, refreshed.refresh_token]) assert.equal(await active(t), false, 'a token of the replayed code');
+      for (const t of [tokens.access_token, refreshed.access_token, refreshed.refresh_token])
+        assert.equal(await active(t), false, 'a token of the replayed code');
       assert.equal(await active(other.tokens.access_token), true, 'a token of another code of the same grant');
-      assert.ok(server.app.context.store.grants.findActive('alice', PRINTER.clientId), 'the consent is remembered still');
+      assert.ok(
+        server.app.context.store.grants.findActive('alice', PRINTER.clientId),
+        'the consent is remembered still',
+      );
 
       async function authorizeKeepingConsent() {
         const { location, verifier } = await authorize(server, { keepConsent: true });
-        const f = { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+        const f = {
+          grant_type: 'authorization_code',
+          code: location.searchParams.get('code')!,
+          redirect_uri: PRINTER.redirectUri,
+          code_verifier: verifier,
+        };
         const res = await tokenRequest(server, f);
         assert.equal(res.status, 200);
         return { form: f, tokens: (await res.json()) as { access_token: string; refresh_token: string } };
@@ -130,33 +197,76 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
   it('concurrent redemptions of one code: exactly one succeeds', async () => {
     const { code, verifier } = await freshCode();
     const form = { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
-    const statuses = (await Promise.all(Array.from({ length: 8 }, () => tokenRequest(server, form)))).map((r) => r.status).sort();
+    const statuses = (await Promise.all(Array.from({ length: 8 }, () => tokenRequest(server, form))))
+      .map((r) => r.status)
+      .sort();
     assert.deepEqual(statuses, [200, 400, 400, 400, 400, 400, 400, 400]);
   });
 
   it('RFC 7636 §4.6: a wrong code_verifier is invalid_grant', async () => {
     const { code } = await freshCode();
-    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier() }), 400, 'invalid_grant');
+    await expectError(
+      await tokenRequest(server, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: generateCodeVerifier(),
+      }),
+      400,
+      'invalid_grant',
+    );
   });
 
   it('RFC 7636 §4.5: a missing code_verifier is invalid_request', async () => {
     const { code } = await freshCode();
-    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri }), 400, 'invalid_request');
+    await expectError(
+      await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('RFC 6749 §4.1.3: a redirect_uri different from the authorization request is invalid_grant', async () => {
     const { code, verifier } = await freshCode();
-    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: `${PRINTER.redirectUri}/`, code_verifier: verifier }), 400, 'invalid_grant');
+    await expectError(
+      await tokenRequest(server, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: `${PRINTER.redirectUri}/`,
+        code_verifier: verifier,
+      }),
+      400,
+      'invalid_grant',
+    );
   });
 
   it('RFC 6749 §4.1.3: a code issued to another client is invalid_grant', async () => {
     const { code, verifier } = await freshCode();
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: BROWSER_CLIENT.redirectUri, code_verifier: verifier, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    const res = await tokenRequest(
+      server,
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: BROWSER_CLIENT.redirectUri,
+        code_verifier: verifier,
+        client_id: BROWSER_CLIENT.clientId,
+      },
+      { auth: null },
+    );
     await expectError(res, 400, 'invalid_grant');
   });
 
   it('an unknown code is invalid_grant', async () => {
-    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', code: 'x'.repeat(43), redirect_uri: PRINTER.redirectUri, code_verifier: generateCodeVerifier() }), 400, 'invalid_grant');
+    await expectError(
+      await tokenRequest(server, {
+        grant_type: 'authorization_code',
+        code: 'x'.repeat(43),
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: generateCodeVerifier(),
+      }),
+      400,
+      'invalid_grant',
+    );
   });
 
   it('an expired code is invalid_grant', async () => {
@@ -164,7 +274,12 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
     try {
       const { location, verifier } = await authorize(shortLived);
       await new Promise((r) => setTimeout(r, 2100));
-      const res = await tokenRequest(shortLived, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier });
+      const res = await tokenRequest(shortLived, {
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code')!,
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: verifier,
+      });
       await expectError(res, 400, 'invalid_grant');
     } finally {
       await shortLived.destroy();
@@ -172,35 +287,61 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
   });
 
   it('RFC 6749 §5.2: a wrong secret with Basic is 401 invalid_client with WWW-Authenticate: Basic', async () => {
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code: 'x' }, { auth: buildBasicAuthorization(PRINTER.clientId, 'wrong-secret') });
+    const res = await tokenRequest(
+      server,
+      { grant_type: 'authorization_code', code: 'x' },
+      { auth: buildBasicAuthorization(PRINTER.clientId, 'wrong-secret') },
+    );
     await expectError(res, 401, 'invalid_client');
     assert.match(res.headers.get('www-authenticate')!, /^Basic /);
   });
 
   it('RFC 6749 §5.2: an unknown client with Basic is 401 invalid_client', async () => {
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code: 'x' }, { auth: buildBasicAuthorization('nobody', PRINTER_SECRET) });
+    const res = await tokenRequest(
+      server,
+      { grant_type: 'authorization_code', code: 'x' },
+      { auth: buildBasicAuthorization('nobody', PRINTER_SECRET) },
+    );
     await expectError(res, 401, 'invalid_client');
     assert.match(res.headers.get('www-authenticate')!, /^Basic /);
   });
 
   it('malformed Basic credentials are 401 invalid_client, never a 500', async () => {
-    for (const auth of ['Basic', 'Basic %%%', 'Basic Zm9v', `Basic ${Buffer.from(':secret').toString('base64')}`, `Basic ${Buffer.from('a:%E0%A4%A').toString('base64')}`]) {
+    for (const auth of [
+      'Basic',
+      'Basic %%%',
+      'Basic Zm9v',
+      `Basic ${Buffer.from(':secret').toString('base64')}`,
+      `Basic ${Buffer.from('a:%E0%A4%A').toString('base64')}`,
+    ]) {
       const res = await tokenRequest(server, { grant_type: 'authorization_code' }, { auth });
       await expectError(res, 401, 'invalid_client');
     }
   });
 
   it('a confidential client that does not authenticate is 401 invalid_client (no Basic challenge needed)', async () => {
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', client_id: PRINTER.clientId }, { auth: null });
+    const res = await tokenRequest(
+      server,
+      { grant_type: 'authorization_code', client_id: PRINTER.clientId },
+      { auth: null },
+    );
     await expectError(res, 401, 'invalid_client');
   });
 
   it('no client identification at all is 401 invalid_client', async () => {
-    await expectError(await tokenRequest(server, { grant_type: 'authorization_code' }, { auth: null }), 401, 'invalid_client');
+    await expectError(
+      await tokenRequest(server, { grant_type: 'authorization_code' }, { auth: null }),
+      401,
+      'invalid_client',
+    );
   });
 
   it('RFC 6749 §2.3: two authentication methods at once is invalid_request', async () => {
-    await expectError(await tokenRequest(server, { grant_type: 'authorization_code', client_secret: PRINTER_SECRET }), 400, 'invalid_request');
+    await expectError(
+      await tokenRequest(server, { grant_type: 'authorization_code', client_secret: PRINTER_SECRET }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('RFC 6749 §5.2: a missing grant_type is invalid_request, an unknown one unsupported_grant_type', async () => {
@@ -210,17 +351,29 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
   });
 
   it('RFC 6749 §5.2: a grant type the client is not registered for is unauthorized_client', async () => {
-    const res = await tokenRequest(server, { grant_type: 'client_credentials', client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    const res = await tokenRequest(
+      server,
+      { grant_type: 'client_credentials', client_id: BROWSER_CLIENT.clientId },
+      { auth: null },
+    );
     await expectError(res, 400, 'unauthorized_client');
   });
 
   it('RFC 6749 §3.2: a JSON body is invalid_request', async () => {
-    const res = await tokenRequest(server, {}, { contentType: 'application/json', body: JSON.stringify({ grant_type: 'authorization_code' }) });
+    const res = await tokenRequest(
+      server,
+      {},
+      { contentType: 'application/json', body: JSON.stringify({ grant_type: 'authorization_code' }) },
+    );
     await expectError(res, 400, 'invalid_request');
   });
 
   it('RFC 6749 §3.1: a repeated parameter is invalid_request', async () => {
-    const res = await tokenRequest(server, {}, { body: 'grant_type=authorization_code&code=a&code=b&redirect_uri=x&code_verifier=y' });
+    const res = await tokenRequest(
+      server,
+      {},
+      { body: 'grant_type=authorization_code&code=a&code=b&redirect_uri=x&code_verifier=y' },
+    );
     await expectError(res, 400, 'invalid_request');
   });
 
@@ -232,14 +385,34 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
   it('RFC 9700 §4.14.2: a public client that was allowed offline_access gets a rotating refresh token', async () => {
     const verifier = generateCodeVerifier();
     const { location } = await authorize(server, {
-      params: { client_id: BROWSER_CLIENT.clientId, redirect_uri: BROWSER_CLIENT.redirectUri, scope: 'photos.read offline_access', code_challenge: calculateCodeChallenge(verifier) },
+      params: {
+        client_id: BROWSER_CLIENT.clientId,
+        redirect_uri: BROWSER_CLIENT.redirectUri,
+        scope: 'photos.read offline_access',
+        code_challenge: calculateCodeChallenge(verifier),
+      },
       scopes: ['offline_access'],
     });
     const body = (await (
-      await tokenRequest(server, { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: BROWSER_CLIENT.redirectUri, code_verifier: verifier, client_id: BROWSER_CLIENT.clientId }, { auth: null })
+      await tokenRequest(
+        server,
+        {
+          grant_type: 'authorization_code',
+          code: location.searchParams.get('code')!,
+          redirect_uri: BROWSER_CLIENT.redirectUri,
+          code_verifier: verifier,
+          client_id: BROWSER_CLIENT.clientId,
+        },
+        { auth: null },
+      )
     ).json()) as { refresh_token: string };
     assert.ok(body.refresh_token);
-    const refresh = () => tokenRequest(server, { grant_type: 'refresh_token', refresh_token: body.refresh_token, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    const refresh = () =>
+      tokenRequest(
+        server,
+        { grant_type: 'refresh_token', refresh_token: body.refresh_token, client_id: BROWSER_CLIENT.clientId },
+        { auth: null },
+      );
     assert.equal((await refresh()).status, 200);
     assert.equal((await refresh()).status, 400, 'rotated: the old one is dead');
   });
@@ -247,12 +420,27 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
   it('public clients authenticate with none and are bound by PKCE', async () => {
     const verifier = generateCodeVerifier();
     const { location } = await authorize(server, {
-      params: { client_id: BROWSER_CLIENT.clientId, redirect_uri: BROWSER_CLIENT.redirectUri, scope: 'photos.read', code_challenge: calculateCodeChallenge(verifier) },
+      params: {
+        client_id: BROWSER_CLIENT.clientId,
+        redirect_uri: BROWSER_CLIENT.redirectUri,
+        scope: 'photos.read',
+        code_challenge: calculateCodeChallenge(verifier),
+      },
       scopes: [],
     });
     // authorize() made its own verifier; redo with ours by reading the code only.
     const code = location.searchParams.get('code')!;
-    const res = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: BROWSER_CLIENT.redirectUri, code_verifier: verifier, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    const res = await tokenRequest(
+      server,
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: BROWSER_CLIENT.redirectUri,
+        code_verifier: verifier,
+        client_id: BROWSER_CLIENT.clientId,
+      },
+      { auth: null },
+    );
     assert.equal(res.status, 200);
     const body = (await res.json()) as Record<string, unknown>;
     assert.equal(body.refresh_token, undefined);
@@ -266,7 +454,8 @@ describe('Refresh tokens RFC 6749 §6 and rotation RFC 9700 §4.14.2', () => {
   });
   after(() => server.destroy());
 
-  const refresh = (refresh_token: string, extra: Record<string, string> = {}) => tokenRequest(server, { grant_type: 'refresh_token', refresh_token, ...extra });
+  const refresh = (refresh_token: string, extra: Record<string, string> = {}) =>
+    tokenRequest(server, { grant_type: 'refresh_token', refresh_token, ...extra });
 
   it('rotates: each use returns a new refresh token and retires the old one', async () => {
     const first = await codeFlowTokens(server);
@@ -281,13 +470,15 @@ describe('Refresh tokens RFC 6749 §6 and rotation RFC 9700 §4.14.2', () => {
   it('reuse of a rotated token is invalid_grant and revokes the whole family', async () => {
     const first = await codeFlowTokens(server);
     const second = (await (await refresh(first.refresh_token!)).json()) as { refresh_token: string };
-    assert.equal((await (await refresh(first.refresh_token!)).json() as { error: string }).error, 'invalid_grant');
-    assert.equal((await (await refresh(second.refresh_token)).json() as { error: string }).error, 'invalid_grant');
+    assert.equal(((await (await refresh(first.refresh_token!)).json()) as { error: string }).error, 'invalid_grant');
+    assert.equal(((await (await refresh(second.refresh_token)).json()) as { error: string }).error, 'invalid_grant');
   });
 
   it('concurrent refreshes of one token: exactly one succeeds', async () => {
     const first = await codeFlowTokens(server);
-    const statuses = (await Promise.all(Array.from({ length: 6 }, () => refresh(first.refresh_token!)))).map((r) => r.status).sort();
+    const statuses = (await Promise.all(Array.from({ length: 6 }, () => refresh(first.refresh_token!))))
+      .map((r) => r.status)
+      .sort();
     assert.deepEqual(statuses, [200, 400, 400, 400, 400, 400]);
   });
 
@@ -296,13 +487,20 @@ describe('Refresh tokens RFC 6749 §6 and rotation RFC 9700 §4.14.2', () => {
     const widened = await refresh(a.refresh_token!, { scope: 'photos.read offline_access photos.write' });
     assert.equal(((await widened.json()) as { error: string }).error, 'invalid_scope');
     const b = await codeFlowTokens(server);
-    const narrowed = (await (await refresh(b.refresh_token!, { scope: 'photos.read' })).json()) as { scope: string; refresh_token?: string };
+    const narrowed = (await (await refresh(b.refresh_token!, { scope: 'photos.read' })).json()) as {
+      scope: string;
+      refresh_token?: string;
+    };
     assert.equal(narrowed.scope, 'photos.read');
   });
 
-  it("a refresh token is bound to its client", async () => {
+  it('a refresh token is bound to its client', async () => {
     const a = await codeFlowTokens(server);
-    const res = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: a.refresh_token!, client_id: BROWSER_CLIENT.clientId }, { auth: null });
+    const res = await tokenRequest(
+      server,
+      { grant_type: 'refresh_token', refresh_token: a.refresh_token!, client_id: BROWSER_CLIENT.clientId },
+      { auth: null },
+    );
     assert.equal(res.status, 400);
   });
 });
@@ -317,7 +515,12 @@ describe('RFC 6749 §4.1.2: a used code replayed after it expired is still a rep
   it('an unused expired code is refused; a used one, replayed by its client after expiry, revokes its tokens', async () => {
     const redeemNow = async () => {
       const { location, verifier } = await authorize(server);
-      const form = { grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: verifier };
+      const form = {
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code')!,
+        redirect_uri: PRINTER.redirectUri,
+        code_verifier: verifier,
+      };
       return { form, res: await tokenRequest(server, form) };
     };
     const used = await redeemNow();
@@ -326,7 +529,12 @@ describe('RFC 6749 §4.1.2: a used code replayed after it expired is still a rep
     const unused = await authorize(server, { keepConsent: true });
     // Wait out the 1-second lifetime (the server counts whole seconds).
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const late = await tokenRequest(server, { grant_type: 'authorization_code', code: unused.location.searchParams.get('code')!, redirect_uri: PRINTER.redirectUri, code_verifier: unused.verifier });
+    const late = await tokenRequest(server, {
+      grant_type: 'authorization_code',
+      code: unused.location.searchParams.get('code')!,
+      redirect_uri: PRINTER.redirectUri,
+      code_verifier: unused.verifier,
+    });
     assert.equal(late.status, 400);
     assert.match(((await late.json()) as { error_description: string }).error_description, /expired/);
     const replay = await tokenRequest(server, used.form);

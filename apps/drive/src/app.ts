@@ -7,8 +7,23 @@ import { labRouter } from './lab.js';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
-import { loadOrCreateSecret, noStore, presenterView, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
-import { acceptTraceFromPrinter, isTraceId, maskExchange, Recorder, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
+import {
+  loadOrCreateSecret,
+  noStore,
+  presenterView,
+  securityHeaders,
+  sessionMiddleware,
+  useSharedUi,
+  type SqliteSessionStore,
+} from '@oauth-demo/web';
+import {
+  acceptTraceFromPrinter,
+  isTraceId,
+  maskExchange,
+  Recorder,
+  recordExchanges,
+  useTeachingViews,
+} from '@oauth-demo/teaching';
 import type { DriveConfig } from './config.js';
 import { openDriveDatabase } from './db.js';
 import { answerErrorsAsJson, errorHandler, notFound } from './errors.js';
@@ -116,7 +131,12 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   // Pages for people, and Drive's own web app (sign-in with the Password grant).
   app.use(sessions.middleware);
   // Presenter view, switched on from the printer's instructor mode (packages/web/src/presenter.ts).
-  app.use(presenterView({ trustedOrigins: [config.printerUrl, config.issuer], links: { timeline: `${config.printerUrl}/timeline`, inspector: `${config.printerUrl}/inspect` } }));
+  app.use(
+    presenterView({
+      trustedOrigins: [config.printerUrl, config.issuer],
+      links: { timeline: `${config.printerUrl}/timeline`, inspector: `${config.printerUrl}/inspect` },
+    }),
+  );
   app.use(pagesRouter(config));
   app.use(webAppRouter({ config, db, validator, passwordGrant }));
 
@@ -152,8 +172,14 @@ function createTokenValidator(config: DriveConfig, deps: DriveDeps, http: AxiosI
       // Verified tokens are remembered for at most a minute, never past their exp (verified_token_cache.ts): the printer sends one
       // token for the list and again for every thumbnail. Not in introspection mode, whose point is that a
       // revocation counts at once.
-      return withVerifiedTokenCache(createTokenVerifier({ ...common, algorithms: config.tokenAlgorithms, keys: deps.keys }));
+      return withVerifiedTokenCache(
+        createTokenVerifier({ ...common, algorithms: config.tokenAlgorithms, keys: deps.keys }),
+      );
     case 'introspection':
-      return createIntrospectionValidator({ ...common, clientId: validation.clientId, clientSecret: validation.clientSecret });
+      return createIntrospectionValidator({
+        ...common,
+        clientId: validation.clientId,
+        clientSecret: validation.clientSecret,
+      });
   }
 }

@@ -25,7 +25,17 @@
  * app's session cookie (`drive.sid`); without it, a random one is made once in the data directory.
  */
 import { ACCESS_TOKEN_ALGORITHMS, type AccessTokenAlgorithm, isAccessTokenAlgorithm } from '@oauth-demo/tokens';
-import { ConfigError, type Env, readBoolean, readDataDir, readHost, readServiceUrls, readSharedSecret, readString, readTrustProxy } from '@oauth-demo/web';
+import {
+  ConfigError,
+  type Env,
+  readBoolean,
+  readDataDir,
+  readHost,
+  readServiceUrls,
+  readSharedSecret,
+  readString,
+  readTrustProxy,
+} from '@oauth-demo/web';
 
 /** Drive's own web app as a client of the auth server (RFC 6749 §2): first party, allowed the password grant. */
 export interface WebClientConfig {
@@ -86,7 +96,10 @@ export interface DriveConfig {
  * `warn` receives what is accepted but worth knowing at start-up: a client secret shorter than the 256 bits our
  * auth server makes, which another authorization server may have issued (issue 17).
  */
-export function loadConfig(env: Env = process.env, warn: (message: string) => void = (message) => console.warn(`Drive: warning: ${message}`)): DriveConfig {
+export function loadConfig(
+  env: Env = process.env,
+  warn: (message: string) => void = (message) => console.warn(`Drive: warning: ${message}`),
+): DriveConfig {
   const issuedElsewhere = { warn };
   const drive = readServiceUrls(env, 'DRIVE');
   const auth = readServiceUrls(env, 'AUTH');
@@ -122,9 +135,15 @@ function readTokenValidation(env: Env, issuedElsewhere: { warn(message: string):
   const mode = env[name] || 'jwt';
   if (mode === 'jwt') return { mode };
   if (mode === 'introspection') {
-    return { mode, clientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'), clientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET', { issuedElsewhere }) };
+    return {
+      mode,
+      clientId: readString(env, 'DRIVE_CLIENT_ID', 'drive'),
+      clientSecret: readSharedSecret(env, 'DRIVE_CLIENT_SECRET', { issuedElsewhere }),
+    };
   }
-  throw new ConfigError(`${name} must be one of ${TOKEN_VALIDATION_MODES.map((m) => `"${m}"`).join(' or ')}, got "${mode}"`);
+  throw new ConfigError(
+    `${name} must be one of ${TOKEN_VALIDATION_MODES.map((m) => `"${m}"`).join(' or ')}, got "${mode}"`,
+  );
 }
 
 /**
@@ -136,7 +155,10 @@ function readTokenAlgorithms(env: Env): readonly AccessTokenAlgorithm[] {
   const name = 'DRIVE_TOKEN_ALGORITHMS';
   const value = env[name]?.trim();
   if (!value) return ACCESS_TOKEN_ALGORITHMS;
-  const listed = value.split(',').map((alg) => alg.trim()).filter((alg) => alg !== '');
+  const listed = value
+    .split(',')
+    .map((alg) => alg.trim())
+    .filter((alg) => alg !== '');
   const unknown = listed.filter((alg) => !isAccessTokenAlgorithm(alg));
   if (unknown.length > 0 || listed.length === 0) {
     throw new ConfigError(

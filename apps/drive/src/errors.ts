@@ -17,8 +17,21 @@
  * is a 403 page.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { buildBearerChallenge, InsufficientScope, InvalidRequest, InvalidToken, type OAuthError } from '@oauth-demo/tokens';
-import { answerErrorsAsJson, CsrfError, csrfErrorPage, sendErrorJson, toOAuthError, UnreadableRequest } from '@oauth-demo/web';
+import {
+  buildBearerChallenge,
+  InsufficientScope,
+  InvalidRequest,
+  InvalidToken,
+  type OAuthError,
+} from '@oauth-demo/tokens';
+import {
+  answerErrorsAsJson,
+  CsrfError,
+  csrfErrorPage,
+  sendErrorJson,
+  toOAuthError,
+  UnreadableRequest,
+} from '@oauth-demo/web';
 
 /** The realm of our Bearer challenges (RFC 6750 §3, RFC 7235 §2.2). */
 const REALM = 'drive';
@@ -62,7 +75,9 @@ export function errorHandler(resourceMetadataUrl: string) {
     }
 
     if (err instanceof MissingAccessToken) {
-      res.status(401).set('WWW-Authenticate', buildBearerChallenge({ realm: REALM, resourceMetadata: resourceMetadataUrl }));
+      res
+        .status(401)
+        .set('WWW-Authenticate', buildBearerChallenge({ realm: REALM, resourceMetadata: resourceMetadataUrl }));
       // The body says how to authenticate, with no error code (RFC 6750 §3.1).
       res.json({ message: err.message });
       return;
@@ -71,7 +86,9 @@ export function errorHandler(resourceMetadataUrl: string) {
     // Before toOAuthError: a CsrfError carries status 403, which would otherwise read as "could not be read".
     if (err instanceof CsrfError) {
       const page = csrfErrorPage(err);
-      res.status(page.status).render('error', { title: 'Error', ...page, backHref: '/signin', backLabel: 'Sign in to Drive' });
+      res
+        .status(page.status)
+        .render('error', { title: 'Error', ...page, backHref: '/signin', backLabel: 'Sign in to Drive' });
       return;
     }
 
@@ -79,7 +96,10 @@ export function errorHandler(resourceMetadataUrl: string) {
 
     if (res.locals.jsonErrors) {
       if (isBearerError(error)) {
-        res.set('WWW-Authenticate', buildBearerChallenge({ realm: REALM, error, resourceMetadata: resourceMetadataUrl }));
+        res.set(
+          'WWW-Authenticate',
+          buildBearerChallenge({ realm: REALM, error, resourceMetadata: resourceMetadataUrl }),
+        );
       }
       // The auth server may be back in a moment (e.g. still starting).
       if (error.status === 503) res.set('Retry-After', '5');
@@ -103,5 +123,12 @@ export function notFound(req: Request, res: Response): void {
     res.status(404).json({ error: 'not_found' });
     return;
   }
-  res.status(404).render('error', { title: 'Not found', heading: 'Not found', message: 'There is no page here.', code: 'not_found', backHref: '/', backLabel: 'Drive home' });
+  res.status(404).render('error', {
+    title: 'Not found',
+    heading: 'Not found',
+    message: 'There is no page here.',
+    code: 'not_found',
+    backHref: '/',
+    backLabel: 'Drive home',
+  });
 }

@@ -97,7 +97,11 @@ export function createIntrospectionValidator(options: IntrospectionOptions): Tok
         log(`token introspection unavailable: ${err instanceof Error ? err.message : String(err)}`);
         throw new TemporarilyUnavailable(UNAVAILABLE);
       }
-      return processIntrospectionResponse(answer, { issuer: options.issuer, audience: options.audience, requiredScope });
+      return processIntrospectionResponse(answer, {
+        issuer: options.issuer,
+        audience: options.audience,
+        requiredScope,
+      });
     },
   };
 }
@@ -119,21 +123,36 @@ async function introspect(
 ): Promise<IntrospectionResponse> {
   let response: AxiosResponse<unknown>;
   try {
-    response = await http.post<unknown>(endpoint.href, new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(), {
-      headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      // One deadline for the whole exchange, the body included.
-      timeout: timeoutMs,
-      responseType: 'text',
-    });
+    response = await http.post<unknown>(
+      endpoint.href,
+      new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+      {
+        headers: {
+          Authorization: authorization,
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+        },
+        // One deadline for the whole exchange, the body included.
+        timeout: timeoutMs,
+        responseType: 'text',
+      },
+    );
   } catch (err) {
     const reason = describeNetworkError(err);
-    throw new Error(reason === 'it did not answer in time' ? `the introspection endpoint ${endpoint.href} did not answer within ${timeoutMs} ms` : `cannot reach the introspection endpoint ${endpoint.href} (${reason})`);
+    throw new Error(
+      reason === 'it did not answer in time'
+        ? `the introspection endpoint ${endpoint.href} did not answer within ${timeoutMs} ms`
+        : `cannot reach the introspection endpoint ${endpoint.href} (${reason})`,
+    );
   }
 
   if (response.status !== 200) {
     // RFC 7662 §2.1: the drive authenticates as a client. A 401 is the auth server refusing the DRIVE, not
     // the token: a configuration error the operator must see.
-    const hint = response.status === 401 ? "; it refused the drive's client credentials: DRIVE_CLIENT_ID and DRIVE_CLIENT_SECRET must be the ones the auth server knows" : '';
+    const hint =
+      response.status === 401
+        ? "; it refused the drive's client credentials: DRIVE_CLIENT_ID and DRIVE_CLIENT_SECRET must be the ones the auth server knows"
+        : '';
     throw new Error(`the introspection endpoint ${endpoint.href} answered HTTP ${response.status}${hint}`);
   }
 
@@ -146,7 +165,9 @@ async function introspect(
   // RFC 7662 §2.2: "active" is REQUIRED. Without it this is not an introspection answer, and we cannot
   // tell anything about the token: the auth server's fault, not the token's.
   if (!isObject(body) || typeof body.active !== 'boolean') {
-    throw new Error(`the introspection endpoint ${endpoint.href} answered JSON without a boolean "active" (RFC 7662 §2.2)`);
+    throw new Error(
+      `the introspection endpoint ${endpoint.href} answered JSON without a boolean "active" (RFC 7662 §2.2)`,
+    );
   }
   return body as IntrospectionResponse;
 }
@@ -165,7 +186,10 @@ export interface ExpectedToken {
  * not expired, and carry the needed scope. Returns the same claims the JWT path returns, so the routes
  * cannot tell the two modes apart.
  */
-export function processIntrospectionResponse(answer: IntrospectionResponse, expected: ExpectedToken): AccessTokenClaims {
+export function processIntrospectionResponse(
+  answer: IntrospectionResponse,
+  expected: ExpectedToken,
+): AccessTokenClaims {
   const now = expected.now ?? Math.floor(Date.now() / 1000);
 
   // RFC 7662 §2.2: `active: false` (unknown, expired, revoked, tampered, or none of the drive's business)
@@ -192,7 +216,8 @@ export function processIntrospectionResponse(answer: IntrospectionResponse, expe
   // exp, iat, nbf (RFC 7662 §2.2): seconds since the epoch. The auth server already judged the token
   // active; checking the time again costs nothing and guards against an answer that is wrong.
   const { exp, iat, nbf } = answer;
-  if (typeof exp !== 'number' || typeof iat !== 'number') throw new InvalidToken('The token has no valid "exp" or "iat".');
+  if (typeof exp !== 'number' || typeof iat !== 'number')
+    throw new InvalidToken('The token has no valid "exp" or "iat".');
   if (exp <= now - CLOCK_TOLERANCE_SECONDS) throw new InvalidToken('The access token expired.');
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + CLOCK_TOLERANCE_SECONDS)) {
     throw new InvalidToken('The access token is not valid yet.');

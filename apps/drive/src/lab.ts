@@ -23,7 +23,12 @@ export const NO_AUD_PHOTOS_PATH = '/lab/no-aud/api/photos';
 
 export function labRouter({ config, db, http }: { config: DriveConfig; db: Db; http: AxiosInstance }): Router {
   const router = Router();
-  const keys = rememberSuccess(async (): Promise<JWTVerifyGetKey> => createRemoteJWKSet(await discoverEndpoint({ issuer: config.issuer, authInternalUrl: config.authInternalUrl, http }, 'jwks_uri')));
+  const keys = rememberSuccess(
+    async (): Promise<JWTVerifyGetKey> =>
+      createRemoteJWKSet(
+        await discoverEndpoint({ issuer: config.issuer, authInternalUrl: config.authInternalUrl, http }, 'jwks_uri'),
+      ),
+  );
 
   router.get(NO_AUD_PHOTOS_PATH, noStore, async (req, res) => {
     const token = parseBearerAuthorization(req.headers.authorization);
@@ -37,7 +42,12 @@ export function labRouter({ config, db, http }: { config: DriveConfig; db: Db; h
     const audience = Array.isArray(aud) ? aud[0] : aud;
     if (typeof audience !== 'string') throw new InvalidToken('The token names no audience.');
     // THE LEFT-OUT CHECK: the audience we verify against is the token's own, so any audience passes.
-    const claims = await verifyAccessToken(token, { issuer: config.issuer, audience, keys: await keys(), requiredScope: 'photos.read' });
+    const claims = await verifyAccessToken(token, {
+      issuer: config.issuer,
+      audience,
+      keys: await keys(),
+      requiredScope: 'photos.read',
+    });
     const owner = resourceOwnerOf(claims);
     const photos = owner === null ? [] : listPhotosOf(db, owner);
     res.json({ owner, aud: claims.aud, photos: photos.map((p) => ({ id: p.id, title: p.title })) });

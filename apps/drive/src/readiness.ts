@@ -63,7 +63,8 @@ export class Readiness {
     this.timer = setTimeout(() => {
       this.validator.prepare!().then(
         () => {
-          if (this.lastReport !== undefined) this.log('fetched the authorization server keys: token verification works again');
+          if (this.lastReport !== undefined)
+            this.log('fetched the authorization server keys: token verification works again');
           this.lastReport = undefined;
           this.retryMs = this.timings.firstRetryMs;
           if (!this.stopped) this.run(this.timings.refreshMs);
@@ -73,7 +74,9 @@ export class Readiness {
           const quiet = now - this.startedAt < this.timings.quietStartMs;
           if (!quiet && (this.lastReport === undefined || now - this.lastReport >= this.timings.reportEveryMs)) {
             this.lastReport = now;
-            this.log(`cannot fetch the authorization server keys yet, retrying: ${err instanceof Error ? err.message : String(err)}`);
+            this.log(
+              `cannot fetch the authorization server keys yet, retrying: ${err instanceof Error ? err.message : String(err)}`,
+            );
           }
           if (!this.stopped) this.run(this.retryMs);
           this.retryMs = Math.min(this.retryMs * 2, this.timings.maxRetryMs);

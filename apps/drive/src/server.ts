@@ -13,8 +13,13 @@ try {
   const started = await listen(app, config.port, config.host);
   // Fetch the auth server's keys now rather than on the first request (retried until the auth server is up).
   keepTokenValidationReady();
-  const validation = config.tokenValidation.mode === 'jwt' ? 'verifies JWTs locally' : `introspects them as client "${config.tokenValidation.clientId}"`;
-  console.log(`Drive (Resource Server) on ${config.publicUrl} (listening on ${config.host}:${started.port}; trusts tokens from ${config.issuer}, ${validation})`);
+  const validation =
+    config.tokenValidation.mode === 'jwt'
+      ? 'verifies JWTs locally'
+      : `introspects them as client "${config.tokenValidation.clientId}"`;
+  console.log(
+    `Drive (Resource Server) on ${config.publicUrl} (listening on ${config.host}:${started.port}; trusts tokens from ${config.issuer}, ${validation})`,
+  );
   stopOnSignals(async () => {
     await started.close();
     close();

@@ -48,7 +48,11 @@ export interface TokenVerifierOptions {
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenValidator {
   const log = options.log ?? ((message: string) => console.warn(`drive: ${message}`));
-  const checks = { issuer: options.issuer, audience: options.audience, ...(options.algorithms ? { algorithms: options.algorithms } : {}) };
+  const checks = {
+    issuer: options.issuer,
+    audience: options.audience,
+    ...(options.algorithms ? { algorithms: options.algorithms } : {}),
+  };
   if (options.keys) {
     const keys = refuseWhenKeysUnavailable(options.keys, log);
     return { validate: (token, requiredScope) => verifyAccessToken(token, { ...checks, keys, requiredScope }) };
@@ -72,7 +76,8 @@ interface DiscoveredKeys {
  * token names an unknown `kid` (key rotation).
  */
 function discoveredKeys(options: TokenVerifierOptions, log: (message: string) => void): DiscoveredKeys {
-  const http = options.http ?? createBackChannel({ timeoutMs: options.timeoutMs ?? 5000, userAgent: DRIVE_USER_AGENT }).http;
+  const http =
+    options.http ?? createBackChannel({ timeoutMs: options.timeoutMs ?? 5000, userAgent: DRIVE_USER_AGENT }).http;
   const keySet = rememberSuccess(async (): Promise<RemoteKeys> => {
     const jwksUri = await discoverEndpoint({ ...options, http }, 'jwks_uri'); // throws TemporarilyUnavailable, with the reason
     const remote = createRemoteJWKSet(jwksUri, {

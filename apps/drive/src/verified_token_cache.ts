@@ -55,7 +55,8 @@ export class VerifiedTokenCache {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.now = options.now ?? Date.now;
-    if (!(this.maxEntries >= 1) || !(this.maxAgeMs > 0)) throw new RangeError('maxEntries must be ≥ 1 and maxAgeMs > 0');
+    if (!(this.maxEntries >= 1) || !(this.maxAgeMs > 0))
+      throw new RangeError('maxEntries must be ≥ 1 and maxAgeMs > 0');
   }
 
   static keyOf(token: string): string {

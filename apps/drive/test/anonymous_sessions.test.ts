@@ -23,14 +23,26 @@ function sessionRows(): number {
   }
 }
 
-const PAGES = ['/', '/signin', '/my-photos', '/my-photos/x/image', '/api/photos', '/api/gallery', '/.well-known/oauth-protected-resource', '/no-such-page', '/healthz'];
+const PAGES = [
+  '/',
+  '/signin',
+  '/my-photos',
+  '/my-photos/x/image',
+  '/api/photos',
+  '/api/gallery',
+  '/.well-known/oauth-protected-resource',
+  '/no-such-page',
+  '/healthz',
+];
 
 describe('anonymous requests store no session', () => {
   it('1 000 cookie-less requests add no session row', async () => {
     const before = sessionRows();
     const statuses = new Set<number>();
     for (let i = 0; i < 1000; i += 10) {
-      const batch = Array.from({ length: 10 }, (_, j) => fetch(`${drive.url}${PAGES[(i + j) % PAGES.length]}`, { redirect: 'manual' }));
+      const batch = Array.from({ length: 10 }, (_, j) =>
+        fetch(`${drive.url}${PAGES[(i + j) % PAGES.length]}`, { redirect: 'manual' }),
+      );
       for (const res of await Promise.all(batch)) {
         statuses.add(res.status);
         await res.arrayBuffer();
@@ -43,7 +55,10 @@ describe('anonymous requests store no session', () => {
   it('the sign-in form carries a CSRF token in a signed cookie, and no session cookie', async () => {
     const page = await fetch(`${drive.url}/signin`);
     const cookies = page.headers.getSetCookie();
-    assert.ok(cookies.some((c) => /^drive\.sid\.csrf=[\w-]{43}\.[\w-]{43};.*HttpOnly/i.test(c)), cookies.join(' | '));
+    assert.ok(
+      cookies.some((c) => /^drive\.sid\.csrf=[\w-]{43}\.[\w-]{43};.*HttpOnly/i.test(c)),
+      cookies.join(' | '),
+    );
     assert.ok(!cookies.some((c) => c.startsWith('drive.sid=')));
     assert.match(await page.text(), /name="csrf" value="[\w-]{43}\.[\w-]{43}"/);
   });

@@ -34,8 +34,15 @@ export interface RunningAuthServer {
 export async function startAuthServer(): Promise<RunningAuthServer> {
   const stack = await createStack({
     name: 'drive-test-auth',
-    secrets: { printerClientSecret: PRINTER_SECRET, driveClientSecret: DRIVE_SECRET, printLabClientSecret: PRINT_LAB_SECRET, driveWebClientSecret: DRIVE_WEB_SECRET },
-    extraEnv: { 'auth-server': { AUTH_PUBLIC_URL: ISSUER, DRIVE_PUBLIC_URL: DRIVE_URL, PRINTER_PUBLIC_URL: PRINTER_URL } },
+    secrets: {
+      printerClientSecret: PRINTER_SECRET,
+      driveClientSecret: DRIVE_SECRET,
+      printLabClientSecret: PRINT_LAB_SECRET,
+      driveWebClientSecret: DRIVE_WEB_SECRET,
+    },
+    extraEnv: {
+      'auth-server': { AUTH_PUBLIC_URL: ISSUER, DRIVE_PUBLIC_URL: DRIVE_URL, PRINTER_PUBLIC_URL: PRINTER_URL },
+    },
   });
   await startService('auth-server', stack);
   const stop = () => stopService('auth-server', stack);
@@ -81,7 +88,11 @@ export class Browser {
   post(path: string, form: Record<string, string | string[]>): Promise<Response> {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
-    return this.request(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.request(path, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 }
 
@@ -93,7 +104,8 @@ export function csrfFrom(html: string): string {
 
 async function expectRedirect(res: Response, step: string): Promise<string> {
   const location = res.headers.get('location');
-  if (res.status !== 303 || !location) throw new Error(`${step} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  if (res.status !== 303 || !location)
+    throw new Error(`${step} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   return location;
 }
 
@@ -103,7 +115,11 @@ async function expectRedirect(res: Response, step: string): Promise<string> {
  */
 export async function codeFlowAccessToken(
   auth: RunningAuthServer,
-  { scope = 'photos.read', user = 'alice', password = 'wonderland' }: { scope?: string; user?: string; password?: string } = {},
+  {
+    scope = 'photos.read',
+    user = 'alice',
+    password = 'wonderland',
+  }: { scope?: string; user?: string; password?: string } = {},
 ): Promise<string> {
   const verifier = generateCodeVerifier();
   const browser = new Browser(auth.url);
@@ -122,13 +138,20 @@ export async function codeFlowAccessToken(
   if (page.status === 200) {
     let html = await page.text();
     if (html.includes('name="password"')) {
-      await expectRedirect(await browser.post(`${interaction}/login`, { csrf: csrfFrom(html), username: user, password }), 'login');
+      await expectRedirect(
+        await browser.post(`${interaction}/login`, { csrf: csrfFrom(html), username: user, password }),
+        'login',
+      );
       page = await browser.request(interaction);
       html = page.status === 200 ? await page.text() : '';
     }
     // A consent screen, unless this user already allowed these scopes (then the code comes at once).
     if (page.status === 200) {
-      page = await browser.post(`${interaction}/consent`, { csrf: csrfFrom(html), decision: 'allow', scope: scope.split(' ') });
+      page = await browser.post(`${interaction}/consent`, {
+        csrf: csrfFrom(html),
+        decision: 'allow',
+        scope: scope.split(' '),
+      });
     }
   }
   const code = new URL(await expectRedirect(page, 'consent')).searchParams.get('code');
@@ -136,8 +159,16 @@ export async function codeFlowAccessToken(
 
   const res = await fetch(`${auth.url}/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET) },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: PRINTER.redirectUri, code_verifier: verifier }),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET),
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: PRINTER.redirectUri,
+      code_verifier: verifier,
+    }),
   });
   if (res.status !== 200) throw new Error(`token answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
@@ -147,7 +178,10 @@ export async function codeFlowAccessToken(
 export async function revokeAsPrinter(auth: RunningAuthServer, token: string): Promise<void> {
   const res = await fetch(`${auth.url}/revoke`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET),
+    },
     body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
   });
   if (res.status !== 200) throw new Error(`revoke answered ${res.status}: ${await res.text()}`);
@@ -157,10 +191,21 @@ export async function revokeAsPrinter(auth: RunningAuthServer, token: string): P
  * RFC 6749 §4.4 as Photo Printer's print lab: a token for the client itself (sub = client_id = print-lab),
  * authenticated with client_secret_post (client_id and client_secret in the form, RFC 6749 §2.3.1).
  */
-export async function clientCredentialsToken(auth: RunningAuthServer, { scope }: { scope?: string } = {}): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'print-lab', client_secret: PRINT_LAB_SECRET });
+export async function clientCredentialsToken(
+  auth: RunningAuthServer,
+  { scope }: { scope?: string } = {},
+): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: 'print-lab',
+    client_secret: PRINT_LAB_SECRET,
+  });
   if (scope !== undefined) form.set('scope', scope);
-  const res = await fetch(`${auth.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  const res = await fetch(`${auth.url}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+  });
   if (res.status !== 200) throw new Error(`client_credentials answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -169,7 +214,10 @@ export async function clientCredentialsToken(auth: RunningAuthServer, { scope }:
 export async function isActive(auth: RunningAuthServer, token: string): Promise<boolean> {
   const res = await fetch(`${auth.url}/introspect`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: buildBasicAuthorization('drive', DRIVE_SECRET) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: buildBasicAuthorization('drive', DRIVE_SECRET),
+    },
     body: new URLSearchParams({ token }),
   });
   if (res.status !== 200) throw new Error(`introspect answered ${res.status}: ${await res.text()}`);

@@ -52,7 +52,16 @@ describe('Bearer token usage (RFC 6750)', () => {
     assert.equal(res.status, 200);
   });
 
-  for (const header of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', 'Bearer "quoted"', 'Bearer ***', 'Bearer abc==def', 'Bearer é']) {
+  for (const header of [
+    'Bearer',
+    'Bearer ',
+    'Bearer a b',
+    'Bearer a,b',
+    'Bearer "quoted"',
+    'Bearer ***',
+    'Bearer abc==def',
+    'Bearer é',
+  ]) {
     it(`a malformed Authorization header is 400 invalid_request, never a 500: ${JSON.stringify(header)}`, async () => {
       const res = await get(`${drive.url}/api/photos`, undefined, { authorization: header });
       assert.equal(res.status, 400);

@@ -10,7 +10,8 @@ import { loadConfig as loadConfigFrom } from '../src/config.js';
 /** Every load names the web app's secret, so that no test reads or creates the shared secrets folder. */
 const WEB_SECRET = 'w'.repeat(43);
 const TRACE_SECRET = 't'.repeat(43);
-const loadConfig = (env: Record<string, string | undefined>) => loadConfigFrom({ DRIVE_WEB_CLIENT_SECRET: WEB_SECRET, TRACE_SECRET, ...env });
+const loadConfig = (env: Record<string, string | undefined>) =>
+  loadConfigFrom({ DRIVE_WEB_CLIENT_SECRET: WEB_SECRET, TRACE_SECRET, ...env });
 
 describe('loadConfig', () => {
   it('defaults to the ports of docs/design.md', () => {
@@ -48,33 +49,63 @@ describe('loadConfig', () => {
 
   it('validates tokens locally (jwt) by default, and reads no client secret for it', () => {
     // No DRIVE_CLIENT_SECRET and no SHARED_SECRETS_DIR: in jwt mode nothing is read or created.
-    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'jwt' }).tokenValidation, { mode: 'jwt' });
+    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'jwt' }).tokenValidation, {
+      mode: 'jwt',
+    });
     assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: '' }).tokenValidation, { mode: 'jwt' });
   });
 
   it('DRIVE_TOKEN_ALGORITHMS narrows the asymmetric algorithms; none and HMAC stop the start-up (RFC 8725 §3.1)', () => {
-    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_ALGORITHMS: 'RS256, ES256,ES256' }).tokenAlgorithms, ['RS256', 'ES256']);
+    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_ALGORITHMS: 'RS256, ES256,ES256' }).tokenAlgorithms, [
+      'RS256',
+      'ES256',
+    ]);
     assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_ALGORITHMS: ' ' }).tokenAlgorithms.length, 10);
     for (const bad of ['none', 'HS256', 'RS256,HS512', 'es256', ',']) {
-      assert.throws(() => loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_ALGORITHMS: bad }), (err: unknown) => err instanceof ConfigError && /DRIVE_TOKEN_ALGORITHMS may list only asymmetric/.test(err.message), bad);
+      assert.throws(
+        () => loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_ALGORITHMS: bad }),
+        (err: unknown) =>
+          err instanceof ConfigError && /DRIVE_TOKEN_ALGORITHMS may list only asymmetric/.test(err.message),
+        bad,
+      );
     }
   });
 
   it('a client secret of 32 characters (another authorization server issued it) is accepted with a warning (issue 17)', () => {
     const warnings: string[] = [];
-    const config = loadConfigFrom({ DATA_DIR: '/tmp/x', DRIVE_WEB_CLIENT_SECRET: 'd'.repeat(32), DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: 'i'.repeat(43) }, (m) => warnings.push(m));
+    const config = loadConfigFrom(
+      {
+        DATA_DIR: '/tmp/x',
+        DRIVE_WEB_CLIENT_SECRET: 'd'.repeat(32),
+        DRIVE_TOKEN_VALIDATION: 'introspection',
+        DRIVE_CLIENT_SECRET: 'i'.repeat(43),
+      },
+      (m) => warnings.push(m),
+    );
     assert.equal(config.webClient.clientSecret, 'd'.repeat(32));
-    assert.deepEqual(warnings.map((w) => w.split(' ')[0]), ['DRIVE_WEB_CLIENT_SECRET']);
+    assert.deepEqual(
+      warnings.map((w) => w.split(' ')[0]),
+      ['DRIVE_WEB_CLIENT_SECRET'],
+    );
   });
 
   it('introspection mode: the drive signs in as its own client (DRIVE_CLIENT_ID, DRIVE_CLIENT_SECRET)', () => {
     const secret = 's'.repeat(43);
-    assert.deepEqual(loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: secret }).tokenValidation, {
-      mode: 'introspection',
-      clientId: 'drive',
-      clientSecret: secret,
+    assert.deepEqual(
+      loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: secret })
+        .tokenValidation,
+      {
+        mode: 'introspection',
+        clientId: 'drive',
+        clientSecret: secret,
+      },
+    );
+    const custom = loadConfig({
+      DATA_DIR: '/tmp/x',
+      DRIVE_TOKEN_VALIDATION: 'introspection',
+      DRIVE_CLIENT_ID: 'drive-2',
+      DRIVE_CLIENT_SECRET: secret,
     });
-    const custom = loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_ID: 'drive-2', DRIVE_CLIENT_SECRET: secret });
     assert.equal(custom.tokenValidation.mode === 'introspection' && custom.tokenValidation.clientId, 'drive-2');
   });
 
@@ -82,7 +113,9 @@ describe('loadConfig', () => {
     for (const mode of ['JWT', 'introspect', 'none', 'jwt ']) {
       assert.throws(
         () => loadConfig({ DATA_DIR: '/tmp/x', DRIVE_TOKEN_VALIDATION: mode }),
-        (err: unknown) => err instanceof ConfigError && /DRIVE_TOKEN_VALIDATION must be one of "jwt" or "introspection"/.test(err.message),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          /DRIVE_TOKEN_VALIDATION must be one of "jwt" or "introspection"/.test(err.message),
         mode,
       );
     }
@@ -104,7 +137,13 @@ describe('loadConfig', () => {
   });
 
   it('names the variable that is wrong', () => {
-    assert.throws(() => loadConfig({ DRIVE_PORT: 'ninety' }), (err: unknown) => err instanceof ConfigError && /DRIVE_PORT/.test(err.message));
-    assert.throws(() => loadConfig({ AUTH_INTERNAL_URL: 'auth:9000' }), (err: unknown) => err instanceof ConfigError && /AUTH_INTERNAL_URL/.test(err.message));
+    assert.throws(
+      () => loadConfig({ DRIVE_PORT: 'ninety' }),
+      (err: unknown) => err instanceof ConfigError && /DRIVE_PORT/.test(err.message),
+    );
+    assert.throws(
+      () => loadConfig({ AUTH_INTERNAL_URL: 'auth:9000' }),
+      (err: unknown) => err instanceof ConfigError && /AUTH_INTERNAL_URL/.test(err.message),
+    );
   });
 });

@@ -17,13 +17,24 @@ interface FakeAuthServer {
 }
 
 /** Serves metadata naming `issuer` (a URL it is NOT reachable at) and the JWKS under that issuer. */
-function startFakeAuthServer(options: { issuer: string; jwks: JSONWebKeySet; port?: number; jwksStatus?: number }): Promise<FakeAuthServer> {
+function startFakeAuthServer(options: {
+  issuer: string;
+  jwks: JSONWebKeySet;
+  port?: number;
+  jwksStatus?: number;
+}): Promise<FakeAuthServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(req.url ?? '');
     if (req.url === '/.well-known/oauth-authorization-server') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ issuer: options.issuer, jwks_uri: `${options.issuer}/.well-known/jwks.json`, token_endpoint: `${options.issuer}/token` }));
+      res.end(
+        JSON.stringify({
+          issuer: options.issuer,
+          jwks_uri: `${options.issuer}/.well-known/jwks.json`,
+          token_endpoint: `${options.issuer}/token`,
+        }),
+      );
     } else if (req.url === '/.well-known/jwks.json') {
       res.statusCode = options.jwksStatus ?? 200;
       res.setHeader('content-type', 'application/json');
@@ -104,7 +115,10 @@ describe('Discovery of the auth server keys (RFC 8414)', () => {
       assert.equal(((await res.json()) as { error: string }).error, 'temporarily_unavailable');
       assert.equal(res.headers.get('retry-after'), '5');
       assert.ok(!auth.requests.includes('/.well-known/jwks.json'), 'the keys of a mismatched issuer are never fetched');
-      assert.ok(drive.logs.some((line) => line.includes('RFC 8414 §3.3')), JSON.stringify(drive.logs));
+      assert.ok(
+        drive.logs.some((line) => line.includes('RFC 8414 §3.3')),
+        JSON.stringify(drive.logs),
+      );
     } finally {
       await drive.stop();
       await auth.close();
@@ -117,7 +131,10 @@ describe('Discovery of the auth server keys (RFC 8414)', () => {
     try {
       const res = await get(`${drive.url}/api/photos`, await authority.token());
       assert.equal(res.status, 503);
-      assert.deepEqual(await res.json(), { error: 'temporarily_unavailable', error_description: 'The authorization server keys could not be fetched; access is refused.' });
+      assert.deepEqual(await res.json(), {
+        error: 'temporarily_unavailable',
+        error_description: 'The authorization server keys could not be fetched; access is refused.',
+      });
       // A malformed token is still the token's fault, whether or not the auth server is up.
       assert.equal((await get(`${drive.url}/api/photos`, 'not-a-jwt')).status, 401);
       // And no token is still a plain challenge.
@@ -178,7 +195,11 @@ describe('Discovery of the auth server keys (RFC 8414)', () => {
     try {
       drive.keepTokenValidationReady();
       await new Promise((resolve) => setTimeout(resolve, 700)); // the first attempt and the first retry fail
-      assert.deepEqual(drive.logs, [], 'failures in the first seconds are expected (services start together), not reported');
+      assert.deepEqual(
+        drive.logs,
+        [],
+        'failures in the first seconds are expected (services start together), not reported',
+      );
       const auth = await startFakeAuthServer({ issuer: ISSUER, jwks: authority.jwks, port });
       try {
         await until(() => auth.requests.includes('/.well-known/jwks.json'), 'a retry fetched the JWKS');

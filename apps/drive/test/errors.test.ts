@@ -9,14 +9,31 @@ import { describe, it } from 'node:test';
 import { listen } from '@oauth-demo/web';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { DRIVE_URL, DRIVE_WEB_SECRET, get, ISSUER, makeAuthority, type PhotoListing, TEST_TRACE_SECRET } from './helpers.js';
+import {
+  DRIVE_URL,
+  DRIVE_WEB_SECRET,
+  get,
+  ISSUER,
+  makeAuthority,
+  type PhotoListing,
+  TEST_TRACE_SECRET,
+} from './helpers.js';
 
 describe('Unexpected errors', () => {
   it('are a bare 500 server_error, with no stack trace or detail, and go to the log', async (t) => {
     const logged = t.mock.method(console, 'error', () => {});
     const authority = await makeAuthority();
     const dataDir = await mkdtemp(join(tmpdir(), 'drive-test-'));
-    const drive = await createApp(loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, DATA_DIR: dataDir, DRIVE_PUBLIC_URL: DRIVE_URL, AUTH_PUBLIC_URL: ISSUER, DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET }), { keys: authority.keys });
+    const drive = await createApp(
+      loadConfig({
+        TRACE_SECRET: TEST_TRACE_SECRET,
+        DATA_DIR: dataDir,
+        DRIVE_PUBLIC_URL: DRIVE_URL,
+        AUTH_PUBLIC_URL: ISSUER,
+        DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET,
+      }),
+      { keys: authority.keys },
+    );
     const started = await listen(drive.app, 0, '127.0.0.1');
     try {
       drive.close(); // the database goes away under the running app
@@ -34,7 +51,16 @@ describe('Unexpected errors', () => {
     const logged = t.mock.method(console, 'error', () => {});
     const authority = await makeAuthority();
     const dataDir = await mkdtemp(join(tmpdir(), 'drive-test-'));
-    const drive = await createApp(loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET, DATA_DIR: dataDir, DRIVE_PUBLIC_URL: DRIVE_URL, AUTH_PUBLIC_URL: ISSUER, DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET }), { keys: authority.keys });
+    const drive = await createApp(
+      loadConfig({
+        TRACE_SECRET: TEST_TRACE_SECRET,
+        DATA_DIR: dataDir,
+        DRIVE_PUBLIC_URL: DRIVE_URL,
+        AUTH_PUBLIC_URL: ISSUER,
+        DRIVE_WEB_CLIENT_SECRET: DRIVE_WEB_SECRET,
+      }),
+      { keys: authority.keys },
+    );
     const started = await listen(drive.app, 0, '127.0.0.1');
     try {
       const token = await authority.token({ sub: 'bob' });

@@ -11,11 +11,34 @@ import { after, before, describe, it } from 'node:test';
 import { countGallery, countPhotos, openDriveDatabase } from '../src/db.js';
 import { renderScene } from '../src/photos/scenes.js';
 import { TEST_PRINTS } from '../src/photos/calibration_prints.js';
-import { clientCredentialsToken, codeFlowAccessToken, DRIVE_SECRET, type RunningAuthServer, startAuthServer } from './auth_server.js';
-import { assertWellFormed, type Authority, DRIVE_URL, get, type PhotoListing, type RunningDrive, startDrive, startTrustingDrive } from './helpers.js';
+import {
+  clientCredentialsToken,
+  codeFlowAccessToken,
+  DRIVE_SECRET,
+  type RunningAuthServer,
+  startAuthServer,
+} from './auth_server.js';
+import {
+  assertWellFormed,
+  type Authority,
+  DRIVE_URL,
+  get,
+  type PhotoListing,
+  type RunningDrive,
+  startDrive,
+  startTrustingDrive,
+} from './helpers.js';
 
 interface GalleryListing {
-  photos: { id: string; title: string; width: number; height: number; content_type: string; href: string; content_url: string }[];
+  photos: {
+    id: string;
+    title: string;
+    width: number;
+    height: number;
+    content_type: string;
+    href: string;
+    content_url: string;
+  }[];
 }
 
 async function assertInsufficientScope(res: Response, scope: string, why: string): Promise<void> {
@@ -39,7 +62,13 @@ describe('Sample gallery with the real auth server (gallery.read)', () => {
     drives.push({ mode: 'jwt', drive: await startDrive({ env: { AUTH_INTERNAL_URL: auth.url } }) });
     drives.push({
       mode: 'introspection',
-      drive: await startDrive({ env: { AUTH_INTERNAL_URL: auth.url, DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: DRIVE_SECRET } }),
+      drive: await startDrive({
+        env: {
+          AUTH_INTERNAL_URL: auth.url,
+          DRIVE_TOKEN_VALIDATION: 'introspection',
+          DRIVE_CLIENT_SECRET: DRIVE_SECRET,
+        },
+      }),
     });
     labToken = await clientCredentialsToken(auth);
     aliceToken = await codeFlowAccessToken(auth);
@@ -50,7 +79,12 @@ describe('Sample gallery with the real auth server (gallery.read)', () => {
   });
 
   it('the print lab token is what the print lab gets: sub = client_id, scope gallery.read', () => {
-    const claims = JSON.parse(Buffer.from(labToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string; client_id: string; scope: string; aud: string };
+    const claims = JSON.parse(Buffer.from(labToken.split('.')[1]!, 'base64url').toString('utf8')) as {
+      sub: string;
+      client_id: string;
+      scope: string;
+      aud: string;
+    };
     assert.equal(claims.sub, 'print-lab');
     assert.equal(claims.client_id, 'print-lab');
     assert.equal(claims.scope, 'gallery.read');
@@ -65,14 +99,21 @@ describe('Sample gallery with the real auth server (gallery.read)', () => {
       assert.equal(res.headers.get('set-cookie'), null, `${mode}: the API sets no cookie`);
       const listing = (await res.json()) as GalleryListing;
       assert.deepEqual(Object.keys(listing), ['photos'], `${mode}: no owner, nothing else`);
-      assert.ok(listing.photos.length >= 4 && listing.photos.length <= 6, `${mode}: ${listing.photos.length} test prints`);
+      assert.ok(
+        listing.photos.length >= 4 && listing.photos.length <= 6,
+        `${mode}: ${listing.photos.length} test prints`,
+      );
       assert.deepEqual(
         listing.photos.map((p) => p.title),
         TEST_PRINTS.map((p) => p.title),
         mode,
       );
       for (const photo of listing.photos) {
-        assert.deepEqual(Object.keys(photo).sort(), ['content_type', 'content_url', 'height', 'href', 'id', 'title', 'width'], mode);
+        assert.deepEqual(
+          Object.keys(photo).sort(),
+          ['content_type', 'content_url', 'height', 'href', 'id', 'title', 'width'],
+          mode,
+        );
         assert.equal(photo.href, `${DRIVE_URL}/api/gallery/${photo.id}`);
         assert.equal(photo.content_url, `${DRIVE_URL}/api/gallery/${photo.id}/content`);
         assert.equal(photo.content_type, 'image/svg+xml');
@@ -99,17 +140,33 @@ describe('Sample gallery with the real auth server (gallery.read)', () => {
     assert.ok(photo);
     for (const { mode, drive } of drives) {
       await assertInsufficientScope(await get(`${drive.url}/api/photos`, labToken), 'photos.read', `${mode}: list`);
-      await assertInsufficientScope(await get(`${drive.url}/api/photos/${photo.id}`, labToken), 'photos.read', `${mode}: one photo`);
-      await assertInsufficientScope(await get(`${drive.url}/api/photos/${photo.id}/content`, labToken), 'photos.read', `${mode}: content`);
+      await assertInsufficientScope(
+        await get(`${drive.url}/api/photos/${photo.id}`, labToken),
+        'photos.read',
+        `${mode}: one photo`,
+      );
+      await assertInsufficientScope(
+        await get(`${drive.url}/api/photos/${photo.id}/content`, labToken),
+        'photos.read',
+        `${mode}: content`,
+      );
     }
   });
 
-  it("alice's token (photos.read, no gallery.read) on /api/gallery: 403 insufficient_scope, scope=\"gallery.read\"", async () => {
+  it('alice\'s token (photos.read, no gallery.read) on /api/gallery: 403 insufficient_scope, scope="gallery.read"', async () => {
     for (const { mode, drive } of drives) {
       assert.equal((await get(`${drive.url}/api/photos`, aliceToken)).status, 200, `${mode}: the token itself is fine`);
       await assertInsufficientScope(await get(`${drive.url}/api/gallery`, aliceToken), 'gallery.read', `${mode}: list`);
-      await assertInsufficientScope(await get(`${drive.url}/api/gallery/grey-ramp`, aliceToken), 'gallery.read', `${mode}: one`);
-      await assertInsufficientScope(await get(`${drive.url}/api/gallery/grey-ramp/content`, aliceToken), 'gallery.read', `${mode}: content`);
+      await assertInsufficientScope(
+        await get(`${drive.url}/api/gallery/grey-ramp`, aliceToken),
+        'gallery.read',
+        `${mode}: one`,
+      );
+      await assertInsufficientScope(
+        await get(`${drive.url}/api/gallery/grey-ramp/content`, aliceToken),
+        'gallery.read',
+        `${mode}: content`,
+      );
     }
   });
 
@@ -137,10 +194,13 @@ describe('Sample gallery (stand-in keys)', () => {
     assert.equal((await get(`${drive.url}/api/gallery/${photo.id}`, both)).status, 404);
     assert.equal((await get(`${drive.url}/api/gallery/${photo.id}/content`, both)).status, 404);
     assert.equal((await get(`${drive.url}/api/photos/grey-ramp`, both)).status, 404);
-    assert.ok(!alice.photos.some((p) => TEST_PRINTS.some((t) => t.title === p.title)), "no test print among alice's photos");
+    assert.ok(
+      !alice.photos.some((p) => TEST_PRINTS.some((t) => t.title === p.title)),
+      "no test print among alice's photos",
+    );
   });
 
-  it('a client token with gallery.read AND photos.read still reads no one\'s photos (sub = client_id)', async () => {
+  it("a client token with gallery.read AND photos.read still reads no one's photos (sub = client_id)", async () => {
     const own = await authority.token({ sub: 'print-lab', clientId: 'print-lab', scope: 'gallery.read photos.read' });
     assert.deepEqual(await (await get(`${drive.url}/api/photos`, own)).json(), { owner: null, photos: [] });
     assert.equal((await get(`${drive.url}/api/gallery`, own)).status, 200);
@@ -191,7 +251,12 @@ describe('Test prints', () => {
       const svg = renderScene(print);
       assert.equal(svg, renderScene(print), print.slug);
       assert.match(print.slug, /^[a-z0-9-]+$/, 'the slug is the id: URL-safe');
-      assert.ok(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1500 1000"'), print.slug);
+      assert.ok(
+        svg.startsWith(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1500 1000"',
+        ),
+        print.slug,
+      );
       assert.ok(svg.includes(`<title id="title">${print.title}</title>`), print.slug);
       assert.doesNotMatch(svg, /NaN|undefined|Infinity|<script|href=/i, print.slug);
       assertWellFormed(svg.replace(/^<\?xml[^>]*>/, ''), print.slug);

@@ -82,7 +82,9 @@ export interface RunningDrive {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startDrive(options: { env?: Env; deps?: DriveDeps; dataDir?: string } = {}): Promise<RunningDrive> {
+export async function startDrive(
+  options: { env?: Env; deps?: DriveDeps; dataDir?: string } = {},
+): Promise<RunningDrive> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'drive-test-')));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -114,7 +116,9 @@ export async function startDrive(options: { env?: Env; deps?: DriveDeps; dataDir
  * The usual setup of a drive test: a fresh stand-in authority (its key and token factory) and a drive that trusts
  * exactly its keys (`deps.keys`, no discovery).
  */
-export async function startTrustingDrive(options: { env?: Env; deps?: DriveDeps } = {}): Promise<{ authority: Authority; drive: RunningDrive }> {
+export async function startTrustingDrive(
+  options: { env?: Env; deps?: DriveDeps } = {},
+): Promise<{ authority: Authority; drive: RunningDrive }> {
   const authority = await makeAuthority();
   const drive = await startDrive({ ...options, deps: { ...options.deps, keys: authority.keys } });
   return { authority, drive };
@@ -127,7 +131,16 @@ export function get(url: string, token?: string, headers: Record<string, string>
 
 export interface PhotoListing {
   owner: string | null;
-  photos: { id: string; title: string; taken_on: string; width: number; height: number; content_type: string; href: string; content_url: string }[];
+  photos: {
+    id: string;
+    title: string;
+    taken_on: string;
+    width: number;
+    height: number;
+    content_type: string;
+    href: string;
+    content_url: string;
+  }[];
 }
 
 /**

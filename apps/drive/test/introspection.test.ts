@@ -12,13 +12,26 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization, InsufficientScope, InvalidToken, MAX_PARAM_LENGTH } from '@oauth-demo/tokens';
 import { type IntrospectionResponse, processIntrospectionResponse } from '../src/introspection.js';
-import { codeFlowAccessToken, DRIVE_SECRET, revokeAsPrinter, type RunningAuthServer, startAuthServer } from './auth_server.js';
+import {
+  codeFlowAccessToken,
+  DRIVE_SECRET,
+  revokeAsPrinter,
+  type RunningAuthServer,
+  startAuthServer,
+} from './auth_server.js';
 import { DRIVE_URL, get, ISSUER, type PhotoListing, type RunningDrive, startDrive } from './helpers.js';
 
 /** The drive in introspection mode, reaching the auth server at `authInternalUrl`. */
-function startIntrospectingDrive(authInternalUrl: string, options: { secret?: string; timeoutMs?: number } = {}): Promise<RunningDrive> {
+function startIntrospectingDrive(
+  authInternalUrl: string,
+  options: { secret?: string; timeoutMs?: number } = {},
+): Promise<RunningDrive> {
   return startDrive({
-    env: { DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: options.secret ?? DRIVE_SECRET, AUTH_INTERNAL_URL: authInternalUrl },
+    env: {
+      DRIVE_TOKEN_VALIDATION: 'introspection',
+      DRIVE_CLIENT_SECRET: options.secret ?? DRIVE_SECRET,
+      AUTH_INTERNAL_URL: authInternalUrl,
+    },
     deps: options.timeoutMs === undefined ? {} : { backChannelTimeoutMs: options.timeoutMs },
   });
 }
@@ -77,7 +90,10 @@ describe('Introspection mode with the real auth server (RFC 7662)', () => {
 
     await revokeAsPrinter(auth, token);
 
-    await assertInvalidToken(await get(`${drive.url}/api/photos`, token), 'introspection: the auth server now says {"active": false}');
+    await assertInvalidToken(
+      await get(`${drive.url}/api/photos`, token),
+      'introspection: the auth server now says {"active": false}',
+    );
     // The lesson: a JWT carries its own proof and nothing in it changed. A drive that only verifies the
     // signature cannot know about the revocation, and serves the photos until `exp`.
     const jwtRes = await get(`${jwtDrive.url}/api/photos`, token);
@@ -132,8 +148,15 @@ describe('RFC 7662 §2.1: when the drive cannot ask the auth server, access is r
       const token = await codeFlowAccessToken(auth);
       assert.equal((await get(`${drive.url}/api/photos`, token)).status, 200, 'while the auth server runs');
       await auth.stop();
-      for (let i = 0; i < 5; i++) await assertRefusedUnavailable(await get(`${drive.url}/api/photos`, token), `call ${i + 1} with the auth server down`);
-      assert.ok(drive.logs.some((line) => /cannot reach the introspection endpoint .*connection refused/.test(line)), drive.logs.join('\n'));
+      for (let i = 0; i < 5; i++)
+        await assertRefusedUnavailable(
+          await get(`${drive.url}/api/photos`, token),
+          `call ${i + 1} with the auth server down`,
+        );
+      assert.ok(
+        drive.logs.some((line) => /cannot reach the introspection endpoint .*connection refused/.test(line)),
+        drive.logs.join('\n'),
+      );
     } finally {
       await drive.stop();
       await auth.destroy();
@@ -146,8 +169,12 @@ describe('RFC 7662 §2.1: when the drive cannot ask the auth server, access is r
     const drive = await startIntrospectingDrive(auth.url, { secret: wrongSecret });
     try {
       const token = await codeFlowAccessToken(auth);
-      for (let i = 0; i < 3; i++) await assertRefusedUnavailable(await get(`${drive.url}/api/photos`, token), `call ${i + 1}`);
-      assert.ok(drive.logs.some((line) => /answered HTTP 401; it refused the drive's client credentials/.test(line)), drive.logs.join('\n'));
+      for (let i = 0; i < 3; i++)
+        await assertRefusedUnavailable(await get(`${drive.url}/api/photos`, token), `call ${i + 1}`);
+      assert.ok(
+        drive.logs.some((line) => /answered HTTP 401; it refused the drive's client credentials/.test(line)),
+        drive.logs.join('\n'),
+      );
       assert.ok(!drive.logs.some((line) => line.includes(wrongSecret)), 'the secret is never logged');
     } finally {
       await drive.stop();
@@ -179,7 +206,11 @@ async function startStandIn(): Promise<StandIn> {
   const server: Server = createServer((req, res) => {
     standIn.paths.push(req.url ?? '');
     if (req.url === '/.well-known/oauth-authorization-server') {
-      json(res, { issuer: ISSUER, jwks_uri: `${ISSUER}/.well-known/jwks.json`, introspection_endpoint: `${ISSUER}/introspect` });
+      json(res, {
+        issuer: ISSUER,
+        jwks_uri: `${ISSUER}/.well-known/jwks.json`,
+        introspection_endpoint: `${ISSUER}/introspect`,
+      });
       return;
     }
     if (req.url !== '/introspect') {
@@ -190,7 +221,12 @@ async function startStandIn(): Promise<StandIn> {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      standIn.received.push({ method: req.method ?? '', contentType: req.headers['content-type'] ?? '', authorization: req.headers.authorization ?? '', body });
+      standIn.received.push({
+        method: req.method ?? '',
+        contentType: req.headers['content-type'] ?? '',
+        authorization: req.headers.authorization ?? '',
+        body,
+      });
       standIn.answer(req, res);
     });
   });
@@ -214,7 +250,19 @@ function json(res: ServerResponse, body: unknown, status = 200): void {
 /** What the real auth server says about a good token for the drive. */
 function activeAnswer(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { active: true, token_type: 'Bearer', scope: 'photos.read', client_id: 'photo-printer', sub: 'alice', aud: DRIVE_URL, iss: ISSUER, exp: now + 300, iat: now, jti: 'jti-1', ...overrides };
+  return {
+    active: true,
+    token_type: 'Bearer',
+    scope: 'photos.read',
+    client_id: 'photo-printer',
+    sub: 'alice',
+    aud: DRIVE_URL,
+    iss: ISSUER,
+    exp: now + 300,
+    iat: now,
+    jti: 'jti-1',
+    ...overrides,
+  };
 }
 
 describe('RFC 7662 §2.1: the introspection request, and answers the drive cannot use (stand-in auth server)', () => {
@@ -306,7 +354,10 @@ describe('RFC 7662 §2.1: the introspection request, and answers the drive canno
     const started = Date.now();
     await assertRefusedUnavailable(await get(`${drive.url}/api/photos`, TOKEN), 'timeout');
     assert.ok(Date.now() - started < 3000, 'gave up after its own short timeout');
-    assert.ok(drive.logs.some((line) => /did not answer within 500 ms/.test(line)), drive.logs.join('\n'));
+    assert.ok(
+      drive.logs.some((line) => /did not answer within 500 ms/.test(line)),
+      drive.logs.join('\n'),
+    );
   });
 });
 
@@ -314,7 +365,19 @@ describe('RFC 7662 §2.2: the answer is checked as strictly as a JWT (processInt
   const NOW = 1_800_000_000;
   const expected = { issuer: ISSUER, audience: DRIVE_URL, requiredScope: 'photos.read', now: NOW };
   const good = (overrides: Record<string, unknown> = {}): IntrospectionResponse =>
-    ({ active: true, token_type: 'Bearer', scope: 'photos.read offline_access', client_id: 'photo-printer', sub: 'alice', aud: DRIVE_URL, iss: ISSUER, exp: NOW + 60, iat: NOW - 10, jti: 'j', ...overrides }) as IntrospectionResponse;
+    ({
+      active: true,
+      token_type: 'Bearer',
+      scope: 'photos.read offline_access',
+      client_id: 'photo-printer',
+      sub: 'alice',
+      aud: DRIVE_URL,
+      iss: ISSUER,
+      exp: NOW + 60,
+      iat: NOW - 10,
+      jti: 'j',
+      ...overrides,
+    }) as IntrospectionResponse;
   const refused = (overrides: Record<string, unknown>, why: string) =>
     assert.throws(() => processIntrospectionResponse(good(overrides), expected), InvalidToken, why);
 
@@ -329,8 +392,15 @@ describe('RFC 7662 §2.2: the answer is checked as strictly as a JWT (processInt
       exp: NOW + 60,
       jti: 'j',
     });
-    assert.equal(processIntrospectionResponse(good({ aud: ['x', DRIVE_URL] }), expected).aud, DRIVE_URL, 'an aud array becomes the drive');
-    assert.ok(processIntrospectionResponse(good({ token_type: 'bearer' }), expected), 'token types compare case-insensitively (RFC 6749 §7.1)');
+    assert.equal(
+      processIntrospectionResponse(good({ aud: ['x', DRIVE_URL] }), expected).aud,
+      DRIVE_URL,
+      'an aud array becomes the drive',
+    );
+    assert.ok(
+      processIntrospectionResponse(good({ token_type: 'bearer' }), expected),
+      'token types compare case-insensitively (RFC 6749 §7.1)',
+    );
   });
 
   it('{"active": false} is invalid_token', () => {

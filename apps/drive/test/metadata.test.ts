@@ -70,7 +70,11 @@ describe('Protected resource metadata (RFC 9728) and pages', () => {
   it("lets Photo Printer's pages call the API from the browser (CORS), and no other origin", async () => {
     const preflight = await fetch(`${drive.url}/api/photos`, {
       method: 'OPTIONS',
-      headers: { origin: PRINTER_URL, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: PRINTER_URL,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), PRINTER_URL);
@@ -82,7 +86,10 @@ describe('Protected resource metadata (RFC 9728) and pages', () => {
     assert.equal(call.headers.get('access-control-allow-origin'), PRINTER_URL);
     assert.equal(call.headers.get('access-control-expose-headers'), 'WWW-Authenticate');
 
-    const stranger = await fetch(`${drive.url}/api/photos`, { method: 'OPTIONS', headers: { origin: 'http://evil.test', 'access-control-request-method': 'GET' } });
+    const stranger = await fetch(`${drive.url}/api/photos`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.test', 'access-control-request-method': 'GET' },
+    });
     assert.equal(stranger.headers.get('access-control-allow-origin'), null);
   });
 });

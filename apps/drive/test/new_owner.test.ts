@@ -31,7 +31,10 @@ describe('a resource owner Drive has not met', () => {
     assert.equal(a.photos.length, NEW_OWNER_PHOTOS);
     assert.deepEqual(a.photos.map((p) => p.id).sort(), b.photos.map((p) => p.id).sort(), 'one set, not two');
     assert.deepEqual((await photosOf('carol')).photos.map((p) => p.id).sort(), a.photos.map((p) => p.id).sort());
-    const content = await get(a.photos[0]!.content_url.replace(/^https?:\/\/[^/]+/, drive.url), await authority.token({ sub: 'carol' }));
+    const content = await get(
+      a.photos[0]!.content_url.replace(/^https?:\/\/[^/]+/, drive.url),
+      await authority.token({ sub: 'carol' }),
+    );
     assert.equal(content.status, 200);
     assert.match(await content.text(), /<svg/);
   });
@@ -43,13 +46,20 @@ describe('a resource owner Drive has not met', () => {
     assert.ok(dan.photos.every((p) => !ids.has(p.id)));
     const other = await get(`${drive.url}/api/photos/${carol.photos[0]!.id}`, await authority.token({ sub: 'dan' }));
     assert.equal(other.status, 404);
-    assert.equal((await photosOf('alice')).photos.length, SEED_PHOTOS.filter((p) => p.owner === 'alice').length, 'alice keeps her own, no more');
+    assert.equal(
+      (await photosOf('alice')).photos.length,
+      SEED_PHOTOS.filter((p) => p.owner === 'alice').length,
+      'alice keeps her own, no more',
+    );
     // File names are Drive's own (random), never taken from the name in the token.
     assert.ok(readdirSync(join(drive.dataDir, 'photos')).every((f) => !f.startsWith('carol') && !f.startsWith('dan')));
   });
 
   it('a client acting for itself (no user) is given nothing', async () => {
-    const res = await get(`${drive.url}/api/photos`, await authority.token({ sub: 'print-lab', clientId: 'print-lab' }));
+    const res = await get(
+      `${drive.url}/api/photos`,
+      await authority.token({ sub: 'print-lab', clientId: 'print-lab' }),
+    );
     assert.equal(res.status, 200);
     assert.deepEqual(((await res.json()) as PhotoListing).photos, []);
   });

@@ -16,14 +16,17 @@ import { get, type RunningDrive, startDrive } from './helpers.js';
 const titlesOf = (owner: string) => SEED_PHOTOS.filter((p) => p.owner === owner).map((p) => p.scene.title);
 
 /** ejs escapes these: what a title looks like in the HTML. */
-const inHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+const inHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 
 /** The access tokens kept in the drive's session store (server side). */
 function tokensInSessions(drive: RunningDrive): string[] {
   const db = openDriveDatabase(join(drive.dataDir, 'drive.db'));
   try {
     const rows = db.prepare('SELECT data FROM sessions').all() as { data: string }[];
-    return rows.map((r) => (JSON.parse(r.data) as { driveWeb?: { accessToken: string } }).driveWeb?.accessToken).filter((t): t is string => typeof t === 'string');
+    return rows
+      .map((r) => (JSON.parse(r.data) as { driveWeb?: { accessToken: string } }).driveWeb?.accessToken)
+      .filter((t): t is string => typeof t === 'string');
   } finally {
     db.close();
   }
@@ -74,7 +77,12 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     assert.doesNotMatch(html, /<span class="badge">Step 3<\/span>/);
     assert.match(html, /This is Drive’s OWN app/);
     assert.match(html, /Why Photo Printer, a third party, must never ask for your Drive password/);
-    for (const reason of ['all of your access, forever', 'cannot be limited or taken back', 'phishing page', 'No second factor']) {
+    for (const reason of [
+      'all of your access, forever',
+      'cannot be limited or taken back',
+      'phishing page',
+      'No second factor',
+    ]) {
       assert.ok(html.includes(reason), reason);
     }
     assert.match(html, /RFC 9700 \(OAuth 2\.0 Security Best Current Practice\)\s+§2\.4/);
@@ -88,7 +96,11 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     const browser = new Browser(drive.url);
     const before = await browser.request('/signin');
     const preLoginSession = browser.cookie('drive.sid');
-    const res = await browser.post('/signin', { csrf: csrfFrom(await before.text()), username: 'alice', password: 'wonderland' });
+    const res = await browser.post('/signin', {
+      csrf: csrfFrom(await before.text()),
+      username: 'alice',
+      password: 'wonderland',
+    });
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/my-photos');
     assert.ok(browser.cookie('drive.sid'));
@@ -113,7 +125,11 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     assert.equal(tokens.length, 1);
     assert.ok(!html.includes(tokens[0]!), 'the access token is not in the HTML');
     assert.doesNotMatch(html, JWT_LIKE, 'nothing that looks like a JWT in the HTML');
-    const claims = JSON.parse(Buffer.from(tokens[0]!.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string; client_id: string; scope: string };
+    const claims = JSON.parse(Buffer.from(tokens[0]!.split('.')[1]!, 'base64url').toString('utf8')) as {
+      sub: string;
+      client_id: string;
+      scope: string;
+    };
     assert.deepEqual([claims.sub, claims.client_id, claims.scope], ['alice', 'drive-web', 'photos.read']);
 
     // The thumbnails: a session-authenticated route that checks the token and the owner.
@@ -142,7 +158,8 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     for (const title of titlesOf('bob')) assert.ok(bobHtml.includes(inHtml(title)), title);
     assert.equal((await bob.request(`/my-photos/${aliceId}/image`)).status, 404);
     assert.equal((await alice.request(`/my-photos/${aliceId}/image`)).status, 200);
-    for (const b of [alice, bob]) await b.post('/signout', { csrf: csrfFrom(await (await b.request('/my-photos')).text()) });
+    for (const b of [alice, bob])
+      await b.post('/signout', { csrf: csrfFrom(await (await b.request('/my-photos')).text()) });
   });
 
   it('wrong password and unknown user: the same 401 page, "Wrong username or password.", the form again with the username kept (escaped)', async () => {
@@ -155,7 +172,11 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
       const res = await signIn(browser, username, password);
       assert.equal(res.status, 401, username);
       const html = await res.text();
-      assert.match(html, /<p class="notice bad" role="alert" id="signin-error">Wrong username or password\.<\/p>/, username);
+      assert.match(
+        html,
+        /<p class="notice bad" role="alert" id="signin-error">Wrong username or password\.<\/p>/,
+        username,
+      );
       assert.match(html, /<button type="submit">Sign in to Drive<\/button>/, 'the form again');
       assert.ok(html.includes(`value="${inHtml(username)}"`), `the username is kept, escaped: ${username}`);
       assert.ok(!html.includes('<b>"x"</b>'), 'no markup injected');
@@ -169,17 +190,20 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     assert.equal(pages[0], pages[1], 'one message for both');
   });
 
-  it('throttled after 5 failures for a username: the same page with the auth server\'s message', async () => {
+  it("throttled after 5 failures for a username: the same page with the auth server's message", async () => {
     const browser = new Browser(drive.url);
     for (let i = 0; i < 5; i++) assert.equal((await signIn(browser, 'mallory', `guess-${i}`)).status, 401);
     const res = await signIn(browser, 'mallory', 'guess-5');
     assert.equal(res.status, 401);
     const html = await res.text();
-    assert.match(html, /role="alert" id="signin-error">Too many failed attempts for this user\. Wait a few minutes\.<\/p>/);
+    assert.match(
+      html,
+      /role="alert" id="signin-error">Too many failed attempts for this user\. Wait a few minutes\.<\/p>/,
+    );
     assert.ok(html.includes('value="mallory"'));
   });
 
-  it('sends the end user\'s address (End-User-Address): one learner\'s wrong passwords never lock alice out for the class', async () => {
+  it("sends the end user's address (End-User-Address): one learner's wrong passwords never lock alice out for the class", async () => {
     // A second drive behind a trusted proxy hop, so each "learner" has an address of their own (X-Forwarded-For).
     const proxied = await startDrive({ env: { AUTH_INTERNAL_URL: auth.url, TRUST_PROXY: 'loopback' } });
     try {
@@ -188,12 +212,20 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
         const headers = { 'x-forwarded-for': address };
         const form = await browser.request('/signin', { headers });
         const body = new URLSearchParams({ csrf: csrfFrom(await form.text()), username: 'alice', password });
-        return browser.request('/signin', { method: 'POST', body, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } });
+        return browser.request('/signin', {
+          method: 'POST',
+          body,
+          headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        });
       }
       for (let i = 0; i < 5; i++) assert.equal((await signInFrom('198.51.100.9', `guess-${i}`)).status, 401);
       const blocked = await signInFrom('198.51.100.9', 'wonderland');
       assert.match(await blocked.text(), /Too many failed attempts/, 'the guessing address is blocked');
-      assert.equal((await signInFrom('192.0.2.9', 'wonderland')).status, 303, 'alice, from her own address, is signed in');
+      assert.equal(
+        (await signInFrom('192.0.2.9', 'wonderland')).status,
+        303,
+        'alice, from her own address, is signed in',
+      );
     } finally {
       await proxied.stop();
     }
@@ -244,7 +276,10 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     const out = await browser.post('/signout', { csrf: csrfFrom(html) });
     assert.equal(out.status, 303);
     assert.equal(out.headers.get('location'), '/signin?signed_out=1');
-    assert.ok(out.headers.getSetCookie().some((c) => /^drive\.sid=;/.test(c) && /Expires=Thu, 01 Jan 1970/i.test(c)), 'the cookie is cleared');
+    assert.ok(
+      out.headers.getSetCookie().some((c) => /^drive\.sid=;/.test(c) && /Expires=Thu, 01 Jan 1970/i.test(c)),
+      'the cookie is cleared',
+    );
     assert.match(await (await browser.request('/signin?signed_out=1')).text(), /You are signed out/);
 
     // The old cookie, replayed: the session is gone on the server.
@@ -278,7 +313,10 @@ describe("Drive's own web app: when the auth server cannot be used", () => {
   }
 
   it('unreachable: 503, the form again with the username, no stack trace, and the reason in the log', async () => {
-    const drive = await startDrive({ env: { AUTH_INTERNAL_URL: `http://127.0.0.1:${await closedPort()}` }, deps: { backChannelTimeoutMs: 1000 } });
+    const drive = await startDrive({
+      env: { AUTH_INTERNAL_URL: `http://127.0.0.1:${await closedPort()}` },
+      deps: { backChannelTimeoutMs: 1000 },
+    });
     try {
       const res = await signIn(new Browser(drive.url), 'alice', 'wonderland');
       assert.equal(res.status, 503);
@@ -302,7 +340,9 @@ describe("Drive's own web app: when the auth server cannot be used", () => {
       if (req.url === '/.well-known/oauth-authorization-server') {
         const base = `http://auth.test:9000`;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ issuer: base, token_endpoint: `${base}/token`, revocation_endpoint: `${base}/revoke` }));
+        res.end(
+          JSON.stringify({ issuer: base, token_endpoint: `${base}/token`, revocation_endpoint: `${base}/revoke` }),
+        );
       }
       // otherwise: silence
     });
@@ -312,7 +352,10 @@ describe("Drive's own web app: when the auth server cannot be used", () => {
     });
     await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
     const { port } = standIn.address() as AddressInfo;
-    const drive = await startDrive({ env: { AUTH_INTERNAL_URL: `http://127.0.0.1:${port}` }, deps: { backChannelTimeoutMs: 300 } });
+    const drive = await startDrive({
+      env: { AUTH_INTERNAL_URL: `http://127.0.0.1:${port}` },
+      deps: { backChannelTimeoutMs: 300 },
+    });
     try {
       // No clock here: the stand-in never answers, so a page at all means the drive's deadline ended the wait
       // (without one, this test would hang until the runner's timeout); the log names that deadline.
@@ -330,7 +373,9 @@ describe("Drive's own web app: when the auth server cannot be used", () => {
 
   it("a drive whose DRIVE_WEB_CLIENT_SECRET differs from the auth server's: a 500 page that blames nobody's password, details in the log", async () => {
     const auth = await startAuthServer();
-    const drive = await startDrive({ env: { AUTH_INTERNAL_URL: auth.url, DRIVE_WEB_CLIENT_SECRET: `not-the-same-${DRIVE_SECRET}` } });
+    const drive = await startDrive({
+      env: { AUTH_INTERNAL_URL: auth.url, DRIVE_WEB_CLIENT_SECRET: `not-the-same-${DRIVE_SECRET}` },
+    });
     try {
       const res = await signIn(new Browser(drive.url), 'alice', 'wonderland');
       assert.equal(res.status, 500);
@@ -346,7 +391,9 @@ describe("Drive's own web app: when the auth server cannot be used", () => {
 
   it('in introspection mode the sign-in works the same (step 8 asks the auth server)', async () => {
     const auth = await startAuthServer();
-    const drive = await startDrive({ env: { AUTH_INTERNAL_URL: auth.url, DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: DRIVE_SECRET } });
+    const drive = await startDrive({
+      env: { AUTH_INTERNAL_URL: auth.url, DRIVE_TOKEN_VALIDATION: 'introspection', DRIVE_CLIENT_SECRET: DRIVE_SECRET },
+    });
     try {
       const browser = new Browser(drive.url);
       assert.equal((await signIn(browser, 'bob', 'builder')).status, 303);

@@ -74,7 +74,10 @@ describe('Photos API', () => {
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'.*sandbox/);
     const svg = await res.text();
-    assert.match(svg, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 1500 1000"/);
+    assert.match(
+      svg,
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 1500 1000"/,
+    );
     assert.ok(svg.trimEnd().endsWith('</svg>'));
     assert.ok(svg.includes(`<title id="title">${first.title}</title>`));
     assert.ok(svg.length > 5000, 'a picture, not a placeholder');
@@ -111,7 +114,7 @@ describe('Photos API', () => {
     assert.ok(listing.photos.length >= 6);
   });
 
-  it('a client-credentials token (sub = client_id, no user) reads no one\'s photos', async () => {
+  it("a client-credentials token (sub = client_id, no user) reads no one's photos", async () => {
     const own = await authority.token({ sub: 'photo-printer', clientId: 'photo-printer' });
     const list = await get(`${drive.url}/api/photos`, own);
     assert.equal(list.status, 200);
@@ -130,7 +133,10 @@ describe('Photos API', () => {
   it('the same user through another client sees the same photos (the owner is sub, not the client)', async () => {
     const viaOtherClient = await authority.token({ sub: 'alice', clientId: 'quick-print-spa' });
     const listing = (await (await get(`${drive.url}/api/photos`, viaOtherClient)).json()) as PhotoListing;
-    assert.deepEqual(listing.photos.map((p) => p.id), alice.photos.map((p) => p.id));
+    assert.deepEqual(
+      listing.photos.map((p) => p.id),
+      alice.photos.map((p) => p.id),
+    );
   });
 
   it('unknown API paths are a JSON 404', async () => {

@@ -34,7 +34,10 @@ describe('Readiness', () => {
       await sleep(5);
       assert.equal(validator.calls, 9, 'eight failures, then the success');
       assert.equal(logs.length, 2, logs.join('\n'));
-      assert.match(logs[0]!, /^cannot fetch the authorization server keys yet, retrying: auth server down \(attempt \d\)$/);
+      assert.match(
+        logs[0]!,
+        /^cannot fetch the authorization server keys yet, retrying: auth server down \(attempt \d\)$/,
+      );
       assert.match(logs[1]!, /works again/);
     } finally {
       readiness.stop();

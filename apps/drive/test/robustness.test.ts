@@ -29,15 +29,24 @@ interface RawAnswer {
 }
 
 /** One request on its own connection (`agent: false`): a server may rightly close a connection after answering early. */
-function raw(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawAnswer> {
+function raw(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<RawAnswer> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers, agent: false, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, method, path, headers, agent: false, timeout: 5000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
     req.on('error', reject);
     if (body === undefined) req.end();
@@ -119,7 +128,12 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
         ['GET', `/api/photos/${photoId}/content`, { ...bearer, range: 'bytes=9-1', 'if-none-match': '*' }],
         ['GET', '/.well-known/oauth-protected-resource/%E0%A4%A', {}],
         ['GET', '/.well-known/oauth-protected-resource', { accept: 'text/html;q=0, application/json;q=0' }],
-        ['POST', '/.well-known/oauth-protected-resource', { 'content-type': 'application/x-www-form-urlencoded' }, 'resource=%'],
+        [
+          'POST',
+          '/.well-known/oauth-protected-resource',
+          { 'content-type': 'application/x-www-form-urlencoded' },
+          'resource=%',
+        ],
         ['GET', '/%', { accept: 'text/html' }],
         ['GET', '/assets/ui/..%2f..%2fpackage.json', {}],
         ['GET', '/assets/ui/%2e%2e/%2e%2e/package.json', {}],
@@ -129,10 +143,25 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
         ['GET', '/api/gallery/%E0%A4%A', bearer],
         ['GET', '/api/gallery/..%2f..%2fdrive.db/content', bearer],
         ['POST', '/signin', { 'content-type': 'application/x-www-form-urlencoded' }, `csrf=${'a'.repeat(20_000)}`],
-        ['POST', '/signin', { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, 'not gzip'],
-        ['POST', '/signin', { 'content-type': 'application/x-www-form-urlencoded' }, 'username=%&password=%zz&csrf=%E0%A4%A'],
+        [
+          'POST',
+          '/signin',
+          { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
+          'not gzip',
+        ],
+        [
+          'POST',
+          '/signin',
+          { 'content-type': 'application/x-www-form-urlencoded' },
+          'username=%&password=%zz&csrf=%E0%A4%A',
+        ],
         ['POST', '/signin', { 'content-type': 'application/json' }, '{"username":"alice","password":"wonderland"}'],
-        ['POST', '/signin', { 'content-type': 'application/x-www-form-urlencoded' }, 'username[]=a&username[]=b&csrf[]=x'],
+        [
+          'POST',
+          '/signin',
+          { 'content-type': 'application/x-www-form-urlencoded' },
+          'username[]=a&username[]=b&csrf[]=x',
+        ],
         ['POST', '/signout', { 'content-type': 'application/x-www-form-urlencoded' }, 'csrf='],
         ['GET', '/my-photos/%E0%A4%A/image', {}],
         ['GET', `/my-photos/${photoId}/image`, { cookie: 'drive.sid=s%3Aforged.signature' }],
@@ -148,7 +177,21 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
   it('answers a few thousand generated malformed requests without a single 5xx (bounded: 3000 requests, 20 s)', async () => {
     const random = prng(20261126);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const ids = (photoId: string) => [photoId, photoId, 'x', '%', '%zz', '%E0%A4%A', '%00', '..%2f..%2fetc%2fpasswd', '__proto__', 'constructor', 'a'.repeat(3000), "'%20OR%201=1--", '%3Cscript%3E'];
+    const ids = (photoId: string) => [
+      photoId,
+      photoId,
+      'x',
+      '%',
+      '%zz',
+      '%E0%A4%A',
+      '%00',
+      '..%2f..%2fetc%2fpasswd',
+      '__proto__',
+      'constructor',
+      'a'.repeat(3000),
+      "'%20OR%201=1--",
+      '%3Cscript%3E',
+    ];
     const paths = (photoId: string) => {
       const id = pick(ids(photoId));
       // The API routes twice: the token guard is where the interesting input goes.
@@ -181,7 +224,20 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
       ];
     };
     const names = ['access_token', 'token', 'id', 'scope', 'q', '__proto__', 'constructor[prototype]', 'a[]', '%', ''];
-    const values = ['', '%', '%zz', '%E0%A4%A', 'photos.read', '<script>', '"\'', '\u0000', 'a'.repeat(4000), '[]', '{}', 'x'.repeat(43)];
+    const values = [
+      '',
+      '%',
+      '%zz',
+      '%E0%A4%A',
+      'photos.read',
+      '<script>',
+      '"\'',
+      '\u0000',
+      'a'.repeat(4000),
+      '[]',
+      '{}',
+      'x'.repeat(43),
+    ];
     const auths = (token: string) => [
       '',
       'Bearer',
@@ -200,11 +256,53 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
       'Bearer \u00e9',
       '\t',
     ];
-    const contentTypes = ['', 'application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', 'image/svg+xml', 'application/json; charset=utf-16', ';;;', 'a'.repeat(2000)];
-    const bodies = ['', '{"a":', '{"__proto__":{"x":1}}', 'token=x&access_token=y', '%', '\u00ff\u00fe\u0000\u0001', '--x\r\nContent-Disposition: form-data\r\n\r\n', 'z'.repeat(20_000)];
-    const accepts = ['', '*/*', 'application/json', 'text/html', 'image/*', 'text/html;q=0, application/json;q=0', 'x/y;q=abc'];
+    const contentTypes = [
+      '',
+      'application/json',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'image/svg+xml',
+      'application/json; charset=utf-16',
+      ';;;',
+      'a'.repeat(2000),
+    ];
+    const bodies = [
+      '',
+      '{"a":',
+      '{"__proto__":{"x":1}}',
+      'token=x&access_token=y',
+      '%',
+      '\u00ff\u00fe\u0000\u0001',
+      '--x\r\nContent-Disposition: form-data\r\n\r\n',
+      'z'.repeat(20_000),
+    ];
+    const accepts = [
+      '',
+      '*/*',
+      'application/json',
+      'text/html',
+      'image/*',
+      'text/html;q=0, application/json;q=0',
+      'x/y;q=abc',
+    ];
     const origins = ['', PRINTER_URL, 'http://evil.test', 'null'];
-    const methods = ['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'];
+    const methods = [
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'HEAD',
+      'POST',
+      'PUT',
+      'PATCH',
+      'DELETE',
+      'OPTIONS',
+      'TRACE',
+      'PROPFIND',
+    ];
 
     const started = Date.now();
     let sent = 0;
@@ -213,7 +311,10 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
       const batch = Array.from({ length: 20 }, () => {
         const target = pick(targets);
         const method = pick(methods);
-        const params = Array.from({ length: Math.floor(random() * 4) }, () => `${pick(names)}=${inRequestLine(pick(values))}`).join('&');
+        const params = Array.from(
+          { length: Math.floor(random() * 4) },
+          () => `${pick(names)}=${inRequestLine(pick(values))}`,
+        ).join('&');
         const path = pick(paths(target.photoId)) + (params ? `?${params}` : '');
         const headers: Record<string, string> = {};
         for (const [name, value] of [
@@ -226,9 +327,14 @@ describe('Robustness: malformed requests to the drive get a 4xx, never a 5xx or 
         }
         const body = method === 'GET' || method === 'HEAD' ? undefined : pick(bodies);
         return raw(target.drive.url, method, path, headers, body).then(
-          (res) => ({ res, what: `${target.name}: ${method} ${path.slice(0, 120)} ${JSON.stringify(headers).slice(0, 200)}` }),
+          (res) => ({
+            res,
+            what: `${target.name}: ${method} ${path.slice(0, 120)} ${JSON.stringify(headers).slice(0, 200)}`,
+          }),
           (err: Error) => {
-            throw new Error(`${target.name}: ${method} ${path.slice(0, 120)} ${JSON.stringify(headers).slice(0, 200)}: ${err.message}`);
+            throw new Error(
+              `${target.name}: ${method} ${path.slice(0, 120)} ${JSON.stringify(headers).slice(0, 200)}: ${err.message}`,
+            );
           },
         );
       });

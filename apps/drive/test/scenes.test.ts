@@ -17,7 +17,12 @@ describe('Generated photos', () => {
   it('are well-formed SVG documents of 1500x1000 with a title, and no NaN or undefined leaked in', () => {
     for (const scene of scenes) {
       const svg = renderScene(scene);
-      assert.ok(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1500 1000"'), scene.slug);
+      assert.ok(
+        svg.startsWith(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1500 1000"',
+        ),
+        scene.slug,
+      );
       assert.ok(svg.includes(`<title id="title">${scene.title}</title>`), scene.slug);
       assert.doesNotMatch(svg, /NaN|undefined|Infinity/, scene.slug);
       assertWellFormed(svg.replace(/^<\?xml[^>]*>/, ''), scene.slug);

@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { base64url, createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { generateSigningKey, importSigningKey } from '@oauth-demo/tokens';
-import { type Authority, DRIVE_URL, get, ISSUER, type RunningDrive, startDrive, startTrustingDrive, tokenFrom } from './helpers.js';
+import {
+  type Authority,
+  DRIVE_URL,
+  get,
+  ISSUER,
+  type RunningDrive,
+  startDrive,
+  startTrustingDrive,
+  tokenFrom,
+} from './helpers.js';
 
 function unsignedToken(header: Record<string, unknown>, payload: Record<string, unknown>): string {
   const encode = (part: Record<string, unknown>) => base64url.encode(JSON.stringify(part));
@@ -15,7 +24,16 @@ function unsignedToken(header: Record<string, unknown>, payload: Record<string, 
 
 function validClaims(): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: ISSUER, sub: 'alice', aud: DRIVE_URL, client_id: 'photo-printer', scope: 'photos.read', iat: now, exp: now + 300, jti: 'test' };
+  return {
+    iss: ISSUER,
+    sub: 'alice',
+    aud: DRIVE_URL,
+    client_id: 'photo-printer',
+    scope: 'photos.read',
+    iat: now,
+    exp: now + 300,
+    jti: 'test',
+  };
 }
 
 describe('Access token validation (RFC 9068 §4)', () => {
@@ -69,24 +87,34 @@ describe('Access token validation (RFC 9068 §4)', () => {
 
   it('refuses a token from another issuer (iss), even signed with the trusted key', async () => {
     await assertInvalidToken(await authority.token({ iss: 'http://evil.test' }), 'wrong iss');
-    await assertInvalidToken(await authority.token({ iss: `${ISSUER}/` }), 'iss with a trailing slash is not the same issuer');
+    await assertInvalidToken(
+      await authority.token({ iss: `${ISSUER}/` }),
+      'iss with a trailing slash is not the same issuer',
+    );
   });
 
   it('refuses alg "none" (RFC 8725 §2.1)', async () => {
     await assertInvalidToken(unsignedToken({ alg: 'none', typ: 'at+jwt' }, validClaims()), 'alg none');
-    await assertInvalidToken(unsignedToken({ alg: 'none', typ: 'at+jwt', kid: authority.key.kid }, validClaims()), 'alg none with a known kid');
+    await assertInvalidToken(
+      unsignedToken({ alg: 'none', typ: 'at+jwt', kid: authority.key.kid }, validClaims()),
+      'alg none with a known kid',
+    );
   });
 
   it('refuses a token signed by a foreign key, with its own kid or with ours', async () => {
     const foreign = await importSigningKey((await generateSigningKey()).privateJwk);
     await assertInvalidToken(await tokenFrom(foreign), 'foreign key, unknown kid');
-    const posing = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'ES256', kid: authority.key.kid, typ: 'at+jwt' }).sign(foreign.privateKey);
+    const posing = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'ES256', kid: authority.key.kid, typ: 'at+jwt' })
+      .sign(foreign.privateKey);
     await assertInvalidToken(posing, 'foreign key posing as our kid');
   });
 
   it('refuses HMAC signed with the public key (algorithm confusion, RFC 8725 §2.1)', async () => {
     const secret = new TextEncoder().encode(JSON.stringify(authority.key.publicJwk));
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS256', kid: authority.key.kid, typ: 'at+jwt' }).sign(secret);
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'HS256', kid: authority.key.kid, typ: 'at+jwt' })
+      .sign(secret);
     await assertInvalidToken(token, 'HS256 with the public key');
   });
 
@@ -99,13 +127,17 @@ describe('Access token validation (RFC 9068 §4)', () => {
   });
 
   it('refuses a JWT that is not an access token (typ, RFC 9068 §4)', async () => {
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'ES256', kid: authority.key.kid, typ: 'JWT' }).sign(authority.key.privateKey);
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'ES256', kid: authority.key.kid, typ: 'JWT' })
+      .sign(authority.key.privateKey);
     await assertInvalidToken(token, 'typ JWT (e.g. an ID token)');
   });
 
   it('refuses a token without a subject', async () => {
     const { sub: _sub, ...claims } = validClaims();
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: authority.key.kid, typ: 'at+jwt' }).sign(authority.key.privateKey);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: authority.key.kid, typ: 'at+jwt' })
+      .sign(authority.key.privateKey);
     await assertInvalidToken(token, 'no sub');
   });
 
@@ -139,8 +171,12 @@ describe('Access token validation (RFC 9068 §4)', () => {
 describe('Access tokens of another authorization server (DRIVE_TOKEN_ALGORITHMS, RFC 8725 §3.1)', () => {
   async function rs256Token(): Promise<{ token: string; keys: ReturnType<typeof createLocalJWKSet> }> {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
-    const keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' }] });
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1', typ: 'at+jwt' }).sign(privateKey);
+    const keys = createLocalJWKSet({
+      keys: [{ ...(await exportJWK(publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' }],
+    });
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1', typ: 'at+jwt' })
+      .sign(privateKey);
     return { token, keys };
   }
 
@@ -160,7 +196,10 @@ describe('Access tokens of another authorization server (DRIVE_TOKEN_ALGORITHMS,
     try {
       const res = await get(`${drive.url}/api/photos`, token);
       assert.equal(res.status, 401);
-      assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token", error_description="The token is signed with an algorithm this resource server does not accept\."/);
+      assert.match(
+        res.headers.get('www-authenticate') ?? '',
+        /error="invalid_token", error_description="The token is signed with an algorithm this resource server does not accept\."/,
+      );
     } finally {
       await drive.stop();
     }

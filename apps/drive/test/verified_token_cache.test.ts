@@ -32,7 +32,9 @@ function claims(overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
 }
 
 /** A validator that counts its calls and answers from a script. */
-function fakeValidator(answer: (token: string, scope: string) => AccessTokenClaims | Error): TokenValidator & { calls: number } {
+function fakeValidator(
+  answer: (token: string, scope: string) => AccessTokenClaims | Error,
+): TokenValidator & { calls: number } {
   const v = {
     calls: 0,
     async validate(token: string, scope: string): Promise<AccessTokenClaims> {
@@ -57,7 +59,11 @@ describe('verified-token cache', () => {
   });
 
   it('never caches a failure: every failing request is checked in full, with the validator’s own error', async () => {
-    for (const error of [new InvalidToken('bad signature'), new TemporarilyUnavailable('keys unavailable'), new InsufficientScope('photos.read')]) {
+    for (const error of [
+      new InvalidToken('bad signature'),
+      new TemporarilyUnavailable('keys unavailable'),
+      new InsufficientScope('photos.read'),
+    ]) {
       const inner = fakeValidator(() => error);
       const v = withVerifiedTokenCache(inner, { now: () => T0 });
       await assert.rejects(v.validate('tok', 'photos.read'), (e) => e === error);
@@ -86,7 +92,11 @@ describe('verified-token cache', () => {
     assert.equal(inner.calls, 1);
     now = T0 + 30_000; // exactly exp
     await v.validate('tok', 'photos.read');
-    assert.equal(inner.calls, 2, 'at exp the validator decides again (jose may still allow 5 s of skew; the cache does not)');
+    assert.equal(
+      inner.calls,
+      2,
+      'at exp the validator decides again (jose may still allow 5 s of skew; the cache does not)',
+    );
   });
 
   it('expires an entry after maxAgeMs even when exp is later', async () => {
@@ -102,7 +112,11 @@ describe('verified-token cache', () => {
   });
 
   it('does not cache a token without a numeric exp, or one already expired', async () => {
-    for (const c of [claims({ exp: undefined as unknown as number }), claims({ exp: Number.NaN }), claims({ exp: T0 / 1000 - 1 })]) {
+    for (const c of [
+      claims({ exp: undefined as unknown as number }),
+      claims({ exp: Number.NaN }),
+      claims({ exp: T0 / 1000 - 1 }),
+    ]) {
       const inner = fakeValidator(() => c);
       const v = withVerifiedTokenCache(inner, { now: () => T0 });
       await v.validate('tok', 'photos.read');
@@ -113,7 +127,9 @@ describe('verified-token cache', () => {
   });
 
   it('checks the required scope on every hit: a cached token without it gets the validator’s 403', async () => {
-    const inner = fakeValidator((_t, scope) => (scope === 'gallery.read' ? new InsufficientScope('gallery.read') : claims({ scope: 'photos.read' })));
+    const inner = fakeValidator((_t, scope) =>
+      scope === 'gallery.read' ? new InsufficientScope('gallery.read') : claims({ scope: 'photos.read' }),
+    );
     const v = withVerifiedTokenCache(inner, { now: () => T0 });
     await v.validate('tok', 'photos.read');
     await assert.rejects(v.validate('tok', 'gallery.read'), InsufficientScope);
@@ -131,7 +147,10 @@ describe('verified-token cache', () => {
   });
 
   it('hands out frozen claims: a route cannot change what the next request sees', async () => {
-    const v = withVerifiedTokenCache(fakeValidator(() => claims()), { now: () => T0 });
+    const v = withVerifiedTokenCache(
+      fakeValidator(() => claims()),
+      { now: () => T0 },
+    );
     const first = await v.validate('tok', 'photos.read');
     assert.throws(() => {
       (first as { sub: string }).sub = 'bob';
@@ -161,14 +180,23 @@ describe('verified-token cache', () => {
       },
     };
     const v = withVerifiedTokenCache(real);
-    const { token } = await issueAccessToken(key, { issuer: 'http://auth', subject: 'alice', audience: 'http://drive', clientId: 'photo-printer', scope: 'photos.read', expiresIn: 600 });
+    const { token } = await issueAccessToken(key, {
+      issuer: 'http://auth',
+      subject: 'alice',
+      audience: 'http://drive',
+      clientId: 'photo-printer',
+      scope: 'photos.read',
+      expiresIn: 600,
+    });
     assert.equal((await v.validate(token, 'photos.read')).sub, 'alice');
     assert.equal((await v.validate(token, 'photos.read')).sub, 'alice');
     assert.equal(real.calls, 1);
     const [h, p, s] = token.split('.') as [string, string, string];
     const forgedSig = `${h}.${p}.${s.slice(0, 10)}${s[10] === 'A' ? 'B' : 'A'}${s.slice(11)}`;
     await assert.rejects(v.validate(forgedSig, 'photos.read'), InvalidToken);
-    const otherPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'bob' })).toString('base64url');
+    const otherPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'bob' }),
+    ).toString('base64url');
     await assert.rejects(v.validate(`${h}.${otherPayload}.${s}`, 'photos.read'), InvalidToken);
     assert.equal(real.calls, 3);
   });

@@ -122,7 +122,10 @@
   if (startImplicit) {
     startImplicit.addEventListener('click', function () {
       var state = randomString();
-      go({ flow: 'implicit', state: state, createdAt: Date.now() }, authorizationRequest({ responseType: 'token', state: state }));
+      go(
+        { flow: 'implicit', state: state, createdAt: Date.now() },
+        authorizationRequest({ responseType: 'token', state: state }),
+      );
     });
   }
 
@@ -133,7 +136,10 @@
       var state = randomString();
       sha256(new TextEncoder().encode(verifier)).then(function (digest) {
         var challenge = base64url(digest); // RFC 7636 §4.2: S256, BASE64URL(SHA256(code_verifier))
-        go({ flow: 'code', state: state, verifier: verifier, createdAt: Date.now() }, authorizationRequest({ responseType: 'code', state: state, challenge: challenge }));
+        go(
+          { flow: 'code', state: state, verifier: verifier, createdAt: Date.now() },
+          authorizationRequest({ responseType: 'code', state: state, challenge: challenge }),
+        );
       });
     });
   }
@@ -168,20 +174,28 @@
   function checkAnswer(params, flow) {
     var state = params.get('state');
     if (!pending || pending.flow !== flow || typeof pending.state !== 'string') {
-      return 'This tab did not start a ' + (flow === 'implicit' ? 'Implicit' : 'code') + ' request (or its answer was already used): refused, nothing was used (CSRF protection, RFC 6749 §10.12).';
+      return (
+        'This tab did not start a ' +
+        (flow === 'implicit' ? 'Implicit' : 'code') +
+        ' request (or its answer was already used): refused, nothing was used (CSRF protection, RFC 6749 §10.12).'
+      );
     }
-    if (state !== pending.state) return 'The state in the answer does not match the one this tab sent: refused, nothing was used (RFC 6749 §10.12).';
+    if (state !== pending.state)
+      return 'The state in the answer does not match the one this tab sent: refused, nothing was used (RFC 6749 §10.12).';
     if (Date.now() - pending.createdAt > PENDING_TTL_MS) return 'The answer came back too late: the request expired.';
     var iss = params.get('iss');
-    if (iss === null && config.issRequired === 'true') return 'The answer has no iss, although the Auth server says it always sends one: refused (RFC 9207 §2.4).';
-    if (iss !== null && iss !== config.issuer) return 'The answer says it comes from "' + iss + '", not from ' + config.issuer + ': refused (mix-up, RFC 9207).';
+    if (iss === null && config.issRequired === 'true')
+      return 'The answer has no iss, although the Auth server says it always sends one: refused (RFC 9207 §2.4).';
+    if (iss !== null && iss !== config.issuer)
+      return 'The answer says it comes from "' + iss + '", not from ' + config.issuer + ': refused (mix-up, RFC 9207).';
     return null;
   }
 
   /** @param {URLSearchParams} params */
   function describeError(params) {
     var code = params.get('error');
-    if (code === 'access_denied') return 'You said no (access_denied): the Auth server sent your browser back without a token. Nothing was shared.';
+    if (code === 'access_denied')
+      return 'You said no (access_denied): the Auth server sent your browser back without a token. Nothing was shared.';
     var description = params.get('error_description');
     return 'The Auth server answered with an error: ' + code + (description ? ' (' + description + ')' : '') + '.';
   }
@@ -197,7 +211,11 @@
   function callDrive(token) {
     show('qp-photos');
     setText('qp-photos-status', 'asking Drive…');
-    return fetch(config.driveApi, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' })
+    return fetch(config.driveApi, {
+      headers: { Authorization: 'Bearer ' + token },
+      credentials: 'omit',
+      cache: 'no-store',
+    })
       .then(function (response) {
         var status = setText('qp-photos-status', 'HTTP ' + response.status);
         if (status) status.classList.add(response.ok ? 'ok' : 'refused');
@@ -218,32 +236,44 @@
           return;
         }
         var photos = answer.body.photos;
-        setText('qp-photos-owner', (answer.body.owner || 'Someone') + '\u2019s photos, listed by Drive for this browser (' + photos.length + '):');
+        setText(
+          'qp-photos-owner',
+          (answer.body.owner || 'Someone') +
+            '\u2019s photos, listed by Drive for this browser (' +
+            photos.length +
+            '):',
+        );
         var images = $('qp-photo-images');
         // One list, in Drive's order: each photo's figure (its title) first, its image added when it arrives.
-        photos.forEach(/** @param {{ title: unknown, content_url: unknown }} photo */ function (photo) {
-          var figure = document.createElement('figure');
-          figure.className = 'photo';
-          var caption = document.createElement('figcaption');
-          caption.className = 'caption';
-          caption.textContent = String(photo.title);
-          figure.appendChild(caption);
-          if (images) images.appendChild(figure);
-          if (typeof photo.content_url !== 'string') return;
-          // Images need the token too, so they are fetched and shown as blob: URLs.
-          fetch(photo.content_url, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' })
-            .then(function (r) {
-              return r.ok ? r.blob() : null;
+        photos.forEach(
+          /** @param {{ title: unknown, content_url: unknown }} photo */ function (photo) {
+            var figure = document.createElement('figure');
+            figure.className = 'photo';
+            var caption = document.createElement('figcaption');
+            caption.className = 'caption';
+            caption.textContent = String(photo.title);
+            figure.appendChild(caption);
+            if (images) images.appendChild(figure);
+            if (typeof photo.content_url !== 'string') return;
+            // Images need the token too, so they are fetched and shown as blob: URLs.
+            fetch(photo.content_url, {
+              headers: { Authorization: 'Bearer ' + token },
+              credentials: 'omit',
+              cache: 'no-store',
             })
-            .then(function (blob) {
-              if (!blob) return;
-              var img = document.createElement('img');
-              img.alt = '';
-              img.src = URL.createObjectURL(blob);
-              figure.insertBefore(img, caption);
-            })
-            .catch(function () {});
-        });
+              .then(function (r) {
+                return r.ok ? r.blob() : null;
+              })
+              .then(function (blob) {
+                if (!blob) return;
+                var img = document.createElement('img');
+                img.alt = '';
+                img.src = URL.createObjectURL(blob);
+                figure.insertBefore(img, caption);
+              })
+              .catch(function () {});
+          },
+        );
       })
       .catch(function (error) {
         setText('qp-photos-status', 'no answer');
@@ -265,7 +295,10 @@
     setText('qp-implicit-expires', expiresIn ? expiresIn + ' seconds' : '(not stated)');
     setText('qp-implicit-scope', fragment.get('scope') || '(not stated: the scope requested)');
     setText('qp-implicit-state', 'matches the one this tab sent');
-    setText('qp-implicit-iss', fragment.get('iss') ? fragment.get('iss') + ' (the issuer this page trusts)' : '(not sent)');
+    setText(
+      'qp-implicit-iss',
+      fragment.get('iss') ? fragment.get('iss') + ' (the issuer this page trusts)' : '(not sent)',
+    );
 
     show('qp-dangers');
     setText('qp-href-before', hrefAtArrival);
@@ -286,7 +319,8 @@
     var code = query.get('code');
     var verifier = pending && pending.verifier;
     if (!code) return fail('The answer has neither a code nor an error (RFC 6749 §4.1.2): nothing to exchange.');
-    if (!verifier) return fail('This tab no longer has the code_verifier of its request (RFC 7636 §4.5): nothing to exchange.');
+    if (!verifier)
+      return fail('This tab no longer has the code_verifier of its request (RFC 7636 §4.5): nothing to exchange.');
     setText('qp-status', 'Authorization Code + PKCE: a code came back in the query; exchanging it…');
     show('qp-code');
     show('qp-analytics-code');
@@ -301,7 +335,13 @@
       client_id: config.clientId,
       code_verifier: verifier,
     });
-    setText('qp-code-request', 'POST ' + config.tokenEndpoint + '\nContent-Type: application/x-www-form-urlencoded\n\n' + form.toString().replace(/&/g, '\n&'));
+    setText(
+      'qp-code-request',
+      'POST ' +
+        config.tokenEndpoint +
+        '\nContent-Type: application/x-www-form-urlencoded\n\n' +
+        form.toString().replace(/&/g, '\n&'),
+    );
 
     function redeem() {
       return fetch(config.tokenEndpoint, {
@@ -328,7 +368,14 @@
         if (replay) replay.disabled = true;
         redeem().then(
           function (answer) {
-            var el = setText('qp-replay-result', 'HTTP ' + answer.status + ': ' + (answer.body.error || 'no error?') + (answer.body.error_description ? ' (' + answer.body.error_description + ')' : ''));
+            var el = setText(
+              'qp-replay-result',
+              'HTTP ' +
+                answer.status +
+                ': ' +
+                (answer.body.error || 'no error?') +
+                (answer.body.error_description ? ' (' + answer.body.error_description + ')' : ''),
+            );
             if (el) el.hidden = false;
           },
           function (error) {
@@ -345,13 +392,26 @@
         if (status) status.classList.add(answer.status === 200 ? 'ok' : 'refused');
         setText('qp-code-fields', Object.keys(answer.body).join(', ') || '(none)');
         if (answer.status !== 200 || typeof answer.body.access_token !== 'string') {
-          return fail('The token endpoint refused the code: ' + (answer.body.error || 'HTTP ' + answer.status) + (answer.body.error_description ? ' (' + answer.body.error_description + ')' : '') + '.');
+          return fail(
+            'The token endpoint refused the code: ' +
+              (answer.body.error || 'HTTP ' + answer.status) +
+              (answer.body.error_description ? ' (' + answer.body.error_description + ')' : '') +
+              '.',
+          );
         }
         var token = answer.body.access_token;
-        setText('qp-status', 'Authorization Code + PKCE: the token came back in the body of the token response, not in a URL.');
+        setText(
+          'qp-status',
+          'Authorization Code + PKCE: the token came back in the body of the token response, not in a URL.',
+        );
         setText('qp-code-token', token);
         setText('qp-code-href-now', location.href);
-        setText('qp-code-token-in-url', location.href.indexOf(token) === -1 && hrefAtArrival.indexOf(token) === -1 ? 'no, never' : 'YES (this should not happen)');
+        setText(
+          'qp-code-token-in-url',
+          location.href.indexOf(token) === -1 && hrefAtArrival.indexOf(token) === -1
+            ? 'no, never'
+            : 'YES (this should not happen)',
+        );
         holdToken(token, 'code');
         return callDrive(token);
       },

@@ -11,7 +11,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
-import { Recorder, currentTraceId, recordBackChannel, recordExchanges, traceContext, useTeachingViews } from '@oauth-demo/teaching';
+import {
+  Recorder,
+  currentTraceId,
+  recordBackChannel,
+  recordExchanges,
+  traceContext,
+  useTeachingViews,
+} from '@oauth-demo/teaching';
 import { createBackChannel, describeNetworkError } from '@oauth-demo/back-channel';
 import { type PrinterConfig, databaseFile, ordersDir } from './config.js';
 import type { AppContext } from './context.js';
@@ -64,18 +71,35 @@ export function createApp(config: PrinterConfig): PrinterApp {
     timeoutMs: config.httpTimeoutMs,
     userAgent: USER_AGENT,
     instrument: (http) =>
-      recordBackChannel(http, { traceId: currentTraceId, recorder, auth: config.auth, drive: config.drive, userAgent: USER_AGENT, traceSecret: config.traceSecret, describeFailure: describeNetworkError }),
+      recordBackChannel(http, {
+        traceId: currentTraceId,
+        recorder,
+        auth: config.auth,
+        drive: config.drive,
+        userAgent: USER_AGENT,
+        traceSecret: config.traceSecret,
+        describeFailure: describeNetworkError,
+      }),
   });
   const metadata = new MetadataClient(backChannel.http, config.auth);
   const drive = new DriveClient(backChannel.http, config.drive);
   const context: AppContext = {
     config,
     metadata,
-    tokenEndpoint: { http: backChannel.http, metadata, client: config.client, authInternalUrl: config.auth.internalUrl },
+    tokenEndpoint: {
+      http: backChannel.http,
+      metadata,
+      client: config.client,
+      authInternalUrl: config.auth.internalUrl,
+    },
     drive,
     orders: new OrderRepository(db),
     ordersDir: ordersDir(config),
-    printLab: new PrintLab({ http: backChannel.http, metadata, authInternalUrl: config.auth.internalUrl }, config.printLab, drive),
+    printLab: new PrintLab(
+      { http: backChannel.http, metadata, authInternalUrl: config.auth.internalUrl },
+      config.printLab,
+      drive,
+    ),
     recorder,
     backChannel,
   };
@@ -94,7 +118,10 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.get('/assets/vendor/noble-hashes/:file', (req, res, next) => {
     if (!NOBLE_HASHES_FILES.has(req.params.file)) return next();
     // root: pnpm keeps packages under node_modules/.pnpm, a dot folder send() would otherwise refuse.
-    res.type('text/javascript').set('cache-control', 'public, max-age=3600').sendFile(req.params.file, { root: NOBLE_HASHES_DIR });
+    res
+      .type('text/javascript')
+      .set('cache-control', 'public, max-age=3600')
+      .sendFile(req.params.file, { root: NOBLE_HASHES_DIR });
   });
 
   // Health first: no session, no body parsing (docker-compose and Playwright poll it).

@@ -132,7 +132,10 @@ export interface PrinterConfig {
  * `warn` receives what is accepted but worth knowing at start-up: a client secret shorter than the 256 bits our
  * auth server makes, which another authorization server may have issued (issue 17).
  */
-export function loadConfig(env: Env = process.env, warn: (message: string) => void = (message) => console.warn(`Photo Printer: warning: ${message}`)): PrinterConfig {
+export function loadConfig(
+  env: Env = process.env,
+  warn: (message: string) => void = (message) => console.warn(`Photo Printer: warning: ${message}`),
+): PrinterConfig {
   const issuedElsewhere = { warn };
   const printer = readServiceUrls(env, 'PRINTER');
   const auth = readServiceUrls(env, 'AUTH');
@@ -142,11 +145,15 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
   const host = readHost(env);
   const classHost = readClassHost(env);
   const instructorKey = env.INSTRUCTOR_KEY || undefined;
-  if (instructorKey !== undefined && instructorKey.length < 8) throw new ConfigError('INSTRUCTOR_KEY must have at least 8 characters');
+  if (instructorKey !== undefined && instructorKey.length < 8)
+    throw new ConfigError('INSTRUCTOR_KEY must have at least 8 characters');
   if (classHost && !instructorKey) {
-    throw new ConfigError(`CLASS_HOST=${classHost} serves the demo to everyone on the network: set INSTRUCTOR_KEY too (at least 8 characters), so that only you can switch on instructor mode (it reveals secrets and resets the class)`);
+    throw new ConfigError(
+      `CLASS_HOST=${classHost} serves the demo to everyone on the network: set INSTRUCTOR_KEY too (at least 8 characters), so that only you can switch on instructor mode (it reveals secrets and resets the class)`,
+    );
   }
-  const instructorKeyless = instructorKey === undefined && isLoopbackHost(host) && isLoopbackHost(new URL(printer.publicUrl).hostname);
+  const instructorKeyless =
+    instructorKey === undefined && isLoopbackHost(host) && isLoopbackHost(new URL(printer.publicUrl).hostname);
   // Read once: the lab copy (photo-printer-lab) is registered with the printer's own secret.
   const clientSecret = readSharedSecret(env, 'PRINTER_CLIENT_SECRET', { issuedElsewhere });
   return {

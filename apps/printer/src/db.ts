@@ -80,7 +80,9 @@ export class OrderRepository {
   /** Start over: forget this browser's orders (a learner's own, never another's). Returns their ids (folders to delete). */
   forgetBrowser(browserKey: string): string[] {
     return this.db.transaction(() => {
-      const ids = (this.db.prepare('SELECT id FROM orders WHERE browser_key = ?').all(browserKey) as { id: string }[]).map((r) => r.id);
+      const ids = (
+        this.db.prepare('SELECT id FROM orders WHERE browser_key = ?').all(browserKey) as { id: string }[]
+      ).map((r) => r.id);
       for (const id of ids) this.db.prepare('DELETE FROM order_items WHERE order_id = ?').run(id);
       this.db.prepare('DELETE FROM orders WHERE browser_key = ?').run(browserKey);
       return ids;
@@ -105,15 +107,21 @@ export class OrderRepository {
   /** The order, only if this browser placed it: another browser gets the same answer as for an unknown id. */
   findForBrowser(id: string, browserKey: string | undefined): OrderRow | undefined {
     if (!browserKey) return undefined;
-    return this.db.prepare<[string, string], OrderRow>('SELECT * FROM orders WHERE id = ? AND browser_key = ?').get(id, browserKey);
+    return this.db
+      .prepare<[string, string], OrderRow>('SELECT * FROM orders WHERE id = ? AND browser_key = ?')
+      .get(id, browserKey);
   }
 
   items(orderId: string): OrderItemRow[] {
-    return this.db.prepare<[string], OrderItemRow>('SELECT * FROM order_items WHERE order_id = ? ORDER BY position').all(orderId);
+    return this.db
+      .prepare<[string], OrderItemRow>('SELECT * FROM order_items WHERE order_id = ? ORDER BY position')
+      .all(orderId);
   }
 
   item(orderId: string, photoId: string): OrderItemRow | undefined {
-    return this.db.prepare<[string, string], OrderItemRow>('SELECT * FROM order_items WHERE order_id = ? AND photo_id = ?').get(orderId, photoId);
+    return this.db
+      .prepare<[string, string], OrderItemRow>('SELECT * FROM order_items WHERE order_id = ? AND photo_id = ?')
+      .get(orderId, photoId);
   }
 
   listForBrowser(browserKey: string | undefined): OrderSummary[] {

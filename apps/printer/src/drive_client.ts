@@ -68,7 +68,11 @@ export class DriveClient {
   /** `GET /api/photos/:id`: one photo's metadata; NotFound when it is not the token owner's. */
   async getPhoto(accessToken: string, id: string): Promise<Photo> {
     if (!PHOTO_ID.test(id)) throw new NotFound('There is no such photo.');
-    const response = await this.call<unknown>(`${this.drive.internalUrl}/api/photos/${encodeURIComponent(id)}`, accessToken, 'json');
+    const response = await this.call<unknown>(
+      `${this.drive.internalUrl}/api/photos/${encodeURIComponent(id)}`,
+      accessToken,
+      'json',
+    );
     const photo = parsePhoto(response.data);
     if (photo.id !== id) throw new DriveAnswerInvalid(`Drive answered photo "${photo.id}" when asked for "${id}".`);
     return photo;
@@ -83,13 +87,20 @@ export class DriveClient {
     } else {
       const internal = toInternalUrl(photo.content_url, this.drive);
       if (internal === null) {
-        throw new DriveAnswerInvalid(`The image URL of "${photo.title}" is not on Drive; Photo Printer does not send your token elsewhere (RFC 9700 §4.9.1).`);
+        throw new DriveAnswerInvalid(
+          `The image URL of "${photo.title}" is not on Drive; Photo Printer does not send your token elsewhere (RFC 9700 §4.9.1).`,
+        );
       }
       url = internal;
     }
     const response = await this.call<ArrayBuffer>(url, accessToken, 'arraybuffer');
-    const contentType = String(response.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (!IMAGE_TYPES.has(contentType)) throw new DriveAnswerInvalid(`Drive sent "${contentType || 'no type'}" where an image was expected.`);
+    const contentType =
+      String(response.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase() ?? '';
+    if (!IMAGE_TYPES.has(contentType))
+      throw new DriveAnswerInvalid(`Drive sent "${contentType || 'no type'}" where an image was expected.`);
     return { bytes: Buffer.from(response.data), contentType };
   }
 
@@ -109,7 +120,11 @@ export class DriveClient {
       throw new DriveUnreachable(this.drive.internalUrl, describeNetworkError(error));
     }
     const text = Buffer.from(response.data ?? new ArrayBuffer(0)).toString('utf8');
-    const contentType = String(response.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const contentType =
+      String(response.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase() ?? '';
     const answer: DriveAnswer = {
       shownUrl: `${this.drive.publicUrl}${path}`,
       status: response.status,
@@ -129,12 +144,19 @@ export class DriveClient {
     return answer;
   }
 
-  private async call<T>(url: string, accessToken: string, responseType: 'json' | 'arraybuffer'): Promise<AxiosResponse<T>> {
+  private async call<T>(
+    url: string,
+    accessToken: string,
+    responseType: 'json' | 'arraybuffer',
+  ): Promise<AxiosResponse<T>> {
     let response: AxiosResponse<T>;
     try {
       response = await this.http.get<T>(url, {
         responseType,
-        headers: { Authorization: `Bearer ${accessToken}`, Accept: responseType === 'json' ? 'application/json' : 'image/*' },
+        headers: {
+          Authorization: `Bearer ${accessToken}`,
+          Accept: responseType === 'json' ? 'application/json' : 'image/*',
+        },
       });
     } catch (error) {
       throw new DriveUnreachable(this.drive.internalUrl, describeNetworkError(error));
@@ -143,7 +165,8 @@ export class DriveClient {
     if (response.status === 401 || response.status === 403) {
       // RFC 6750 §3: the reason is in the challenge, e.g. Bearer realm="drive", error="invalid_token",
       // error_description="The access token expired.". Without an error code, the status says which (§3.1).
-      const challenge = parseBearerChallenge(response.headers['www-authenticate'] as string | string[] | undefined) ?? {};
+      const challenge =
+        parseBearerChallenge(response.headers['www-authenticate'] as string | string[] | undefined) ?? {};
       const code = challenge.error ?? (response.status === 401 ? 'invalid_token' : 'insufficient_scope');
       throw new DriveRefusedToken(code, challenge.error_description, challenge.scope);
     }
@@ -168,10 +191,12 @@ export interface DriveAnswer {
 }
 
 function parsePhoto(value: unknown): Photo {
-  if (typeof value !== 'object' || value === null) throw new DriveAnswerInvalid('A photo in Drive\'s answer is not an object.');
+  if (typeof value !== 'object' || value === null)
+    throw new DriveAnswerInvalid("A photo in Drive's answer is not an object.");
   const v = { ...(value as Record<string, unknown>) };
   if (typeof v.id === 'number' && Number.isSafeInteger(v.id)) v.id = String(v.id);
-  if (typeof v.id !== 'string' || !PHOTO_ID.test(v.id)) throw new DriveAnswerInvalid('A photo in Drive\'s answer has no usable id.');
+  if (typeof v.id !== 'string' || !PHOTO_ID.test(v.id))
+    throw new DriveAnswerInvalid("A photo in Drive's answer has no usable id.");
   if (typeof v.content_url !== 'string') throw new DriveAnswerInvalid(`Photo "${v.id}" has no content_url.`);
   const photo: Photo = {
     id: v.id,

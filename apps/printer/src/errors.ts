@@ -42,7 +42,10 @@ const CONNECT_AGAIN = { backHref: '/', backLabel: 'Connect to Drive again' };
 /** The auth server did not answer (metadata or token endpoint). Safe to retry: discovery is not cached on failure. */
 export class AuthServerUnreachable extends PrinterError {
   readonly status = 503;
-  constructor(readonly internalUrl: string, readonly reason: string) {
+  constructor(
+    readonly internalUrl: string,
+    readonly reason: string,
+  ) {
     super(`The auth server is not reachable at ${internalUrl}: ${reason}.`);
   }
   page(): ErrorPage {
@@ -157,7 +160,9 @@ export class TokenRequestFailed extends PrinterError {
       code: this.code,
       message: this.description ? `${this.message} It said: "${this.description}"` : this.message,
       explanation: `${why[this.code] ?? 'See RFC 6749 §5.2 for the meaning of this code.'} ${
-        this.grant === 'authorization_code' ? 'Codes are short-lived and single-use: start again to get a new one.' : 'Connect again to get new tokens.'
+        this.grant === 'authorization_code'
+          ? 'Codes are short-lived and single-use: start again to get a new one.'
+          : 'Connect again to get new tokens.'
       }`,
       ...CONNECT_AGAIN,
     };
@@ -239,7 +244,10 @@ export class DriveRefusedToken extends PrinterError {
 
 export class DriveUnreachable extends PrinterError {
   readonly status = 503;
-  constructor(readonly internalUrl: string, readonly reason: string) {
+  constructor(
+    readonly internalUrl: string,
+    readonly reason: string,
+  ) {
     super(`Drive is not reachable at ${internalUrl}: ${reason}.`);
   }
   page(): ErrorPage {
@@ -247,7 +255,8 @@ export class DriveUnreachable extends PrinterError {
       heading: 'Drive is not reachable',
       code: 'temporarily_unavailable',
       message: this.message,
-      explanation: 'Photo Printer fetches your photos from the Resource Server over the back channel. Start Drive and try again.',
+      explanation:
+        'Photo Printer fetches your photos from the Resource Server over the back channel. Start Drive and try again.',
       backHref: '/',
       backLabel: 'Back to Photo Printer',
     };
@@ -258,7 +267,12 @@ export class DriveUnreachable extends PrinterError {
 export class DriveAnswerInvalid extends PrinterError {
   readonly status = 502;
   page(): ErrorPage {
-    return { heading: 'Drive sent an answer Photo Printer cannot use', message: this.message, backHref: '/', backLabel: 'Back to Photo Printer' };
+    return {
+      heading: 'Drive sent an answer Photo Printer cannot use',
+      message: this.message,
+      backHref: '/',
+      backLabel: 'Back to Photo Printer',
+    };
   }
 }
 
@@ -303,7 +317,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     return;
   }
   const { status, page } = toPage(err);
-  if (status >= 500 && !(err instanceof PrinterError)) console.error('[printer] unexpected error on %s %s:', req.method, req.originalUrl, err);
+  if (status >= 500 && !(err instanceof PrinterError))
+    console.error('[printer] unexpected error on %s %s:', req.method, req.originalUrl, err);
   else if (err instanceof PrinterError && status >= 500) console.error(`[printer] ${err.name}: ${err.message}`);
   res.status(status).render('error', {
     heading: page.heading,
@@ -322,19 +337,29 @@ function toPage(err: unknown): { status: number; page: ErrorPage } {
     return { status, page };
   }
   if (err instanceof NotFound) {
-    return { status: 404, page: { heading: 'Not found', message: err.error_description ?? 'There is no such page on Photo Printer.' } };
+    return {
+      status: 404,
+      page: { heading: 'Not found', message: err.error_description ?? 'There is no such page on Photo Printer.' },
+    };
   }
   if (err instanceof OAuthError) {
     return {
       status: err.status,
-      page: { heading: 'This request was refused', code: err.error, message: err.error_description ?? 'The request is not valid.' },
+      page: {
+        heading: 'This request was refused',
+        code: err.error,
+        message: err.error_description ?? 'The request is not valid.',
+      },
     };
   }
   // body-parser and the router mark client mistakes (body too large, bad percent-encoding) with a 4xx `status`.
   if (isClientHttpError(err)) {
     return {
       status: err.status,
-      page: { heading: 'This request was refused', message: err.status === 413 ? 'The form you sent is too large.' : 'The request is malformed.' },
+      page: {
+        heading: 'This request was refused',
+        message: err.status === 413 ? 'The form you sent is too large.' : 'The request is malformed.',
+      },
     };
   }
   return {
@@ -355,8 +380,10 @@ export class InstructorModeRefused extends PrinterError {
   page(): ErrorPage {
     return {
       heading: 'Instructor mode is not available here',
-      message: 'Instructor mode shows secrets (the client secret, codes, tokens), so it needs the instructor key on a shared deployment.',
-      explanation: 'Start the printer with INSTRUCTOR_KEY=<something> and type it next to the switch, or run the demo on your own machine (public URL on localhost).',
+      message:
+        'Instructor mode shows secrets (the client secret, codes, tokens), so it needs the instructor key on a shared deployment.',
+      explanation:
+        'Start the printer with INSTRUCTOR_KEY=<something> and type it next to the switch, or run the demo on your own machine (public URL on localhost).',
       backHref: '/',
       backLabel: 'Back to Photo Printer',
     };

@@ -74,7 +74,11 @@ export function isPollDue(state: KioskState, now = Date.now()): boolean {
 /** RFC 8628 §3.2 expires_in: past it the codes are dead, so the kiosk stops asking on its own. */
 export function expireIfDue(state: KioskState, now = Date.now()): KioskState {
   if (state.status !== 'pending' || now < state.expiresAt) return state;
-  const next: KioskState = { ...state, status: 'expired', failure: { code: 'expires_in', description: 'The codes expired (expires_in) before anyone approved them.' } };
+  const next: KioskState = {
+    ...state,
+    status: 'expired',
+    failure: { code: 'expires_in', description: 'The codes expired (expires_in) before anyone approved them.' },
+  };
   delete next.deviceCode;
   return next;
 }
@@ -93,7 +97,11 @@ export function applyPoll(state: KioskState, result: DevicePollResult, now = Dat
   if (result.outcome === 'tokens') {
     delete next.deviceCode; // used up: the auth server hands tokens out once
     next.status = 'approved';
-    next.tokens = { access_token: result.tokens.access_token, expiresAt: result.tokens.expiresAt, scope: result.tokens.scope };
+    next.tokens = {
+      access_token: result.tokens.access_token,
+      expiresAt: result.tokens.expiresAt,
+      scope: result.tokens.scope,
+    };
     record('tokens', 200);
     return next;
   }

@@ -62,11 +62,13 @@ export function validateOrderForm(form: OrderForm): { ok: true; order: ValidOrde
   const errors: string[] = [];
   const photoIds = [...new Set(form.photoIds)];
   if (photoIds.length === 0) errors.push('Choose at least one photo to print.');
-  else if (photoIds.length > MAX_PHOTOS_PER_ORDER) errors.push(`Choose at most ${MAX_PHOTOS_PER_ORDER} photos per order.`);
+  else if (photoIds.length > MAX_PHOTOS_PER_ORDER)
+    errors.push(`Choose at most ${MAX_PHOTOS_PER_ORDER} photos per order.`);
   else if (!photoIds.every((id) => PHOTO_ID.test(id))) errors.push('One of the chosen photos is not a valid photo id.');
   if (!Object.hasOwn(PRINT_SIZES, form.size)) errors.push('Choose a print size from the list.');
   const copies = /^\d{1,2}$/.test(form.copies) ? Number(form.copies) : NaN;
-  if (!Number.isInteger(copies) || copies < 1 || copies > MAX_COPIES) errors.push(`Copies must be a whole number from 1 to ${MAX_COPIES}.`);
+  if (!Number.isInteger(copies) || copies < 1 || copies > MAX_COPIES)
+    errors.push(`Copies must be a whole number from 1 to ${MAX_COPIES}.`);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, order: { photoIds, size: form.size, copies } };
 }
 
@@ -88,7 +90,12 @@ export interface PlaceOrderDeps {
  * Fetch every photo (metadata, then bytes) with the token, write the copies, then record the order in one
  * transaction. If anything fails, nothing is recorded and the copies are removed.
  */
-export async function placeOrder(deps: PlaceOrderDeps, accessToken: string, browserKey: string, order: ValidOrder): Promise<string> {
+export async function placeOrder(
+  deps: PlaceOrderDeps,
+  accessToken: string,
+  browserKey: string,
+  order: ValidOrder,
+): Promise<string> {
   // The list names the owner (the Resource Owner the token speaks for).
   const { owner } = await deps.drive.listPhotos(accessToken);
   const fetched: { photo: Photo; bytes: Buffer; contentType: string }[] = [];

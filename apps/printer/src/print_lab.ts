@@ -74,9 +74,15 @@ export class PrintLab {
 
   /** The print lab's current token (for the gallery thumbnails): reused until it expires, then asked for again. */
   async accessToken(now = Date.now()): Promise<string> {
-    if (this.cached && (this.cached.expiresAt === null || this.cached.expiresAt - MARGIN_MS > now)) return this.cached.accessToken;
+    if (this.cached && (this.cached.expiresAt === null || this.cached.expiresAt - MARGIN_MS > now))
+      return this.cached.accessToken;
     const answer = await requestClientCredentialsToken(this.deps, this.registration);
-    if (!answer.tokens) throw new TokenRequestFailed(answer.error?.code ?? `HTTP ${answer.status}`, answer.error?.description, 'client_credentials');
+    if (!answer.tokens)
+      throw new TokenRequestFailed(
+        answer.error?.code ?? `HTTP ${answer.status}`,
+        answer.error?.description,
+        'client_credentials',
+      );
     this.cached = { accessToken: answer.tokens.access_token, expiresAt: answer.tokens.expiresAt };
     return this.cached.accessToken;
   }

@@ -22,7 +22,9 @@ const printer = createApp(config);
 try {
   const started = await listen(printer.app, config.printer.port, config.host);
   console.log(`Photo Printer (Client) on ${config.printer.publicUrl} — open this in your browser`);
-  console.log(`  listening on ${config.host}:${started.port}; auth server at ${config.auth.internalUrl}, Drive at ${config.drive.internalUrl} (back channel)`);
+  console.log(
+    `  listening on ${config.host}:${started.port}; auth server at ${config.auth.internalUrl}, Drive at ${config.drive.internalUrl} (back channel)`,
+  );
   stopOnSignals(async () => {
     await started.close();
     await printer.close();

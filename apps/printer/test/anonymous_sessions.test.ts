@@ -12,7 +12,21 @@ before(async () => {
 });
 after(() => stack.stop());
 
-const PAGES = ['/', '/quick-print', '/print-lab', '/kiosk', '/timeline', '/inspect', '/grants', '/orders', '/photos', '/step', '/no-such-page', '/callback?code=x&state=y', '/healthz'];
+const PAGES = [
+  '/',
+  '/quick-print',
+  '/print-lab',
+  '/kiosk',
+  '/timeline',
+  '/inspect',
+  '/grants',
+  '/orders',
+  '/photos',
+  '/step',
+  '/no-such-page',
+  '/callback?code=x&state=y',
+  '/healthz',
+];
 
 describe('anonymous requests store no session', () => {
   it('1 000 cookie-less requests to every kind of page add no session row', async () => {
@@ -20,7 +34,9 @@ describe('anonymous requests store no session', () => {
     const before = sessions.count();
     const statuses = new Set<number>();
     for (let i = 0; i < 1000; i += 10) {
-      const batch = Array.from({ length: 10 }, (_, j) => fetch(`${stack.printer.base}${PAGES[(i + j) % PAGES.length]}`, { redirect: 'manual' }));
+      const batch = Array.from({ length: 10 }, (_, j) =>
+        fetch(`${stack.printer.base}${PAGES[(i + j) % PAGES.length]}`, { redirect: 'manual' }),
+      );
       for (const res of await Promise.all(batch)) {
         statuses.add(res.status);
         await res.arrayBuffer();

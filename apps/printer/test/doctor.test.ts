@@ -21,9 +21,14 @@ interface Peer {
 }
 
 /** A stub peer on a free loopback port; its public URL is under a `.test` name that never resolves. */
-async function startPeer(name: string, handler: (path: string, res: ServerResponse, self: { publicUrl: string }) => void): Promise<Peer> {
+async function startPeer(
+  name: string,
+  handler: (path: string, res: ServerResponse, self: { publicUrl: string }) => void,
+): Promise<Peer> {
   const self = { publicUrl: '' };
-  const server = createServer((req: IncomingMessage, res) => handler(new URL(req.url ?? '/', 'http://stub').pathname, res, self));
+  const server = createServer((req: IncomingMessage, res) =>
+    handler(new URL(req.url ?? '/', 'http://stub').pathname, res, self),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   self.publicUrl = `http://${name}.test:${port}`;
@@ -45,7 +50,8 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 function startAuth(issuer?: (self: { publicUrl: string }) => string) {
   return startPeer('auth', (path, res, self) => {
     const iss = issuer ? issuer(self) : self.publicUrl;
-    if (path === '/.well-known/oauth-authorization-server') return void json(res, 200, { issuer: iss, jwks_uri: `${iss}/jwks`, token_endpoint: `${iss}/token` });
+    if (path === '/.well-known/oauth-authorization-server')
+      return void json(res, 200, { issuer: iss, jwks_uri: `${iss}/jwks`, token_endpoint: `${iss}/token` });
     if (path === '/jwks') return void json(res, 200, { keys: [] });
     json(res, 404, { error: 'not_found' });
   });
@@ -54,8 +60,10 @@ function startAuth(issuer?: (self: { publicUrl: string }) => string) {
 /** A stub Drive: RFC 9728 metadata accepting `servers`, and an API that wants a token. */
 function startDrive(servers: () => string[]) {
   return startPeer('drive', (path, res, self) => {
-    if (path === '/.well-known/oauth-protected-resource') return void json(res, 200, { resource: self.publicUrl, authorization_servers: servers() });
-    if (path === '/api/photos') return void json(res, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer realm="drive"' });
+    if (path === '/.well-known/oauth-protected-resource')
+      return void json(res, 200, { resource: self.publicUrl, authorization_servers: servers() });
+    if (path === '/api/photos')
+      return void json(res, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer realm="drive"' });
     json(res, 404, { error: 'not_found' });
   });
 }
@@ -72,7 +80,8 @@ async function freePort(): Promise<number> {
 async function startPrinterFor(auth: Peer, drive: { publicUrl: string; internalUrl: string }) {
   const port = await freePort();
   const printer = createApp(
-    loadConfig({ TRACE_SECRET: TEST_TRACE_SECRET,
+    loadConfig({
+      TRACE_SECRET: TEST_TRACE_SECRET,
       DATA_DIR: data.dir,
       PRINTER_PUBLIC_URL: `http://127.0.0.1:${port}`,
       AUTH_PUBLIC_URL: auth.publicUrl,
@@ -98,7 +107,11 @@ function rows(html: string, tableId: string): { verdict: string; text: string }[
   const table = new RegExp(`<table class="kv" id="${tableId}">([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
   return [...table.matchAll(/<tr data-verdict="(\w+)">([\s\S]*?)<\/tr>/g)].map((m) => ({
     verdict: m[1] ?? '',
-    text: (m[2] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replace(/&#39;/g, "'").trim(),
+    text: (m[2] ?? '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/&#39;/g, "'")
+      .trim(),
   }));
 }
 
@@ -114,7 +127,8 @@ describe('environment doctor (GET /doctor)', () => {
       assert.match(page.text, /data-doctor-summary="ok"/);
       assert.doesNotMatch(page.text, /data-verdict="bad"/);
       // Public and internal URL of each service, from the printer's configuration.
-      for (const url of [auth.publicUrl, auth.internalUrl, drive.publicUrl, drive.internalUrl]) assert.ok(page.text.includes(url), url);
+      for (const url of [auth.publicUrl, auth.internalUrl, drive.publicUrl, drive.internalUrl])
+        assert.ok(page.text.includes(url), url);
       const issuer = rows(page.text, 'doctor-issuer-rows');
       assert.deepEqual(
         issuer.map((r) => r.verdict),

@@ -4,7 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { calculateCodeChallenge, parseBasicAuthorization } from '@oauth-demo/tokens';
-import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, REDIRECT_URI, connect, startFlow, startStubStack, stepBars } from './helpers.js';
+import {
+  Browser,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PHOTOS,
+  REDIRECT_URI,
+  connect,
+  startFlow,
+  startStubStack,
+  stepBars,
+} from './helpers.js';
 
 const stack = await startStubStack();
 const { tokens, auth, drive, printer } = stack;
@@ -24,11 +34,17 @@ describe('home page (step 1)', () => {
     assert.ok(page.text.includes(`href="${auth.publicUrl}"`), 'links to the auth server');
     assert.match(page.text, /<button type="submit">Import photos from Drive<\/button>/);
     assert.match(page.text, /<form method="post" action="\/import"/);
-    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['authorization_code', [1]]]);
+    assert.deepEqual(
+      stepBars(page.text).map((b) => [b.grant, b.active]),
+      [['authorization_code', [1]]],
+    );
     assert.equal(page.headers.get('x-powered-by'), null);
     assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
     // An anonymous visitor gets the form's CSRF token in a signed cookie, and no session (issue 12 item 7).
-    assert.match(page.headers.get('set-cookie') ?? '', /^printer\.sid\.csrf=[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax$/i);
+    assert.match(
+      page.headers.get('set-cookie') ?? '',
+      /^printer\.sid\.csrf=[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax$/i,
+    );
   });
 
   it('answers /healthz', async () => {
@@ -67,14 +83,26 @@ describe('POST /import (step 2)', () => {
     assert.match(p.get('state') ?? '', /^[A-Za-z0-9_-]{43,}$/, 'state carries ≥ 128 bits');
     assert.match(p.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
     assert.equal(p.get('code_challenge_method'), 'S256');
-    assert.deepEqual([...p.keys()].sort(), ['client_id', 'code_challenge', 'code_challenge_method', 'redirect_uri', 'response_type', 'scope', 'state']);
+    assert.deepEqual([...p.keys()].sort(), [
+      'client_id',
+      'code_challenge',
+      'code_challenge_method',
+      'redirect_uri',
+      'response_type',
+      'scope',
+      'state',
+    ]);
     assert.equal(auth.tokenRequests.length, 0);
   });
 
   it('"Ask me again" adds prompt=consent (OpenID Connect Core §3.1.2.1); without it there is no prompt', async () => {
     const browser = new Browser(printer.base);
     const home = await browser.get('/');
-    assert.match(home.text, /<input type="checkbox" name="ask_again" id="ask-again">\s*Ask me again/, 'offered, unticked outside instructor mode');
+    assert.match(
+      home.text,
+      /<input type="checkbox" name="ask_again" id="ask-again">\s*Ask me again/,
+      'offered, unticked outside instructor mode',
+    );
     const asked = await browser.post('/import', { csrf: Browser.csrf(home), ask_again: 'on' });
     assert.equal(asked.status, 303);
     assert.equal(new URL(asked.location!).searchParams.get('prompt'), 'consent');
@@ -115,7 +143,9 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const request = await startFlow(browser);
     const state = request.searchParams.get('state') ?? '';
     for (const wrong of [`${state}x`, state.slice(0, -1), state.toUpperCase(), 'attacker-state']) {
-      const page = await browser.get(`/callback?${new URLSearchParams({ code: 'c', state: wrong, iss: auth.publicUrl })}`);
+      const page = await browser.get(
+        `/callback?${new URLSearchParams({ code: 'c', state: wrong, iss: auth.publicUrl })}`,
+      );
       assert.equal(page.status, 400, wrong);
       assert.match(page.text, /does not match/);
     }
@@ -130,7 +160,9 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const attacker = new Browser(printer.base);
     const request = await startFlow(attacker);
     await victim.get('/');
-    const page = await victim.get(`/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`);
+    const page = await victim.get(
+      `/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`,
+    );
     assert.equal(page.status, 400);
     assert.equal(auth.tokenRequests.length, 0);
   });
@@ -138,11 +170,15 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
   it('refuses a wrong or missing iss (RFC 9207) and never calls the token endpoint', async () => {
     const browser = new Browser(printer.base);
     let request = await startFlow(browser);
-    let page = await browser.get(`/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '', iss: 'http://evil.test' })}`);
+    let page = await browser.get(
+      `/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '', iss: 'http://evil.test' })}`,
+    );
     assert.equal(page.status, 400);
     assert.match(page.text, /mix-up/);
     request = await startFlow(browser);
-    page = await browser.get(`/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '' })}`);
+    page = await browser.get(
+      `/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '' })}`,
+    );
     assert.equal(page.status, 400);
     assert.match(page.text, /no iss parameter/);
     assert.equal(auth.tokenRequests.length, 0);
@@ -152,7 +188,9 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const browser = new Browser(printer.base);
     const request = await startFlow(browser);
     const state = request.searchParams.get('state') ?? '';
-    const page = await browser.get(`/callback?code=c&state=${state}&state=${state}&iss=${encodeURIComponent(auth.publicUrl)}`);
+    const page = await browser.get(
+      `/callback?code=c&state=${state}&state=${state}&iss=${encodeURIComponent(auth.publicUrl)}`,
+    );
     assert.equal(page.status, 400);
     assert.match(page.text, /invalid_request/);
     assert.equal(auth.tokenRequests.length, 0);
@@ -169,7 +207,10 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     assert.match(page.text, /RFC 6749 §4\.1\.2\.1/);
     assert.match(page.text, /nothing was shared/i);
     assert.match(page.text, /Try again/);
-    assert.match(page.text, /<form method="post" action="\/import"[\s\S]*<button type="submit">Import photos from Drive<\/button>/);
+    assert.match(
+      page.text,
+      /<form method="post" action="\/import"[\s\S]*<button type="submit">Import photos from Drive<\/button>/,
+    );
     assert.ok(!page.text.includes('<b>it</b>'), 'the description is escaped');
     assert.equal(auth.tokenRequests.length, 0);
     assert.match(Browser.csrf(page), /./);
@@ -182,7 +223,9 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
   it('shows other authorization errors with their code', async () => {
     const browser = new Browser(printer.base);
     const request = await startFlow(browser);
-    const page = await browser.get(`/callback?${new URLSearchParams({ error: 'invalid_scope', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`);
+    const page = await browser.get(
+      `/callback?${new URLSearchParams({ error: 'invalid_scope', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`,
+    );
     assert.equal(page.status, 502);
     assert.match(page.text, /invalid_scope/);
     assert.equal(auth.tokenRequests.length, 0);
@@ -192,7 +235,9 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const browser = new Browser(printer.base);
     const request = await startFlow(browser);
     const state = request.searchParams.get('state') ?? '';
-    const callback = await browser.get(`/callback?${new URLSearchParams({ code: 'the-code', state, iss: auth.publicUrl })}`);
+    const callback = await browser.get(
+      `/callback?${new URLSearchParams({ code: 'the-code', state, iss: auth.publicUrl })}`,
+    );
     assert.equal(callback.status, 303);
     assert.equal(callback.location, '/photos');
 
@@ -200,7 +245,10 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const tokenRequest = auth.tokenRequests[0]!;
     assert.equal(tokenRequest.url, '/token', 'called at the internal URL, rewritten from the public token_endpoint');
     assert.equal(tokenRequest.headers['content-type'], 'application/x-www-form-urlencoded');
-    assert.deepEqual(parseBasicAuthorization(tokenRequest.headers.authorization), { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    assert.deepEqual(parseBasicAuthorization(tokenRequest.headers.authorization), {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+    });
     const form = tokenRequest.form;
     assert.equal(form.get('grant_type'), 'authorization_code');
     assert.equal(form.get('code'), 'the-code');
@@ -226,7 +274,10 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     assert.match(photos.text, /<label for="copies"><strong>Copies<\/strong><\/label>/);
     assert.match(photos.text, /<button type="submit">Place order<\/button>/);
     assert.match(photos.text, /photos\.read offline_access/);
-    assert.deepEqual(stepBars(photos.text).map((b) => [b.grant, b.active]), [['authorization_code', [7, 8]]]);
+    assert.deepEqual(
+      stepBars(photos.text).map((b) => [b.grant, b.active]),
+      [['authorization_code', [7, 8]]],
+    );
     // The token is nowhere in what the browser receives.
     for (const token of tokens.valid) assert.ok(!photos.text.includes(token), 'no access token in the page');
     for (const token of tokens.refresh.keys()) assert.ok(!photos.text.includes(token), 'no refresh token in the page');
@@ -244,7 +295,9 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const browser = new Browser(printer.base);
     const request = await startFlow(browser);
     const state = request.searchParams.get('state') ?? '';
-    const callback = await browser.get(`/callback?${new URLSearchParams({ code: 'c-remembered', state, iss: auth.publicUrl, demo_consent_remembered: '2026-12-01T09:30:00Z' })}`);
+    const callback = await browser.get(
+      `/callback?${new URLSearchParams({ code: 'c-remembered', state, iss: auth.publicUrl, demo_consent_remembered: '2026-12-01T09:30:00Z' })}`,
+    );
     assert.equal(callback.status, 303);
     const photos = await browser.get('/photos');
     assert.match(photos.text, /Step 3 was skipped: already allowed on 2026-12-01 09:30 UTC/);
@@ -253,7 +306,9 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     // A fresh consent (no such parameter), or a malformed one, says nothing of the kind.
     for (const extra of [{}, { demo_consent_remembered: '<script>' }] as Record<string, string>[]) {
       const next = await startFlow(browser);
-      const back = await browser.get(`/callback?${new URLSearchParams({ code: 'c-fresh', state: next.searchParams.get('state') ?? '', iss: auth.publicUrl, ...extra })}`);
+      const back = await browser.get(
+        `/callback?${new URLSearchParams({ code: 'c-fresh', state: next.searchParams.get('state') ?? '', iss: auth.publicUrl, ...extra })}`,
+      );
       assert.equal(back.status, 303);
       const page = await browser.get('/photos');
       assert.match(page.text, /Just happened: steps 4, 5 and 6/);
@@ -268,7 +323,10 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const before = browser.cookies.get('printer.sid');
     assert.ok(before);
     const state = request.searchParams.get('state') ?? '';
-    assert.equal((await browser.get(`/callback?${new URLSearchParams({ code: 'code-1', state, iss: auth.publicUrl })}`)).status, 303);
+    assert.equal(
+      (await browser.get(`/callback?${new URLSearchParams({ code: 'code-1', state, iss: auth.publicUrl })}`)).status,
+      303,
+    );
     assert.notEqual(browser.cookies.get('printer.sid'), before);
     const old = new Browser(printer.base);
     old.cookies.set('printer.sid', before!);
@@ -279,7 +337,11 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
   it('uses a state once: replaying the callback fails', async () => {
     const browser = new Browser(printer.base);
     const request = await startFlow(browser);
-    const query = new URLSearchParams({ code: 'c1', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl });
+    const query = new URLSearchParams({
+      code: 'c1',
+      state: request.searchParams.get('state') ?? '',
+      iss: auth.publicUrl,
+    });
     assert.equal((await browser.get(`/callback?${query}`)).status, 303);
     const replay = await browser.get(`/callback?${query}`);
     assert.equal(replay.status, 400);
@@ -290,7 +352,9 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     auth.tokenError = 'invalid_grant';
     const browser = new Browser(printer.base);
     const request = await startFlow(browser);
-    const page = await browser.get(`/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`);
+    const page = await browser.get(
+      `/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`,
+    );
     assert.equal(page.status, 502);
     assert.match(page.text, /invalid_grant/);
     assert.match(page.text, /refused to issue a token/);
@@ -317,7 +381,10 @@ describe('after connecting (steps 7-8)', () => {
     const home = await browser.get(page.location!);
     assert.match(home.text, /Connect Photo Printer to your Drive first/);
     // Only the fixed texts: the query cannot put other words on the page.
-    assert.doesNotMatch((await browser.get('/?notice=%3Cb%3Ehacked')).text, /<p class="notice[^>]*>[^<]*hacked|<b>hacked/);
+    assert.doesNotMatch(
+      (await browser.get('/?notice=%3Cb%3Ehacked')).text,
+      /<p class="notice[^>]*>[^<]*hacked|<b>hacked/,
+    );
   });
 
   it('proxies thumbnails with the token, with a strict policy for SVG, and validates the id', async () => {
@@ -360,13 +427,21 @@ describe('after connecting (steps 7-8)', () => {
     await connect(browser, auth.publicUrl);
     drive.extra = (_req, url, _body, res) => {
       if (url.pathname !== '/api/photos') return false;
-      res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="drive", error="invalid_token", error_description="The token is signed with an algorithm this resource server does not accept."' }).end();
+      res
+        .writeHead(401, {
+          'WWW-Authenticate':
+            'Bearer realm="drive", error="invalid_token", error_description="The token is signed with an algorithm this resource server does not accept."',
+        })
+        .end();
       return true;
     };
     try {
       const page = await browser.get('/photos');
       assert.equal(page.status, 403);
-      assert.match(page.text, /Drive refused the access token \(invalid_token\): &#34;The token is signed with an algorithm this resource server does not accept\.&#34;/);
+      assert.match(
+        page.text,
+        /Drive refused the access token \(invalid_token\): &#34;The token is signed with an algorithm this resource server does not accept\.&#34;/,
+      );
       assert.doesNotMatch(page.text, /has expired or was revoked/);
     } finally {
       drive.extra = undefined;
@@ -379,7 +454,10 @@ describe('after connecting (steps 7-8)', () => {
     await connect(browser, auth.publicUrl);
     auth.expiresIn = 600;
     const first = auth.tokenRequests.length;
-    const [a, b] = await Promise.all([browser.get(`/photos/${PHOTOS[0]!.id}/image`), browser.get(`/photos/${PHOTOS[1]!.id}/image`)]);
+    const [a, b] = await Promise.all([
+      browser.get(`/photos/${PHOTOS[0]!.id}/image`),
+      browser.get(`/photos/${PHOTOS[1]!.id}/image`),
+    ]);
     assert.equal(a.status, 200);
     assert.equal(b.status, 200);
     const refreshes = auth.tokenRequests.slice(first);

@@ -9,7 +9,6 @@ const stack = await startStubStack();
 const { auth, drive, printer } = stack;
 after(() => stack.stop());
 
-
 describe('GET /quick-print', () => {
   it('offers both buttons, a step bar for each of its two flows, and the config for its script', async () => {
     const page = await new Browser(printer.base).get('/quick-print');
@@ -22,7 +21,10 @@ describe('GET /quick-print', () => {
       ],
     );
     assert.match(page.text, /<button type="button" id="start-implicit">Quick print with the Implicit flow<\/button>/);
-    assert.match(page.text, /<button type="button" id="start-code">Quick print with Authorization Code \+ PKCE<\/button>/);
+    assert.match(
+      page.text,
+      /<button type="button" id="start-code">Quick print with Authorization Code \+ PKCE<\/button>/,
+    );
     assert.ok(page.text.includes(`data-authorization-endpoint="${auth.publicUrl}/authorize"`));
     assert.ok(page.text.includes(`data-token-endpoint="${auth.publicUrl}/token"`));
     assert.ok(page.text.includes(`data-issuer="${auth.publicUrl}"`));
@@ -30,7 +32,10 @@ describe('GET /quick-print', () => {
     assert.ok(page.text.includes('data-client-id="photo-printer-browser"'));
     assert.ok(page.text.includes(`data-redirect-uri="${PRINTER_PUBLIC_URL}/quick-print/callback"`));
     assert.ok(page.text.includes(`data-drive-api="${drive.publicUrl}/api/photos"`));
-    assert.match(page.text, /<td>Implicit<\/td><td>3rd party JS app \(no longer best practice, use AC with PKCE\)<\/td>/);
+    assert.match(
+      page.text,
+      /<td>Implicit<\/td><td>3rd party JS app \(no longer best practice, use AC with PKCE\)<\/td>/,
+    );
     assert.match(page.text, /RFC 9700 §2\.1\.2/);
   });
 
@@ -38,7 +43,12 @@ describe('GET /quick-print', () => {
     const page = await new Browser(printer.base).get('/quick-print');
     const csp = page.headers.get('content-security-policy') ?? '';
     assert.match(csp, /script-src 'self'(;|$)/);
-    assert.match(csp, new RegExp(`connect-src 'self' ${auth.publicUrl.replace(/[.]/g, '\\.')} ${drive.publicUrl.replace(/[.]/g, '\\.')}(;|$)`));
+    assert.match(
+      csp,
+      new RegExp(
+        `connect-src 'self' ${auth.publicUrl.replace(/[.]/g, '\\.')} ${drive.publicUrl.replace(/[.]/g, '\\.')}(;|$)`,
+      ),
+    );
     assert.match(csp, /img-src 'self' data: blob:/);
     assert.match(csp, /frame-ancestors 'none'/);
     assert.doesNotMatch(page.text, /<script>|<script [^>]*>[^<]+<\/script>/, 'no inline script');
@@ -54,7 +64,10 @@ describe('GET /quick-print', () => {
   it('the callback: the server sees no token (the fragment never reaches it), and loads analytics.js before the client script', async () => {
     const page = await new Browser(printer.base).get('/quick-print/callback');
     assert.equal(page.status, 200);
-    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['implicit', [6, 7, 8]]]);
+    assert.deepEqual(
+      stepBars(page.text).map((b) => [b.grant, b.active]),
+      [['implicit', [6, 7, 8]]],
+    );
     assert.match(page.text, /<code>GET \/quick-print\/callback<\/code>: no query at all/);
     assert.ok(page.text.indexOf('/assets/printer/analytics.js') < page.text.indexOf('/assets/printer/quick_print.js'));
     const analytics = await fetch(`${printer.base}/assets/printer/analytics.js`);
@@ -63,7 +76,10 @@ describe('GET /quick-print', () => {
 
   it('the callback with a code: steps 4-8, and only the names of the query are echoed', async () => {
     const page = await new Browser(printer.base).get('/quick-print/callback?code=secret-code-value&state=s&iss=x');
-    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['authorization_code', [4, 5, 6, 7, 8]]]);
+    assert.deepEqual(
+      stepBars(page.text).map((b) => [b.grant, b.active]),
+      [['authorization_code', [4, 5, 6, 7, 8]]],
+    );
     assert.match(page.text, /<code>GET \/quick-print\/callback\?code=…&amp;state=…&amp;iss=…<\/code>/);
     assert.ok(!page.text.includes('secret-code-value'));
   });
@@ -73,9 +89,13 @@ describe('GET /grants', () => {
   it('compares every grant step by step against the notes’ table, with where to try it and the RFC 9700 verdict', async () => {
     const page = await new Browser(printer.base).get('/grants');
     assert.equal(page.status, 200);
-    const rows = [...page.text.matchAll(/<tr>\s*<th scope="row"><a href="#([a-z_]+)">[^<]+<\/a><\/th>([\s\S]*?)<\/tr>/g)].map((m) => ({
+    const rows = [
+      ...page.text.matchAll(/<tr>\s*<th scope="row"><a href="#([a-z_]+)">[^<]+<\/a><\/th>([\s\S]*?)<\/tr>/g),
+    ].map((m) => ({
       key: m[1],
-      steps: [...(m[2] ?? '').matchAll(/<td class="(on|off)"/g)].map((c, i) => (c[1] === 'on' ? i + 1 : 0)).filter((n) => n > 0),
+      steps: [...(m[2] ?? '').matchAll(/<td class="(on|off)"/g)]
+        .map((c, i) => (c[1] === 'on' ? i + 1 : 0))
+        .filter((n) => n > 0),
     }));
     assert.deepEqual(rows, [
       { key: 'authorization_code', steps: [1, 2, 3, 4, 5, 6, 7, 8] },
@@ -93,7 +113,8 @@ describe('GET /grants', () => {
     ]) {
       assert.ok(page.text.includes(row), row);
     }
-    for (const href of ['/quick-print', '/print-lab', '/kiosk', '/orders', `${drive.publicUrl}/signin`]) assert.ok(page.text.includes(`href="${href}"`), href);
+    for (const href of ['/quick-print', '/print-lab', '/kiosk', '/orders', `${drive.publicUrl}/signin`])
+      assert.ok(page.text.includes(`href="${href}"`), href);
     assert.match(page.text, /RFC 9700 §2\.4: the password grant MUST NOT be used/);
     assert.match(page.text, /RFC 9700 §2\.1\.2: clients SHOULD NOT use it/);
   });
@@ -102,7 +123,8 @@ describe('GET /grants', () => {
 describe('home page', () => {
   it('links every grant page and the comparison', async () => {
     const page = await new Browser(printer.base).get('/');
-    for (const href of ['/quick-print', '/print-lab', '/kiosk', '/grants', '/orders', `${drive.publicUrl}/signin`]) assert.ok(page.text.includes(`href="${href}"`), href);
+    for (const href of ['/quick-print', '/print-lab', '/kiosk', '/grants', '/orders', `${drive.publicUrl}/signin`])
+      assert.ok(page.text.includes(`href="${href}"`), href);
   });
 });
 

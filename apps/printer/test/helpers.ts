@@ -28,7 +28,9 @@ interface StubServer {
   close(): Promise<void>;
 }
 
-async function startStub(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<StubServer> {
+async function startStub(
+  handler: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<StubServer> {
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -121,7 +123,10 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     introspections: [] as RecordedRequest[],
     extra: undefined as ExtraRoute | undefined,
   };
-  const issue = (res: ServerResponse, options: { scope?: string; subject?: string; refresh?: boolean; jwt?: Record<string, unknown> } = {}) => {
+  const issue = (
+    res: ServerResponse,
+    options: { scope?: string; subject?: string; refresh?: boolean; jwt?: Record<string, unknown> } = {},
+  ) => {
     const scope = options.scope ?? stub.grantScope;
     const access_token = options.jwt ? fakeJwt(options.jwt) : `at-${randomBytes(16).toString('base64url')}`;
     tokens.valid.add(access_token);
@@ -138,7 +143,12 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
   let publicUrl = '';
   const server = await startStub((req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
-    const record = (): RecordedRequest => ({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, form: new URLSearchParams(body) });
+    const record = (): RecordedRequest => ({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      form: new URLSearchParams(body),
+    });
     if (stub.extra?.(req, url, body, res)) return;
     if (req.method === 'GET' && url.pathname === '/.well-known/oauth-authorization-server') {
       json(res, 200, {
@@ -150,7 +160,13 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
         device_authorization_endpoint: `${publicUrl}/device_authorization`,
         scopes_supported: ['photos.read', 'offline_access', 'gallery.read'],
         response_types_supported: ['code', 'token'],
-        grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'],
+        grant_types_supported: [
+          'authorization_code',
+          'refresh_token',
+          'client_credentials',
+          'password',
+          'urn:ietf:params:oauth:grant-type:device_code',
+        ],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,
@@ -172,13 +188,30 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
       }
       if (grant === 'client_credentials') {
         const form = recorded.form;
-        if (form.get('client_id') !== 'print-lab' || form.get('client_secret') !== PRINT_LAB_SECRET || recorded.headers.authorization) {
+        if (
+          form.get('client_id') !== 'print-lab' ||
+          form.get('client_secret') !== PRINT_LAB_SECRET ||
+          recorded.headers.authorization
+        ) {
           json(res, 401, { error: 'invalid_client', error_description: 'client_secret_post expected.' });
           return;
         }
         const scope = form.get('scope') ?? 'gallery.read';
         const now = Math.floor(Date.now() / 1000);
-        issue(res, { scope, subject: 'print-lab', refresh: false, jwt: { iss: publicUrl, sub: 'print-lab', client_id: 'print-lab', scope, aud: 'drive', iat: now, exp: now + stub.expiresIn } });
+        issue(res, {
+          scope,
+          subject: 'print-lab',
+          refresh: false,
+          jwt: {
+            iss: publicUrl,
+            sub: 'print-lab',
+            client_id: 'print-lab',
+            scope,
+            aud: 'drive',
+            iat: now,
+            exp: now + stub.expiresIn,
+          },
+        });
         return;
       }
       if (grant === 'urn:ietf:params:oauth:grant-type:device_code') {
@@ -274,7 +307,12 @@ export async function startStubDrive(tokens: TokenRegistry): Promise<StubDrive> 
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer (.+)$/.exec(auth)?.[1];
     if (!token || !tokens.valid.has(token)) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="drive", error="invalid_token", error_description="The access token expired"' }).end();
+      res
+        .writeHead(401, {
+          'WWW-Authenticate':
+            'Bearer realm="drive", error="invalid_token", error_description="The access token expired"',
+        })
+        .end();
       return;
     }
     const path = new URL(req.url ?? '/', 'http://stub').pathname;
@@ -282,7 +320,10 @@ export async function startStubDrive(tokens: TokenRegistry): Promise<StubDrive> 
     const needs = path.startsWith('/api/gallery') ? 'gallery.read' : 'photos.read';
     if (!scope.includes(needs)) {
       res
-        .writeHead(403, { 'Content-Type': 'application/json', 'WWW-Authenticate': `Bearer realm="drive", error="insufficient_scope", scope="${needs}"` })
+        .writeHead(403, {
+          'Content-Type': 'application/json',
+          'WWW-Authenticate': `Bearer realm="drive", error="insufficient_scope", scope="${needs}"`,
+        })
         .end(JSON.stringify({ error: 'insufficient_scope' }));
       return;
     }
@@ -291,7 +332,13 @@ export async function startStubDrive(tokens: TokenRegistry): Promise<StubDrive> 
         json(res, 404, { error: 'not_found' });
         return;
       }
-      json(res, 200, { photos: GALLERY.map((g) => ({ ...g, content_type: 'image/svg+xml', content_url: `${publicUrl}/api/gallery/${g.id}/content` })) });
+      json(res, 200, {
+        photos: GALLERY.map((g) => ({
+          ...g,
+          content_type: 'image/svg+xml',
+          content_url: `${publicUrl}/api/gallery/${g.id}/content`,
+        })),
+      });
       return;
     }
     const galleryContent = /^\/api\/gallery\/([^/]+)\/content$/.exec(path);
@@ -339,7 +386,11 @@ export function tempDataDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function printerEnv(dataDir: string, auth: { publicUrl: string; internalUrl: string }, drive: { publicUrl: string; internalUrl: string }): Record<string, string> {
+export function printerEnv(
+  dataDir: string,
+  auth: { publicUrl: string; internalUrl: string },
+  drive: { publicUrl: string; internalUrl: string },
+): Record<string, string> {
   return {
     DATA_DIR: dataDir,
     PRINTER_PUBLIC_URL: PRINTER_PUBLIC_URL,
@@ -492,7 +543,12 @@ export class Browser {
       const eq = pair?.indexOf('=') ?? -1;
       if (pair && eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
-    return { status: response.status, headers: response.headers, text: await response.text(), location: response.headers.get('location') };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text: await response.text(),
+      location: response.headers.get('location'),
+    };
   }
 
   /** The CSRF token of the first form on a page. */
@@ -507,7 +563,8 @@ export class Browser {
 export async function startFlow(browser: Browser): Promise<URL> {
   const home = await browser.get('/');
   const page = await browser.post('/import', { csrf: Browser.csrf(home) });
-  if (page.status !== 303 || !page.location) throw new Error(`POST /import answered ${page.status}: ${page.text.slice(0, 300)}`);
+  if (page.status !== 303 || !page.location)
+    throw new Error(`POST /import answered ${page.status}: ${page.text.slice(0, 300)}`);
   return new URL(page.location);
 }
 
@@ -523,7 +580,10 @@ export async function connect(browser: Browser, issuer: string): Promise<Page> {
 /** The step bars of a page (packages/teaching/views/partials/steps.ejs): each one's grant, steps, lit and refused steps. */
 export function stepBars(html: string): { grant: string; steps: number[]; active: number[]; refused: number[] }[] {
   return [...html.matchAll(/<nav class="steps"[^>]*data-grant="([a-z_]+)">([\s\S]*?)<\/nav>/g)].map((m) => {
-    const pills = [...(m[2] ?? '').matchAll(/<li class="([^"]*)" data-step="(\d)"/g)].map((p) => ({ cls: p[1] ?? '', n: Number(p[2]) }));
+    const pills = [...(m[2] ?? '').matchAll(/<li class="([^"]*)" data-step="(\d)"/g)].map((p) => ({
+      cls: p[1] ?? '',
+      n: Number(p[2]),
+    }));
     return {
       grant: m[1] ?? '',
       steps: pills.map((p) => p.n),

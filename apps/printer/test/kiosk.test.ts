@@ -16,7 +16,8 @@ const { tokens, auth, printer } = stack;
 after(() => stack.stop());
 beforeEach(() => stack.reset());
 
-const polls = () => auth.tokenRequests.filter((r) => r.form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code');
+const polls = () =>
+  auth.tokenRequests.filter((r) => r.form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code');
 
 async function startKioskFlow(browser: Browser) {
   const page = await browser.get('/kiosk');
@@ -35,7 +36,11 @@ describe('the kiosk screen', () => {
     const page = await new Browser(printer.base).get('/kiosk');
     assert.equal(page.status, 200);
     assert.match(page.text, /<button type="submit">Start on the kiosk<\/button>/);
-    assert.deepEqual(stepBars(page.text), [{ grant: 'device_code', steps: [1, 2, 3, 5, 6, 7, 8], active: [1], refused: [] }], 'no step 4 in the device flow');
+    assert.deepEqual(
+      stepBars(page.text),
+      [{ grant: 'device_code', steps: [1, 2, 3, 5, 6, 7, 8], active: [1], refused: [] }],
+      'no step 4 in the device flow',
+    );
     assert.match(page.text, /You ask the kiosk to print your photos/);
     assert.equal(refreshSeconds(page.text), null, 'no reloading before anything started');
     assert.equal(auth.deviceAuthorizationRequests.length, 0);
@@ -54,9 +59,15 @@ describe('the kiosk screen', () => {
     const page = await browser.get('/kiosk');
     assert.match(page.text, new RegExp(`<p class="user-code" aria-label="Your code">${USER_CODE}</p>`));
     assert.ok(page.text.includes(`href="${auth.publicUrl}/device"`), 'the verification_uri');
-    assert.ok(page.text.includes(`href="${auth.publicUrl}/device?user_code=${USER_CODE}"`), 'the verification_uri_complete');
+    assert.ok(
+      page.text.includes(`href="${auth.publicUrl}/device?user_code=${USER_CODE}"`),
+      'the verification_uri_complete',
+    );
     assert.ok(!page.text.includes(DEVICE_CODE), 'the device_code never reaches the page');
-    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['device_code', [2, 3, 5]]]);
+    assert.deepEqual(
+      stepBars(page.text).map((b) => [b.grant, b.active]),
+      [['device_code', [2, 3, 5]]],
+    );
   });
 
   it('polls once per load with the device_code grant, and shows authorization_pending in words', async () => {
@@ -65,7 +76,11 @@ describe('the kiosk screen', () => {
     const page = await browser.get('/kiosk'); // interval 0 in the stub: due at once
     assert.equal(polls().length, 1);
     const poll = polls()[0]!;
-    assert.deepEqual(Object.fromEntries(poll.form), { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: DEVICE_CODE, client_id: 'photo-kiosk' });
+    assert.deepEqual(Object.fromEntries(poll.form), {
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      device_code: DEVICE_CODE,
+      client_id: 'photo-kiosk',
+    });
     assert.equal(poll.headers.authorization, undefined);
     assert.match(page.text, /Still waiting: nobody has approved this code yet \(authorization_pending\)/);
     assert.equal(refreshSeconds(page.text), 1, 'reloads itself after the interval (at least 1 s)');
@@ -144,7 +159,10 @@ describe('the kiosk screen', () => {
       assert.ok(page.text.includes(`<figcaption class="caption">${p.title}</figcaption>`), p.title);
       assert.ok(page.text.includes(`/kiosk/photos/${p.id}/image`));
     }
-    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['device_code', [6, 7, 8]]]);
+    assert.deepEqual(
+      stepBars(page.text).map((b) => [b.grant, b.active]),
+      [['device_code', [6, 7, 8]]],
+    );
     assert.equal(refreshSeconds(page.text), null, 'done polling');
     for (const token of tokens.valid) assert.ok(!page.text.includes(token), 'the kiosk’s token is not on the page');
     const image = await browser.get(`/kiosk/photos/${PHOTOS[0]!.id}/image`);
@@ -178,7 +196,13 @@ describe('the kiosk screen', () => {
 });
 
 describe('kiosk state (RFC 8628 §3.5), unit', () => {
-  const auth0 = { device_code: 'd', user_code: 'ABCD-EFGH', verification_uri: 'http://a/device', expires_in: 600, interval: 5 };
+  const auth0 = {
+    device_code: 'd',
+    user_code: 'ABCD-EFGH',
+    verification_uri: 'http://a/device',
+    expires_in: 600,
+    interval: 5,
+  };
   it('waits the interval before each poll, and slow_down adds 5 s for all later polls', () => {
     let state = startKiosk(auth0, 0);
     assert.equal(isPollDue(state, 4999), false);
@@ -194,7 +218,11 @@ describe('kiosk state (RFC 8628 §3.5), unit', () => {
     assert.equal(state.status, 'pending');
   });
   it('stops on access_denied, expired_token, unknown errors, and past expires_in', () => {
-    for (const [code, status] of [['access_denied', 'denied'], ['expired_token', 'expired'], ['invalid_client', 'failed']] as const) {
+    for (const [code, status] of [
+      ['access_denied', 'denied'],
+      ['expired_token', 'expired'],
+      ['invalid_client', 'failed'],
+    ] as const) {
       const state = applyPoll(startKiosk(auth0, 0), { outcome: 'error', error: { status: 400, code } }, 5000);
       assert.equal(state.status, status, code);
       assert.equal(state.deviceCode, undefined);
@@ -205,7 +233,12 @@ describe('kiosk state (RFC 8628 §3.5), unit', () => {
   });
   it('checks the device authorization response (RFC 8628 §3.2)', () => {
     assert.equal(parseDeviceAuthorization({ ...auth0, interval: undefined }).interval, 5, 'default interval 5');
-    for (const bad of [{ ...auth0, device_code: '' }, { ...auth0, verification_uri: 'javascript:alert(1)' }, { ...auth0, expires_in: 0 }, { ...auth0, user_code: 'AB CD\nEF' }]) {
+    for (const bad of [
+      { ...auth0, device_code: '' },
+      { ...auth0, verification_uri: 'javascript:alert(1)' },
+      { ...auth0, expires_in: 0 },
+      { ...auth0, user_code: 'AB CD\nEF' },
+    ]) {
       assert.throws(() => parseDeviceAuthorization(bad), DeviceFlowFailed);
     }
   });

@@ -9,7 +9,9 @@ import { SCENARIOS } from '../src/lab/scenarios.js';
 import { Browser, startStubStack } from './helpers.js';
 
 // Mallory's site is not running in these tests: a closed port (the discard service) answers nothing.
-const stack = await startStubStack({ env: { ATTACKER_INTERNAL_URL: 'http://127.0.0.1:9', ATTACKER_PUBLIC_URL: 'http://localhost:4999' } });
+const stack = await startStubStack({
+  env: { ATTACKER_INTERNAL_URL: 'http://127.0.0.1:9', ATTACKER_PUBLIC_URL: 'http://localhost:4999' },
+});
 const { auth, printer } = stack;
 after(() => stack.stop());
 beforeEach(() => stack.reset());
@@ -39,9 +41,16 @@ describe('the attack lab', () => {
       assert.equal(page.status, 200, s.id);
       assert.match(page.text, /What Mallory gains:/);
       assert.ok(page.text.includes(s.references[0]!), `${s.id} names ${s.references[0]}`);
-      assert.ok(page.text.indexOf('What Mallory gains:') < page.text.indexOf(s.references[0]!), 'the gain before any RFC word');
+      assert.ok(
+        page.text.indexOf('What Mallory gains:') < page.text.indexOf(s.references[0]!),
+        'the gain before any RFC word',
+      );
     }
-    assert.match(lab.text, /action="\/teaching"/, 'the teaching panel (instructor mode, for the projector) is on the lab pages');
+    assert.match(
+      lab.text,
+      /action="\/teaching"/,
+      'the teaching panel (instructor mode, for the projector) is on the lab pages',
+    );
     assert.match((await browser.get('/')).text, /href="\/lab"/);
     assert.match((await browser.get('/grants')).text, /href="\/lab"/);
     assert.equal((await browser.get('/lab/nope')).status, 404);
@@ -64,7 +73,9 @@ describe('the attack lab', () => {
 
   it('scenario 1, defense on: an answer without state is refused and no token is asked for', async () => {
     const browser = new Browser(printer.base);
-    const answer = await browser.get(`/lab/callback?${new URLSearchParams({ code: 'mallorys-code', iss: auth.publicUrl })}`);
+    const answer = await browser.get(
+      `/lab/callback?${new URLSearchParams({ code: 'mallorys-code', iss: auth.publicUrl })}`,
+    );
     assert.equal(answer.status, 303);
     assert.equal(answer.location, '/lab/csrf#results');
     assert.match((await browser.get('/lab/csrf')).text, /The attack failed\.[\s\S]*the answer has no state/);
@@ -112,7 +123,9 @@ describe('the attack lab', () => {
 describe('the lab copy’s callback', () => {
   it('refuses an answer whose state matches no lab request with a page (400), and asks for no token', async () => {
     const browser = new Browser(printer.base);
-    const answer = await browser.get(`/lab/callback?${new URLSearchParams({ code: 'c', state: 'forged', iss: auth.publicUrl })}`);
+    const answer = await browser.get(
+      `/lab/callback?${new URLSearchParams({ code: 'c', state: 'forged', iss: auth.publicUrl })}`,
+    );
     assert.equal(answer.status, 400);
     assert.match(answer.text, /matches no request the attack lab started/);
     assert.equal(auth.tokenRequests.length, 0);

@@ -4,7 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Browser, TokenRegistry, printerEnv, startPrinter, startStubAuth, startStubDrive, startStubStack, tempDataDir } from './helpers.js';
+import {
+  Browser,
+  TokenRegistry,
+  printerEnv,
+  startPrinter,
+  startStubAuth,
+  startStubDrive,
+  startStubStack,
+  tempDataDir,
+} from './helpers.js';
 
 const data = tempDataDir();
 after(() => data.remove());
@@ -56,7 +65,11 @@ describe('auth server metadata', () => {
     const probe = await startStubAuth(tokens);
     const port = probe.port;
     await probe.close();
-    const env = printerEnv(data.dir, { publicUrl: `http://auth.test:${port}`, internalUrl: `http://127.0.0.1:${port}` }, drive);
+    const env = printerEnv(
+      data.dir,
+      { publicUrl: `http://auth.test:${port}`, internalUrl: `http://127.0.0.1:${port}` },
+      drive,
+    );
     const printer = await startPrinter(env);
     try {
       const page = await pressImport(printer.base);

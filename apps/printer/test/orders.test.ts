@@ -60,7 +60,12 @@ describe('POST /orders', () => {
 
   it('refuses a photo Drive does not have for this user (400, nothing stored)', async () => {
     const { browser, csrf } = await connectedBrowser();
-    const page = await browser.post('/orders', { csrf, photo: [PHOTOS[0]!.id, 'someone-elses-photo'], size: '4x6', copies: '1' });
+    const page = await browser.post('/orders', {
+      csrf,
+      photo: [PHOTOS[0]!.id, 'someone-elses-photo'],
+      size: '4x6',
+      copies: '1',
+    });
     assert.equal(page.status, 400);
     assert.match(page.text, /not on your Drive/);
     assert.equal(orderCount(), 0);
@@ -76,9 +81,18 @@ describe('POST /orders', () => {
   it('refuses an order when not connected', async () => {
     const browser = new Browser(printer.base);
     const home = await browser.get('/');
-    const page = await browser.post('/orders', { csrf: Browser.csrf(home), photo: PHOTOS[0]!.id, size: '4x6', copies: '1' });
+    const page = await browser.post('/orders', {
+      csrf: Browser.csrf(home),
+      photo: PHOTOS[0]!.id,
+      size: '4x6',
+      copies: '1',
+    });
     assert.equal(page.status, 303);
-    assert.equal(page.location, '/?notice=not-connected', 'an anonymous visitor: the notice is named in the URL, no session stored');
+    assert.equal(
+      page.location,
+      '/?notice=not-connected',
+      'an anonymous visitor: the notice is named in the URL, no session stored',
+    );
   });
 });
 
@@ -89,7 +103,12 @@ describe('an order, later', () => {
   it('is placed: photos copied from Drive with the token, then the order page', async () => {
     const connected = await connectedBrowser();
     browser = connected.browser;
-    const page = await browser.post('/orders', { csrf: connected.csrf, photo: [PHOTOS[0]!.id, PHOTOS[2]!.id], size: '5x7', copies: '3' });
+    const page = await browser.post('/orders', {
+      csrf: connected.csrf,
+      photo: [PHOTOS[0]!.id, PHOTOS[2]!.id],
+      size: '5x7',
+      copies: '3',
+    });
     assert.equal(page.status, 303);
     assert.match(page.location ?? '', /^\/orders\/[A-Za-z0-9_-]{22}$/);
     orderPath = page.location!;

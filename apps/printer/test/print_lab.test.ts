@@ -24,7 +24,9 @@ describe('GET /print-lab', () => {
     const page = await new Browser(printer.base).get('/print-lab');
     assert.equal(page.status, 200);
     // Only the Client Credentials grant's steps exist on this page: 1, 3, 4 and 5 are not shown at all.
-    assert.deepEqual(stepBars(page.text), [{ grant: 'client_credentials', steps: [2, 6, 7, 8], active: [2, 6, 7, 8], refused: [] }]);
+    assert.deepEqual(stepBars(page.text), [
+      { grant: 'client_credentials', steps: [2, 6, 7, 8], active: [2, 6, 7, 8], refused: [] },
+    ]);
     assert.match(page.text, /for itself/, 'the step bar speaks of this grant');
     assert.match(page.text, /<td>Client Credentials<\/td><td>Application \(no user\) \(exp : microservice\)<\/td>/);
     assert.match(page.text, /<button type="submit">Fetch the sample gallery as the print lab<\/button>/);
@@ -60,10 +62,16 @@ describe('POST /print-lab (Client Credentials)', () => {
     const browser = new Browser(printer.base);
     const page = await pressFetch(browser);
     assert.equal(page.status, 200);
-    assert.match(page.text, /grant_type=client_credentials&amp;scope=gallery\.read&amp;client_id=print-lab&amp;client_secret=••••••••/);
+    assert.match(
+      page.text,
+      /grant_type=client_credentials&amp;scope=gallery\.read&amp;client_id=print-lab&amp;client_secret=••••••••/,
+    );
     assert.ok(!page.text.includes(PRINT_LAB_SECRET), 'the secret is not on the page');
     assert.match(page.text, /Refresh token<\/th><td><strong>none<\/strong>: RFC 6749 §4\.4\.3/);
-    assert.match(page.text, /<code>sub<\/code> \(subject\)<\/th><td><code>print-lab<\/code> — <strong>the client itself<\/strong>/);
+    assert.match(
+      page.text,
+      /<code>sub<\/code> \(subject\)<\/th><td><code>print-lab<\/code> — <strong>the client itself<\/strong>/,
+    );
     assert.match(page.text, /fingerprint <code>sha256:[0-9a-f]{6}<\/code>/);
     for (const token of tokens.valid) assert.ok(!page.text.includes(token), 'no access token on the page');
     assert.ok(!JSON.stringify([...browser.cookies.values()]).includes('eyJ'));
@@ -91,9 +99,15 @@ describe('POST /print-lab (Client Credentials)', () => {
 
   it('shows Drive refusing the same token on the user photo API: 403 with its WWW-Authenticate', async () => {
     const page = await pressFetch(new Browser(printer.base));
-    assert.ok(drive.requests.some((r) => r.url === '/api/photos'), 'Drive was asked for photos');
+    assert.ok(
+      drive.requests.some((r) => r.url === '/api/photos'),
+      'Drive was asked for photos',
+    );
     assert.match(page.text, /HTTP 403<\/span> from <code>http:\/\/drive\.test:\d+\/api\/photos<\/code>/);
-    assert.match(page.text, /WWW-Authenticate: Bearer realm=&#34;drive&#34;, error=&#34;insufficient_scope&#34;, scope=&#34;photos\.read&#34;/);
+    assert.match(
+      page.text,
+      /WWW-Authenticate: Bearer realm=&#34;drive&#34;, error=&#34;insufficient_scope&#34;, scope=&#34;photos\.read&#34;/,
+    );
     assert.match(page.text, /This refusal is the lesson/);
     assert.match(page.text, /a token without a user opens no user’s data/);
   });

@@ -19,7 +19,12 @@ async function placeFirstOrder(): Promise<{ browser: Browser; orderPath: string 
   const browser = new Browser(printer.base);
   await connect(browser, auth.publicUrl);
   const photos = await browser.get('/photos');
-  const placed = await browser.post('/orders', { csrf: Browser.csrf(photos), photo: [PHOTOS[0]!.id, PHOTOS[2]!.id], size: '5x7', copies: '2' });
+  const placed = await browser.post('/orders', {
+    csrf: Browser.csrf(photos),
+    photo: [PHOTOS[0]!.id, PHOTOS[2]!.id],
+    size: '5x7',
+    copies: '2',
+  });
   assert.equal(placed.status, 303);
   return { browser, orderPath: placed.location! };
 }
@@ -47,7 +52,10 @@ describe('POST /orders/:id/reorder', () => {
     assert.match(page.text, /5×7 in/);
     assert.ok(page.text.includes(PHOTOS[0]!.title) && page.text.includes(PHOTOS[2]!.title));
     // No refresh happened: only steps 7-8 of the Authorization Code flow that got the token, no refresh step.
-    assert.deepEqual(stepBars(page.text).map((b) => [b.grant, b.active]), [['authorization_code', [7, 8]]]);
+    assert.deepEqual(
+      stepBars(page.text).map((b) => [b.grant, b.active]),
+      [['authorization_code', [7, 8]]],
+    );
   });
 
   it('with an expired access token: refreshes (rotation), shows both fingerprints and steps 5-6 then 7-8', async () => {
@@ -69,11 +77,20 @@ describe('POST /orders/:id/reorder', () => {
 
     const page = await browser.get(reordered.location!);
     assert.match(page.text, /Steps 5-6 again: the access token (had expired|was about to expire)/);
-    assert.ok(page.text.includes(`<td><code>${fp(oldRefresh)}</code></td><td><code>${fp(newRefresh)}</code></td>`), 'both refresh token fingerprints');
+    assert.ok(
+      page.text.includes(`<td><code>${fp(oldRefresh)}</code></td><td><code>${fp(newRefresh)}</code></td>`),
+      'both refresh token fingerprints',
+    );
     assert.match(page.text, /The old one \(<code>sha256:[0-9a-f]{6}<\/code>\) is now dead/);
     assert.match(page.text, /answered <code>"active": false<\/code>/, 'introspection of the old refresh token shown');
-    assert.equal(auth.introspections.at(-1)?.form.get('token'), oldRefresh, 'asked about the old refresh token, read-only');
-    assert.deepEqual(stepBars(page.text), [{ grant: 'refresh_token', steps: [5, 6, 7, 8], active: [5, 6, 7, 8], refused: [] }]);
+    assert.equal(
+      auth.introspections.at(-1)?.form.get('token'),
+      oldRefresh,
+      'asked about the old refresh token, read-only',
+    );
+    assert.deepEqual(stepBars(page.text), [
+      { grant: 'refresh_token', steps: [5, 6, 7, 8], active: [5, 6, 7, 8], refused: [] },
+    ]);
     assert.match(page.text, /Photo Printer refreshes the expired access token/);
     // No token in what the browser sees.
     for (const token of [...tokens.valid, ...tokens.refresh.keys()]) assert.ok(!page.text.includes(token));
@@ -90,7 +107,11 @@ describe('POST /orders/:id/reorder', () => {
     assert.equal(expired.location, orderPath);
     const after = await browser.get(orderPath);
     assert.match(after.text, /so it will be refreshed first/);
-    assert.match(after.text, /data-notice>Done: Photo Printer now treats its access token as expired/, 'a confirmation');
+    assert.match(
+      after.text,
+      /data-notice>Done: Photo Printer now treats its access token as expired/,
+      'a confirmation',
+    );
     assert.match(after.text, /treats yours as expired since you pressed/, 'not “expired 0 s ago”');
     assert.doesNotMatch(after.text, /<button[^>]*>Don’t wait/, 'offered only while the token is still valid');
     const before = auth.tokenRequests.length;
@@ -115,7 +136,11 @@ describe('POST /orders/:id/reorder', () => {
     assert.match(refused.text, /revoked/);
     assert.match(refused.text, /Connected apps/);
     assert.match(refused.text, /href="\/#import"[^>]*>Import photos from Drive again/);
-    assert.match(refused.text, /href="\/timeline\?trace=[0-9a-f]{32}" data-error-timeline/, 'the error page keeps this flow’s timeline');
+    assert.match(
+      refused.text,
+      /href="\/timeline\?trace=[0-9a-f]{32}" data-error-timeline/,
+      'the error page keeps this flow’s timeline',
+    );
     const home = await browser.get('/');
     assert.match(home.text, /data-connection="none"/, 'the dead tokens are forgotten');
   });

@@ -8,7 +8,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, beforeEach, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { newSpanId, parseTraceparent } from '@oauth-demo/teaching';
-import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, type StubAuth, type StubDrive, connect, startStubStack } from './helpers.js';
+import {
+  Browser,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PHOTOS,
+  type StubAuth,
+  type StubDrive,
+  connect,
+  startStubStack,
+} from './helpers.js';
 
 /** What the stubs "recorded", per trace id, in the shape of @oauth-demo/teaching's Exchange. */
 const authRecords = new Map<string, unknown[]>();
@@ -75,8 +84,17 @@ function recordLikeThePeers({ auth, drive }: { auth: StubAuth; drive: StubDrive 
             label: 'Token request: the code and its code_verifier',
             note: 'Step 6: the token response',
             at: Date.now(),
-            request: { method: 'POST', url: '/token', headers: { traceparent: req.headers.traceparent, authorization: 'Basic cGhvdG8…(masked)' }, body: 'grant_type=authorization_code&code=code-1&code_verifier=abcdef…(43 chars, masked)' },
-            response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"access_token":"at-xyz…(masked)"}' },
+            request: {
+              method: 'POST',
+              url: '/token',
+              headers: { traceparent: req.headers.traceparent, authorization: 'Basic cGhvdG8…(masked)' },
+              body: 'grant_type=authorization_code&code=code-1&code_verifier=abcdef…(43 chars, masked)',
+            },
+            response: {
+              status: 200,
+              headers: { 'content-type': 'application/json' },
+              body: '{"access_token":"at-xyz…(masked)"}',
+            },
           }),
         );
         authRecords.set(trace.traceId, list);
@@ -100,7 +118,11 @@ function recordLikeThePeers({ auth, drive }: { auth: StubAuth; drive: StubDrive 
           label: 'Drive API call: GET /api/photos',
           note: 'Step 8: token valid: sub=alice, client_id=photo-printer, scope="photos.read"',
           at: Date.now(),
-          request: { method: 'GET', url: '/api/photos', headers: { traceparent: req.headers.traceparent, authorization: 'Bearer at-xyz…(masked)' } },
+          request: {
+            method: 'GET',
+            url: '/api/photos',
+            headers: { traceparent: req.headers.traceparent, authorization: 'Bearer at-xyz…(masked)' },
+          },
           response: { status: 200, headers: {} },
         }),
       );
@@ -122,8 +144,28 @@ async function currentTraceId(browser: Browser): Promise<string> {
 function addAuthFrontChannel(traceId: string, startedAt: number): void {
   const list = authRecords.get(traceId) ?? [];
   list.push(
-    exchange({ traceId, recordedBy: 'auth', from: 'browser', to: 'auth', channel: 'front', step: 2, label: 'Authorization request (response_type=code)', at: startedAt + 1, response: { status: 303, headers: { location: '/interaction/x' } } }),
-    exchange({ traceId, recordedBy: 'auth', from: 'browser', to: 'auth', channel: 'front', step: 3, label: 'Sign-in page', at: startedAt + 2, response: { status: 200, headers: {} } }),
+    exchange({
+      traceId,
+      recordedBy: 'auth',
+      from: 'browser',
+      to: 'auth',
+      channel: 'front',
+      step: 2,
+      label: 'Authorization request (response_type=code)',
+      at: startedAt + 1,
+      response: { status: 303, headers: { location: '/interaction/x' } },
+    }),
+    exchange({
+      traceId,
+      recordedBy: 'auth',
+      from: 'browser',
+      to: 'auth',
+      channel: 'front',
+      step: 3,
+      label: 'Sign-in page',
+      at: startedAt + 2,
+      response: { status: 200, headers: {} },
+    }),
     exchange({
       traceId,
       recordedBy: 'auth',
@@ -133,7 +175,10 @@ function addAuthFrontChannel(traceId: string, startedAt: number): void {
       step: 4,
       label: 'Consent: Allow (the answer goes back)',
       at: startedAt + 3,
-      response: { status: 303, headers: { location: 'http://localhost:3999/callback?code=abc…(masked)&state=s&iss=x' } },
+      response: {
+        status: 303,
+        headers: { location: 'http://localhost:3999/callback?code=abc…(masked)&state=s&iss=x' },
+      },
     }),
   );
   authRecords.set(traceId, list);
@@ -141,7 +186,9 @@ function addAuthFrontChannel(traceId: string, startedAt: number): void {
 
 /** The rows of the sequence diagram: [kind, from, to, step]. */
 function rows(html: string): { kind: string; from: string; to: string; step: string; channel: string }[] {
-  return [...html.matchAll(/data-kind="(\w+)" data-from="(\w+)" data-to="(\w+)" data-step="(\d*)" data-channel="(\w+)"/g)].map((m) => ({
+  return [
+    ...html.matchAll(/data-kind="(\w+)" data-from="(\w+)" data-to="(\w+)" data-step="(\d*)" data-channel="(\w+)"/g),
+  ].map((m) => ({
     kind: m[1] ?? '',
     from: m[2] ?? '',
     to: m[3] ?? '',
@@ -165,7 +212,10 @@ describe('trace per flow (W3C traceparent on the back channel)', () => {
     assert.equal(parseTraceparent(list.headers.traceparent as string)?.traceId, traceId);
     assert.equal(list.headers['user-agent'], 'photo-printer/1.0');
     // A new span per call, under the same trace.
-    assert.notEqual(parseTraceparent(list.headers.traceparent as string)?.parentId, parseTraceparent(token.headers.traceparent as string)?.parentId);
+    assert.notEqual(
+      parseTraceparent(list.headers.traceparent as string)?.parentId,
+      parseTraceparent(token.headers.traceparent as string)?.parentId,
+    );
   });
 
   it('starts a new trace for each flow, and another browser has its own', async () => {
@@ -195,9 +245,18 @@ describe('trace per flow (W3C traceparent on the back channel)', () => {
     const timeline = await browser.get('/timeline');
     assert.match(timeline.text, /The print lab \(no user\)/);
     const r = rows(timeline.text);
-    assert.ok(r.some((x) => x.kind === 'request' && x.from === 'printer' && x.to === 'auth' && x.step === '2'), 'step 2: printer → auth');
-    assert.ok(r.some((x) => x.kind === 'response' && x.from === 'auth' && x.to === 'printer' && x.step === '6'), 'step 6: auth → printer');
-    assert.ok(r.some((x) => x.kind === 'request' && x.from === 'printer' && x.to === 'drive' && x.step === '7'), 'step 7: printer → drive');
+    assert.ok(
+      r.some((x) => x.kind === 'request' && x.from === 'printer' && x.to === 'auth' && x.step === '2'),
+      'step 2: printer → auth',
+    );
+    assert.ok(
+      r.some((x) => x.kind === 'response' && x.from === 'auth' && x.to === 'printer' && x.step === '6'),
+      'step 6: auth → printer',
+    );
+    assert.ok(
+      r.some((x) => x.kind === 'request' && x.from === 'printer' && x.to === 'drive' && x.step === '7'),
+      'step 7: printer → drive',
+    );
   });
 });
 
@@ -228,13 +287,23 @@ describe('the timeline', () => {
     const r = rows(page.text);
     const firstIndex = (step: number) => r.findIndex((x) => x.step === String(step));
     for (let step = 1; step <= 8; step++) assert.ok(firstIndex(step) >= 0, `step ${step} is on the timeline`);
-    for (let step = 2; step <= 8; step++) assert.ok(firstIndex(step - 1) < firstIndex(step), `step ${step - 1} comes before step ${step}`);
+    for (let step = 2; step <= 8; step++)
+      assert.ok(firstIndex(step - 1) < firstIndex(step), `step ${step - 1} comes before step ${step}`);
     const at = (step: number) => r[firstIndex(step)];
     assert.deepEqual([at(1)?.from, at(1)?.to], ['browser', 'printer']);
     assert.deepEqual([at(2)?.from, at(2)?.to], ['printer', 'browser'], 'step 2 begins with the printer’s redirect');
-    assert.ok(r.some((x) => x.step === '2' && x.from === 'browser' && x.to === 'auth' && x.channel === 'front'), 'step 2: browser → auth');
-    assert.ok(r.some((x) => x.step === '4' && x.from === 'auth' && x.to === 'browser'), 'step 4: auth → browser (the redirect with the code)');
-    assert.ok(r.some((x) => x.step === '4' && x.from === 'browser' && x.to === 'printer'), 'step 4: the code arrives at the printer');
+    assert.ok(
+      r.some((x) => x.step === '2' && x.from === 'browser' && x.to === 'auth' && x.channel === 'front'),
+      'step 2: browser → auth',
+    );
+    assert.ok(
+      r.some((x) => x.step === '4' && x.from === 'auth' && x.to === 'browser'),
+      'step 4: auth → browser (the redirect with the code)',
+    );
+    assert.ok(
+      r.some((x) => x.step === '4' && x.from === 'browser' && x.to === 'printer'),
+      'step 4: the code arrives at the printer',
+    );
     assert.deepEqual([at(5)?.from, at(5)?.to, at(5)?.channel], ['printer', 'auth', 'back']);
     assert.deepEqual([at(6)?.from, at(6)?.to], ['auth', 'printer']);
     assert.deepEqual([at(7)?.from, at(7)?.to], ['printer', 'drive']);
@@ -246,7 +315,10 @@ describe('the timeline', () => {
     assert.match(page.text, /token valid: sub=alice/);
     // Masked by default: the printer's own copy shows neither the client secret nor the code_verifier.
     assert.match(page.text, /grant_type=authorization_code/);
-    assert.ok(!page.text.includes(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')), 'client secret masked');
+    assert.ok(
+      !page.text.includes(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')),
+      'client secret masked',
+    );
     assert.match(page.text, /code_verifier=[^&\s<]*masked/);
     assert.match(page.text, /data-source="auth" data-state="ok"/);
     assert.match(page.text, /data-source="drive" data-state="ok"/);
@@ -261,13 +333,20 @@ describe('the timeline', () => {
     const browser = new Browser(printer.base);
     await connect(browser, auth.publicUrl);
     const panel = await browser.get('/timeline');
-    const switched = await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'on', back: '/timeline' });
+    const switched = await browser.post('/teaching', {
+      csrf: Browser.csrf(panel),
+      instructor: 'on',
+      back: '/timeline',
+    });
     assert.equal(switched.status, 303);
     assert.equal(switched.location, '/timeline');
     const page = await browser.get('/timeline');
     assert.match(page.text, /<body class="tone-client instructor">/, 'larger type: a body class');
     assert.match(page.text, /Drive’s stay masked/);
-    assert.ok(page.text.includes(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')), 'the Basic credentials are shown');
+    assert.ok(
+      page.text.includes(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')),
+      'the Basic credentials are shown',
+    );
     assert.match(page.text, /code_verifier=[A-Za-z0-9_-]{43}/);
     const revealed = recordingRequests.find((q) => q.party === 'auth' && q.url.endsWith('?reveal=1'));
     assert.ok(revealed, 'the auth server was asked for unmasked records');
@@ -275,7 +354,11 @@ describe('the timeline', () => {
     assert.ok(recordingRequests.filter((q) => q.party === 'drive').every((q) => !q.url.includes('reveal')));
     assert.match(page.text, /ACCESS_TOKEN_TTL=60/, 'the instructor panel documents short lifetimes');
     // The switch refuses to send the browser elsewhere.
-    const evil = await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'off', back: '//evil.test/x' });
+    const evil = await browser.post('/teaching', {
+      csrf: Browser.csrf(panel),
+      instructor: 'off',
+      back: '//evil.test/x',
+    });
     assert.equal(evil.location, '/timeline');
   });
 
@@ -323,7 +406,16 @@ describe('the token inspector', () => {
     const browser = new Browser(printer.base);
     const page = await browser.get('/inspect');
     assert.equal(page.status, 200);
-    const token = await sign({ iss: auth.publicUrl, sub: 'alice', aud: 'drive', client_id: 'photo-printer', scope: 'photos.read', iat: now(), exp: now() + 120, jti: 'j-1' });
+    const token = await sign({
+      iss: auth.publicUrl,
+      sub: 'alice',
+      aud: 'drive',
+      client_id: 'photo-printer',
+      scope: 'photos.read',
+      iat: now(),
+      exp: now() + 120,
+      jti: 'j-1',
+    });
     const valid = await browser.post('/inspect', { csrf: Browser.csrf(page), token });
     assert.match(valid.text, /data-signature="valid"/);
     assert.match(valid.text, /Signature valid:\s*key <code>test-kid-1<\/code>, algorithm <code>ES256<\/code>/);
@@ -338,11 +430,17 @@ describe('the token inspector', () => {
     assert.match(invalid.text, /data-signature="invalid"/);
     assert.match(invalid.text, /signature invalid/);
 
-    const otherKey = await browser.post('/inspect', { csrf: Browser.csrf(page), token: await sign({ sub: 'x' }, 'unknown-kid') });
+    const otherKey = await browser.post('/inspect', {
+      csrf: Browser.csrf(page),
+      token: await sign({ sub: 'x' }, 'unknown-kid'),
+    });
     assert.match(otherKey.text, /data-signature="invalid"/);
     assert.match(otherKey.text, /no key in the auth server’s JWKS has this kid/);
 
-    const expired = await browser.post('/inspect', { csrf: Browser.csrf(page), token: await sign({ sub: 'alice', iat: now() - 200, exp: now() - 100 }) });
+    const expired = await browser.post('/inspect', {
+      csrf: Browser.csrf(page),
+      token: await sign({ sub: 'alice', iat: now() - 200, exp: now() - 100 }),
+    });
     assert.match(expired.text, /data-signature="valid"/);
     assert.match(expired.text, /expired: Drive would refuse it/);
 
@@ -380,7 +478,15 @@ describe('step-through mode', () => {
     let page = await browser.get('/step');
     assert.equal(page.status, 200);
     assert.match(page.text, /Step 2: Photo Printer is about to send your browser to the authorization server/);
-    for (const name of ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']) {
+    for (const name of [
+      'response_type',
+      'client_id',
+      'redirect_uri',
+      'scope',
+      'state',
+      'code_challenge',
+      'code_challenge_method',
+    ]) {
       assert.match(page.text, new RegExp(`data-param="${name}"`), `${name} is explained`);
     }
     assert.match(page.text, new RegExp(`<form method="get" action="${auth.publicUrl}/authorize"`));
@@ -389,7 +495,9 @@ describe('step-through mode', () => {
     assert.ok(state);
 
     // 2. The redirect back arrives: nothing is checked or sent yet.
-    const back = await browser.get(`/callback?${new URLSearchParams({ code: 'code-step', state, iss: auth.publicUrl })}`);
+    const back = await browser.get(
+      `/callback?${new URLSearchParams({ code: 'code-step', state, iss: auth.publicUrl })}`,
+    );
     assert.equal(back.location, '/step');
     page = await browser.get('/step');
     assert.match(page.text, /Step 4: your browser has just come back/);
@@ -401,13 +509,18 @@ describe('step-through mode', () => {
     assert.equal(next.location, '/step');
     page = await browser.get('/step');
     assert.match(page.text, /Step 5: Photo Printer is about to call the token endpoint/);
-    for (const name of ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'Authorization']) assert.match(page.text, new RegExp(`data-param="${name}"`));
+    for (const name of ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'Authorization'])
+      assert.match(page.text, new RegExp(`data-param="${name}"`));
     assert.match(page.text, /authorization_code/);
     assert.match(page.text, /masked/);
     assert.equal(auth.tokenRequests.length, 0, 'still no token request');
 
     // 4. Continue: sent, connected.
-    assert.match(page.text, /The code has about \d+ s left/, 'the code’s remaining lifetime is shown while it is alive');
+    assert.match(
+      page.text,
+      /The code has about \d+ s left/,
+      'the code’s remaining lifetime is shown while it is alive',
+    );
     next = await browser.post('/step/continue', { csrf: Browser.csrf(page) });
     assert.equal(auth.tokenRequests.length, 1);
     assert.equal(auth.tokenRequests[0]?.form.get('code'), 'code-step');
@@ -428,7 +541,11 @@ describe('step-through mode', () => {
     assert.equal(next.location, '/photos');
     const photos = await browser.get('/photos');
     assert.equal(photos.status, 200);
-    assert.match(photos.text, /Step-through mode: <span class="switch-state on">on/, 'the switch survives the new session id');
+    assert.match(
+      photos.text,
+      /Step-through mode: <span class="switch-state on">on/,
+      'the switch survives the new session id',
+    );
   });
 
   it('reloading the page Continue led to (GET /step/continue) goes back to the paused step, not a 404', async () => {
@@ -453,7 +570,15 @@ describe('instructor mode is guarded (it reveals secrets)', () => {
     try {
       const browser = new Browser(shared.base);
       const panel = await browser.get('/timeline');
-      return { panel, switched: await browser.post('/teaching', { csrf: Browser.csrf(panel), instructor: 'on', back: '/timeline', ...(key !== undefined ? { key } : {}) }) };
+      return {
+        panel,
+        switched: await browser.post('/teaching', {
+          csrf: Browser.csrf(panel),
+          instructor: 'on',
+          back: '/timeline',
+          ...(key !== undefined ? { key } : {}),
+        }),
+      };
     } finally {
       await shared.close();
     }
@@ -467,11 +592,17 @@ describe('instructor mode is guarded (it reveals secrets)', () => {
   });
 
   it('asks for INSTRUCTOR_KEY when one is set, and refuses a wrong one', async () => {
-    const wrong = await tryInstructor({ PRINTER_PUBLIC_URL: 'http://printer.example', INSTRUCTOR_KEY: 'class-of-2026' }, 'guess');
+    const wrong = await tryInstructor(
+      { PRINTER_PUBLIC_URL: 'http://printer.example', INSTRUCTOR_KEY: 'class-of-2026' },
+      'guess',
+    );
     assert.match(wrong.panel.text, /<label for="instructor-key">Instructor key<\/label>/);
     assert.equal(wrong.switched.status, 403);
     assert.match(wrong.switched.text, /Instructor mode is not available here/);
-    const right = await tryInstructor({ PRINTER_PUBLIC_URL: 'http://printer.example', INSTRUCTOR_KEY: 'class-of-2026' }, 'class-of-2026');
+    const right = await tryInstructor(
+      { PRINTER_PUBLIC_URL: 'http://printer.example', INSTRUCTOR_KEY: 'class-of-2026' },
+      'class-of-2026',
+    );
     assert.equal(right.switched.status, 303);
   });
 });
@@ -490,7 +621,12 @@ describe('Reset demo (instructor mode)', () => {
       const browser = new Browser(printer.base);
       await connect(browser, auth.publicUrl);
       const photos = await browser.get('/photos');
-      const placed = await browser.post('/orders', { csrf: Browser.csrf(photos), photo: PHOTOS[0]!.id, size: '4x6', copies: '1' });
+      const placed = await browser.post('/orders', {
+        csrf: Browser.csrf(photos),
+        photo: PHOTOS[0]!.id,
+        size: '4x6',
+        copies: '1',
+      });
       assert.equal(placed.status, 303);
       const orderUrl = placed.location!;
       assert.equal((await browser.get(orderUrl)).status, 200);
@@ -508,7 +644,10 @@ describe('Reset demo (instructor mode)', () => {
       const asked = await browser.post('/teaching/reset', { csrf: Browser.csrf(withPanel) });
       assert.equal(asked.status, 200);
       assert.match(asked.text, /Reset the whole class\?/);
-      assert.match(asked.text, /every grant, authorization code, access and refresh token on the auth server, for every user/);
+      assert.match(
+        asked.text,
+        /every grant, authorization code, access and refresh token on the auth server, for every user/,
+      );
       assert.match(asked.text, /name="confirm" value="reset-class"/);
       assert.equal(resets.length, 0);
       assert.equal((await browser.get(orderUrl)).status, 200);
@@ -516,7 +655,11 @@ describe('Reset demo (instructor mode)', () => {
       assert.equal(reset.status, 303);
       assert.deepEqual(resets, [`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`]);
       assert.equal((await browser.get(orderUrl)).status, 404, 'the order is gone');
-      assert.doesNotMatch((await browser.get('/')).text, /Photo Printer is connected to your Drive/, 'the session is gone');
+      assert.doesNotMatch(
+        (await browser.get('/')).text,
+        /Photo Printer is connected to your Drive/,
+        'the session is gone',
+      );
     } finally {
       auth.extra = previous;
     }
@@ -533,7 +676,11 @@ describe('the flow list (issue 13 item 4)', () => {
       ids.push(await currentTraceId(browser));
     }
     const timeline = await browser.get('/timeline');
-    assert.equal([...timeline.text.matchAll(/<li data-outcome="[a-z]+"><a href="\/timeline\?trace=/g)].length, 20, 'the last 20, all listed');
+    assert.equal(
+      [...timeline.text.matchAll(/<li data-outcome="[a-z]+"><a href="\/timeline\?trace=/g)].length,
+      20,
+      'the last 20, all listed',
+    );
     assert.match(timeline.text, /2 older flows were forgotten: a session keeps its last 20/);
     const forgotten = await browser.get(`/timeline?trace=${ids[0]}`);
     assert.equal(forgotten.status, 404);
@@ -545,7 +692,12 @@ describe('the flow list (issue 13 item 4)', () => {
     const browser = new Browser(printer.base);
     await connect(browser, auth.publicUrl);
     const photos = await browser.get('/photos');
-    const placed = await browser.post('/orders', { csrf: Browser.csrf(photos), photo: [PHOTOS[0]!.id], size: '4x6', copies: '1' });
+    const placed = await browser.post('/orders', {
+      csrf: Browser.csrf(photos),
+      photo: [PHOTOS[0]!.id],
+      size: '4x6',
+      copies: '1',
+    });
     const orderPath = placed.location!;
     let order = await browser.get(orderPath);
     await browser.post(`${orderPath}/reorder`, { csrf: Browser.csrf(order) });

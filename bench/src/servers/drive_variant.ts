@@ -39,7 +39,11 @@ function validatorFor(name: string): TokenValidator {
       return { validate: async () => claims };
     }
     case 'per-request':
-      return createTokenVerifier({ issuer: config.issuer, audience: config.publicUrl, authInternalUrl: config.authInternalUrl });
+      return createTokenVerifier({
+        issuer: config.issuer,
+        audience: config.publicUrl,
+        authInternalUrl: config.authInternalUrl,
+      });
     default:
       throw new Error(`BENCH_VARIANT must be no-auth or per-request, got "${name}"`);
   }

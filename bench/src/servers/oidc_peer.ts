@@ -17,7 +17,8 @@ const issuer = process.env.BENCH_ISSUER ?? `http://${host}:${port}`;
 const clientSecret = process.env.PRINT_LAB_CLIENT_SECRET;
 const resource = process.env.BENCH_RESOURCE ?? 'http://127.0.0.1:9001';
 const ttl = Number(process.env.ACCESS_TOKEN_TTL ?? 600);
-if (!clientSecret || !Number.isInteger(port)) throw new Error('PRINT_LAB_CLIENT_SECRET and BENCH_LISTEN_PORT must be set');
+if (!clientSecret || !Number.isInteger(port))
+  throw new Error('PRINT_LAB_CLIENT_SECRET and BENCH_LISTEN_PORT must be set');
 
 const { privateKey } = await generateKeyPair('ES256', { extractable: true });
 const signingKey = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'bench-es256' };
@@ -48,7 +49,13 @@ const provider = new Provider(issuer, {
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, indicator) => {
         if (indicator !== resource) throw new errors.InvalidTarget();
-        return { scope: 'gallery.read', audience: resource, accessTokenTTL: ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+        return {
+          scope: 'gallery.read',
+          audience: resource,
+          accessTokenTTL: ttl,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'ES256' } },
+        };
       },
     },
   },

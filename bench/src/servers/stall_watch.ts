@@ -14,5 +14,6 @@ setInterval(() => {
   const now = performance.now();
   const late = now - last - TICK_MS;
   last = now;
-  if (late > STALL_MS) console.error(`[stall] event loop blocked ${Math.round(late)} ms, until ${new Date().toISOString()}`);
+  if (late > STALL_MS)
+    console.error(`[stall] event loop blocked ${Math.round(late)} ms, until ${new Date().toISOString()}`);
 }, TICK_MS).unref();

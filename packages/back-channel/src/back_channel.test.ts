@@ -10,7 +10,10 @@ const auth = { publicUrl: 'http://localhost:9000', internalUrl: 'http://auth:900
 
 describe('toInternalUrl: public URLs in metadata, internal URLs to connect to', () => {
   it('rewrites a URL under the public base to the internal base', () => {
-    assert.equal(toInternalUrl('http://localhost:9000/.well-known/jwks.json', auth), 'http://auth:9000/.well-known/jwks.json');
+    assert.equal(
+      toInternalUrl('http://localhost:9000/.well-known/jwks.json', auth),
+      'http://auth:9000/.well-known/jwks.json',
+    );
     assert.equal(toInternalUrl('http://localhost:9000', auth), 'http://auth:9000');
     assert.equal(toInternalUrl('http://auth:9000/token', auth), 'http://auth:9000/token', 'already internal');
   });
@@ -29,8 +32,14 @@ describe('describeNetworkError', () => {
   it('words axios and fetch failures alike', () => {
     const refused = Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     assert.equal(describeNetworkError(refused), 'nothing is listening there (connection refused)');
-    assert.equal(describeNetworkError(Object.assign(new Error('x'), { code: 'ENOTFOUND' })), 'the host name does not resolve');
-    assert.equal(describeNetworkError(Object.assign(new Error('x'), { name: 'TimeoutError' })), 'it did not answer in time');
+    assert.equal(
+      describeNetworkError(Object.assign(new Error('x'), { code: 'ENOTFOUND' })),
+      'the host name does not resolve',
+    );
+    assert.equal(
+      describeNetworkError(Object.assign(new Error('x'), { name: 'TimeoutError' })),
+      'it did not answer in time',
+    );
     assert.equal(describeNetworkError('?'), 'the connection failed');
   });
 });
@@ -56,34 +65,55 @@ describe('fetchAuthorizationServerMetadata (RFC 8414 §3)', () => {
     server.close();
   });
 
-  const json = (body: unknown, status = 200) => (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  };
+  const json =
+    (body: unknown, status = 200) =>
+    (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
   const as = () => ({ issuer: 'http://localhost:9000', publicUrl: 'http://localhost:9000', internalUrl: base });
 
   it('fetches the well-known document at the internal base and returns it when the issuer matches', async () => {
-    answer = json({ issuer: 'http://localhost:9000', jwks_uri: 'http://localhost:9000/.well-known/jwks.json', token_endpoint: 'https://other.example/token' });
+    answer = json({
+      issuer: 'http://localhost:9000',
+      jwks_uri: 'http://localhost:9000/.well-known/jwks.json',
+      token_endpoint: 'https://other.example/token',
+    });
     const metadata = await fetchAuthorizationServerMetadata(channel.http, as());
     assert.equal(seen.at(-1)?.url, '/.well-known/oauth-authorization-server');
     assert.equal(seen.at(-1)?.userAgent, 'back-channel-test/1.0');
     assert.equal(endpointFrom(metadata, 'jwks_uri', as()).href, `${base}/.well-known/jwks.json`);
     assert.equal(endpointFrom(metadata, 'token_endpoint', as()).href, 'https://other.example/token');
-    assert.throws(() => endpointFrom(metadata, 'introspection_endpoint', as()), (e: unknown) => e instanceof DiscoveryError && e.kind === 'invalid');
+    assert.throws(
+      () => endpointFrom(metadata, 'introspection_endpoint', as()),
+      (e: unknown) => e instanceof DiscoveryError && e.kind === 'invalid',
+    );
   });
 
   it('refuses metadata naming another issuer (§3.3)', async () => {
     answer = json({ issuer: 'http://evil.test' });
-    await assert.rejects(fetchAuthorizationServerMetadata(channel.http, as()), (e: unknown) => e instanceof DiscoveryError && e.kind === 'invalid' && /RFC 8414 §3\.3/.test(e.message));
+    await assert.rejects(
+      fetchAuthorizationServerMetadata(channel.http, as()),
+      (e: unknown) => e instanceof DiscoveryError && e.kind === 'invalid' && /RFC 8414 §3\.3/.test(e.message),
+    );
   });
 
   it('says why when the answer is not usable: a status, not an object, a redirect (never followed)', async () => {
     answer = json({ error: 'x' }, 500);
-    await assert.rejects(fetchAuthorizationServerMetadata(channel.http, as()), (e: unknown) => e instanceof DiscoveryError && e.kind === 'unreachable' && /HTTP 500/.test(e.message));
+    await assert.rejects(
+      fetchAuthorizationServerMetadata(channel.http, as()),
+      (e: unknown) => e instanceof DiscoveryError && e.kind === 'unreachable' && /HTTP 500/.test(e.message),
+    );
     answer = json(['not', 'an', 'object']);
-    await assert.rejects(fetchAuthorizationServerMetadata(channel.http, as()), (e: unknown) => e instanceof DiscoveryError && e.kind === 'invalid');
+    await assert.rejects(
+      fetchAuthorizationServerMetadata(channel.http, as()),
+      (e: unknown) => e instanceof DiscoveryError && e.kind === 'invalid',
+    );
     const before = seen.length;
     answer = (_req, res) => res.writeHead(302, { location: `${base}/elsewhere` }).end();
-    await assert.rejects(fetchAuthorizationServerMetadata(channel.http, as()), (e: unknown) => e instanceof DiscoveryError && /HTTP 302/.test(e.message));
+    await assert.rejects(
+      fetchAuthorizationServerMetadata(channel.http, as()),
+      (e: unknown) => e instanceof DiscoveryError && /HTTP 302/.test(e.message),
+    );
     assert.equal(seen.length, before + 1, 'the redirect was not followed');
   });
 
@@ -91,7 +121,11 @@ describe('fetchAuthorizationServerMetadata (RFC 8414 §3)', () => {
     const slow = createBackChannel({ timeoutMs: 200, userAgent: 't' });
     answer = () => {}; // never answers
     try {
-      await assert.rejects(fetchAuthorizationServerMetadata(slow.http, as()), (e: unknown) => e instanceof DiscoveryError && e.kind === 'unreachable' && /did not answer in time/.test(e.message));
+      await assert.rejects(
+        fetchAuthorizationServerMetadata(slow.http, as()),
+        (e: unknown) =>
+          e instanceof DiscoveryError && e.kind === 'unreachable' && /did not answer in time/.test(e.message),
+      );
     } finally {
       slow.close();
     }

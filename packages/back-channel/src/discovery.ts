@@ -33,21 +33,35 @@ export interface AuthorizationServer extends ServiceBases {
  * exactly the one we trust (§3.3: otherwise the metadata MUST NOT be used: it would let one server pass itself off
  * as another). Throws DiscoveryError with the reason.
  */
-export async function fetchAuthorizationServerMetadata(http: AxiosInstance, server: AuthorizationServer): Promise<Record<string, unknown>> {
+export async function fetchAuthorizationServerMetadata(
+  http: AxiosInstance,
+  server: AuthorizationServer,
+): Promise<Record<string, unknown>> {
   const url = authorizationServerMetadataUrl(server.internalUrl);
   let response: AxiosResponse<unknown>;
   try {
     response = await http.get<unknown>(url, { responseType: 'json', headers: { Accept: 'application/json' } });
   } catch (error) {
     const reason = describeNetworkError(error);
-    throw new DiscoveryError('unreachable', `cannot reach the authorization server metadata at ${url}: ${reason}`, reason);
+    throw new DiscoveryError(
+      'unreachable',
+      `cannot reach the authorization server metadata at ${url}: ${reason}`,
+      reason,
+    );
   }
   if (response.status !== 200) {
-    throw new DiscoveryError('unreachable', `the authorization server metadata at ${url} answered HTTP ${response.status}`, `its metadata at ${url} answered HTTP ${response.status}`);
+    throw new DiscoveryError(
+      'unreachable',
+      `the authorization server metadata at ${url} answered HTTP ${response.status}`,
+      `its metadata at ${url} answered HTTP ${response.status}`,
+    );
   }
   const metadata = response.data;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new DiscoveryError('invalid', `the authorization server metadata at ${url} is not a JSON object (RFC 8414 §3.2)`);
+    throw new DiscoveryError(
+      'invalid',
+      `the authorization server metadata at ${url} is not a JSON object (RFC 8414 §3.2)`,
+    );
   }
   const issuer = (metadata as Record<string, unknown>).issuer;
   if (issuer !== server.issuer) {
@@ -65,14 +79,16 @@ export async function fetchAuthorizationServerMetadata(http: AxiosInstance, serv
  */
 export function endpointFrom(metadata: Record<string, unknown>, name: string, server: ServiceBases): URL {
   const value = metadata[name];
-  if (typeof value !== 'string') throw new DiscoveryError('invalid', `the authorization server metadata has no ${name}`);
+  if (typeof value !== 'string')
+    throw new DiscoveryError('invalid', `the authorization server metadata has no ${name}`);
   let url: URL;
   try {
     url = new URL(internalEndpoint(value, server));
   } catch {
     throw new DiscoveryError('invalid', `the ${name} ${JSON.stringify(value)} is not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DiscoveryError('invalid', `the ${name} ${value} is not http(s)`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new DiscoveryError('invalid', `the ${name} ${value} is not http(s)`);
   return url;
 }
 

@@ -60,11 +60,16 @@ export function createBackChannel(options: BackChannelOptions): BackChannel {
  */
 export function describeNetworkError(error: unknown): string {
   const code = errorCode(error);
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'TimeoutError' || code === 'AbortError') return 'it did not answer in time';
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'TimeoutError' || code === 'AbortError')
+    return 'it did not answer in time';
   if (code === 'ECONNREFUSED') return 'nothing is listening there (connection refused)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
   if (code === 'ECONNRESET') return 'the connection was reset';
-  if (code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED' || (error instanceof Error && /maxContentLength/.test(error.message))) return 'the answer was too large';
+  if (
+    code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED' ||
+    (error instanceof Error && /maxContentLength/.test(error.message))
+  )
+    return 'the answer was too large';
   return code ?? 'the connection failed';
 }
 

@@ -47,7 +47,11 @@ export function slug(text: string): string {
 }
 
 /** Links between the docs, rewritten to the pages that serve them; others to the RFCs stay as they are. */
-const LINKS: Record<string, string> = { 'notes.md': '/notes', 'glossary.md': '/glossary', 'README.md': '/docs/configuration' };
+const LINKS: Record<string, string> = {
+  'notes.md': '/notes',
+  'glossary.md': '/glossary',
+  'README.md': '/docs/configuration',
+};
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
@@ -99,7 +103,10 @@ export function renderDoc(name: DocName): RenderedDoc {
     const readme = readDoc('README.md');
     const start = readme.indexOf('\n## Configuration');
     const end = start < 0 ? -1 : readme.indexOf('\n## ', start + 5);
-    markdown = start < 0 ? '# Configuration\n\nSee the README.' : `#${readme.slice(start + 3, end < 0 ? undefined : end).replace(/^#/, '')}`;
+    markdown =
+      start < 0
+        ? '# Configuration\n\nSee the README.'
+        : `#${readme.slice(start + 3, end < 0 ? undefined : end).replace(/^#/, '')}`;
   } else {
     markdown = readDoc(`${name}.md`);
   }
@@ -127,7 +134,10 @@ export function glossaryTerms(): GlossaryTerm[] {
     const match = /^\*\*(.+?)\.\*\*\s+([\s\S]*)$/.exec(paragraph.trim());
     if (!match) continue;
     const term = (match[1] ?? '').replace(/`/g, '');
-    const body = (match[2] ?? '').replace(/\s+/g, ' ').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1').replace(/[*`]/g, '');
+    const body = (match[2] ?? '')
+      .replace(/\s+/g, ' ')
+      .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
+      .replace(/[*`]/g, '');
     const summary = /^(.+?[.!?])(\s|$)/.exec(body)?.[1] ?? body;
     terms.push({ id: slug(match[1] ?? ''), term, summary: summary.slice(0, 300) });
   }
@@ -142,6 +152,10 @@ export function glossaryTerms(): GlossaryTerm[] {
 export function termLink(id: string, label?: string, glossaryBase = ''): string {
   const term = glossaryTerms().find((t) => t.id === id);
   if (!term) throw new Error(`no glossary term ${id} in docs/glossary.md`);
-  const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  const escapeHtml = (s: string) =>
+    s.replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+    );
   return `<a class="term" href="${escapeHtml(glossaryBase)}/glossary#${term.id}" title="${escapeHtml(term.summary)}">${escapeHtml(label ?? term.term)}</a>`;
 }

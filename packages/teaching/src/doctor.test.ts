@@ -8,11 +8,21 @@ import { cookieNames, issuerRows } from './doctor.js';
 describe('issuerRows', () => {
   const expected = 'http://localhost:9000';
   it("compares a token's iss with the configured issuer", () => {
-    assert.equal(issuerRows(expected, { metadata: expected, driveServers: [expected], tokenIss: expected })[3]!.verdict, 'ok');
-    const bad = issuerRows(expected, { metadata: expected, driveServers: [expected], tokenIss: 'http://auth:9000' })[3]!;
+    assert.equal(
+      issuerRows(expected, { metadata: expected, driveServers: [expected], tokenIss: expected })[3]!.verdict,
+      'ok',
+    );
+    const bad = issuerRows(expected, {
+      metadata: expected,
+      driveServers: [expected],
+      tokenIss: 'http://auth:9000',
+    })[3]!;
     assert.equal(bad.verdict, 'bad');
     assert.match(bad.fix ?? '', /Issuer mismatch: the token says http:\/\/auth:9000/);
-    assert.equal(issuerRows(expected, { metadata: expected, driveServers: [expected], tokenIss: null })[3]!.verdict, 'info');
+    assert.equal(
+      issuerRows(expected, { metadata: expected, driveServers: [expected], tokenIss: null })[3]!.verdict,
+      'info',
+    );
   });
 
   it('one slash off is another issuer (RFC 8414 §3.3)', () => {
@@ -22,7 +32,10 @@ describe('issuerRows', () => {
 
 describe('cookieNames', () => {
   it('keeps names only, sorted, each once, and drops what is not a cookie name', () => {
-    assert.deepEqual(cookieNames('printer.sid=abc; auth.sid=def; printer.sid=x; =nameless; bad name=1'), ['auth.sid', 'printer.sid']);
+    assert.deepEqual(cookieNames('printer.sid=abc; auth.sid=def; printer.sid=x; =nameless; bad name=1'), [
+      'auth.sid',
+      'printer.sid',
+    ]);
     assert.deepEqual(cookieNames(undefined), []);
   });
 });

@@ -18,7 +18,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { describeNetworkError } from '@oauth-demo/back-channel';
-import { AUTHORIZATION_SERVER_METADATA_PATH, PROTECTED_RESOURCE_METADATA_PATH, decodeClaimsForDisplay } from '@oauth-demo/tokens';
+import {
+  AUTHORIZATION_SERVER_METADATA_PATH,
+  PROTECTED_RESOURCE_METADATA_PATH,
+  decodeClaimsForDisplay,
+} from '@oauth-demo/tokens';
 import type { ServiceUrls } from '@oauth-demo/web';
 
 /** The deployment the doctor examines: the three services' URLs as the client knows them. */
@@ -86,7 +90,11 @@ interface Probe {
 async function probe(url: string): Promise<Probe> {
   const started = performance.now();
   try {
-    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), headers: { Accept: 'application/json' } });
+    const res = await fetch(url, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      headers: { Accept: 'application/json' },
+    });
     const text = await res.text();
     let json: unknown;
     if ((res.headers.get('content-type') ?? '').includes('json')) {
@@ -108,7 +116,8 @@ function describeFetchError(error: unknown): string {
   return reason === 'it did not answer in time' ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s` : reason;
 }
 
-const field = (json: unknown, name: string): unknown => (typeof json === 'object' && json !== null ? (json as Record<string, unknown>)[name] : undefined);
+const field = (json: unknown, name: string): unknown =>
+  typeof json === 'object' && json !== null ? (json as Record<string, unknown>)[name] : undefined;
 
 function hostOf(url: string): string {
   try {
@@ -133,8 +142,18 @@ function unreachableFix(variable: string, service: ServiceUrls, composeName: str
  * RFC 8414 §3.3: the metadata's `issuer` MUST be identical to the issuer the client expects; tokens (RFC 9068 §4)
  * and the authorization response's `iss` (RFC 9207) carry the same string.
  */
-export function issuerRows(expected: string, found: { metadata?: string; driveServers?: string[]; tokenIss?: string | null }): DoctorRow[] {
-  const rows: DoctorRow[] = [{ label: 'Photo Printer’s configuration (AUTH_PUBLIC_URL)', value: expected, verdict: 'ok', note: 'What the printer expects as the issuer.' }];
+export function issuerRows(
+  expected: string,
+  found: { metadata?: string; driveServers?: string[]; tokenIss?: string | null },
+): DoctorRow[] {
+  const rows: DoctorRow[] = [
+    {
+      label: 'Photo Printer’s configuration (AUTH_PUBLIC_URL)',
+      value: expected,
+      verdict: 'ok',
+      note: 'What the printer expects as the issuer.',
+    },
+  ];
   const metadata = found.metadata;
   if (typeof metadata === 'string') {
     rows.push(
@@ -148,13 +167,22 @@ export function issuerRows(expected: string, found: { metadata?: string; driveSe
           },
     );
   } else {
-    rows.push({ label: 'Auth server metadata: issuer', value: '(unknown)', verdict: 'bad', fix: 'The metadata could not be read: see the back channel below.' });
+    rows.push({
+      label: 'Auth server metadata: issuer',
+      value: '(unknown)',
+      verdict: 'bad',
+      fix: 'The metadata could not be read: see the back channel below.',
+    });
   }
   const servers = found.driveServers;
   if (Array.isArray(servers)) {
     rows.push(
       servers.includes(expected)
-        ? { label: 'Drive’s protected resource metadata: authorization_servers', value: servers.join(', '), verdict: 'ok' }
+        ? {
+            label: 'Drive’s protected resource metadata: authorization_servers',
+            value: servers.join(', '),
+            verdict: 'ok',
+          }
         : {
             label: 'Drive’s protected resource metadata: authorization_servers',
             value: servers.join(', ') || '(empty)',
@@ -163,16 +191,31 @@ export function issuerRows(expected: string, found: { metadata?: string; driveSe
           },
     );
   } else {
-    rows.push({ label: 'Drive’s protected resource metadata: authorization_servers', value: '(unknown)', verdict: 'bad', fix: 'Drive’s metadata could not be read: see the back channel below.' });
+    rows.push({
+      label: 'Drive’s protected resource metadata: authorization_servers',
+      value: '(unknown)',
+      verdict: 'bad',
+      fix: 'Drive’s metadata could not be read: see the back channel below.',
+    });
   }
   if (found.tokenIss === undefined) {
-    rows.push({ label: 'Your access token: iss', value: '(no token in this session)', verdict: 'info', note: 'Import photos from Drive first, then come back: the token’s iss is checked too.' });
+    rows.push({
+      label: 'Your access token: iss',
+      value: '(no token in this session)',
+      verdict: 'info',
+      note: 'Import photos from Drive first, then come back: the token’s iss is checked too.',
+    });
   } else if (found.tokenIss === null) {
     rows.push({ label: 'Your access token: iss', value: '(not a JWT: nothing to decode)', verdict: 'info' });
   } else {
     rows.push(
       found.tokenIss === expected
-        ? { label: 'Your access token: iss', value: found.tokenIss, verdict: 'ok', note: 'Decoded on the server, not verified (Drive verifies it); the token itself is never shown.' }
+        ? {
+            label: 'Your access token: iss',
+            value: found.tokenIss,
+            verdict: 'ok',
+            note: 'Decoded on the server, not verified (Drive verifies it); the token itself is never shown.',
+          }
         : {
             label: 'Your access token: iss',
             value: found.tokenIss,
@@ -184,22 +227,47 @@ export function issuerRows(expected: string, found: { metadata?: string; driveSe
   return rows;
 }
 
-function backChannelRow(label: string, p: Probe, expectStatus: (s: number) => boolean, onFail: (error: string) => string, expected: string): DoctorRow {
-  if (p.status !== undefined && expectStatus(p.status)) return { label, value: `GET ${p.url}`, verdict: 'ok', note: `HTTP ${p.status} in ${p.ms} ms` };
+function backChannelRow(
+  label: string,
+  p: Probe,
+  expectStatus: (s: number) => boolean,
+  onFail: (error: string) => string,
+  expected: string,
+): DoctorRow {
+  if (p.status !== undefined && expectStatus(p.status))
+    return { label, value: `GET ${p.url}`, verdict: 'ok', note: `HTTP ${p.status} in ${p.ms} ms` };
   if (p.status !== undefined)
-    return { label, value: `GET ${p.url}`, verdict: 'bad', note: `HTTP ${p.status} in ${p.ms} ms (expected ${expected})`, fix: onFail(`answered HTTP ${p.status}`) };
-  return { label, value: `GET ${p.url}`, verdict: 'bad', note: `${p.error} (after ${p.ms} ms)`, fix: onFail(p.error ?? '') };
+    return {
+      label,
+      value: `GET ${p.url}`,
+      verdict: 'bad',
+      note: `HTTP ${p.status} in ${p.ms} ms (expected ${expected})`,
+      fix: onFail(`answered HTTP ${p.status}`),
+    };
+  return {
+    label,
+    value: `GET ${p.url}`,
+    verdict: 'bad',
+    note: `${p.error} (after ${p.ms} ms)`,
+    fix: onFail(p.error ?? ''),
+  };
 }
 
 /** Everything the page shows, for the running deployment. */
-export async function diagnose(config: DoctorDeployment, request: { host: string; secure: boolean; cookieNames: string[]; accessToken?: string }): Promise<DoctorReport> {
+export async function diagnose(
+  config: DoctorDeployment,
+  request: { host: string; secure: boolean; cookieNames: string[]; accessToken?: string },
+): Promise<DoctorReport> {
   const { auth, drive, printer } = config;
   const [authMeta, driveMeta, driveApi] = await Promise.all([
     probe(`${auth.internalUrl}${AUTHORIZATION_SERVER_METADATA_PATH}`),
     probe(`${drive.internalUrl}${PROTECTED_RESOURCE_METADATA_PATH}`),
     probe(`${drive.internalUrl}/api/photos`),
   ]);
-  const metadataIssuer = authMeta.status === 200 && typeof field(authMeta.json, 'issuer') === 'string' ? (field(authMeta.json, 'issuer') as string) : undefined;
+  const metadataIssuer =
+    authMeta.status === 200 && typeof field(authMeta.json, 'issuer') === 'string'
+      ? (field(authMeta.json, 'issuer') as string)
+      : undefined;
   const jwksUri = field(authMeta.json, 'jwks_uri');
   const jwksInternal = typeof jwksUri === 'string' ? config.toInternalUrl(jwksUri, auth) : null;
   const jwks = jwksInternal ? await probe(jwksInternal) : undefined;
@@ -207,9 +275,27 @@ export async function diagnose(config: DoctorDeployment, request: { host: string
   const servers = driveMeta.status === 200 ? field(driveMeta.json, 'authorization_servers') : undefined;
 
   const services: ServiceRow[] = [
-    { name: 'Photo Printer', role: 'Client', publicUrl: printer.publicUrl, internalUrl: printer.internalUrl, variables: 'PRINTER_PUBLIC_URL, PRINTER_INTERNAL_URL' },
-    { name: 'Auth server', role: 'Authorization Server', publicUrl: auth.publicUrl, internalUrl: auth.internalUrl, variables: 'AUTH_PUBLIC_URL, AUTH_INTERNAL_URL' },
-    { name: 'Drive', role: 'Resource Server', publicUrl: drive.publicUrl, internalUrl: drive.internalUrl, variables: 'DRIVE_PUBLIC_URL, DRIVE_INTERNAL_URL' },
+    {
+      name: 'Photo Printer',
+      role: 'Client',
+      publicUrl: printer.publicUrl,
+      internalUrl: printer.internalUrl,
+      variables: 'PRINTER_PUBLIC_URL, PRINTER_INTERNAL_URL',
+    },
+    {
+      name: 'Auth server',
+      role: 'Authorization Server',
+      publicUrl: auth.publicUrl,
+      internalUrl: auth.internalUrl,
+      variables: 'AUTH_PUBLIC_URL, AUTH_INTERNAL_URL',
+    },
+    {
+      name: 'Drive',
+      role: 'Resource Server',
+      publicUrl: drive.publicUrl,
+      internalUrl: drive.internalUrl,
+      variables: 'DRIVE_PUBLIC_URL, DRIVE_INTERNAL_URL',
+    },
   ];
 
   // What Drive says about itself: RFC 9728 §3.3, `resource` is its own public URL.
@@ -217,7 +303,12 @@ export async function diagnose(config: DoctorDeployment, request: { host: string
   if (typeof resource === 'string')
     urls.push(
       resource === drive.publicUrl
-        ? { label: 'Drive’s protected resource metadata: resource', value: resource, verdict: 'ok', note: 'Same as DRIVE_PUBLIC_URL here.' }
+        ? {
+            label: 'Drive’s protected resource metadata: resource',
+            value: resource,
+            verdict: 'ok',
+            note: 'Same as DRIVE_PUBLIC_URL here.',
+          }
         : {
             label: 'Drive’s protected resource metadata: resource',
             value: resource,
@@ -232,7 +323,10 @@ export async function diagnose(config: DoctorDeployment, request: { host: string
       verdict: 'bad',
       fix: `The jwks_uri is under neither AUTH_PUBLIC_URL (${auth.publicUrl}) nor AUTH_INTERNAL_URL (${auth.internalUrl}), so the printer cannot map it to the back channel: the auth server's public URL differs from the printer's AUTH_PUBLIC_URL.`,
     });
-  if (new URL(printer.publicUrl).host === new URL(auth.publicUrl).host || new URL(printer.publicUrl).host === new URL(drive.publicUrl).host)
+  if (
+    new URL(printer.publicUrl).host === new URL(auth.publicUrl).host ||
+    new URL(printer.publicUrl).host === new URL(drive.publicUrl).host
+  )
     urls.push({
       label: 'Public URLs',
       value: 'two services share one host and port',
@@ -243,34 +337,94 @@ export async function diagnose(config: DoctorDeployment, request: { host: string
   const issuer = issuerRows(auth.publicUrl, {
     ...(metadataIssuer !== undefined ? { metadata: metadataIssuer } : {}),
     ...(Array.isArray(servers) ? { driveServers: servers.filter((s): s is string => typeof s === 'string') } : {}),
-    tokenIss: request.accessToken === undefined ? undefined : (decodeClaimsForDisplay(request.accessToken)?.iss ?? null),
+    tokenIss:
+      request.accessToken === undefined ? undefined : (decodeClaimsForDisplay(request.accessToken)?.iss ?? null),
   });
 
   const backChannel: DoctorRow[] = [
-    backChannelRow('Auth server metadata (RFC 8414)', authMeta, (s) => s === 200, (e) => unreachableFix('AUTH_INTERNAL_URL', auth, 'auth', e), '200'),
+    backChannelRow(
+      'Auth server metadata (RFC 8414)',
+      authMeta,
+      (s) => s === 200,
+      (e) => unreachableFix('AUTH_INTERNAL_URL', auth, 'auth', e),
+      '200',
+    ),
     jwks
-      ? backChannelRow('Auth server signing keys (jwks_uri, mapped to the internal URL)', jwks, (s) => s === 200, (e) => unreachableFix('AUTH_INTERNAL_URL', auth, 'auth', e), '200')
-      : { label: 'Auth server signing keys (jwks_uri)', value: '(unknown)', verdict: 'bad', fix: 'The metadata did not give a usable jwks_uri: see the rows above.' },
-    backChannelRow('Drive protected resource metadata (RFC 9728)', driveMeta, (s) => s === 200, (e) => unreachableFix('DRIVE_INTERNAL_URL', drive, 'drive', e), '200'),
-    backChannelRow('Drive API, without a token (expects 401)', driveApi, (s) => s === 401, (e) => unreachableFix('DRIVE_INTERNAL_URL', drive, 'drive', e), '401 with WWW-Authenticate'),
+      ? backChannelRow(
+          'Auth server signing keys (jwks_uri, mapped to the internal URL)',
+          jwks,
+          (s) => s === 200,
+          (e) => unreachableFix('AUTH_INTERNAL_URL', auth, 'auth', e),
+          '200',
+        )
+      : {
+          label: 'Auth server signing keys (jwks_uri)',
+          value: '(unknown)',
+          verdict: 'bad',
+          fix: 'The metadata did not give a usable jwks_uri: see the rows above.',
+        },
+    backChannelRow(
+      'Drive protected resource metadata (RFC 9728)',
+      driveMeta,
+      (s) => s === 200,
+      (e) => unreachableFix('DRIVE_INTERNAL_URL', drive, 'drive', e),
+      '200',
+    ),
+    backChannelRow(
+      'Drive API, without a token (expects 401)',
+      driveApi,
+      (s) => s === 401,
+      (e) => unreachableFix('DRIVE_INTERNAL_URL', drive, 'drive', e),
+      '401 with WWW-Authenticate',
+    ),
   ];
 
   const cookies: CookieRow[] = [
-    { service: 'Photo Printer', cookie: SESSION_COOKIES.printer, host: hostOf(printer.publicUrl), secure: printer.publicUrl.startsWith('https:') },
-    { service: 'Auth server', cookie: SESSION_COOKIES.auth, host: hostOf(auth.publicUrl), secure: auth.publicUrl.startsWith('https:') },
-    { service: 'Drive', cookie: SESSION_COOKIES.drive, host: hostOf(drive.publicUrl), secure: drive.publicUrl.startsWith('https:') },
+    {
+      service: 'Photo Printer',
+      cookie: SESSION_COOKIES.printer,
+      host: hostOf(printer.publicUrl),
+      secure: printer.publicUrl.startsWith('https:'),
+    },
+    {
+      service: 'Auth server',
+      cookie: SESSION_COOKIES.auth,
+      host: hostOf(auth.publicUrl),
+      secure: auth.publicUrl.startsWith('https:'),
+    },
+    {
+      service: 'Drive',
+      cookie: SESSION_COOKIES.drive,
+      host: hostOf(drive.publicUrl),
+      secure: drive.publicUrl.startsWith('https:'),
+    },
   ];
   const cookieChecks: DoctorRow[] = [];
   const clash = cookies.find((c, i) => cookies.some((d, j) => j !== i && d.host === c.host && d.cookie === c.cookie));
   cookieChecks.push(
     clash
-      ? { label: 'Cookie names on one host', value: clash.cookie, verdict: 'bad', fix: `Two services set ${clash.cookie} on ${clash.host}: they overwrite each other's session (state mismatch). Give each its own cookie name.` }
-      : { label: 'Cookie names on one host', value: 'all different', verdict: 'ok', note: 'Services that share a host share one cookie jar, whatever their ports: distinct names keep their sessions apart.' },
+      ? {
+          label: 'Cookie names on one host',
+          value: clash.cookie,
+          verdict: 'bad',
+          fix: `Two services set ${clash.cookie} on ${clash.host}: they overwrite each other's session (state mismatch). Give each its own cookie name.`,
+        }
+      : {
+          label: 'Cookie names on one host',
+          value: 'all different',
+          verdict: 'ok',
+          note: 'Services that share a host share one cookie jar, whatever their ports: distinct names keep their sessions apart.',
+        },
   );
   const expectedHost = new URL(printer.publicUrl).host;
   cookieChecks.push(
     request.host === expectedHost
-      ? { label: 'You opened this page at', value: request.host, verdict: 'ok', note: 'Same host as PRINTER_PUBLIC_URL: the printer.sid cookie set here comes back with the callback (step 4).' }
+      ? {
+          label: 'You opened this page at',
+          value: request.host,
+          verdict: 'ok',
+          note: 'Same host as PRINTER_PUBLIC_URL: the printer.sid cookie set here comes back with the callback (step 4).',
+        }
       : {
           label: 'You opened this page at',
           value: request.host,

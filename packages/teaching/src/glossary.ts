@@ -33,10 +33,28 @@ export function glossary(ctx: GlossaryContext): GlossaryEntry[] {
     }
   }
   return [
-    { term: 'Resource', notes: 'The thing to be accessed: the photo.', now: c ? `your photos on Drive, scope ${c.scope}` : 'the photos on Drive (not reachable by Photo Printer until you connect)' },
+    {
+      term: 'Resource',
+      notes: 'The thing to be accessed: the photo.',
+      now: c
+        ? `your photos on Drive, scope ${c.scope}`
+        : 'the photos on Drive (not reachable by Photo Printer until you connect)',
+    },
     { term: 'Resource Owner', notes: 'The person who owns the resource.', now: owner },
-    { term: 'Resource Server', notes: 'The server hosting the resources (the notes: Google Drive).', now: `Drive at ${ctx.drivePublicUrl}` },
-    { term: 'Client', notes: 'The application that needs access (the notes: the photo printing service).', now: `Photo Printer (this site), client_id ${ctx.clientId}` },
-    { term: 'Authorization Server', notes: 'The server issuing access tokens to the client.', now: `Auth server, issuer ${ctx.authPublicUrl}` },
+    {
+      term: 'Resource Server',
+      notes: 'The server hosting the resources (the notes: Google Drive).',
+      now: `Drive at ${ctx.drivePublicUrl}`,
+    },
+    {
+      term: 'Client',
+      notes: 'The application that needs access (the notes: the photo printing service).',
+      now: `Photo Printer (this site), client_id ${ctx.clientId}`,
+    },
+    {
+      term: 'Authorization Server',
+      notes: 'The server issuing access tokens to the client.',
+      now: `Auth server, issuer ${ctx.authPublicUrl}`,
+    },
   ];
 }

@@ -60,8 +60,19 @@ export function tokenStatus(input: StatusInput): TokenStatus {
   const { kind, introspected, expiresAt, now } = input;
   if (kind === 'authorization_code') {
     const r = input.redemption;
-    if (!r) return { life: 'unused', label: 'never redeemed', explanation: 'No token request with this code was recorded: the flow stopped before step 5. It expires a minute after it was issued, unused.' };
-    if (r.status >= 200 && r.status < 300) return { life: 'redeemed', label: 'redeemed, dead', explanation: `Redeemed once at the token endpoint (step 5, ${new Date(r.at).toISOString()}): a code works only once (RFC 6749 §4.1.2), so it is dead now.` };
+    if (!r)
+      return {
+        life: 'unused',
+        label: 'never redeemed',
+        explanation:
+          'No token request with this code was recorded: the flow stopped before step 5. It expires a minute after it was issued, unused.',
+      };
+    if (r.status >= 200 && r.status < 300)
+      return {
+        life: 'redeemed',
+        label: 'redeemed, dead',
+        explanation: `Redeemed once at the token endpoint (step 5, ${new Date(r.at).toISOString()}): a code works only once (RFC 6749 §4.1.2), so it is dead now.`,
+      };
     return {
       life: 'refused',
       label: 'refused',
@@ -74,10 +85,20 @@ export function tokenStatus(input: StatusInput): TokenStatus {
       input.clientExpiresAt !== undefined && input.clientExpiresAt <= now && !expired
         ? ' Photo Printer itself treats it as expired (you pressed “Don’t wait”): it will refresh before its next call to Drive, although the auth server and Drive would still accept this one until its exp.'
         : '';
-    return { life: 'active', label: 'active', explanation: `The auth server answered "active": true to Photo Printer’s introspection request (RFC 7662 §2.2) just now.${clientView}` };
+    return {
+      life: 'active',
+      label: 'active',
+      explanation: `The auth server answered "active": true to Photo Printer’s introspection request (RFC 7662 §2.2) just now.${clientView}`,
+    };
   }
   if (introspected === false) {
-    if (expired) return { life: 'expired', label: 'expired', explanation: 'The auth server answered "active": false: its expiry (exp) has passed. Drive would refuse it (invalid_token).' };
+    if (expired)
+      return {
+        life: 'expired',
+        label: 'expired',
+        explanation:
+          'The auth server answered "active": false: its expiry (exp) has passed. Drive would refuse it (invalid_token).',
+      };
     if (kind === 'refresh_token' && input.rotatedAt !== undefined) {
       return {
         life: 'rotated',
@@ -96,7 +117,11 @@ export function tokenStatus(input: StatusInput): TokenStatus {
   }
   const why = input.notAsked ?? 'The auth server could not be asked (no introspection endpoint, or it did not answer).';
   if (expired) return { life: 'expired', label: 'expired', explanation: `Its exp has passed. ${why}` };
-  return { life: 'unknown', label: 'state unknown', explanation: `${why} Its signature and expiry say nothing about revocation: only the auth server knows.` };
+  return {
+    life: 'unknown',
+    label: 'state unknown',
+    explanation: `${why} Its signature and expiry say nothing about revocation: only the auth server knows.`,
+  };
 }
 
 export const KIND_LABELS: Record<TokenKind, string> = {
@@ -113,7 +138,8 @@ const CLAIM_MEANINGS: Record<string, string> = {
   sub: 'Subject: whom the token speaks for, the Resource Owner (alice, bob), or the client itself when there is no user (client credentials).',
   aud: 'Audience: the Resource Server the token is for. Drive refuses a token meant for another API.',
   client_id: 'The Client the token was issued to (Photo Printer, the print lab, the kiosk).',
-  scope: 'What the token allows: the scopes the auth server wrote into it, at most what you granted on the consent screen (a client’s own scopes for client credentials). Believe it only if the signature verifies: anyone can write any scope into a forged token.',
+  scope:
+    'What the token allows: the scopes the auth server wrote into it, at most what you granted on the consent screen (a client’s own scopes for client credentials). Believe it only if the signature verifies: anyone can write any scope into a forged token.',
   iat: 'Issued at: when the auth server made it (seconds since 1970).',
   exp: 'Expiry: after this instant Drive refuses it, and the client must refresh or ask again.',
   jti: 'JWT ID: a unique identifier of this one token (lets the auth server revoke or trace it).',
@@ -172,16 +198,21 @@ const OPAQUE: Record<TokenKind, string> = {
     'Opaque: a random string with nothing inside. Only the auth server can tell what it means (which user, client, scope, whether it is still alive), by looking it up in its database. Photo Printer can ask it about its own tokens (introspection, RFC 7662). It is never sent to Drive.',
   authorization_code:
     'Opaque and one-time: a random string the auth server stored with your consent, the client_id, the redirect_uri and the PKCE challenge. Only the auth server knows what it stood for; its state, below, is what the token endpoint answered.',
-  device_code: 'Opaque: the kiosk’s secret handle on the device authorization request (RFC 8628). Only the auth server knows what it stands for.',
-  access_token: 'Opaque to Photo Printer: this access token is not a JWT, so only the auth server can tell what it means (introspection, RFC 7662).',
-  pasted: 'Not a JWT (three base64url parts separated by dots): an opaque value. Only the server that issued it can tell what it means, for example by introspection (RFC 7662).',
+  device_code:
+    'Opaque: the kiosk’s secret handle on the device authorization request (RFC 8628). Only the auth server knows what it stands for.',
+  access_token:
+    'Opaque to Photo Printer: this access token is not a JWT, so only the auth server can tell what it means (introspection, RFC 7662).',
+  pasted:
+    'Not a JWT (three base64url parts separated by dots): an opaque value. Only the server that issued it can tell what it means, for example by introspection (RFC 7662).',
 };
 
 function decodePart(part: string | undefined): Record<string, unknown> | null {
   if (!part) return null;
   try {
     const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -217,11 +248,18 @@ function looksMasked(value: string): boolean {
 }
 
 function maskToken(value: string): string {
-  return value.length <= 12 ? '••••' : `${value.slice(0, 12)}… (${value.length} characters; the rest is shown in instructor mode)`;
+  return value.length <= 12
+    ? '••••'
+    : `${value.slice(0, 12)}… (${value.length} characters; the rest is shown in instructor mode)`;
 }
 
 /** Decode and (when keys are given) verify one token. `keys` null: the JWKS could not be fetched. */
-export async function inspectToken(token: MetToken, keys: JSONWebKeySet | null, reveal: boolean, now = Date.now()): Promise<InspectedToken> {
+export async function inspectToken(
+  token: MetToken,
+  keys: JSONWebKeySet | null,
+  reveal: boolean,
+  now = Date.now(),
+): Promise<InspectedToken> {
   const value = token.value.trim();
   const parts = value.split('.');
   const base: InspectedToken = {
@@ -251,17 +289,30 @@ export async function inspectToken(token: MetToken, keys: JSONWebKeySet | null, 
   }
   if (!header || !payload) return { ...base, opaqueExplanation: OPAQUE[token.kind] };
 
-  const claims: ShownClaim[] = Object.entries(payload).slice(0, 50).map(([name, v]) => {
-    const claim: ShownClaim = { name: name.slice(0, 100), value: shownValue(v), meaning: meaningOf(CLAIM_MEANINGS, name, 'A claim this demo does not use.') };
-    const when = name === 'iat' || name === 'exp' || name === 'nbf' ? numericDateMs(v) : undefined;
-    if (when !== undefined) claim.when = when;
-    else if (name === 'iat' || name === 'exp' || name === 'nbf') claim.meaning = `${claim.meaning} This value is not a NumericDate a clock can show (RFC 7519 §2: seconds since 1970), so Drive would refuse the token.`;
-    return claim;
-  });
+  const claims: ShownClaim[] = Object.entries(payload)
+    .slice(0, 50)
+    .map(([name, v]) => {
+      const claim: ShownClaim = {
+        name: name.slice(0, 100),
+        value: shownValue(v),
+        meaning: meaningOf(CLAIM_MEANINGS, name, 'A claim this demo does not use.'),
+      };
+      const when = name === 'iat' || name === 'exp' || name === 'nbf' ? numericDateMs(v) : undefined;
+      if (when !== undefined) claim.when = when;
+      else if (name === 'iat' || name === 'exp' || name === 'nbf')
+        claim.meaning = `${claim.meaning} This value is not a NumericDate a clock can show (RFC 7519 §2: seconds since 1970), so Drive would refuse the token.`;
+      return claim;
+    });
   const inspected: InspectedToken = {
     ...base,
     jwt: true,
-    header: Object.entries(header).slice(0, 20).map(([name, v]) => ({ name: name.slice(0, 100), value: shownValue(v), meaning: meaningOf(HEADER_MEANINGS, name, 'A header parameter.') })),
+    header: Object.entries(header)
+      .slice(0, 20)
+      .map(([name, v]) => ({
+        name: name.slice(0, 100),
+        value: shownValue(v),
+        meaning: meaningOf(HEADER_MEANINGS, name, 'A header parameter.'),
+      })),
     claims,
   };
   const expiresAt = numericDateMs(payload.exp);
@@ -295,15 +346,21 @@ async function verifySignature(token: string, keys: JSONWebKeySet | null, now = 
     await jwtVerify(token, jwks, { algorithms: ALGORITHMS, typ: ACCESS_TOKEN_TYP, currentDate: new Date(now) });
     out.claimsVerdict = `valid now: typ ${ACCESS_TOKEN_TYP}, alg ${out.alg ?? '?'}, not expired`;
   } catch (error) {
-    out.claimsVerdict = error instanceof errors.JWTExpired ? 'expired: Drive would refuse it (invalid_token)' : `not acceptable as an access token: ${error instanceof Error ? error.message : 'invalid'}`;
+    out.claimsVerdict =
+      error instanceof errors.JWTExpired
+        ? 'expired: Drive would refuse it (invalid_token)'
+        : `not acceptable as an access token: ${error instanceof Error ? error.message : 'invalid'}`;
   }
   return out;
 }
 
 function signatureFailure(error: unknown): string {
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature invalid: the header or claims were changed after the auth server signed them, or another key signed them.';
-  if (error instanceof errors.JWKSNoMatchingKey) return 'no key in the auth server’s JWKS has this kid: the auth server did not sign this token.';
-  if (error instanceof errors.JOSEAlgNotAllowed) return `the algorithm is not one of ${ALGORITHMS.join(', ')}: refused (an attacker could otherwise pick "none" or HMAC, RFC 8725 §3.1).`;
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return 'signature invalid: the header or claims were changed after the auth server signed them, or another key signed them.';
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return 'no key in the auth server’s JWKS has this kid: the auth server did not sign this token.';
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return `the algorithm is not one of ${ALGORITHMS.join(', ')}: refused (an attacker could otherwise pick "none" or HMAC, RFC 8725 §3.1).`;
   if (error instanceof errors.JWSInvalid) return 'not a well-formed JWS.';
   return error instanceof Error ? error.message : 'invalid';
 }
@@ -315,7 +372,13 @@ export function tokensInRecordings(exchanges: Exchange[]): MetToken[] {
     if (e.recordedBy !== 'printer') continue;
     if (e.channel === 'front' && e.request.url?.startsWith('/callback')) {
       const code = new URL(e.request.url, 'http://x').searchParams.get('code');
-      if (code) found.push({ kind: 'authorization_code', value: code, source: 'Step 4: the code in the redirect back to Photo Printer', at: e.at });
+      if (code)
+        found.push({
+          kind: 'authorization_code',
+          value: code,
+          source: 'Step 4: the code in the redirect back to Photo Printer',
+          at: e.at,
+        });
     }
     if (e.channel !== 'back' || !e.response.body || e.response.status !== 200) continue;
     let body: unknown;
@@ -327,10 +390,20 @@ export function tokensInRecordings(exchanges: Exchange[]): MetToken[] {
     if (typeof body !== 'object' || body === null) continue;
     const b = body as Record<string, unknown>;
     const grant = e.request.body ? new URLSearchParams(e.request.body).get('grant_type') : null;
-    const how = grant ? `Step 6: token response (grant_type=${grant.replace('urn:ietf:params:oauth:grant-type:', '')})` : e.label;
-    if (typeof b.access_token === 'string') found.push({ kind: 'access_token', value: b.access_token, source: how, at: e.at });
-    if (typeof b.refresh_token === 'string') found.push({ kind: 'refresh_token', value: b.refresh_token, source: how, at: e.at });
-    if (typeof b.device_code === 'string') found.push({ kind: 'device_code', value: b.device_code, source: 'Device authorization response (RFC 8628)', at: e.at });
+    const how = grant
+      ? `Step 6: token response (grant_type=${grant.replace('urn:ietf:params:oauth:grant-type:', '')})`
+      : e.label;
+    if (typeof b.access_token === 'string')
+      found.push({ kind: 'access_token', value: b.access_token, source: how, at: e.at });
+    if (typeof b.refresh_token === 'string')
+      found.push({ kind: 'refresh_token', value: b.refresh_token, source: how, at: e.at });
+    if (typeof b.device_code === 'string')
+      found.push({
+        kind: 'device_code',
+        value: b.device_code,
+        source: 'Device authorization response (RFC 8628)',
+        at: e.at,
+      });
   }
   const outcomes = tokenRequestOutcomes(exchanges);
   return found.map((t) => {
@@ -350,11 +423,15 @@ export function tokensInRecordings(exchanges: Exchange[]): MetToken[] {
  * What the token endpoint answered to each code the client presented, and when each refresh token was traded
  * (from the client's own records of its token requests: the request as sent, the answer as received).
  */
-export function tokenRequestOutcomes(exchanges: Exchange[]): { codes: Map<string, NonNullable<MetToken['redemption']>>; rotated: Map<string, number> } {
+export function tokenRequestOutcomes(exchanges: Exchange[]): {
+  codes: Map<string, NonNullable<MetToken['redemption']>>;
+  rotated: Map<string, number>;
+} {
   const codes = new Map<string, NonNullable<MetToken['redemption']>>();
   const rotated = new Map<string, number>();
   for (const e of exchanges) {
-    if (e.recordedBy !== 'printer' || e.channel !== 'back' || !e.request.body || e.response.status === undefined) continue;
+    if (e.recordedBy !== 'printer' || e.channel !== 'back' || !e.request.body || e.response.status === undefined)
+      continue;
     const form = new URLSearchParams(e.request.body);
     const grant = form.get('grant_type');
     if (grant === 'authorization_code' && form.get('code')) {
@@ -368,7 +445,8 @@ export function tokenRequestOutcomes(exchanges: Exchange[]): { codes: Map<string
       }
       codes.set(form.get('code')!, redemption);
     }
-    if (grant === 'refresh_token' && form.get('refresh_token') && e.response.status === 200) rotated.set(form.get('refresh_token')!, e.at);
+    if (grant === 'refresh_token' && form.get('refresh_token') && e.response.status === 200)
+      rotated.set(form.get('refresh_token')!, e.at);
   }
   return { codes, rotated };
 }
@@ -384,8 +462,19 @@ export function tokensInSession(held: HeldTokens): MetToken[] {
   const found: MetToken[] = [];
   const c = held.connection;
   if (c) {
-    found.push({ kind: 'access_token', value: c.access_token, source: 'Photo Printer’s current access token for your Drive', at: c.refreshedAt ?? c.connectedAt });
-    if (c.refresh_token) found.push({ kind: 'refresh_token', value: c.refresh_token, source: 'Photo Printer’s current refresh token', at: c.refreshedAt ?? c.connectedAt });
+    found.push({
+      kind: 'access_token',
+      value: c.access_token,
+      source: 'Photo Printer’s current access token for your Drive',
+      at: c.refreshedAt ?? c.connectedAt,
+    });
+    if (c.refresh_token)
+      found.push({
+        kind: 'refresh_token',
+        value: c.refresh_token,
+        source: 'Photo Printer’s current refresh token',
+        at: c.refreshedAt ?? c.connectedAt,
+      });
   }
   const k = held.kioskAccessToken;
   if (k) found.push({ kind: 'access_token', value: k, source: 'The kiosk’s access token (device flow)' });

@@ -33,7 +33,10 @@ describe('Recorder', () => {
     const t = newTraceId();
     recorder.add(exchange(t, 'a'));
     recorder.add(exchange(t, 'b'));
-    assert.deepEqual(recorder.list(t).map((e) => e.label), ['a', 'b']);
+    assert.deepEqual(
+      recorder.list(t).map((e) => e.label),
+      ['a', 'b'],
+    );
     const off = new Recorder({ enabled: false });
     off.add(exchange(t));
     assert.equal(off.list(t).length, 0);
@@ -42,10 +45,15 @@ describe('Recorder', () => {
   it('is bounded: traces, exchanges per trace and body size', () => {
     const recorder = new Recorder({ enabled: true, maxTraces: 3, maxExchangesPerTrace: 2, maxBodyBytes: 10 });
     const ids = Array.from({ length: 5 }, () => newTraceId());
-    for (const id of ids) for (let i = 0; i < 4; i++) recorder.add(exchange(id, String(i), { response: { headers: {}, body: 'y'.repeat(100) } }));
+    for (const id of ids)
+      for (let i = 0; i < 4; i++)
+        recorder.add(exchange(id, String(i), { response: { headers: {}, body: 'y'.repeat(100) } }));
     assert.equal(recorder.size, 3);
     assert.equal(recorder.list(ids[0]!).length, 0);
-    assert.deepEqual(recorder.list(ids[4]!).map((e) => e.label), ['2', '3']);
+    assert.deepEqual(
+      recorder.list(ids[4]!).map((e) => e.label),
+      ['2', '3'],
+    );
     assert.match(recorder.list(ids[4]!)[0]!.response.body!, /^y{10}… \(90 more characters\)$/);
   });
 
@@ -56,7 +64,10 @@ describe('Recorder', () => {
     recorder.link('interaction:abc', t);
     recorder.add(exchange('interaction:abc', 'later'));
     recorder.add(exchange(t, 'token'));
-    assert.deepEqual(recorder.list(t).map((e) => e.label), ['authorize', 'later', 'token']);
+    assert.deepEqual(
+      recorder.list(t).map((e) => e.label),
+      ['authorize', 'later', 'token'],
+    );
   });
 
   it('follows a chain of links (interaction, then code, then trace)', () => {
@@ -67,7 +78,10 @@ describe('Recorder', () => {
     recorder.add(exchange('interaction:1', 'consent'));
     recorder.link('code:h', t);
     recorder.add(exchange('interaction:1', 'late'));
-    assert.deepEqual(recorder.list(t).map((e) => e.label), ['authorize', 'consent', 'late']);
+    assert.deepEqual(
+      recorder.list(t).map((e) => e.label),
+      ['authorize', 'consent', 'late'],
+    );
     assert.equal(recorder.list('code:h').length, 0);
   });
 });
@@ -79,10 +93,17 @@ describe('Masking secrets', () => {
         request: {
           method: 'POST',
           url: '/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz',
-          headers: { authorization: 'Basic cGhvdG8tcHJpbnRlcjpzZWNyZXQ=', 'content-type': 'application/x-www-form-urlencoded' },
+          headers: {
+            authorization: 'Basic cGhvdG8tcHJpbnRlcjpzZWNyZXQ=',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
           body: 'grant_type=authorization_code&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk&client_secret=abc',
         },
-        response: { status: 200, headers: { location: 'http://x/cb#access_token=eyJhbGciOiJFUzI1NiJ9.eyJ&state=s' }, body: '{"access_token":"eyJhbGciOiJFUzI1NiJ9.payload.sig","token_type":"Bearer"}' },
+        response: {
+          status: 200,
+          headers: { location: 'http://x/cb#access_token=eyJhbGciOiJFUzI1NiJ9.eyJ&state=s' },
+          body: '{"access_token":"eyJhbGciOiJFUzI1NiJ9.payload.sig","token_type":"Bearer"}',
+        },
       }),
     );
     assert.match(masked.request.url!, /code=SplxlO/);
@@ -92,7 +113,10 @@ describe('Masking secrets', () => {
     assert.equal(masked.request.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.doesNotMatch(masked.request.body!, /dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk/);
     assert.match(masked.request.body!, /grant_type=authorization_code/);
-    assert.match(masked.request.body!, /client_secret=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%20\(3%20chars%2C%20masked\)/);
+    assert.match(
+      masked.request.body!,
+      /client_secret=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2%20\(3%20chars%2C%20masked\)/,
+    );
     assert.doesNotMatch(masked.response.headers.location!, /eyJhbGciOiJFUzI1NiJ9\.eyJ&/);
     const body = JSON.parse(masked.response.body!) as Record<string, string>;
     assert.equal(body.token_type, 'Bearer');
@@ -106,7 +130,9 @@ describe('Masking secrets', () => {
         request: { method: 'GET', url: '/', headers: { cookie: `printer.sid=${sid}; theme=dark-mode-please` } },
         response: {
           status: 200,
-          headers: { 'set-cookie': `auth.sid=${sid}; Path=/; Expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly; SameSite=Lax, other=${sid}; Path=/` },
+          headers: {
+            'set-cookie': `auth.sid=${sid}; Path=/; Expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly; SameSite=Lax, other=${sid}; Path=/`,
+          },
           body: '<form><input type="hidden" name="csrf" value="Zq1n2b3c4d5e6f7g8h9i0AbCdEf"><input name="username" value="alice"></form>',
         },
       }),
@@ -115,8 +141,14 @@ describe('Masking secrets', () => {
     const setCookie = masked.response.headers['set-cookie']!;
     for (const header of [cookie, setCookie]) assert.ok(!header.includes('8WvZq1n2b3c4d5e6f7g8h9i0'), header);
     assert.match(cookie, /^printer\.sid=s%3A8W…\(\d+ chars, masked\); theme=/);
-    assert.match(setCookie, /^auth\.sid=s%3A8W…\(\d+ chars, masked\); Path=\/; Expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly; SameSite=Lax, other=s%3A8W…/);
-    assert.ok(!masked.response.body!.includes('Zq1n2b3c4d5e6f7g8h9i0AbCdEf'), 'the CSRF token of a recorded page is masked');
+    assert.match(
+      setCookie,
+      /^auth\.sid=s%3A8W…\(\d+ chars, masked\); Path=\/; Expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly; SameSite=Lax, other=s%3A8W…/,
+    );
+    assert.ok(
+      !masked.response.body!.includes('Zq1n2b3c4d5e6f7g8h9i0AbCdEf'),
+      'the CSRF token of a recorded page is masked',
+    );
     assert.match(masked.response.body!, /name="csrf" value="Zq1n2b…\(27 chars, masked\)"/);
     assert.match(masked.response.body!, /name="username" value="alice"/);
   });

@@ -160,7 +160,8 @@ export class Recorder {
     let trace = this.traces.get(key);
     if (!trace) {
       this.evictExpired();
-      if (source !== undefined) while ((this.perSource.get(source)?.traces ?? 0) >= this.maxTracesPerSource) this.dropOldestOf(source);
+      if (source !== undefined)
+        while ((this.perSource.get(source)?.traces ?? 0) >= this.maxTracesPerSource) this.dropOldestOf(source);
       while (this.traces.size >= this.maxTraces) this.dropOldest();
       trace = { updatedAt: Date.now(), exchanges: [], bytes: 0, source };
       this.traces.set(key, trace);
@@ -171,10 +172,15 @@ export class Recorder {
     trace.bytes += bytes;
     this.heldBytes += bytes;
     this.account(trace.source, 0, bytes);
-    while (trace.exchanges.length > this.maxExchanges || (trace.bytes > this.maxBytesPerTrace && trace.exchanges.length > 1)) this.shiftExchange(trace);
+    while (
+      trace.exchanges.length > this.maxExchanges ||
+      (trace.bytes > this.maxBytesPerTrace && trace.exchanges.length > 1)
+    )
+      this.shiftExchange(trace);
     if (trace.bytes > this.maxBytesPerTrace) this.dropTrace(key);
     const own = trace.source;
-    if (own !== undefined) while ((this.perSource.get(own)?.bytes ?? 0) > this.maxBytesPerSource) this.dropOldestOf(own);
+    if (own !== undefined)
+      while ((this.perSource.get(own)?.bytes ?? 0) > this.maxBytesPerSource) this.dropOldestOf(own);
     while (this.heldBytes > this.maxBytes && this.traces.size > 0) this.dropForBudget();
   }
 
@@ -262,7 +268,8 @@ export class Recorder {
   /** Over the whole budget: the untrusted source holding the most gives up its oldest trace; trusted flows last. */
   private dropForBudget(): void {
     let largest: string | undefined;
-    for (const [source, entry] of this.perSource) if (largest === undefined || entry.bytes > this.perSource.get(largest)!.bytes) largest = source;
+    for (const [source, entry] of this.perSource)
+      if (largest === undefined || entry.bytes > this.perSource.get(largest)!.bytes) largest = source;
     if (largest !== undefined) this.dropOldestOf(largest);
     else this.dropOldest();
   }
@@ -285,8 +292,10 @@ export class Recorder {
   private clip(message: RecordedMessage): RecordedMessage {
     const headers: Record<string, string> = {};
     const entries = Object.entries(message.headers);
-    for (const [name, value] of entries.slice(0, CLIP.headers)) headers[name.slice(0, CLIP.headerName)] = clipText(String(value), CLIP.headerValue);
-    if (entries.length > CLIP.headers) headers['x-recorder-clipped'] = `${entries.length - CLIP.headers} more headers not kept`;
+    for (const [name, value] of entries.slice(0, CLIP.headers))
+      headers[name.slice(0, CLIP.headerName)] = clipText(String(value), CLIP.headerValue);
+    if (entries.length > CLIP.headers)
+      headers['x-recorder-clipped'] = `${entries.length - CLIP.headers} more headers not kept`;
     const clipped: RecordedMessage = { ...message, headers };
     if (message.url !== undefined) clipped.url = clipText(message.url, CLIP.url);
     if (message.body !== undefined && message.body.length > this.maxBody) {
@@ -341,7 +350,17 @@ export function verifyTraceOrigin(secret: string, traceId: string, tracestate: s
 }
 
 /** Names whose values are secrets: masked unless an instructor reveals them. */
-const SECRET_PARAMS = ['client_secret', 'password', 'code_verifier', 'access_token', 'refresh_token', 'code', 'device_code', 'token', 'csrf'];
+const SECRET_PARAMS = [
+  'client_secret',
+  'password',
+  'code_verifier',
+  'access_token',
+  'refresh_token',
+  'code',
+  'device_code',
+  'token',
+  'csrf',
+];
 const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie'];
 
 /** Keep the first characters, so two values can still be told apart, and hide the rest. */
@@ -353,7 +372,17 @@ export function maskValue(value: string): string {
 }
 
 /** Cookie attributes (RFC 6265 §5.2), which are not secrets; every other `name=value` in a cookie header is. */
-const COOKIE_ATTRIBUTES = ['expires', 'max-age', 'domain', 'path', 'secure', 'httponly', 'samesite', 'priority', 'partitioned'];
+const COOKIE_ATTRIBUTES = [
+  'expires',
+  'max-age',
+  'domain',
+  'path',
+  'secure',
+  'httponly',
+  'samesite',
+  'priority',
+  'partitioned',
+];
 
 /**
  * `Cookie: a=1; b=2` and `Set-Cookie: a=1; Path=/; HttpOnly` (several Set-Cookie joined with ", "): every
@@ -367,14 +396,18 @@ function maskCookies(value: string): string {
 
 /** Hidden form fields of a recorded page (`<input … name="csrf" value="…">`): masked like the same parameter in a URL. */
 function maskFormFields(html: string): string {
-  return html.replace(/(<input\b[^>]*\bname="([^"]+)"[^>]*\bvalue=")([^"]*)(")/g, (all, before: string, name: string, value: string, after: string) =>
-    SECRET_PARAMS.includes(name) ? `${before}${maskValue(value)}${after}` : all,
+  return html.replace(
+    /(<input\b[^>]*\bname="([^"]+)"[^>]*\bvalue=")([^"]*)(")/g,
+    (all, before: string, name: string, value: string, after: string) =>
+      SECRET_PARAMS.includes(name) ? `${before}${maskValue(value)}${after}` : all,
   );
 }
 
 function maskUrlEncoded(text: string): string {
   return text.replace(/(^|[?&#])([^=&#?]+)=([^&#]*)/g, (all, sep: string, name: string, value: string) =>
-    SECRET_PARAMS.includes(decodeURIComponentSafe(name)) ? `${sep}${name}=${encodeURIComponent(maskValue(decodeURIComponentSafe(value)))}` : all,
+    SECRET_PARAMS.includes(decodeURIComponentSafe(name))
+      ? `${sep}${name}=${encodeURIComponent(maskValue(decodeURIComponentSafe(value)))}`
+      : all,
   );
 }
 
@@ -382,7 +415,12 @@ function maskJson(text: string): string {
   try {
     const value = JSON.parse(text) as unknown;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return text;
-    const masked = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_PARAMS.includes(k) && typeof v === 'string' ? maskValue(v) : v]));
+    const masked = Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        SECRET_PARAMS.includes(k) && typeof v === 'string' ? maskValue(v) : v,
+      ]),
+    );
     return JSON.stringify(masked, null, 2);
   } catch {
     return maskFormFields(maskUrlEncoded(text));

@@ -19,7 +19,12 @@ const exchange = (traceId: string, size = 2000): Exchange => ({
   label: 'GET /authorize',
   at: Date.now(),
   durationMs: 1,
-  request: { method: 'GET', url: `/authorize?${big(size)}`, headers: { 'user-agent': big(size), cookie: big(size) }, body: big(size * 4) },
+  request: {
+    method: 'GET',
+    url: `/authorize?${big(size)}`,
+    headers: { 'user-agent': big(size), cookie: big(size) },
+    body: big(size * 4),
+  },
   response: { status: 200, headers: { 'content-type': 'text/html' }, body: big(size * 8) },
 });
 
@@ -28,7 +33,11 @@ describe('Recorder budget (issue 12 item 5)', () => {
     const recorder = new Recorder({ enabled: true });
     const traceId = newTraceId();
     const headers = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`h${i}`, big(5000)]));
-    recorder.add({ ...exchange(traceId, 100_000), label: big(10_000), request: { method: 'GET', url: big(100_000), headers, body: big(100_000) } });
+    recorder.add({
+      ...exchange(traceId, 100_000),
+      label: big(10_000),
+      request: { method: 'GET', url: big(100_000), headers, body: big(100_000) },
+    });
     const [kept] = recorder.list(traceId);
     assert.ok(kept!.request.url!.length < CLIP.url + 50);
     assert.ok(kept!.label.length < CLIP.label + 50);
@@ -53,8 +62,13 @@ describe('Recorder budget (issue 12 item 5)', () => {
     const quota = recorder.maxBytes / 16; // maxBytesPerSource by default
     const victims = recorder.list(printerFlow).length + recorder.list(otherLearner).length;
     assert.equal(victims, 2, 'the other flows are all there');
-    assert.ok(peak <= quota + 2 * 256 * 1024, `peak ${peak} bytes within the flooder's quota (${quota}) and the two others' flows`);
-    console.log(`# flood of 10 000 from one address: peak ${peak} bytes held (bound: maxBytes ${recorder.maxBytes}, per-address quota ${quota})`);
+    assert.ok(
+      peak <= quota + 2 * 256 * 1024,
+      `peak ${peak} bytes within the flooder's quota (${quota}) and the two others' flows`,
+    );
+    console.log(
+      `# flood of 10 000 from one address: peak ${peak} bytes held (bound: maxBytes ${recorder.maxBytes}, per-address quota ${quota})`,
+    );
   });
 
   it('floods from many addresses never pass the whole budget, and trusted flows go last', () => {
@@ -67,7 +81,10 @@ describe('Recorder budget (issue 12 item 5)', () => {
       peak = Math.max(peak, recorder.bytes);
     }
     assert.ok(peak <= recorder.maxBytes, `peak ${peak} ≤ ${recorder.maxBytes}`);
-    assert.ok(printerFlows.every((id) => recorder.list(id).length === 1), 'the printer’s flows survive the flood');
+    assert.ok(
+      printerFlows.every((id) => recorder.list(id).length === 1),
+      'the printer’s flows survive the flood',
+    );
     console.log(`# flood of 20 000 from 250 addresses: peak ${peak} bytes held (bound ${recorder.maxBytes})`);
   });
 
@@ -75,8 +92,16 @@ describe('Recorder budget (issue 12 item 5)', () => {
     const secret = 's'.repeat(43);
     const traceId = newTraceId();
     assert.equal(verifyTraceOrigin(secret, traceId, formatTracestate(secret, traceId)), true);
-    assert.equal(verifyTraceOrigin(secret, traceId, `vendor=1,${formatTracestate(secret, traceId)}`), true, 'other tracestate members are allowed');
-    assert.equal(verifyTraceOrigin(secret, traceId, formatTracestate('t'.repeat(43), traceId)), false, 'another secret');
+    assert.equal(
+      verifyTraceOrigin(secret, traceId, `vendor=1,${formatTracestate(secret, traceId)}`),
+      true,
+      'other tracestate members are allowed',
+    );
+    assert.equal(
+      verifyTraceOrigin(secret, traceId, formatTracestate('t'.repeat(43), traceId)),
+      false,
+      'another secret',
+    );
     assert.equal(verifyTraceOrigin(secret, newTraceId(), formatTracestate(secret, traceId)), false, 'another trace');
     assert.equal(verifyTraceOrigin(secret, traceId, undefined), false);
     assert.equal(verifyTraceOrigin(secret, traceId, 'oauthdemo='), false);

@@ -54,7 +54,11 @@ export interface CodeLifetime {
 
 export function codeLifetime(arrivedAt: number | undefined, now = Date.now()): CodeLifetime | undefined {
   if (arrivedAt === undefined) return undefined;
-  return { arrivedAt, lifetimeSeconds: CODE_LIFETIME_HINT_S, secondsLeft: Math.round(CODE_LIFETIME_HINT_S - (now - arrivedAt) / 1000) };
+  return {
+    arrivedAt,
+    lifetimeSeconds: CODE_LIFETIME_HINT_S,
+    secondsLeft: Math.round(CODE_LIFETIME_HINT_S - (now - arrivedAt) / 1000),
+  };
 }
 
 /** A paused hop is kept this long; after that the learner starts again. */
@@ -91,18 +95,26 @@ export interface Interstitial {
 }
 
 const AUTHORIZE_MEANINGS: Record<string, string> = {
-  response_type: '"code": Photo Printer asks for an authorization code, to be exchanged later on the back channel (the Authorization Code grant, RFC 6749 §4.1.1).',
-  client_id: 'Who is asking: Photo Printer’s registered identifier. The consent screen names this client (RFC 6749 §2.2).',
-  redirect_uri: 'Where the answer must come back. The auth server compares it exactly with the registered one, so a code can never be sent elsewhere (RFC 6749 §3.1.2, RFC 9700 §4.1.3).',
-  scope: 'What Photo Printer asks for: photos.read (view your photos) and offline_access (a refresh token, to keep access while you are away). You may grant less (RFC 6749 §3.3).',
-  state: 'A random value Photo Printer kept in your session. It must come back unchanged: it binds the answer to this browser and this request (CSRF protection, RFC 6749 §10.12).',
-  code_challenge: 'The SHA-256 of a secret code_verifier that stays on Photo Printer’s server. Only the one who knows the verifier can later redeem the code (PKCE, RFC 7636 §4.2).',
-  code_challenge_method: '"S256": how the challenge was made from the verifier. Never "plain" (RFC 7636 §4.3, RFC 9700 §2.1.1).',
+  response_type:
+    '"code": Photo Printer asks for an authorization code, to be exchanged later on the back channel (the Authorization Code grant, RFC 6749 §4.1.1).',
+  client_id:
+    'Who is asking: Photo Printer’s registered identifier. The consent screen names this client (RFC 6749 §2.2).',
+  redirect_uri:
+    'Where the answer must come back. The auth server compares it exactly with the registered one, so a code can never be sent elsewhere (RFC 6749 §3.1.2, RFC 9700 §4.1.3).',
+  scope:
+    'What Photo Printer asks for: photos.read (view your photos) and offline_access (a refresh token, to keep access while you are away). You may grant less (RFC 6749 §3.3).',
+  state:
+    'A random value Photo Printer kept in your session. It must come back unchanged: it binds the answer to this browser and this request (CSRF protection, RFC 6749 §10.12).',
+  code_challenge:
+    'The SHA-256 of a secret code_verifier that stays on Photo Printer’s server. Only the one who knows the verifier can later redeem the code (PKCE, RFC 7636 §4.2).',
+  code_challenge_method:
+    '"S256": how the challenge was made from the verifier. Never "plain" (RFC 7636 §4.3, RFC 9700 §2.1.1).',
 };
 
 const CALLBACK_MEANINGS: Record<string, string> = {
   code: 'The authorization code: short-lived (about a minute), usable once, and useless without the code_verifier and Photo Printer’s client secret (RFC 6749 §4.1.2).',
-  state: 'The value Photo Printer sent in step 2, coming back unchanged. Photo Printer checks it is one THIS browser session sent, and uses it up (RFC 6749 §10.12).',
+  state:
+    'The value Photo Printer sent in step 2, coming back unchanged. Photo Printer checks it is one THIS browser session sent, and uses it up (RFC 6749 §10.12).',
   iss: 'Which authorization server answers. Photo Printer checks it is exactly the issuer it sent you to, which defeats mix-up attacks (RFC 9207 §2.4).',
   error: 'The auth server refused or you pressed Deny: no code comes (RFC 6749 §4.1.2.1).',
   error_description: 'A human-readable explanation of the error, from the auth server.',
@@ -122,13 +134,19 @@ export function authorizeInterstitial(hop: Extract<StepHop, { kind: 'authorize' 
     steps: [2],
     refused: [],
     heading: 'Step 2: Photo Printer is about to send your browser to the authorization server',
-    intro: 'This is the authorization request. It travels in the URL through your browser (the front channel), so it carries nothing secret: only a challenge, never the verifier, never the client secret.',
+    intro:
+      'This is the authorization request. It travels in the URL through your browser (the front channel), so it carries nothing secret: only a challenge, never the verifier, never the client secret.',
     channel: 'front',
     from: 'Browser (Resource Owner)',
     to: 'Auth server (Authorization Server)',
     method: 'GET',
     url: `${action}?…`,
-    params: fields.map(([name, value]) => ({ name, value, meaning: AUTHORIZE_MEANINGS[name] ?? 'An extra parameter of the request.', where: 'query' as const })),
+    params: fields.map(([name, value]) => ({
+      name,
+      value,
+      meaning: AUTHORIZE_MEANINGS[name] ?? 'An extra parameter of the request.',
+      where: 'query' as const,
+    })),
     expect: [
       'Step 3: the auth server asks you to sign in (if you are not signed in there yet), then shows the consent screen naming Photo Printer and the scopes.',
       'Step 4: after Allow (or Deny) it sends your browser back to the redirect_uri with code, state and iss. In step-through mode Photo Printer stops again there.',
@@ -137,7 +155,12 @@ export function authorizeInterstitial(hop: Extract<StepHop, { kind: 'authorize' 
   };
 }
 
-export function callbackInterstitial(hop: Extract<StepHop, { kind: 'callback' }>, redirectUri: string, reveal: boolean, now = Date.now()): Interstitial {
+export function callbackInterstitial(
+  hop: Extract<StepHop, { kind: 'callback' }>,
+  redirectUri: string,
+  reveal: boolean,
+  now = Date.now(),
+): Interstitial {
   const entries = Object.entries(hop.query);
   const code = 'code' in hop.query ? codeLifetime(hop.codeArrivedAt ?? hop.createdAt, now) : undefined;
   return {
@@ -152,7 +175,12 @@ export function callbackInterstitial(hop: Extract<StepHop, { kind: 'callback' }>
     to: 'Photo Printer (Client)',
     method: 'GET',
     url: `${redirectUri}?…`,
-    params: entries.map(([name, value]) => ({ name, value: show(value, name === 'code', reveal), meaning: CALLBACK_MEANINGS[name] ?? 'An extra parameter of the answer.', where: 'query' as const })),
+    params: entries.map(([name, value]) => ({
+      name,
+      value: show(value, name === 'code', reveal),
+      meaning: CALLBACK_MEANINGS[name] ?? 'An extra parameter of the answer.',
+      where: 'query' as const,
+    })),
     expect: [
       'Photo Printer checks that state is one this browser sent (and uses it up), then that iss is exactly its auth server.',
       'Only then does it believe an error (Deny), or prepare the token request of step 5, which it shows you before sending it.',
@@ -161,7 +189,13 @@ export function callbackInterstitial(hop: Extract<StepHop, { kind: 'callback' }>
   };
 }
 
-export function tokenInterstitial(hop: Extract<StepHop, { kind: 'token' }>, client: ClientRegistration, tokenEndpoint: string, reveal: boolean, now = Date.now()): Interstitial {
+export function tokenInterstitial(
+  hop: Extract<StepHop, { kind: 'token' }>,
+  client: ClientRegistration,
+  tokenEndpoint: string,
+  reveal: boolean,
+  now = Date.now(),
+): Interstitial {
   const basic = buildBasicAuthorization(client.clientId, client.clientSecret);
   const code = codeLifetime(hop.codeArrivedAt, now);
   return {
@@ -170,20 +204,37 @@ export function tokenInterstitial(hop: Extract<StepHop, { kind: 'token' }>, clie
     steps: [5],
     refused: [],
     heading: 'Step 5: Photo Printer is about to call the token endpoint, server to server',
-    intro: 'The checks passed. Now the back channel: your browser is not involved, which is why the code_verifier and the client secret can travel here and nowhere else.',
+    intro:
+      'The checks passed. Now the back channel: your browser is not involved, which is why the code_verifier and the client secret can travel here and nowhere else.',
     channel: 'back',
     from: 'Photo Printer (Client)',
     to: 'Auth server (Authorization Server)',
     method: 'POST',
     url: tokenEndpoint,
     params: [
-      { name: 'grant_type', value: 'authorization_code', meaning: 'Which grant: redeem an authorization code (RFC 6749 §4.1.3).', where: 'body' },
-      { name: 'code', value: show(hop.code, true, reveal), meaning: 'The code that just arrived in step 4. It works once.', where: 'body' },
-      { name: 'redirect_uri', value: client.redirectUri, meaning: 'The same redirect_uri as in step 2: the auth server checks they match (RFC 6749 §4.1.3).', where: 'body' },
+      {
+        name: 'grant_type',
+        value: 'authorization_code',
+        meaning: 'Which grant: redeem an authorization code (RFC 6749 §4.1.3).',
+        where: 'body',
+      },
+      {
+        name: 'code',
+        value: show(hop.code, true, reveal),
+        meaning: 'The code that just arrived in step 4. It works once.',
+        where: 'body',
+      },
+      {
+        name: 'redirect_uri',
+        value: client.redirectUri,
+        meaning: 'The same redirect_uri as in step 2: the auth server checks they match (RFC 6749 §4.1.3).',
+        where: 'body',
+      },
       {
         name: 'code_verifier',
         value: show(hop.code_verifier, true, reveal),
-        meaning: 'The PKCE secret whose SHA-256 was the code_challenge of step 2. It has never left Photo Printer’s server until now (RFC 7636 §4.5).',
+        meaning:
+          'The PKCE secret whose SHA-256 was the code_challenge of step 2. It has never left Photo Printer’s server until now (RFC 7636 §4.5).',
         where: 'body',
       },
       {
@@ -201,24 +252,47 @@ export function tokenInterstitial(hop: Extract<StepHop, { kind: 'token' }>, clie
 }
 
 /** Step 6: the token response, as it came back over the back channel (secrets masked unless instructor mode). */
-export function tokensInterstitial(hop: Extract<StepHop, { kind: 'tokens' }>, reveal: boolean, now = Date.now()): Interstitial {
+export function tokensInterstitial(
+  hop: Extract<StepHop, { kind: 'tokens' }>,
+  reveal: boolean,
+  now = Date.now(),
+): Interstitial {
   const t = hop.tokens;
   const params: ShownParam[] = [
-    { name: 'access_token', value: show(t.access_token, true, reveal), meaning: 'The access token: a JWT signed by the auth server (RFC 9068). Whoever holds it can use it (a bearer token), so it is short-lived and travels only on the back channel.', where: 'body' },
-    { name: 'token_type', value: t.token_type, meaning: '"Bearer": it is sent as Authorization: Bearer <token> (RFC 6750 §2.1).', where: 'body' },
+    {
+      name: 'access_token',
+      value: show(t.access_token, true, reveal),
+      meaning:
+        'The access token: a JWT signed by the auth server (RFC 9068). Whoever holds it can use it (a bearer token), so it is short-lived and travels only on the back channel.',
+      where: 'body',
+    },
+    {
+      name: 'token_type',
+      value: t.token_type,
+      meaning: '"Bearer": it is sent as Authorization: Bearer <token> (RFC 6750 §2.1).',
+      where: 'body',
+    },
     {
       name: 'expires_in',
       value: t.expiresAt === null ? '(not given)' : String(Math.max(0, Math.round((t.expiresAt - now) / 1000))),
-      meaning: 'Seconds until the access token expires (RFC 6749 §5.1). Photo Printer notes the instant; after it, it refreshes before calling Drive.',
+      meaning:
+        'Seconds until the access token expires (RFC 6749 §5.1). Photo Printer notes the instant; after it, it refreshes before calling Drive.',
       where: 'body',
     },
-    { name: 'scope', value: t.scope, meaning: 'What was granted: maybe less than asked, if you unticked a scope on the consent screen (RFC 6749 §3.3).', where: 'body' },
+    {
+      name: 'scope',
+      value: t.scope,
+      meaning:
+        'What was granted: maybe less than asked, if you unticked a scope on the consent screen (RFC 6749 §3.3).',
+      where: 'body',
+    },
   ];
   if (t.refresh_token) {
     params.push({
       name: 'refresh_token',
       value: show(t.refresh_token, true, reveal),
-      meaning: 'Because you allowed offline_access: an opaque value that gets new tokens later without you (RFC 6749 §6). It rotates on every use (RFC 9700 §4.14.2) and is never sent to Drive.',
+      meaning:
+        'Because you allowed offline_access: an opaque value that gets new tokens later without you (RFC 6749 §6). It rotates on every use (RFC 9700 §4.14.2) and is never sent to Drive.',
       where: 'body',
     });
   }
@@ -249,7 +323,8 @@ export function driveInterstitial(accessToken: string, photosUrl: string, reveal
     steps: [7],
     refused: [],
     heading: 'Step 7: Photo Printer is about to call Drive with the access token',
-    intro: 'Server to server again: Photo Printer asks Drive’s API for your photo list. The only proof it carries is the access token.',
+    intro:
+      'Server to server again: Photo Printer asks Drive’s API for your photo list. The only proof it carries is the access token.',
     channel: 'back',
     from: 'Photo Printer (Client)',
     to: 'Drive (Resource Server)',
@@ -259,7 +334,8 @@ export function driveInterstitial(accessToken: string, photosUrl: string, reveal
       {
         name: 'Authorization',
         value: `Bearer ${show(accessToken, true, reveal)}`,
-        meaning: 'The access token, in the header (never in the URL, where it would be logged: RFC 6750 §2.1, RFC 9700 §4.3.2).',
+        meaning:
+          'The access token, in the header (never in the URL, where it would be logged: RFC 6750 §2.1, RFC 9700 §4.3.2).',
         where: 'header',
       },
     ],

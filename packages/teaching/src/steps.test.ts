@@ -2,12 +2,25 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { GRANT_KEYS, GRANT_STEPS, STEP_NUMBERS, stepBar, stepNumbersOf, tokenRequestStep, tokenResponseNote } from './steps.js';
+import {
+  GRANT_KEYS,
+  GRANT_STEPS,
+  STEP_NUMBERS,
+  stepBar,
+  stepNumbersOf,
+  tokenRequestStep,
+  tokenResponseNote,
+} from './steps.js';
 
 describe('the one definition of each grant’s steps', () => {
   it('agrees with the notes’ grants table (docs/notes.md)', () => {
     const notes = readFileSync(resolve(import.meta.dirname, '..', '..', '..', 'docs', 'notes.md'), 'utf8');
-    const rows: Record<string, string> = { authorization_code: 'Authorization Code', implicit: 'Implicit', client_credentials: 'Client Credentials', password: 'Password' };
+    const rows: Record<string, string> = {
+      authorization_code: 'Authorization Code',
+      implicit: 'Implicit',
+      client_credentials: 'Client Credentials',
+      password: 'Password',
+    };
     for (const [key, name] of Object.entries(rows)) {
       const line = notes.split('\n').find((l) => l.startsWith(`| ${name}`));
       assert.ok(line, `the notes' table has a ${name} row`);
@@ -29,13 +42,18 @@ describe('the one definition of each grant’s steps', () => {
         [...def.steps.map((s) => s.n)].sort((a, b) => a - b),
         `${key}: in order`,
       );
-      for (const n of Object.keys(def.refusals).map(Number)) assert.ok(def.steps.some((s) => s.n === n), `${key}: a refusal at ${n}, a step it has`);
+      for (const n of Object.keys(def.refusals).map(Number))
+        assert.ok(
+          def.steps.some((s) => s.n === n),
+          `${key}: a refusal at ${n}, a step it has`,
+        );
     }
   });
 
   it('labels refusals as refusals, never as issuing a token', () => {
     for (const key of GRANT_KEYS) {
-      for (const refusal of Object.values(GRANT_STEPS[key].refusals)) assert.doesNotMatch(`${refusal.title} ${refusal.detail}`, /issues (the|an) access token/i);
+      for (const refusal of Object.values(GRANT_STEPS[key].refusals))
+        assert.doesNotMatch(`${refusal.title} ${refusal.detail}`, /issues (the|an) access token/i);
     }
     assert.match(tokenResponseNote('authorization_code', 200), /^Step 6: the token response/);
     assert.match(tokenResponseNote('refresh_token', 400), /^Step 6, refused/);
@@ -44,7 +62,10 @@ describe('the one definition of each grant’s steps', () => {
 
   it('builds a page’s step bar only from its grant’s steps; another grant’s step throws', () => {
     const bar = stepBar('device_code', [3], { refused: [3] });
-    assert.deepEqual(bar.steps.map((s) => s.n), [1, 2, 3, 5, 6, 7, 8]);
+    assert.deepEqual(
+      bar.steps.map((s) => s.n),
+      [1, 2, 3, 5, 6, 7, 8],
+    );
     assert.deepEqual(bar.refused, [3]);
     assert.throws(() => stepBar('device_code', [4]), /step 4 does not exist in the device_code grant/);
     assert.throws(() => stepBar('refresh_token', [1]), /does not exist/);

@@ -19,9 +19,22 @@ export const STEP_NUMBERS: readonly StepNumber[] = [1, 2, 3, 4, 5, 6, 7, 8];
 
 export type Actor = 'Resource Owner' | 'Client' | 'Authorization Server' | 'Resource Server';
 
-export type GrantKey = 'authorization_code' | 'implicit' | 'client_credentials' | 'password' | 'refresh_token' | 'device_code';
+export type GrantKey =
+  | 'authorization_code'
+  | 'implicit'
+  | 'client_credentials'
+  | 'password'
+  | 'refresh_token'
+  | 'device_code';
 
-export const GRANT_KEYS: readonly GrantKey[] = ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token', 'device_code'];
+export const GRANT_KEYS: readonly GrantKey[] = [
+  'authorization_code',
+  'implicit',
+  'client_credentials',
+  'password',
+  'refresh_token',
+  'device_code',
+];
 
 export interface Step {
   /** The notes' step whose job this is (docs/notes.md). */
@@ -63,7 +76,13 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
     grant: 'authorization_code',
     name: 'Authorization Code + PKCE',
     steps: [
-      { n: 1, actor: 'Resource Owner', title: 'You ask Photo Printer to get your photos', detail: 'You, the resource owner, ask the client for something that lives on the resource server: “Import photos from Drive”.' },
+      {
+        n: 1,
+        actor: 'Resource Owner',
+        title: 'You ask Photo Printer to get your photos',
+        detail:
+          'You, the resource owner, ask the client for something that lives on the resource server: “Import photos from Drive”.',
+      },
       {
         n: 2,
         actor: 'Client',
@@ -71,12 +90,19 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         detail:
           'The client sends your browser to the authorization server with an authorization request: who it is (client_id), what it wants (scope), where to come back (redirect_uri), a state and a PKCE code_challenge.',
       },
-      { n: 3, actor: 'Authorization Server', title: 'The authorization server asks you', detail: 'It checks who you are (sign in) and asks whether you really want the client to access your resource (consent).' },
+      {
+        n: 3,
+        actor: 'Authorization Server',
+        title: 'The authorization server asks you',
+        detail:
+          'It checks who you are (sign in) and asks whether you really want the client to access your resource (consent).',
+      },
       {
         n: 4,
         actor: 'Authorization Server',
         title: 'The authorization server sends back a short-lived code',
-        detail: 'Your browser is sent back to the client’s redirect_uri with a one-time authorization code, the same state, and the issuer (iss).',
+        detail:
+          'Your browser is sent back to the client’s redirect_uri with a one-time authorization code, the same state, and the issuer (iss).',
       },
       {
         n: 5,
@@ -89,14 +115,28 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         n: 6,
         actor: 'Authorization Server',
         title: 'The authorization server issues the access token',
-        detail: 'The code, its code_verifier and the client all match: it answers with an access token, and a refresh token when you allowed offline_access (RFC 6749 §5.1).',
+        detail:
+          'The code, its code_verifier and the client all match: it answers with an access token, and a refresh token when you allowed offline_access (RFC 6749 §5.1).',
       },
-      { n: 7, actor: 'Client', title: 'Photo Printer calls Drive with the access token', detail: 'Every call to the resource server carries the token: Authorization: Bearer <token>.' },
-      { n: 8, actor: 'Resource Server', title: 'Drive verifies the token and serves your photos', detail: DRIVE_CHECKS },
+      {
+        n: 7,
+        actor: 'Client',
+        title: 'Photo Printer calls Drive with the access token',
+        detail: 'Every call to the resource server carries the token: Authorization: Bearer <token>.',
+      },
+      {
+        n: 8,
+        actor: 'Resource Server',
+        title: 'Drive verifies the token and serves your photos',
+        detail: DRIVE_CHECKS,
+      },
     ],
     absent: {},
     refusals: {
-      3: { title: 'You refuse', detail: 'You pressed Deny on the consent screen: the client gets no code and no token.' },
+      3: {
+        title: 'You refuse',
+        detail: 'You pressed Deny on the consent screen: the client gets no code and no token.',
+      },
       4: {
         title: 'The authorization server sends back a refusal, not a code',
         detail:
@@ -114,22 +154,46 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
     grant: 'implicit',
     name: 'Implicit',
     steps: [
-      { n: 1, actor: 'Resource Owner', title: 'You ask the quick-print page for your photos', detail: 'A page that runs entirely in your browser: its JavaScript is the client (a public client, with no secret).' },
+      {
+        n: 1,
+        actor: 'Resource Owner',
+        title: 'You ask the quick-print page for your photos',
+        detail:
+          'A page that runs entirely in your browser: its JavaScript is the client (a public client, with no secret).',
+      },
       {
         n: 2,
         actor: 'Client',
         title: 'The page sends your browser to the authorization server',
-        detail: 'response_type=token, its client_id, the registered redirect_uri, the scope, and a state made in your browser. No PKCE: there is no code to protect.',
+        detail:
+          'response_type=token, its client_id, the registered redirect_uri, the scope, and a state made in your browser. No PKCE: there is no code to protect.',
       },
-      { n: 3, actor: 'Authorization Server', title: 'The authorization server asks you', detail: 'Sign in and consent, as in the Authorization Code flow.' },
+      {
+        n: 3,
+        actor: 'Authorization Server',
+        title: 'The authorization server asks you',
+        detail: 'Sign in and consent, as in the Authorization Code flow.',
+      },
       {
         n: 6,
         actor: 'Authorization Server',
         title: 'The authorization server puts the access token in the URL',
-        detail: 'It redirects to the redirect_uri with #access_token=… in the fragment: no code, no token request, no client authentication, no refresh token.',
+        detail:
+          'It redirects to the redirect_uri with #access_token=… in the fragment: no code, no token request, no client authentication, no refresh token.',
       },
-      { n: 7, actor: 'Client', title: 'The page’s JavaScript calls Drive with the token', detail: 'fetch(…/api/photos) with Authorization: Bearer, straight from your browser (Drive allows this origin: CORS).' },
-      { n: 8, actor: 'Resource Server', title: 'Drive verifies the token and serves your photos', detail: DRIVE_CHECKS },
+      {
+        n: 7,
+        actor: 'Client',
+        title: 'The page’s JavaScript calls Drive with the token',
+        detail:
+          'fetch(…/api/photos) with Authorization: Bearer, straight from your browser (Drive allows this origin: CORS).',
+      },
+      {
+        n: 8,
+        actor: 'Resource Server',
+        title: 'Drive verifies the token and serves your photos',
+        detail: DRIVE_CHECKS,
+      },
     ],
     absent: {
       4: 'No code comes back: the access token itself travels in the redirect (step 6).',
@@ -137,7 +201,11 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
     },
     refusals: {
       3: { title: 'You refuse', detail: 'You pressed Deny on the consent screen.' },
-      6: { title: 'The authorization server sends back a refusal, not a token', detail: 'The redirect carries #error=access_denied and the state in the fragment, and no token (RFC 6749 §4.2.2.1).' },
+      6: {
+        title: 'The authorization server sends back a refusal, not a token',
+        detail:
+          'The redirect carries #error=access_denied and the state in the fragment, and no token (RFC 6749 §4.2.2.1).',
+      },
       8: RS_REFUSAL,
     },
   },
@@ -156,14 +224,21 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         n: 6,
         actor: 'Authorization Server',
         title: 'The authorization server issues an access token to the client',
-        detail: 'Its subject (sub) is the client itself. No refresh token: when it expires, the client simply asks again (RFC 6749 §4.4.3).',
+        detail:
+          'Its subject (sub) is the client itself. No refresh token: when it expires, the client simply asks again (RFC 6749 §4.4.3).',
       },
-      { n: 7, actor: 'Client', title: 'The client calls Drive with that token', detail: 'Each call carries Authorization: Bearer <token>, like any other.' },
+      {
+        n: 7,
+        actor: 'Client',
+        title: 'The client calls Drive with that token',
+        detail: 'Each call carries Authorization: Bearer <token>, like any other.',
+      },
       {
         n: 8,
         actor: 'Resource Server',
         title: 'Drive verifies the token and decides',
-        detail: 'It serves what the token’s scope covers (the sample gallery) and nobody’s photos: the token names no user (RFC 9700 §4.15).',
+        detail:
+          'It serves what the token’s scope covers (the sample gallery) and nobody’s photos: the token names no user (RFC 9700 §4.15).',
       },
     ],
     absent: {
@@ -173,8 +248,15 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
       5: 'Nothing to trade: step 2 already goes straight to the token endpoint.',
     },
     refusals: {
-      6: { title: 'The authorization server refuses the token request', detail: 'Wrong client credentials get 401 invalid_client; a scope it may not have gets 400 invalid_scope (RFC 6749 §5.2).' },
-      8: { title: 'Drive refuses what the token does not cover', detail: 'A user’s photos asked with a client’s own token: 403 insufficient_scope (RFC 6750 §3.1).' },
+      6: {
+        title: 'The authorization server refuses the token request',
+        detail:
+          'Wrong client credentials get 401 invalid_client; a scope it may not have gets 400 invalid_scope (RFC 6749 §5.2).',
+      },
+      8: {
+        title: 'Drive refuses what the token does not cover',
+        detail: 'A user’s photos asked with a client’s own token: 403 insufficient_scope (RFC 6750 §3.1).',
+      },
     },
   },
   {
@@ -185,7 +267,8 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         n: 1,
         actor: 'Resource Owner',
         title: "You ask Drive's own web app for your photos",
-        detail: "You type your username and password into Drive's own sign-in page. Only a first party (the same company as the Auth server) may ever ask you for them.",
+        detail:
+          "You type your username and password into Drive's own sign-in page. Only a first party (the same company as the Auth server) may ever ask you for them.",
       },
       {
         n: 2,
@@ -198,15 +281,22 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         n: 6,
         actor: 'Authorization Server',
         title: "The authorization server issues a token to Drive's web app",
-        detail: 'It checked your password and the client’s credentials, and returned an access token for you (sub), with scope photos.read and no refresh token.',
+        detail:
+          'It checked your password and the client’s credentials, and returned an access token for you (sub), with scope photos.read and no refresh token.',
       },
       {
         n: 7,
         actor: 'Client',
         title: "Drive's web app calls Drive's API with it",
-        detail: 'The token stays on Drive’s server, in your session: your browser only holds a random session id (cookie drive.sid).',
+        detail:
+          'The token stays on Drive’s server, in your session: your browser only holds a random session id (cookie drive.sid).',
       },
-      { n: 8, actor: 'Resource Server', title: 'Drive verifies the token and serves your photos', detail: DRIVE_CHECKS },
+      {
+        n: 8,
+        actor: 'Resource Server',
+        title: 'Drive verifies the token and serves your photos',
+        detail: DRIVE_CHECKS,
+      },
     ],
     absent: {
       3: 'The authorization server never asks you: no consent screen, no second factor, no chance to notice phishing.',
@@ -214,7 +304,10 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
       5: 'Nothing to trade: step 2 already asked for the token.',
     },
     refusals: {
-      6: { title: 'The authorization server refuses the password', detail: 'A wrong username or password gets 400 invalid_grant (RFC 6749 §5.2); too many attempts, a delay.' },
+      6: {
+        title: 'The authorization server refuses the password',
+        detail: 'A wrong username or password gets 400 invalid_grant (RFC 6749 §5.2); too many attempts, a delay.',
+      },
       8: RS_REFUSAL,
     },
   },
@@ -233,7 +326,8 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         n: 6,
         actor: 'Authorization Server',
         title: 'The authorization server issues new tokens',
-        detail: 'Step 6 again: a new access token, and a NEW refresh token (rotation, RFC 9700 §4.14.2). The old refresh token stops working at once.',
+        detail:
+          'Step 6 again: a new access token, and a NEW refresh token (rotation, RFC 9700 §4.14.2). The old refresh token stops working at once.',
       },
       {
         n: 7,
@@ -241,7 +335,12 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         title: 'Photo Printer calls Drive with the new access token',
         detail: 'Each photo of the order is fetched again, so only photos that are still yours are printed.',
       },
-      { n: 8, actor: 'Resource Server', title: 'Drive verifies the token and serves your photos', detail: DRIVE_CHECKS },
+      {
+        n: 8,
+        actor: 'Resource Server',
+        title: 'Drive verifies the token and serves your photos',
+        detail: DRIVE_CHECKS,
+      },
     ],
     absent: {
       1: 'Done long ago: you connected once, with the Authorization Code flow, and allowed offline_access.',
@@ -266,7 +365,8 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         n: 1,
         actor: 'Resource Owner',
         title: 'You ask the kiosk to print your photos',
-        detail: 'You are in the shop, in front of the kiosk. It has no keyboard worth typing a password on, and it must never see your Drive password.',
+        detail:
+          'You are in the shop, in front of the kiosk. It has no keyboard worth typing a password on, and it must never see your Drive password.',
       },
       {
         n: 2,
@@ -279,7 +379,8 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         n: 3,
         actor: 'Authorization Server',
         title: 'The authorization server asks you, on your own phone',
-        detail: 'At the verification URL you type the user code, sign in and allow (or deny). Your answer is recorded against the code: nothing is sent back to the kiosk.',
+        detail:
+          'At the verification URL you type the user code, sign in and allow (or deny). Your answer is recorded against the code: nothing is sent back to the kiosk.',
       },
       {
         n: 5,
@@ -288,28 +389,52 @@ const GRANT_STEPS_LIST: GrantSteps[] = [
         detail:
           'grant_type=urn:ietf:params:oauth:grant-type:device_code, no faster than the interval. authorization_pending: ask again later; slow_down: wait 5 s longer from now on (RFC 8628 §3.5).',
       },
-      { n: 6, actor: 'Authorization Server', title: 'The authorization server issues the kiosk’s access token', detail: 'Once you allowed, the next poll gets the token. No refresh token: the kiosk only needs it while you stand there.' },
-      { n: 7, actor: 'Client', title: 'The kiosk calls Drive with the access token', detail: 'GET /api/photos with Authorization: Bearer, from the kiosk’s server.' },
-      { n: 8, actor: 'Resource Server', title: 'Drive verifies the token and serves your photos', detail: DRIVE_CHECKS },
+      {
+        n: 6,
+        actor: 'Authorization Server',
+        title: 'The authorization server issues the kiosk’s access token',
+        detail:
+          'Once you allowed, the next poll gets the token. No refresh token: the kiosk only needs it while you stand there.',
+      },
+      {
+        n: 7,
+        actor: 'Client',
+        title: 'The kiosk calls Drive with the access token',
+        detail: 'GET /api/photos with Authorization: Bearer, from the kiosk’s server.',
+      },
+      {
+        n: 8,
+        actor: 'Resource Server',
+        title: 'Drive verifies the token and serves your photos',
+        detail: DRIVE_CHECKS,
+      },
     ],
     absent: {
       4: 'No redirect and no code in the browser: the kiosk already holds its device_code and learns your answer by polling (step 5).',
     },
     refusals: {
-      3: { title: 'You refuse the device', detail: 'You pressed Deny: the kiosk’s next poll gets access_denied and it gets no token.' },
+      3: {
+        title: 'You refuse the device',
+        detail: 'You pressed Deny: the kiosk’s next poll gets access_denied and it gets no token.',
+      },
       6: {
         title: 'The authorization server refuses the kiosk',
-        detail: 'access_denied (you said no) or expired_token (nobody answered in time), RFC 8628 §3.5: the kiosk must start again.',
+        detail:
+          'access_denied (you said no) or expired_token (nobody answered in time), RFC 8628 §3.5: the kiosk must start again.',
       },
       8: RS_REFUSAL,
     },
   },
 ];
 
-export const GRANT_STEPS: Readonly<Record<GrantKey, GrantSteps>> = Object.fromEntries(GRANT_STEPS_LIST.map((g) => [g.grant, g])) as Record<GrantKey, GrantSteps>;
+export const GRANT_STEPS: Readonly<Record<GrantKey, GrantSteps>> = Object.fromEntries(
+  GRANT_STEPS_LIST.map((g) => [g.grant, g]),
+) as Record<GrantKey, GrantSteps>;
 
 /** The notes' eight steps, as the Authorization Code flow (the one the notes tell) words them. */
-export const NOTES_STEPS: Readonly<Record<StepNumber, Step>> = Object.fromEntries(GRANT_STEPS.authorization_code.steps.map((s) => [s.n, s])) as Record<StepNumber, Step>;
+export const NOTES_STEPS: Readonly<Record<StepNumber, Step>> = Object.fromEntries(
+  GRANT_STEPS.authorization_code.steps.map((s) => [s.n, s]),
+) as Record<StepNumber, Step>;
 
 /** The numbers of the steps a grant performs, in order. */
 export function stepNumbersOf(grant: GrantKey): StepNumber[] {
@@ -336,7 +461,11 @@ export interface StepBar {
  * The step bar of one page. A step the grant does not have, or a refusal the grant does not define, is a
  * programming error (a page contradicting its own flow): it throws, so the page's tests fail.
  */
-export function stepBar(grant: GrantKey, active: readonly StepNumber[], options: { refused?: readonly StepNumber[] } = {}): StepBar {
+export function stepBar(
+  grant: GrantKey,
+  active: readonly StepNumber[],
+  options: { refused?: readonly StepNumber[] } = {},
+): StepBar {
   const def = GRANT_STEPS[grant];
   const refused = [...(options.refused ?? [])];
   for (const n of [...active, ...refused]) {
@@ -345,7 +474,14 @@ export function stepBar(grant: GrantKey, active: readonly StepNumber[], options:
   for (const n of refused) {
     if (!def.refusals[n]) throw new Error(`the ${grant} grant defines no refusal at step ${n}`);
   }
-  return { grant, name: def.name, steps: def.steps, active: [...new Set([...active, ...refused])].sort(), refused, refusals: def.refusals };
+  return {
+    grant,
+    name: def.name,
+    steps: def.steps,
+    active: [...new Set([...active, ...refused])].sort(),
+    refused,
+    refusals: def.refusals,
+  };
 }
 
 /** RFC 8628 §3.4 (declared once in @oauth-demo/tokens). */
@@ -356,12 +492,18 @@ const TOKEN_REQUEST_STEPS: Readonly<Record<string, { grant: GrantKey; step: Step
   refresh_token: { grant: 'refresh_token', step: 5, label: 'Token request: the refresh token (rotation), no code' },
   client_credentials: { grant: 'client_credentials', step: 2, label: 'Token request: client credentials, no user' },
   password: { grant: 'password', step: 2, label: "Token request: the user's password (legacy)" },
-  [DEVICE_CODE_GRANT_TYPE]: { grant: 'device_code', step: 5, label: 'The kiosk polls the token endpoint with its device_code' },
+  [DEVICE_CODE_GRANT_TYPE]: {
+    grant: 'device_code',
+    step: 5,
+    label: 'The kiosk polls the token endpoint with its device_code',
+  },
 };
 
 /** The token request's step for a grant_type, or undefined for one no grant here knows. */
 export function tokenRequestStep(grantType: unknown): { grant: GrantKey; step: StepNumber; label: string } | undefined {
-  return typeof grantType === 'string' && Object.hasOwn(TOKEN_REQUEST_STEPS, grantType) ? TOKEN_REQUEST_STEPS[grantType] : undefined;
+  return typeof grantType === 'string' && Object.hasOwn(TOKEN_REQUEST_STEPS, grantType)
+    ? TOKEN_REQUEST_STEPS[grantType]
+    : undefined;
 }
 
 /**
@@ -370,6 +512,7 @@ export function tokenRequestStep(grantType: unknown): { grant: GrantKey; step: S
  */
 export function tokenResponseNote(grantType: unknown, status: number): string {
   if (status >= 200 && status < 300) return 'Step 6: the token response';
-  if (grantType === DEVICE_CODE_GRANT_TYPE && status === 400) return 'Step 6, not yet (HTTP 400): authorization_pending or slow_down means poll again later; access_denied or expired_token, a refusal';
+  if (grantType === DEVICE_CODE_GRANT_TYPE && status === 400)
+    return 'Step 6, not yet (HTTP 400): authorization_pending or slow_down means poll again later; access_denied or expired_token, a refusal';
   return `Step 6, refused (HTTP ${status}): no token, the error is in the body`;
 }

@@ -25,13 +25,24 @@ describe('timeline: repeated reads are folded', () => {
   it('keeps the first thumbnail call and folds the others under it; a different answer or a POST is never folded', () => {
     const token = call('POST', '/token', 200);
     const list = call('GET', '/api/photos', 200);
-    const [p1, p2, p3] = ['p-alice-1', 'p-alice-2', 'p-alice-3'].map((id) => call('GET', `/api/photos/${id}/content`, 200)) as [MergedExchange, MergedExchange, MergedExchange];
+    const [p1, p2, p3] = ['p-alice-1', 'p-alice-2', 'p-alice-3'].map((id) =>
+      call('GET', `/api/photos/${id}/content`, 200),
+    ) as [MergedExchange, MergedExchange, MergedExchange];
     const refused = call('GET', '/api/photos/p-alice-4/content', 401);
     const [poll1, poll2] = [call('POST', '/token', 400), call('POST', '/token', 400)];
-    const front = [call('GET', '/photos/p-alice-1/image', 200, 'front'), call('GET', '/photos/p-alice-2/image', 200, 'front')];
+    const front = [
+      call('GET', '/photos/p-alice-1/image', 200, 'front'),
+      call('GET', '/photos/p-alice-2/image', 200, 'front'),
+    ];
     const folded = foldRepeats([token, list, p1, p2, p3, refused, poll1, poll2, ...front]);
-    assert.deepEqual(folded.map((e) => e.id), [token, list, p1, refused, poll1, poll2, ...front].map((e) => e.id));
-    assert.deepEqual(folded[2]?.repeats?.map((e) => e.id), [p2.id, p3.id]);
+    assert.deepEqual(
+      folded.map((e) => e.id),
+      [token, list, p1, refused, poll1, poll2, ...front].map((e) => e.id),
+    );
+    assert.deepEqual(
+      folded[2]?.repeats?.map((e) => e.id),
+      [p2.id, p3.id],
+    );
     assert.equal(p1.repeats, undefined, 'the recorded exchange itself is not changed');
     assert.equal(folded.filter((e) => e.repeats).length, 1);
   });
@@ -46,8 +57,17 @@ describe('timeline: repeated reads are folded', () => {
 
 describe('lanesFor: the fifth lane, Mallory', () => {
   it('shows the four roles for an ordinary flow, and Mallory’s lane only when a row involves her', () => {
-    assert.deepEqual(lanesFor([{ from: 'browser', to: 'printer' }]).map((l) => l.party), ['browser', 'printer', 'auth', 'drive']);
-    assert.deepEqual(lanesFor([{ from: 'browser', to: 'printer' }, { from: 'printer', to: 'mallory' }]).map((l) => l.party), ['browser', 'printer', 'auth', 'drive', 'mallory']);
+    assert.deepEqual(
+      lanesFor([{ from: 'browser', to: 'printer' }]).map((l) => l.party),
+      ['browser', 'printer', 'auth', 'drive'],
+    );
+    assert.deepEqual(
+      lanesFor([
+        { from: 'browser', to: 'printer' },
+        { from: 'printer', to: 'mallory' },
+      ]).map((l) => l.party),
+      ['browser', 'printer', 'auth', 'drive', 'mallory'],
+    );
     assert.equal(laneIndex('mallory'), 5);
   });
 });
@@ -55,7 +75,10 @@ describe('lanesFor: the fifth lane, Mallory', () => {
 describe('readable URLs on the timeline (issue 13, dead ends)', () => {
   it('decodes the text of a masked value, keeps the escapes that carry structure', async () => {
     const { readableUrl, breakableHtml } = await import('./timeline.js');
-    assert.equal(readableUrl('/callback?code=abc123%E2%80%A6(43%20chars%2C%20masked)&state=x%26y'), '/callback?code=abc123…(43 chars%2C masked)&state=x%26y');
+    assert.equal(
+      readableUrl('/callback?code=abc123%E2%80%A6(43%20chars%2C%20masked)&state=x%26y'),
+      '/callback?code=abc123…(43 chars%2C masked)&state=x%26y',
+    );
     assert.equal(readableUrl('/bad%E2%80'), '/bad%E2%80');
     assert.equal(breakableHtml('/a?b=<c>&d'), '/<wbr>a?<wbr>b=<wbr>&lt;c&gt;&amp;<wbr>d');
   });
@@ -64,9 +87,22 @@ describe('readable URLs on the timeline (issue 13, dead ends)', () => {
 describe('one grant per timeline (issue 13 item 1) and how a flow ended (item 4)', () => {
   it('drops a step number the flow’s grant does not have, and lists the steps that occur', async () => {
     const { rowsForGrant } = await import('./timeline.js');
-    const row = (step: number | undefined) => ({ kind: 'request' as const, at: 0, from: 'printer' as const, to: 'auth' as const, label: 'x', summary: 'x', channel: 'back' as const, exchange: {} as never, ...(step !== undefined ? { step } : {}) });
+    const row = (step: number | undefined) => ({
+      kind: 'request' as const,
+      at: 0,
+      from: 'printer' as const,
+      to: 'auth' as const,
+      label: 'x',
+      summary: 'x',
+      channel: 'back' as const,
+      exchange: {} as never,
+      ...(step !== undefined ? { step } : {}),
+    });
     const fitted = rowsForGrant([row(1), row(4), row(5), row(7), row(undefined)], 'device_code');
-    assert.deepEqual(fitted.rows.map((r) => r.step), [1, undefined, 5, 7, undefined]);
+    assert.deepEqual(
+      fitted.rows.map((r) => r.step),
+      [1, undefined, 5, 7, undefined],
+    );
     assert.deepEqual(fitted.steps, [1, 5, 7]);
     assert.deepEqual(rowsForGrant([row(1), row(5), row(6)], 'refresh_token').steps, [5, 6]);
   });
@@ -74,7 +110,19 @@ describe('one grant per timeline (issue 13 item 1) and how a flow ended (item 4)
   it('tells a failed flow and a refused one from one that went through', async () => {
     const { flowOutcome } = await import('./timeline.js');
     const front = (url: string, status: number) =>
-      ({ id: url, traceId: 't', recordedBy: 'printer', from: 'browser', to: 'printer', channel: 'front', label: '', at: 0, durationMs: 0, request: { method: 'GET', url, headers: {} }, response: { status, headers: {} } }) as const;
+      ({
+        id: url,
+        traceId: 't',
+        recordedBy: 'printer',
+        from: 'browser',
+        to: 'printer',
+        channel: 'front',
+        label: '',
+        at: 0,
+        durationMs: 0,
+        request: { method: 'GET', url, headers: {} },
+        response: { status, headers: {} },
+      }) as const;
     assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 303)]), 'ok');
     assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 502)]), 'failed');
     assert.equal(flowOutcome([front('/import', 303), front('/callback?error=access_denied&state=s', 200)]), 'denied');

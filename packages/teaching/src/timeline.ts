@@ -21,7 +21,11 @@ const LANES: { party: Party; name: string; role: string }[] = [
 ];
 
 /** The fifth lane, shown only for a flow of the attack lab that involves Mallory's site. */
-const MALLORY_LANE: { party: Party; name: string; role: string } = { party: 'mallory', name: 'Mallory', role: 'Attacker (attack lab)' };
+const MALLORY_LANE: { party: Party; name: string; role: string } = {
+  party: 'mallory',
+  name: 'Mallory',
+  role: 'Attacker (attack lab)',
+};
 
 const ALL_LANES = [...LANES, MALLORY_LANE];
 
@@ -84,7 +88,8 @@ function message(v: unknown): RecordedMessage {
   const m = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
   const headers: Record<string, string> = {};
   if (typeof m.headers === 'object' && m.headers !== null) {
-    for (const [k, val] of Object.entries(m.headers as Record<string, unknown>).slice(0, 60)) if (typeof val === 'string') headers[k.toLowerCase()] = val.slice(0, 4000);
+    for (const [k, val] of Object.entries(m.headers as Record<string, unknown>).slice(0, 60))
+      if (typeof val === 'string') headers[k.toLowerCase()] = val.slice(0, 4000);
   }
   const out: RecordedMessage = { headers };
   const method = str(m.method, 10);
@@ -149,13 +154,34 @@ export async function fetchRecordings(
       ...(reveal ? { headers: { Authorization: buildBasicAuthorization(reveal.clientId, reveal.clientSecret) } } : {}),
     });
   } catch {
-    return { status: { ...status, state: 'down', detail: `${name} is not reachable at ${source.urls.internalUrl}: its side of the flow cannot be shown.` }, exchanges: [] };
+    return {
+      status: {
+        ...status,
+        state: 'down',
+        detail: `${name} is not reachable at ${source.urls.internalUrl}: its side of the flow cannot be shown.`,
+      },
+      exchanges: [],
+    };
   }
   if (response.status === 404) {
-    return { status: { ...status, state: 'off', detail: `${name} does not record exchanges (TIMELINE_RECORDING=off there), or runs a version without recordings.` }, exchanges: [] };
+    return {
+      status: {
+        ...status,
+        state: 'off',
+        detail: `${name} does not record exchanges (TIMELINE_RECORDING=off there), or runs a version without recordings.`,
+      },
+      exchanges: [],
+    };
   }
   if (response.status !== 200) {
-    return { status: { ...status, state: 'refused', detail: `${name} answered HTTP ${response.status} when asked for its recordings.` }, exchanges: [] };
+    return {
+      status: {
+        ...status,
+        state: 'refused',
+        detail: `${name} answered HTTP ${response.status} when asked for its recordings.`,
+      },
+      exchanges: [],
+    };
   }
   const data = response.data as { exchanges?: unknown } | null;
   const list = Array.isArray(data?.exchanges) ? data.exchanges.slice(0, MAX_REMOTE) : [];
@@ -180,7 +206,9 @@ function header(message: RecordedMessage, name: string): string | undefined {
  * client's copy: the peer knows the step and its verdict, the printer knows what it sent.
  */
 export function mergeExchanges(own: Exchange[], remote: Exchange[]): MergedExchange[] {
-  const bySpan = new Map(own.filter((e) => e.recordedBy === 'printer' && e.channel === 'back').map((e) => [e.id, e] as const));
+  const bySpan = new Map(
+    own.filter((e) => e.recordedBy === 'printer' && e.channel === 'back').map((e) => [e.id, e] as const),
+  );
   const joined = new Set<string>();
   const seen = new Set<string>();
   const merged: MergedExchange[] = [];
@@ -258,7 +286,8 @@ export function stepsOf(e: Exchange): { request?: number; response?: number } {
   if (fromNote) return { ...(e.step !== undefined ? { request: e.step } : {}), response: Number(fromNote) };
   // The auth server files the consent answer as step 4: the request is your decision (step 3), the redirect
   // carrying the code back to the client is step 4.
-  if (e.step === 4 && e.recordedBy === 'auth' && e.channel === 'front' && isRedirect(e.response.status)) return { request: 3, response: 4 };
+  if (e.step === 4 && e.recordedBy === 'auth' && e.channel === 'front' && isRedirect(e.response.status))
+    return { request: 3, response: 4 };
   return e.step !== undefined ? { request: e.step } : {};
 }
 
@@ -290,7 +319,10 @@ function pathOf(url: string | undefined): string {
  * <wbr>. The text is escaped first.
  */
 export function breakableHtml(text: string): string {
-  const escaped = text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  const escaped = text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
   return escaped.replace(/(\/|\?|&amp;|=|,)/g, '$1<wbr>');
 }
 
@@ -322,7 +354,11 @@ export function buildRows(exchanges: MergedExchange[]): TimelineRow[] {
       at: e.at + e.durationMs,
       from: e.to,
       to: e.from,
-      label: e.note ? e.note.replace(STEP_NOTE, '').replace(/^[:,]\s*/, '') : isRedirect(status) ? 'Redirect' : 'Answer',
+      label: e.note
+        ? e.note.replace(STEP_NOTE, '').replace(/^[:,]\s*/, '')
+        : isRedirect(status)
+          ? 'Redirect'
+          : 'Answer',
       summary: shorten(status === undefined ? 'no answer' : `${status}${location ? ` → ${location}` : ''}`),
       channel: e.channel,
       exchange: e,
@@ -357,7 +393,9 @@ export function rowsForGrant(rows: TimelineRow[], grant: GrantKey): { rows: Time
     delete rest.step;
     return rest;
   });
-  const steps = [...new Set(fitted.map((r) => r.step).filter((s): s is StepNumber => s !== undefined))].sort((a, b) => a - b);
+  const steps = [...new Set(fitted.map((r) => r.step).filter((s): s is StepNumber => s !== undefined))].sort(
+    (a, b) => a - b,
+  );
   return { rows: fitted, steps };
 }
 

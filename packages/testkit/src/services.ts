@@ -9,7 +9,17 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isPortInUse, pickPorts } from './ports.js';
@@ -46,7 +56,12 @@ export interface Stack {
    * Generated per run: every client secret a service shares with the auth server (the printer's, the drive's,
    * the print lab's and the drive's first-party web app's), so none is made under the repository's `.data/`.
    */
-  secrets: { printerClientSecret: string; driveClientSecret: string; printLabClientSecret: string; driveWebClientSecret: string };
+  secrets: {
+    printerClientSecret: string;
+    driveClientSecret: string;
+    printLabClientSecret: string;
+    driveWebClientSecret: string;
+  };
   /** Extra environment for one service (e.g. shorter lifetimes for a throwaway auth server). */
   extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /**
@@ -137,7 +152,12 @@ export function stackToEnv(stack: Stack, prefix: string): Record<string, string>
     [`${prefix}_ATTACKER_PORT`]: String(stack.ports.attacker),
     [`${prefix}_RUN_DIR`]: stack.runDir,
     [`${prefix}_HOST`]: stack.host,
-    ...Object.fromEntries(Object.entries(SECRET_VARS).map(([key, name]) => [`${prefix}_${name}`, stack.secrets[key as keyof Stack['secrets']]])),
+    ...Object.fromEntries(
+      Object.entries(SECRET_VARS).map(([key, name]) => [
+        `${prefix}_${name}`,
+        stack.secrets[key as keyof Stack['secrets']],
+      ]),
+    ),
     ...(stack.exactEnv ? { [`${prefix}_EXACT_ENV`]: JSON.stringify(stack.exactEnv) } : {}),
     ...(stack.nodeArgs ? { [`${prefix}_NODE_ARGS`]: JSON.stringify(stack.nodeArgs) } : {}),
     ...(stack.external ? { [`${prefix}_EXTERNAL`]: '1' } : {}),
@@ -164,7 +184,10 @@ export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.en
     if (!valid(value)) throw new Error(`${prefix}_${name} is not what it should be (JSON)`);
     return value as T;
   };
-  const exactEnv = json<Stack['exactEnv']>('EXACT_ENV', (v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+  const exactEnv = json<Stack['exactEnv']>(
+    'EXACT_ENV',
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  );
   const strings = (v: unknown) => Array.isArray(v) && v.every((a) => typeof a === 'string');
   const nodeArgs = json<string[]>('NODE_ARGS', strings);
   const restart = json<string[]>('EXTERNAL_RESTART', (v) => strings(v) && (v as string[]).length > 0);
@@ -173,7 +196,12 @@ export function stackFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.en
   return {
     runDir: required('RUN_DIR'),
     host: env[`${prefix}_HOST`] || '127.0.0.1',
-    ports: { printer: port('PRINTER_PORT'), auth: port('AUTH_PORT'), drive: port('DRIVE_PORT'), attacker: port('ATTACKER_PORT') },
+    ports: {
+      printer: port('PRINTER_PORT'),
+      auth: port('AUTH_PORT'),
+      drive: port('DRIVE_PORT'),
+      attacker: port('ATTACKER_PORT'),
+    },
     secrets: {
       printerClientSecret: required(SECRET_VARS.printerClientSecret),
       driveClientSecret: required(SECRET_VARS.driveClientSecret),
@@ -209,7 +237,13 @@ export function internalUrls(stack: Stack): { printer: string; auth: string; dri
 }
 
 export function servicePort(name: ServiceName, stack: Stack): number {
-  return name === 'auth-server' ? stack.ports.auth : name === 'drive' ? stack.ports.drive : name === 'attacker' ? stack.ports.attacker : stack.ports.printer;
+  return name === 'auth-server'
+    ? stack.ports.auth
+    : name === 'drive'
+      ? stack.ports.drive
+      : name === 'attacker'
+        ? stack.ports.attacker
+        : stack.ports.printer;
 }
 
 export function dataDir(name: ServiceName, stack: Stack): string {
@@ -334,14 +368,21 @@ export async function startService(name: ServiceName, stack: Stack, options: Sta
     await waitHealthy(name, stack, options.timeoutMs ?? 60_000, () => null);
     return 0;
   }
-  if (runningPid(name, stack) !== undefined) throw new Error(`${name} of this stack is already running (pid ${runningPid(name, stack)})`);
+  if (runningPid(name, stack) !== undefined)
+    throw new Error(`${name} of this stack is already running (pid ${runningPid(name, stack)})`);
   if (await isPortInUse(port, stack.host)) {
     const recorded = readPids(stack)[name];
-    throw new Error(`${name}: port ${port} on ${stack.host} is already in use by another process${recorded ? ` (we last started pid ${recorded})` : ''}`);
+    throw new Error(
+      `${name}: port ${port} on ${stack.host} is already in use by another process${recorded ? ` (we last started pid ${recorded})` : ''}`,
+    );
   }
   mkdirSync(stack.runDir, { recursive: true });
   const log = openSync(logFile(name, stack), 'a');
-  const child = spawn(process.execPath, [...(stack.nodeArgs ?? []), serverScript(name)], { env: serviceEnv(name, stack), stdio: ['ignore', log, log], detached: false });
+  const child = spawn(process.execPath, [...(stack.nodeArgs ?? []), serverScript(name)], {
+    env: serviceEnv(name, stack),
+    stdio: ['ignore', log, log],
+    detached: false,
+  });
   closeSync(log);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} could not be started`);
@@ -357,7 +398,12 @@ export async function startService(name: ServiceName, stack: Stack, options: Sta
 }
 
 /** Wait until `/healthz` of a service answers 200; `exited` says when the process died meanwhile. */
-async function waitHealthy(name: ServiceName, stack: Stack, timeoutMs: number, exited: () => string | null): Promise<void> {
+async function waitHealthy(
+  name: ServiceName,
+  stack: Stack,
+  timeoutMs: number,
+  exited: () => string | null,
+): Promise<void> {
   const url = `http://${stack.host}:${servicePort(name, stack)}/healthz`;
   const where = stack.external ? 'its container logs' : logFile(name, stack);
   const deadline = Date.now() + timeoutMs;
@@ -414,13 +460,24 @@ export async function stopService(name: ServiceName, stack: Stack, signal: NodeJ
 }
 
 /** Stop (by default: `kill -9`) and start again on the same data directory and environment. Returns the new PID. */
-export async function restartService(name: ServiceName, stack: Stack, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
+export async function restartService(
+  name: ServiceName,
+  stack: Stack,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<number> {
   if (stack.external) {
     const command = stack.external.restart;
     if (!command) throw new Error(`${name} runs outside this test (external stack) and no restart command was given`);
     const [bin, ...args] = command as [string, ...string[]];
-    const result = spawnSync(bin, [...args, name, signal], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    if (result.status !== 0) throw new Error(`restarting ${name} with ${command.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stderr}`);
+    const result = spawnSync(bin, [...args, name, signal], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
+    if (result.status !== 0)
+      throw new Error(
+        `restarting ${name} with ${command.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stderr}`,
+      );
     return startService(name, stack);
   }
   await stopService(name, stack, signal);

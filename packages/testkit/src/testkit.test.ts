@@ -4,7 +4,18 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createStack, isPortInUse, pickPorts, publicUrls, restartService, serviceEnv, stackFromEnv, stackToEnv, startService, stopService } from './index.js';
+import {
+  createStack,
+  isPortInUse,
+  pickPorts,
+  publicUrls,
+  restartService,
+  serviceEnv,
+  stackFromEnv,
+  stackToEnv,
+  startService,
+  stopService,
+} from './index.js';
 
 describe('testkit', () => {
   it('picks distinct free loopback ports', async () => {
@@ -38,9 +49,13 @@ describe('testkit', () => {
     assert.equal(auth.PRINTER_CLIENT_SECRET, stack.secrets.printerClientSecret);
   });
 
-  it('runs a service with exactly a given environment (docker-compose\'s) and node options, carried to other processes', async () => {
+  it("runs a service with exactly a given environment (docker-compose's) and node options, carried to other processes", async () => {
     const compose = { HOST: '0.0.0.0', DATA_DIR: '/tmp/nowhere/auth-data', AUTH_PUBLIC_URL: 'http://localhost:9000' };
-    const stack = await createStack({ runDir: '/tmp/nowhere', exactEnv: { 'auth-server': compose }, nodeArgs: ['--import', '/tmp/preload.mjs'] });
+    const stack = await createStack({
+      runDir: '/tmp/nowhere',
+      exactEnv: { 'auth-server': compose },
+      nodeArgs: ['--import', '/tmp/preload.mjs'],
+    });
     const auth = serviceEnv('auth-server', stack);
     assert.deepEqual(auth, { PATH: process.env.PATH, HOME: process.env.HOME, ...compose });
     // A service without an exact environment still gets the generated one.
@@ -71,8 +86,17 @@ describe('testkit', () => {
     assert.ok(address && typeof address === 'object');
     try {
       const marker = join(runDir, 'restarted');
-      const restart = [process.execPath, '-e', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, process.argv.slice(1).join(' '))`];
-      const stack = await createStack({ runDir, ports: { drive: address.port }, external: { restart }, publicHost: 'class.test' });
+      const restart = [
+        process.execPath,
+        '-e',
+        `require('node:fs').writeFileSync(${JSON.stringify(marker)}, process.argv.slice(1).join(' '))`,
+      ];
+      const stack = await createStack({
+        runDir,
+        ports: { drive: address.port },
+        external: { restart },
+        publicHost: 'class.test',
+      });
       assert.deepEqual(stackFromEnv('X', stackToEnv(stack, 'X')), stack);
       assert.equal(stackToEnv(stack, 'X').X_EXTERNAL, '1');
       assert.equal(publicUrls(stack).drive, `http://class.test:${address.port}`);

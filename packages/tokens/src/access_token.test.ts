@@ -1,9 +1,26 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { base64url, createLocalJWKSet, decodeProtectedHeader, exportJWK, importJWK, SignJWT, generateKeyPair, type CryptoKey, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  base64url,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  exportJWK,
+  importJWK,
+  SignJWT,
+  generateKeyPair,
+  type CryptoKey,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { issueAccessToken, verifyAccessToken, type IssueAccessTokenInput } from './access_token.js';
 import { InsufficientScope, InvalidToken, TemporarilyUnavailable } from './errors.js';
-import { ACCESS_TOKEN_ALGORITHMS, generateSigningKey, importSigningKey, type AccessTokenAlgorithm, type SigningKey } from './keys.js';
+import {
+  ACCESS_TOKEN_ALGORITHMS,
+  generateSigningKey,
+  importSigningKey,
+  type AccessTokenAlgorithm,
+  type SigningKey,
+} from './keys.js';
 
 const ISSUER = 'http://localhost:9000';
 const AUDIENCE = 'http://localhost:9001';
@@ -19,7 +36,15 @@ const input: IssueAccessTokenInput = {
   expiresIn: 300,
 };
 
-function verify(token: string, extra: { requiredScope?: string; audience?: string; keys?: JWTVerifyGetKey; algorithms?: readonly AccessTokenAlgorithm[] } = {}) {
+function verify(
+  token: string,
+  extra: {
+    requiredScope?: string;
+    audience?: string;
+    keys?: JWTVerifyGetKey;
+    algorithms?: readonly AccessTokenAlgorithm[];
+  } = {},
+) {
   return verifyAccessToken(token, {
     issuer: ISSUER,
     audience: extra.audience ?? AUDIENCE,
@@ -31,7 +56,9 @@ function verify(token: string, extra: { requiredScope?: string; audience?: strin
 
 /** Re-sign arbitrary header and claims with our real key, to test each check on its own. */
 async function forge(header: Record<string, unknown>, claims: Record<string, unknown>) {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt', ...header }).sign(key.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt', ...header })
+    .sign(key.privateKey);
 }
 
 describe('JWT access tokens RFC 9068', () => {
@@ -48,7 +75,8 @@ describe('JWT access tokens RFC 9068', () => {
     const verified = await verify(token, { requiredScope: 'photos.read' });
     assert.deepEqual(verified, claims);
     assert.equal(verified.exp - verified.iat, 300);
-    for (const claim of ['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'exp', 'jti']) assert.ok(claim in verified, claim);
+    for (const claim of ['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'exp', 'jti'])
+      assert.ok(claim in verified, claim);
   });
 
   it('keeps the kid across an export and re-import of the key (restarts)', async () => {
@@ -70,7 +98,9 @@ describe('JWT access tokens RFC 9068', () => {
   it('refuses HMAC signed with the public key as the secret (algorithm confusion)', async () => {
     const secret = new TextEncoder().encode(JSON.stringify(key.publicJwk));
     const { claims } = await issueAccessToken(key, input);
-    const hs = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'at+jwt' }).sign(secret);
+    const hs = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'at+jwt' })
+      .sign(secret);
     await assert.rejects(verify(hs), InvalidToken);
   });
 
@@ -101,7 +131,9 @@ describe('JWT access tokens RFC 9068', () => {
   it('refuses a token signed by a foreign key, even with our kid', async () => {
     const foreign = await generateKeyPair('ES256');
     const { claims } = await issueAccessToken(key, input);
-    const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' }).sign(foreign.privateKey);
+    const token = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' })
+      .sign(foreign.privateKey);
     await assert.rejects(verify(token), InvalidToken);
   });
 
@@ -113,7 +145,10 @@ describe('JWT access tokens RFC 9068', () => {
   it('refuses a token that brings its own key (embedded jwk or jku)', async () => {
     const { claims } = await issueAccessToken(key, input);
     await assert.rejects(verify(await forge({ jwk: key.publicJwk }, { ...claims })), /must not carry "jwk"/);
-    await assert.rejects(verify(await forge({ jku: 'http://evil.example/jwks' }, { ...claims })), /must not carry "jku"/);
+    await assert.rejects(
+      verify(await forge({ jku: 'http://evil.example/jwks' }, { ...claims })),
+      /must not carry "jku"/,
+    );
   });
 
   it('refuses a token missing client_id or jti', async () => {
@@ -133,7 +168,10 @@ describe('JWT access tokens RFC 9068', () => {
 
   it('answers insufficient_scope with the scope needed (RFC 6750 §3.1)', async () => {
     const { token } = await issueAccessToken(key, { ...input, scope: 'offline_access' });
-    await assert.rejects(verify(token, { requiredScope: 'photos.read' }), (err: unknown) => err instanceof InsufficientScope && err.requiredScope === 'photos.read');
+    await assert.rejects(
+      verify(token, { requiredScope: 'photos.read' }),
+      (err: unknown) => err instanceof InsufficientScope && err.requiredScope === 'photos.read',
+    );
   });
 
   it('refuses access, never grants it, when the key set cannot be fetched', async () => {
@@ -158,7 +196,16 @@ describe('JWT access tokens RFC 9068', () => {
 describe('access token algorithms (RFC 8725 §3.1)', () => {
   const claims = () => {
     const iat = Math.floor(Date.now() / 1000);
-    return { iss: ISSUER, sub: 'alice', aud: AUDIENCE, client_id: 'printer-web', scope: 'photos.read', iat, exp: iat + 300, jti: `jti-${iat}-${Math.random()}` };
+    return {
+      iss: ISSUER,
+      sub: 'alice',
+      aud: AUDIENCE,
+      client_id: 'printer-web',
+      scope: 'photos.read',
+      iat,
+      exp: iat + 300,
+      jti: `jti-${iat}-${Math.random()}`,
+    };
   };
   const signers = new Map<AccessTokenAlgorithm, { privateKey: CryptoKey; publicJwk: JWK }>();
   let foreignKeys: JWTVerifyGetKey;
@@ -171,10 +218,13 @@ describe('access token algorithms (RFC 8725 §3.1)', () => {
     const rsaJwk = await exportJWK(rsa.publicKey);
     rsaPrivateJwk = await exportJWK(rsa.privateKey);
     const curves: Record<string, { privateKey: CryptoKey; publicKey: CryptoKey }> = {};
-    for (const alg of ['ES256', 'ES384', 'ES512', 'EdDSA'] as const) curves[alg] = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
+    for (const alg of ['ES256', 'ES384', 'ES512', 'EdDSA'] as const)
+      curves[alg] = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
     for (const alg of ACCESS_TOKEN_ALGORITHMS) {
-      const pair = alg.startsWith('RS') || alg.startsWith('PS')
-        ? { privateKey: (await importJWK(rsaPrivateJwk, alg)) as CryptoKey, jwk: rsaJwk } : { privateKey: curves[alg]!.privateKey, jwk: await exportJWK(curves[alg]!.publicKey) };
+      const pair =
+        alg.startsWith('RS') || alg.startsWith('PS')
+          ? { privateKey: (await importJWK(rsaPrivateJwk, alg)) as CryptoKey, jwk: rsaJwk }
+          : { privateKey: curves[alg]!.privateKey, jwk: await exportJWK(curves[alg]!.publicKey) };
       signers.set(alg, { privateKey: pair.privateKey, publicJwk: { ...pair.jwk, kid: `k-${alg}`, alg, use: 'sig' } });
     }
     foreignKeys = createLocalJWKSet({ keys: [...signers.values()].map((s) => s.publicJwk) });
@@ -184,11 +234,25 @@ describe('access token algorithms (RFC 8725 §3.1)', () => {
     new SignJWT(claims()).setProtectedHeader({ alg, kid, typ: 'at+jwt' }).sign(privateKey);
 
   it('exports the asymmetric algorithms only: no none, no HMAC', () => {
-    assert.deepEqual([...ACCESS_TOKEN_ALGORITHMS], ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+    assert.deepEqual(
+      [...ACCESS_TOKEN_ALGORITHMS],
+      ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+    );
     for (const alg of ACCESS_TOKEN_ALGORITHMS) assert.doesNotMatch(alg, /^(none|HS)/i);
   });
 
-  for (const alg of ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const) {
+  for (const alg of [
+    'RS256',
+    'RS384',
+    'RS512',
+    'PS256',
+    'PS384',
+    'PS512',
+    'ES256',
+    'ES384',
+    'ES512',
+    'EdDSA',
+  ] as const) {
     it(`accepts a token signed ${alg} with the published ${alg} key`, async () => {
       const signer = signers.get(alg)!;
       const token = await sign(alg, signer.privateKey, `k-${alg}`);
@@ -208,14 +272,20 @@ describe('access token algorithms (RFC 8725 §3.1)', () => {
       const publicJwk = [...signers.values()].find((s) => s.publicJwk.kid === kid)!.publicJwk;
       for (const secret of [JSON.stringify(publicJwk), String(publicJwk.n ?? publicJwk.x)]) {
         const hs = await sign('HS256', new TextEncoder().encode(secret), kid);
-        await assert.rejects(verify(hs, { keys: foreignKeys }), (err: unknown) => err instanceof InvalidToken && /algorithm/.test(err.message));
+        await assert.rejects(
+          verify(hs, { keys: foreignKeys }),
+          (err: unknown) => err instanceof InvalidToken && /algorithm/.test(err.message),
+        );
       }
     }
   });
 
   it('refuses HMAC even when a caller lists it', async () => {
     const hs = await sign('HS256', new TextEncoder().encode('x'.repeat(32)), 'k-RS256');
-    await assert.rejects(verify(hs, { keys: foreignKeys, algorithms: ['HS256', 'RS256'] as unknown as AccessTokenAlgorithm[] }), InvalidToken);
+    await assert.rejects(
+      verify(hs, { keys: foreignKeys, algorithms: ['HS256', 'RS256'] as unknown as AccessTokenAlgorithm[] }),
+      InvalidToken,
+    );
   });
 
   it('refuses a key of another type under a valid kid', async () => {
@@ -230,8 +300,13 @@ describe('access token algorithms (RFC 8725 §3.1)', () => {
   });
 
   it('refuses a key of another type under a valid kid when the JWKS names no alg (kty and crv decide)', async () => {
-    const withoutAlg = createLocalJWKSet({ keys: [...signers.values()].map(({ publicJwk: { alg: _alg, ...jwk } }) => jwk) });
-    assert.equal((await verify(await sign('ES384', signers.get('ES384')!.privateKey, 'k-ES384'), { keys: withoutAlg })).sub, 'alice');
+    const withoutAlg = createLocalJWKSet({
+      keys: [...signers.values()].map(({ publicJwk: { alg: _alg, ...jwk } }) => jwk),
+    });
+    assert.equal(
+      (await verify(await sign('ES384', signers.get('ES384')!.privateKey, 'k-ES384'), { keys: withoutAlg })).sub,
+      'alice',
+    );
     const rs = await sign('RS256', signers.get('RS256')!.privateKey, 'k-ES256');
     await assert.rejects(verify(rs, { keys: withoutAlg }), InvalidToken);
     // ES256 names P-256: a P-384 key under its own kid is not used for it.
@@ -246,7 +321,8 @@ describe('access token algorithms (RFC 8725 §3.1)', () => {
     assert.equal((await verify(token, { keys: foreignKeys, algorithms: ['RS256'] })).sub, 'alice');
     await assert.rejects(
       verify(token, { keys: foreignKeys, algorithms: ['ES256', 'EdDSA'] }),
-      (err: unknown) => err instanceof InvalidToken && /algorithm this resource server does not accept/.test(err.message),
+      (err: unknown) =>
+        err instanceof InvalidToken && /algorithm this resource server does not accept/.test(err.message),
     );
   });
 });

@@ -10,7 +10,14 @@
  * the trusted key set, never from the token's own `jwk`, `jku`, `x5u` or `x5c` header.
  */
 import { randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTVerifyGetKey, type FlattenedJWSInput } from 'jose';
+import {
+  errors,
+  jwtVerify,
+  SignJWT,
+  type JWTHeaderParameters,
+  type JWTVerifyGetKey,
+  type FlattenedJWSInput,
+} from 'jose';
 import { InsufficientScope, InvalidToken, OAuthError, TemporarilyUnavailable } from './errors.js';
 import { ACCESS_TOKEN_ALGORITHMS, isAccessTokenAlgorithm, type AccessTokenAlgorithm, type SigningKey } from './keys.js';
 import { hasScope } from './scope.js';
@@ -43,7 +50,10 @@ export interface IssueAccessTokenInput {
   now?: number;
 }
 
-export async function issueAccessToken(key: SigningKey, input: IssueAccessTokenInput): Promise<{ token: string; claims: AccessTokenClaims }> {
+export async function issueAccessToken(
+  key: SigningKey,
+  input: IssueAccessTokenInput,
+): Promise<{ token: string; claims: AccessTokenClaims }> {
   const iat = input.now ?? Math.floor(Date.now() / 1000);
   const claims: AccessTokenClaims = {
     iss: input.issuer,
@@ -117,7 +127,8 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
   for (const name of ['sub', 'client_id', 'jti'] as const) {
     if (typeof claims[name] !== 'string') throw new InvalidToken(`The "${name}" claim must be a string.`);
   }
-  if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new InvalidToken('The "scope" claim must be a string.');
+  if (claims.scope !== undefined && typeof claims.scope !== 'string')
+    throw new InvalidToken('The "scope" claim must be a string.');
   if (options.requiredScope !== undefined && !hasScope(claims.scope, options.requiredScope)) {
     throw new InsufficientScope(options.requiredScope);
   }
@@ -127,10 +138,14 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
 function toOAuthError(err: unknown): Error {
   if (err instanceof OAuthError) return err;
   if (err instanceof errors.JWTExpired) return new InvalidToken('The access token expired.');
-  if (err instanceof errors.JWTClaimValidationFailed) return new InvalidToken(`The "${err.claim}" claim is not valid for this resource server.`);
-  if (err instanceof errors.JOSEAlgNotAllowed) return new InvalidToken('The token is signed with an algorithm this resource server does not accept.');
-  if (err instanceof errors.JWKSNoMatchingKey) return new InvalidToken('The token was signed with a key the authorization server does not publish.');
-  if (err instanceof errors.JWSSignatureVerificationFailed) return new InvalidToken('The token signature is not valid.');
+  if (err instanceof errors.JWTClaimValidationFailed)
+    return new InvalidToken(`The "${err.claim}" claim is not valid for this resource server.`);
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return new InvalidToken('The token is signed with an algorithm this resource server does not accept.');
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return new InvalidToken('The token was signed with a key the authorization server does not publish.');
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return new InvalidToken('The token signature is not valid.');
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
     return new TemporarilyUnavailable('The authorization server keys could not be fetched; access is refused.');
   }

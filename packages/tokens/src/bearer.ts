@@ -37,7 +37,8 @@ export function buildBearerChallenge({ realm, error, resourceMetadata }: BearerC
   if (error) {
     params.push(['error', error.error]);
     if (error.error_description) params.push(['error_description', error.error_description]);
-    if ('requiredScope' in error && typeof error.requiredScope === 'string') params.push(['scope', error.requiredScope]);
+    if ('requiredScope' in error && typeof error.requiredScope === 'string')
+      params.push(['scope', error.requiredScope]);
   }
   if (resourceMetadata) params.push(['resource_metadata', resourceMetadata]);
   return `Bearer ${params.map(([k, v]) => `${k}="${quotable(v)}"`).join(', ')}`;
@@ -75,7 +76,9 @@ const MAX_PARAM_LENGTH = 500;
  * hold several challenges (`Basic realm="x", Bearer error="invalid_token"`): only the Bearer one counts.
  * Returns null when there is no Bearer challenge. Never throws: a malformed tail is ignored.
  */
-export function parseBearerChallenge(header: string | readonly string[] | undefined | null): ParsedBearerChallenge | null {
+export function parseBearerChallenge(
+  header: string | readonly string[] | undefined | null,
+): ParsedBearerChallenge | null {
   const value = Array.isArray(header) ? header.join(', ') : typeof header === 'string' ? header : '';
   let rest = value;
   let scheme: string | null = null;

@@ -42,9 +42,14 @@ export function decodeClaimsForDisplay(token: string): ShownClaims | null {
   if (typeof payload !== 'object' || payload === null) return null;
   const p = payload as Record<string, unknown>;
   const shown: ShownClaims = {};
-  for (const name of ['iss', 'sub', 'client_id', 'scope'] as const) if (typeof p[name] === 'string') shown[name] = (p[name] as string).slice(0, 200);
+  for (const name of ['iss', 'sub', 'client_id', 'scope'] as const)
+    if (typeof p[name] === 'string') shown[name] = (p[name] as string).slice(0, 200);
   if (typeof p.aud === 'string') shown.aud = p.aud.slice(0, 200);
-  else if (Array.isArray(p.aud)) shown.aud = p.aud.filter((a) => typeof a === 'string').join(' ').slice(0, 200);
+  else if (Array.isArray(p.aud))
+    shown.aud = p.aud
+      .filter((a) => typeof a === 'string')
+      .join(' ')
+      .slice(0, 200);
   for (const name of ['iat', 'exp'] as const) if (typeof p[name] === 'number') shown[name] = p[name] as number;
   return shown;
 }

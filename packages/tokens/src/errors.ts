@@ -68,7 +68,10 @@ export class InvalidClient extends OAuthError {
   readonly error = 'invalid_client';
   override readonly status = 401;
   override readonly allowRedirect = false;
-  constructor(description?: string, readonly usedBasic = false) {
+  constructor(
+    description?: string,
+    readonly usedBasic = false,
+  ) {
     super(description);
   }
 }

@@ -20,9 +20,15 @@ export const SIGNING_ALG = 'ES256';
  * the JWK names one, and by `kty` (RSA for RS and PS, EC for ES, OKP for EdDSA), never another.
  */
 export const ACCESS_TOKEN_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512',
-  'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
   'EdDSA',
 ] as const;
 
@@ -55,7 +61,12 @@ export async function generateSigningKey(): Promise<{ kid: string; privateJwk: J
 /** Load a stored private JWK back into a usable signing key. */
 export async function importSigningKey(privateJwk: JWK): Promise<SigningKey> {
   const { d: _private, ...publicParams } = privateJwk;
-  const kid = await calculateJwkThumbprint({ kty: publicParams.kty, crv: publicParams.crv, x: publicParams.x, y: publicParams.y });
+  const kid = await calculateJwkThumbprint({
+    kty: publicParams.kty,
+    crv: publicParams.crv,
+    x: publicParams.x,
+    y: publicParams.y,
+  });
   if (privateJwk.kid !== undefined && privateJwk.kid !== kid) {
     throw new Error(`stored key ${privateJwk.kid} does not match its thumbprint ${kid}`);
   }

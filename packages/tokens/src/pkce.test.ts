@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calculateCodeChallenge, generateCodeVerifier, isValidCodeChallenge, isValidCodeVerifier, verifyCodeVerifier } from './pkce.js';
+import {
+  calculateCodeChallenge,
+  generateCodeVerifier,
+  isValidCodeChallenge,
+  isValidCodeVerifier,
+  verifyCodeVerifier,
+} from './pkce.js';
 
 describe('PKCE RFC 7636', () => {
   it('matches the S256 example of RFC 7636 Appendix B', () => {
-    assert.equal(calculateCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    assert.equal(
+      calculateCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('generates 43-character verifiers with fresh randomness (§4.1)', () => {

@@ -30,11 +30,14 @@
     var head = document.createElement('summary');
     var numbers = [];
     for (var j = 0; j < lines.length; j++) numbers.push(lines[j].getAttribute('data-step'));
-    var unique = numbers.filter(function (n, at) { return numbers.indexOf(n) === at; });
+    var unique = numbers.filter(function (n, at) {
+      return numbers.indexOf(n) === at;
+    });
     // Two flows side by side (quick print) light the same numbers twice: then say how many banners there are.
-    head.textContent = unique.length === numbers.length
-      ? 'Steps ' + numbers.join(', ') + ' on this page: open for each step'
-      : numbers.length + ' step banners on this page: open for each step';
+    head.textContent =
+      unique.length === numbers.length
+        ? 'Steps ' + numbers.join(', ') + ' on this page: open for each step'
+        : numbers.length + ' step banners on this page: open for each step';
     all.appendChild(head);
     while (now.firstChild) all.appendChild(now.firstChild);
     now.appendChild(all);
@@ -59,7 +62,9 @@
     var tag = target.tagName.toLowerCase();
     return tag === 'input' || tag === 'textarea' || tag === 'select' || target.isContentEditable;
   }
-  function go(href) { if (href) window.location.assign(href); }
+  function go(href) {
+    if (href) window.location.assign(href);
+  }
 
   document.addEventListener('keydown', function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;

@@ -17,7 +17,8 @@ export function readPort(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
   return port;
 }
 
@@ -30,8 +31,10 @@ export function readUrl(env: Env, name: string, fallback: string): string {
   } catch {
     throw new ConfigError(`${name} must be an absolute URL, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be http(s), got "${raw}"`);
-  if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must not carry a query, fragment or credentials`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`${name} must be http(s), got "${raw}"`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(`${name} must not carry a query, fragment or credentials`);
   return url.href.replace(/\/$/, '');
 }
 
@@ -45,7 +48,8 @@ export function readSeconds(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number of seconds, got "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(`${name} must be a positive whole number of seconds, got "${raw}"`);
   return n;
 }
 
@@ -95,8 +99,12 @@ export const DEFAULT_PORTS = { PRINTER: 3000, AUTH: 9000, DRIVE: 9001, ATTACKER:
 export function readClassHost(env: Env): string | undefined {
   const raw = env.CLASS_HOST;
   if (raw === undefined || raw === '') return undefined;
-  if (!/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(raw)) {
-    throw new ConfigError(`CLASS_HOST must be this machine's LAN host name or IPv4 address (no scheme, port or path), got "${raw}"`);
+  if (
+    !/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(raw)
+  ) {
+    throw new ConfigError(
+      `CLASS_HOST must be this machine's LAN host name or IPv4 address (no scheme, port or path), got "${raw}"`,
+    );
   }
   return raw.toLowerCase();
 }
@@ -151,8 +159,12 @@ export function readSharedSecret(env: Env, name: string, options: SharedSecretOp
     if (value.length >= SECRET_MIN_LENGTH) return value;
     const { issuedElsewhere } = options;
     if (!issuedElsewhere || value.length < FOREIGN_SECRET_MIN_LENGTH) {
-      const floor = issuedElsewhere ? `, and never fewer than ${FOREIGN_SECRET_MIN_LENGTH} characters even from another server` : '';
-      throw new ConfigError(`${name} must have at least 256 bits of entropy (${SECRET_MIN_LENGTH}+ base64url characters${floor})`);
+      const floor = issuedElsewhere
+        ? `, and never fewer than ${FOREIGN_SECRET_MIN_LENGTH} characters even from another server`
+        : '';
+      throw new ConfigError(
+        `${name} must have at least 256 bits of entropy (${SECRET_MIN_LENGTH}+ base64url characters${floor})`,
+      );
     }
     // RFC 6749 §10.10 asks the server that MAKES credentials to make them unguessable; this one was made
     // elsewhere, so we use it as given, and say so.

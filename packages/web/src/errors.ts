@@ -59,7 +59,13 @@ export function sendErrorJson(res: Response, error: OAuthError): void {
 }
 
 /** What an expired or missing CSRF token (csrf.ts) shows: 403 and the same words in every app. */
-export function csrfErrorPage(err: CsrfError): { status: 403; heading: string; message: string; code: 'csrf'; explanation: string } {
+export function csrfErrorPage(err: CsrfError): {
+  status: 403;
+  heading: string;
+  message: string;
+  code: 'csrf';
+  explanation: string;
+} {
   return {
     status: 403,
     heading: 'This form expired',

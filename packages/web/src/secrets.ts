@@ -38,7 +38,8 @@ export function publishSecret(file: string, secret: string): string {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const winner = readSecret(file);
-    if (!winner) throw new Error(`${file} exists but holds no secret (at least 32 characters): delete it to make a new one`);
+    if (!winner)
+      throw new Error(`${file} exists but holds no secret (at least 32 characters): delete it to make a new one`);
     return winner;
   } finally {
     unlinkSync(mine);

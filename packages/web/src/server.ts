@@ -17,7 +17,10 @@ export function listen(app: Express, port: number, host: string): Promise<Starte
   return new Promise((resolvePromise, reject) => {
     const server = app.listen(port, host);
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new Error(`Port ${port} on ${host} is already in use. Set another port in the environment (see README).`));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new Error(`Port ${port} on ${host} is already in use. Set another port in the environment (see README).`),
+        );
       else reject(err);
     });
     server.once('listening', () => {

@@ -37,13 +37,19 @@ export class SqliteSessionStore extends session.Store {
     super();
     this.lifetimes = lifetimes;
     db.exec(SESSION_TABLE);
-    this.getStmt = db.prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?');
-    this.setStmt = db.prepare('INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at');
+    this.getStmt = db.prepare<[string, number], { data: string }>(
+      'SELECT data FROM sessions WHERE sid = ? AND expires_at > ?',
+    );
+    this.setStmt = db.prepare(
+      'INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at',
+    );
     this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
     this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
     this.sweepStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions');
-    this.expiriesStmt = db.prepare<[], { expires_at: number }>('SELECT expires_at FROM sessions ORDER BY expires_at DESC');
+    this.expiriesStmt = db.prepare<[], { expires_at: number }>(
+      'SELECT expires_at FROM sessions ORDER BY expires_at DESC',
+    );
     this.timer = setInterval(() => this.sweep(), sweepEveryMs).unref();
   }
 

@@ -20,7 +20,10 @@ describe('config', () => {
     const foreign = 'f'.repeat(32); // what many providers issue
     assert.equal(readSharedSecret({ X_SECRET: long }, 'X_SECRET'), long);
     // Our own auth server registers the secret: shorter than 256 bits stops the start-up (docs/security.md §T4).
-    assert.throws(() => readSharedSecret({ X_SECRET: foreign }, 'X_SECRET'), (e: unknown) => e instanceof ConfigError && /X_SECRET must have at least 256 bits/.test(e.message));
+    assert.throws(
+      () => readSharedSecret({ X_SECRET: foreign }, 'X_SECRET'),
+      (e: unknown) => e instanceof ConfigError && /X_SECRET must have at least 256 bits/.test(e.message),
+    );
     // A client of another authorization server: accepted, and said once.
     const warnings: string[] = [];
     const issuedElsewhere = { warn: (message: string) => warnings.push(message) };
@@ -31,14 +34,20 @@ describe('config', () => {
     assert.equal(readSharedSecret({ X_SECRET: long }, 'X_SECRET', { issuedElsewhere }), long);
     assert.equal(warnings.length, 1, 'no warning for a long secret');
     // Still a floor: a password-like value is refused even from elsewhere.
-    assert.throws(() => readSharedSecret({ X_SECRET: 'password123' }, 'X_SECRET', { issuedElsewhere }), (e: unknown) => e instanceof ConfigError && /never fewer than 16/.test(e.message));
+    assert.throws(
+      () => readSharedSecret({ X_SECRET: 'password123' }, 'X_SECRET', { issuedElsewhere }),
+      (e: unknown) => e instanceof ConfigError && /never fewer than 16/.test(e.message),
+    );
     assert.equal(warnings.length, 1);
   });
 
   it('reads ports and refuses nonsense with the variable name', () => {
     assert.equal(readPort({}, 'AUTH_PORT', 9000), 9000);
     assert.equal(readPort({ AUTH_PORT: '0' }, 'AUTH_PORT', 9000), 0);
-    assert.throws(() => readPort({ AUTH_PORT: 'abc' }, 'AUTH_PORT', 9000), (e: unknown) => e instanceof ConfigError && /AUTH_PORT/.test(e.message));
+    assert.throws(
+      () => readPort({ AUTH_PORT: 'abc' }, 'AUTH_PORT', 9000),
+      (e: unknown) => e instanceof ConfigError && /AUTH_PORT/.test(e.message),
+    );
   });
   it('normalises URLs without a trailing slash and refuses queries', () => {
     assert.equal(readUrl({ X: 'http://localhost:9000/' }, 'X', 'http://a'), 'http://localhost:9000');
@@ -66,10 +75,14 @@ describe('database and sessions', () => {
       db.prepare(insert).run(1);
       db.prepare(insert).run(2);
     })();
-    assert.throws(() => db.transaction(() => {
-      db.prepare(insert).run(3);
-      throw new Error('rolled back');
-    })(), /rolled back/);
+    assert.throws(
+      () =>
+        db.transaction(() => {
+          db.prepare(insert).run(3);
+          throw new Error('rolled back');
+        })(),
+      /rolled back/,
+    );
     assert.deepEqual(db.prepare('SELECT x FROM t ORDER BY x').all(), [{ x: 1 }, { x: 2 }]);
     db.close();
   });
@@ -118,10 +131,14 @@ describe('database and sessions', () => {
     const at = Date.now() + 1500;
     const code = `const { loadOrCreateSecret } = await import(${JSON.stringify(secretsModule)}); while (Date.now() < ${at}); console.log(loadOrCreateSecret(${JSON.stringify(shared)}, 'printer-client-secret'));`;
     const outputs = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        new Promise<string>((resolve, reject) => {
-          execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], (err, stdout) => (err ? reject(err) : resolve(stdout.trim())));
-        }),
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<string>((resolve, reject) => {
+            execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], (err, stdout) =>
+              err ? reject(err) : resolve(stdout.trim()),
+            );
+          }),
       ),
     );
     assert.equal(new Set(outputs).size, 1, `every process got the same secret: ${outputs.join(' ')}`);
@@ -172,7 +189,9 @@ describe('private files (issue 12 item 9)', () => {
 
 describe('errors: the shared half of the three error handlers', async () => {
   const { InvalidRequest, InvalidToken, OAuthError, ServerError } = await import('@oauth-demo/tokens');
-  const { isClientHttpError, lookUpByClass, toOAuthError, UnreadableRequest, csrfErrorPage } = await import('./errors.js');
+  const { isClientHttpError, lookUpByClass, toOAuthError, UnreadableRequest, csrfErrorPage } = await import(
+    './errors.js'
+  );
   const { CsrfError } = await import('./csrf.js');
 
   it("express's own client errors become invalid_request (413 kept), ours pass through, the rest is a logged bare server_error", () => {
@@ -196,7 +215,10 @@ describe('errors: the shared half of the three error handlers', async () => {
 
   it('looks explanations up by class, subclasses included, never by name', () => {
     class Expired extends InvalidRequest {}
-    const table = [[Expired, 'expired'], [InvalidToken, 'token']] as const;
+    const table = [
+      [Expired, 'expired'],
+      [InvalidToken, 'token'],
+    ] as const;
     assert.equal(lookUpByClass(new Expired(), table), 'expired');
     assert.equal(lookUpByClass(new InvalidToken(), table), 'token');
     assert.equal(lookUpByClass(new InvalidRequest(), table), undefined);
@@ -206,7 +228,13 @@ describe('errors: the shared half of the three error handlers', async () => {
   });
 
   it('a CSRF failure is the same 403 page everywhere', () => {
-    assert.deepEqual(Object.keys(csrfErrorPage(new CsrfError('The form expired.'))).sort(), ['code', 'explanation', 'heading', 'message', 'status']);
+    assert.deepEqual(Object.keys(csrfErrorPage(new CsrfError('The form expired.'))).sort(), [
+      'code',
+      'explanation',
+      'heading',
+      'message',
+      'status',
+    ]);
     assert.equal(csrfErrorPage(new CsrfError('x')).status, 403);
   });
 });
@@ -214,7 +242,10 @@ describe('errors: the shared half of the three error handlers', async () => {
 describe('session lifetimes (issue 12 item 7)', () => {
   it('keeps a signed-out session an hour after its last use, a signed-in one until its cookie expires', () => {
     const db = openDatabase(join(dir, 'lifetimes.db'), []);
-    const store = new SqliteSessionStore(db, 60_000, { isSignedIn: (data) => (data as { userId?: string }).userId !== undefined, signedOutMaxAgeMs: 60 * 60 * 1000 });
+    const store = new SqliteSessionStore(db, 60_000, {
+      isSignedIn: (data) => (data as { userId?: string }).userId !== undefined,
+      signedOutMaxAgeMs: 60 * 60 * 1000,
+    });
     const cookie = { expires: new Date(Date.now() + 30 * 24 * 60 * 60 * 1000) };
     store.set('anonymous-flow', { cookie, pending: {} } as unknown as session.SessionData);
     store.set('signed-in', { cookie, userId: 'alice' } as unknown as session.SessionData);
@@ -233,12 +264,30 @@ describe('presenter view', () => {
     const trusted = ['http://localhost:3000', 'http://localhost:4000/'];
     assert.equal(presenterNext('/timeline?trace=abc', trusted), '/timeline?trace=abc');
     assert.equal(presenterNext('http://localhost:3000/inspect', trusted), 'http://localhost:3000/inspect');
-    assert.equal(presenterNext('http://localhost:4000/presenter?set=on', trusted), 'http://localhost:4000/presenter?set=on');
-    for (const bad of ['//evil.example/', '/\\evil.example', 'http://evil.example/', 'http://localhost:3001/', 'javascript:alert(1)', 'not a url', 42, undefined]) {
+    assert.equal(
+      presenterNext('http://localhost:4000/presenter?set=on', trusted),
+      'http://localhost:4000/presenter?set=on',
+    );
+    for (const bad of [
+      '//evil.example/',
+      '/\\evil.example',
+      'http://evil.example/',
+      'http://localhost:3001/',
+      'javascript:alert(1)',
+      'not a url',
+      42,
+      undefined,
+    ]) {
       assert.equal(presenterNext(bad, trusted), '/', String(bad));
     }
     // The printer's chain: the auth server, then Drive, then back to the printer's page.
-    const url = new URL(presenterSwitchUrl('http://localhost:9000', true, presenterSwitchUrl('http://localhost:4000', true, 'http://localhost:3000/')));
+    const url = new URL(
+      presenterSwitchUrl(
+        'http://localhost:9000',
+        true,
+        presenterSwitchUrl('http://localhost:4000', true, 'http://localhost:3000/'),
+      ),
+    );
     assert.equal(url.origin + url.pathname, 'http://localhost:9000/presenter');
     assert.equal(url.searchParams.get('set'), 'on');
     const next = new URL(url.searchParams.get('next')!);

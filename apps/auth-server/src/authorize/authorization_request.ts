@@ -67,7 +67,10 @@ export interface VerifiedRedirect {
 }
 
 /** Step 1 of validation: who is asking, and where may we send the answer? Throws page-only errors. */
-export function verifyClientAndRedirectUri(params: ParamSource, clients: ClientRepository): { client: Client; redirect: VerifiedRedirect } {
+export function verifyClientAndRedirectUri(
+  params: ParamSource,
+  clients: ClientRepository,
+): { client: Client; redirect: VerifiedRedirect } {
   let clientId: string | undefined;
   let redirectUri: string | undefined;
   try {
@@ -83,7 +86,9 @@ export function verifyClientAndRedirectUri(params: ParamSource, clients: ClientR
   // (RFC 9700 §4.1.3; RFC 6749 §3.1.2.3). We always require redirect_uri, so the binding is explicit.
   if (redirectUri === undefined) throw new InvalidRedirectUri('The request has no redirect_uri.');
   if (!client.redirect_uris.includes(redirectUri)) {
-    throw new InvalidRedirectUri('This redirect_uri is not registered for this application, so we will not send you there.');
+    throw new InvalidRedirectUri(
+      'This redirect_uri is not registered for this application, so we will not send you there.',
+    );
   }
   // state can only be echoed if it is readable; a repeated state is reported without it.
   let state: string | undefined;
@@ -98,15 +103,21 @@ export function verifyClientAndRedirectUri(params: ParamSource, clients: ClientR
 }
 
 /** Step 2 of validation: the rest of the request. Errors thrown here are sent back to the client. */
-export function validateAuthorizationRequest(params: ParamSource, client: Client, redirect: VerifiedRedirect): AuthorizationRequest {
+export function validateAuthorizationRequest(
+  params: ParamSource,
+  client: Client,
+  redirect: VerifiedRedirect,
+): AuthorizationRequest {
   // Repeated parameters are invalid_request (RFC 6749 §3.1), state included.
   const state = optionalParam(params, 'state');
 
   const responseType = optionalParam(params, 'response_type');
   if (responseType === undefined) throw new InvalidRequest('response_type is missing.');
-  if (responseType !== 'code' && responseType !== 'token') throw new UnsupportedResponseType(`response_type "${responseType}" is not supported here.`);
+  if (responseType !== 'code' && responseType !== 'token')
+    throw new UnsupportedResponseType(`response_type "${responseType}" is not supported here.`);
   // Each response type is opt-in per client: the Implicit flow only for a client registered for it.
-  if (!client.response_types.includes(responseType)) throw new UnauthorizedClient(`This client may not use response_type=${responseType}.`);
+  if (!client.response_types.includes(responseType))
+    throw new UnauthorizedClient(`This client may not use response_type=${responseType}.`);
 
   const scopeParam = optionalParam(params, 'scope');
   if (scopeParam === undefined) throw new InvalidScope('scope is missing: say what you want access to.');
@@ -122,9 +133,12 @@ export function validateAuthorizationRequest(params: ParamSource, client: Client
     codeChallenge = optionalParam(params, 'code_challenge');
     const method = optionalParam(params, 'code_challenge_method');
     // The attack lab's copies of the printer alone may go without (lab/lab_clients.ts), to show what PKCE stops.
-    if (codeChallenge === undefined && !(method === undefined && pkceOptional(client))) throw new InvalidRequest('code_challenge is required (PKCE, RFC 7636).');
-    if (codeChallenge !== undefined && method !== CODE_CHALLENGE_METHOD) throw new InvalidRequest('code_challenge_method must be S256.');
-    if (codeChallenge !== undefined && !isValidCodeChallenge(codeChallenge)) throw new InvalidRequest('code_challenge must be 43 base64url characters (RFC 7636 §4.2).');
+    if (codeChallenge === undefined && !(method === undefined && pkceOptional(client)))
+      throw new InvalidRequest('code_challenge is required (PKCE, RFC 7636).');
+    if (codeChallenge !== undefined && method !== CODE_CHALLENGE_METHOD)
+      throw new InvalidRequest('code_challenge_method must be S256.');
+    if (codeChallenge !== undefined && !isValidCodeChallenge(codeChallenge))
+      throw new InvalidRequest('code_challenge must be 43 base64url characters (RFC 7636 §4.2).');
   }
 
   // OpenID Connect Core §3.1.2.1: a space-delimited list. An unknown value, or `none` with another one, is
@@ -132,15 +146,31 @@ export function validateAuthorizationRequest(params: ParamSource, client: Client
   const promptParam = optionalParam(params, 'prompt');
   const prompt: Prompt[] = [];
   for (const value of promptParam === undefined ? [] : promptParam.split(' ').filter((v) => v !== '')) {
-    if (!isPrompt(value)) throw new InvalidRequest(`prompt value "${value.slice(0, 40)}" is not supported (none, login, consent, select_account).`);
+    if (!isPrompt(value))
+      throw new InvalidRequest(
+        `prompt value "${value.slice(0, 40)}" is not supported (none, login, consent, select_account).`,
+      );
     if (!prompt.includes(value)) prompt.push(value);
   }
-  if (prompt.includes('none') && prompt.length > 1) throw new InvalidRequest('prompt=none cannot be combined with another prompt value.');
+  if (prompt.includes('none') && prompt.length > 1)
+    throw new InvalidRequest('prompt=none cannot be combined with another prompt value.');
 
-  return { client_id: client.client_id, redirect_uri: redirect.redirectUri, response_type: responseType, scope, state, code_challenge: codeChallenge, prompt };
+  return {
+    client_id: client.client_id,
+    redirect_uri: redirect.redirectUri,
+    response_type: responseType,
+    scope,
+    state,
+    code_challenge: codeChallenge,
+    prompt,
+  };
 }
 
 /** Where the answer to a validated request goes, and how (the request was verified on arrival). */
 export function redirectOf(request: AuthorizationRequest): VerifiedRedirect {
-  return { redirectUri: request.redirect_uri, state: request.state, responseMode: request.response_type === 'token' ? 'fragment' : 'query' };
+  return {
+    redirectUri: request.redirect_uri,
+    state: request.state,
+    responseMode: request.response_type === 'token' ? 'fragment' : 'query',
+  };
 }

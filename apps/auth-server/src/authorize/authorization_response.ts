@@ -67,6 +67,11 @@ function authorizationResponseUrl(
 }
 
 /** Send the browser back to the client with the answer. */
-export function sendAuthorizationResponse(res: Response, to: VerifiedRedirect, issuer: string, answer: AuthorizationResponse): void {
+export function sendAuthorizationResponse(
+  res: Response,
+  to: VerifiedRedirect,
+  issuer: string,
+  answer: AuthorizationResponse,
+): void {
   res.redirect(303, authorizationResponseUrl(to.redirectUri, issuer, { ...answer, state: to.state }, to.responseMode));
 }

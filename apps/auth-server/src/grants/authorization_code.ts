@@ -34,12 +34,18 @@ export function createAuthorizationCode(store: AuthStore, request: CodeRequest, 
 }
 
 /** Steps 5 and 6: the token request of RFC 6749 §4.1.3, checked in the section's order, and §4.1.4 the response. */
-export async function authorizationCodeGrant(params: ParamSource, client: Client, { store, issuer }: AuthContext): Promise<TokenResponse> {
+export async function authorizationCodeGrant(
+  params: ParamSource,
+  client: Client,
+  { store, issuer }: AuthContext,
+): Promise<TokenResponse> {
   // §4.1.3 (and RFC 7636 §4.5): the parameters. Missing or repeated ones are invalid_request.
   const code = requiredParam(params, 'code');
   const redirectUri = requiredParam(params, 'redirect_uri');
   // A lab copy (lab/lab_clients.ts) may have asked without PKCE; every other client must send its verifier.
-  const codeVerifier = pkceOptional(client) ? optionalParam(params, 'code_verifier') : requiredParam(params, 'code_verifier');
+  const codeVerifier = pkceOptional(client)
+    ? optionalParam(params, 'code_verifier')
+    : requiredParam(params, 'code_verifier');
 
   // §4.1.3: "require client authentication for confidential clients" and "authenticate the client": done by the
   // token endpoint before any grant runs (routes/token.ts, clients.ts authenticateClient).
@@ -52,11 +58,16 @@ export async function authorizationCodeGrant(params: ParamSource, client: Client
 
   // §4.1.3: "ensure that the redirect_uri parameter is present if [it] was included in the initial authorization
   // request [...], and if included ensure that their values are identical" (we always require it).
-  if (row.redirect_uri !== redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
+  if (row.redirect_uri !== redirectUri)
+    throw new InvalidGrant('redirect_uri does not match the authorization request.');
 
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge of the authorization request.
   // An empty code_challenge exists only for a lab copy's code made without PKCE: then there is nothing to verify.
-  if ((row.code_challenge !== '' || codeVerifier !== undefined) && (codeVerifier === undefined || !verifyCodeVerifier(codeVerifier, row.code_challenge))) throw new InvalidGrant('The code_verifier does not match the code_challenge.');
+  if (
+    (row.code_challenge !== '' || codeVerifier !== undefined) &&
+    (codeVerifier === undefined || !verifyCodeVerifier(codeVerifier, row.code_challenge))
+  )
+    throw new InvalidGrant('The code_verifier does not match the code_challenge.');
 
   // §4.1.3: "verify that the authorization code is valid", and §4.1.2: it is single use. This comes LAST, after
   // the client, redirect_uri and PKCE checks, where §4.1.3 lists it earlier: the replay rule below is destructive

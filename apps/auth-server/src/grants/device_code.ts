@@ -43,13 +43,20 @@ export function formatUserCode(code: string): string {
 export function startDeviceAuthorization(params: ParamSource, client: Client, { store, config }: AuthContext) {
   const asked = optionalParam(params, 'scope');
   const scope = asked === undefined ? client.scope : parseScope(asked);
-  if (!scope || scope.length === 0 || !scope.every((s) => client.scope.includes(s))) throw new InvalidScope('This client may not ask for that scope.');
+  if (!scope || scope.length === 0 || !scope.every((s) => client.scope.includes(s)))
+    throw new InvalidScope('This client may not ask for that scope.');
 
   const deviceCode = randomToken();
   let userCode = '';
   for (let i = 0; i < 8; i++) userCode += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
   const expiresIn = config.lifetimes.deviceCode;
-  store.deviceCodes.insert(deviceCode, { userCode, clientId: client.client_id, scope: scope.join(' '), expiresAt: now() + expiresIn, interval: config.devicePollInterval });
+  store.deviceCodes.insert(deviceCode, {
+    userCode,
+    clientId: client.client_id,
+    scope: scope.join(' '),
+    expiresAt: now() + expiresIn,
+    interval: config.devicePollInterval,
+  });
 
   const verificationUri = `${config.issuer}/device`;
   return {
@@ -69,7 +76,11 @@ export function findPendingUserCode(store: AuthStore, userCode: string): DeviceC
 }
 
 /** RFC 8628 §3.4 and §3.5: the device polls the token endpoint. */
-export async function deviceCodeGrant(params: ParamSource, client: Client, { store, issuer }: AuthContext): Promise<TokenResponse> {
+export async function deviceCodeGrant(
+  params: ParamSource,
+  client: Client,
+  { store, issuer }: AuthContext,
+): Promise<TokenResponse> {
   const deviceCodeHash = hashToken(requiredParam(params, 'device_code'));
   const row = store.deviceCodes.findByDeviceCodeHash(deviceCodeHash);
   if (!row || row.client_id !== client.client_id) throw new InvalidGrant('The device_code is not valid.');
@@ -88,5 +99,11 @@ export async function deviceCodeGrant(params: ParamSource, client: Client, { sto
   // Approved: hand the tokens out once (atomic, like an authorization code).
   const claimed = store.deviceCodes.claim(deviceCodeHash);
   if (!claimed || !row.user_id || !row.grant_id) throw new InvalidGrant('The device_code was already used.');
-  return issuer.issue({ grantId: row.grant_id, clientId: client.client_id, userId: row.user_id, scope: row.scope, withRefreshToken: false });
+  return issuer.issue({
+    grantId: row.grant_id,
+    clientId: client.client_id,
+    userId: row.user_id,
+    scope: row.scope,
+    withRefreshToken: false,
+  });
 }

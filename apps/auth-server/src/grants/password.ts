@@ -7,7 +7,15 @@
  * any more: the client sees the password, no consent is asked, and no second factor can be added.
  * It is in the demo to show exactly that.
  */
-import { InvalidGrant, InvalidScope, optionalParam, parseScope, requiredParam, TemporarilyUnavailable, type ParamSource } from '@oauth-demo/tokens';
+import {
+  InvalidGrant,
+  InvalidScope,
+  optionalParam,
+  parseScope,
+  requiredParam,
+  TemporarilyUnavailable,
+  type ParamSource,
+} from '@oauth-demo/tokens';
 import type { Client } from '../clients.js';
 import type { AuthContext, TokenRequestOrigin } from '../context.js';
 import type { TokenResponse } from '../issuance.js';
@@ -28,16 +36,22 @@ export async function passwordGrant(
   const password = requiredParam(params, 'password');
   const asked = optionalParam(params, 'scope');
   const scope = asked === undefined ? client.scope : parseScope(asked);
-  if (!scope || scope.length === 0 || !scope.every((s) => client.scope.includes(s))) throw new InvalidScope('This client may not ask for that scope.');
+  if (!scope || scope.length === 0 || !scope.every((s) => client.scope.includes(s)))
+    throw new InvalidScope('This client may not ask for that scope.');
 
   // RFC 6749 §4.3.2: "MUST protect the endpoint against brute force attacks". The request comes from the client's
   // server, not the user's browser: the user's own address is the one the client forwards, when it is trusted to
   // (routes/token.ts endUserAddress). Blocks per address and user, a growing delay per user (sign_in.ts).
   let outcome: Awaited<ReturnType<typeof checkPassword>>;
   try {
-    outcome = await checkPassword({ users, loginThrottle }, { channel: `password-grant|${client.client_id}`, address: endUserAddress, username }, password);
+    outcome = await checkPassword(
+      { users, loginThrottle },
+      { channel: `password-grant|${client.client_id}`, address: endUserAddress, username },
+      password,
+    );
   } catch (err) {
-    if (err instanceof PasswordChecksBusy) throw new TemporarilyUnavailable('Too many sign-ins at this moment. Try again in a few seconds.');
+    if (err instanceof PasswordChecksBusy)
+      throw new TemporarilyUnavailable('Too many sign-ins at this moment. Try again in a few seconds.');
     throw err;
   }
   if (outcome === 'blocked') throw new InvalidGrant('Too many failed attempts for this user. Wait a few minutes.');
@@ -48,5 +62,11 @@ export async function passwordGrant(
   // A first party needs no consent screen: using the service is the consent. The grant still records it,
   // so the user sees Drive on the Connected apps page and can sign it out everywhere.
   const grantId = store.grants.recordConsent(user.id, client.client_id, scope.join(' '));
-  return issuer.issue({ grantId, clientId: client.client_id, userId: user.id, scope: scope.join(' '), withRefreshToken: false });
+  return issuer.issue({
+    grantId,
+    clientId: client.client_id,
+    userId: user.id,
+    scope: scope.join(' '),
+    withRefreshToken: false,
+  });
 }

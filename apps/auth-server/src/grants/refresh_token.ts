@@ -5,7 +5,14 @@
  * a new refresh token and retires the old one. If a retired token is presented again, someone holds a copy:
  * the whole family is revoked, with the access tokens of its grant.
  */
-import { InvalidGrant, InvalidScope, optionalParam, parseScope, requiredParam, type ParamSource } from '@oauth-demo/tokens';
+import {
+  InvalidGrant,
+  InvalidScope,
+  optionalParam,
+  parseScope,
+  requiredParam,
+  type ParamSource,
+} from '@oauth-demo/tokens';
 import type { Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import type { TokenResponse } from '../issuance.js';
@@ -20,11 +27,20 @@ export function refreshTokenGrant(params: ParamSource, client: Client, ctx: Auth
  * The same, WITHOUT rotation, for the attack lab's copy of the token endpoint only (lab/no_rotation.ts): it skips
  * rotation and nothing else, to show what a stolen refresh token is worth without it.
  */
-export function refreshTokenGrantWithoutRotation(params: ParamSource, client: Client, ctx: AuthContext): Promise<TokenResponse> {
+export function refreshTokenGrantWithoutRotation(
+  params: ParamSource,
+  client: Client,
+  ctx: AuthContext,
+): Promise<TokenResponse> {
   return refresh(params, client, ctx, false);
 }
 
-async function refresh(params: ParamSource, client: Client, { store, issuer }: AuthContext, rotate: boolean): Promise<TokenResponse> {
+async function refresh(
+  params: ParamSource,
+  client: Client,
+  { store, issuer }: AuthContext,
+  rotate: boolean,
+): Promise<TokenResponse> {
   const refreshToken = requiredParam(params, 'refresh_token');
   const requestedScope = optionalParam(params, 'scope');
 
@@ -32,7 +48,8 @@ async function refresh(params: ParamSource, client: Client, { store, issuer }: A
   // token" (client authentication itself happened at the token endpoint, routes/token.ts).
   const row = store.refreshTokens.find(refreshToken);
   if (!row || row.client_id !== client.client_id) throw new InvalidGrant('The refresh token is not valid.');
-  if (row.revoked_at !== null || row.grant_revoked_at !== null) throw new InvalidGrant('The refresh token was revoked.');
+  if (row.revoked_at !== null || row.grant_revoked_at !== null)
+    throw new InvalidGrant('The refresh token was revoked.');
   if (row.family_expires_at <= now()) throw new InvalidGrant('The refresh token expired.');
 
   // RFC 6749 §6: the new scope may narrow the original, never widen it. Checked before rotating, so a
@@ -51,10 +68,18 @@ async function refresh(params: ParamSource, client: Client, { store, issuer }: A
     // A token the real endpoint already retired stays retired, and its reuse still revokes the family.
     if (row.rotated_at !== null) {
       store.grants.revoke(row.grant_id);
-      throw new InvalidGrant('This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.');
+      throw new InvalidGrant(
+        'This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.',
+      );
     }
     // No rotation: no new refresh token; the one presented stays valid (RFC 6749 §6 allows this; RFC 9700 §4.14.2 does not for public clients).
-    return issuer.issue({ grantId: row.grant_id, clientId: client.client_id, userId: row.user_id, scope, withRefreshToken: false });
+    return issuer.issue({
+      grantId: row.grant_id,
+      clientId: client.client_id,
+      userId: row.user_id,
+      scope,
+      withRefreshToken: false,
+    });
   }
 
   // RFC 9700 §4.14.2, rotation, atomically: only one of concurrent refreshes can retire the token. It comes after
@@ -62,7 +87,9 @@ async function refresh(params: ParamSource, client: Client, { store, issuer }: A
   // burns the token nor revokes the family.
   if (!store.refreshTokens.rotate(refreshToken)) {
     store.grants.revoke(row.grant_id);
-    throw new InvalidGrant('This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.');
+    throw new InvalidGrant(
+      'This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.',
+    );
   }
 
   return issuer.issue({

@@ -46,7 +46,8 @@ export function pkceOptional(client: Pick<Client, 'client_id'>): boolean {
 export const MALLORY = { id: 'mallory', displayName: 'Mallory', password: 'free-filters' } as const;
 
 export async function seedLab(config: AuthConfig, users: UserRepository, clients: ClientRepository): Promise<void> {
-  if (!users.find(MALLORY.id)) users.insertIfMissing(MALLORY.id, MALLORY.displayName, await hashPassword(MALLORY.password));
+  if (!users.find(MALLORY.id))
+    users.insertIfMissing(MALLORY.id, MALLORY.displayName, await hashPassword(MALLORY.password));
   const common = {
     redirect_uris: [`${config.printerUrl}/lab/callback`],
     grant_types: ['authorization_code', 'refresh_token'],
@@ -79,7 +80,8 @@ export async function seedLab(config: AuthConfig, users: UserRepository, clients
   clients.upsert({
     client_id: LAB_FILTERS_CLIENT_ID,
     name: 'Photo Printer, filters partner (attack lab copy)',
-    description: 'The printer’s lab copy, sharing your photos with its filters partner, Free photo filters: this token is made for the partner’s API, not for Drive.',
+    description:
+      'The printer’s lab copy, sharing your photos with its filters partner, Free photo filters: this token is made for the partner’s API, not for Drive.',
     client_type: 'public',
     token_endpoint_auth_method: 'none',
     secret_hash: null,

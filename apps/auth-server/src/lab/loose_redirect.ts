@@ -26,10 +26,12 @@ export function looseRedirectRouter({ clients }: AuthContext): Router {
     const clientId = typeof params.client_id === 'string' ? params.client_id : '';
     const asked = typeof params.redirect_uri === 'string' ? params.redirect_uri : '';
     const client = clients.find(clientId);
-    if (!client || !pkceOptional(client)) throw new InvalidClientId('This lab endpoint serves the attack lab’s copies of Photo Printer only.');
+    if (!client || !pkceOptional(client))
+      throw new InvalidClientId('This lab endpoint serves the attack lab’s copies of Photo Printer only.');
     // THE LOOSENED CHECK: a prefix of the registered URI is enough. (The real one: exact string equality.)
     const registered = client.redirect_uris.find((uri) => asked.startsWith(uri));
-    if (!registered) throw new InvalidRedirectUri('Not even the start of this redirect_uri is registered for this application.');
+    if (!registered)
+      throw new InvalidRedirectUri('Not even the start of this redirect_uri is registered for this application.');
     // The rest is the real validation, run on the registered URI, then pointed at the URI that was asked for.
     const verified = verifyClientAndRedirectUri({ ...params, redirect_uri: registered } as ParamSource, clients);
     const redirect = { ...verified.redirect, redirectUri: asked };
@@ -41,7 +43,13 @@ export function looseRedirectRouter({ clients }: AuthContext): Router {
     const ids = Object.keys(pending);
     for (const old of ids.slice(0, Math.max(0, ids.length - 5))) delete pending[old]; // bounded, as in routes/authorize.ts
     req.session.pending = pending;
-    describeExchange(res, { key: `interaction:${id}`, from: 'browser', channel: 'front', step: 2, label: 'Authorization request at the attack lab’s loose endpoint (redirect_uri by prefix)' });
+    describeExchange(res, {
+      key: `interaction:${id}`,
+      from: 'browser',
+      channel: 'front',
+      step: 2,
+      label: 'Authorization request at the attack lab’s loose endpoint (redirect_uri by prefix)',
+    });
     res.redirect(303, `/interaction/${id}`);
   });
 

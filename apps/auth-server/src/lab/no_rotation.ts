@@ -20,10 +20,12 @@ export function noRotationRouter(ctx: AuthContext): Router {
   const router = Router();
   router.post(NO_ROTATION_TOKEN_PATH, ...backChannel, async (req, res) => {
     const client = authenticateClient(req, ctx.clients);
-    if (!pkceOptional(client)) throw new UnauthorizedClient('This lab endpoint serves the attack lab’s copies of Photo Printer only.');
+    if (!pkceOptional(client))
+      throw new UnauthorizedClient('This lab endpoint serves the attack lab’s copies of Photo Printer only.');
     const grantType = optionalParam(req.body, 'grant_type');
     if (grantType === undefined) throw new InvalidRequest('grant_type is missing.');
-    if (grantType !== 'refresh_token') throw new UnsupportedGrantType('This lab endpoint only refreshes (grant_type=refresh_token).');
+    if (grantType !== 'refresh_token')
+      throw new UnsupportedGrantType('This lab endpoint only refreshes (grant_type=refresh_token).');
     res.json(await refreshTokenGrantWithoutRotation(req.body, client, ctx));
   });
   return router;

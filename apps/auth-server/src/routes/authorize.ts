@@ -29,7 +29,13 @@ export function authorizeRouter({ clients }: AuthContext): Router {
     const ids = Object.keys(pending);
     for (const old of ids.slice(0, Math.max(0, ids.length - MAX_PENDING))) delete pending[old];
     req.session.pending = pending;
-    describeExchange(res, { key: `interaction:${id}`, from: 'browser', channel: 'front', step: 2, label: `Authorization request (response_type=${request.response_type})` });
+    describeExchange(res, {
+      key: `interaction:${id}`,
+      from: 'browser',
+      channel: 'front',
+      step: 2,
+      label: `Authorization request (response_type=${request.response_type})`,
+    });
     res.redirect(303, `/interaction/${id}`);
   });
 

@@ -9,7 +9,11 @@ import { InvalidRequest } from '@oauth-demo/tokens';
 import { answerErrorsAsJson, noStore } from '@oauth-demo/web';
 
 const requireForm: RequestHandler = (req, _res, next) => {
-  next(req.is('application/x-www-form-urlencoded') ? undefined : new InvalidRequest('The body must be application/x-www-form-urlencoded.'));
+  next(
+    req.is('application/x-www-form-urlencoded')
+      ? undefined
+      : new InvalidRequest('The body must be application/x-www-form-urlencoded.'),
+  );
 };
 
 export const backChannel: RequestHandler[] = [
@@ -28,7 +32,10 @@ function rejectBadPercentEncoding(_req: unknown, _res: unknown, body: Buffer): v
     try {
       decodeURIComponent(part.replace(/\+/g, ' '));
     } catch {
-      throw Object.assign(new Error('The form body has invalid percent-encoding.'), { status: 400, type: 'entity.verify.failed' });
+      throw Object.assign(new Error('The form body has invalid percent-encoding.'), {
+        status: 400,
+        type: 'entity.verify.failed',
+      });
     }
   }
 }

@@ -12,7 +12,13 @@ import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { describeExchange, parseTraceparent, stepBar } from '@oauth-demo/teaching';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
-import { DEVICE_CODE_GRANT_TYPE, findPendingUserCode, formatUserCode, normalizeUserCode, startDeviceAuthorization } from '../grants/device_code.js';
+import {
+  DEVICE_CODE_GRANT_TYPE,
+  findPendingUserCode,
+  formatUserCode,
+  normalizeUserCode,
+  startDeviceAuthorization,
+} from '../grants/device_code.js';
 import { SCOPES } from '../scopes.js';
 import { currentUser } from '../sign_in.js';
 import { backChannel } from './back_channel.js';
@@ -22,7 +28,8 @@ export function deviceAuthorizationRouter(ctx: AuthContext): Router {
   const router = Router();
   router.post('/device_authorization', ...backChannel, (req, res) => {
     const client = authenticateClient(req, ctx.clients);
-    if (!client.grant_types.includes(DEVICE_CODE_GRANT_TYPE)) throw new UnauthorizedClient('This client may not use the device flow.');
+    if (!client.grant_types.includes(DEVICE_CODE_GRANT_TYPE))
+      throw new UnauthorizedClient('This client may not use the device flow.');
     const answer = startDeviceAuthorization(req.body, client, ctx);
     describeExchange(res, { step: 2, label: 'Device authorization request (RFC 8628)' });
     // What the user does on their phone joins the device's trace.
@@ -39,7 +46,13 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
   const router = Router();
 
   function renderCodeForm(req: Request, res: Response, status = 200, message?: string, value = '') {
-    res.status(status).render('device', { title: 'Connect a device', stepBar: stepBar('device_code', [3]), csrf: csrfToken(req), message, value });
+    res.status(status).render('device', {
+      title: 'Connect a device',
+      stepBar: stepBar('device_code', [3]),
+      csrf: csrfToken(req),
+      message,
+      value,
+    });
   }
 
   // §3.3: the verification URI. verification_uri_complete fills the code in (§3.3.1).
@@ -59,11 +72,21 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
     const row = findPendingUserCode(store, typed);
     if (!row) {
       loginThrottle.recordFailure(throttleKey);
-      renderCodeForm(req, res, 400, 'That code is not valid or has expired. Check the code on the device.', typed.slice(0, 20));
+      renderCodeForm(
+        req,
+        res,
+        400,
+        'That code is not valid or has expired. Check the code on the device.',
+        typed.slice(0, 20),
+      );
       return;
     }
     req.session.deviceUserCode = row.user_code;
-    describeExchange(res, { key: `device:${row.user_code}`, step: 3, label: 'The user types the code on their own device' });
+    describeExchange(res, {
+      key: `device:${row.user_code}`,
+      step: 3,
+      label: 'The user types the code on their own device',
+    });
     res.redirect(303, '/device/confirm');
   });
 
@@ -99,14 +122,23 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
     if (decision !== 'allow' && decision !== 'deny') throw new InvalidRequest('The form must say allow or deny.');
     delete req.session.deviceUserCode;
     // Still step 3 of the device flow: your answer is recorded against the code; the kiosk learns it by polling (there is no step 4).
-    describeExchange(res, { key: `device:${row.user_code}`, step: 3, label: decision === 'allow' ? 'Device approved' : 'Device denied' });
+    describeExchange(res, {
+      key: `device:${row.user_code}`,
+      step: 3,
+      label: decision === 'allow' ? 'Device approved' : 'Device denied',
+    });
     if (decision === 'allow') {
       const grantId = store.grants.recordConsent(user.id, row.client_id, row.scope);
       store.deviceCodes.answer(row.user_code, { approved: true, userId: user.id, grantId });
     } else {
       store.deviceCodes.answer(row.user_code, { approved: false });
     }
-    res.render('device_done', { title: decision === 'allow' ? 'Device connected' : 'Device refused', stepBar: stepBar('device_code', [3], decision === 'allow' ? {} : { refused: [3] }), allowed: decision === 'allow', clientName: clients.find(row.client_id)?.name ?? row.client_id });
+    res.render('device_done', {
+      title: decision === 'allow' ? 'Device connected' : 'Device refused',
+      stepBar: stepBar('device_code', [3], decision === 'allow' ? {} : { refused: [3] }),
+      allowed: decision === 'allow',
+      clientName: clients.find(row.client_id)?.name ?? row.client_id,
+    });
   });
 
   return router;

@@ -8,11 +8,22 @@
  * (OpenID Connect Core §3.1.2.1: `consent`, `login`, `none`).
  */
 import { Router, type Request, type Response } from 'express';
-import { AccessDenied, ConsentRequired, InvalidRequest, LoginRequired, NotFound, optionalParam } from '@oauth-demo/tokens';
+import {
+  AccessDenied,
+  ConsentRequired,
+  InvalidRequest,
+  LoginRequired,
+  NotFound,
+  optionalParam,
+} from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { describeExchange, stepBar } from '@oauth-demo/teaching';
 import { redirectOf, type Prompt } from '../authorize/authorization_request.js';
-import { CONSENT_REMEMBERED_PARAM, sendAuthorizationResponse, type AuthorizationResponse } from '../authorize/authorization_response.js';
+import {
+  CONSENT_REMEMBERED_PARAM,
+  sendAuthorizationResponse,
+  type AuthorizationResponse,
+} from '../authorize/authorization_response.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
 import { createAuthorizationCode } from '../grants/authorization_code.js';
 import { pkceOptional } from '../lab/lab_clients.js';
@@ -44,7 +55,9 @@ function pendingRequest(req: Request): { id: string; request: PendingAuthorizati
   const pending = req.session.pending;
   const request = pending && Object.hasOwn(pending, id) ? pending[id] : undefined;
   if (!request || Date.now() - request.createdAt > PENDING_LIFETIME_MS) {
-    throw new InteractionExpired('This sign-in request expired or was already answered. Go back to the app and start again.');
+    throw new InteractionExpired(
+      'This sign-in request expired or was already answered. Go back to the app and start again.',
+    );
   }
   return { id, request };
 }
@@ -57,7 +70,14 @@ function asks(request: PendingAuthorization, value: Prompt): boolean {
   return Array.isArray(request.prompt) && request.prompt.includes(value);
 }
 
-function finish(req: Request, res: Response, id: string, request: PendingAuthorization, issuer: string, answer: AuthorizationResponse) {
+function finish(
+  req: Request,
+  res: Response,
+  id: string,
+  request: PendingAuthorization,
+  issuer: string,
+  answer: AuthorizationResponse,
+) {
   // Single use: the request is gone once answered, so the same consent cannot be replayed.
   delete req.session.pending?.[id];
   sendAuthorizationResponse(res, redirectOf(request), issuer, answer);
@@ -67,7 +87,14 @@ export function interactionRouter(ctx: AuthContext): Router {
   const { config, clients, users, issuer, store } = ctx;
   const router = Router();
 
-  function renderLogin(req: Request, res: Response, id: string, request: PendingAuthorization, status = 200, message?: string) {
+  function renderLogin(
+    req: Request,
+    res: Response,
+    id: string,
+    request: PendingAuthorization,
+    status = 200,
+    message?: string,
+  ) {
     const client = clients.find(request.client_id);
     res.status(status).render('login', {
       title: 'Sign in',
@@ -87,24 +114,60 @@ export function interactionRouter(ctx: AuthContext): Router {
    * challenge. For the Implicit flow (steps 1, 2, 3, 6: no code, no step 5) the access token itself goes
    * back, in the fragment, and never a refresh token (RFC 6749 §4.2.2).
    */
-  async function issueCode(req: Request, res: Response, id: string, request: PendingAuthorization, userId: string, scope: string, rememberedSince?: Date) {
+  async function issueCode(
+    req: Request,
+    res: Response,
+    id: string,
+    request: PendingAuthorization,
+    userId: string,
+    scope: string,
+    rememberedSince?: Date,
+  ) {
     const grant = store.grants.findActive(userId, request.client_id);
     if (!grant) throw new AccessDenied('There is no consent for this application.');
     if (request.response_type === 'token') {
-      const tokens = await issuer.issue({ grantId: grant.id, clientId: request.client_id, userId, scope, withRefreshToken: false });
-      finish(req, res, id, request, config.issuer, { access_token: tokens.access_token, token_type: tokens.token_type, expires_in: tokens.expires_in, scope: tokens.scope });
+      const tokens = await issuer.issue({
+        grantId: grant.id,
+        clientId: request.client_id,
+        userId,
+        scope,
+        withRefreshToken: false,
+      });
+      finish(req, res, id, request, config.issuer, {
+        access_token: tokens.access_token,
+        token_type: tokens.token_type,
+        expires_in: tokens.expires_in,
+        scope: tokens.scope,
+      });
       return;
     }
     const client = clients.find(request.client_id);
-    if (!request.code_challenge && !(client && pkceOptional(client))) throw new InvalidRequest('A code request needs its PKCE code_challenge.');
+    if (!request.code_challenge && !(client && pkceOptional(client)))
+      throw new InvalidRequest('A code request needs its PKCE code_challenge.');
     const code = createAuthorizationCode(
       store,
-      { grantId: grant.id, clientId: request.client_id, userId, redirectUri: request.redirect_uri, scope, codeChallenge: request.code_challenge ?? '' },
+      {
+        grantId: grant.id,
+        clientId: request.client_id,
+        userId,
+        redirectUri: request.redirect_uri,
+        scope,
+        codeChallenge: request.code_challenge ?? '',
+      },
       config.lifetimes.authorizationCode,
     );
     // The timeline: what was recorded for this request joins the client's trace when the code is redeemed.
     ctx.recorder.link(`interaction:${id}`, `code:${hashToken(code)}`);
-    finish(req, res, id, request, config.issuer, rememberedSince ? { code, [CONSENT_REMEMBERED_PARAM]: rememberedSince.toISOString().replace(/\.\d{3}Z$/, 'Z') } : { code });
+    finish(
+      req,
+      res,
+      id,
+      request,
+      config.issuer,
+      rememberedSince
+        ? { code, [CONSENT_REMEMBERED_PARAM]: rememberedSince.toISOString().replace(/\.\d{3}Z$/, 'Z') }
+        : { code },
+    );
   }
 
   /** `prompt=login` (or `select_account`): this request wants the user to sign in again, here and now. */
@@ -116,7 +179,13 @@ export function interactionRouter(ctx: AuthContext): Router {
    * `prompt=none` (OpenID Connect Core §3.1.2.1): no page may be shown. When one would be needed, the answer is the
    * error of §3.1.2.6, sent back to the client like any other authorization error (RFC 6749 §4.1.2.1).
    */
-  function refuseInteraction(req: Request, res: Response, id: string, request: PendingAuthorization, error: LoginRequired | ConsentRequired): never {
+  function refuseInteraction(
+    req: Request,
+    res: Response,
+    id: string,
+    request: PendingAuthorization,
+    error: LoginRequired | ConsentRequired,
+  ): never {
     res.locals.verifiedRedirect = redirectOf(request);
     delete req.session.pending?.[id];
     throw error;
@@ -126,8 +195,19 @@ export function interactionRouter(ctx: AuthContext): Router {
     const { id, request } = pendingRequest(req);
     const user = req.session.userId ? users.find(req.session.userId) : undefined;
     if (!user || mustSignInAgain(request)) {
-      describeExchange(res, { key: `interaction:${id}`, step: 3, label: user ? 'Sign-in page again (prompt=login)' : 'Sign-in page' });
-      if (asks(request, 'none')) refuseInteraction(req, res, id, request, new LoginRequired('The user is not signed in, and prompt=none allows no sign-in page.'));
+      describeExchange(res, {
+        key: `interaction:${id}`,
+        step: 3,
+        label: user ? 'Sign-in page again (prompt=login)' : 'Sign-in page',
+      });
+      if (asks(request, 'none'))
+        refuseInteraction(
+          req,
+          res,
+          id,
+          request,
+          new LoginRequired('The user is not signed in, and prompt=none allows no sign-in page.'),
+        );
       renderLogin(req, res, id, request);
       return;
     }
@@ -148,8 +228,19 @@ export function interactionRouter(ctx: AuthContext): Router {
       await issueCode(req, res, id, request, user.id, request.scope.join(' '), allowedOn);
       return;
     }
-    if (asks(request, 'none')) refuseInteraction(req, res, id, request, new ConsentRequired('Consent is needed, and prompt=none allows no consent page.'));
-    describeExchange(res, { key: `interaction:${id}`, step: 3, label: remembered ? 'Consent page again (prompt=consent)' : 'Consent page' });
+    if (asks(request, 'none'))
+      refuseInteraction(
+        req,
+        res,
+        id,
+        request,
+        new ConsentRequired('Consent is needed, and prompt=none allows no consent page.'),
+      );
+    describeExchange(res, {
+      key: `interaction:${id}`,
+      step: 3,
+      label: remembered ? 'Consent page again (prompt=consent)' : 'Consent page',
+    });
     const client = clients.find(request.client_id);
     // Asked again (prompt=consent): every scope is offered afresh, so the user may now refuse what they allowed.
     const askAgain = asks(request, 'consent');
@@ -173,7 +264,11 @@ export function interactionRouter(ctx: AuthContext): Router {
 
   router.post('/interaction/:id/login', verifyCsrf, async (req, res) => {
     const { id, request } = pendingRequest(req);
-    describeExchange(res, { key: `interaction:${id}`, step: 3, label: 'Sign in (username and password, to the auth server only)' });
+    describeExchange(res, {
+      key: `interaction:${id}`,
+      step: 3,
+      label: 'Sign in (username and password, to the auth server only)',
+    });
     const result = await signIn(req, ctx);
     if (!result.ok) {
       renderLogin(req, res, id, request, result.status, result.message);
@@ -189,7 +284,11 @@ export function interactionRouter(ctx: AuthContext): Router {
   // Join the class (join.ts): a new resource owner, signed in at once, then on to this request's consent.
   router.post('/interaction/:id/join', verifyCsrf, async (req, res) => {
     const { id, request } = pendingRequest(req);
-    describeExchange(res, { key: `interaction:${id}`, step: 3, label: 'Join the class (a new resource owner), then sign in' });
+    describeExchange(res, {
+      key: `interaction:${id}`,
+      step: 3,
+      label: 'Join the class (a new resource owner), then sign in',
+    });
     const result = await joinClass(req, ctx);
     if (!result.ok) {
       renderLogin(req, res, id, request, result.status, result.message);
@@ -202,7 +301,14 @@ export function interactionRouter(ctx: AuthContext): Router {
 
   router.post('/interaction/:id/consent', verifyCsrf, async (req, res) => {
     const { id, request } = pendingRequest(req);
-    describeExchange(res, { key: `interaction:${id}`, step: 4, label: req.body?.decision === 'deny' ? 'Consent: Deny (access_denied goes back)' : 'Consent: Allow (the answer goes back)' });
+    describeExchange(res, {
+      key: `interaction:${id}`,
+      step: 4,
+      label:
+        req.body?.decision === 'deny'
+          ? 'Consent: Deny (access_denied goes back)'
+          : 'Consent: Allow (the answer goes back)',
+    });
     const userId = req.session.userId;
     if (!userId || !users.find(userId) || mustSignInAgain(request)) {
       renderLogin(req, res, id, request, 401, 'Sign in first.');

@@ -36,7 +36,8 @@ export function introspectionRouter({ clients, config, tokens }: AuthContext): R
     // Step 8 of the notes when Drive asks (the resource server checking the token it was sent); a client
     // asking about its own token is not a step of the flow.
     if (caller.client_id === config.driveClientId) describeExchange(res, { step: 8 });
-    if (caller.token_endpoint_auth_method === 'none') throw new InvalidClient('Introspection needs client authentication with a secret.');
+    if (caller.token_endpoint_auth_method === 'none')
+      throw new InvalidClient('Introspection needs client authentication with a secret.');
     const token = requiredParam(req.body, 'token');
     const found = await tokens.find(token, optionalParam(req.body, 'token_type_hint'));
 
@@ -48,10 +49,30 @@ export function introspectionRouter({ clients, config, tokens }: AuthContext): R
     }
     if (found.kind === 'access_token') {
       const { claims } = found;
-      res.json({ active: true, token_type: 'Bearer', scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud, iss: claims.iss, exp: claims.exp, iat: claims.iat, jti: claims.jti });
+      res.json({
+        active: true,
+        token_type: 'Bearer',
+        scope: claims.scope,
+        client_id: claims.client_id,
+        sub: claims.sub,
+        aud: claims.aud,
+        iss: claims.iss,
+        exp: claims.exp,
+        iat: claims.iat,
+        jti: claims.jti,
+      });
       return;
     }
-    res.json({ active: true, token_type: 'refresh_token', scope: found.scope, client_id: found.clientId, sub: found.userId, iss: config.issuer, exp: found.exp, iat: found.iat });
+    res.json({
+      active: true,
+      token_type: 'refresh_token',
+      scope: found.scope,
+      client_id: found.clientId,
+      sub: found.userId,
+      iss: config.issuer,
+      exp: found.exp,
+      iat: found.iat,
+    });
   });
 
   return router;

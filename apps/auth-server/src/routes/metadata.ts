@@ -34,7 +34,14 @@ export function metadataRouter({ config, key }: AuthContext): Router {
     device_authorization_endpoint: `${issuer}/device_authorization`,
     response_types_supported: ['code', 'token'],
     response_modes_supported: ['query', 'fragment'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'implicit', DEVICE_CODE_GRANT_TYPE],
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      'password',
+      'implicit',
+      DEVICE_CODE_GRANT_TYPE,
+    ],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: [CODE_CHALLENGE_METHOD],
     // The `prompt` values the authorization endpoint honours (OpenID Connect Core §3.1.2.1; the metadata name is

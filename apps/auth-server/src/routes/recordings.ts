@@ -22,7 +22,8 @@ export function recordingsRouter({ recorder, clients, config, store, loginThrott
     const exchanges = recorder.list(traceId);
     if (req.query.reveal === '1') {
       const client = authenticateClient(req, clients);
-      if (client.client_id !== config.printerClientId) throw new InvalidClient('Only the printer may see unmasked recordings.', true);
+      if (client.client_id !== config.printerClientId)
+        throw new InvalidClient('Only the printer may see unmasked recordings.', true);
       res.json({ exchanges });
       return;
     }
@@ -35,7 +36,8 @@ export function recordingsRouter({ recorder, clients, config, store, loginThrott
    */
   router.post('/_demo/reset', ...backChannel, (req, res) => {
     const caller = authenticateClient(req, clients);
-    if (caller.client_id !== config.printerClientId) throw new InvalidClient('Only the printer may reset the demo.', true);
+    if (caller.client_id !== config.printerClientId)
+      throw new InvalidClient('Only the printer may reset the demo.', true);
     store.forgetAllGrants();
     loginThrottle.clear();
     recorder.clear();

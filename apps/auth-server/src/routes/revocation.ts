@@ -29,7 +29,8 @@ export function revocationRouter({ clients, tokens, store }: AuthContext): Route
     // it), so this answer reveals only that a token the caller already holds is someone else's.
     if (found) {
       const owner = found.kind === 'access_token' ? found.claims.client_id : found.clientId;
-      if (owner !== caller.client_id) throw new InvalidGrant('This token was issued to another client; only that client may revoke it.');
+      if (owner !== caller.client_id)
+        throw new InvalidGrant('This token was issued to another client; only that client may revoke it.');
       if (found.kind === 'refresh_token') store.grants.revoke(found.grantId);
       else store.accessTokens.revoke(found.claims.jti);
     }

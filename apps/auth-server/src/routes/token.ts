@@ -7,7 +7,13 @@
 import { isIP } from 'node:net';
 import { Router, type Request, type Response } from 'express';
 import { describeExchange, parseTraceparent, tokenRequestStep, tokenResponseNote } from '@oauth-demo/teaching';
-import { InvalidRequest, optionalParam, UnauthorizedClient, UnsupportedGrantType, type ParamSource } from '@oauth-demo/tokens';
+import {
+  InvalidRequest,
+  optionalParam,
+  UnauthorizedClient,
+  UnsupportedGrantType,
+  type ParamSource,
+} from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext, TokenRequestOrigin } from '../context.js';
 import { backChannel } from './back_channel.js';
@@ -19,7 +25,12 @@ import { passwordGrant } from '../grants/password.js';
 import type { TokenResponse } from '../issuance.js';
 import { hashToken } from '../store/index.js';
 
-type GrantHandler = (params: ParamSource, client: Client, ctx: AuthContext, origin: TokenRequestOrigin) => Promise<TokenResponse>;
+type GrantHandler = (
+  params: ParamSource,
+  client: Client,
+  ctx: AuthContext,
+  origin: TokenRequestOrigin,
+) => Promise<TokenResponse>;
 
 /** grant_type → its handler. A learner reads each in grants/<grant_type>.ts next to its RFC section. */
 const GRANTS: Record<string, GrantHandler> = {
@@ -44,7 +55,11 @@ export function tokenRouter(ctx: AuthContext): Router {
       res.set('Access-Control-Allow-Origin', origin);
       res.vary('Origin');
       if (req.method === 'OPTIONS') {
-        res.set({ 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'Content-Type', 'Access-Control-Max-Age': '600' });
+        res.set({
+          'Access-Control-Allow-Methods': 'POST',
+          'Access-Control-Allow-Headers': 'Content-Type',
+          'Access-Control-Max-Age': '600',
+        });
         res.status(204).end();
         return;
       }
@@ -52,20 +67,16 @@ export function tokenRouter(ctx: AuthContext): Router {
     next();
   });
 
-  router.post(
-    '/token',
-    ...backChannel,
-    async (req, res) => {
-      describeTokenRequest(req, res, ctx);
-      const client = authenticateClient(req, clients);
-      const grantType = optionalParam(req.body, 'grant_type');
-      if (grantType === undefined) throw new InvalidRequest('grant_type is missing.');
-      const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
-      if (!grant) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported.`);
-      if (!client.grant_types.includes(grantType)) throw new UnauthorizedClient(`This client may not use ${grantType}.`);
-      res.json(await grant(req.body, client, ctx, { endUserAddress: endUserAddress(req, client) }));
-    },
-  );
+  router.post('/token', ...backChannel, async (req, res) => {
+    describeTokenRequest(req, res, ctx);
+    const client = authenticateClient(req, clients);
+    const grantType = optionalParam(req.body, 'grant_type');
+    if (grantType === undefined) throw new InvalidRequest('grant_type is missing.');
+    const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+    if (!grant) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported.`);
+    if (!client.grant_types.includes(grantType)) throw new UnauthorizedClient(`This client may not use ${grantType}.`);
+    res.json(await grant(req.body, client, ctx, { endUserAddress: endUserAddress(req, client) }));
+  });
 
   return router;
 }
@@ -90,8 +101,13 @@ function describeTokenRequest(req: Request, res: Response, { recorder }: AuthCon
   const grantType = typeof req.body?.grant_type === 'string' ? req.body.grant_type : '';
   // Which grant's step this is, and whether step 6 issued or refused: the one definition (@oauth-demo/teaching, steps.ts).
   const known = tokenRequestStep(grantType);
-  describeExchange(res, { ...(known ? { step: known.step } : {}), label: known?.label ?? 'Token request', noteFor: (status) => tokenResponseNote(grantType, status) });
+  describeExchange(res, {
+    ...(known ? { step: known.step } : {}),
+    label: known?.label ?? 'Token request',
+    noteFor: (status) => tokenResponseNote(grantType, status),
+  });
   // The front-channel part of an authorization-code flow joins the client's trace (W3C traceparent).
   const trace = parseTraceparent(req.get('traceparent'));
-  if (trace && grantType === 'authorization_code' && typeof req.body.code === 'string') recorder.link(`code:${hashToken(req.body.code)}`, trace.traceId);
+  if (trace && grantType === 'authorization_code' && typeof req.body.code === 'string')
+    recorder.link(`code:${hashToken(req.body.code)}`, trace.traceId);
 }

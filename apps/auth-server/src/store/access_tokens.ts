@@ -30,7 +30,9 @@ export class AccessTokenStore {
 
   insert(t: NewAccessToken): void {
     this.db
-      .prepare('INSERT INTO access_tokens (jti, grant_id, family_id, client_id, subject, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO access_tokens (jti, grant_id, family_id, client_id, subject, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(t.jti, t.grantId, t.familyId, t.clientId, t.subject, t.scope, t.expiresAt);
   }
 

@@ -43,7 +43,9 @@ export class CodeStore {
   }
 
   find(code: string): CodeRecord | undefined {
-    return this.db.prepare<[string], CodeRecord>('SELECT * FROM authorization_codes WHERE code_hash = ?').get(hashToken(code));
+    return this.db
+      .prepare<[string], CodeRecord>('SELECT * FROM authorization_codes WHERE code_hash = ?')
+      .get(hashToken(code));
   }
 
   /**
@@ -51,9 +53,11 @@ export class CodeStore {
    * and gets true (SQLite serialises writers; better-sqlite3 runs this in one synchronous statement).
    */
   markUsed(code: string, familyId: string): boolean {
-    return this.db
-      .prepare('UPDATE authorization_codes SET used_at = ?, family_id = ? WHERE code_hash = ? AND used_at IS NULL')
-      .run(now(), familyId, hashToken(code)).changes === 1;
+    return (
+      this.db
+        .prepare('UPDATE authorization_codes SET used_at = ?, family_id = ? WHERE code_hash = ? AND used_at IS NULL')
+        .run(now(), familyId, hashToken(code)).changes === 1
+    );
   }
 
   /**
@@ -64,11 +68,17 @@ export class CodeStore {
   revokeReplayed(code: string): void {
     const t = now();
     this.db.transaction(() => {
-      this.db.prepare('UPDATE authorization_codes SET replayed_at = ? WHERE code_hash = ? AND replayed_at IS NULL').run(t, hashToken(code));
+      this.db
+        .prepare('UPDATE authorization_codes SET replayed_at = ? WHERE code_hash = ? AND replayed_at IS NULL')
+        .run(t, hashToken(code));
       const familyId = this.find(code)?.family_id;
       if (!familyId) return;
-      this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL').run(t, familyId);
-      this.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL').run(t, familyId);
+      this.db
+        .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL')
+        .run(t, familyId);
+      this.db
+        .prepare('UPDATE access_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL')
+        .run(t, familyId);
     })();
   }
 }

@@ -43,7 +43,9 @@ export class DeviceCodeStore {
   }
 
   findByDeviceCodeHash(deviceCodeHash: string): DeviceCodeRecord | undefined {
-    return this.db.prepare<[string], DeviceCodeRecord>('SELECT * FROM device_codes WHERE device_code_hash = ?').get(deviceCodeHash);
+    return this.db
+      .prepare<[string], DeviceCodeRecord>('SELECT * FROM device_codes WHERE device_code_hash = ?')
+      .get(deviceCodeHash);
   }
 
   findByUserCode(userCode: string): DeviceCodeRecord | undefined {
@@ -54,20 +56,32 @@ export class DeviceCodeStore {
   answer(userCode: string, answer: DeviceAnswer): boolean {
     const result = answer.approved
       ? this.db
-          .prepare(`UPDATE device_codes SET status = 'approved', user_id = ?, grant_id = ? WHERE user_code = ? AND status = 'pending' AND expires_at > ?`)
+          .prepare(
+            `UPDATE device_codes SET status = 'approved', user_id = ?, grant_id = ? WHERE user_code = ? AND status = 'pending' AND expires_at > ?`,
+          )
           .run(answer.userId, answer.grantId, userCode, now())
-      : this.db.prepare(`UPDATE device_codes SET status = 'denied' WHERE user_code = ? AND status = 'pending'`).run(userCode);
+      : this.db
+          .prepare(`UPDATE device_codes SET status = 'denied' WHERE user_code = ? AND status = 'pending'`)
+          .run(userCode);
     return result.changes === 1;
   }
 
   /** A poll at `at` (ms); `slowDown` adds 5 seconds to the interval for this and every later poll (§3.5). */
   recordPoll(deviceCodeHash: string, at: number, slowDown: boolean): void {
-    if (slowDown) this.db.prepare('UPDATE device_codes SET interval = interval + 5, last_polled_at = ? WHERE device_code_hash = ?').run(at, deviceCodeHash);
-    else this.db.prepare('UPDATE device_codes SET last_polled_at = ? WHERE device_code_hash = ?').run(at, deviceCodeHash);
+    if (slowDown)
+      this.db
+        .prepare('UPDATE device_codes SET interval = interval + 5, last_polled_at = ? WHERE device_code_hash = ?')
+        .run(at, deviceCodeHash);
+    else
+      this.db.prepare('UPDATE device_codes SET last_polled_at = ? WHERE device_code_hash = ?').run(at, deviceCodeHash);
   }
 
   /** Hand the tokens out once, atomically (like an authorization code): true for exactly one caller. */
   claim(deviceCodeHash: string): boolean {
-    return this.db.prepare(`UPDATE device_codes SET status = 'used' WHERE device_code_hash = ? AND status = 'approved'`).run(deviceCodeHash).changes === 1;
+    return (
+      this.db
+        .prepare(`UPDATE device_codes SET status = 'used' WHERE device_code_hash = ? AND status = 'approved'`)
+        .run(deviceCodeHash).changes === 1
+    );
   }
 }

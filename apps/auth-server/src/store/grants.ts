@@ -25,17 +25,23 @@ export class GrantStore {
   /** The user's standing consent to this client, if any (remembered consent, see recordConsent). */
   findActive(userId: string, clientId: string): Grant | undefined {
     return this.db
-      .prepare<[string, string], Grant>('SELECT * FROM grants WHERE user_id = ? AND client_id = ? AND revoked_at IS NULL')
+      .prepare<[string, string], Grant>(
+        'SELECT * FROM grants WHERE user_id = ? AND client_id = ? AND revoked_at IS NULL',
+      )
       .get(userId, clientId);
   }
 
   /** Every app the user has let in, for the Connected apps page. */
   listActive(userId: string): Grant[] {
-    return this.db.prepare<[string], Grant>('SELECT * FROM grants WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at').all(userId);
+    return this.db
+      .prepare<[string], Grant>('SELECT * FROM grants WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at')
+      .all(userId);
   }
 
   isActive(grantId: string): boolean {
-    const row = this.db.prepare<[string], { revoked_at: number | null }>('SELECT revoked_at FROM grants WHERE id = ?').get(grantId);
+    const row = this.db
+      .prepare<[string], { revoked_at: number | null }>('SELECT revoked_at FROM grants WHERE id = ?')
+      .get(grantId);
     return row !== undefined && row.revoked_at === null;
   }
 
@@ -52,7 +58,9 @@ export class GrantStore {
         return existing.id;
       }
       const id = randomUUID();
-      this.db.prepare('INSERT INTO grants (id, user_id, client_id, scope, created_at) VALUES (?, ?, ?, ?, ?)').run(id, userId, clientId, scope, now());
+      this.db
+        .prepare('INSERT INTO grants (id, user_id, client_id, scope, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, userId, clientId, scope, now());
       return id;
     })();
   }
@@ -65,8 +73,12 @@ export class GrantStore {
     const t = now();
     this.db.transaction(() => {
       this.db.prepare('UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(t, grantId);
-      this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL').run(t, grantId);
-      this.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL').run(t, grantId);
+      this.db
+        .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL')
+        .run(t, grantId);
+      this.db
+        .prepare('UPDATE access_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL')
+        .run(t, grantId);
     })();
   }
 }

@@ -62,7 +62,15 @@ export class AuthStore {
   forgetAllGrants(): void {
     const db = this.db;
     db.transaction(() => {
-      for (const table of ['authorization_codes', 'refresh_tokens', 'access_tokens', 'device_codes', 'grants', 'sessions']) db.prepare(`DELETE FROM ${table}`).run();
+      for (const table of [
+        'authorization_codes',
+        'refresh_tokens',
+        'access_tokens',
+        'device_codes',
+        'grants',
+        'sessions',
+      ])
+        db.prepare(`DELETE FROM ${table}`).run();
     })();
   }
 }

@@ -50,8 +50,12 @@ export class RefreshTokenStore {
 
   /** Retire the token, atomically: of concurrent refreshes with it, exactly one gets true. */
   rotate(token: string): boolean {
-    return this.db
-      .prepare('UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL')
-      .run(now(), hashToken(token)).changes === 1;
+    return (
+      this.db
+        .prepare(
+          'UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL',
+        )
+        .run(now(), hashToken(token)).changes === 1
+    );
   }
 }

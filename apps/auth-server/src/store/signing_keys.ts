@@ -11,10 +11,14 @@ export class SigningKeyStore {
 
   /** The newest private JWK, as stored (JSON text). */
   newest(): string | undefined {
-    return this.db.prepare<[], { private_jwk: string }>('SELECT private_jwk FROM signing_keys ORDER BY created_at DESC LIMIT 1').get()?.private_jwk;
+    return this.db
+      .prepare<[], { private_jwk: string }>('SELECT private_jwk FROM signing_keys ORDER BY created_at DESC LIMIT 1')
+      .get()?.private_jwk;
   }
 
   insert(kid: string, privateJwk: string): void {
-    this.db.prepare('INSERT INTO signing_keys (kid, private_jwk, created_at) VALUES (?, ?, ?)').run(kid, privateJwk, now());
+    this.db
+      .prepare('INSERT INTO signing_keys (kid, private_jwk, created_at) VALUES (?, ?, ?)')
+      .run(kid, privateJwk, now());
   }
 }

@@ -31,18 +31,27 @@ declare global {
 export function requireAccessToken(validator: TokenValidator, requiredScope: string): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     // For the timeline: this is step 7 (a call with the token) and the verdict is step 8.
-    describeExchange(res, { from: 'printer', step: 7, label: `Drive API call: ${req.method} ${req.baseUrl}${req.path}`, note: 'Step 8: no token, refused' });
+    describeExchange(res, {
+      from: 'printer',
+      step: 7,
+      label: `Drive API call: ${req.method} ${req.baseUrl}${req.path}`,
+      note: 'Step 8: no token, refused',
+    });
     const token = parseBearerAuthorization(req.headers.authorization); // throws InvalidRequest when malformed
     if (token === null) throw new MissingAccessToken();
     // Local JWT verification or introspection, depending on DRIVE_TOKEN_VALIDATION: the same claims either way.
     try {
       res.locals.token = await validator.validate(token, requiredScope);
     } catch (err) {
-      describeExchange(res, { note: `Step 8: token refused (${err instanceof OAuthError ? `${err.error}: ${err.error_description ?? ''}` : 'error'})` });
+      describeExchange(res, {
+        note: `Step 8: token refused (${err instanceof OAuthError ? `${err.error}: ${err.error_description ?? ''}` : 'error'})`,
+      });
       throw err;
     }
     const { sub, scope, client_id: clientId } = res.locals.token;
-    const how = wasRemembered(res.locals.token) ? ' (verified on an earlier call; Drive remembers a verified token for at most a minute, never past its exp)' : '';
+    const how = wasRemembered(res.locals.token)
+      ? ' (verified on an earlier call; Drive remembers a verified token for at most a minute, never past its exp)'
+      : '';
     describeExchange(res, { note: `Step 8: token valid: sub=${sub}, client_id=${clientId}, scope="${scope}"${how}` });
     next();
   };

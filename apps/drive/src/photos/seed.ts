@@ -12,7 +12,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { countGallery, countPhotos, type Db, type GalleryRecord, insertGalleryItem, insertPhoto, type PhotoRecord } from '../db.js';
+import {
+  countGallery,
+  countPhotos,
+  type Db,
+  type GalleryRecord,
+  insertGalleryItem,
+  insertPhoto,
+  type PhotoRecord,
+} from '../db.js';
 import { ensurePrivateDir } from '@oauth-demo/web';
 import { renderScene, SCENES, type SceneDefinition } from './scenes.js';
 import { TEST_PRINTS } from './calibration_prints.js';
@@ -151,7 +159,17 @@ export function ensureOwnerPhotos(db: Db, dataDir: string, owner: string): void 
     const fileName = `${randomUUID()}.svg`;
     writeAtomically(join(dir, fileName), renderScene(scene));
     const takenOn = new Date(Date.UTC(2025, 4 + i * 2, 1 + ((start + i * 7) % 27))).toISOString().slice(0, 10);
-    return { id: randomUUID(), owner, title: scene.title, taken_on: takenOn, width: WIDTH, height: HEIGHT, content_type: SVG_CONTENT_TYPE, file_name: fileName, created_at: now };
+    return {
+      id: randomUUID(),
+      owner,
+      title: scene.title,
+      taken_on: takenOn,
+      width: WIDTH,
+      height: HEIGHT,
+      content_type: SVG_CONTENT_TYPE,
+      file_name: fileName,
+      created_at: now,
+    };
   });
   // Checked again in a write transaction: two first requests at once give the owner one set of photos.
   const written = db

@@ -45,19 +45,31 @@ export function num(value: number): string {
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 export type Stop = readonly [offset: number, color: string, opacity?: number];
 
 function stops(list: readonly Stop[]): string {
   return list
-    .map(([offset, color, opacity]) => `<stop offset="${num(offset * 100)}%" stop-color="${color}"${opacity === undefined ? '' : ` stop-opacity="${opacity}"`}/>`)
+    .map(
+      ([offset, color, opacity]) =>
+        `<stop offset="${num(offset * 100)}%" stop-color="${color}"${opacity === undefined ? '' : ` stop-opacity="${opacity}"`}/>`,
+    )
     .join('');
 }
 
 /** A top-to-bottom gradient unless told otherwise (coordinates are fractions of the filled box). */
-export function linearGradient(id: string, list: readonly Stop[], direction: { x1?: number; y1?: number; x2?: number; y2?: number } = {}): string {
+export function linearGradient(
+  id: string,
+  list: readonly Stop[],
+  direction: { x1?: number; y1?: number; x2?: number; y2?: number } = {},
+): string {
   const { x1 = 0, y1 = 0, x2 = 0, y2 = 1 } = direction;
   return `<linearGradient id="${id}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}">${stops(list)}</linearGradient>`;
 }
@@ -84,7 +96,15 @@ export function ellipse(cx: number, cy: number, rx: number, ry: number, fill: st
 }
 
 /** A straight stroke from (x1, y1) to (x2, y2). */
-export function line(x1: number, y1: number, x2: number, y2: number, stroke: string, width: number, extra = ''): string {
+export function line(
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  stroke: string,
+  width: number,
+  extra = '',
+): string {
   return `<line x1="${num(x1)}" y1="${num(y1)}" x2="${num(x2)}" y2="${num(y2)}" stroke="${stroke}" stroke-width="${num(width)}"${extra ? ` ${extra}` : ''}/>`;
 }
 
@@ -95,11 +115,26 @@ export function path(d: string, fill: string, extra = ''): string {
 
 /** An upright triangle standing on the line y = baseY, its tip at (x, topY): a roof, a tent. */
 export function triangle(x: number, baseY: number, halfWidth: number, topY: number, fill: string): string {
-  return polygon([[x - halfWidth, baseY], [x + halfWidth, baseY], [x, topY]], fill);
+  return polygon(
+    [
+      [x - halfWidth, baseY],
+      [x + halfWidth, baseY],
+      [x, topY],
+    ],
+    fill,
+  );
 }
 
 /** `count` equal rectangles, each moved on by (dx, dy) from the one before: stripes on a towel, bands on a tower. */
-export function stripes(count: number, x: number, y: number, w: number, h: number, fill: string, step: { dx?: number; dy?: number }): string {
+export function stripes(
+  count: number,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  fill: string,
+  step: { dx?: number; dy?: number },
+): string {
   const { dx = 0, dy = 0 } = step;
   return repeat(count, (i) => rect(x + i * dx, y + i * dy, w, h, fill));
 }
@@ -121,7 +156,10 @@ export function areaBelow(line: readonly Point[], bottom = HEIGHT): string {
  * A jagged ridge by midpoint displacement: each halving of the segments adds a random offset that shrinks by
  * `roughness`. About 0.5 gives alpine peaks, 0.35 softer ranges. The ridge spans the whole width.
  */
-export function ridge(rng: Rng, options: { baseY: number; amplitude: number; roughness?: number; levels?: number }): Point[] {
+export function ridge(
+  rng: Rng,
+  options: { baseY: number; amplitude: number; roughness?: number; levels?: number },
+): Point[] {
   const { baseY, amplitude, roughness = 0.5, levels = 7 } = options;
   const count = 2 ** levels;
   const heights: number[] = new Array<number>(count + 1).fill(0);
@@ -140,7 +178,10 @@ export function ridge(rng: Rng, options: { baseY: number; amplitude: number; rou
 }
 
 /** Rolling hills: a few long, gentle waves added together. */
-export function hills(rng: Rng, options: { baseY: number; amplitude: number; waves?: number; x0?: number; x1?: number }): Point[] {
+export function hills(
+  rng: Rng,
+  options: { baseY: number; amplitude: number; waves?: number; x0?: number; x1?: number },
+): Point[] {
   const { baseY, amplitude, waves = 3, x0 = 0, x1 = WIDTH } = options;
   const components = Array.from({ length: waves }, (_, k) => ({
     frequency: between(rng, 0.6, 1.6) * (k + 1) * ((2 * Math.PI) / WIDTH),
@@ -169,7 +210,13 @@ export function heightAt(line: readonly Point[], x: number): number {
  * `count` things at random places along the ground line, each sunk a random depth (between sink[0] and sink[1]) below it:
  * trees standing on a hill. `draw` gets the spot and draws the thing there.
  */
-export function scatterAlong(rng: Rng, ground: readonly Point[], count: number, sink: readonly [min: number, max: number], draw: (x: number, y: number) => string): string {
+export function scatterAlong(
+  rng: Rng,
+  ground: readonly Point[],
+  count: number,
+  sink: readonly [min: number, max: number],
+  draw: (x: number, y: number) => string,
+): string {
   return repeat(count, () => {
     const x = between(rng, 0, WIDTH);
     return draw(x, heightAt(ground, x) + between(rng, sink[0], sink[1]));
@@ -184,19 +231,54 @@ export function pine(x: number, y: number, height: number, color: string, snow?:
     const top = y - height + i * height * 0.22;
     const bottom = y - height * 0.1 - (2 - i) * height * 0.16;
     const half = w * (0.55 + i * 0.22);
-    const tier = polygon([[x, top], [x + half, bottom], [x - half, bottom]], color);
-    const cap = snow ? polygon([[x, top], [x + half * 0.45, top + (bottom - top) * 0.45], [x - half * 0.45, top + (bottom - top) * 0.45]], snow) : '';
+    const tier = polygon(
+      [
+        [x, top],
+        [x + half, bottom],
+        [x - half, bottom],
+      ],
+      color,
+    );
+    const cap = snow
+      ? polygon(
+          [
+            [x, top],
+            [x + half * 0.45, top + (bottom - top) * 0.45],
+            [x - half * 0.45, top + (bottom - top) * 0.45],
+          ],
+          snow,
+        )
+      : '';
     return tier + cap;
   });
   return trunk + tiers.join('');
 }
 
 /** A broadleaf tree: a trunk and a cluster of round crowns in a few shades. */
-export function broadleaf(rng: Rng, x: number, y: number, height: number, shades: readonly [string, ...string[]]): string {
+export function broadleaf(
+  rng: Rng,
+  x: number,
+  y: number,
+  height: number,
+  shades: readonly [string, ...string[]],
+): string {
   const crown = height * 0.36;
-  const trunk = polygon([[x - height * 0.04, y], [x + height * 0.04, y], [x + height * 0.02, y - height * 0.6], [x - height * 0.02, y - height * 0.6]], '#4a3426');
+  const trunk = polygon(
+    [
+      [x - height * 0.04, y],
+      [x + height * 0.04, y],
+      [x + height * 0.02, y - height * 0.6],
+      [x - height * 0.02, y - height * 0.6],
+    ],
+    '#4a3426',
+  );
   const blobs = repeat(7, () =>
-    circle(x + between(rng, -crown * 0.9, crown * 0.9), y - height * 0.62 + between(rng, -crown * 0.7, crown * 0.5), crown * between(rng, 0.45, 0.75), pick(rng, shades)),
+    circle(
+      x + between(rng, -crown * 0.9, crown * 0.9),
+      y - height * 0.62 + between(rng, -crown * 0.7, crown * 0.5),
+      crown * between(rng, 0.45, 0.75),
+      pick(rng, shades),
+    ),
   );
   return trunk + blobs;
 }
@@ -206,7 +288,13 @@ export function stars(rng: Rng, count: number, horizon: number): string {
   return repeat(count, () => {
     const y = horizon * rng() ** 1.6;
     const bright = rng() < 0.06;
-    return circle(between(rng, 0, WIDTH), y, bright ? between(rng, 1.8, 2.6) : between(rng, 0.6, 1.5), '#ffffff', `opacity="${num(between(rng, 0.35, 1))}"`);
+    return circle(
+      between(rng, 0, WIDTH),
+      y,
+      bright ? between(rng, 1.8, 2.6) : between(rng, 0.6, 1.5),
+      '#ffffff',
+      `opacity="${num(between(rng, 0.35, 1))}"`,
+    );
   });
 }
 
@@ -221,7 +309,12 @@ export function cloud(rng: Rng, x: number, y: number, size: number, color = '#ff
 }
 
 /** Thin horizontal strokes on water: light catching the ripples. */
-export function ripples(rng: Rng, count: number, area: { x0?: number; x1?: number; y0: number; y1?: number }, color: string): string {
+export function ripples(
+  rng: Rng,
+  count: number,
+  area: { x0?: number; x1?: number; y0: number; y1?: number },
+  color: string,
+): string {
   // By default the water runs from y0 to the bottom edge, across the whole width.
   const { x0 = 0, x1 = WIDTH, y0, y1 = HEIGHT } = area;
   return repeat(count, () => {
@@ -229,7 +322,15 @@ export function ripples(rng: Rng, count: number, area: { x0?: number; x1?: numbe
     const depth = (y - y0) / (y1 - y0 || 1);
     const length = between(rng, 20, 90) * (0.5 + depth);
     const x = between(rng, x0, x1 - length);
-    return line(x, y, x + length, y, color, 1 + depth * 2.5, `stroke-linecap="round" opacity="${num(between(rng, 0.25, 0.7))}"`);
+    return line(
+      x,
+      y,
+      x + length,
+      y,
+      color,
+      1 + depth * 2.5,
+      `stroke-linecap="round" opacity="${num(between(rng, 0.25, 0.7))}"`,
+    );
   });
 }
 

@@ -28,7 +28,15 @@ import { type Request, type Response, Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
 import { noStore } from '@oauth-demo/web';
 import type { DriveConfig } from '../config.js';
-import { type Db, findGalleryItem, findPhotoOf, type GalleryRecord, listGallery, listPhotosOf, type PhotoRecord } from '../db.js';
+import {
+  type Db,
+  findGalleryItem,
+  findPhotoOf,
+  type GalleryRecord,
+  listGallery,
+  listPhotosOf,
+  type PhotoRecord,
+} from '../db.js';
 import { requireAccessToken, resourceOwnerOf, verifiedToken } from '../middleware/require_token.js';
 import { ensureOwnerPhotos, galleryDir, photosDir } from '../photos/seed.js';
 import type { TokenValidator } from '../token_validator.js';
@@ -159,7 +167,12 @@ export function apiRouter({ config, db, validator }: ApiContext): Router {
  * Send one of our image files. The file name comes from our database, never from the request: no path
  * traversal possible. Also used by the drive's own web app (routes/web_app.ts).
  */
-export async function sendImage(res: Response, dir: string, image: { file_name: string; content_type: string }, what: string): Promise<void> {
+export async function sendImage(
+  res: Response,
+  dir: string,
+  image: { file_name: string; content_type: string },
+  what: string,
+): Promise<void> {
   let bytes: Buffer;
   try {
     bytes = await readFile(join(dir, image.file_name));

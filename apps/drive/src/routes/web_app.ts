@@ -29,7 +29,12 @@ import { ensureOwnerPhotos } from '../photos/seed.js';
 import { resourceOwnerOf } from '../middleware/require_token.js';
 import { photosDir } from '../photos/seed.js';
 import type { TokenValidator } from '../token_validator.js';
-import { type IssuedToken, type PasswordGrantClient, SignInUnavailable, WrongCredentials } from '../web_app/password_grant.js';
+import {
+  type IssuedToken,
+  type PasswordGrantClient,
+  SignInUnavailable,
+  WrongCredentials,
+} from '../web_app/password_grant.js';
 import { PHOTOS_READ, sendImage } from './api.js';
 
 declare module 'express-session' {
@@ -111,8 +116,19 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
   router.post('/signin', form, verifyCsrf, async (req, res) => {
     const username: unknown = req.body?.username;
     const password: unknown = req.body?.password;
-    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || username.length > MAX_USERNAME || password.length > MAX_PASSWORD) {
-      renderSignIn(req, res, { status: 400, username: typeof username === 'string' ? username.slice(0, MAX_USERNAME) : '', message: 'Enter your username and your password.' });
+    if (
+      typeof username !== 'string' ||
+      typeof password !== 'string' ||
+      !username ||
+      !password ||
+      username.length > MAX_USERNAME ||
+      password.length > MAX_PASSWORD
+    ) {
+      renderSignIn(req, res, {
+        status: 400,
+        username: typeof username === 'string' ? username.slice(0, MAX_USERNAME) : '',
+        message: 'Enter your username and your password.',
+      });
       return;
     }
 
@@ -134,7 +150,9 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
 
     // A new session id at sign-in: an id planted in the browser before (session fixation) is worthless.
     const { presenter } = req.session;
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())),
+    );
     req.session.driveWeb = token;
     if (presenter) req.session.presenter = presenter;
     await new Promise<void>((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
@@ -200,11 +218,20 @@ export function webAppRouter({ config, db, validator, passwordGrant }: WebAppCon
     if (presenter) {
       // Presenter view, a display preference with nothing of the user in it, is kept in a new session
       // (packages/web/src/presenter.ts); everything else is gone with the old one.
-      await new Promise<void>((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())),
+      );
       req.session.presenter = presenter;
     } else {
-      await new Promise<void>((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(err) : resolve())));
-      res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https:') });
+      await new Promise<void>((resolve, reject) =>
+        req.session.destroy((err: unknown) => (err ? reject(err) : resolve())),
+      );
+      res.clearCookie(SESSION_COOKIE, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.publicUrl.startsWith('https:'),
+      });
     }
     // RFC 7009: the token is also revoked at the auth server, so a copy of it (there is none) would be dead
     // too. Best effort: the session is gone either way.

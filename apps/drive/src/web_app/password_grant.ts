@@ -61,8 +61,10 @@ export class SignInUnavailable extends Error {
 /** One message for an unknown username and for a wrong password (RFC 6749 §5.2 and the auth server agree). */
 const WRONG_CREDENTIALS_MESSAGE = 'Wrong username or password.';
 
-const UNREACHABLE_MESSAGE = 'Drive cannot reach the Auth server right now, so it cannot check your password. Nothing was signed in. Try again in a moment.';
-const MISCONFIGURED_MESSAGE = "Drive's sign-in is not working: the Auth server refused Drive's own web app. This is not your fault; the operator's log says why.";
+const UNREACHABLE_MESSAGE =
+  'Drive cannot reach the Auth server right now, so it cannot check your password. Nothing was signed in. Try again in a moment.';
+const MISCONFIGURED_MESSAGE =
+  "Drive's sign-in is not working: the Auth server refused Drive's own web app. This is not your fault; the operator's log says why.";
 
 export interface PasswordGrantOptions {
   /** The issuer we trust (the auth server's public URL). */
@@ -93,7 +95,9 @@ export interface PasswordGrantClient {
 
 /** An `error` code worth repeating in the log: RFC 6749 §5.2's character set, bounded. */
 function errorCode(body: Record<string, unknown>, status: number): string {
-  return typeof body.error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(body.error) ? body.error : `HTTP ${status}`;
+  return typeof body.error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(body.error)
+    ? body.error
+    : `HTTP ${status}`;
 }
 
 /** The auth server's `error_description`, if it is something a page may show: printable, short. */
@@ -101,7 +105,9 @@ function safeDescription(body: Record<string, unknown>): string | undefined {
   const value = body.error_description;
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
-  return trimmed.length > 0 && trimmed.length <= 300 && /^[\x20-\x7E\u00A0-\u024F\u2010-\u2027]+$/.test(trimmed) ? trimmed : undefined;
+  return trimmed.length > 0 && trimmed.length <= 300 && /^[\x20-\x7E\u00A0-\u024F\u2010-\u2027]+$/.test(trimmed)
+    ? trimmed
+    : undefined;
 }
 
 export function createPasswordGrantClient(options: PasswordGrantOptions): PasswordGrantClient {
@@ -113,10 +119,19 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
   const authorization = buildBasicAuthorization(options.client.clientId, options.client.clientSecret);
 
   /** A form POST as `drive-web`; the parsed JSON object (or {} when the body is not one). Only network failures throw. */
-  async function post(endpoint: URL, form: URLSearchParams, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function post(
+    endpoint: URL,
+    form: URLSearchParams,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     // The back channel never follows a redirect: the password would be posted wherever it points.
     const response = await options.http.post<unknown>(endpoint.href, form.toString(), {
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', Authorization: authorization, ...extraHeaders },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+        Authorization: authorization,
+        ...extraHeaders,
+      },
       timeout: timeoutMs,
       responseType: 'json',
     });
@@ -154,7 +169,10 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
           throw new SignInUnavailable(503, UNREACHABLE_MESSAGE);
         }
         const now = Date.now();
-        const expiresIn = typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) && body.expires_in > 0 ? body.expires_in : null;
+        const expiresIn =
+          typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) && body.expires_in > 0
+            ? body.expires_in
+            : null;
         return {
           accessToken: body.access_token,
           scope: typeof body.scope === 'string' && body.scope.length > 0 ? body.scope : options.client.scope,
@@ -169,7 +187,9 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
       // words when it throttles; anything else it says is replaced by the one message.
       if (status === 400 && code === 'invalid_grant') {
         const description = safeDescription(body);
-        throw new WrongCredentials(description && /too many/i.test(description) ? description : WRONG_CREDENTIALS_MESSAGE);
+        throw new WrongCredentials(
+          description && /too many/i.test(description) ? description : WRONG_CREDENTIALS_MESSAGE,
+        );
       }
       if (status >= 500) {
         options.log(`sign-in unavailable: the token endpoint answered ${code}`);
@@ -188,11 +208,16 @@ export function createPasswordGrantClient(options: PasswordGrantOptions): Passwo
       try {
         const endpoint = await revocationEndpoint();
         // RFC 7009 §2.1: the token, a hint, and the client's own authentication (a client revokes its own tokens).
-        const { status } = await post(endpoint, new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }));
+        const { status } = await post(
+          endpoint,
+          new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }),
+        );
         if (status !== 200) options.log(`sign-out: the revocation endpoint answered HTTP ${status}`);
         return status === 200;
       } catch (err) {
-        options.log(`sign-out: the token could not be revoked: ${err instanceof Error && err.name !== 'AxiosError' ? err.message : describeNetworkError(err)}`);
+        options.log(
+          `sign-out: the token could not be revoked: ${err instanceof Error && err.name !== 'AxiosError' ? err.message : describeNetworkError(err)}`,
+        );
         return false;
       }
     },

@@ -11,7 +11,16 @@ import { CODE_CHALLENGE_METHOD, calculateCodeChallenge, generateCodeVerifier } f
 import type { LabRegistration } from '../config.js';
 import type { DriveClient } from '../drive_client.js';
 import type { AuthServerMetadata } from '../oauth/metadata.js';
-import { type TokenEndpointDeps, type TokenError, type TokenSet, parseTokenResponse, postAuthenticated, postForm, readTokenError, responseBody } from '../oauth/token_endpoint.js';
+import {
+  type TokenEndpointDeps,
+  type TokenError,
+  type TokenSet,
+  parseTokenResponse,
+  postAuthenticated,
+  postForm,
+  readTokenError,
+  responseBody,
+} from '../oauth/token_endpoint.js';
 import type { LabPending } from './state.js';
 import type { ScenarioId } from './scenarios.js';
 
@@ -42,17 +51,33 @@ export function buildLabAuthorizationRequest(
 type Deps = Pick<TokenEndpointDeps, 'http' | 'metadata' | 'authInternalUrl'>;
 
 /** A token request of the lab copy: the confidential one with HTTP Basic, the public one naming itself. */
-async function labTokenRequest(deps: Deps, lab: LabRegistration, endpoint: string, form: URLSearchParams, publicClient: boolean) {
+async function labTokenRequest(
+  deps: Deps,
+  lab: LabRegistration,
+  endpoint: string,
+  form: URLSearchParams,
+  publicClient: boolean,
+) {
   if (publicClient) {
     form.set('client_id', lab.publicClientId); // a public client only names itself (RFC 6749 §2.3)
     return postForm(deps, endpoint, form);
   }
-  const client = { clientId: lab.clientId, clientSecret: lab.clientSecret, redirectUri: lab.redirectUri, scope: lab.scope };
+  const client = {
+    clientId: lab.clientId,
+    clientSecret: lab.clientSecret,
+    redirectUri: lab.redirectUri,
+    scope: lab.scope,
+  };
   return postAuthenticated({ ...deps, client }, endpoint, form);
 }
 
 /** Steps 5-6 for the public lab copy, keeping the tokens (scenario 7 needs its refresh token). */
-export async function exchangeLabCodeForTokens(deps: Deps, lab: LabRegistration, code: string, code_verifier: string | undefined): Promise<{ ok: true; tokens: TokenSet } | { ok: false; error: TokenError }> {
+export async function exchangeLabCodeForTokens(
+  deps: Deps,
+  lab: LabRegistration,
+  code: string,
+  code_verifier: string | undefined,
+): Promise<{ ok: true; tokens: TokenSet } | { ok: false; error: TokenError }> {
   const metadata = await deps.metadata.get();
   const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: lab.redirectUri });
   if (code_verifier) form.set('code_verifier', code_verifier);
@@ -65,15 +90,28 @@ export async function exchangeLabCodeForTokens(deps: Deps, lab: LabRegistration,
  * RFC 6749 §6 for the public lab copy, at the real token endpoint (which rotates, RFC 9700 §4.14.2) or at the
  * auth server's lab copy that does not (`/lab/no-rotation/token`).
  */
-export async function refreshLab(deps: Deps, lab: LabRegistration, refresh_token: string, rotation: boolean): Promise<{ ok: true; tokens: TokenSet } | { ok: false; error: TokenError }> {
+export async function refreshLab(
+  deps: Deps,
+  lab: LabRegistration,
+  refresh_token: string,
+  rotation: boolean,
+): Promise<{ ok: true; tokens: TokenSet } | { ok: false; error: TokenError }> {
   const metadata = await deps.metadata.get();
   const endpoint = rotation ? metadata.token_endpoint : `${metadata.issuer}/lab/no-rotation/token`;
-  const response = await labTokenRequest(deps, lab, endpoint, new URLSearchParams({ grant_type: 'refresh_token', refresh_token }), true);
+  const response = await labTokenRequest(
+    deps,
+    lab,
+    endpoint,
+    new URLSearchParams({ grant_type: 'refresh_token', refresh_token }),
+    true,
+  );
   if (response.status !== 200) return { ok: false, error: readTokenError(response) };
   return { ok: true, tokens: parseTokenResponse(responseBody(response), lab.scope, 'refresh_token') };
 }
 
-export type LabExchange = { ok: true; owner: string; titles: string[]; scope: string } | { ok: false; error: TokenError };
+export type LabExchange =
+  | { ok: true; owner: string; titles: string[]; scope: string }
+  | { ok: false; error: TokenError };
 
 /**
  * Steps 5-8 for a lab copy: the code at the token endpoint (as the confidential or the public copy, with the

@@ -106,7 +106,10 @@ export const SCENARIOS: readonly Scenario[] = [
       name: 'refresh token rotation',
       what: 'Each refresh returns a new refresh token and retires the old one. When a retired one is used again (by the thief or by you), the auth server knows a copy exists and revokes the whole family: Mallory’s tokens die, and your printer asks you to connect again. (Switched off, both use the auth server’s lab copy of the token endpoint that does not rotate.)',
     },
-    noteStep: { number: 6, text: 'Step 6: the authorization server issues the tokens (and a refresh token, with offline_access)' },
+    noteStep: {
+      number: 6,
+      text: 'Step 6: the authorization server issues the tokens (and a refresh token, with offline_access)',
+    },
     references: ['RFC 9700 §4.14.2', 'RFC 6749 §6', 'RFC 6749 §10.4'],
     rules: ['§T9'],
     built: true,
@@ -183,7 +186,10 @@ export const SCENARIOS: readonly Scenario[] = [
     defense: null,
     noSwitch:
       'Nothing technical can tell your approval from a tricked one: the code is real and so is the page. What defends you is the approval page’s warning (“only allow if you started this on a device in front of you”) and the code’s short life (10 minutes), which leaves Mallory little time. Run it and Allow, then run it again and Deny.',
-    noteStep: { number: 3, text: 'Step 3: the authorization server asks the owner (here, for a device you cannot see)' },
+    noteStep: {
+      number: 3,
+      text: 'Step 3: the authorization server asks the owner (here, for a device you cannot see)',
+    },
     references: ['RFC 8628 §5.4', 'RFC 9700 §4.6 (consent for a device)'],
     rules: [],
     built: true,

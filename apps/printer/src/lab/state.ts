@@ -65,7 +65,12 @@ export function isDefenseOn(lab: LabState, id: ScenarioId): boolean {
   return lab.defenses[id] !== false;
 }
 
-export function recordOutcome(lab: LabState, id: ScenarioId, defenseOn: boolean, outcome: Omit<LabOutcome, 'at'>): void {
+export function recordOutcome(
+  lab: LabState,
+  id: ScenarioId,
+  defenseOn: boolean,
+  outcome: Omit<LabOutcome, 'at'>,
+): void {
   const row = lab.results[id] ?? {};
   row[defenseOn ? 'on' : 'off'] = { ...outcome, at: Date.now() };
   lab.results[id] = row;

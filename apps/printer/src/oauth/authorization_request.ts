@@ -43,7 +43,11 @@ export interface AuthorizationRequestOptions {
   now?: number;
 }
 
-export function buildAuthorizationRequest(metadata: AuthServerMetadata, client: ClientRegistration, options: AuthorizationRequestOptions = {}): AuthorizationRequest {
+export function buildAuthorizationRequest(
+  metadata: AuthServerMetadata,
+  client: ClientRegistration,
+  options: AuthorizationRequestOptions = {},
+): AuthorizationRequest {
   const now = options.now ?? Date.now();
   const state = randomBytes(32).toString('base64url'); // 256 bits; RFC 6749 §10.10 asks for unguessable values
   const code_verifier = generateCodeVerifier(); // RFC 7636 §4.1: 43 characters, 256 bits
@@ -62,7 +66,11 @@ export function buildAuthorizationRequest(metadata: AuthServerMetadata, client: 
 }
 
 /** Remember a new request, dropping expired ones and keeping at most MAX_PENDING_AUTHORIZATIONS. */
-export function rememberPending(list: PendingAuthorization[] | undefined, pending: PendingAuthorization, now = Date.now()): PendingAuthorization[] {
+export function rememberPending(
+  list: PendingAuthorization[] | undefined,
+  pending: PendingAuthorization,
+  now = Date.now(),
+): PendingAuthorization[] {
   const live = (list ?? []).filter((p) => now - p.createdAt < PENDING_AUTHORIZATION_TTL_MS);
   return [...live, pending].slice(-MAX_PENDING_AUTHORIZATIONS);
 }

@@ -17,17 +17,25 @@ import { PENDING_AUTHORIZATION_TTL_MS, type PendingAuthorization } from './autho
 import type { AuthServerMetadata } from './metadata.js';
 import { type TokenEndpointDeps, type TokenSet, exchangeAuthorizationCode } from './token_endpoint.js';
 
-export type CallbackResult = { outcome: 'denied'; description: string | undefined } | { outcome: 'tokens'; tokens: TokenSet };
+export type CallbackResult =
+  | { outcome: 'denied'; description: string | undefined }
+  | { outcome: 'tokens'; tokens: TokenSet };
 
 /** What the checks of the callback leave: a refusal, or a code to exchange with this session's verifier. */
-export type CheckedCallback = { outcome: 'denied'; description: string | undefined } | { outcome: 'code'; code: string; code_verifier: string };
+export type CheckedCallback =
+  | { outcome: 'denied'; description: string | undefined }
+  | { outcome: 'code'; code: string; code_verifier: string };
 
 const consumedStates = new Map<string, number>();
 
 /** RFC 6749 §4.1.2.1: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */
 const ERROR_VALUE = /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/;
 
-export async function handleCallback(req: Request, metadata: AuthServerMetadata, deps: TokenEndpointDeps): Promise<CallbackResult> {
+export async function handleCallback(
+  req: Request,
+  metadata: AuthServerMetadata,
+  deps: TokenEndpointDeps,
+): Promise<CallbackResult> {
   const checked = checkCallback(req, req.query as ParamSource, metadata);
   if (checked.outcome === 'denied') return checked;
   // 4. The code, exchanged with the verifier that only this session knows (steps 5-6, RFC 7636 §4.5).
@@ -40,7 +48,6 @@ export async function handleCallback(req: Request, metadata: AuthServerMetadata,
  * mode the same query kept in the session while the learner read about it. Uses the pending request up.
  */
 export function checkCallback(req: Request, query: ParamSource, metadata: AuthServerMetadata): CheckedCallback {
-
   // 1. state (RFC 6749 §4.1.2: "REQUIRED if the state parameter was present in the authorization request").
   const state = optionalParam(query, 'state');
   if (state === undefined) {
@@ -57,7 +64,10 @@ export function checkCallback(req: Request, query: ParamSource, metadata: AuthSe
     );
   }
   if (Date.now() - pending.createdAt > PENDING_AUTHORIZATION_TTL_MS) {
-    throw new CallbackRejected('The answer came back too late: this request expired.', 'Requests are valid for 10 minutes.');
+    throw new CallbackRejected(
+      'The answer came back too late: this request expired.',
+      'Requests are valid for 10 minutes.',
+    );
   }
 
   // 2. iss (RFC 9207 §2.4): the answer must come from the auth server the request was sent to.
@@ -80,7 +90,8 @@ export function checkCallback(req: Request, query: ParamSource, metadata: AuthSe
   const error = optionalParam(query, 'error');
   if (error !== undefined) {
     const rawDescription = optionalParam(query, 'error_description');
-    const description = rawDescription !== undefined && ERROR_VALUE.test(rawDescription) ? rawDescription.slice(0, 300) : undefined;
+    const description =
+      rawDescription !== undefined && ERROR_VALUE.test(rawDescription) ? rawDescription.slice(0, 300) : undefined;
     if (error === 'access_denied') return { outcome: 'denied', description };
     throw new AuthorizationFailed(ERROR_VALUE.test(error) ? error.slice(0, 64) : 'invalid error value', description);
   }

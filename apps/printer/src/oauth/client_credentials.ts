@@ -7,7 +7,15 @@
  * `client_secret_post` (RFC 6749 §2.3.1): client_id and client_secret in the form body, over the back channel.
  */
 import type { PrintLabRegistration } from '../config.js';
-import { readTokenError, postForm, responseBody, parseTokenResponse, type TokenEndpointDeps, type TokenError, type TokenSet } from './token_endpoint.js';
+import {
+  readTokenError,
+  postForm,
+  responseBody,
+  parseTokenResponse,
+  type TokenEndpointDeps,
+  type TokenError,
+  type TokenSet,
+} from './token_endpoint.js';
 
 export interface ClientCredentialsAnswer {
   /** The token endpoint as the metadata names it (public URL). */
@@ -31,7 +39,10 @@ function clientCredentialsForm(lab: PrintLabRegistration): URLSearchParams {
   });
 }
 
-export async function requestClientCredentialsToken(deps: Pick<TokenEndpointDeps, 'http' | 'metadata' | 'authInternalUrl'>, lab: PrintLabRegistration): Promise<ClientCredentialsAnswer> {
+export async function requestClientCredentialsToken(
+  deps: Pick<TokenEndpointDeps, 'http' | 'metadata' | 'authInternalUrl'>,
+  lab: PrintLabRegistration,
+): Promise<ClientCredentialsAnswer> {
   const metadata = await deps.metadata.get();
   const form = clientCredentialsForm(lab);
   const shown = new URLSearchParams(form);

@@ -76,7 +76,11 @@ export function currentConnection(req: Request): Connection {
   return connection;
 }
 
-async function refreshConnection(req: Request, deps: TokenEndpointDeps, connection: Connection & { refresh_token: string }): Promise<Connection> {
+async function refreshConnection(
+  req: Request,
+  deps: TokenEndpointDeps,
+  connection: Connection & { refresh_token: string },
+): Promise<Connection> {
   let tokens: TokenSet;
   try {
     tokens = await refreshOnce(deps, connection);
@@ -98,7 +102,13 @@ async function refreshConnection(req: Request, deps: TokenEndpointDeps, connecti
     newRefresh: fingerprint(newRefresh),
     rotated: newRefresh !== connection.refresh_token,
   };
-  const refreshed: Connection = { ...connection, ...tokens, refreshCount: connection.refreshCount + 1, refreshedAt: now, lastRotation };
+  const refreshed: Connection = {
+    ...connection,
+    ...tokens,
+    refreshCount: connection.refreshCount + 1,
+    refreshedAt: now,
+    lastRotation,
+  };
   req.session.connection = refreshed;
   return refreshed;
 }
@@ -112,7 +122,11 @@ function hasRefreshToken(connection: Connection): connection is Connection & { r
  * Drive still says invalid_token (clocks differ) while a refresh token is at hand. When Drive keeps refusing,
  * the tokens are forgotten, so the home page offers to connect again.
  */
-export async function withAccessToken<T>(req: Request, deps: TokenEndpointDeps, call: (accessToken: string) => Promise<T>): Promise<T> {
+export async function withAccessToken<T>(
+  req: Request,
+  deps: TokenEndpointDeps,
+  call: (accessToken: string) => Promise<T>,
+): Promise<T> {
   let connection = currentConnection(req);
   let refreshed = false;
   if (isExpiring(connection) && hasRefreshToken(connection)) {

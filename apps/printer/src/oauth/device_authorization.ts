@@ -13,7 +13,15 @@
 import { DEVICE_CODE_GRANT_TYPE } from '@oauth-demo/back-channel';
 import type { KioskRegistration } from '../config.js';
 import { DeviceFlowFailed } from '../errors.js';
-import { parseTokenResponse, postForm, readTokenError, responseBody, type TokenEndpointDeps, type TokenError, type TokenSet } from './token_endpoint.js';
+import {
+  parseTokenResponse,
+  postForm,
+  readTokenError,
+  responseBody,
+  type TokenEndpointDeps,
+  type TokenError,
+  type TokenSet,
+} from './token_endpoint.js';
 
 /** RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default." */
 const DEFAULT_INTERVAL_S = 5;
@@ -41,30 +49,45 @@ type Deps = Pick<TokenEndpointDeps, 'http' | 'metadata' | 'authInternalUrl'>;
 export async function requestDeviceAuthorization(deps: Deps, kiosk: KioskRegistration): Promise<DeviceAuthorization> {
   const metadata = await deps.metadata.get();
   if (!metadata.device_authorization_endpoint) {
-    throw new DeviceFlowFailed('The auth server does not offer the device flow: its metadata has no device_authorization_endpoint (RFC 8628 §4).');
+    throw new DeviceFlowFailed(
+      'The auth server does not offer the device flow: its metadata has no device_authorization_endpoint (RFC 8628 §4).',
+    );
   }
-  const response = await postForm(deps, metadata.device_authorization_endpoint, new URLSearchParams({ client_id: kiosk.clientId, scope: kiosk.scope }));
+  const response = await postForm(
+    deps,
+    metadata.device_authorization_endpoint,
+    new URLSearchParams({ client_id: kiosk.clientId, scope: kiosk.scope }),
+  );
   if (response.status !== 200) {
     const error = readTokenError(response);
-    throw new DeviceFlowFailed(`The device authorization endpoint answered "${error.code}"${error.description ? `: "${error.description}"` : ''}.`, error.code);
+    throw new DeviceFlowFailed(
+      `The device authorization endpoint answered "${error.code}"${error.description ? `: "${error.description}"` : ''}.`,
+      error.code,
+    );
   }
   return parseDeviceAuthorization(responseBody(response));
 }
 
 export function parseDeviceAuthorization(body: Record<string, unknown>): DeviceAuthorization {
   const bad = (what: string) => new DeviceFlowFailed(`The device authorization response ${what} (RFC 8628 §3.2).`);
-  if (typeof body.device_code !== 'string' || body.device_code === '' || body.device_code.length > 1000) throw bad('has no usable device_code');
-  if (typeof body.user_code !== 'string' || !/^[\x21-\x7E]{1,20}$/.test(body.user_code)) throw bad('has no usable user_code');
+  if (typeof body.device_code !== 'string' || body.device_code === '' || body.device_code.length > 1000)
+    throw bad('has no usable device_code');
+  if (typeof body.user_code !== 'string' || !/^[\x21-\x7E]{1,20}$/.test(body.user_code))
+    throw bad('has no usable user_code');
   const verificationUri = httpUrl(body.verification_uri);
   if (!verificationUri) throw bad('has no http(s) verification_uri');
   if (typeof body.expires_in !== 'number' || !(body.expires_in > 0)) throw bad('has no positive expires_in');
-  if (body.interval !== undefined && (typeof body.interval !== 'number' || !(body.interval >= 0))) throw bad('has an invalid interval');
+  if (body.interval !== undefined && (typeof body.interval !== 'number' || !(body.interval >= 0)))
+    throw bad('has an invalid interval');
   const result: DeviceAuthorization = {
     device_code: body.device_code,
     user_code: body.user_code,
     verification_uri: verificationUri,
     expires_in: Math.min(Math.floor(body.expires_in), MAX_EXPIRES_IN_S),
-    interval: Math.min(Math.ceil(typeof body.interval === 'number' ? body.interval : DEFAULT_INTERVAL_S), MAX_INTERVAL_S),
+    interval: Math.min(
+      Math.ceil(typeof body.interval === 'number' ? body.interval : DEFAULT_INTERVAL_S),
+      MAX_INTERVAL_S,
+    ),
   };
   const complete = httpUrl(body.verification_uri_complete);
   if (complete) result.verification_uri_complete = complete;
@@ -74,9 +97,17 @@ export function parseDeviceAuthorization(body: Record<string, unknown>): DeviceA
 export type DevicePollResult = { outcome: 'tokens'; tokens: TokenSet } | { outcome: 'error'; error: TokenError };
 
 /** §3.4: one poll. The caller decides WHEN (no faster than the interval); this only asks and reads. */
-export async function pollDeviceToken(deps: Deps, kiosk: KioskRegistration, deviceCode: string): Promise<DevicePollResult> {
+export async function pollDeviceToken(
+  deps: Deps,
+  kiosk: KioskRegistration,
+  deviceCode: string,
+): Promise<DevicePollResult> {
   const metadata = await deps.metadata.get();
-  const form = new URLSearchParams({ grant_type: DEVICE_CODE_GRANT_TYPE, device_code: deviceCode, client_id: kiosk.clientId });
+  const form = new URLSearchParams({
+    grant_type: DEVICE_CODE_GRANT_TYPE,
+    device_code: deviceCode,
+    client_id: kiosk.clientId,
+  });
   const response = await postForm(deps, metadata.token_endpoint, form);
   if (response.status !== 200) return { outcome: 'error', error: readTokenError(response) };
   return { outcome: 'tokens', tokens: parseTokenResponse(responseBody(response), kiosk.scope, 'device_code') };

@@ -9,11 +9,19 @@
 import { postAuthenticated, responseBody, type TokenEndpointDeps } from './token_endpoint.js';
 
 /** `true`/`false` as the auth server said; `null` when it offers no introspection or did not answer 200. */
-export async function isTokenActive(deps: TokenEndpointDeps, token: string, hint: 'access_token' | 'refresh_token'): Promise<boolean | null> {
+export async function isTokenActive(
+  deps: TokenEndpointDeps,
+  token: string,
+  hint: 'access_token' | 'refresh_token',
+): Promise<boolean | null> {
   try {
     const metadata = await deps.metadata.get();
     if (!metadata.introspection_endpoint) return null;
-    const response = await postAuthenticated(deps, metadata.introspection_endpoint, new URLSearchParams({ token, token_type_hint: hint }));
+    const response = await postAuthenticated(
+      deps,
+      metadata.introspection_endpoint,
+      new URLSearchParams({ token, token_type_hint: hint }),
+    );
     if (response.status !== 200) return null;
     const body = responseBody(response);
     return typeof body.active === 'boolean' ? body.active : null;

@@ -88,7 +88,9 @@ export function validateMetadata(data: unknown, expectedIssuer: string): AuthSer
   const methods = stringArray(m.code_challenge_methods_supported);
   // RFC 8414 §2: absent means PKCE is not supported. We send S256 only, so we need it (RFC 9700 §2.1.1).
   if (!methods?.includes(CODE_CHALLENGE_METHOD)) {
-    throw new AuthServerMetadataInvalid('The auth server does not list S256 in code_challenge_methods_supported (RFC 7636, RFC 8414 §2).');
+    throw new AuthServerMetadataInvalid(
+      'The auth server does not list S256 in code_challenge_methods_supported (RFC 7636, RFC 8414 §2).',
+    );
   }
   const metadata: AuthServerMetadata = {
     issuer: expectedIssuer,
@@ -97,10 +99,15 @@ export function validateMetadata(data: unknown, expectedIssuer: string): AuthSer
     code_challenge_methods_supported: methods,
     authorization_response_iss_parameter_supported: m.authorization_response_iss_parameter_supported === true,
   };
-  if (m.revocation_endpoint !== undefined) metadata.revocation_endpoint = absoluteUrl(m.revocation_endpoint, 'revocation_endpoint');
-  if (m.introspection_endpoint !== undefined) metadata.introspection_endpoint = absoluteUrl(m.introspection_endpoint, 'introspection_endpoint');
+  if (m.revocation_endpoint !== undefined)
+    metadata.revocation_endpoint = absoluteUrl(m.revocation_endpoint, 'revocation_endpoint');
+  if (m.introspection_endpoint !== undefined)
+    metadata.introspection_endpoint = absoluteUrl(m.introspection_endpoint, 'introspection_endpoint');
   if (m.device_authorization_endpoint !== undefined) {
-    metadata.device_authorization_endpoint = absoluteUrl(m.device_authorization_endpoint, 'device_authorization_endpoint');
+    metadata.device_authorization_endpoint = absoluteUrl(
+      m.device_authorization_endpoint,
+      'device_authorization_endpoint',
+    );
   }
   // Optional for the printer (only the token inspector uses it): an unusable value is ignored, not fatal.
   if (typeof m.jwks_uri === 'string' && /^https?:\/\//.test(m.jwks_uri)) metadata.jwks_uri = m.jwks_uri;
@@ -124,7 +131,9 @@ function absoluteUrl(value: unknown, name: string): string {
       // fall through
     }
   }
-  throw new AuthServerMetadataInvalid(`The metadata has no usable ${name} (an absolute http(s) URL is required, RFC 8414 §2).`);
+  throw new AuthServerMetadataInvalid(
+    `The metadata has no usable ${name} (an absolute http(s) URL is required, RFC 8414 §2).`,
+  );
 }
 
 function stringArray(value: unknown): string[] | undefined {

@@ -31,7 +31,11 @@ export interface TokenEndpointDeps {
 }
 
 /** Steps 5-6: RFC 6749 §4.1.3 with the PKCE code_verifier of RFC 7636 §4.5. */
-export function exchangeAuthorizationCode(deps: TokenEndpointDeps, code: string, code_verifier: string): Promise<TokenSet> {
+export function exchangeAuthorizationCode(
+  deps: TokenEndpointDeps,
+  code: string,
+  code_verifier: string,
+): Promise<TokenSet> {
   const form = new URLSearchParams({
     grant_type: 'authorization_code',
     code,
@@ -46,7 +50,11 @@ export function exchangeAuthorizationCode(deps: TokenEndpointDeps, code: string,
  * RFC 6749 §6: a new access token from the refresh token, with no user present. The answer may carry a new
  * refresh token (rotation, RFC 9700 §4.14.2); the old one must then no longer be used.
  */
-export async function refreshTokens(deps: TokenEndpointDeps, refresh_token: string, grantedScope: string): Promise<TokenSet> {
+export async function refreshTokens(
+  deps: TokenEndpointDeps,
+  refresh_token: string,
+  grantedScope: string,
+): Promise<TokenSet> {
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token });
   const tokens = await requestToken(deps, form, 'refresh_token', grantedScope);
   // RFC 6749 §6: without a new refresh token in the answer, the old one stays valid.
@@ -71,7 +79,9 @@ async function requestToken(
 
 /** The JSON object of an answer, or `{}` when it is not one. */
 export function responseBody(response: AxiosResponse<unknown>): Record<string, unknown> {
-  return typeof response.data === 'object' && response.data !== null && !Array.isArray(response.data) ? (response.data as Record<string, unknown>) : {};
+  return typeof response.data === 'object' && response.data !== null && !Array.isArray(response.data)
+    ? (response.data as Record<string, unknown>)
+    : {};
 }
 
 /** RFC 6749 §5.2 (and RFC 8628 §3.5): the error of a refused token request. */
@@ -84,7 +94,10 @@ export interface TokenError {
 /** RFC 6749 §5.2: 400 (or 401 for invalid_client) with a JSON {error, error_description}; checked before it is shown. */
 export function readTokenError(response: AxiosResponse<unknown>): TokenError {
   const body = responseBody(response);
-  const code = typeof body.error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(body.error) ? body.error : `HTTP ${response.status}`;
+  const code =
+    typeof body.error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(body.error)
+      ? body.error
+      : `HTTP ${response.status}`;
   const error: TokenError = { status: response.status, code };
   if (typeof body.error_description === 'string') error.description = body.error_description.slice(0, 300);
   return error;
@@ -114,7 +127,11 @@ export async function postForm(
  * A form POST to one of the auth server's endpoints, authenticated as the printer with HTTP Basic
  * (`client_secret_basic`, RFC 6749 §2.3.1), at the endpoint's internal URL. Only network failures throw.
  */
-export async function postAuthenticated(deps: TokenEndpointDeps, endpoint: string, form: URLSearchParams): Promise<AxiosResponse<unknown>> {
+export async function postAuthenticated(
+  deps: TokenEndpointDeps,
+  endpoint: string,
+  form: URLSearchParams,
+): Promise<AxiosResponse<unknown>> {
   try {
     return await deps.http.post<unknown>(deps.metadata.internal(endpoint), form.toString(), {
       headers: {
@@ -129,14 +146,23 @@ export async function postAuthenticated(deps: TokenEndpointDeps, endpoint: strin
 }
 
 /** RFC 6749 §5.1, checked field by field: a malformed answer is refused, not half-used. */
-export function parseTokenResponse(body: Record<string, unknown>, defaultScope: string, grant: GrantLabel, now = Date.now()): TokenSet {
-  const bad = (what: string) => new TokenRequestFailed('invalid_response', `The token response ${what} (RFC 6749 §5.1).`, grant);
+export function parseTokenResponse(
+  body: Record<string, unknown>,
+  defaultScope: string,
+  grant: GrantLabel,
+  now = Date.now(),
+): TokenSet {
+  const bad = (what: string) =>
+    new TokenRequestFailed('invalid_response', `The token response ${what} (RFC 6749 §5.1).`, grant);
   if (typeof body.access_token !== 'string' || body.access_token === '') throw bad('has no access_token');
   // RFC 6749 §7.1 and RFC 6750 §4: the type is case-insensitive; the printer only knows how to use Bearer.
-  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') throw bad('is not of token_type Bearer');
-  if (body.expires_in !== undefined && (typeof body.expires_in !== 'number' || !(body.expires_in >= 0))) throw bad('has an invalid expires_in');
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')
+    throw bad('is not of token_type Bearer');
+  if (body.expires_in !== undefined && (typeof body.expires_in !== 'number' || !(body.expires_in >= 0)))
+    throw bad('has an invalid expires_in');
   if (body.scope !== undefined && typeof body.scope !== 'string') throw bad('has an invalid scope');
-  if (body.refresh_token !== undefined && (typeof body.refresh_token !== 'string' || body.refresh_token === '')) throw bad('has an invalid refresh_token');
+  if (body.refresh_token !== undefined && (typeof body.refresh_token !== 'string' || body.refresh_token === ''))
+    throw bad('has an invalid refresh_token');
   const tokens: TokenSet = {
     access_token: body.access_token,
     token_type: 'Bearer',

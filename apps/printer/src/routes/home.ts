@@ -14,7 +14,11 @@ export function homeRoutes(ctx: AppContext): Router {
 
   router.get('/', (req, res) => {
     const named = typeof req.query.notice === 'string' ? req.query.notice : '';
-    const notice = req.session.notice ?? (Object.hasOwn(ANONYMOUS_NOTICES, named) ? ANONYMOUS_NOTICES[named as keyof typeof ANONYMOUS_NOTICES] : undefined);
+    const notice =
+      req.session.notice ??
+      (Object.hasOwn(ANONYMOUS_NOTICES, named)
+        ? ANONYMOUS_NOTICES[named as keyof typeof ANONYMOUS_NOTICES]
+        : undefined);
     delete req.session.notice;
     const connection = req.session.connection;
     res.render('home', {

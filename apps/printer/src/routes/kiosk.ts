@@ -59,7 +59,11 @@ export function kioskRoutes(ctx: AppContext): Router {
       } catch (error) {
         if (!(error instanceof DriveRefusedToken)) throw error;
         // Drive refused the kiosk's token (its reason is in error.message): there is no refresh token, the customer starts again.
-        state = { ...state, status: 'failed', failure: { code: error.code, description: `${error.message} Start again.` } };
+        state = {
+          ...state,
+          status: 'failed',
+          failure: { code: error.code, description: `${error.message} Start again.` },
+        };
         delete state.tokens;
         req.session.kiosk = state;
       }
@@ -86,7 +90,13 @@ export function kioskRoutes(ctx: AppContext): Router {
 
   router.post('/kiosk/start', verifyCsrf, async (req, res) => {
     const trace = startTrace(req, 'device_code', 'The shop’s kiosk (device flow)');
-    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 1, label: 'You press “Start on the kiosk”' });
+    describeExchange(res, {
+      key: trace.id,
+      from: 'browser',
+      channel: 'front',
+      step: 1,
+      label: 'You press “Start on the kiosk”',
+    });
     const authorization = await requestDeviceAuthorization(ctx.tokenEndpoint, kiosk);
     req.session.kiosk = { ...startKiosk(authorization), traceId: trace.id };
     res.redirect(303, '/kiosk');

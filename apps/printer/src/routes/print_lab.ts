@@ -38,7 +38,12 @@ export function printLabRoutes(ctx: AppContext): Router {
 
   router.post('/print-lab', verifyCsrf, async (req, res) => {
     const trace = startTrace(req, 'client_credentials', 'The print lab (no user)');
-    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: 'You ask the print lab to run (it acts as itself, not for you)' });
+    describeExchange(res, {
+      key: trace.id,
+      from: 'browser',
+      channel: 'front',
+      label: 'You ask the print lab to run (it acts as itself, not for you)',
+    });
     req.session.printLab = await ctx.printLab.run();
     res.redirect(303, '/print-lab#results');
   });
@@ -47,7 +52,12 @@ export function printLabRoutes(ctx: AppContext): Router {
     const id = req.params.id;
     const item = PHOTO_ID.test(id) ? req.session.printLab?.gallery?.items?.find((i) => i.id === id) : undefined;
     if (!item?.content_url) throw new NotFound('The print lab has no such test print.');
-    const photo = { id: item.id, title: item.title, content_type: item.content_type ?? 'image/svg+xml', content_url: item.content_url };
+    const photo = {
+      id: item.id,
+      title: item.title,
+      content_type: item.content_type ?? 'image/svg+xml',
+      content_url: item.content_url,
+    };
     let image: Awaited<ReturnType<typeof ctx.drive.getContent>>;
     try {
       image = await ctx.drive.getContent(await ctx.printLab.accessToken(), photo);

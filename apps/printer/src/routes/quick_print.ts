@@ -28,7 +28,6 @@ export function quickPrintRoutes(ctx: AppContext): Router {
   const implicit = findGrant(drive, 'implicit');
   const authorizationCode = findGrant(drive, 'authorization_code');
 
-
   /** The page's policy: the shared one, plus the two origins its script calls and blob: images. */
   function setPolicy(res: Response, tokenEndpoint: string): void {
     const connect = new Set(["'self'", originOf(tokenEndpoint), originOf(drive)]);

@@ -27,7 +27,10 @@ export function browserKey(req: Request): string {
  * (`/?notice=not-connected`): fixed texts, so the query cannot put words in our mouth.
  */
 export const ANONYMOUS_NOTICES = {
-  'not-connected': { kind: 'info', text: 'Connect Photo Printer to your Drive first: press "Import photos from Drive".' },
+  'not-connected': {
+    kind: 'info',
+    text: 'Connect Photo Printer to your Drive first: press "Import photos from Drive".',
+  },
   'no-paused-step': { kind: 'info', text: 'There is no paused step: start a flow with step-through mode on.' },
 } as const satisfies Record<string, Notice>;
 

@@ -59,13 +59,19 @@ export function recordBackChannel(http: AxiosInstance, tracing: BackChannelTraci
       return response;
     },
     (error: unknown) => {
-      if (isAxiosError(error) && error.config) recordCall(tracing, error.config, undefined, tracing.describeFailure(error));
+      if (isAxiosError(error) && error.config)
+        recordCall(tracing, error.config, undefined, tracing.describeFailure(error));
       throw error;
     },
   );
 }
 
-function recordCall(tracing: BackChannelTracing, config: InternalAxiosRequestConfig, response: AxiosResponse | undefined, failure?: string): void {
+function recordCall(
+  tracing: BackChannelTracing,
+  config: InternalAxiosRequestConfig,
+  response: AxiosResponse | undefined,
+  failure?: string,
+): void {
   const traced = config.traced;
   if (!traced || !tracing.recorder.enabled) return;
   const url = config.url ?? '';
@@ -94,7 +100,10 @@ function recordCall(tracing: BackChannelTracing, config: InternalAxiosRequestCon
 }
 
 function plainHeaders(headers: unknown): Record<string, string> {
-  const source = headers && typeof (headers as { toJSON?: unknown }).toJSON === 'function' ? (headers as { toJSON(): unknown }).toJSON() : headers;
+  const source =
+    headers && typeof (headers as { toJSON?: unknown }).toJSON === 'function'
+      ? (headers as { toJSON(): unknown }).toJSON()
+      : headers;
   const out: Record<string, string> = {};
   if (source && typeof source === 'object') {
     for (const [name, value] of Object.entries(source as Record<string, unknown>)) {

@@ -31,7 +31,8 @@ function partyFromUserAgent(userAgent: string | undefined): Party {
 
 function headersOf(source: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(source)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  for (const [name, value] of Object.entries(source))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : String(value);
   return out;
 }
 
@@ -40,7 +41,8 @@ function bodyOf(body: unknown): string | undefined {
   if (typeof body === 'string') return body;
   if (typeof body === 'object' && Object.keys(body).length === 0) return undefined;
   const form = new URLSearchParams();
-  for (const [name, value] of Object.entries(body as Record<string, unknown>)) for (const one of [value].flat()) form.append(name, String(one));
+  for (const [name, value] of Object.entries(body as Record<string, unknown>))
+    for (const one of [value].flat()) form.append(name, String(one));
   return form.toString();
 }
 
@@ -70,7 +72,12 @@ export interface RecordExchangesOptions {
   untrustedFrontChannel?: boolean;
 }
 
-export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults: RecordingInfo = {}, options: RecordExchangesOptions = {}): RequestHandler {
+export function recordExchanges(
+  recorder: Recorder,
+  recordedBy: Party,
+  defaults: RecordingInfo = {},
+  options: RecordExchangesOptions = {},
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!recorder.enabled) return next();
     const started = Date.now();
@@ -78,10 +85,15 @@ export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults:
     let captured = 0;
     const traceparent = parseTraceparent(req.get('traceparent'));
     // Most requests belong to no trace (a load test, a page without a flow): copy nothing for them.
-    const traced = () => traceparent !== undefined || (defaults.key ?? (res.locals.recording as RecordingInfo | undefined)?.key) !== undefined;
+    const traced = () =>
+      traceparent !== undefined ||
+      (defaults.key ?? (res.locals.recording as RecordingInfo | undefined)?.key) !== undefined;
     const collect = (chunk: unknown, encoding?: unknown) => {
-      if (chunk === undefined || chunk === null || typeof chunk === 'function' || captured >= MAX_CAPTURE || !traced()) return;
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      if (chunk === undefined || chunk === null || typeof chunk === 'function' || captured >= MAX_CAPTURE || !traced())
+        return;
+      const buffer = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       chunks.push(buffer);
       captured += buffer.length;
     };
@@ -103,26 +115,41 @@ export function recordExchanges(recorder: Recorder, recordedBy: Party, defaults:
       if (!key) return;
       const contentType = String(res.getHeader('content-type') ?? '');
       const textual = /json|text|html|x-www-form-urlencoded/.test(contentType);
-      const source = traceparent === undefined && options.untrustedFrontChannel ? `ip:${req.ip ?? 'unknown'}` : undefined;
-      recorder.add({
-        id: newSpanId(),
-        traceId: key,
-        recordedBy,
-        from: info.from ?? (traceparent ? partyFromUserAgent(req.get('user-agent')) : 'browser'),
-        to: recordedBy,
-        channel: info.channel ?? (traceparent ? 'back' : 'front'),
-        ...(info.step !== undefined ? { step: info.step } : {}),
-        label: info.label ?? `${req.method} ${req.path}`,
-        ...(info.note !== undefined ? { note: info.note } : {}),
-        at: started,
-        durationMs: Date.now() - started,
-        request: { method: req.method, url: req.originalUrl, headers: headersOf(req.headers), ...(bodyOf(req.body) !== undefined ? { body: bodyOf(req.body)! } : {}) },
-        response: {
-          status: res.statusCode,
-          headers: headersOf(res.getHeaders()),
-          ...(chunks.length > 0 ? { body: textual ? Buffer.concat(chunks).toString('utf8') : `(${captured} bytes of ${contentType || 'data'})` } : {}),
+      const source =
+        traceparent === undefined && options.untrustedFrontChannel ? `ip:${req.ip ?? 'unknown'}` : undefined;
+      recorder.add(
+        {
+          id: newSpanId(),
+          traceId: key,
+          recordedBy,
+          from: info.from ?? (traceparent ? partyFromUserAgent(req.get('user-agent')) : 'browser'),
+          to: recordedBy,
+          channel: info.channel ?? (traceparent ? 'back' : 'front'),
+          ...(info.step !== undefined ? { step: info.step } : {}),
+          label: info.label ?? `${req.method} ${req.path}`,
+          ...(info.note !== undefined ? { note: info.note } : {}),
+          at: started,
+          durationMs: Date.now() - started,
+          request: {
+            method: req.method,
+            url: req.originalUrl,
+            headers: headersOf(req.headers),
+            ...(bodyOf(req.body) !== undefined ? { body: bodyOf(req.body)! } : {}),
+          },
+          response: {
+            status: res.statusCode,
+            headers: headersOf(res.getHeaders()),
+            ...(chunks.length > 0
+              ? {
+                  body: textual
+                    ? Buffer.concat(chunks).toString('utf8')
+                    : `(${captured} bytes of ${contentType || 'data'})`,
+                }
+              : {}),
+          },
         },
-      }, source);
+        source,
+      );
     });
     next();
   };

@@ -88,7 +88,10 @@ export function startTrace(req: Request, kind: FlowKind, label: string, now = Da
   const all = [...(req.session.traces ?? []), trace];
   const dropped = all.slice(0, Math.max(0, all.length - MAX_TRACES_PER_SESSION));
   req.session.traces = all.slice(-MAX_TRACES_PER_SESSION);
-  if (dropped.length > 0) req.session.forgottenTraces = [...(req.session.forgottenTraces ?? []), ...dropped.map((t) => t.id)].slice(-MAX_FORGOTTEN_TRACES);
+  if (dropped.length > 0)
+    req.session.forgottenTraces = [...(req.session.forgottenTraces ?? []), ...dropped.map((t) => t.id)].slice(
+      -MAX_FORGOTTEN_TRACES,
+    );
   return trace;
 }
 

@@ -9,7 +9,11 @@
 import { Router } from 'express';
 import { type DocName, renderDoc } from '@oauth-demo/teaching';
 
-const PAGES: Record<string, DocName> = { '/notes': 'notes', '/glossary': 'glossary', '/docs/configuration': 'configuration' };
+const PAGES: Record<string, DocName> = {
+  '/notes': 'notes',
+  '/glossary': 'glossary',
+  '/docs/configuration': 'configuration',
+};
 
 export function docsRoutes(): Router {
   const router = Router();

@@ -28,6 +28,15 @@ export { teachingLocals } from './locals.js';
 
 export function teachingRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.use(resetRoutes(ctx), switchesRoutes(ctx), timelineRoutes(ctx), inspectorRoutes(ctx), stepThroughRoutes(ctx), grantsRoutes(ctx), doctorRoutes(ctx), docsRoutes());
+  router.use(
+    resetRoutes(ctx),
+    switchesRoutes(ctx),
+    timelineRoutes(ctx),
+    inspectorRoutes(ctx),
+    stepThroughRoutes(ctx),
+    grantsRoutes(ctx),
+    doctorRoutes(ctx),
+    docsRoutes(),
+  );
   return router;
 }

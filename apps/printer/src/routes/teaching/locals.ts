@@ -57,14 +57,18 @@ export function teachingLocals(ctx: AppContext) {
       },
       here: req.method === 'GET' ? req.originalUrl : '/',
       glossary: glossaryFor(req, ctx),
-      accessTokenTtlHint: 'Short token lifetimes on demand: start the auth server with ACCESS_TOKEN_TTL=60 (seconds) to watch access tokens expire and refresh in class.',
+      accessTokenTtlHint:
+        'Short token lifetimes on demand: start the auth server with ACCESS_TOKEN_TTL=60 (seconds) to watch access tokens expire and refresh in class.',
     };
     res.locals.teaching = teaching;
     res.locals.stylesheets = ['/assets/printer/teaching.css'];
     if (teaching.instructor) res.locals.bodyClass = 'instructor';
     if (teaching.presenter) {
       res.locals.presenter = true;
-      res.locals.presenterLinks = { timeline: teaching.traceId ? `/timeline?trace=${teaching.traceId}` : '/timeline', inspector: '/inspect' };
+      res.locals.presenterLinks = {
+        timeline: teaching.traceId ? `/timeline?trace=${teaching.traceId}` : '/timeline',
+        inspector: '/inspect',
+      };
     }
     next();
   };

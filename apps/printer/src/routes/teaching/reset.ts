@@ -45,7 +45,8 @@ export function resetRoutes(ctx: AppContext): Router {
     const connection = req.session.connection;
     if (connection) await revokeConnection(ctx.tokenEndpoint, connection);
     if (req.session.browserKey) {
-      for (const id of ctx.orders.forgetBrowser(req.session.browserKey)) rmSync(join(ctx.ordersDir, id), { recursive: true, force: true });
+      for (const id of ctx.orders.forgetBrowser(req.session.browserKey))
+        rmSync(join(ctx.ordersDir, id), { recursive: true, force: true });
     }
     req.session.destroy(() => res.redirect(303, '/'));
   });
@@ -70,7 +71,10 @@ export function resetRoutes(ctx: AppContext): Router {
     }
     const { clientId, clientSecret } = ctx.config.client;
     const answer = await ctx.backChannel.http.post(`${ctx.config.auth.internalUrl}/_demo/reset`, '', {
-      headers: { authorization: buildBasicAuthorization(clientId, clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: buildBasicAuthorization(clientId, clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       validateStatus: () => true,
     });
     if (answer.status !== 200) throw new Error(`the auth server refused the reset (HTTP ${answer.status})`);

@@ -51,7 +51,12 @@ export function stepThroughRoutes(ctx: AppContext): Router {
       redirectHomeWithNotice(req, res, 'no-paused-step');
       return;
     }
-    res.render('step', { title: interstitial.heading, stepBar: stepBar('authorization_code', interstitial.steps, { refused: interstitial.refused }), step: interstitial, csrf: csrfToken(req) });
+    res.render('step', {
+      title: interstitial.heading,
+      stepBar: stepBar('authorization_code', interstitial.steps, { refused: interstitial.refused }),
+      step: interstitial,
+      csrf: csrfToken(req),
+    });
   });
 
   // A reload of the page the Continue button led to (the browser shows /step/continue): back to the paused step,
@@ -71,27 +76,58 @@ export function stepThroughRoutes(ctx: AppContext): Router {
     const metadata = await ctx.metadata.get();
     const traceId = req.session.traces?.at(-1)?.id;
     if (hop.kind === 'callback') {
-      if (traceId) describeExchange(res, { key: traceId, from: 'browser', channel: 'front', label: 'Continue (step-through): Photo Printer checks state and iss' });
+      if (traceId)
+        describeExchange(res, {
+          key: traceId,
+          from: 'browser',
+          channel: 'front',
+          label: 'Continue (step-through): Photo Printer checks state and iss',
+        });
       const checked = checkCallback(req, hop.query, metadata);
       if (checked.outcome === 'denied') {
         renderDenied(req, res, checked.description);
         return;
       }
-      req.session.stepHop = { kind: 'token', code: checked.code, code_verifier: checked.code_verifier, createdAt: Date.now(), codeArrivedAt: hop.codeArrivedAt ?? hop.createdAt };
+      req.session.stepHop = {
+        kind: 'token',
+        code: checked.code,
+        code_verifier: checked.code_verifier,
+        createdAt: Date.now(),
+        codeArrivedAt: hop.codeArrivedAt ?? hop.createdAt,
+      };
       res.redirect(303, '/step');
       return;
     }
     if (hop.kind === 'tokens') {
-      if (traceId) describeExchange(res, { key: traceId, from: 'browser', channel: 'front', label: 'Continue (step-through): Photo Printer keeps the tokens' });
+      if (traceId)
+        describeExchange(res, {
+          key: traceId,
+          from: 'browser',
+          channel: 'front',
+          label: 'Continue (step-through): Photo Printer keeps the tokens',
+        });
       const { access_token, expiresAt, scope, refresh_token } = hop.tokens;
-      await finishConnection(req, res, ctx, hop.issuer, { access_token, token_type: 'Bearer', expiresAt, scope, ...(refresh_token ? { refresh_token } : {}) }, { pauseBeforeDrive: true });
+      await finishConnection(
+        req,
+        res,
+        ctx,
+        hop.issuer,
+        { access_token, token_type: 'Bearer', expiresAt, scope, ...(refresh_token ? { refresh_token } : {}) },
+        { pauseBeforeDrive: true },
+      );
       return;
     }
     if (hop.kind === 'drive') {
       res.redirect(303, '/photos');
       return;
     }
-    if (traceId) describeExchange(res, { key: traceId, from: 'browser', channel: 'front', label: 'Continue (step-through): Photo Printer sends the token request' });
+    if (traceId)
+      describeExchange(res, {
+        key: traceId,
+        from: 'browser',
+        channel: 'front',
+        label: 'Continue (step-through): Photo Printer sends the token request',
+      });
     let tokens: Awaited<ReturnType<typeof exchangeAuthorizationCode>>;
     try {
       tokens = await exchangeAuthorizationCode(ctx.tokenEndpoint, hop.code, hop.code_verifier);
@@ -99,7 +135,12 @@ export function stepThroughRoutes(ctx: AppContext): Router {
       // The code's short lifetime at work (RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is
       // RECOMMENDED"; here a minute): the pause was longer than the code lives. Say so, and offer to start again.
       const pausedSeconds = Math.round((Date.now() - (hop.codeArrivedAt ?? hop.createdAt)) / 1000);
-      if (error instanceof TokenRequestFailed && error.code === 'invalid_grant' && pausedSeconds >= CODE_LIFETIME_HINT_S) throw new CodeExpiredWhilePaused(pausedSeconds, error.description);
+      if (
+        error instanceof TokenRequestFailed &&
+        error.code === 'invalid_grant' &&
+        pausedSeconds >= CODE_LIFETIME_HINT_S
+      )
+        throw new CodeExpiredWhilePaused(pausedSeconds, error.description);
       throw error;
     }
     // Step-through: show the token response (step 6) before keeping it.
@@ -107,7 +148,13 @@ export function stepThroughRoutes(ctx: AppContext): Router {
       kind: 'tokens',
       issuer: metadata.issuer,
       createdAt: Date.now(),
-      tokens: { access_token: tokens.access_token, token_type: tokens.token_type, expiresAt: tokens.expiresAt, scope: tokens.scope, ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}) },
+      tokens: {
+        access_token: tokens.access_token,
+        token_type: tokens.token_type,
+        expiresAt: tokens.expiresAt,
+        scope: tokens.scope,
+        ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}),
+      },
     };
     res.redirect(303, '/step');
   });

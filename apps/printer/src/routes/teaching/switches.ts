@@ -26,7 +26,9 @@ export function switchesRoutes(ctx: AppContext): Router {
       // Instructor mode shows secrets: only where it is offered, and with the key when one is set.
       const { instructorKey } = ctx.config;
       const key = typeof body.key === 'string' ? body.key : '';
-      const keyOk = instructorKey === undefined || (key.length === instructorKey.length && timingSafeEqual(Buffer.from(key), Buffer.from(instructorKey)));
+      const keyOk =
+        instructorKey === undefined ||
+        (key.length === instructorKey.length && timingSafeEqual(Buffer.from(key), Buffer.from(instructorKey)));
       if (!instructorModeOffered(ctx.config, req.ip) || !keyOk) throw new InstructorModeRefused();
       teaching.instructor = true;
     }
@@ -50,7 +52,10 @@ export function switchesRoutes(ctx: AppContext): Router {
     // which keeps it in that service's session, then comes back here.
     const { printer, auth, drive } = ctx.config;
     const home = new URL(back, printer.publicUrl).href;
-    res.redirect(303, presenterSwitchUrl(auth.publicUrl, isPresenter, presenterSwitchUrl(drive.publicUrl, isPresenter, home)));
+    res.redirect(
+      303,
+      presenterSwitchUrl(auth.publicUrl, isPresenter, presenterSwitchUrl(drive.publicUrl, isPresenter, home)),
+    );
   });
 
   return router;

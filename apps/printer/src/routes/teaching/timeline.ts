@@ -59,16 +59,25 @@ export function timelineRoutes(ctx: AppContext): Router {
     let exchanges: MergedExchange[] = [];
     let sources: SourceStatus[] = [];
     if (trace) {
-      const reveal = instructor ? { clientId: ctx.config.client.clientId, clientSecret: ctx.config.client.clientSecret } : undefined;
+      const reveal = instructor
+        ? { clientId: ctx.config.client.clientId, clientSecret: ctx.config.client.clientSecret }
+        : undefined;
       const [auth, drive] = await Promise.all([
-        fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id, reveal).then(async (r) =>
-          // The auth server may refuse the reveal (another client id): fall back to its masked records.
-          r.status.state === 'refused' && reveal ? fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id) : r,
+        fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id, reveal).then(
+          async (r) =>
+            // The auth server may refuse the reveal (another client id): fall back to its masked records.
+            r.status.state === 'refused' && reveal
+              ? fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id)
+              : r,
         ),
         fetchRecordings(ctx.backChannel.http, { party: 'drive', urls: ctx.config.drive }, trace.id),
       ]);
       sources = [auth.status, drive.status];
-      exchanges = foldRepeats(mergeExchanges(ctx.recorder.list(trace.id), [...auth.exchanges, ...drive.exchanges]).map((e) => showExchange(e, instructor)));
+      exchanges = foldRepeats(
+        mergeExchanges(ctx.recorder.list(trace.id), [...auth.exchanges, ...drive.exchanges]).map((e) =>
+          showExchange(e, instructor),
+        ),
+      );
     }
     // The flow's own grant numbers its arrows and heads the page (steps.ts): a kiosk flow shows the device flow's steps.
     const grant = trace ? FLOW_GRANT[trace.kind] : undefined;
