@@ -30,8 +30,8 @@ import { pkceOptional } from '../lab/lab_clients.js';
 import { hashToken } from '../store/index.js';
 import { SCOPES } from '../scopes.js';
 import { DEMO_USERS } from '../seed.js';
-import { joinClass } from '../join.js';
-import { signIn } from '../sign_in.js';
+import { type JoinResult, joinClass } from '../join.js';
+import { type SignInResult, signIn } from '../sign_in.js';
 
 /** "2026-12-03 06:40 UTC": the day and time a consent was given, for pages and the timeline. */
 function formatDate(at: Date): string {
@@ -262,42 +262,35 @@ export function interactionRouter(ctx: AuthContext): Router {
     });
   });
 
-  router.post('/interaction/:id/login', verifyCsrf, async (req, res) => {
-    const { id, request } = pendingRequest(req);
-    describeExchange(res, {
-      key: `interaction:${id}`,
-      step: 3,
-      label: 'Sign in (username and password, to the auth server only)',
-    });
-    const result = await signIn(req, ctx);
-    if (!result.ok) {
-      renderLogin(req, res, id, request, result.status, result.message);
-      return;
-    }
-    // This request has had its sign-in (what prompt=login asks). signIn carried the pending requests over to the
-    // new session; mark this one there.
-    const carried = req.session.pending;
-    if (carried && Object.hasOwn(carried, id)) carried[id] = { ...carried[id]!, signedInHere: true };
-    res.redirect(303, `/interaction/${id}`);
-  });
-
-  // Join the class (join.ts): a new resource owner, signed in at once, then on to this request's consent.
-  router.post('/interaction/:id/join', verifyCsrf, async (req, res) => {
-    const { id, request } = pendingRequest(req);
-    describeExchange(res, {
-      key: `interaction:${id}`,
-      step: 3,
-      label: 'Join the class (a new resource owner), then sign in',
-    });
-    const result = await joinClass(req, ctx);
-    if (!result.ok) {
-      renderLogin(req, res, id, request, result.status, result.message);
-      return;
-    }
-    const carried = req.session.pending;
-    if (carried && Object.hasOwn(carried, id)) carried[id] = { ...carried[id]!, signedInHere: true };
-    res.redirect(303, `/interaction/${id}`);
-  });
+  /**
+   * Sign in (signIn) or join the class (joinClass, join.ts: a new resource owner, signed in at once), then on to this
+   * request's consent. This request has then had its sign-in (what prompt=login asks): the new session carries the
+   * pending requests over, and this one is marked there.
+   */
+  const signInThen =
+    (label: string, act: (req: Request, ctx: AuthContext) => Promise<SignInResult | JoinResult>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      const { id, request } = pendingRequest(req);
+      describeExchange(res, { key: `interaction:${id}`, step: 3, label });
+      const result = await act(req, ctx);
+      if (!result.ok) {
+        renderLogin(req, res, id, request, result.status, result.message);
+        return;
+      }
+      const carried = req.session.pending;
+      if (carried && Object.hasOwn(carried, id)) carried[id] = { ...carried[id]!, signedInHere: true };
+      res.redirect(303, `/interaction/${id}`);
+    };
+  router.post(
+    '/interaction/:id/login',
+    verifyCsrf,
+    signInThen('Sign in (username and password, to the auth server only)', signIn),
+  );
+  router.post(
+    '/interaction/:id/join',
+    verifyCsrf,
+    signInThen('Join the class (a new resource owner), then sign in', joinClass),
+  );
 
   router.post('/interaction/:id/consent', verifyCsrf, async (req, res) => {
     const { id, request } = pendingRequest(req);

@@ -65,6 +65,22 @@ function writeAtomically(path: string, content: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** Paint one photo of a scene into the photos folder, and the row that describes it. */
+function paintPhoto(dir: string, fileName: string, { owner, scene, takenOn }: SeedPhoto, now: number): PhotoRecord {
+  writeAtomically(join(dir, fileName), renderScene(scene));
+  return {
+    id: randomUUID(),
+    owner,
+    title: scene.title,
+    taken_on: takenOn,
+    width: WIDTH,
+    height: HEIGHT,
+    content_type: SVG_CONTENT_TYPE,
+    file_name: fileName,
+    created_at: now,
+  };
+}
+
 /** Seed the demo photos if the drive has none yet. Returns how many were created (0 when already seeded). */
 export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
   if (countPhotos(db) > 0) return 0;
@@ -72,21 +88,9 @@ export function seedPhotosIfEmpty(db: Db, dataDir: string): number {
   ensurePrivateDir(dir);
   const now = Math.floor(Date.now() / 1000);
 
-  const rows: PhotoRecord[] = SEED_PHOTOS.map(({ owner, scene, takenOn }) => {
-    const fileName = `${owner}-${scene.slug}.svg`;
-    writeAtomically(join(dir, fileName), renderScene(scene));
-    return {
-      id: randomUUID(),
-      owner,
-      title: scene.title,
-      taken_on: takenOn,
-      width: WIDTH,
-      height: HEIGHT,
-      content_type: SVG_CONTENT_TYPE,
-      file_name: fileName,
-      created_at: now,
-    };
-  });
+  const rows = SEED_PHOTOS.map(({ owner, scene, takenOn }) =>
+    paintPhoto(dir, `${owner}-${scene.slug}.svg`, { owner, scene, takenOn }, now),
+  );
 
   // Checked again inside a write (IMMEDIATE) transaction: two processes starting at once seed only once.
   const seeded = db
@@ -156,20 +160,8 @@ export function ensureOwnerPhotos(db: Db, dataDir: string, owner: string): void 
   ensurePrivateDir(dir);
   const rows: PhotoRecord[] = Array.from({ length: Math.min(NEW_OWNER_PHOTOS, scenes.length) }, (_, i) => {
     const scene = scenes[(start + i) % scenes.length]!;
-    const fileName = `${randomUUID()}.svg`;
-    writeAtomically(join(dir, fileName), renderScene(scene));
     const takenOn = new Date(Date.UTC(2025, 4 + i * 2, 1 + ((start + i * 7) % 27))).toISOString().slice(0, 10);
-    return {
-      id: randomUUID(),
-      owner,
-      title: scene.title,
-      taken_on: takenOn,
-      width: WIDTH,
-      height: HEIGHT,
-      content_type: SVG_CONTENT_TYPE,
-      file_name: fileName,
-      created_at: now,
-    };
+    return paintPhoto(dir, `${randomUUID()}.svg`, { owner, scene, takenOn }, now);
   });
   // Checked again in a write transaction: two first requests at once give the owner one set of photos.
   const written = db
