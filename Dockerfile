@@ -48,7 +48,10 @@ FROM pnpm AS compile
 COPY --from=manifests /manifests/ ./
 RUN pnpm install --frozen-lockfile --ignore-scripts --filter=. --filter="{./apps/*}..."
 COPY . .
-RUN pnpm --filter="{./apps/*}..." run build \
+# verify-deps-before-run off: this stage installed only the apps' part of the workspace, without install scripts, on
+# purpose. pnpm would otherwise see the other projects (e2e, bench) uninstalled, whenever the copied manifests are
+# newer than a cached install layer, and install again, compiling the SQLite addon here without a compiler.
+RUN pnpm --config.verify-deps-before-run=false --filter="{./apps/*}..." run build \
  && mkdir /compiled \
  && cp -r --parents apps/*/dist packages/*/dist /compiled/
 
