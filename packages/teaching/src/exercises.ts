@@ -330,7 +330,12 @@ export const EXERCISES: readonly Exercise[] = [
               : `The kiosk did not get a token for you (last answer: ${String(pending ?? polls.at(-1)!.exchange.response.status)}). Start the kiosk again and approve it as yourself.`,
         };
       }
-      if (authState && !authState.devices.some((d) => d.status === 'used' || d.status === 'approved'))
+      // The auth server's side: the approval (housekeeping sweeps expired device requests), or the grant it made.
+      const kioskClient = claimsOf(got.json?.access_token as string)?.client_id;
+      const onRecord =
+        authState?.devices.some((d) => d.status === 'used' || d.status === 'approved') ||
+        authState?.grants.some((g) => g.client_id === kioskClient);
+      if (authState && !onRecord)
         return {
           passed: false,
           hint: 'The auth server has no device approval of yours on record (was the demo reset?). Start the kiosk again.',
