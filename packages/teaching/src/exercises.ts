@@ -6,7 +6,7 @@
  * - the printer's recorded exchanges of the learner's own flows (recorder.ts: the back-channel calls Photo Printer
  *   made for this browser session, unmasked, with the auth server's and Drive's answers), and
  * - the auth server's state for this learner (their grants and device approvals), which it tells only the printer,
- *   authenticated as itself, and only about the learner whose token the printer holds (docs/design.md, Exercises).
+ *   authenticated as itself, and only about the learner whose token the printer holds (`docs/design.md, Exercises and the class board`).
  *
  * Framework-free: the printer gathers the evidence, `checkExercise` judges it. A failed check gives a hint that
  * says what was missing; a passed one gives the explanation, with the RFC section.

@@ -1,8 +1,9 @@
 /**
  * @module routes/exercises
  *
- * Exercises the demo checks (issue 18 item 3) and the class board (item 4); docs/design.md, Exercises and the
- * class board. Thin: the checks are in @oauth-demo/teaching (exercises.ts), the evidence in ../exercises.ts.
+ * Exercises the demo checks (issue 18 item 3) and the class board (item 4); the contract is
+ * `docs/design.md, Exercises and the class board`. Thin: the checks are in @oauth-demo/teaching, the evidence in
+ * ../exercises.ts.
  *
  * - `GET /exercises`: the six goals, and which this learner has reached;
  * - `GET /exercises/:id`, `POST /exercises/:id/check` (CSRF): one goal, and its check: a hint after a failed try,
