@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { type BackChannel, createBackChannel } from '@oauth-demo/back-channel';
 import { createStack, internalUrls, publicUrls, type Stack, startService, stopService } from '@oauth-demo/testkit';
 import { authorizeAs } from '../src/mallory_browser.js';
 
@@ -14,7 +15,9 @@ describe('authorizeAs (Mallory signs in as herself)', () => {
   /** The authorization request of the lab copy, as her browser would see it (the auth server's public URL). */
   let request: URL;
   let labCallback: string;
+  let backChannel: BackChannel;
   before(async () => {
+    backChannel = createBackChannel({ timeoutMs: 10_000, userAgent: 'attacker-test' });
     stack = await createStack({ name: 'attacker-test', extraEnv: { 'auth-server': { TIMELINE_RECORDING: 'off' } } });
     await startService('auth-server', stack);
     labCallback = `${publicUrls(stack).printer}/lab/callback`;
@@ -27,13 +30,14 @@ describe('authorizeAs (Mallory signs in as herself)', () => {
     }).toString();
   });
   after(async () => {
+    backChannel.close();
     await stopService('auth-server', stack);
     rmSync(stack.runDir, { recursive: true, force: true });
   });
 
   it('returns the redirect with a code for the lab copy, and never follows it', async () => {
     const answer = new URL(
-      await authorizeAs(request.href, internalUrls(stack).auth, 'mallory', 'free-filters', 10_000),
+      await authorizeAs(request.href, internalUrls(stack).auth, 'mallory', 'free-filters', backChannel.http),
     );
     assert.equal(`${answer.origin}${answer.pathname}`, labCallback);
     assert.ok(answer.searchParams.get('code'));
@@ -42,7 +46,7 @@ describe('authorizeAs (Mallory signs in as herself)', () => {
 
   it('a wrong password ends in a clear error, not a code', async () => {
     await assert.rejects(
-      authorizeAs(request.href, internalUrls(stack).auth, 'mallory', 'wrong', 10_000),
+      authorizeAs(request.href, internalUrls(stack).auth, 'mallory', 'wrong', backChannel.http),
       /answered 40/,
     );
   });
