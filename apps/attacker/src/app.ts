@@ -103,7 +103,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
     loot.add(run, {
       scenario: 'csrf',
       success: true,
-      summary: 'Mallory got a code for her own Drive account and sent your browser to the printer’s callback with it.',
+      summary: 'She got a code for her own Drive account and sent your browser to the printer’s callback with it.',
       details: [callback.replace(/code=[^&]+/, 'code=…')],
     });
     res.setHeader('Cache-Control', 'no-store');
@@ -167,7 +167,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
     loot.add(run, {
       scenario: 'redirect',
       success: false,
-      summary: 'Mallory showed you her “sign in with Photo Printer” link.',
+      summary: 'She showed you her “sign in with Photo Printer” link.',
       details: [`redirect_uri: ${redirectUri}`],
     });
     res.setHeader('Cache-Control', 'no-store');

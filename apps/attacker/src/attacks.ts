@@ -146,7 +146,7 @@ export async function redeemStolenCode(
       summary: `The auth server refused the stolen code: ${answer.error}.`,
       details: [`${answer.error}: ${answer.description}`],
     };
-  return readPhotos(mallory, answer.accessToken, 'Mallory redeemed the stolen code and read the victim’s photo list');
+  return readPhotos(mallory, answer.accessToken, 'She redeemed the stolen code and read the victim’s photo list');
 }
 
 /** Drive's photo list (`path`: the real API or its lab copy), asked with a token she holds (RFC 6750 §2.1). */

@@ -24,9 +24,7 @@ import {
 import { SCENARIOS, type Scenario, findScenario } from '../lab/scenarios.js';
 import { type LabState, addPending, isDefenseOn, newLabState, recordOutcome, takePending } from '../lab/state.js';
 
-/** What Mallory's site reported, named as hers once (her reports often start with her name already). */
-const saidByMallory = (summary: string): string => (summary.startsWith('Mallory') ? summary : `Mallory: ${summary}`);
-
+/** What her site reports, per run (her summaries never name her: the lab writes “Mallory: ” before them). */
 interface MalloryLoot {
   scenario: string;
   success: boolean;
@@ -406,7 +404,7 @@ export function labRoutes(ctx: AppContext): Router {
         .at(-1);
       recordOutcome(lab, 'mixup', pending.defenseOn, {
         attackWorked: hers !== undefined,
-        summary: hers ? saidByMallory(hers.summary) : 'Mallory got nothing.',
+        summary: hers ? `Mallory: ${hers.summary}` : 'Mallory got nothing.',
         details: [
           answer?.status === 200
             ? 'Your import even “worked”: Evil AS passed the real tokens back, so nothing looked wrong.'
@@ -483,7 +481,7 @@ export function labRoutes(ctx: AppContext): Router {
         .at(-1);
       recordOutcome(lab, 'audience', pending.defenseOn, {
         attackWorked: hers?.success === true,
-        summary: hers ? saidByMallory(hers.summary) : 'Mallory’s API was not called (is her site running?).',
+        summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s API was not called (is her site running?).',
         details: [
           called?.status === 200
             ? 'The filters API answered the printer normally: nothing looked wrong.'
@@ -577,7 +575,7 @@ export function labRoutes(ctx: AppContext): Router {
       scenario.id,
       started.defenseOn,
       got
-        ? { attackWorked: true, summary: saidByMallory(got.summary), details: got.details }
+        ? { attackWorked: true, summary: `Mallory: ${got.summary}`, details: got.details }
         : { attackWorked: false, summary: 'Mallory got nothing.', details: since.map((l) => l.summary) },
     );
     delete lab.started![scenario.id];
@@ -630,7 +628,7 @@ export function labRoutes(ctx: AppContext): Router {
       : `Your own import failed (${mine.error.code}): Mallory had redeemed the code first. A code works once; seeing it again, the auth server refused your printer and revoked the tokens it had issued for it, hers included (RFC 6749 §4.1.2), but she had already read your photo list.`;
     recordOutcome(lab, 'pkce', received.defenseOn, {
       attackWorked: hers?.success === true,
-      summary: hers ? saidByMallory(hers.summary) : 'Mallory’s site did not try (is it running?).',
+      summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s site did not try (is it running?).',
       details: [yours, ...(hers ? hers.details : [])],
     });
     res.redirect(303, '/lab/pkce#results');
