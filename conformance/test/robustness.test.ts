@@ -5,6 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  MALFORMED_AUTHORIZATIONS,
+  MALFORMED_CONTENT_TYPES,
+  MALFORMED_COOKIES,
+  MALFORMED_IDS,
+  MALFORMED_NAMES,
+  MALFORMED_VALUES,
+  prng,
+} from '@oauth-demo/testkit';
 import { assertNoLeak, header, json, LEAK, raw, type RawResponse } from '../support/http.js';
 import { PRINTER_AUTH } from '../support/oauth.js';
 import { INTERNAL, PRINTER, stack } from '../support/stack.js';
@@ -172,15 +181,6 @@ describe('RFC 6749 §5.2 + docs/security.md §B1: oversized, badly encoded and w
   });
 });
 
-/** A small deterministic PRNG (LCG), so a failure replays with the same seed (CONFORMANCE_FUZZ_SEED). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 0x100000000;
-  };
-}
-
 describe('docs/security.md §B2: a fuzz pass over every endpoint of the three services (bounded, deterministic, loopback only)', () => {
   it('RFC 6749 §5.2 + RFC 6750 §3.1: a few thousand generated malformed requests get no 5xx and no stack trace (≤ 30 s)', async () => {
     const seed = Number(process.env.CONFORMANCE_FUZZ_SEED ?? 20261125);
@@ -188,23 +188,7 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const maybe = (p: number) => random() < p;
 
-    const ids = [
-      'x',
-      '0',
-      'a'.repeat(22),
-      '00000000-0000-0000-0000-000000000000',
-      '%zz',
-      '%E0%A4%A',
-      '..%2F..%2Fetc',
-      '%00',
-      'ü',
-      '%F0%9F%99%82',
-      'a'.repeat(3000),
-      '__proto__',
-      'constructor',
-      '.',
-      '..',
-    ];
+    const ids = MALFORMED_IDS;
     const endpoints: Record<'auth' | 'drive' | 'printer', [string, string][]> = {
       auth: [
         ['GET', '/'],
@@ -268,122 +252,13 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
         ['GET', '/{id}'],
       ],
     };
-    const names = [
-      'client_id',
-      'redirect_uri',
-      'response_type',
-      'scope',
-      'state',
-      'code_challenge',
-      'code_challenge_method',
-      'grant_type',
-      'code',
-      'code_verifier',
-      'refresh_token',
-      'token',
-      'token_type_hint',
-      'csrf',
-      'username',
-      'password',
-      'decision',
-      'return_to',
-      'iss',
-      'error',
-      'error_description',
-      'photo',
-      'size',
-      'copies',
-      'user_code',
-      'device_code',
-      'client_secret',
-      'access_token',
-      '__proto__',
-      'constructor',
-      'prototype',
-      'a[]',
-      'a[b]',
-      '',
-    ];
-    const values = [
-      '',
-      '%',
-      '%zz',
-      '%E0%A4%A',
-      '%00',
-      '%0d%0a',
-      PRINTER.clientId,
-      PRINTER.redirectUri,
-      'photo-printer-browser',
-      'print-lab',
-      'drive',
-      'code',
-      'token',
-      'id_token',
-      'authorization_code',
-      'refresh_token',
-      'client_credentials',
-      'password',
-      'urn:ietf:params:oauth:grant-type:device_code',
-      'S256',
-      'plain',
-      'photos.read',
-      'offline_access',
-      'allow',
-      'deny',
-      '<script>alert(1)</script>',
-      '"\'><',
-      '\u0000',
-      '\u202e',
-      '🙂',
-      'a'.repeat(5000),
-      'x'.repeat(43),
-      '[]',
-      '{}',
-      'null',
-      '-1',
-      '1e309',
-      '4x6',
-      '99',
-      '//evil.example',
-      'https://evil.example/',
-      'javascript:alert(1)',
-      'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
-      'alice',
-      'bob',
-    ];
-    const contentTypes = [
-      'application/x-www-form-urlencoded',
-      'application/x-www-form-urlencoded; charset=utf-16',
-      'application/json',
-      'text/plain',
-      'multipart/form-data; boundary=x',
-      'application/xml',
-      '',
-      'application/x-www-form-urlencoded; charset=latin1',
-      '*/*',
-    ];
-    const auths = [
-      '',
-      'Basic',
-      'Basic !!!',
-      `Basic ${Buffer.from('photo-printer:wrong').toString('base64')}`,
-      `Basic ${Buffer.from(':').toString('base64')}`,
-      'Bearer',
-      'Bearer x',
-      'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
-      `Bearer ${'a'.repeat(4000)}`,
-      'Digest x',
-      'Basic %%%',
-    ];
-    const cookies = [
-      '',
-      'auth.sid=garbage',
-      'printer.sid=s%3Agarbage.sig',
-      'auth.sid=s%3A%E0%A4%A',
-      `printer.sid=${'a'.repeat(3000)}`,
-      'a=b; a=c',
-      '=;;=',
-    ];
+    // The shared vocabulary of malformed requests (@oauth-demo/testkit, also the auth server's own robustness
+    // test), and the printer's registration, valid values in the wrong places.
+    const names = MALFORMED_NAMES;
+    const values = [...MALFORMED_VALUES, PRINTER.clientId, PRINTER.redirectUri];
+    const contentTypes = MALFORMED_CONTENT_TYPES;
+    const auths = MALFORMED_AUTHORIZATIONS;
+    const cookies = MALFORMED_COOKIES;
     // Raw (unencoded) only where HTTP allows the bytes in a request line; malformed escapes stay as they are.
     const encode = (v: string) => (maybe(0.3) && /^[\u0021-\u00ff]*$/.test(v) ? v : encodeURIComponent(v));
     const params = () =>
