@@ -182,7 +182,7 @@ describe('RFC 6749 §5.2 + docs/security.md §B1: oversized, badly encoded and w
 });
 
 describe('docs/security.md §B2: a fuzz pass over every endpoint of the three services (bounded, deterministic, loopback only)', () => {
-  it('RFC 6749 §5.2 + RFC 6750 §3.1: a few thousand generated malformed requests get no 5xx and no stack trace (≤ 30 s)', async () => {
+  it('RFC 6749 §5.2 + RFC 6750 §3.1: 3 000 generated malformed requests get no 5xx and no stack trace (bounded by count, not by time)', async () => {
     const seed = Number(process.env.CONFORMANCE_FUZZ_SEED ?? 20261125);
     const random = prng(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -267,14 +267,13 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
       );
 
     const base = { auth: INTERNAL.auth, drive: INTERNAL.drive, printer: INTERNAL.printer } as const;
-    const started = Date.now();
-    const budgetMs = 20_000;
+    const started = Date.now(); // for the log line only: the pass is bounded by its count, never by the clock
     const target = 3000;
     let sent = 0;
     const statuses = new Map<number, number>();
     const failures: string[] = [];
 
-    while (sent < target && Date.now() - started < budgetMs && failures.length < 10) {
+    while (sent < target && failures.length < 10) {
       const batch = Array.from({ length: 16 }, () => {
         const service = pick(['auth', 'auth', 'drive', 'printer', 'printer'] as const);
         const [defaultMethod, template] = pick(endpoints[service]);
@@ -317,7 +316,7 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
       .join(' ');
     console.log(`fuzz: seed ${seed}, ${sent} requests in ${Date.now() - started} ms: ${summary}`);
     assert.deepEqual(failures, [], `seed ${seed}`);
-    assert.ok(sent >= 1000, `only ${sent} requests in the time budget`);
+    assert.ok(sent >= target, `only ${sent} requests were sent`);
     for (const url of Object.values(base))
       assert.equal((await raw(url, 'GET', '/healthz')).status, 200, `${url} is still healthy`);
     assert.ok(stack.ports.auth > 0);
