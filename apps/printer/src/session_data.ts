@@ -44,6 +44,8 @@ declare module 'express-session' {
     pendingAuthorizations?: PendingAuthorization[];
     /** The tokens, after step 6. */
     connection?: Connection;
+    /** The learner's auth-server account (`sub` of the tokens received for this browser): exercises.ts. */
+    learner?: string;
     /** Random, made when the first order is placed; carried over when the session id is regenerated. */
     browserKey?: string;
     notice?: Notice;

@@ -15,6 +15,7 @@ export * from './inspector.js';
 export * from './step_through.js';
 export * from './doctor.js';
 export * from './docs.js';
+export * from './exercises.js';
 export * from './outgoing.js';
 export * from './axios/record_calls.js';
 export * from './express/record_http.js';

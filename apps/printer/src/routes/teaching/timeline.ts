@@ -26,6 +26,7 @@ import {
   laneName,
   maskExchange,
   mergeExchanges,
+  showSpentCodeVerifier,
   rowsForGrant,
   stepBar,
   stepsOf,
@@ -44,7 +45,8 @@ const KIND_NAMES: Record<TraceInfo['kind'], string> = {
 
 /** Photo Printer's own records: masked unless instructor mode. A peer's: as the peer sent them (it masks). */
 function showExchange(e: MergedExchange, instructor: boolean): MergedExchange {
-  const own = e.recordedBy === 'printer' && !instructor ? maskExchange(e) : e;
+  // A spent code_verifier is shown to its learner (recorder.ts showSpentCodeVerifier): an exercise asks for it.
+  const own = e.recordedBy === 'printer' && !instructor ? showSpentCodeVerifier(e, maskExchange(e)) : e;
   if (!e.clientCopy) return own;
   return { ...own, clientCopy: instructor ? e.clientCopy : maskExchange(e.clientCopy) };
 }
