@@ -21,3 +21,4 @@ export * from './express/record_http.js';
 export * from './express/trace.js';
 export * from './express/views.js';
 import './express/session.js';
+export * from './lesson.js';
