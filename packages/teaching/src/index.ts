@@ -22,3 +22,4 @@ export * from './express/trace.js';
 export * from './express/views.js';
 import './express/session.js';
 export * from './lesson.js';
+export * from './pinned_flows.js';
