@@ -147,7 +147,7 @@ export const LESSON: readonly LessonSegment[] = [
       'Point to docs/security.md for the rules and to the RFCs for the rest. After the class: Reset demo in the instructor panel.',
     page: { service: 'printer', path: '/grants' },
     prepare: ['step-through-off'],
-    action: 'The grants, step by step',
+    action: 'Which grant when',
   },
 ];
 
