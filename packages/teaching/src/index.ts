@@ -22,3 +22,5 @@ export * from './express/record_http.js';
 export * from './express/trace.js';
 export * from './express/views.js';
 import './express/session.js';
+export * from './lesson.js';
+export * from './pinned_flows.js';
