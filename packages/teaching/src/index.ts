@@ -12,6 +12,7 @@ export * from './grants.js';
 export * from './glossary.js';
 export * from './timeline.js';
 export * from './inspector.js';
+export * from './claims_editor.js';
 export * from './step_through.js';
 export * from './doctor.js';
 export * from './docs.js';

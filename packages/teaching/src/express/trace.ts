@@ -20,7 +20,13 @@ import './session.js';
  * Which grant a flow runs: the timeline explains each differently. `reorder` is a re-order that found its access
  * token still valid: no grant ran, only steps 7-8 of the Authorization Code flow that got the token.
  */
-export type FlowKind = 'authorization_code' | 'client_credentials' | 'device_code' | 'refresh_token' | 'reorder';
+export type FlowKind =
+  | 'authorization_code'
+  | 'client_credentials'
+  | 'device_code'
+  | 'refresh_token'
+  | 'reorder'
+  | 'claims_editor';
 
 /** The grant whose steps (steps.ts) number a flow of this kind. */
 export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
@@ -29,6 +35,7 @@ export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
   device_code: 'device_code',
   refresh_token: 'refresh_token',
   reorder: 'authorization_code',
+  claims_editor: 'authorization_code',
 };
 
 export interface TraceInfo {

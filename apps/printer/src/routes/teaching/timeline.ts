@@ -44,6 +44,7 @@ const KIND_NAMES: Record<TraceInfo['kind'], string> = {
   device_code: GRANT_STEPS.device_code.name,
   refresh_token: `${GRANT_STEPS.refresh_token.name} (a re-order that refreshed)`,
   reorder: 'Re-order with a still valid access token (no grant, steps 7-8 only)',
+  claims_editor: 'Claims editor: a re-encoded token sent to Drive (steps 7-8 only, refused)',
 };
 
 /** Photo Printer's own records: masked unless instructor mode. A peer's: as the peer sent them (it masks). */
