@@ -13,6 +13,7 @@ import express, { type Express } from 'express';
 import { noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
 import {
   Recorder,
+  createDemoKey,
   currentTraceId,
   recordBackChannel,
   recordExchanges,
@@ -105,6 +106,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
     ),
     recorder,
     backChannel,
+    demoKey: createDemoKey(),
   };
 
   const app = express();

@@ -3,7 +3,7 @@
  *
  * What the routes share, built once by createApp() (no module-level singletons, so tests can run several apps).
  */
-import type { Recorder } from '@oauth-demo/teaching';
+import type { DemoKey, Recorder } from '@oauth-demo/teaching';
 import type { BackChannel } from '@oauth-demo/back-channel';
 import type { PrinterConfig } from './config.js';
 import type { OrderRepository } from './db.js';
@@ -28,4 +28,9 @@ export interface AppContext {
   recorder: Recorder;
   /** The back channel itself, for the timeline's and the inspector's own (untraced) calls. */
   backChannel: BackChannel;
+  /**
+   * The inspector's claims editor signs with this learner-visible ES256 key (made at start-up, public JWK on the
+   * page): never the auth server's key, which Photo Printer does not have.
+   */
+  demoKey: Promise<DemoKey>;
 }

@@ -12,7 +12,8 @@
  * - `step_through.ts`: `GET /step`, `POST /step/continue`, step-through mode's interstitials;
  * - `doctor.ts`: `GET /doctor`, the environment doctor;
  * - `grants.ts`: `GET /grants`, the grants compared step by step;
- * - `docs.ts`: `GET /notes`, `GET /glossary`, `GET /docs/configuration`, the demo's texts from docs/.
+ * - `docs.ts`: `GET /notes`, `GET /glossary`, `GET /docs/configuration`, the demo's texts from docs/;
+ * - `lesson.ts`: `POST /lesson`, the lesson bar's next / previous (instructor mode).
  */
 import { Router } from 'express';
 import type { AppContext } from '../../context.js';
@@ -20,6 +21,7 @@ import { docsRoutes } from './docs.js';
 import { doctorRoutes } from './doctor.js';
 import { grantsRoutes } from './grants.js';
 import { inspectorRoutes } from './inspector.js';
+import { lessonRoutes } from './lesson.js';
 import { resetRoutes } from './reset.js';
 import { stepThroughRoutes } from './step_through.js';
 import { switchesRoutes } from './switches.js';
@@ -40,6 +42,7 @@ export function teachingRoutes(ctx: AppContext): Router {
     grantsRoutes(ctx),
     doctorRoutes(ctx),
     docsRoutes(),
+    lessonRoutes(ctx),
   );
   return router;
 }
