@@ -137,6 +137,22 @@ describe('exercises (issue 18 item 3)', () => {
     assert.ok(askedAbout.includes('lin'));
   });
 
+  it('with TIMELINE_RECORDING=off, the page and every check say the recording is off, not "try again"', async () => {
+    const quiet = await stack.startAnotherPrinter({ TIMELINE_RECORDING: 'off' });
+    try {
+      stack.auth.accessTokenSubject = 'ada';
+      stack.auth.grantScope = 'photos.read';
+      const browser = new Browser(quiet.base);
+      await connect(browser, stack.auth.publicUrl);
+      stack.auth.accessTokenSubject = undefined;
+      assert.match((await browser.get('/exercises')).text, /TIMELINE_RECORDING=off/);
+      const checked = await check(browser, 'scope-photos-read');
+      assert.match(checked.text, /records no exchanges \(TIMELINE_RECORDING=off\)/);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it("a learner sees only their own progress: no other learner's name or completions", async () => {
     const other = await learner('zoe', 'photos.read');
     const list = await other.get('/exercises');

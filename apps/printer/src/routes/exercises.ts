@@ -88,6 +88,7 @@ export function exercisesRoutes(ctx: AppContext): Router {
       sub,
       exercises: EXERCISES.map((e, i) => ({ ...e, number: i + 1, completedAt: done.get(e.id) })),
       doneCount: done.size,
+      recording: ctx.recorder.enabled,
     });
   });
 
@@ -103,7 +104,13 @@ export function exercisesRoutes(ctx: AppContext): Router {
     const answer = typeof req.body?.answer === 'string' ? req.body.answer.slice(0, 2000) : undefined;
     const sub = learnerOf(req);
     let result: CheckResult;
-    if (!sub) {
+    if (!ctx.recorder.enabled) {
+      // Nothing is recorded (TIMELINE_RECORDING=off): no check could see what happened. Say so, not "do it again".
+      result = {
+        passed: false,
+        hint: 'This demo records no exchanges (TIMELINE_RECORDING=off), and the exercises are checked from what was recorded. Ask your instructor to turn the recording on.',
+      };
+    } else if (!sub) {
       result = {
         passed: false,
         hint: 'Photo Printer does not know who you are yet: it learns it from the tokens it gets for you. Press "Import photos from Drive", sign in (or join the class) and allow, then check again.',
