@@ -14,6 +14,7 @@ import { noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSe
 import {
   Recorder,
   currentTraceId,
+  endFlowOfCall,
   recordBackChannel,
   recordExchanges,
   traceContext,
@@ -79,6 +80,8 @@ export function createApp(config: PrinterConfig): PrinterApp {
         userAgent: USER_AGENT,
         traceSecret: config.traceSecret,
         describeFailure: describeNetworkError,
+        // Drive's answer is every grant's last step; a refused token request fails the flow: either ends it.
+        flowEnded: endFlowOfCall,
       }),
   });
   const metadata = new MetadataClient(backChannel.http, config.auth);

@@ -13,6 +13,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { NotFound, OAuthError } from '@oauth-demo/tokens';
 import { CsrfError, csrfErrorPage, isClientHttpError } from '@oauth-demo/web';
+import { endTraceOnFailure } from '@oauth-demo/teaching';
 import { redirectHomeWithNotice } from './routes/session_helpers.js';
 
 /** The grants the printer uses at the token endpoint (the device grant by its short name). */
@@ -317,6 +318,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     return;
   }
   const { status, page } = toPage(err);
+  // An error page of a flow's exchange ends that flow: later page loads are not filed under it.
+  endTraceOnFailure(req, res);
   if (status >= 500 && !(err instanceof PrinterError))
     console.error('[printer] unexpected error on %s %s:', req.method, req.originalUrl, err);
   else if (err instanceof PrinterError && status >= 500) console.error(`[printer] ${err.name}: ${err.message}`);

@@ -8,7 +8,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, currentTrace, startTrace, stepBar } from '@oauth-demo/teaching';
+import { describeExchange, currentTrace, endTrace, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
 import { handleCallback } from '../oauth/callback.js';
@@ -21,6 +21,7 @@ import { regenerateSession } from './session_helpers.js';
 export function renderDenied(req: Request, res: Response, description: string | undefined): void {
   // 200: the request to the printer was fine and the flow ended the way the user chose; this is the
   // outcome page, not a fault (a 4xx would tell tools and learners that something was broken).
+  endTrace(req);
   res.render('denied', {
     title: 'You said no',
     // The Deny came back: step 4 of the Authorization Code grant, as a refusal (no code was sent).
