@@ -8,6 +8,7 @@ import axios, { type AxiosAdapter } from 'axios';
 import type { Request, Response } from 'express';
 import { recordBackChannel } from './axios/record_calls.js';
 import {
+  activeTrace,
   currentTrace,
   currentTraceId,
   endFlowOfCall,
@@ -69,16 +70,17 @@ describe('a flow ends with its last step', () => {
     const request = browser();
     const first = request();
     const trace = startTrace(first, 'authorization_code', 'Import photos from Drive');
-    assert.equal(currentTrace(request())?.id, trace.id, 'a running flow is current');
+    assert.equal(activeTrace(request())?.id, trace.id, 'a running flow is active');
     const last = request();
     endTrace(last);
-    assert.equal(currentTrace(last)?.id, trace.id, 'the request that ended it keeps it');
+    assert.equal(activeTrace(last)?.id, trace.id, 'the request that ended it keeps it');
     assert.equal(traceEndedDuring(last), trace.id);
     const later = request();
-    assert.equal(currentTrace(later), undefined, 'a later request has no flow');
+    assert.equal(activeTrace(later), undefined, 'a later request is in no flow');
+    assert.equal(currentTrace(later)?.id, trace.id, 'it is still the newest flow (the timeline shows it)');
     assert.equal(traceEndedDuring(later), undefined);
     const next = startTrace(later, 'refresh_token', 'Re-order 1');
-    assert.equal(currentTrace(request())?.id, next.id, 'a new flow is current again');
+    assert.equal(activeTrace(request())?.id, next.id, 'a new flow is active again');
   });
 
   it('Drive’s answer ends the flow; calls later in the same request stay in it, later requests carry no trace', async () => {

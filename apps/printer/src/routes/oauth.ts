@@ -8,7 +8,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, currentTrace, endTrace, startTrace, stepBar } from '@oauth-demo/teaching';
+import { activeTrace, describeExchange, endTrace, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
 import { handleCallback } from '../oauth/callback.js';
@@ -47,6 +47,8 @@ export async function finishConnection(
     traces: req.session.traces,
     teaching: req.session.teaching,
     presenter: req.session.presenter,
+    // The lesson the instructor is running goes on through the flows it shows (routes/teaching/lesson.ts).
+    lesson: req.session.lesson,
   };
   const consentRememberedAt = req.session.consentRememberedAt;
   await regenerateSession(req);
@@ -54,6 +56,7 @@ export async function finishConnection(
   if (keep.traces) req.session.traces = keep.traces;
   if (keep.teaching) req.session.teaching = keep.teaching;
   if (keep.presenter) req.session.presenter = keep.presenter;
+  if (keep.lesson) req.session.lesson = keep.lesson;
   const connection: Connection = { ...tokens, issuer, connectedAt: Date.now(), refreshCount: 0 };
   req.session.connection = connection;
   req.session.justConnected = {
@@ -125,7 +128,7 @@ export function oauthRoutes(ctx: AppContext): Router {
     // A callback for a request this browser sent joins its flow; a stray one (no request pending) starts no
     // trace and keeps nothing, so that it stores no session (issue 12 item 7): it is refused below for its state.
     const trace =
-      currentTrace(req) ??
+      activeTrace(req) ??
       (req.session.pendingAuthorizations?.length
         ? startTrace(req, 'authorization_code', 'Import photos from Drive')
         : undefined);

@@ -17,6 +17,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { capFlows, type PinResult, pinFlow } from '../pinned_flows.js';
 import { isTraceId, newTraceId } from '../recorder.js';
 import type { GrantKey } from '../steps.js';
 import './session.js';
@@ -25,7 +26,13 @@ import './session.js';
  * Which grant a flow runs: the timeline explains each differently. `reorder` is a re-order that found its access
  * token still valid: no grant ran, only steps 7-8 of the Authorization Code flow that got the token.
  */
-export type FlowKind = 'authorization_code' | 'client_credentials' | 'device_code' | 'refresh_token' | 'reorder';
+export type FlowKind =
+  | 'authorization_code'
+  | 'client_credentials'
+  | 'device_code'
+  | 'refresh_token'
+  | 'reorder'
+  | 'claims_editor';
 
 /** The grant whose steps (steps.ts) number a flow of this kind. */
 export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
@@ -34,6 +41,7 @@ export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
   device_code: 'device_code',
   refresh_token: 'refresh_token',
   reorder: 'authorization_code',
+  claims_editor: 'authorization_code',
 };
 
 export interface TraceInfo {
@@ -43,11 +51,13 @@ export interface TraceInfo {
   startedAt: number;
   /** When its last step was done, or it failed; from then on it is no browser request's current flow. */
   endedAt?: number;
+  /** Pinned in the timeline: never forgotten by the session's cap (pinned_flows.ts). */
+  pinned?: boolean;
 }
 
 /**
  * The flows of one session the timeline can show (newest last). Older ones are forgotten, and the timeline says
- * how many: never a silent cap.
+ * how many: never a silent cap. Pinned flows are not forgotten (and count towards it).
  */
 export const MAX_TRACES_PER_SESSION = 20;
 
@@ -69,17 +79,20 @@ export function traceContext(): RequestHandler {
   };
 }
 
-/** The trace of the flow this browser is in, if any (read at call time: /callback regenerates the session). */
+/**
+ * The trace of the flow this browser is in right now, if any (read at call time: /callback regenerates the
+ * session): what a back-channel call joins unless a route chose (runInTrace).
+ */
 export function currentTraceId(): string | undefined {
   const store = storage.getStore();
   if (store?.traceId !== undefined) return store.traceId ?? undefined;
-  return store?.req.session ? currentTrace(store.req)?.id : undefined;
+  return store?.req.session ? activeTrace(store.req)?.id : undefined;
 }
 
 /**
  * Run `fn` with its back-channel calls filed under `traceId` (e.g. the kiosk's own flow, while another is current),
- * unless that flow has ended (then under none). `evenIfEnded`: the page that finished a flow loads its own parts
- * (its thumbnails) as part of it.
+ * unless that flow has ended (then under none). `evenIfEnded`: a deliberate part of a finished flow (the
+ * thumbnails of the page that finished it; the inspector's tampered copy of its token).
  */
 export function runInTrace<T>(
   traceId: string | undefined,
@@ -93,12 +106,17 @@ export function runInTrace<T>(
   return storage.run({ ...store, traceId: over ? null : traceId }, fn);
 }
 
-/**
- * The flow this browser is in: its newest flow, unless that one has ended (then none, except for the request
- * during which it ended).
- */
+/** The session's newest flow, running or ended (the timeline's default, the one the lesson pins). */
 export function currentTrace(req: Request): TraceInfo | undefined {
-  const last = req.session.traces?.at(-1);
+  return req.session.traces?.at(-1);
+}
+
+/**
+ * The flow this browser is in: its newest flow while it runs. Once it has ended, none (except for the request
+ * during which it ended): later requests are never filed under a finished flow.
+ */
+export function activeTrace(req: Request): TraceInfo | undefined {
+  const last = currentTrace(req);
   if (!last || last.endedAt === undefined) return last;
   return endedDuring.get(req) === last.id ? last : undefined;
 }
@@ -111,7 +129,7 @@ function end(req: Request, trace: TraceInfo, now: number): void {
 
 /** The current flow of this browser is over: its last step is done, or it failed. */
 export function endTrace(req: Request, now = Date.now()): void {
-  const trace = currentTrace(req);
+  const trace = activeTrace(req);
   if (trace) end(req, trace, now);
 }
 
@@ -136,7 +154,7 @@ export function traceEndedDuring(req: Request): string | undefined {
  */
 export function endTraceOnFailure(req: Request, res: Response): void {
   const key = (res.locals.recording as { key?: unknown } | undefined)?.key;
-  if (req.session && key !== undefined && currentTrace(req)?.id === key) endTrace(req);
+  if (req.session && key !== undefined && activeTrace(req)?.id === key) endTrace(req);
 }
 
 /** The session's trace with this id, or the current one; never another session's (the id is the capability). */
@@ -149,9 +167,8 @@ export function findTrace(req: Request, id: unknown): TraceInfo | undefined {
 /** A new flow begins: a fresh random trace id (128 bits) becomes this session's current trace. */
 export function startTrace(req: Request, kind: FlowKind, label: string, now = Date.now()): TraceInfo {
   const trace: TraceInfo = { id: newTraceId(), kind, label, startedAt: now };
-  const all = [...(req.session.traces ?? []), trace];
-  const dropped = all.slice(0, Math.max(0, all.length - MAX_TRACES_PER_SESSION));
-  req.session.traces = all.slice(-MAX_TRACES_PER_SESSION);
+  const { kept, dropped } = capFlows([...(req.session.traces ?? []), trace], MAX_TRACES_PER_SESSION);
+  req.session.traces = kept;
   if (dropped.length > 0)
     req.session.forgottenTraces = [...(req.session.forgottenTraces ?? []), ...dropped.map((t) => t.id)].slice(
       -MAX_FORGOTTEN_TRACES,
@@ -162,4 +179,12 @@ export function startTrace(req: Request, kind: FlowKind, label: string, now = Da
 /** Whether `id` names a flow this session once had and has since forgotten (it keeps MAX_TRACES_PER_SESSION). */
 export function isForgottenTrace(req: Request, id: unknown): boolean {
   return typeof id === 'string' && (req.session.forgottenTraces ?? []).includes(id);
+}
+
+/** Pin or unpin one of this session's flows (the id is the capability: never another session's). */
+export function pinTrace(req: Request, id: unknown, pin: boolean): PinResult {
+  if (!isTraceId(id)) return 'unknown';
+  const { flows, result } = pinFlow(req.session.traces ?? [], id, pin);
+  req.session.traces = flows;
+  return result;
 }
