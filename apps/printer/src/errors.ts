@@ -175,17 +175,19 @@ export class CodeExpiredWhilePaused extends PrinterError {
   readonly status = 400;
   constructor(
     readonly pausedSeconds: number,
+    /** The code's lifetime: published by the auth server, or the demo's default ("about"). */
+    readonly lifetime: { seconds: number; published: boolean },
     readonly description: string | undefined,
   ) {
     super(`The authorization code was refused after a pause of ${pausedSeconds} s.`);
   }
   page(): ErrorPage {
+    const lives = `${this.lifetime.published ? '' : 'about '}${this.lifetime.seconds} s`;
     return {
       heading: 'The code expired while the flow was paused',
       code: 'invalid_grant',
       message: this.description ? `${this.message} The auth server said: "${this.description}"` : this.message,
-      explanation:
-        'This is the authorization code’s short lifetime at work, not a fault: a code lives about a minute here (RFC 6749 §4.1.2 asks for a short lifetime), so that a code stolen from a URL or a log is worthless by the time anyone could use it. In step-through mode you paused longer than that. Start again: a new code comes with a new flow, and this time continue within the minute.',
+      explanation: `This is the authorization code’s short lifetime at work, not a fault: a code lives ${lives} here (RFC 6749 §4.1.2 asks for a short lifetime), so that a code stolen from a URL or a log is worthless by the time anyone could use it. In step-through mode you paused longer than that. Start again: a new code comes with a new flow, and this time continue within ${lives}.`,
       backHref: '/#import',
       backLabel: 'Start again: Import photos from Drive',
     };
