@@ -32,6 +32,33 @@ describe('the lesson as data (issue 18 item 2)', () => {
     assert.deepEqual(headings, lessonHeadings());
   });
 
+  it('docs/lesson.md’s table of what Next prepares names each segment’s page and preparations', () => {
+    const md = readFileSync(LESSON_MD, 'utf8');
+    const rows = [...md.matchAll(/^\| (\d+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+    assert.equal(rows.length, LESSON.length);
+    const services = { printer: 'printer', auth: 'auth server', drive: 'Drive' };
+    const words: Record<string, RegExp> = {
+      'step-through-on': /step-through on/,
+      'step-through-off': /step-through off/,
+      'fresh-consent': /fresh consent/,
+      'pin-last-flow': /last flow \*\*pinned\*\*/,
+      'start-kiosk': /kiosk started/,
+    };
+    for (const [i, segment] of LESSON.entries()) {
+      const [, number, page, prepared] = rows[i]!;
+      assert.equal(Number(number), i + 1);
+      const expected =
+        segment.page.path === '/'
+          ? `${services[segment.page.service]} home`
+          : `${services[segment.page.service]} \`${segment.page.path}\``;
+      assert.equal(page!.trim(), expected, segment.id);
+      for (const what of segment.prepare) assert.match(prepared!, words[what]!, `${segment.id}: ${what}`);
+      for (const [what, word] of Object.entries(words))
+        if (!segment.prepare.includes(what as never))
+          assert.doesNotMatch(prepared!, word, `${segment.id}: not ${what}`);
+    }
+  });
+
   it('reads headings of the docs form, and only those', () => {
     const md = '# Title\n## 1. One: 5 minutes [0:00]\n## An aside\n## 2. Two, with: a colon: 10 minutes [0:05]\n';
     assert.deepEqual(parseLessonHeadings(md), [

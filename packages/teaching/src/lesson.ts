@@ -79,9 +79,10 @@ export const LESSON: readonly LessonSegment[] = [
     title: "Consent is the user's choice",
     minutes: 4,
     say: 'The Client asks; the user decides, and may grant less than was asked (RFC 6749 §3.3).',
-    click: 'Ask me again is ticked: Import photos from Drive, untick offline_access, Allow; then once more and Deny.',
+    click:
+      'Ask me again is ticked: Import photos from Drive, untick offline_access, Allow; once more and Deny; once more and Allow with offline_access.',
     notes:
-      'After Allow without offline_access the home page says which scopes were granted and “No refresh token”. With Deny the printer shows access_denied (RFC 6749 §4.1.2.1): nothing was issued, and the Client must cope. A Client must read the scope it actually got.',
+      'After Allow without offline_access the home page says which scopes were granted and “No refresh token”. With Deny the printer shows access_denied (RFC 6749 §4.1.2.1): nothing was issued, and the Client must cope. A Client must read the scope it actually got. Last, Allow once more with offline_access ticked: segment 5 needs the refresh token.',
     page: { service: 'printer', path: '/' },
     prepare: ['step-through-off', 'fresh-consent'],
     action: 'Import photos from Drive',
