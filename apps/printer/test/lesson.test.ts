@@ -80,6 +80,9 @@ describe('the lesson bar', () => {
         assert.match(page.text, /Unpin this flow/);
       }
       if (segment.id === 'other-grants') assert.match(page.text, new RegExp(USER_CODE));
+      // The bar links the checked exercises of the segment, and the class board.
+      for (const id of segment.exercises ?? []) assert.match(page.text, new RegExp(`href="/exercises/${id}"`));
+      assert.match(page.text, /<a href="\/class">the class board<\/a>/);
     }
     assert.deepEqual(
       seen,

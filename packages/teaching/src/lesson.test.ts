@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { EXERCISES, findExercise } from './exercises.js';
 import {
   LESSON,
   LESSON_MINUTES,
@@ -57,6 +58,12 @@ describe('the lesson as data (issue 18 item 2)', () => {
         if (!segment.prepare.includes(what as never))
           assert.doesNotMatch(prepared!, word, `${segment.id}: not ${what}`);
     }
+  });
+
+  it('links the checked exercises, each one once, each to a segment', () => {
+    const linked = LESSON.flatMap((s) => s.exercises ?? []);
+    for (const id of linked) assert.ok(findExercise(id), id);
+    assert.deepEqual([...linked].sort(), EXERCISES.map((e) => e.id).sort());
   });
 
   it('reads headings of the docs form, and only those', () => {

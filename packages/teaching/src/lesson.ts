@@ -7,6 +7,7 @@
  * [h:mm]`) say the same: one plan, no drift. Framework-free: the printer carries out the preparations with its real
  * routes' code (apps/printer/src/routes/teaching/lesson.ts).
  */
+import type { ExerciseId } from './exercises.js';
 
 /** Which service a segment's page is on. */
 export type LessonService = 'printer' | 'auth' | 'drive';
@@ -44,6 +45,8 @@ export interface LessonSegment {
   prepare: readonly LessonPreparation[];
   /** The page's action (a button or element name): what must be on the first screen at 1280×720. */
   action: string;
+  /** The checked exercises (exercises.ts) the room can do after this segment: the bar links to them. */
+  exercises?: readonly ExerciseId[];
 }
 
 /** The lesson's length, as docs/lesson.md's title says. */
@@ -86,6 +89,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'printer', path: '/' },
     prepare: ['step-through-off', 'fresh-consent'],
     action: 'Import photos from Drive',
+    exercises: ['scope-photos-read'],
   },
   {
     id: 'timeline',
@@ -98,6 +102,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'printer', path: '/timeline' },
     prepare: ['step-through-off', 'pin-last-flow'],
     action: 'Unpin this flow',
+    exercises: ['pkce-challenge', 'tamper-drive'],
   },
   {
     id: 'refresh',
@@ -111,6 +116,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'printer', path: '/photos' },
     prepare: ['step-through-off'],
     action: 'Place order',
+    exercises: ['refresh-rotation'],
   },
   {
     id: 'other-grants',
@@ -124,6 +130,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'printer', path: '/kiosk' },
     prepare: ['step-through-off', 'start-kiosk'],
     action: 'Your code',
+    exercises: ['device-second-browser'],
   },
   {
     id: 'revocation',
@@ -137,6 +144,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'auth', path: '/apps' },
     prepare: ['step-through-off'],
     action: 'Remove Photo Printer',
+    exercises: ['revoke-still-works'],
   },
   {
     id: 'wrap-up',

@@ -17,6 +17,7 @@ import {
   type LessonPreparation,
   type LessonSegment,
   currentTrace,
+  findExercise,
   formatClock,
   formatElapsed,
   lessonTimer,
@@ -55,6 +56,8 @@ interface LessonBar {
   lessonOver: boolean;
   /** A state this segment needs that the session is not in, said on the bar (e.g. no refresh token for segment 5). */
   warning: string | undefined;
+  /** The checked exercises for the room after this segment (their pages: routes/exercises.ts). */
+  exercises: { href: string; title: string }[];
 }
 
 /** What a segment needs that only the class can do (an Allow on the consent screen): said, not faked. */
@@ -92,6 +95,10 @@ export function lessonBarFor(req: Request, now = Date.now()): LessonBar | undefi
     segmentOver: timer.segmentOver,
     lessonOver: timer.lessonOver,
     warning: readiness(req, segment),
+    exercises: (segment.exercises ?? []).flatMap((id) => {
+      const exercise = findExercise(id);
+      return exercise ? [{ href: `/exercises/${exercise.id}`, title: exercise.title }] : [];
+    }),
   };
 }
 
