@@ -122,7 +122,7 @@ async function prepare(ctx: AppContext, req: Request, res: Response, what: Lesso
     case 'pin-last-flow': {
       const trace = currentTrace(req);
       if (!trace) return '';
-      pinTrace(req, trace.id, true);
+      if (pinTrace(req, trace.id, true) === 'pinned') ctx.recorder.pin(trace.id);
       return `?trace=${trace.id}`;
     }
     case 'start-kiosk':
