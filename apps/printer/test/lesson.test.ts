@@ -105,6 +105,12 @@ describe('the lesson bar', () => {
     await move(browser, 'previous');
     await move(browser, 'previous');
     assert.equal(segmentOf((await browser.get('/')).text), 'story');
+    // A hand-made `to` is refused with 400, and the lesson stays where it was.
+    const unknown = await move(browser, '<script>');
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.text, /No such lesson segment/);
+    assert.doesNotMatch(unknown.text, /<script>/);
+    assert.equal(segmentOf((await browser.get('/')).text), 'story');
     const jumped = await move(browser, 'wrap-up');
     assert.equal(jumped.location, '/grants');
     assert.equal(segmentOf((await browser.get('/')).text), 'wrap-up');

@@ -27,7 +27,7 @@ import {
 } from '@oauth-demo/teaching';
 import { verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
-import { InstructorModeRefused } from '../../errors.js';
+import { InstructorModeRefused, LessonSegmentUnknown } from '../../errors.js';
 import { revokeConnection } from '../../oauth/revocation.js';
 import { startKioskFlow } from '../kiosk.js';
 import { isInstructor } from './locals.js';
@@ -144,6 +144,8 @@ export function lessonRoutes(ctx: AppContext): Router {
   router.post('/lesson', verifyCsrf, async (req, res) => {
     if (!isInstructor(req)) throw new InstructorModeRefused();
     const to = typeof req.body?.to === 'string' ? req.body.to : '';
+    if (!['next', 'previous', 'stop'].includes(to) && !LESSON.some((s) => s.id === to))
+      throw new LessonSegmentUnknown(`The lesson has no segment “${to.slice(0, 60)}”.`);
     const moved = to === 'stop' ? null : moveLesson(req.session.lesson, to, Date.now());
     if (!moved) {
       const finished = to === 'next' && req.session.lesson !== undefined;
