@@ -38,6 +38,7 @@ describe('the lesson bar', () => {
     const refused = await learner.post('/lesson', { csrf: Browser.csrf(home), to: 'next' });
     assert.equal(refused.status, 403);
     assert.doesNotMatch((await learner.get('/')).text, /data-lesson-bar/);
+    assert.equal((await learner.get('/lesson')).status, 403);
   });
 
   it('walks every segment with next, each page in its promised state, the timer against the plan', async () => {
@@ -105,6 +106,12 @@ describe('the lesson bar', () => {
     await move(browser, 'previous');
     await move(browser, 'previous');
     assert.equal(segmentOf((await browser.get('/')).text), 'story');
+    // The whole plan: every segment with its start time, the current one marked, a Go button each.
+    const plan = await browser.get('/lesson');
+    assert.equal(plan.status, 200);
+    assert.equal([...plan.text.matchAll(/name="to" value="[a-z-]+">\s*<button[^>]*>Go</g)].length, LESSON.length);
+    assert.match(plan.text, /aria-current="step" class="current" data-segment="story"/);
+    assert.match(plan.text, /\[0:41\] Wrap-up/);
     // A hand-made `to` is refused with 400, and the lesson stays where it was.
     const unknown = await move(browser, '<script>');
     assert.equal(unknown.status, 400);

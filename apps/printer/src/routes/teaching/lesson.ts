@@ -4,6 +4,7 @@
  * The lesson bar (issue 18 item 2): docs/lesson.md's 45-minute plan run from the printer in instructor mode, from
  * its one definition (@oauth-demo/teaching lesson.ts).
  *
+ * `GET /lesson` (instructor mode): the whole plan, a Go button per segment.
  * `POST /lesson` (CSRF, instructor mode) with `to` = `next`, `previous`, a segment id, or `stop`. Before the browser
  * is sent to the segment's page, the state that page promises is prepared here, on the server, with the code of the
  * real routes (no fakes): step-through on or off, a fresh consent (this browser's tokens revoked at the auth server,
@@ -25,7 +26,7 @@ import {
   pinTrace,
   segmentStartMinutes,
 } from '@oauth-demo/teaching';
-import { verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
 import { InstructorModeRefused, LessonSegmentUnknown } from '../../errors.js';
 import { revokeConnection } from '../../oauth/revocation.js';
@@ -140,6 +141,18 @@ function pageUrl(ctx: AppContext, segment: LessonSegment, query: string): string
 
 export function lessonRoutes(ctx: AppContext): Router {
   const router = Router();
+
+  // The whole plan, each segment a click away (instructor mode).
+  router.get('/lesson', (req, res) => {
+    if (!isInstructor(req)) throw new InstructorModeRefused();
+    res.render('lesson', {
+      title: 'The lesson',
+      segments: LESSON,
+      startsAt: LESSON.map((_s, i) => formatClock(segmentStartMinutes(i))),
+      current: req.session.lesson?.index,
+      csrf: csrfToken(req),
+    });
+  });
 
   router.post('/lesson', verifyCsrf, async (req, res) => {
     if (!isInstructor(req)) throw new InstructorModeRefused();
