@@ -88,6 +88,10 @@ test('walks every segment of the lesson with next at 1280×720 in presenter view
         await expect(bar.locator('[data-lesson-segment]')).toHaveAttribute('data-lesson-segment', segment.id);
         await expect(bar.locator('.lesson-where')).toHaveText(`Lesson ${i + 1}/${LESSON.length}`);
         await expect(bar).toBeInViewport();
+        // The bar's first line stays one line, whatever the segment's title (its buttons never wrap below it).
+        const line = bar.locator('.lesson-line');
+        const next = bar.getByRole('button', { name: /^(Next →|End the lesson)$/ });
+        expect((await next.boundingBox())!.y).toBeLessThan((await line.boundingBox())!.y + 20);
       }
 
       if (i === 0) {
