@@ -305,6 +305,19 @@ export class DeviceFlowFailed extends PrinterError {
   }
 }
 
+/** The lesson bar was asked to go somewhere the lesson has no segment for (a hand-made form). */
+export class LessonSegmentUnknown extends PrinterError {
+  readonly status = 400;
+  page(): ErrorPage {
+    return {
+      heading: 'No such lesson segment',
+      message: this.message,
+      explanation:
+        'The lesson bar moves with next, previous, stop or the id of one of the segments of docs/lesson.md; the lesson is where it was.',
+    };
+  }
+}
+
 /** Renders a 404 for anything unknown, and for orders of another browser session (never "forbidden": no hint it exists). */
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new NotFound('There is no such page on Photo Printer.'));
