@@ -42,6 +42,10 @@ declare module 'express-session' {
   interface SessionData {
     /** Authorization requests sent and not yet answered (one per tab, a few at most). */
     pendingAuthorizations?: PendingAuthorization[];
+    /** The request builder's state and code_verifier, made for its page and not sent yet (routes/request_builder.ts). */
+    builderPending?: PendingAuthorization;
+    /** A state the learner typed into the request builder: its answer is refused, and the callback says why. */
+    builderForeignState?: { state: string; createdAt: number };
     /** The tokens, after step 6. */
     connection?: Connection;
     /** Random, made when the first order is placed; carried over when the session id is regenerated. */

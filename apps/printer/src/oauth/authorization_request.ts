@@ -20,6 +20,8 @@ export interface PendingAuthorization {
   code_verifier: string;
   /** ms since the epoch: an answer that comes back much later is refused. */
   createdAt: number;
+  /** Sent from the request builder (routes/request_builder.ts): the callback's error pages lead back there. */
+  builder?: true;
 }
 
 /** How long the user may take to sign in and consent. The code itself then lives ≤ 60 s at the auth server. */
