@@ -17,9 +17,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BenchContext, serverCpu } from './context.js';
-import { CookieJar, type Form, location, type Reply, request, retriedRequests, unescapeHtml } from './http_client.js';
+import { type Attribution, attribute, readServerTimings } from './attribution.js';
+import {
+  CookieJar,
+  clientTimings,
+  recordTimings,
+  type Form,
+  location,
+  type Reply,
+  request,
+  retriedRequests,
+  unescapeHtml,
+} from './http_client.js';
 import { memoryKiB, type Proc, REPO_ROOT, stopAll } from './procs.js';
-import { type ServiceName, stackConfig, startStack } from './stack.js';
+import { type ServiceName, SERVICES, stackConfig, startStack } from './stack.js';
 import { percentile, round } from './stats.js';
 
 const USERS = [
@@ -97,7 +108,7 @@ async function flow(learner: Learner, urls: Urls, times: StepTimes): Promise<Flo
     const t0 = performance.now();
     let reply: Reply;
     try {
-      reply = await request(jar, method, url, form);
+      reply = await request(jar, method, url, form, undefined, name);
     } catch (err) {
       throw new FlowError(name, err instanceof Error ? err.message : String(err));
     }
@@ -229,6 +240,8 @@ export interface FlowBenchResult {
   /** Requests sent again (as a browser does) after a reset on a reused keep-alive connection; not errors. */
   retriedRequests: number;
   notes: string[];
+  /** Where the slowest requests waited (BENCH_TIMINGS, on by default in benchmark 3). */
+  attribution?: Attribution;
 }
 
 /** The stalls servers/stall_watch.ts wrote to a service's log. */
@@ -267,12 +280,25 @@ export async function benchFlows(ctx: BenchContext): Promise<FlowBenchResult> {
   const cfg = await stackConfig(ctx.workDir, 'flows');
   // Each service reports event-loop stalls (> 1 s) in its log: see servers/stall_watch.ts.
   const stallWatch = join(REPO_ROOT, 'bench', 'dist', 'src', 'servers', 'stall_watch.js');
-  const stack = await startStack(cfg, serverCpu(ctx), ['--import', pathToFileURL(stallWatch).href]);
+  // And, with timings on, where each request spent its time (servers/timings.ts, attribution.ts).
+  const timingsPreload = join(REPO_ROOT, 'bench', 'dist', 'src', 'servers', 'timings.js');
+  const timingsFile = (name: ServiceName) => join(cfg.runDir, `${name}.timings.ndjson`);
+  const nodeArgs = ['--import', pathToFileURL(stallWatch).href];
+  if (settings.timings) nodeArgs.push('--import', pathToFileURL(timingsPreload).href);
+  const stack = await startStack(
+    cfg,
+    serverCpu(ctx),
+    nodeArgs,
+    (name): Record<string, string> =>
+      settings.timings ? { BENCH_TIMINGS_FILE: timingsFile(name), BENCH_TIMINGS_SERVICE: name } : {},
+  );
+  recordTimings(settings.timings);
   const services: [ServiceName, Proc][] = [
     ['auth-server', stack.auth],
     ['drive', stack.drive],
     ['printer', stack.printer],
   ];
+  let result: FlowBenchResult;
   try {
     const before = services.map(([name, p]) => ({ name, mem: memoryKiB(p.pid), disk: dirKiB(join(cfg.runDir, name)) }));
     const urls: Urls = { printer: new URL(stack.printer.url), auth: new URL(stack.auth.url) };
@@ -361,7 +387,7 @@ export async function benchFlows(ctx: BenchContext): Promise<FlowBenchResult> {
       p50Ms: round(percentile(list, 50), 1),
       p99Ms: round(percentile(list, 99), 1),
     }));
-    return {
+    result = {
       learners: count,
       durationS,
       flows: durations.length,
@@ -401,4 +427,9 @@ export async function benchFlows(ctx: BenchContext): Promise<FlowBenchResult> {
   } finally {
     await stopAll(stack.all);
   }
+  if (settings.timings) {
+    result.attribution = attribute(clientTimings(), readServerTimings(SERVICES.map(timingsFile)));
+    recordTimings(false);
+  }
+  return result;
 }

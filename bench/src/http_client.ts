@@ -75,15 +75,16 @@ export async function request(
   url: URL,
   form?: Form,
   timeoutMs = 30_000,
+  step = '',
 ): Promise<Reply> {
   try {
-    return await send(jar, method, url, form, timeoutMs, agent);
+    return await send(jar, method, url, form, timeoutMs, agent, step);
   } catch (err) {
     // A server whose event loop was busy for longer than its keep-alive timeout closes "idle" connections that
     // already carry a new request: a reset on a reused connection, before any answer. Browsers retry those.
     if ((err as { reusedSocket?: boolean }).reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
       retries++;
-      return send(jar, method, url, form, timeoutMs, freshAgent);
+      return send(jar, method, url, form, timeoutMs, freshAgent, step);
     }
     throw err;
   }
@@ -103,10 +104,17 @@ function send(
   form: Form | undefined,
   timeoutMs: number,
   via: http.Agent,
+  step: string,
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const body = form ? encodeForm(form) : undefined;
     const headers: Record<string, string> = { accept: 'text/html,application/json' };
+    const now = () => performance.timeOrigin + performance.now();
+    const timing: ClientTiming | undefined = recording ? { id: String(++nextId), step, start: now() } : undefined;
+    if (timing) {
+      timings.push(timing);
+      headers['x-bench-request'] = timing.id;
+    }
     const cookie = jar.header(url);
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) {
@@ -114,9 +122,14 @@ function send(
       headers['content-length'] = String(Buffer.byteLength(body));
     }
     const req = http.request(url, { method, headers, agent: via, timeout: timeoutMs }, (res) => {
+      if (timing) {
+        timing.res = now();
+        timing.status = res.statusCode ?? 0;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.once('end', () => {
+        if (timing) timing.end = now();
         const setCookie = res.headers['set-cookie'];
         jar.store(url, setCookie);
         resolve({
@@ -128,7 +141,19 @@ function send(
       });
       res.once('error', reject);
     });
+    if (timing)
+      req.once('socket', (socket) => {
+        timing.sock = now();
+        timing.reused = req.reusedSocket;
+        if (socket.connecting) socket.once('connect', () => (timing.con = now()));
+      });
     req.once('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.once('error', (err) => {
+      if (timing) {
+        timing.error = err.message;
+        timing.end = now();
+      }
+    });
     req.once('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
@@ -148,6 +173,38 @@ export function unescapeHtml(value: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+}
+
+/**
+ * The load generator's side of one request (ms since the epoch, the clock the services' timings use): when it was
+ * started, when the agent gave it a socket, when a new socket's TCP handshake completed (the kernel's, before the
+ * server accepts it), the response head, and the end. `id` is sent as `x-bench-request` (servers/timings.ts).
+ */
+export interface ClientTiming {
+  id: string;
+  step: string;
+  start: number;
+  sock?: number;
+  con?: number;
+  res?: number;
+  end?: number;
+  status?: number;
+  reused?: boolean;
+  error?: string;
+}
+
+let nextId = 0;
+const timings: ClientTiming[] = [];
+let recording = false;
+
+/** Keep the timings of every request from now on (benchmark 3), or stop and forget them. */
+export function recordTimings(on: boolean): void {
+  recording = on;
+  timings.length = 0;
+}
+
+export function clientTimings(): readonly ClientTiming[] {
+  return timings;
 }
 
 export function closeAgent(): void {

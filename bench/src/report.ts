@@ -6,6 +6,7 @@
 import type { DriveBenchResult } from './bench_drive.js';
 import { DRIVE_TARGETS } from './bench_drive.js';
 import type { ColdBenchResult } from './bench_cold.js';
+import { type Attribution, PARTS, type Part } from './attribution.js';
 import type { FlowBenchResult } from './bench_flows.js';
 import type { TokenBenchResult } from './bench_token.js';
 import type { ProfileSummary } from './profile.js';
@@ -67,6 +68,34 @@ function profileLines(title: string, p: ProfileSummary | undefined): string[] {
       ['our code and its middleware, inclusive', 'total %'],
       p.topInclusive.slice(0, 14).map((r) => [r.frame, r.totalPct.toFixed(1)]),
     ),
+  ];
+}
+
+const fmtParts = (parts: Partial<Record<Part, number>>) =>
+  PARTS.filter((p) => parts[p] !== undefined)
+    .map((p) => `${p} ${parts[p]}`)
+    .join(', ');
+
+function attributionLines(a: Attribution): string[] {
+  return [
+    '',
+    `where the slowest requests waited (server-side timings joined to ${a.joined} of ${a.requests} requests; parts in ms, see attribution.ts)`,
+    table(
+      ['request in the flow', 'count', 'p99 ms', 'max ms', '≥ p99: on a new connection', 'median parts of those ≥ p99'],
+      a.steps.map((s) => [
+        s.step,
+        s.count,
+        s.p99Ms,
+        s.maxMs,
+        `${s.slowOnNewConnection} of ${s.slow}`,
+        fmtParts(s.slowMedianParts),
+      ]),
+    ),
+    table(
+      ['slowest requests', 'ms', 'new connection', 'status', 'parts'],
+      a.slowest.map((r) => [r.step, r.totalMs, r.newConnection ? 'yes' : 'no', r.status, fmtParts(r.parts)]),
+    ),
+    `new connections whose TCP handshake took ≥ 1 s (a SYN sent again): ${a.slowConnects}; connections waiting ≥ 1 s to be accepted: ${a.slowAccepts}; longest event-loop delay in any second: ${a.loops.map((l) => `${l.service} ${l.maxMs} ms (${l.secondsOver500Ms} s over 500 ms)`).join(', ')}`,
   ];
 }
 
@@ -260,6 +289,7 @@ export function render(report: Report): string {
     );
     for (const e of f.errorSamples) out.push(`error ×${e.count}: ${e.message}`);
     for (const n of f.notes) out.push(`- ${n}`);
+    if (f.attribution) out.push(...attributionLines(f.attribution));
   }
   if (c) {
     out.push(

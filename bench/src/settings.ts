@@ -17,6 +17,8 @@ export interface Settings {
   coldRounds: number;
   /** CPU-profile the auth server's token endpoint and the drive's photo list under load. */
   profile: boolean;
+  /** Per-request timings in benchmark 3 (servers/timings.ts), to attribute the slowest requests. */
+  timings: boolean;
   /** Which benchmarks (1-4) to run. */
   only: Set<number>;
 }
@@ -50,6 +52,7 @@ export function readSettings(argv: readonly string[]): Settings {
     },
     coldRounds: num('BENCH_COLD_ROUNDS', smoke ? 1 : 3, 1, 10),
     profile: !smoke && process.env.BENCH_PROFILE !== '0',
+    timings: process.env.BENCH_TIMINGS !== '0',
     only,
   };
 }

@@ -101,11 +101,16 @@ export async function startStack(
   cfg: StackConfig,
   cpu: number | undefined,
   nodeArgs?: string[],
+  extraEnv?: (name: ServiceName) => Record<string, string>,
 ): Promise<RunningStack> {
-  const options = { cpu, ...(nodeArgs ? { nodeArgs } : {}) };
-  const auth = startService(cfg, 'auth-server', options);
-  const drive = startService(cfg, 'drive', options);
-  const printer = startService(cfg, 'printer', options);
+  const options = (name: ServiceName) => ({
+    cpu,
+    ...(nodeArgs ? { nodeArgs } : {}),
+    ...(extraEnv ? { extraEnv: extraEnv(name) } : {}),
+  });
+  const auth = startService(cfg, 'auth-server', options('auth-server'));
+  const drive = startService(cfg, 'drive', options('drive'));
+  const printer = startService(cfg, 'printer', options('printer'));
   const all = [auth, drive, printer];
   try {
     await Promise.all(all.map((p) => waitHealthy(p)));

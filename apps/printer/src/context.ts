@@ -8,6 +8,7 @@ import type { BackChannel } from '@oauth-demo/back-channel';
 import type { PrinterConfig } from './config.js';
 import type { OrderRepository } from './db.js';
 import type { DriveClient } from './drive_client.js';
+import type { ExerciseRepository } from './exercises.js';
 import type { MetadataClient } from './oauth/metadata.js';
 import type { TokenEndpointDeps } from './oauth/token_endpoint.js';
 import type { PrintLab } from './print_lab.js';
@@ -18,6 +19,8 @@ export interface AppContext {
   tokenEndpoint: TokenEndpointDeps;
   drive: DriveClient;
   orders: OrderRepository;
+  /** Exercises the demo checked, per learner (issue 18 item 3). */
+  exercises: ExerciseRepository;
   ordersDir: string;
   /** The print lab acting as itself (Client Credentials): one per printer, its token kept in memory. */
   printLab: PrintLab;
