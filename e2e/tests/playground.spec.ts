@@ -3,9 +3,18 @@
  * sent to the real Drive, refused with its reason) and the request builder's presets (each answered by the real
  * auth server as RFC 6749 §4.1.2.1 says), then a correct hand-made request that completes.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { connectAs, forgetConsent, PASSWORDS } from '../support/flow.js';
 import { urls } from '../support/services.js';
+
+/** No sideways scrolling on a phone or a projector: the long token and URL wrap. */
+async function fitsEveryWidth(page: Page, name: string): Promise<void> {
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 720 });
+    const wide = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+    expect(wide.doc, `${name} at ${width} px: no wider than the viewport`).toBeLessThanOrEqual(wide.view);
+  }
+}
 
 test.describe('Playground: claims editor', () => {
   test('tamper a claim, sign it with the demo key: Drive refuses with 401 invalid_token and the reason', async ({
@@ -28,6 +37,7 @@ test.describe('Playground: claims editor', () => {
     await expect(answer.locator('[data-www-authenticate]')).toContainText('error="invalid_token"');
     await expect(answer.locator('[data-www-authenticate]')).toContainText('The token signature is not valid.');
     await expect(page.locator('#editor-result [data-signature]')).toHaveAttribute('data-signature', 'invalid');
+    await fitsEveryWidth(page, 'the inspector with the editor’s result');
 
     // Under the demo key's own kid: no such key in the auth server's JWKS.
     await page.getByRole('radio', { name: /under the demo key’s own/ }).check();
@@ -60,6 +70,9 @@ test.describe('Playground: request builder', () => {
     // The URL is rebuilt as the learner types (assets/request_builder.js).
     await page.getByLabel('scope', { exact: true }).fill('photos.read gallery.read');
     await expect(shownUrl).toContainText('scope=photos.read+gallery.read');
+    await page.getByRole('row', { name: /state/ }).getByRole('checkbox', { name: 'send it' }).uncheck();
+    await expect(shownUrl).not.toContainText('state=');
+    await fitsEveryWidth(page, 'the request builder');
 
     // A wrong redirect_uri: the auth server shows its own error page and does NOT redirect (RFC 6749 §4.1.2.1).
     await page.getByRole('link', { name: 'A wrong redirect_uri' }).click();
