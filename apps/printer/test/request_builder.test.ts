@@ -141,7 +141,9 @@ describe('POST /request-builder', () => {
   it('a correct request completes: the builder’s state is accepted and its verifier redeems the code', async () => {
     const browser = new Browser(printer.base);
     const { form, csrf } = await openBuilder(browser);
-    const sent = new URL((await browser.post('/request-builder', { csrf, ...form })).location ?? '');
+    const sent = new URL(
+      (await browser.post('/request-builder', { csrf, ...form, scope: 'photos.read' })).location ?? '',
+    );
     const callback = await browser.get(
       `/callback?${new URLSearchParams({ code: 'code-1', state: sent.searchParams.get('state') ?? '', iss: auth.publicUrl })}`,
     );
@@ -149,6 +151,8 @@ describe('POST /request-builder', () => {
     assert.equal(auth.tokenRequests.length, 1);
     const verifier = auth.tokenRequests[0]!.form.get('code_verifier') ?? '';
     assert.equal(calculateCodeChallenge(verifier), sent.searchParams.get('code_challenge'), 'the kept verifier');
+    const photos = await browser.get(callback.location ?? '');
+    assert.match(photos.text, /Photo Printer asked for <code>photos\.read<\/code>/, 'the hand-made request’s scope');
     // Used once: the builder makes a new state for its next request.
     assert.notEqual((await openBuilder(browser)).form.state, form.state);
   });

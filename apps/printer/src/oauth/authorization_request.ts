@@ -22,6 +22,8 @@ export interface PendingAuthorization {
   createdAt: number;
   /** Sent from the request builder (routes/request_builder.ts): the callback's error pages lead back there. */
   builder?: true;
+  /** The scope a request builder's request asked for (what the photos page compares with the granted scope). */
+  requestedScope?: string;
 }
 
 /** How long the user may take to sign in and consent. The code itself then lives ≤ 60 s at the auth server. */

@@ -72,6 +72,9 @@ export function checkCallback(req: Request, query: ParamSource, metadata: AuthSe
       'An answer is accepted once, and only in the browser that sent the request: otherwise an attacker could make your browser finish a flow they started, and your prints would come from their Drive (CSRF, RFC 6749 §10.12, RFC 9700 §4.7).',
     );
   }
+  // The photos page says what was asked: the request builder's own scope, or Photo Printer's.
+  if (pending.builder) req.session.builderRequestedScope = pending.requestedScope ?? '';
+  else delete req.session.builderRequestedScope;
   if (Date.now() - pending.createdAt > PENDING_AUTHORIZATION_TTL_MS) {
     throw new CallbackRejected(
       'The answer came back too late: this request expired.',

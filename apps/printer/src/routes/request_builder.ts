@@ -76,7 +76,11 @@ export function requestBuilderRoutes(ctx: AppContext): Router {
     if (ours) {
       // The state Photo Printer made for the builder: remember it with its verifier, as for our own requests, so the
       // answer is accepted (and the verifier sent in step 5). Used once: the next page makes a new one.
-      const builderRequest: PendingAuthorization = { ...pending, builder: true };
+      const builderRequest: PendingAuthorization = {
+        ...pending,
+        builder: true,
+        ...(fields.scope.include ? { requestedScope: fields.scope.value } : {}),
+      };
       req.session.pendingAuthorizations = rememberPending(req.session.pendingAuthorizations, builderRequest);
       delete req.session.builderPending;
     } else if (sentState !== undefined) {
