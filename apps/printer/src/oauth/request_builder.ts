@@ -47,7 +47,7 @@ export const PARAM_MEANINGS: Record<BuilderParam, string> = {
   state:
     'RFC 6749 §4.1.1 and §10.12: an unguessable value the auth server sends back unchanged. Photo Printer accepts an answer only with a state it sent from this browser.',
   code_challenge:
-    'RFC 7636 §4.3: BASE64URL(SHA-256(code_verifier)). The verifier stays on Photo Printer’s server until the token request. This auth server requires it for every code request (RFC 9700 §2.1.1).',
+    'RFC 7636 §4.3: BASE64URL(SHA-256(code_verifier)). The verifier stays on Photo Printer’s server until the token request. This auth server requires it for every code request (RFC 9700 §2.1.1). Put another valid challenge here and the request is accepted, but the token request then fails with invalid_grant: the verifier Photo Printer kept no longer hashes to it (RFC 7636 §4.6).',
   code_challenge_method: 'RFC 7636 §4.3: how the challenge was made; "S256" (SHA-256). "plain" is not accepted here.',
 };
 
