@@ -287,6 +287,10 @@ export function render(report: Report): string {
     out.push(
       `per 10 s of the run: flows completed ${f.flowsPer10s.join(' ')}; errors ${f.errorsPer10s.join(' ')}; requests retried on a new connection after a keep-alive reset (as browsers do): ${f.retriedRequests}`,
     );
+    const busy = Object.entries(f.busyRetries ?? {});
+    out.push(
+      `answered 503 + Retry-After (busy) and sent again after it, as a browser would: ${busy.length === 0 ? 'none' : busy.map(([step, n]) => `${step} ×${n}`).join(', ')}`,
+    );
     for (const e of f.errorSamples) out.push(`error ×${e.count}: ${e.message}`);
     for (const n of f.notes) out.push(`- ${n}`);
     if (f.attribution) out.push(...attributionLines(f.attribution));
