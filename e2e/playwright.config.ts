@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './support/browser.js';
 
 const printerPort = process.env.E2E_PRINTER_PORT;
 if (!printerPort)
@@ -27,19 +28,6 @@ export default defineConfig({
     headless: true,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      // Debian's Chromium (scripts/setup.sh installs it); Playwright's own download needs the internet.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        ...(publicHostAddress ? [`--host-resolver-rules=MAP ${publicHost} ${publicHostAddress}`] : []),
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(publicHostAddress ? [`MAP ${publicHost} ${publicHostAddress}`] : []),
   },
 });

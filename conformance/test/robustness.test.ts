@@ -5,6 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  MALFORMED_AUTHORIZATIONS,
+  MALFORMED_CONTENT_TYPES,
+  MALFORMED_COOKIES,
+  MALFORMED_IDS,
+  MALFORMED_NAMES,
+  MALFORMED_VALUES,
+  prng,
+} from '@oauth-demo/testkit';
 import { assertNoLeak, header, json, LEAK, raw, type RawResponse } from '../support/http.js';
 import { PRINTER_AUTH } from '../support/oauth.js';
 import { INTERNAL, PRINTER, stack } from '../support/stack.js';
@@ -172,39 +181,14 @@ describe('RFC 6749 §5.2 + docs/security.md §B1: oversized, badly encoded and w
   });
 });
 
-/** A small deterministic PRNG (LCG), so a failure replays with the same seed (CONFORMANCE_FUZZ_SEED). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 0x100000000;
-  };
-}
-
 describe('docs/security.md §B2: a fuzz pass over every endpoint of the three services (bounded, deterministic, loopback only)', () => {
-  it('RFC 6749 §5.2 + RFC 6750 §3.1: a few thousand generated malformed requests get no 5xx and no stack trace (≤ 30 s)', async () => {
+  it('RFC 6749 §5.2 + RFC 6750 §3.1: 3 000 generated malformed requests get no 5xx and no stack trace (bounded by count, not by time)', async () => {
     const seed = Number(process.env.CONFORMANCE_FUZZ_SEED ?? 20261125);
     const random = prng(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const maybe = (p: number) => random() < p;
 
-    const ids = [
-      'x',
-      '0',
-      'a'.repeat(22),
-      '00000000-0000-0000-0000-000000000000',
-      '%zz',
-      '%E0%A4%A',
-      '..%2F..%2Fetc',
-      '%00',
-      'ü',
-      '%F0%9F%99%82',
-      'a'.repeat(3000),
-      '__proto__',
-      'constructor',
-      '.',
-      '..',
-    ];
+    const ids = MALFORMED_IDS;
     const endpoints: Record<'auth' | 'drive' | 'printer', [string, string][]> = {
       auth: [
         ['GET', '/'],
@@ -268,122 +252,13 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
         ['GET', '/{id}'],
       ],
     };
-    const names = [
-      'client_id',
-      'redirect_uri',
-      'response_type',
-      'scope',
-      'state',
-      'code_challenge',
-      'code_challenge_method',
-      'grant_type',
-      'code',
-      'code_verifier',
-      'refresh_token',
-      'token',
-      'token_type_hint',
-      'csrf',
-      'username',
-      'password',
-      'decision',
-      'return_to',
-      'iss',
-      'error',
-      'error_description',
-      'photo',
-      'size',
-      'copies',
-      'user_code',
-      'device_code',
-      'client_secret',
-      'access_token',
-      '__proto__',
-      'constructor',
-      'prototype',
-      'a[]',
-      'a[b]',
-      '',
-    ];
-    const values = [
-      '',
-      '%',
-      '%zz',
-      '%E0%A4%A',
-      '%00',
-      '%0d%0a',
-      PRINTER.clientId,
-      PRINTER.redirectUri,
-      'photo-printer-browser',
-      'print-lab',
-      'drive',
-      'code',
-      'token',
-      'id_token',
-      'authorization_code',
-      'refresh_token',
-      'client_credentials',
-      'password',
-      'urn:ietf:params:oauth:grant-type:device_code',
-      'S256',
-      'plain',
-      'photos.read',
-      'offline_access',
-      'allow',
-      'deny',
-      '<script>alert(1)</script>',
-      '"\'><',
-      '\u0000',
-      '\u202e',
-      '🙂',
-      'a'.repeat(5000),
-      'x'.repeat(43),
-      '[]',
-      '{}',
-      'null',
-      '-1',
-      '1e309',
-      '4x6',
-      '99',
-      '//evil.example',
-      'https://evil.example/',
-      'javascript:alert(1)',
-      'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
-      'alice',
-      'bob',
-    ];
-    const contentTypes = [
-      'application/x-www-form-urlencoded',
-      'application/x-www-form-urlencoded; charset=utf-16',
-      'application/json',
-      'text/plain',
-      'multipart/form-data; boundary=x',
-      'application/xml',
-      '',
-      'application/x-www-form-urlencoded; charset=latin1',
-      '*/*',
-    ];
-    const auths = [
-      '',
-      'Basic',
-      'Basic !!!',
-      `Basic ${Buffer.from('photo-printer:wrong').toString('base64')}`,
-      `Basic ${Buffer.from(':').toString('base64')}`,
-      'Bearer',
-      'Bearer x',
-      'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
-      `Bearer ${'a'.repeat(4000)}`,
-      'Digest x',
-      'Basic %%%',
-    ];
-    const cookies = [
-      '',
-      'auth.sid=garbage',
-      'printer.sid=s%3Agarbage.sig',
-      'auth.sid=s%3A%E0%A4%A',
-      `printer.sid=${'a'.repeat(3000)}`,
-      'a=b; a=c',
-      '=;;=',
-    ];
+    // The shared vocabulary of malformed requests (@oauth-demo/testkit, also the auth server's own robustness
+    // test), and the printer's registration, valid values in the wrong places.
+    const names = MALFORMED_NAMES;
+    const values = [...MALFORMED_VALUES, PRINTER.clientId, PRINTER.redirectUri];
+    const contentTypes = MALFORMED_CONTENT_TYPES;
+    const auths = MALFORMED_AUTHORIZATIONS;
+    const cookies = MALFORMED_COOKIES;
     // Raw (unencoded) only where HTTP allows the bytes in a request line; malformed escapes stay as they are.
     const encode = (v: string) => (maybe(0.3) && /^[\u0021-\u00ff]*$/.test(v) ? v : encodeURIComponent(v));
     const params = () =>
@@ -392,14 +267,13 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
       );
 
     const base = { auth: INTERNAL.auth, drive: INTERNAL.drive, printer: INTERNAL.printer } as const;
-    const started = Date.now();
-    const budgetMs = 20_000;
+    const started = Date.now(); // for the log line only: the pass is bounded by its count, never by the clock
     const target = 3000;
     let sent = 0;
     const statuses = new Map<number, number>();
     const failures: string[] = [];
 
-    while (sent < target && Date.now() - started < budgetMs && failures.length < 10) {
+    while (sent < target && failures.length < 10) {
       const batch = Array.from({ length: 16 }, () => {
         const service = pick(['auth', 'auth', 'drive', 'printer', 'printer'] as const);
         const [defaultMethod, template] = pick(endpoints[service]);
@@ -442,7 +316,7 @@ describe('docs/security.md §B2: a fuzz pass over every endpoint of the three se
       .join(' ');
     console.log(`fuzz: seed ${seed}, ${sent} requests in ${Date.now() - started} ms: ${summary}`);
     assert.deepEqual(failures, [], `seed ${seed}`);
-    assert.ok(sent >= 1000, `only ${sent} requests in the time budget`);
+    assert.ok(sent >= target, `only ${sent} requests were sent`);
     for (const url of Object.values(base))
       assert.equal((await raw(url, 'GET', '/healthz')).status, 200, `${url} is still healthy`);
     assert.ok(stack.ports.auth > 0);

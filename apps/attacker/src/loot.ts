@@ -10,7 +10,10 @@ export interface Loot {
   scenario: string;
   /** Did the attack work? */
   success: boolean;
-  /** One line a newcomer understands: what she got, or why she got nothing. */
+  /**
+   * One line a newcomer understands: what she got, or why she got nothing. Never with her name: the pages that show
+   * it name her once (her own page's title, the printer's lab as “Mallory: …”).
+   */
   summary: string;
   /** Details shown on her page: the owner of the photos, their titles, the auth server's error. */
   details: string[];

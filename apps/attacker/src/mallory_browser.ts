@@ -5,7 +5,18 @@
  * issued to the printer's lab copy. She does what anyone can do: she starts the flow at the auth server, signs in
  * with her own username and password, clicks Allow, and does NOT follow the last redirect; she keeps the URL
  * with the code instead. Nothing here is privileged: the same pages a learner clicks through, with a cookie jar.
+ * Her HTTP client is the back channel of the other services (@oauth-demo/back-channel): it never follows a
+ * redirect by itself, which is exactly what a browser that stops before the last hop needs.
  */
+import { type BackChannel, describeNetworkError } from '@oauth-demo/back-channel';
+
+type Http = BackChannel['http'];
+
+interface Page {
+  status: number;
+  location: string | undefined;
+  html: string;
+}
 
 class AuthFlowFailed extends Error {
   override readonly name = 'AuthFlowFailed';
@@ -15,8 +26,8 @@ interface Jar {
   cookies: Map<string, string>;
 }
 
-function remember(jar: Jar, response: Response): void {
-  for (const line of response.headers.getSetCookie()) {
+function remember(jar: Jar, setCookie: unknown): void {
+  for (const line of Array.isArray(setCookie) ? (setCookie as string[]) : []) {
     const [pair] = line.split(';');
     const eq = pair!.indexOf('=');
     if (eq > 0) jar.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
@@ -48,7 +59,7 @@ export async function authorizeAs(
   internalBase: string,
   username: string,
   password: string,
-  timeoutMs: number,
+  http: Http,
 ): Promise<string> {
   const jar: Jar = { cookies: new Map() };
   const publicOrigin = new URL(authorizeUrl).origin;
@@ -56,19 +67,35 @@ export async function authorizeAs(
     const absolute = new URL(url, publicOrigin);
     return absolute.origin === publicOrigin ? `${internalBase}${absolute.pathname}${absolute.search}` : absolute.href;
   };
-  const call = async (url: string, form?: Record<string, string>): Promise<Response> => {
-    const response = await fetch(toInternal(url), {
-      method: form ? 'POST' : 'GET',
-      redirect: 'manual',
-      headers: { cookie: cookieHeader(jar), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    remember(jar, response);
-    return response;
+  const call = async (url: string, form?: Record<string, string>): Promise<Page> => {
+    const target = toInternal(url);
+    try {
+      const response = await http.request<string>({
+        method: form ? 'POST' : 'GET',
+        url: target,
+        responseType: 'text',
+        headers: {
+          accept: 'text/html',
+          cookie: cookieHeader(jar),
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(form ? { data: new URLSearchParams(form).toString() } : {}),
+      });
+      remember(jar, response.headers['set-cookie']);
+      const location: unknown = response.headers.location;
+      return {
+        status: response.status,
+        location: typeof location === 'string' ? location : undefined,
+        html: typeof response.data === 'string' ? response.data : '',
+      };
+    } catch (error) {
+      throw new AuthFlowFailed(
+        `The auth server did not answer at ${target.split('?')[0]}: ${describeNetworkError(error)}.`,
+      );
+    }
   };
-  const location = (response: Response): string => {
-    const to = response.headers.get('location');
+  const location = (response: Page): string => {
+    const to = response.location;
     if (!to || response.status < 300 || response.status > 399)
       throw new AuthFlowFailed(`The auth server answered ${response.status} where a redirect was expected.`);
     return new URL(to, publicOrigin).href;
@@ -83,7 +110,7 @@ export async function authorizeAs(
       url = location(page); // consent remembered: straight to the redirect_uri
       continue;
     }
-    const html = await page.text();
+    const { html } = page;
     if (page.status !== 200) throw new AuthFlowFailed(`The auth server answered ${page.status}: ${html.slice(0, 200)}`);
     if (html.includes('name="password"')) {
       const form = formOf(html, '/login');

@@ -28,6 +28,7 @@ import { introspectionRouter } from './routes/introspection.js';
 import { revocationRouter } from './routes/revocation.js';
 import { interactionRouter } from './routes/interaction.js';
 import { metadataRouter } from './routes/metadata.js';
+import { learnersRouter } from './routes/learners.js';
 import { recordingsRouter } from './routes/recordings.js';
 import { tokenRouter } from './routes/token.js';
 import { seedLab } from './lab/lab_clients.js';
@@ -88,6 +89,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(acceptTraceFromPrinter(config.traceSecret));
   app.use(recordExchanges(ctx.recorder, 'auth', {}, { untrustedFrontChannel: true }));
   app.use(recordingsRouter(ctx));
+  app.use(learnersRouter(ctx)); // the printer's exercises and class board (issue 18), the printer only
 
   // Machine endpoints: no cookies, no session.
   app.use(metadataRouter(ctx));

@@ -41,6 +41,15 @@ export class UserRepository {
       .immediate();
   }
 
+  /** Every user id but the given ones (the seeded accounts), by name: the learners who joined (routes/learners.ts). */
+  listIdsExcept(excluded: readonly string[]): string[] {
+    return this.db
+      .prepare<[], { id: string }>('SELECT id FROM users ORDER BY id LIMIT 1000')
+      .all()
+      .map((row) => row.id)
+      .filter((id) => !excluded.includes(id));
+  }
+
   find(id: string): User | undefined {
     const row = this.byId.get(id);
     return row ? { id: row.id, display_name: row.display_name } : undefined;

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import {
+  MALFORMED_AUTHORIZATIONS,
+  MALFORMED_CONTENT_TYPES,
+  MALFORMED_NAMES,
+  MALFORMED_VALUES,
+  prng,
+} from '@oauth-demo/testkit';
 import { authorizePath, Browser, csrfFrom, startAuthServer, validAuthorizeParams, type TestServer } from './helpers.js';
 
 /** Raw HTTP, so malformed paths and headers reach the server exactly as written. */
@@ -26,14 +33,6 @@ function raw(
     if (body !== undefined) req.end(body);
     else req.end();
   });
-}
-
-/** A small deterministic PRNG, so a failure can be replayed with the same seed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
 }
 
 describe('Robustness: malformed input gets a 4xx, never a 5xx or a stack trace', () => {
@@ -153,64 +152,12 @@ describe('Robustness: malformed input gets a 4xx, never a 5xx or a stack trace',
       '/.well-known/jwks.json',
       '/nope',
     ];
-    const names = [
-      'client_id',
-      'redirect_uri',
-      'response_type',
-      'scope',
-      'state',
-      'code_challenge',
-      'code_challenge_method',
-      'grant_type',
-      'code',
-      'code_verifier',
-      'refresh_token',
-      'token',
-      'token_type_hint',
-      'csrf',
-      'username',
-      'password',
-      'decision',
-      '__proto__',
-      'constructor',
-    ];
-    const values = [
-      '',
-      '%',
-      '%zz',
-      '%E0%A4%A',
-      'photo-printer',
-      'http://localhost:3000/callback',
-      'code',
-      'token',
-      'authorization_code',
-      'refresh_token',
-      'S256',
-      'plain',
-      '<script>',
-      '"\'',
-      '\u0000',
-      'a'.repeat(5000),
-      '[]',
-      '{}',
-      'x'.repeat(43),
-    ];
-    const contentTypes = [
-      'application/x-www-form-urlencoded',
-      'application/json',
-      'text/plain',
-      'multipart/form-data; boundary=x',
-      '',
-      'application/x-www-form-urlencoded; charset=utf-16',
-    ];
-    const auths = [
-      '',
-      'Basic',
-      'Basic !!!',
-      `Basic ${Buffer.from('photo-printer:wrong').toString('base64')}`,
-      'Bearer x',
-      `Basic ${Buffer.from(':').toString('base64')}`,
-    ];
+    // The shared vocabulary of malformed requests (@oauth-demo/testkit, also the conformance suite's), and the
+    // printer's registered redirect_uri, a valid value in the wrong places.
+    const names = MALFORMED_NAMES;
+    const values = [...MALFORMED_VALUES, 'http://localhost:3000/callback'];
+    const contentTypes = MALFORMED_CONTENT_TYPES;
+    const auths = MALFORMED_AUTHORIZATIONS;
     // A fixed number of requests, not a time budget: the count proves the same on a busy machine as on a quiet one.
     let sent = 0;
     const statuses = new Map<number, number>();
@@ -220,7 +167,7 @@ describe('Robustness: malformed input gets a 4xx, never a 5xx or a stack trace',
         const params = Array.from(
           { length: 1 + Math.floor(random() * 6) },
           // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters HTTP forbids there.
-          () => `${pick(names)}=${pick(values).replace(/[\u0000-\u0020\u007f-\uffff]/g, encodeURIComponent)}`,
+          () => `${pick(names)}=${pick(values).replace(/[\u0000-\u0020\u007f-\u{10ffff}]/gu, encodeURIComponent)}`,
         ).join('&');
         const method = pick(['GET', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']);
         const path = pick(paths);

@@ -13,6 +13,7 @@ import express, { type Express } from 'express';
 import { noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
 import {
   Recorder,
+  createDemoKey,
   currentTraceId,
   recordBackChannel,
   recordExchanges,
@@ -25,9 +26,11 @@ import type { AppContext } from './context.js';
 import { OrderRepository, openPrinterDatabase } from './db.js';
 import { DriveClient } from './drive_client.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { ExerciseRepository } from './exercises.js';
 import { formatPrice, formatRelative, formatTime } from './format.js';
 import { MetadataClient } from './oauth/metadata.js';
 import { PrintLab } from './print_lab.js';
+import { exercisesRoutes } from './routes/exercises.js';
 import { homeRoutes } from './routes/home.js';
 import { kioskRoutes } from './routes/kiosk.js';
 import { labRoutes } from './routes/lab.js';
@@ -94,6 +97,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
     },
     drive,
     orders: new OrderRepository(db),
+    exercises: new ExerciseRepository(db),
     ordersDir: ordersDir(config),
     printLab: new PrintLab(
       { http: backChannel.http, metadata, authInternalUrl: config.auth.internalUrl },
@@ -102,6 +106,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
     ),
     recorder,
     backChannel,
+    demoKey: createDemoKey(),
   };
 
   const app = express();
@@ -155,6 +160,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(kioskRoutes(context));
   app.use(labRoutes(context)); // the attack lab (issue 16): lab copies only, the real flow above is untouched
   app.use(teachingRoutes(context));
+  app.use(exercisesRoutes(context)); // exercises the demo checks, and the class board (issue 18 items 3-4)
   app.use(notFoundHandler);
   app.use(errorHandler);
 

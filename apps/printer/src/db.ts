@@ -32,6 +32,14 @@ const MIGRATIONS = [
      file TEXT NOT NULL,               -- file name inside DATA_DIR/orders/<order_id>/, chosen by the printer
      PRIMARY KEY (order_id, photo_id)
    );`,
+  // Exercises the demo checked (issue 18 item 3): per learner, their auth-server account (the tokens' `sub`), so a
+  // completion follows the learner to another browser and survives a restart (exercises.ts).
+  `CREATE TABLE exercise_completions (
+     sub TEXT NOT NULL,
+     exercise_id TEXT NOT NULL,
+     completed_at INTEGER NOT NULL,    -- ms since the epoch
+     PRIMARY KEY (sub, exercise_id)
+   );`,
 ];
 
 export function openPrinterDatabase(file: string): Db {

@@ -5,6 +5,7 @@
  * only the signed session id in the `printer.sid` cookie (HttpOnly): tokens, the code_verifier and the state
  * never reach it (RFC 6749 §10.3, RFC 9700 §2.1).
  */
+import type { LessonState } from '@oauth-demo/teaching';
 import type { KioskState } from './kiosk.js';
 import type { LabState } from './lab/state.js';
 import type { PendingAuthorization } from './oauth/authorization_request.js';
@@ -44,6 +45,8 @@ declare module 'express-session' {
     pendingAuthorizations?: PendingAuthorization[];
     /** The tokens, after step 6. */
     connection?: Connection;
+    /** The learner's auth-server account (`sub` of the tokens received for this browser): exercises.ts. */
+    learner?: string;
     /** Random, made when the first order is placed; carried over when the session id is regenerated. */
     browserKey?: string;
     notice?: Notice;
@@ -60,6 +63,8 @@ declare module 'express-session' {
     printLab?: PrintLabRun;
     /** The kiosk's device flow in this browser (the device_code and, once approved, the kiosk's token). */
     kiosk?: KioskState;
+    /** The lesson the instructor runs from the lesson bar (routes/teaching/lesson.ts): segment and clocks. */
+    lesson?: LessonState;
     /** The attack lab (/lab): this learner's defense switches, the lab copy's requests and the results. */
     lab?: LabState;
     // The teaching layer's own fields (traces, teaching switches, the step-through hop) are declared by

@@ -99,6 +99,8 @@ export interface StubAuth extends StubServer {
   introspections: RecordedRequest[];
   /** Extra routes a test adds (e.g. /_demo/recordings, a JWKS): return true when handled. */
   extra: ExtraRoute | undefined;
+  /** When set, the access tokens of the user grants are (unsigned) JWTs with this `sub` (the exercises read it). */
+  accessTokenSubject: string | undefined;
 }
 
 export type ExtraRoute = (req: IncomingMessage, url: URL, body: string, res: ServerResponse) => boolean;
@@ -122,13 +124,20 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     devicePolls: [] as ('tokens' | { status: number; error: string })[],
     introspections: [] as RecordedRequest[],
     extra: undefined as ExtraRoute | undefined,
+    accessTokenSubject: undefined as string | undefined,
   };
   const issue = (
     res: ServerResponse,
     options: { scope?: string; subject?: string; refresh?: boolean; jwt?: Record<string, unknown> } = {},
   ) => {
     const scope = options.scope ?? stub.grantScope;
-    const access_token = options.jwt ? fakeJwt(options.jwt) : `at-${randomBytes(16).toString('base64url')}`;
+    const now = Math.floor(Date.now() / 1000);
+    const asJwt =
+      options.jwt ??
+      (stub.accessTokenSubject
+        ? { sub: stub.accessTokenSubject, client_id: 'photo-printer', scope, iat: now, exp: now + stub.expiresIn }
+        : undefined);
+    const access_token = asJwt ? fakeJwt(asJwt) : `at-${randomBytes(16).toString('base64url')}`;
     tokens.valid.add(access_token);
     tokens.scopes.set(access_token, scope);
     tokens.subjects.set(access_token, options.subject ?? 'alice');
@@ -477,6 +486,7 @@ export async function startStubStack(options: StubStackOptions = {}): Promise<St
       auth.grantScope = DEFAULT_GRANT_SCOPE;
       auth.expiresIn = DEFAULT_EXPIRES_IN;
       auth.deviceAuthorization = {};
+      auth.accessTokenSubject = undefined;
       auth.devicePolls = [];
       drive.requests.length = 0;
       drive.galleryMissing = false;

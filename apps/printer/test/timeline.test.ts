@@ -688,6 +688,45 @@ describe('the flow list (issue 13 item 4)', () => {
     assert.doesNotMatch(forgotten.text, /not a flow of this browser session/);
   });
 
+  it('keeps a pinned flow past the cap, lists it first, and bounds the pins (issue 18 item 2)', async () => {
+    const browser = new Browser(printer.base);
+    let page = await browser.get('/print-lab');
+    await browser.post('/print-lab', { csrf: Browser.csrf(page) });
+    const first = await currentTraceId(browser);
+    page = await browser.get('/timeline');
+    assert.match(page.text, /Pin this flow/);
+    assert.match(page.text, /a session pins at most 5 \(0 now\)/);
+    const pinned = await browser.post('/timeline/pin', { csrf: Browser.csrf(page), trace: first, pin: 'on' });
+    assert.equal(pinned.location, `/timeline?trace=${first}`);
+    for (let i = 0; i < 22; i++) await browser.post('/print-lab', { csrf: Browser.csrf(page) });
+    const timeline = await browser.get('/timeline');
+    const listed = [
+      ...timeline.text.matchAll(
+        /<li data-outcome="[a-z]+"( data-pinned="true")?>(?:<span class="pinned-mark">Pinned<\/span> )?<a href="\/timeline\?trace=([0-9a-f]{32})/g,
+      ),
+    ];
+    assert.equal(listed.length, 20, 'still 20 flows kept');
+    assert.equal(listed[0]![2], first, 'the pinned flow first');
+    assert.equal(listed[0]![1], ' data-pinned="true"');
+    assert.match(timeline.text, /3 older flows were forgotten/);
+    assert.equal((await browser.get(`/timeline?trace=${first}`)).status, 200, 'the pinned flow is not forgotten');
+    // Four more pins reach the bound; a sixth is refused, and the page says so.
+    const ids = listed.slice(1, 6).map((m) => m[2]!);
+    for (const id of ids.slice(0, 4))
+      await browser.post('/timeline/pin', { csrf: Browser.csrf(page), trace: id, pin: 'on' });
+    const refused = await browser.post('/timeline/pin', { csrf: Browser.csrf(page), trace: ids[4]!, pin: 'on' });
+    assert.equal(refused.location, `/timeline?trace=${ids[4]}&pin=full`);
+    const full = await browser.get(refused.location!);
+    assert.match(full.text, /Not pinned: this session already pins 5 flows/);
+    assert.match(full.text, /a session pins at most 5 \(5 now\)/);
+    // Unpinning makes room; another session's trace id is not a flow to pin.
+    await browser.post('/timeline/pin', { csrf: Browser.csrf(page), trace: first, pin: 'off' });
+    const again = await browser.post('/timeline/pin', { csrf: Browser.csrf(page), trace: ids[4]!, pin: 'on' });
+    assert.equal(again.location, `/timeline?trace=${ids[4]}`);
+    const other = await browser.post('/timeline/pin', { csrf: Browser.csrf(page), trace: 'f'.repeat(32), pin: 'on' });
+    assert.equal(other.location, '/timeline');
+  });
+
   it('numbers re-orders and says whether each one refreshed', async () => {
     const browser = new Browser(printer.base);
     await connect(browser, auth.publicUrl);

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatTraceparent, maskExchange, newTraceId, parseTraceparent, Recorder, type Exchange } from './recorder.js';
+import {
+  formatTraceparent,
+  maskExchange,
+  newTraceId,
+  parseTraceparent,
+  Recorder,
+  showSpentCodeVerifier,
+  type Exchange,
+} from './recorder.js';
 
 const exchange = (traceId: string, label = 'x', extra: Partial<Exchange> = {}): Exchange => ({
   id: '0123456789abcdef',
@@ -151,5 +159,38 @@ describe('Masking secrets', () => {
     );
     assert.match(masked.response.body!, /name="csrf" value="Zq1n2b…\(27 chars, masked\)"/);
     assert.match(masked.response.body!, /name="username" value="alice"/);
+  });
+});
+
+describe('showSpentCodeVerifier', () => {
+  const tokenRequest = (status: number | undefined): Exchange => ({
+    id: '0123456789abcdef',
+    traceId: newTraceId(),
+    recordedBy: 'printer',
+    from: 'printer',
+    to: 'auth',
+    channel: 'back',
+    label: 'token',
+    at: Date.now(),
+    durationMs: 1,
+    request: {
+      method: 'POST',
+      url: '/token',
+      headers: {},
+      body: 'grant_type=authorization_code&code=abcdefghijklmnopqrstuvwxyz&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+    },
+    response: status === undefined ? { headers: {} } : { status, headers: {} },
+  });
+
+  it('shows the verifier of an answered token request, and still masks the code', () => {
+    const e = tokenRequest(200);
+    const body = showSpentCodeVerifier(e, maskExchange(e)).request.body!;
+    assert.match(body, /code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk/);
+    assert.doesNotMatch(body, /abcdefghijklmnopqrstuvwxyz/);
+  });
+
+  it('keeps it masked while the request has no answer (the code may not be spent)', () => {
+    const e = tokenRequest(undefined);
+    assert.doesNotMatch(showSpentCodeVerifier(e, maskExchange(e)).request.body!, /dBjftJeZ4CVP/);
   });
 });

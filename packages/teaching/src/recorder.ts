@@ -457,3 +457,20 @@ function maskMessage(message: RecordedMessage): RecordedMessage {
 export function maskExchange(exchange: Exchange): Exchange {
   return { ...exchange, request: maskMessage(exchange.request), response: maskMessage(exchange.response) };
 }
+
+/**
+ * A token request's `code_verifier` once the auth server has answered it: the code it proves is spent (a code works
+ * once, RFC 6749 §4.1.2), so the verifier opens nothing any more, and a learner may read their own in the timeline
+ * (the exercise "Hash your own code_verifier", RFC 7636 §4.2). `masked` is `original` after maskExchange.
+ */
+export function showSpentCodeVerifier(original: Exchange, masked: Exchange): Exchange {
+  if (original.channel !== 'back' || original.response.status === undefined || !original.request.body) return masked;
+  const form = new URLSearchParams(original.request.body);
+  const verifier = form.get('code_verifier');
+  if (form.get('grant_type') !== 'authorization_code' || !verifier || masked.request.body === undefined) return masked;
+  const body = masked.request.body.replace(
+    /(^|&)code_verifier=[^&]*/,
+    (_all, sep: string) => `${sep}code_verifier=${encodeURIComponent(verifier)}`,
+  );
+  return { ...masked, request: { ...masked.request, body } };
+}

@@ -42,6 +42,15 @@ export class DeviceCodeStore {
       .run(hashToken(deviceCode), d.userCode, d.clientId, d.scope, d.expiresAt, d.interval);
   }
 
+  /** The device requests this user approved or denied (RFC 8628 §3.3), newest last (routes/learners.ts). */
+  listDecidedBy(userId: string): Pick<DeviceCodeRecord, 'client_id' | 'status'>[] {
+    return this.db
+      .prepare<[string], Pick<DeviceCodeRecord, 'client_id' | 'status'>>(
+        "SELECT client_id, status FROM device_codes WHERE user_id = ? AND status != 'pending' ORDER BY expires_at LIMIT 100",
+      )
+      .all(userId);
+  }
+
   findByDeviceCodeHash(deviceCodeHash: string): DeviceCodeRecord | undefined {
     return this.db
       .prepare<[string], DeviceCodeRecord>('SELECT * FROM device_codes WHERE device_code_hash = ?')

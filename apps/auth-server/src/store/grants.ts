@@ -38,6 +38,13 @@ export class GrantStore {
       .all(userId);
   }
 
+  /** Every grant of the user, revoked ones too, newest first (the printer's exercise checks, routes/learners.ts). */
+  listAll(userId: string): Grant[] {
+    return this.db
+      .prepare<[string], Grant>('SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC LIMIT 100')
+      .all(userId);
+  }
+
   isActive(grantId: string): boolean {
     const row = this.db
       .prepare<[string], { revoked_at: number | null }>('SELECT revoked_at FROM grants WHERE id = ?')

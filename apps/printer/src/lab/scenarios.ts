@@ -9,6 +9,29 @@
 
 export type ScenarioId = 'csrf' | 'pkce' | 'audience' | 'refresh' | 'redirect' | 'mixup' | 'implicit' | 'device';
 
+/**
+ * How "Run the attack" starts a scenario (routes/lab.ts has one start function for all of them):
+ * - `mallory`: your browser visits Mallory's page (`path` on her site, for this run and this switch position),
+ *   and her site does the rest;
+ * - `lab-copy`: the lab copy, a public client, sends its authorization request (step 2).
+ */
+export type ScenarioStart =
+  | { by: 'mallory'; path: (run: string, defenseOn: boolean) => string; label: string }
+  | {
+      by: 'lab-copy';
+      /** PKCE always, or only with the defense on (scenario 2, where the defense IS PKCE; scenario 6's code flow). */
+      pkce: 'always' | 'with-defense';
+      /** It asks as its filters partner's registration (scenario 5: a token whose audience is the partner's API). */
+      asFiltersPartner?: true;
+      /** Its redirect_uri is the browser-app page of scenario 6, not /lab/callback. */
+      implicitCallback?: true;
+      /** With the defense off: the Implicit flow (response_type=token, RFC 6749 §4.2.1) instead of the code flow. */
+      implicitWithoutDefense?: true;
+      scope?: string;
+      /** The request goes to Mallory's Evil AS (scenario 4), not to our auth server; `label` names that hop. */
+      toEvilAs?: { label: string };
+    };
+
 export interface Scenario {
   id: ScenarioId;
   /** The issue's numbering, shown to learners. */
@@ -32,6 +55,8 @@ export interface Scenario {
   noSwitch?: string;
   /** The result is what Mallory's site got (the learner asks for it after the run), not what the printer saw. */
   resultFromMallory?: boolean;
+  /** What "Run the attack" does. */
+  start: ScenarioStart;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -53,6 +78,7 @@ export const SCENARIOS: readonly Scenario[] = [
     references: ['RFC 9700 §4.7', 'RFC 6749 §10.12'],
     rules: [],
     built: true,
+    start: { by: 'mallory', path: (run) => `/csrf/${run}`, label: 'You visit Mallory’s “free photo filters” page' },
   },
   {
     id: 'pkce',
@@ -72,6 +98,7 @@ export const SCENARIOS: readonly Scenario[] = [
     references: ['RFC 9700 §4.5', 'RFC 7636 §1', 'RFC 9700 §4.2 (Referer)'],
     rules: ['§A3', '§T6', '§T7'],
     built: true,
+    start: { by: 'lab-copy', pkce: 'with-defense' },
   },
   {
     id: 'audience',
@@ -91,6 +118,7 @@ export const SCENARIOS: readonly Scenario[] = [
     references: ['RFC 9068 §4', 'RFC 8707 §2', 'RFC 9700 §2.3', 'RFC 9700 §4.9 (resource servers that misuse tokens)'],
     rules: ['§R3'],
     built: true,
+    start: { by: 'lab-copy', pkce: 'always', asFiltersPartner: true },
   },
   {
     id: 'refresh',
@@ -113,6 +141,7 @@ export const SCENARIOS: readonly Scenario[] = [
     references: ['RFC 9700 §4.14.2', 'RFC 6749 §6', 'RFC 6749 §10.4'],
     rules: ['§T9'],
     built: true,
+    start: { by: 'lab-copy', pkce: 'always', scope: 'photos.read offline_access' },
   },
   {
     id: 'redirect',
@@ -133,6 +162,13 @@ export const SCENARIOS: readonly Scenario[] = [
     rules: ['§A1'],
     built: true,
     resultFromMallory: true,
+    // With the defense off, her link uses the auth server's lab copy of the endpoint that compares redirect_uri by
+    // prefix (lab/loose_redirect.ts there).
+    start: {
+      by: 'mallory',
+      path: (run, defenseOn) => `/redirect/${run}?endpoint=${defenseOn ? 'real' : 'lab'}`,
+      label: 'You visit Mallory’s page with her “Sign in with Photo Printer” link',
+    },
   },
   {
     id: 'mixup',
@@ -152,6 +188,12 @@ export const SCENARIOS: readonly Scenario[] = [
     references: ['RFC 9700 §4.4', 'RFC 9207 §2.4'],
     rules: ['§A5'],
     built: true,
+    // You pick "Free photo filters": the request (with PKCE and state, which will not help) goes to Evil AS.
+    start: {
+      by: 'lab-copy',
+      pkce: 'always',
+      toEvilAs: { label: 'Step 2, to the server you picked: Evil AS (Mallory’s)' },
+    },
   },
   {
     id: 'implicit',
@@ -172,6 +214,7 @@ export const SCENARIOS: readonly Scenario[] = [
     rules: ['§A4'],
     built: true,
     resultFromMallory: true,
+    start: { by: 'lab-copy', pkce: 'with-defense', implicitCallback: true, implicitWithoutDefense: true },
   },
   {
     id: 'device',
@@ -194,6 +237,8 @@ export const SCENARIOS: readonly Scenario[] = [
     rules: [],
     built: true,
     resultFromMallory: true,
+    // Her site starts a device flow on her "kiosk" and shows you its code.
+    start: { by: 'mallory', path: (run) => `/kiosk/${run}`, label: 'You visit Mallory’s “you won free prints” page' },
   },
 ];
 

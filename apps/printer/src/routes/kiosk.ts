@@ -9,7 +9,7 @@
  * - `POST /kiosk/finish` (CSRF): the customer is done: the kiosk forgets the codes and its token.
  * - `GET /kiosk/photos/:id/image`: a photo, fetched from Drive with the kiosk's token.
  */
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { type StepBar, describeExchange, findGrant, runInTrace, startTrace, stepBar } from '@oauth-demo/teaching';
@@ -30,6 +30,17 @@ const STEPS_BY_STATUS: Record<'start' | KioskState['status'], StepBar> = {
   expired: stepBar('device_code', [6], { refused: [6] }),
   failed: stepBar('device_code', [5]),
 };
+
+/**
+ * The kiosk starts: a flow of its own (a new trace) and the device authorization request (RFC 8628 §3.1); the
+ * user code goes on the kiosk's screen. Also the lesson bar's "start-kiosk" preparation (routes/teaching/lesson.ts).
+ */
+export async function startKioskFlow(ctx: AppContext, req: Request, res: Response, label: string): Promise<void> {
+  const trace = startTrace(req, 'device_code', 'The shop’s kiosk (device flow)');
+  describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', step: 1, label });
+  const authorization = await requestDeviceAuthorization(ctx.tokenEndpoint, ctx.config.kiosk);
+  req.session.kiosk = { ...startKiosk(authorization), traceId: trace.id };
+}
 
 export function kioskRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -89,16 +100,7 @@ export function kioskRoutes(ctx: AppContext): Router {
   });
 
   router.post('/kiosk/start', verifyCsrf, async (req, res) => {
-    const trace = startTrace(req, 'device_code', 'The shop’s kiosk (device flow)');
-    describeExchange(res, {
-      key: trace.id,
-      from: 'browser',
-      channel: 'front',
-      step: 1,
-      label: 'You press “Start on the kiosk”',
-    });
-    const authorization = await requestDeviceAuthorization(ctx.tokenEndpoint, kiosk);
-    req.session.kiosk = { ...startKiosk(authorization), traceId: trace.id };
+    await startKioskFlow(ctx, req, res, 'You press “Start on the kiosk”');
     res.redirect(303, '/kiosk');
   });
 

@@ -24,9 +24,7 @@ import {
 import { SCENARIOS, type Scenario, findScenario } from '../lab/scenarios.js';
 import { type LabState, addPending, isDefenseOn, newLabState, recordOutcome, takePending } from '../lab/state.js';
 
-/** What Mallory's site reported, named as hers once (her reports often start with her name already). */
-const saidByMallory = (summary: string): string => (summary.startsWith('Mallory') ? summary : `Mallory: ${summary}`);
-
+/** What her site reports, per run (her summaries never name her: the lab writes “Mallory: ” before them). */
 interface MalloryLoot {
   scenario: string;
   success: boolean;
@@ -198,6 +196,55 @@ export function labRoutes(ctx: AppContext): Router {
     });
   }
 
+  /**
+   * "Run the attack", for every scenario from its `start` (lab/scenarios.ts): your browser visits Mallory's page,
+   * or the lab copy (a public client) sends its authorization request, step 2, with the switch's defense or
+   * without it. A result read from Mallory's site later remembers when the run started; a request whose answer
+   * comes back to /lab/callback is kept as pending (its state, its code_verifier).
+   */
+  async function startScenario(
+    req: Request,
+    res: Response,
+    scenario: Scenario,
+    lab: LabState,
+    defenseOn: boolean,
+  ): Promise<void> {
+    const start = scenario.start;
+    if (scenario.resultFromMallory) {
+      lab.started ??= {};
+      lab.started[scenario.id] = { defenseOn, at: Date.now() };
+    }
+    if (start.by === 'mallory') {
+      sendToMallory(req, res, `${attacker.publicUrl}${start.path(lab.run, defenseOn)}`, start.label);
+      return;
+    }
+    const metadata = start.toEvilAs
+      ? { authorization_endpoint: `${registration.evilAs.authorizationEndpoint}?run=${lab.run}` }
+      : await ctx.metadata.get();
+    const request = buildLabAuthorizationRequest(
+      metadata,
+      {
+        ...registration,
+        ...(start.asFiltersPartner ? { publicClientId: registration.filtersClientId } : {}),
+        ...(start.implicitCallback ? { redirectUri: implicitRedirectUri } : {}),
+      },
+      scenario.id,
+      {
+        publicClient: true,
+        pkce: start.pkce === 'always' || defenseOn,
+        defenseOn,
+        ...(start.scope ? { scope: start.scope } : {}),
+      },
+    );
+    const url = new URL(request.url);
+    // RFC 6749 §4.2.1 (no PKCE then: there is no token request)
+    if (start.implicitWithoutDefense && !defenseOn) url.searchParams.set('response_type', 'token');
+    if (!scenario.resultFromMallory)
+      addPending(lab, start.toEvilAs ? { ...request.pending, issuer: registration.evilAs.issuer } : request.pending);
+    if (start.toEvilAs) sendToMallory(req, res, url.href, start.toEvilAs.label);
+    else res.redirect(303, url.href);
+  }
+
   router.get('/lab', (req, res) => {
     const lab = labOf(req);
     res.render('lab', {
@@ -357,7 +404,7 @@ export function labRoutes(ctx: AppContext): Router {
         .at(-1);
       recordOutcome(lab, 'mixup', pending.defenseOn, {
         attackWorked: hers !== undefined,
-        summary: hers ? saidByMallory(hers.summary) : 'Mallory got nothing.',
+        summary: hers ? `Mallory: ${hers.summary}` : 'Mallory got nothing.',
         details: [
           answer?.status === 200
             ? 'Your import even “worked”: Evil AS passed the real tokens back, so nothing looked wrong.'
@@ -434,7 +481,7 @@ export function labRoutes(ctx: AppContext): Router {
         .at(-1);
       recordOutcome(lab, 'audience', pending.defenseOn, {
         attackWorked: hers?.success === true,
-        summary: hers ? saidByMallory(hers.summary) : 'Mallory’s API was not called (is her site running?).',
+        summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s API was not called (is her site running?).',
         details: [
           called?.status === 200
             ? 'The filters API answered the printer normally: nothing looked wrong.'
@@ -503,109 +550,9 @@ export function labRoutes(ctx: AppContext): Router {
     const scenario = scenarioOf(String(req.params.id));
     const lab = labOf(req);
     const defenseOn = isDefenseOn(lab, scenario.id);
-    if (scenario.built) startLabTrace(req, res, scenario, defenseOn);
-    if (scenario.id === 'csrf') {
-      // The victim (you) visits Mallory's site; it sends your browser to the lab copy's callback with HER code.
-      sendToMallory(req, res, `${attacker.publicUrl}/csrf/${lab.run}`, 'You visit Mallory’s “free photo filters” page');
-      return;
-    }
-    if (scenario.id === 'audience') {
-      // You connect the lab copy to its filters partner: a token whose aud is the partner's API.
-      const metadata = await ctx.metadata.get();
-      const request = buildLabAuthorizationRequest(
-        metadata,
-        { ...registration, publicClientId: registration.filtersClientId },
-        'audience',
-        { publicClient: true, pkce: true, defenseOn },
-      );
-      addPending(lab, request.pending);
-      res.redirect(303, request.url);
-      return;
-    }
-    if (scenario.id === 'device') {
-      // Mallory's site starts a device flow on her "kiosk" and shows you its code.
-      lab.started ??= {};
-      lab.started.device = { defenseOn: true, at: Date.now() };
-      sendToMallory(
-        req,
-        res,
-        `${attacker.publicUrl}/kiosk/${lab.run}`,
-        'You visit Mallory’s “you won free prints” page',
-      );
-      return;
-    }
-    if (scenario.id === 'implicit') {
-      // The lab copy as a browser app: Implicit (response_type=token) when the defense is off, code + PKCE when on.
-      const metadata = await ctx.metadata.get();
-      const request = buildLabAuthorizationRequest(
-        metadata,
-        { ...registration, redirectUri: implicitRedirectUri },
-        'implicit',
-        { publicClient: true, pkce: defenseOn, defenseOn },
-      );
-      const url = new URL(request.url);
-      if (!defenseOn) url.searchParams.set('response_type', 'token'); // RFC 6749 §4.2.1 (no PKCE: there is no token request)
-      lab.started ??= {};
-      lab.started.implicit = { defenseOn, at: Date.now() };
-      res.redirect(303, url.href);
-      return;
-    }
-    if (scenario.id === 'redirect') {
-      // You visit Mallory's site and click her link. With the defense off, her link uses the auth server's lab
-      // copy of the endpoint that compares redirect_uri by prefix (lab/loose_redirect.ts there).
-      lab.started ??= {};
-      lab.started.redirect = { defenseOn, at: Date.now() };
-      sendToMallory(
-        req,
-        res,
-        `${attacker.publicUrl}/redirect/${lab.run}?endpoint=${defenseOn ? 'real' : 'lab'}`,
-        'You visit Mallory’s page with her “Sign in with Photo Printer” link',
-      );
-      return;
-    }
-    if (scenario.id === 'mixup') {
-      // You pick "Free photo filters" in the lab copy: its request goes to Mallory's Evil AS (with PKCE and state,
-      // which will not help). `run` names your run on her site.
-      const request = buildLabAuthorizationRequest(
-        { authorization_endpoint: `${registration.evilAs.authorizationEndpoint}?run=${lab.run}` },
-        registration,
-        'mixup',
-        {
-          publicClient: true,
-          pkce: true,
-          defenseOn,
-        },
-      );
-      addPending(lab, { ...request.pending, issuer: registration.evilAs.issuer });
-      sendToMallory(req, res, request.url, 'Step 2, to the server you picked: Evil AS (Mallory’s)');
-      return;
-    }
-    if (scenario.id === 'refresh') {
-      // You connect the public lab copy with offline_access, so it gets a refresh token.
-      const metadata = await ctx.metadata.get();
-      const request = buildLabAuthorizationRequest(metadata, registration, 'refresh', {
-        publicClient: true,
-        pkce: true,
-        defenseOn,
-        scope: 'photos.read offline_access',
-      });
-      addPending(lab, request.pending);
-      res.redirect(303, request.url);
-      return;
-    }
-    if (scenario.id === 'pkce') {
-      // You import with the lab copy as a public client; PKCE only if the switch is on.
-      const metadata = await ctx.metadata.get();
-      const request = buildLabAuthorizationRequest(metadata, registration, 'pkce', {
-        publicClient: true,
-        pkce: defenseOn,
-        defenseOn,
-      });
-      addPending(lab, request.pending);
-      res.redirect(303, request.url);
-      return;
-    }
-    throw new NotFound('This scenario is not built yet.');
+    if (!scenario.built) throw new NotFound('This scenario is not built yet.');
+    startLabTrace(req, res, scenario, defenseOn);
+    await startScenario(req, res, scenario, lab, defenseOn);
   });
 
   // After a run whose result is Mallory's: ask her site what she got since the run started.
@@ -628,7 +575,7 @@ export function labRoutes(ctx: AppContext): Router {
       scenario.id,
       started.defenseOn,
       got
-        ? { attackWorked: true, summary: saidByMallory(got.summary), details: got.details }
+        ? { attackWorked: true, summary: `Mallory: ${got.summary}`, details: got.details }
         : { attackWorked: false, summary: 'Mallory got nothing.', details: since.map((l) => l.summary) },
     );
     delete lab.started![scenario.id];
@@ -681,7 +628,7 @@ export function labRoutes(ctx: AppContext): Router {
       : `Your own import failed (${mine.error.code}): Mallory had redeemed the code first. A code works once; seeing it again, the auth server refused your printer and revoked the tokens it had issued for it, hers included (RFC 6749 §4.1.2), but she had already read your photo list.`;
     recordOutcome(lab, 'pkce', received.defenseOn, {
       attackWorked: hers?.success === true,
-      summary: hers ? saidByMallory(hers.summary) : 'Mallory’s site did not try (is it running?).',
+      summary: hers ? `Mallory: ${hers.summary}` : 'Mallory’s site did not try (is it running?).',
       details: [yours, ...(hers ? hers.details : [])],
     });
     res.redirect(303, '/lab/pkce#results');

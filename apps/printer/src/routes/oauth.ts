@@ -46,6 +46,8 @@ export async function finishConnection(
     traces: req.session.traces,
     teaching: req.session.teaching,
     presenter: req.session.presenter,
+    // The lesson the instructor is running goes on through the flows it shows (routes/teaching/lesson.ts).
+    lesson: req.session.lesson,
   };
   const consentRememberedAt = req.session.consentRememberedAt;
   await regenerateSession(req);
@@ -53,6 +55,7 @@ export async function finishConnection(
   if (keep.traces) req.session.traces = keep.traces;
   if (keep.teaching) req.session.teaching = keep.teaching;
   if (keep.presenter) req.session.presenter = keep.presenter;
+  if (keep.lesson) req.session.lesson = keep.lesson;
   const connection: Connection = { ...tokens, issuer, connectedAt: Date.now(), refreshCount: 0 };
   req.session.connection = connection;
   req.session.justConnected = {

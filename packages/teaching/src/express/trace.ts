@@ -11,6 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { capFlows, type PinResult, pinFlow } from '../pinned_flows.js';
 import { isTraceId, newTraceId } from '../recorder.js';
 import type { GrantKey } from '../steps.js';
 import './session.js';
@@ -19,7 +20,13 @@ import './session.js';
  * Which grant a flow runs: the timeline explains each differently. `reorder` is a re-order that found its access
  * token still valid: no grant ran, only steps 7-8 of the Authorization Code flow that got the token.
  */
-export type FlowKind = 'authorization_code' | 'client_credentials' | 'device_code' | 'refresh_token' | 'reorder';
+export type FlowKind =
+  | 'authorization_code'
+  | 'client_credentials'
+  | 'device_code'
+  | 'refresh_token'
+  | 'reorder'
+  | 'claims_editor';
 
 /** The grant whose steps (steps.ts) number a flow of this kind. */
 export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
@@ -28,6 +35,7 @@ export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
   device_code: 'device_code',
   refresh_token: 'refresh_token',
   reorder: 'authorization_code',
+  claims_editor: 'authorization_code',
 };
 
 export interface TraceInfo {
@@ -35,11 +43,13 @@ export interface TraceInfo {
   kind: FlowKind;
   label: string;
   startedAt: number;
+  /** Pinned in the timeline: never forgotten by the session's cap (pinned_flows.ts). */
+  pinned?: boolean;
 }
 
 /**
  * The flows of one session the timeline can show (newest last). Older ones are forgotten, and the timeline says
- * how many: never a silent cap.
+ * how many: never a silent cap. Pinned flows are not forgotten (and count towards it).
  */
 export const MAX_TRACES_PER_SESSION = 20;
 
@@ -85,9 +95,8 @@ export function findTrace(req: Request, id: unknown): TraceInfo | undefined {
 /** A new flow begins: a fresh random trace id (128 bits) becomes this session's current trace. */
 export function startTrace(req: Request, kind: FlowKind, label: string, now = Date.now()): TraceInfo {
   const trace: TraceInfo = { id: newTraceId(), kind, label, startedAt: now };
-  const all = [...(req.session.traces ?? []), trace];
-  const dropped = all.slice(0, Math.max(0, all.length - MAX_TRACES_PER_SESSION));
-  req.session.traces = all.slice(-MAX_TRACES_PER_SESSION);
+  const { kept, dropped } = capFlows([...(req.session.traces ?? []), trace], MAX_TRACES_PER_SESSION);
+  req.session.traces = kept;
   if (dropped.length > 0)
     req.session.forgottenTraces = [...(req.session.forgottenTraces ?? []), ...dropped.map((t) => t.id)].slice(
       -MAX_FORGOTTEN_TRACES,
@@ -98,4 +107,12 @@ export function startTrace(req: Request, kind: FlowKind, label: string, now = Da
 /** Whether `id` names a flow this session once had and has since forgotten (it keeps MAX_TRACES_PER_SESSION). */
 export function isForgottenTrace(req: Request, id: unknown): boolean {
   return typeof id === 'string' && (req.session.forgottenTraces ?? []).includes(id);
+}
+
+/** Pin or unpin one of this session's flows (the id is the capability: never another session's). */
+export function pinTrace(req: Request, id: unknown, pin: boolean): PinResult {
+  if (!isTraceId(id)) return 'unknown';
+  const { flows, result } = pinFlow(req.session.traces ?? [], id, pin);
+  req.session.traces = flows;
+  return result;
 }

@@ -8,10 +8,12 @@
  * - `switches.ts`: `POST /teaching`, instructor mode and step-through mode;
  * - `timeline.ts`: `GET /timeline`, the sequence diagram of a flow;
  * - `inspector.ts`: `GET /inspect`, `POST /inspect`, the token inspector;
+ * - `tamper.ts`: `POST /inspect/tamper`, the inspector's "Tamper and send to Drive" (an exercise of issue 18);
  * - `step_through.ts`: `GET /step`, `POST /step/continue`, step-through mode's interstitials;
  * - `doctor.ts`: `GET /doctor`, the environment doctor;
  * - `grants.ts`: `GET /grants`, the grants compared step by step;
- * - `docs.ts`: `GET /notes`, `GET /glossary`, `GET /docs/configuration`, the demo's texts from docs/.
+ * - `docs.ts`: `GET /notes`, `GET /glossary`, `GET /docs/configuration`, the demo's texts from docs/;
+ * - `lesson.ts`: `POST /lesson`, the lesson bar's next / previous (instructor mode).
  */
 import { Router } from 'express';
 import type { AppContext } from '../../context.js';
@@ -19,9 +21,11 @@ import { docsRoutes } from './docs.js';
 import { doctorRoutes } from './doctor.js';
 import { grantsRoutes } from './grants.js';
 import { inspectorRoutes } from './inspector.js';
+import { lessonRoutes } from './lesson.js';
 import { resetRoutes } from './reset.js';
 import { stepThroughRoutes } from './step_through.js';
 import { switchesRoutes } from './switches.js';
+import { tamperRoutes } from './tamper.js';
 import { timelineRoutes } from './timeline.js';
 
 export { teachingLocals } from './locals.js';
@@ -32,11 +36,13 @@ export function teachingRoutes(ctx: AppContext): Router {
     resetRoutes(ctx),
     switchesRoutes(ctx),
     timelineRoutes(ctx),
+    tamperRoutes(ctx), // before the inspector: its form's choices
     inspectorRoutes(ctx),
     stepThroughRoutes(ctx),
     grantsRoutes(ctx),
     doctorRoutes(ctx),
     docsRoutes(),
+    lessonRoutes(ctx),
   );
   return router;
 }

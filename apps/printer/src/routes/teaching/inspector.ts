@@ -3,6 +3,10 @@
  *
  * `GET /inspect`, `POST /inspect` (CSRF): the token inspector (@oauth-demo/teaching, inspector.ts); POST verifies a
  * pasted token.
+ * `POST /inspect/editor` (CSRF): the claims editor (@oauth-demo/teaching, claims_editor.ts). The learner's header
+ * and claims are re-encoded unsigned (alg none) or signed with the printer's learner-visible demo key, verified here
+ * against the auth server's JWKS, and with "Send to Drive" presented to Drive's API (step 7) in a flow of its own,
+ * so the timeline shows Drive's refusal (step 8) like any other call.
  */
 import type { Request, Response } from 'express';
 import { Router } from 'express';
@@ -11,7 +15,14 @@ import {
   type InspectedToken,
   KIND_LABELS,
   type MetToken,
+  REENCODE_MODES,
+  type ReencodeMode,
+  decodeForEditing,
+  describeExchange,
   inspectToken,
+  parseJsonObject,
+  reencodeToken,
+  startTrace,
   tokenStatus,
   tokensInRecordings,
   tokensInSession,
@@ -20,7 +31,33 @@ import {
 import { isTokenActive } from '../../oauth/introspection.js';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
+import type { DriveAnswer } from '../../drive_client.js';
 import { revealsSecrets } from './locals.js';
+
+/** What the claims editor shows: the boxes as the learner left them, and what came of them. */
+interface EditorView {
+  header: string;
+  claims: string;
+  mode: ReencodeMode;
+  error?: string;
+  result?: {
+    token: string;
+    expectation: string;
+    /** The re-encoded token, decoded and verified against the auth server's JWKS like any other. */
+    inspected: InspectedToken;
+    /** Drive's answer as it came, when the learner pressed "Send to Drive". */
+    drive?: DriveAnswer;
+    traceId?: string;
+  };
+}
+
+/** The API call the editor makes: the photo list, the call Photo Printer itself makes in step 7. */
+const EDITOR_DRIVE_PATH = '/api/photos';
+
+function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
 
 async function fetchJwks(ctx: AppContext): Promise<JSONWebKeySet | null> {
   try {
@@ -41,18 +78,95 @@ export function inspectorRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/inspect', async (req, res) => {
-    await renderInspector(req, res, ctx);
+    await renderInspector(req, res, ctx, {});
   });
 
   router.post('/inspect', verifyCsrf, async (req, res) => {
     const pasted = typeof req.body?.token === 'string' ? req.body.token.trim().slice(0, 8000) : '';
-    await renderInspector(req, res, ctx, pasted || undefined);
+    await renderInspector(req, res, ctx, pasted ? { pasted } : {});
+  });
+
+  router.post('/inspect/editor', verifyCsrf, async (req, res) => {
+    const modeField = field(req.body, 'mode');
+    const mode = (REENCODE_MODES as readonly string[]).includes(modeField) ? (modeField as ReencodeMode) : 'unsigned';
+    const editor: EditorView = {
+      header: field(req.body, 'header').slice(0, 10_000),
+      claims: field(req.body, 'claims').slice(0, 10_000),
+      mode,
+    };
+    const header = parseJsonObject(editor.header, 'header');
+    const claims = parseJsonObject(editor.claims, 'claims');
+    if (!(REENCODE_MODES as readonly string[]).includes(modeField)) editor.error = 'Choose how to re-encode the token.';
+    else if (!header.ok) editor.error = header.error;
+    else if (!claims.ok) editor.error = claims.error;
+    if (editor.error || !header.ok || !claims.ok) {
+      await renderInspector(req, res, ctx, { editor }, 400);
+      return;
+    }
+    const reencoded = await reencodeToken(header.value, claims.value, mode, await ctx.demoKey);
+    const result: NonNullable<EditorView['result']> = {
+      token: reencoded.token,
+      expectation: reencoded.expectation,
+      // Verified here as the inspector verifies every token: against the auth server's keys (its JWKS).
+      inspected: await inspectToken(
+        { kind: 'pasted', value: reencoded.token, source: 'Re-encoded by the claims editor' },
+        await fetchJwks(ctx),
+        true,
+      ),
+    };
+    if (field(req.body, 'send') === 'drive') {
+      // A flow of its own, so the timeline files this call and Drive's verdict (steps 7-8) apart from real flows.
+      const trace = startTrace(req, 'claims_editor', 'Claims editor: an edited token sent to Drive');
+      describeExchange(res, {
+        key: trace.id,
+        from: 'browser',
+        channel: 'front',
+        label: `You ask Photo Printer to send an edited token to Drive (${mode === 'unsigned' ? 'unsigned, alg none' : 'signed with the demo key'})`,
+        note: 'Step 7 with a token the auth server never issued',
+      });
+      result.drive = await ctx.drive.probe(EDITOR_DRIVE_PATH, reencoded.token);
+      result.traceId = trace.id;
+    }
+    editor.result = result;
+    await renderInspector(req, res, ctx, { editor });
   });
 
   return router;
 }
 
-async function renderInspector(req: Request, res: Response, ctx: AppContext, pasted?: string): Promise<void> {
+/** The editor's boxes before the learner types: the newest JWT access token of this session, or a sample. */
+function prefilledEditor(met: MetToken[], ctx: AppContext): EditorView {
+  for (const token of met) {
+    if (token.kind !== 'access_token') continue;
+    const boxes = decodeForEditing(token.value);
+    if (boxes) return { ...boxes, mode: 'demo-key' };
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const sample = {
+    iss: ctx.config.auth.publicUrl,
+    sub: 'alice',
+    aud: ctx.config.drive.publicUrl,
+    client_id: ctx.config.client.clientId,
+    scope: 'photos.read',
+    iat: now,
+    exp: now + 300,
+    jti: 'made-up-by-the-claims-editor',
+  };
+  return {
+    header: JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: 'the-auth-server-kid' }, null, 2),
+    claims: JSON.stringify(sample, null, 2),
+    mode: 'unsigned',
+  };
+}
+
+async function renderInspector(
+  req: Request,
+  res: Response,
+  ctx: AppContext,
+  input: { pasted?: string; editor?: EditorView },
+  status = 200,
+): Promise<void> {
+  const pasted = input.pasted;
   const instructor = revealsSecrets(req);
   const own = (req.session.traces ?? []).flatMap((t) => ctx.recorder.list(t.id));
   const met: MetToken[] = uniqueTokens([
@@ -124,7 +238,8 @@ async function renderInspector(req: Request, res: Response, ctx: AppContext, pas
       now,
     });
   }
-  res.status(pasted && !pastedResult ? 400 : 200).render('inspect', {
+  const demoKey = await ctx.demoKey;
+  res.status(status).render('inspect', {
     title: 'Token inspector',
     // No step bar: the inspector is in no flow; it explains the checks of step 8 for every token it met.
     tokens: inspected,
@@ -133,6 +248,9 @@ async function renderInspector(req: Request, res: Response, ctx: AppContext, pas
     keysFetched: keys !== null,
     kids: keys ? keys.keys.map((k) => `${String(k.kid ?? '(no kid)')} (${String(k.alg ?? k.kty ?? '?')})`) : [],
     kindLabels: KIND_LABELS,
+    editor: input.editor ?? prefilledEditor(met, ctx),
+    editorPosted: input.editor !== undefined,
+    demoJwk: JSON.stringify(demoKey.publicJwk, null, 2),
     instructor,
     now,
     csrf: csrfToken(req),

@@ -9,6 +9,7 @@ import { csrfToken } from '@oauth-demo/web';
 import { instructorModeOffered } from '../../config.js';
 import type { AppContext } from '../../context.js';
 import { glossaryFor } from './glossary.js';
+import { lessonBarFor } from './lesson.js';
 
 export interface Teaching {
   instructor: boolean;
@@ -22,6 +23,8 @@ export interface Teaching {
   reveal: boolean;
   traceId: string | undefined;
   csrf: string;
+  /** A lesson is running (the instructor panel offers to start one otherwise). */
+  lesson: boolean;
   /** Where the switches send the browser back to. */
   here: string;
   glossary: GlossaryEntry[];
@@ -55,12 +58,16 @@ export function teachingLocals(ctx: AppContext) {
       get csrf() {
         return csrfToken(req);
       },
+      lesson: req.session.lesson !== undefined,
       here: req.method === 'GET' ? req.originalUrl : '/',
       glossary: glossaryFor(req, ctx),
       accessTokenTtlHint:
         'Short token lifetimes on demand: start the auth server with ACCESS_TOKEN_TTL=60 (seconds) to watch access tokens expire and refresh in class.',
     };
     res.locals.teaching = teaching;
+    // The lesson bar, for the instructor running the lesson (routes/teaching/lesson.ts); on every printer page.
+    const lessonBar = lessonBarFor(req);
+    if (lessonBar) res.locals.lessonBar = lessonBar;
     res.locals.stylesheets = ['/assets/printer/teaching.css'];
     if (teaching.instructor) res.locals.bodyClass = 'instructor';
     if (teaching.presenter) {

@@ -63,6 +63,7 @@ export function resetRoutes(ctx: AppContext): Router {
           'every grant, authorization code, access and refresh token on the auth server, for every user (every learner’s consent screen comes back)',
           'every session on the auth server and on Photo Printer: everyone is signed out, including you',
           'every order on Photo Printer, and every timeline',
+          'every learner’s completed exercises (the class board starts empty)',
         ],
         kept: 'Users (alice, bob and the learners who joined), registered apps, signing keys and Drive’s photos stay.',
         csrf: csrfToken(req),
@@ -79,6 +80,7 @@ export function resetRoutes(ctx: AppContext): Router {
     });
     if (answer.status !== 200) throw new Error(`the auth server refused the reset (HTTP ${answer.status})`);
     ctx.orders.forgetEverything();
+    ctx.exercises.forgetEverything();
     rmSync(ctx.ordersDir, { recursive: true, force: true });
     ensurePrivateDir(ctx.ordersDir);
     ctx.recorder.clear();

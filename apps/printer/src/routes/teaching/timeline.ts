@@ -9,6 +9,7 @@ import {
   FLOW_GRANT,
   GRANT_STEPS,
   lanesFor,
+  MAX_PINNED_PER_SESSION,
   MAX_TRACES_PER_SESSION,
   type MergedExchange,
   type SourceStatus,
@@ -17,6 +18,8 @@ import {
   fetchRecordings,
   findTrace,
   flowOutcome,
+  flowsForList,
+  pinTrace,
   isForgottenTrace,
   foldRepeats,
   breakableHtml,
@@ -26,11 +29,12 @@ import {
   laneName,
   maskExchange,
   mergeExchanges,
+  showSpentCodeVerifier,
   rowsForGrant,
   stepBar,
   stepsOf,
 } from '@oauth-demo/teaching';
-import { csrfToken } from '@oauth-demo/web';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
 import { revealsSecrets } from './locals.js';
 
@@ -40,11 +44,13 @@ const KIND_NAMES: Record<TraceInfo['kind'], string> = {
   device_code: GRANT_STEPS.device_code.name,
   refresh_token: `${GRANT_STEPS.refresh_token.name} (a re-order that refreshed)`,
   reorder: 'Re-order with a still valid access token (no grant, steps 7-8 only)',
+  claims_editor: 'Claims editor: a re-encoded token sent to Drive (steps 7-8 only, refused)',
 };
 
 /** Photo Printer's own records: masked unless instructor mode. A peer's: as the peer sent them (it masks). */
 function showExchange(e: MergedExchange, instructor: boolean): MergedExchange {
-  const own = e.recordedBy === 'printer' && !instructor ? maskExchange(e) : e;
+  // A spent code_verifier is shown to its learner (recorder.ts showSpentCodeVerifier): an exercise asks for it.
+  const own = e.recordedBy === 'printer' && !instructor ? showSpentCodeVerifier(e, maskExchange(e)) : e;
   if (!e.clientCopy) return own;
   return { ...own, clientCopy: instructor ? e.clientCopy : maskExchange(e.clientCopy) };
 }
@@ -92,7 +98,10 @@ export function timelineRoutes(ctx: AppContext): Router {
       title: 'Behind the scenes: the timeline',
       ...(grant ? { stepBar: stepBar(grant, fitted.steps) } : {}),
       trace,
-      traces: [...traces].reverse().map((t) => ({ ...t, outcome: flowOutcome(ctx.recorder.list(t.id)) })),
+      traces: flowsForList(traces).map((t) => ({ ...t, outcome: flowOutcome(ctx.recorder.list(t.id)) })),
+      maxPinned: MAX_PINNED_PER_SESSION,
+      pinnedCount: traces.filter((t) => t.pinned === true).length,
+      pinOutcome: req.query.pin === 'full' ? 'full' : undefined,
       forgottenCount: req.session.forgottenTraces?.length ?? 0,
       maxTraces: MAX_TRACES_PER_SESSION,
       forgottenTrace,
@@ -111,6 +120,15 @@ export function timelineRoutes(ctx: AppContext): Router {
       kindNames: KIND_NAMES,
       csrf: csrfToken(req),
     });
+  });
+
+  // Pin a flow of this session so the cap never forgets it (bounded: MAX_PINNED_PER_SESSION; pinned_flows.ts).
+  router.post('/timeline/pin', verifyCsrf, (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const result = pinTrace(req, body.trace, body.pin !== 'off');
+    if (result === 'unknown') return res.redirect(303, '/timeline');
+    const trace = String(body.trace);
+    res.redirect(303, `/timeline?trace=${trace}${result === 'full' ? '&pin=full' : ''}`);
   });
 
   return router;

@@ -1,0 +1,155 @@
+/**
+ * @module routes/teaching/lesson
+ *
+ * The lesson bar (issue 18 item 2): docs/lesson.md's 45-minute plan run from the printer in instructor mode, from
+ * its one definition (@oauth-demo/teaching lesson.ts).
+ *
+ * `POST /lesson` (CSRF, instructor mode) with `to` = `next`, `previous`, a segment id, or `stop`. Before the browser
+ * is sent to the segment's page, the state that page promises is prepared here, on the server, with the code of the
+ * real routes (no fakes): step-through on or off, a fresh consent (this browser's tokens revoked at the auth server,
+ * RFC 7009, so the grant and its remembered consent end; "Ask me again" is ticked in instructor mode), the last flow
+ * pinned in the timeline, the kiosk started (RFC 8628 §3.1). A page on the auth server or Drive is opened at its
+ * public URL; the lesson bar lives on the printer's pages, where "next" is pressed again.
+ */
+import { Router, type Request, type Response } from 'express';
+import {
+  LESSON,
+  type LessonPreparation,
+  type LessonSegment,
+  currentTrace,
+  formatClock,
+  formatElapsed,
+  lessonTimer,
+  moveLesson,
+  pinTrace,
+  segmentStartMinutes,
+} from '@oauth-demo/teaching';
+import { verifyCsrf } from '@oauth-demo/web';
+import type { AppContext } from '../../context.js';
+import { InstructorModeRefused } from '../../errors.js';
+import { revokeConnection } from '../../oauth/revocation.js';
+import { startKioskFlow } from '../kiosk.js';
+import { isInstructor } from './locals.js';
+
+/** What the lesson bar shows (res.locals.lessonBar, apps/printer/views/partials/lesson_bar.ejs). */
+interface LessonBar {
+  number: number;
+  count: number;
+  segment: LessonSegment;
+  /** The plan's start of this segment, `0:05`. */
+  startsAt: string;
+  next: LessonSegment | undefined;
+  previous: LessonSegment | undefined;
+  /** Epoch ms, for the bar's script to tick from (and the server's now, for a browser whose clock is off). */
+  startedAt: number;
+  segmentStartedAt: number;
+  now: number;
+  segmentPlanMs: number;
+  lessonPlanMs: number;
+  /** The timer as rendered (the script updates it every second). */
+  segmentElapsed: string;
+  lessonElapsed: string;
+  segmentPlan: string;
+  lessonPlan: string;
+  segmentOver: boolean;
+  lessonOver: boolean;
+  /** A state this segment needs that the session is not in, said on the bar (e.g. no refresh token for segment 5). */
+  warning: string | undefined;
+}
+
+/** What a segment needs that only the class can do (an Allow on the consent screen): said, not faked. */
+function readiness(req: Request, segment: LessonSegment): string | undefined {
+  const connection = req.session.connection;
+  if (segment.id === 'refresh' && !connection?.refresh_token)
+    return 'Photo Printer holds no refresh token in this session: Import photos from Drive and Allow with offline_access first.';
+  if (segment.id === 'revocation' && !connection)
+    return 'Photo Printer is not connected in this session: connect first, so that there is a grant to remove.';
+  return undefined;
+}
+
+export function lessonBarFor(req: Request, now = Date.now()): LessonBar | undefined {
+  const state = req.session.lesson;
+  if (!isInstructor(req) || !state) return undefined;
+  const segment = LESSON[state.index];
+  if (!segment) return undefined;
+  const timer = lessonTimer(state, now);
+  return {
+    number: state.index + 1,
+    count: LESSON.length,
+    segment,
+    startsAt: formatClock(segmentStartMinutes(state.index)),
+    next: LESSON[state.index + 1],
+    previous: state.index > 0 ? LESSON[state.index - 1] : undefined,
+    startedAt: state.startedAt,
+    segmentStartedAt: state.segmentStartedAt,
+    now,
+    segmentPlanMs: timer.segmentPlanMs,
+    lessonPlanMs: timer.lessonPlanMs,
+    segmentElapsed: formatElapsed(timer.segmentElapsedMs),
+    lessonElapsed: formatElapsed(timer.lessonElapsedMs),
+    segmentPlan: formatElapsed(timer.segmentPlanMs),
+    lessonPlan: formatElapsed(timer.lessonPlanMs),
+    segmentOver: timer.segmentOver,
+    lessonOver: timer.lessonOver,
+    warning: readiness(req, segment),
+  };
+}
+
+/** Carry out one preparation; returns the page's query string when it needs one (the pinned flow's id). */
+async function prepare(ctx: AppContext, req: Request, res: Response, what: LessonPreparation): Promise<string> {
+  switch (what) {
+    case 'step-through-on':
+    case 'step-through-off':
+      req.session.teaching = { ...req.session.teaching, stepThrough: what === 'step-through-on' };
+      if (what === 'step-through-off') delete req.session.stepHop;
+      return '';
+    case 'fresh-consent': {
+      // As "Start over" does for the tokens: revoking the refresh token ends the grant at the auth server, so its
+      // consent screen comes back (RFC 7009 §2.1); prompt=consent ("Ask me again") asks for it in any case.
+      const connection = req.session.connection;
+      delete req.session.connection;
+      delete req.session.justConnected;
+      if (connection) await revokeConnection(ctx.tokenEndpoint, connection);
+      return '';
+    }
+    case 'pin-last-flow': {
+      const trace = currentTrace(req);
+      if (!trace) return '';
+      pinTrace(req, trace.id, true);
+      return `?trace=${trace.id}`;
+    }
+    case 'start-kiosk':
+      await startKioskFlow(ctx, req, res, 'The lesson bar starts the kiosk (segment “The other grants”)');
+      return '';
+  }
+}
+
+function pageUrl(ctx: AppContext, segment: LessonSegment, query: string): string {
+  const path = `${segment.page.path}${query}`;
+  if (segment.page.service === 'auth') return new URL(path, ctx.config.auth.publicUrl).href;
+  if (segment.page.service === 'drive') return new URL(path, ctx.config.drive.publicUrl).href;
+  return path;
+}
+
+export function lessonRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.post('/lesson', verifyCsrf, async (req, res) => {
+    if (!isInstructor(req)) throw new InstructorModeRefused();
+    const to = typeof req.body?.to === 'string' ? req.body.to : '';
+    const moved = to === 'stop' ? null : moveLesson(req.session.lesson, to, Date.now());
+    if (!moved) {
+      const finished = to === 'next' && req.session.lesson !== undefined;
+      delete req.session.lesson;
+      if (finished) req.session.notice = { kind: 'good', text: 'The lesson is over: 45 minutes, eight segments.' };
+      return res.redirect(303, '/');
+    }
+    req.session.lesson = moved;
+    const segment = LESSON[moved.index]!;
+    let query = '';
+    for (const what of segment.prepare) query = (await prepare(ctx, req, res, what)) || query;
+    res.redirect(303, pageUrl(ctx, segment, query));
+  });
+
+  return router;
+}

@@ -1,0 +1,176 @@
+/**
+ * Issue 18 items 3-4 over HTTP against createApp(): the exercises' pages and checks (from what was recorded and what
+ * the auth server says of THIS learner), completions kept per learner across a restart, the inspector's "Tamper and
+ * send to Drive", a spent code_verifier on the learner's own timeline, and the class board for the instructor only.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { Browser, CLIENT_ID, CLIENT_SECRET, type StubStack, connect, startStubStack } from './helpers.js';
+
+let stack: StubStack;
+/** What the stub auth server says of each learner's grants (POST /_demo/learner-state), and who asked. */
+const grants = new Map<string, { client_id: string; scope: string; created_at: number; revoked_at: number | null }[]>();
+const askedAbout: string[] = [];
+const BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+function answer(res: ServerResponse, status: number, body: unknown): true {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  return true;
+}
+
+before(async () => {
+  stack = await startStubStack({
+    configureStubs: ({ auth }) => {
+      auth.extra = (req, url, body, res) => {
+        if (req.method !== 'POST' || !url.pathname.startsWith('/_demo/learner')) return false;
+        if (req.headers.authorization !== BASIC) return answer(res, 401, { error: 'invalid_client' });
+        if (url.pathname === '/_demo/learners')
+          return answer(res, 200, { learners: [{ sub: 'ada' }, { sub: 'grace' }] });
+        const sub = new URLSearchParams(body).get('sub') ?? '';
+        askedAbout.push(sub);
+        return answer(res, 200, { sub, grants: grants.get(sub) ?? [], devices: [] });
+      };
+    },
+  });
+});
+after(() => stack.stop());
+
+/** A learner's browser, connected as `sub` with the scope the stub grants. */
+async function learner(sub: string, scope: string): Promise<Browser> {
+  stack.auth.accessTokenSubject = sub;
+  stack.auth.grantScope = scope;
+  const browser = new Browser(stack.printer.base);
+  await connect(browser, stack.auth.publicUrl);
+  stack.auth.accessTokenSubject = undefined;
+  return browser;
+}
+
+async function check(browser: Browser, id: string, form: Record<string, string> = {}) {
+  const page = await browser.get(`/exercises/${id}`);
+  assert.equal(page.status, 200);
+  return browser.post(`/exercises/${id}/check`, { csrf: Browser.csrf(page), ...form });
+}
+
+describe('exercises (issue 18 item 3)', () => {
+  it('lists six goals; before any flow the printer says it does not know who you are, and a check says why', async () => {
+    const browser = new Browser(stack.printer.base);
+    const list = await browser.get('/exercises');
+    assert.equal(list.status, 200);
+    assert.equal((list.text.match(/href="\/exercises\/[a-z-]+"/g) ?? []).length, 6);
+    assert.match(list.text, /does not know who you are yet/);
+    const checked = await check(browser, 'scope-photos-read');
+    assert.equal(checked.status, 200);
+    assert.match(checked.text, /Not yet/);
+    assert.match(checked.text, /does not know who you are yet/);
+    assert.equal((await browser.get('/exercises/no-such-exercise')).status, 404);
+  });
+
+  it('a flow that granted offline_access fails with a hint; one that granted photos.read alone passes, and stays done after a restart', async () => {
+    const wide = await learner('ada', 'photos.read offline_access');
+    const failed = await check(wide, 'scope-photos-read');
+    assert.match(failed.text, /granted &#34;photos\.read offline_access&#34;|granted "photos\.read offline_access"/);
+    assert.match(failed.text, /Hint:/);
+
+    const narrow = await learner('ada', 'photos.read');
+    const passed = await check(narrow, 'scope-photos-read');
+    assert.match(passed.text, /id="exercise-result"/);
+    assert.match(passed.text, /Done: here is what happened/);
+    assert.match(passed.text, /RFC 6749 §3\.3/);
+
+    await stack.restartPrinter();
+    narrow.base = stack.printer.base;
+    wide.base = stack.printer.base;
+    const list = await wide.get('/exercises'); // the same learner in another browser session: it follows the account
+    assert.match(list.text, /<strong>ada<\/strong>/);
+    assert.match(list.text, /data-done="scope-photos-read"/);
+    assert.match(list.text, /1 of 6/);
+  });
+
+  it('pkce-challenge: the learner reads their own spent code_verifier on the timeline, and its S256 hash passes', async () => {
+    const browser = await learner('grace', 'photos.read');
+    const timeline = await browser.get('/timeline');
+    const verifier = /code_verifier=([A-Za-z0-9_~.-]{43,128})/.exec(timeline.text)?.[1];
+    assert.ok(verifier, 'the spent code_verifier is on the learner’s own timeline');
+    assert.doesNotMatch(timeline.text, /code=code-1\b/, 'the code stays masked');
+    const wrong = await check(browser, 'pkce-challenge', { answer: verifier });
+    assert.match(wrong.text, /code_verifier itself/);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const right = await check(browser, 'pkce-challenge', { answer: challenge });
+    assert.match(right.text, /Done: here is what happened/);
+    assert.match(right.text, /RFC 7636/);
+  });
+
+  it('tamper-drive: "Tamper and send to Drive" gets a 401 invalid_token from Drive, which the check sees', async () => {
+    const browser = await learner('grace', 'photos.read');
+    const before = await check(browser, 'tamper-drive');
+    assert.match(before.text, /No call of yours to Drive was refused/);
+    const inspector = await browser.get('/inspect');
+    assert.match(inspector.text, /Tamper and send to Drive/);
+    const sent = await browser.post('/inspect/tamper', { csrf: Browser.csrf(inspector), claim: 'scope' });
+    assert.equal(sent.status, 200);
+    assert.match(sent.text, /Drive answered HTTP 401/);
+    assert.match(sent.text, /invalid_token/);
+    assert.match(sent.text, /photos\.read photos\.write/);
+    const after = await check(browser, 'tamper-drive');
+    assert.match(after.text, /Done: here is what happened/);
+    // The real token was left alone: the learner's photos still load.
+    assert.equal((await browser.get('/photos')).status, 200);
+  });
+
+  it('revoke-still-works: passes on a Drive 200 after the auth server says the grant was revoked', async () => {
+    const browser = await learner('lin', 'photos.read');
+    const notYet = await check(browser, 'revoke-still-works');
+    assert.match(notYet.text, /remove Photo Printer/);
+    const now = Math.floor(Date.now() / 1000);
+    grants.set('lin', [{ client_id: CLIENT_ID, scope: 'photos.read', created_at: now - 5, revoked_at: now }]);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the Drive call must come after the revocation second
+    assert.equal((await browser.get('/photos')).status, 200);
+    const passed = await check(browser, 'revoke-still-works', { answer: 'JWTs are checked by signature' });
+    assert.match(passed.text, /Done: here is what happened/);
+    assert.ok(askedAbout.every((sub) => ['ada', 'grace', 'lin'].includes(sub)));
+    assert.ok(askedAbout.includes('lin'));
+  });
+
+  it("a learner sees only their own progress: no other learner's name or completions", async () => {
+    const other = await learner('zoe', 'photos.read');
+    const list = await other.get('/exercises');
+    assert.match(list.text, /<strong>zoe<\/strong>/);
+    assert.match(list.text, /0 of 6/);
+    assert.doesNotMatch(list.text, /\b(ada|grace|lin)\b/);
+  });
+});
+
+describe('the class board (issue 18 item 4)', () => {
+  it('is refused to a learner, page and JSON', async () => {
+    const browser = await learner('ada', 'photos.read');
+    assert.equal((await browser.get('/class')).status, 403);
+    const json = await browser.get('/class/progress');
+    assert.equal(json.status, 403);
+    assert.doesNotMatch(json.text, /grace|ada/);
+  });
+
+  it('shows the instructor who joined, what each completed, and the class link as a QR code made here', async () => {
+    const browser = new Browser(stack.printer.base);
+    const home = await browser.get('/timeline');
+    await browser.post('/teaching', { csrf: Browser.csrf(home), instructor: 'on', back: '/class' });
+    const board = await browser.get('/class');
+    assert.equal(board.status, 200);
+    assert.match(board.text, /<svg[^>]*viewBox/);
+    assert.match(board.text, /localhost:3999/);
+    assert.match(board.text, /<tr data-learner="ada">/);
+    assert.match(board.text, /<tr data-learner="grace">/);
+    assert.match(board.text, /src="\/assets\/printer\/class_board\.js"/);
+    const progress = await browser.get('/class/progress');
+    assert.equal(progress.status, 200);
+    const data = JSON.parse(progress.text) as { learners: { sub: string; count: number; completed: object }[] };
+    const bySub = Object.fromEntries(data.learners.map((l) => [l.sub, l]));
+    assert.equal(bySub.ada?.count, 1);
+    assert.ok('scope-photos-read' in (bySub.ada?.completed ?? {}));
+    assert.equal(bySub.grace?.count, 2);
+    assert.equal(bySub.lin?.count, 1, 'a learner with a completion is listed even when not among the joined');
+    const script = await browser.get('/assets/printer/class_board.js');
+    assert.equal(script.status, 200);
+  });
+});

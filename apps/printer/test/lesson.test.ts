@@ -1,0 +1,124 @@
+/**
+ * The lesson bar (issue 18 item 2), over HTTP against stub peers: instructor mode only; "next" walks the segments of
+ * the one lesson definition (@oauth-demo/teaching LESSON), each opening its page in the state it promises, prepared
+ * on the server with the real routes' code (step-through, a revoked grant for a fresh consent, the last flow pinned,
+ * the kiosk started).
+ */
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+import { LESSON } from '@oauth-demo/teaching';
+import { Browser, USER_CODE, connect, startStubStack } from './helpers.js';
+
+const stack = await startStubStack();
+const { auth, printer } = stack;
+after(() => stack.stop());
+beforeEach(() => stack.reset());
+
+async function instructor(): Promise<Browser> {
+  const browser = new Browser(printer.base);
+  const home = await browser.get('/');
+  await browser.post('/teaching', { csrf: Browser.csrf(home), instructor: 'on', back: '/' });
+  return browser;
+}
+
+async function move(browser: Browser, to: string) {
+  const page = await browser.get('/');
+  return browser.post('/lesson', { csrf: Browser.csrf(page), to });
+}
+
+function segmentOf(html: string): string | undefined {
+  return /data-lesson-segment="([a-z-]+)"/.exec(html)?.[1];
+}
+
+describe('the lesson bar', () => {
+  it('is for instructor mode only: no Start, no bar, and POST /lesson refused for a learner', async () => {
+    const learner = new Browser(printer.base);
+    const home = await learner.get('/');
+    assert.doesNotMatch(home.text, /Start the lesson/);
+    const refused = await learner.post('/lesson', { csrf: Browser.csrf(home), to: 'next' });
+    assert.equal(refused.status, 403);
+    assert.doesNotMatch((await learner.get('/')).text, /data-lesson-bar/);
+  });
+
+  it('walks every segment with next, each page in its promised state, the timer against the plan', async () => {
+    const browser = await instructor();
+    assert.match((await browser.get('/')).text, /Start the lesson/);
+    const seen: string[] = [];
+    for (const [i, segment] of LESSON.entries()) {
+      if (segment.id === 'code-flow') {
+        // Segment 2 found a connection from before the class: "fresh consent" revokes it (RFC 7009).
+        await connect(browser, auth.publicUrl);
+        auth.revocations.length = 0;
+      }
+      const moved = await move(browser, 'next');
+      assert.equal(moved.status, 303);
+      const expected =
+        segment.page.service === 'auth' ? new URL(segment.page.path, auth.publicUrl).href : segment.page.path;
+      assert.ok(moved.location?.startsWith(expected), `${segment.id}: ${moved.location} opens ${expected}`);
+      // Every printer page shows the bar; a segment on the auth server is checked on the printer's home.
+      const page = await browser.get(segment.page.service === 'printer' ? moved.location! : '/');
+      assert.equal(segmentOf(page.text), segment.id);
+      assert.match(page.text, new RegExp(`Lesson <span data-lesson-number>${i + 1}</span>/${LESSON.length}`));
+      assert.match(page.text, /data-lesson-clock="segment"/);
+      seen.push(segment.id);
+      const stepThrough = /Step-through mode: <span class="switch-state on">/.test((await browser.get('/')).text);
+      assert.equal(stepThrough, segment.prepare.includes('step-through-on'), `${segment.id}: step-through`);
+      if (segment.id === 'code-flow') {
+        assert.equal(auth.revocations.length > 0, true, 'the old grant revoked for a fresh consent');
+        assert.match((await browser.get('/')).text, /data-connection="none"/);
+        assert.match((await browser.get('/')).text, /id="ask-again" checked/);
+      }
+      if (segment.prepare.includes('fresh-consent')) {
+        // The class goes through the flow and Allows (here without the step-through pauses): connected again.
+        const home = await browser.get('/');
+        await browser.post('/teaching', { csrf: Browser.csrf(home), stepThrough: 'off', back: '/' });
+        await connect(browser, auth.publicUrl);
+      }
+      if (segment.id === 'timeline') {
+        assert.match(moved.location!, /^\/timeline\?trace=[0-9a-f]{32}$/);
+        assert.match(page.text, /data-pinned="true"/);
+        assert.match(page.text, /Unpin this flow/);
+      }
+      if (segment.id === 'other-grants') assert.match(page.text, new RegExp(USER_CODE));
+    }
+    assert.deepEqual(
+      seen,
+      LESSON.map((s) => s.id),
+    );
+    // Past the last segment the lesson ends: the bar goes, the panel offers to start again.
+    const ended = await move(browser, 'next');
+    assert.equal(ended.location, '/');
+    const home = await browser.get('/');
+    assert.doesNotMatch(home.text, /data-lesson-bar/);
+    assert.match(home.text, /The lesson is over/);
+    assert.match(home.text, /Start the lesson/);
+  });
+
+  it('previous goes back and stays at the first segment; a segment id jumps; stop ends it', async () => {
+    const browser = await instructor();
+    await move(browser, 'next');
+    await move(browser, 'next');
+    assert.equal(segmentOf((await browser.get('/')).text), 'code-flow');
+    await move(browser, 'previous');
+    await move(browser, 'previous');
+    assert.equal(segmentOf((await browser.get('/')).text), 'story');
+    const jumped = await move(browser, 'wrap-up');
+    assert.equal(jumped.location, '/grants');
+    assert.equal(segmentOf((await browser.get('/')).text), 'wrap-up');
+    await move(browser, 'stop');
+    assert.doesNotMatch((await browser.get('/')).text, /data-lesson-bar/);
+    // Instructor mode off: no bar, even with a lesson kept in the session.
+    await move(browser, 'story');
+    const home = await browser.get('/');
+    await browser.post('/teaching', { csrf: Browser.csrf(home), instructor: 'off', back: '/' });
+    assert.doesNotMatch((await browser.get('/')).text, /data-lesson-bar/);
+  });
+
+  it('says on the bar what a segment needs that only the class can do (a refresh token for segment 5)', async () => {
+    const browser = await instructor();
+    await move(browser, 'refresh');
+    assert.match((await browser.get('/')).text, /holds no refresh token in this session/);
+    await connect(browser, auth.publicUrl);
+    assert.doesNotMatch((await browser.get('/')).text, /holds no refresh token in this session/);
+  });
+});
