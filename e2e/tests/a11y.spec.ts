@@ -116,6 +116,7 @@ test.describe('accessibility, widths and terms of every page', () => {
       ['/quick-print', 'printer quick print'],
       ['/exercises', 'printer exercises'],
       ['/exercises/pkce-challenge', 'printer exercise'],
+      ['/request-builder', 'printer request builder'],
     ] as const) {
       await visit(page, `${printer}${path}`, name);
     }

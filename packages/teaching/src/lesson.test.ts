@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { EXERCISES, findExercise } from './exercises.js';
 import {
   LESSON,
   LESSON_MINUTES,
@@ -30,6 +31,39 @@ describe('the lesson as data (issue 18 item 2)', () => {
   it('docs/lesson.md has the same segments, titles, minutes and start times (no drift)', () => {
     const headings = parseLessonHeadings(readFileSync(LESSON_MD, 'utf8'));
     assert.deepEqual(headings, lessonHeadings());
+  });
+
+  it('docs/lesson.md’s table of what Next prepares names each segment’s page and preparations', () => {
+    const md = readFileSync(LESSON_MD, 'utf8');
+    const rows = [...md.matchAll(/^\| (\d+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+    assert.equal(rows.length, LESSON.length);
+    const services = { printer: 'printer', auth: 'auth server', drive: 'Drive' };
+    const words: Record<string, RegExp> = {
+      'step-through-on': /step-through on/,
+      'step-through-off': /step-through off/,
+      'fresh-consent': /fresh consent/,
+      'pin-last-flow': /last flow \*\*pinned\*\*/,
+      'start-kiosk': /kiosk started/,
+    };
+    for (const [i, segment] of LESSON.entries()) {
+      const [, number, page, prepared] = rows[i]!;
+      assert.equal(Number(number), i + 1);
+      const expected =
+        segment.page.path === '/'
+          ? `${services[segment.page.service]} home`
+          : `${services[segment.page.service]} \`${segment.page.path}\``;
+      assert.equal(page!.trim(), expected, segment.id);
+      for (const what of segment.prepare) assert.match(prepared!, words[what]!, `${segment.id}: ${what}`);
+      for (const [what, word] of Object.entries(words))
+        if (!segment.prepare.includes(what as never))
+          assert.doesNotMatch(prepared!, word, `${segment.id}: not ${what}`);
+    }
+  });
+
+  it('links the checked exercises, each one once, each to a segment', () => {
+    const linked = LESSON.flatMap((s) => s.exercises ?? []);
+    for (const id of linked) assert.ok(findExercise(id), id);
+    assert.deepEqual([...linked].sort(), EXERCISES.map((e) => e.id).sort());
   });
 
   it('reads headings of the docs form, and only those', () => {
