@@ -52,7 +52,10 @@ function showExchange(e: MergedExchange, instructor: boolean): MergedExchange {
   // A spent code_verifier is shown to its learner (recorder.ts showSpentCodeVerifier): an exercise asks for it.
   const own = e.recordedBy === 'printer' && !instructor ? showSpentCodeVerifier(e, maskExchange(e)) : e;
   if (!e.clientCopy) return own;
-  return { ...own, clientCopy: instructor ? e.clientCopy : maskExchange(e.clientCopy) };
+  return {
+    ...own,
+    clientCopy: instructor ? e.clientCopy : showSpentCodeVerifier(e.clientCopy, maskExchange(e.clientCopy)),
+  };
 }
 
 export function timelineRoutes(ctx: AppContext): Router {
