@@ -156,9 +156,12 @@ test('walks every segment of the lesson with next at 1280×720 in presenter view
       }
       if (segment.id === 'other-grants') await expect(page.getByLabel('Your code')).toHaveText(/\w{4}-?\w{4}/);
       if (segment.id === 'revocation') {
-        // The bar is on the printer's pages: back there, and on.
+        // The bar is on the printer's pages: n on the auth server goes back to the plan there, where n goes on.
         await expect(page.getByRole('heading', { name: 'Connected apps' })).toBeVisible();
-        await page.goto(`${urls().printer}/`);
+        await page.waitForLoadState('load');
+        await page.keyboard.press('n');
+        await expect(page).toHaveURL(`${urls().printer}/lesson`);
+        await expect(page.locator('.lesson-plan li.current')).toHaveAttribute('data-segment', segment.id);
       }
 
       if (i === LESSON.length - 1) {
@@ -168,7 +171,8 @@ test('walks every segment of the lesson with next at 1280×720 in presenter view
         const previous = LESSON[i - 1]!;
         const previousOrigin = previous.page.service === 'auth' ? urls().auth : urls().printer;
         await expect(page).toHaveURL(new RegExp(`^${previousOrigin}${previous.page.path}`));
-        await page.goto(`${urls().printer}/`);
+        await pressNext(page);
+        await expect(page).toHaveURL(`${urls().printer}/lesson`);
         await pressNext(page);
         await expect(page).toHaveURL(new RegExp(`^${urls().printer}${segment.page.path}`));
         await pressNext(page);

@@ -17,6 +17,15 @@ import {
 
 const LESSON_MD = resolve(import.meta.dirname, '..', '..', '..', 'docs', 'lesson.md');
 
+/** The text of the docs/lesson.md section whose `## ` heading starts with `heading`, up to the next one. */
+function section(heading: string): string {
+  const md = readFileSync(LESSON_MD, 'utf8');
+  const start = md.indexOf(`\n## ${heading}`);
+  assert.ok(start >= 0, `docs/lesson.md has a section "${heading}"`);
+  const end = md.indexOf('\n## ', start + 4);
+  return md.slice(start, end < 0 ? undefined : end);
+}
+
 describe('the lesson as data (issue 18 item 2)', () => {
   it('adds up to the 45 minutes of the plan, with unique ids', () => {
     assert.equal(
@@ -34,8 +43,7 @@ describe('the lesson as data (issue 18 item 2)', () => {
   });
 
   it('docs/lesson.md’s table of what Next prepares names each segment’s page and preparations', () => {
-    const md = readFileSync(LESSON_MD, 'utf8');
-    const rows = [...md.matchAll(/^\| (\d+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+    const rows = [...section('The lesson bar').matchAll(/^\| (\d+) \| ([^|]+) \| ([^|]+) \|$/gm)];
     assert.equal(rows.length, LESSON.length);
     const services = { printer: 'printer', auth: 'auth server', drive: 'Drive' };
     const words: Record<string, RegExp> = {
@@ -64,6 +72,18 @@ describe('the lesson as data (issue 18 item 2)', () => {
     const linked = LESSON.flatMap((s) => s.exercises ?? []);
     for (const id of linked) assert.ok(findExercise(id), id);
     assert.deepEqual([...linked].sort(), EXERCISES.map((e) => e.id).sort());
+  });
+
+  it('docs/lesson.md’s table of exercises puts each after the segment whose bar links it', () => {
+    const rows = [...section('Exercises the demo checks').matchAll(/^\| (\d+) \| (\d+)\. [^|]+ \|/gm)];
+    assert.equal(rows.length, EXERCISES.length);
+    for (const [, segment, exercise] of rows) {
+      const id = EXERCISES[Number(exercise) - 1]!.id;
+      assert.ok(
+        LESSON[Number(segment) - 1]!.exercises?.includes(id),
+        `exercise ${exercise} (${id}) after segment ${segment}`,
+      );
+    }
   });
 
   it('reads headings of the docs form, and only those', () => {
