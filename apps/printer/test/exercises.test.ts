@@ -123,7 +123,26 @@ describe('exercises (issue 18 item 3)', () => {
     assert.equal((await browser.get('/photos')).status, 200);
   });
 
-  it('revoke-still-works: passes on a re-order (Drive 200) after the auth server says the grant was revoked', async () => {
+  it('revoke-still-works: passes on a visit to the photos page (its own flow, Drive 200) after the grant was revoked', async () => {
+    const browser = await learner('mary', 'photos.read');
+    assert.equal((await browser.get('/photos')).status, 200); // the import's last step
+    const notYet = await check(browser, 'revoke-still-works');
+    assert.match(notYet.text, /remove Photo Printer/);
+    // The auth server keeps seconds: the import's Drive call in an earlier second than the revocation.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const now = Math.floor(Date.now() / 1000);
+    grants.set('mary', [{ client_id: CLIENT_ID, scope: 'photos.read', created_at: now - 5, revoked_at: now }]);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the Drive call must come after the revocation second
+    const notCalled = await check(browser, 'revoke-still-works');
+    assert.match(notCalled.text, /has not called Drive with its old access token since/);
+    assert.match(notCalled.text, /Open your photos on Photo Printer/);
+    assert.equal((await browser.get('/photos')).status, 200); // a flow of its own: recorded, so the check sees it
+    const passed = await check(browser, 'revoke-still-works', { answer: 'JWTs are checked by signature' });
+    assert.match(passed.text, /Done: here is what happened/);
+    assert.ok(askedAbout.includes('mary'));
+  });
+
+  it('revoke-still-works: passes on a re-order too (Drive 200) after the auth server says the grant was revoked', async () => {
     const browser = await learner('lin', 'photos.read');
     const photos = await browser.get('/photos');
     const placed = await browser.post('/orders', {
@@ -147,7 +166,7 @@ describe('exercises (issue 18 item 3)', () => {
     assert.equal(reordered.status, 303);
     const passed = await check(browser, 'revoke-still-works', { answer: 'JWTs are checked by signature' });
     assert.match(passed.text, /Done: here is what happened/);
-    assert.ok(askedAbout.every((sub) => ['ada', 'grace', 'lin'].includes(sub)));
+    assert.ok(askedAbout.every((sub) => ['ada', 'grace', 'lin', 'mary'].includes(sub)));
     assert.ok(askedAbout.includes('lin'));
   });
 

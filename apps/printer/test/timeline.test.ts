@@ -235,7 +235,7 @@ describe('trace per flow (W3C traceparent on the back channel)', () => {
     assert.match(other.text, /not a flow of this browser session/);
   });
 
-  it('a flow ends with its last step: later page loads of the same session are not filed under it (issue 13)', async () => {
+  it('a flow ends with its last step: a later photos visit is a flow of its own, the import is not re-opened (issue 13)', async () => {
     const browser = new Browser(printer.base);
     await connect(browser, auth.publicUrl);
     await browser.get('/photos'); // steps 7-8: Drive answers, the import's last step
@@ -243,23 +243,45 @@ describe('trace per flow (W3C traceparent on the back channel)', () => {
     const lists = () => drive.requests.filter((r) => r.url === '/api/photos');
     assert.equal(lists().length, 1);
     assert.equal(parseTraceparent(lists()[0]!.headers.traceparent as string)?.traceId, traceId);
-    // Later, unrelated loads: the photos page again, a thumbnail. Drive is called, under no flow.
+    const importDriveCalls = async () =>
+      rows((await browser.get(`/timeline?trace=${traceId}`)).text).filter(
+        (x) => x.kind === 'request' && x.from === 'printer' && x.to === 'drive',
+      );
+    assert.equal((await importDriveCalls()).length, 1, 'one Drive call in the import flow');
+    // Later, the photos page again: a new flow ("Your photos 1", steps 7-8 only), its thumbnails in it.
     const again = await browser.get('/photos');
-    assert.doesNotMatch(again.text, /\/image\?flow=/, 'a later photos page loads its thumbnails under no flow');
-    await browser.get(`/photos/${PHOTOS[0]!.id}/image`);
-    const later = drive.requests.slice(drive.requests.indexOf(lists()[1]!));
+    const visitId = await currentTraceId(browser);
+    assert.notEqual(visitId, traceId, 'the later visit has its own trace');
     assert.equal(lists().length, 2);
-    assert.ok(later.length >= 2, 'Drive was called for the later loads');
-    for (const call of later) assert.equal(call.headers.traceparent, undefined, `${call.url} carries no trace`);
-    // The import is still the flow the timeline shows, with exactly one photo list in it.
-    assert.equal(await currentTraceId(browser), traceId);
-    const driveCalls = rows((await browser.get('/timeline')).text).filter(
-      (x) => x.kind === 'request' && x.from === 'printer' && x.to === 'drive',
+    assert.equal(parseTraceparent(lists()[1]!.headers.traceparent as string)?.traceId, visitId);
+    const thumb = /src="(\/photos\/[^"]+\/image\?flow=[0-9a-f]{32})"/.exec(again.text)?.[1];
+    assert.ok(thumb?.endsWith(`flow=${visitId}`), 'its thumbnails are loaded in its flow');
+    await browser.get(thumb!);
+    const image = drive.requests.at(-1)!;
+    assert.match(image.url, /\/content$/);
+    assert.equal(parseTraceparent(image.headers.traceparent as string)?.traceId, visitId);
+    const visit = await browser.get(`/timeline?trace=${visitId}`);
+    assert.match(visit.text, /Your photos 1/);
+    assert.match(visit.text, /Your photos with the token Photo Printer holds/);
+    const visitRows = rows(visit.text);
+    const steps = new Set(visitRows.map((x) => x.step).filter((n) => n !== ''));
+    assert.deepEqual([...steps].sort(), ['7', '8'], 'steps 7-8 only');
+    assert.ok(
+      visitRows.some((x) => x.kind === 'request' && x.from === 'printer' && x.to === 'drive' && x.step === '7'),
     );
-    assert.equal(driveCalls.length, 1, 'one Drive call in the import flow');
-    // A new flow gets its own trace again.
+    // The import flow is unchanged: still one photo list in it.
+    assert.equal((await importDriveCalls()).length, 1, 'the import flow is not re-absorbed');
+    // A thumbnail loaded without ?flow= belongs to no flow.
+    await browser.get(`/photos/${PHOTOS[0]!.id}/image`);
+    assert.equal(drive.requests.at(-1)!.headers.traceparent, undefined, 'a bare thumbnail carries no trace');
+    // A second visit: a second flow.
+    await browser.get('/photos');
+    const second = await currentTraceId(browser);
+    assert.notEqual(second, visitId);
+    assert.match((await browser.get('/timeline')).text, /Your photos 2/);
+    // A new import gets its own trace again.
     await connect(browser, auth.publicUrl);
-    assert.notEqual(await currentTraceId(browser), traceId);
+    assert.notEqual(await currentTraceId(browser), second);
   });
 
   it('the print lab (client credentials) runs in its own trace', async () => {

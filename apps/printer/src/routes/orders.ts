@@ -79,8 +79,7 @@ export function ordersRoutes(ctx: AppContext): Router {
     const before = currentConnection(req); // not connected: home, with a notice (NotConnected)
     // Filed as a refresh until we know: the label and kind say what happened once the re-order is done.
     // Numbered, so three re-orders never carry the same label.
-    const reorderNumber =
-      (req.session.traces ?? []).filter((t) => t.kind === 'refresh_token' || t.kind === 'reorder').length + 1;
+    const reorderNumber = (req.session.traces ?? []).filter((t) => t.label.startsWith('Re-order ')).length + 1;
     const trace = startTrace(req, 'refresh_token', `Re-order ${reorderNumber} (of order ${order.id})`);
     // No step number: the Refresh Token grant has no step 1 (docs/notes.md); your click only makes the client need the API again.
     describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: 'You press “Re-order”' });

@@ -2,14 +2,24 @@
  * @module routes/photos
  *
  * Steps 7-8 on screen: Photo Printer calls Drive with the access token and shows what Drive let it see.
- * - `GET /photos`: the owner's photos, with the order form.
+ * - `GET /photos`: the owner's photos, with the order form. Right after an import it is that flow's last step; any
+ *   later visit is a small flow of its own (kind `photos`: steps 7-8 with the token Photo Printer holds), so every
+ *   call to Drive with a token is on the timeline, in exactly one flow.
  * - `GET /photos/:id/image`: a thumbnail, fetched from Drive with the token and passed on. The browser never
  *   talks to Drive's API itself: it has no token, and must not have one.
  */
 import { type Request, type Response, Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken } from '@oauth-demo/web';
-import { findTrace, runInTrace, stepBar, traceEndedDuring } from '@oauth-demo/teaching';
+import {
+  activeTrace,
+  describeExchange,
+  findTrace,
+  runInTrace,
+  startTrace,
+  stepBar,
+  traceEndedDuring,
+} from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import type { JustConnected } from '../session_data.js';
 import { PHOTO_ID, type PhotoList } from '../drive_client.js';
@@ -21,7 +31,27 @@ export function photosRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/photos', async (req, res) => {
+    const before = currentConnection(req); // not connected: home, with a notice (NotConnected); no flow started
+    // The import's finishing page (its callback just connected, its flow still runs) is steps 7-8 of that flow.
+    // Any other visit starts its own flow, numbered like the re-orders, so the import's flow is never re-opened.
+    const finishingImport = req.session.justConnected !== undefined && activeTrace(req) !== undefined;
+    const visit = finishingImport
+      ? undefined
+      : startTrace(
+          req,
+          'photos',
+          `Your photos ${(req.session.traces ?? []).filter((t) => t.label.startsWith('Your photos ')).length + 1}`,
+        );
+    // No step number: your click only makes the client need the API again (as "Re-order").
+    if (visit)
+      describeExchange(res, { key: visit.id, from: 'browser', channel: 'front', label: 'You open “Your photos”' });
     const list = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.listPhotos(token));
+    const filed = visit && req.session.traces?.find((t) => t.id === visit.id);
+    if (filed && currentConnection(req).refreshCount > before.refreshCount) {
+      // The access token had expired: the Refresh Token grant's steps 5-6 came first (RFC 6749 §6).
+      filed.kind = 'refresh_token';
+      filed.label = `${filed.label}: the access token had expired, refreshed (new tokens)`;
+    }
     const justConnected = req.session.justConnected;
     delete req.session.justConnected;
     const refused = req.session.refusedOrder;

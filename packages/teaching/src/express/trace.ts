@@ -24,7 +24,8 @@ import './session.js';
 
 /**
  * Which grant a flow runs: the timeline explains each differently. `reorder` is a re-order that found its access
- * token still valid: no grant ran, only steps 7-8 of the Authorization Code flow that got the token.
+ * token still valid: no grant ran, only steps 7-8 of the Authorization Code flow that got the token. `photos` is a
+ * later visit to "Your photos" (not the import's finishing page): the same steps 7-8 with the token the client holds.
  */
 export type FlowKind =
   | 'authorization_code'
@@ -32,6 +33,7 @@ export type FlowKind =
   | 'device_code'
   | 'refresh_token'
   | 'reorder'
+  | 'photos'
   | 'claims_editor';
 
 /** The grant whose steps (steps.ts) number a flow of this kind. */
@@ -41,6 +43,7 @@ export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
   device_code: 'device_code',
   refresh_token: 'refresh_token',
   reorder: 'authorization_code',
+  photos: 'authorization_code',
   claims_editor: 'authorization_code',
 };
 
