@@ -104,7 +104,7 @@ async function step<T>(n: number, name: string, fn: () => Promise<T>): Promise<T
 }
 
 log(`bench: ${report.mode} run; work folder ${workDir}; ${pinning.note}`);
-// BENCH_CONTENTION=N: N busy loops on any CPU for the whole run, as ../shared/tools/under-load -n N does.
+// BENCH_CONTENTION=N: N busy loops on any CPU for the whole run, as a machine shared with other work would.
 if (settings.contention > 0) {
   startContention(settings.contention);
   report.method.contention = `${settings.contention} busy loops (node -e 'for (;;) {}', unpinned) during the whole run`;

@@ -19,7 +19,7 @@ export interface Settings {
    * `flows.learners` is the size whose run is the main result: 200 when the list has it, else the first.
    */
   learnerSweep: number[];
-  /** BENCH_CONTENTION=N: N busy loops compete for the CPUs during the whole run (like ../shared/tools/under-load). */
+  /** BENCH_CONTENTION=N: N busy loops compete for the CPUs during the whole run, as on a machine shared with other work. */
   contention: number;
   coldRounds: number;
   /** CPU-profile the auth server's token endpoint and the drive's photo list under load. */

@@ -114,6 +114,7 @@ test.describe('accessibility, widths and terms of every page', () => {
       ['/print-lab', 'printer print lab'],
       ['/kiosk', 'printer kiosk'],
       ['/quick-print', 'printer quick print'],
+      ['/request-builder', 'printer request builder'],
     ] as const) {
       await visit(page, `${printer}${path}`, name);
     }

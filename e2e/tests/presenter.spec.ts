@@ -161,6 +161,7 @@ test.describe('Presenter view', () => {
       '/print-lab',
       '/quick-print',
       '/grants',
+      '/request-builder',
       `${urls().drive}/`,
       `${urls().drive}/signin`,
       `${urls().auth}/apps`,

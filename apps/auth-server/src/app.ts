@@ -119,7 +119,11 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(
     presenterView({
       trustedOrigins: [config.printerUrl, config.driveResource],
-      links: { timeline: `${config.printerUrl}/timeline`, inspector: `${config.printerUrl}/inspect` },
+      links: {
+        timeline: `${config.printerUrl}/timeline`,
+        inspector: `${config.printerUrl}/inspect`,
+        lesson: `${config.printerUrl}/lesson`,
+      },
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }));

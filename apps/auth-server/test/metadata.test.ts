@@ -27,6 +27,20 @@ describe('Authorization Server Metadata RFC 8414 and JWKS', () => {
     assert.equal(metadata.authorization_response_iss_parameter_supported, true);
     assert.ok((metadata.scopes_supported as string[]).includes('photos.read'));
     assert.ok((metadata.token_endpoint_auth_methods_supported as string[]).includes('client_secret_basic'));
+    // Not standard (RFC 8414 §2 allows more): the code lifetime, for the printer's step-through pauses.
+    assert.equal(metadata.demo_authorization_code_lifetime, server.config.lifetimes.authorizationCode);
+  });
+
+  it('publishes AUTHORIZATION_CODE_TTL as demo_authorization_code_lifetime (seconds)', async () => {
+    const other = await startAuthServer({ env: { AUTHORIZATION_CODE_TTL: '17' } });
+    try {
+      const metadata = (await (await fetch(`${other.url}/.well-known/oauth-authorization-server`)).json()) as {
+        demo_authorization_code_lifetime?: unknown;
+      };
+      assert.equal(metadata.demo_authorization_code_lifetime, 17);
+    } finally {
+      await other.destroy();
+    }
   });
 
   it('RFC 7517: the JWKS holds the public signing key only, with kid and alg', async () => {

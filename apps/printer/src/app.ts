@@ -22,6 +22,7 @@ import {
   Recorder,
   createDemoKey,
   currentTraceId,
+  endFlowOfCall,
   recordBackChannel,
   recordExchanges,
   traceContext,
@@ -46,6 +47,7 @@ import { ordersRoutes } from './routes/orders.js';
 import { photosRoutes } from './routes/photos.js';
 import { printLabRoutes } from './routes/print_lab.js';
 import { quickPrintRoutes } from './routes/quick_print.js';
+import { requestBuilderRoutes } from './routes/request_builder.js';
 import { teachingLocals, teachingRoutes } from './routes/teaching/index.js';
 import './session_data.js';
 
@@ -89,6 +91,8 @@ export function createApp(config: PrinterConfig): PrinterApp {
         userAgent: USER_AGENT,
         traceSecret: config.traceSecret,
         describeFailure: describeNetworkError,
+        // Drive's answer is every grant's last step; a refused token request fails the flow: either ends it.
+        flowEnded: endFlowOfCall,
       }),
   });
   const metadata = new MetadataClient(backChannel.http, config.auth);
@@ -165,6 +169,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(photosRoutes(context));
   app.use(ordersRoutes(context));
   app.use(quickPrintRoutes(context));
+  app.use(requestBuilderRoutes(context)); // step 2 by hand (issue 18 item 5)
   app.use(printLabRoutes(context));
   app.use(kioskRoutes(context));
   app.use(labRoutes(context)); // the attack lab (issue 16): lab copies only, the real flow above is untouched

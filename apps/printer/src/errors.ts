@@ -13,6 +13,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { NotFound, OAuthError } from '@oauth-demo/tokens';
 import { CsrfError, csrfErrorPage, isClientHttpError } from '@oauth-demo/web';
+import { endTraceOnFailure } from '@oauth-demo/teaching';
 import { redirectHomeWithNotice } from './routes/session_helpers.js';
 
 /** The grants the printer uses at the token endpoint (the device grant by its short name). */
@@ -79,12 +80,16 @@ export class AuthServerMetadataInvalid extends PrinterError {
   }
 }
 
+const BACK_TO_BUILDER = { backHref: '/request-builder', backLabel: 'Back to the request builder' };
+
 /** The callback failed a check that must pass before any token request: `state` or `iss`. */
 export class CallbackRejected extends PrinterError {
   readonly status = 400;
   constructor(
     message: string,
     readonly explanation: string,
+    /** The answer to a request of the request builder: lead back there. */
+    readonly fromBuilder = false,
   ) {
     super(message);
   }
@@ -93,11 +98,22 @@ export class CallbackRejected extends PrinterError {
       heading: 'This sign-in answer was refused',
       message: this.message,
       explanation: `${this.explanation} No token was requested.`,
-      backHref: '/',
-      backLabel: 'Start again from Photo Printer',
+      ...(this.fromBuilder ? BACK_TO_BUILDER : { backHref: '/', backLabel: 'Start again from Photo Printer' }),
     };
   }
 }
+
+/** What each error of RFC 6749 §4.1.2.1 means, for the answers to the request builder's hand-made requests. */
+const AUTHORIZATION_ERRORS: Record<string, string> = {
+  invalid_request:
+    'invalid_request: a required parameter is missing or invalid, or a parameter is repeated. Here, most often the code_challenge: this auth server requires PKCE for every code request (RFC 9700 §2.1.1, RFC 7636 §4.4.1).',
+  invalid_scope: 'invalid_scope: the requested scope is unknown, malformed, or not allowed for this client.',
+  unsupported_response_type:
+    'unsupported_response_type: the auth server does not issue anything with this response_type. For this grant it is "code".',
+  unauthorized_client: 'unauthorized_client: this client is not allowed to use this response_type.',
+  server_error: 'server_error: the auth server failed while handling the request.',
+  temporarily_unavailable: 'temporarily_unavailable: the auth server is overloaded or in maintenance; try again later.',
+};
 
 /** RFC 6749 §4.1.2.1: the auth server answered the authorization request with an error other than access_denied. */
 export class AuthorizationFailed extends PrinterError {
@@ -105,17 +121,31 @@ export class AuthorizationFailed extends PrinterError {
   constructor(
     readonly code: string,
     readonly description: string | undefined,
+    /** The answer to a request of the request builder: explain the error and lead back there. */
+    readonly fromBuilder = false,
   ) {
     super(`The auth server answered the authorization request with "${code}".`);
     this.status = code === 'temporarily_unavailable' ? 503 : 502;
   }
   page(): ErrorPage {
+    const message = this.description ? `${this.message} It said: "${this.description}"` : this.message;
+    const explanation =
+      'Instead of a code, the Authorization Server sent your browser back with an error (RFC 6749 §4.1.2.1). Nothing was shared with Photo Printer.';
+    if (this.fromBuilder) {
+      const meaning = Object.hasOwn(AUTHORIZATION_ERRORS, this.code) ? ` ${AUTHORIZATION_ERRORS[this.code]}` : '';
+      return {
+        heading: 'The auth server refused your hand-made request',
+        code: this.code,
+        message,
+        explanation: `${explanation}${meaning} It could send the error back to Photo Printer because the client_id and redirect_uri were valid: with a wrong redirect_uri it shows an error page itself instead.`,
+        ...BACK_TO_BUILDER,
+      };
+    }
     return {
       heading: 'The auth server did not authorize Photo Printer',
       code: this.code,
-      message: this.description ? `${this.message} It said: "${this.description}"` : this.message,
-      explanation:
-        'Instead of a code, the Authorization Server sent your browser back with an error (RFC 6749 §4.1.2.1). Nothing was shared with Photo Printer.',
+      message,
+      explanation,
       backHref: '/',
       backLabel: 'Back to Photo Printer',
     };
@@ -197,17 +227,19 @@ export class CodeExpiredWhilePaused extends PrinterError {
   readonly status = 400;
   constructor(
     readonly pausedSeconds: number,
+    /** The code's lifetime: published by the auth server, or the demo's default ("about"). */
+    readonly lifetime: { seconds: number; published: boolean },
     readonly description: string | undefined,
   ) {
     super(`The authorization code was refused after a pause of ${pausedSeconds} s.`);
   }
   page(): ErrorPage {
+    const lives = `${this.lifetime.published ? '' : 'about '}${this.lifetime.seconds} s`;
     return {
       heading: 'The code expired while the flow was paused',
       code: 'invalid_grant',
       message: this.description ? `${this.message} The auth server said: "${this.description}"` : this.message,
-      explanation:
-        'This is the authorization code’s short lifetime at work, not a fault: a code lives about a minute here (RFC 6749 §4.1.2 asks for a short lifetime), so that a code stolen from a URL or a log is worthless by the time anyone could use it. In step-through mode you paused longer than that. Start again: a new code comes with a new flow, and this time continue within the minute.',
+      explanation: `This is the authorization code’s short lifetime at work, not a fault: a code lives ${lives} here (RFC 6749 §4.1.2 asks for a short lifetime), so that a code stolen from a URL or a log is worthless by the time anyone could use it. In step-through mode you paused longer than that. Start again: a new code comes with a new flow, and this time continue within ${lives}.`,
       backHref: '/#import',
       backLabel: 'Start again: Import photos from Drive',
     };
@@ -325,6 +357,19 @@ export class DeviceFlowFailed extends PrinterError {
   }
 }
 
+/** The lesson bar was asked to go somewhere the lesson has no segment for (a hand-made form). */
+export class LessonSegmentUnknown extends PrinterError {
+  readonly status = 400;
+  page(): ErrorPage {
+    return {
+      heading: 'No such lesson segment',
+      message: this.message,
+      explanation:
+        'The lesson bar moves with next, previous, stop or the id of one of the segments of docs/lesson.md; the lesson is where it was.',
+    };
+  }
+}
+
 /** Renders a 404 for anything unknown, and for orders of another browser session (never "forbidden": no hint it exists). */
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new NotFound('There is no such page on Photo Printer.'));
@@ -340,6 +385,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     return;
   }
   const { status, page } = toPage(err);
+  // An error page of a flow's exchange ends that flow: later page loads are not filed under it.
+  endTraceOnFailure(req, res);
   // Overload, said with when to come back (RFC 9110 §10.2.3); not a fault of the printer's, so not logged.
   if (err instanceof AuthServerBusy) res.set('Retry-After', String(err.retryAfterS));
   else if (status >= 500 && !(err instanceof PrinterError))

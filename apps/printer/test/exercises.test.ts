@@ -1,7 +1,7 @@
 /**
  * Issue 18 items 3-4 over HTTP against createApp(): the exercises' pages and checks (from what was recorded and what
- * the auth server says of THIS learner), completions kept per learner across a restart, the inspector's "Tamper and
- * send to Drive", a spent code_verifier on the learner's own timeline, and the class board for the instructor only.
+ * the auth server says of THIS learner), completions kept per learner across a restart, the claims editor's token
+ * refused by Drive, a spent code_verifier on the learner's own timeline, and the class board for the instructor only.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -102,20 +102,24 @@ describe('exercises (issue 18 item 3)', () => {
     assert.match(right.text, /RFC 7636/);
   });
 
-  it('tamper-drive: "Tamper and send to Drive" gets a 401 invalid_token from Drive, which the check sees', async () => {
+  it("tamper-drive: the claims editor's 'Re-encode and send to Drive' gets a 401 invalid_token, which the check sees", async () => {
     const browser = await learner('grace', 'photos.read');
     const before = await check(browser, 'tamper-drive');
     assert.match(before.text, /No call of yours to Drive was refused/);
     const inspector = await browser.get('/inspect');
-    assert.match(inspector.text, /Tamper and send to Drive/);
-    const sent = await browser.post('/inspect/tamper', { csrf: Browser.csrf(inspector), claim: 'scope' });
+    const claims = JSON.stringify({ sub: 'bob', scope: 'photos.read photos.write' });
+    const sent = await browser.post('/inspect/editor', {
+      csrf: Browser.csrf(inspector),
+      header: JSON.stringify({ alg: 'ES256', typ: 'at+jwt' }),
+      claims,
+      mode: 'unsigned',
+      send: 'drive',
+    });
     assert.equal(sent.status, 200);
-    assert.match(sent.text, /Drive answered HTTP 401/);
-    assert.match(sent.text, /invalid_token/);
-    assert.match(sent.text, /photos\.read photos\.write/);
+    assert.match(sent.text, /data-drive-status="401"/);
     const after = await check(browser, 'tamper-drive');
     assert.match(after.text, /Done: here is what happened/);
-    // The real token was left alone: the learner's photos still load.
+    // The learner's real token was left alone: their photos still load.
     assert.equal((await browser.get('/photos')).status, 200);
   });
 
@@ -131,6 +135,22 @@ describe('exercises (issue 18 item 3)', () => {
     assert.match(passed.text, /Done: here is what happened/);
     assert.ok(askedAbout.every((sub) => ['ada', 'grace', 'lin'].includes(sub)));
     assert.ok(askedAbout.includes('lin'));
+  });
+
+  it('with TIMELINE_RECORDING=off, the page and every check say the recording is off, not "try again"', async () => {
+    const quiet = await stack.startAnotherPrinter({ TIMELINE_RECORDING: 'off' });
+    try {
+      stack.auth.accessTokenSubject = 'ada';
+      stack.auth.grantScope = 'photos.read';
+      const browser = new Browser(quiet.base);
+      await connect(browser, stack.auth.publicUrl);
+      stack.auth.accessTokenSubject = undefined;
+      assert.match((await browser.get('/exercises')).text, /TIMELINE_RECORDING=off/);
+      const checked = await check(browser, 'scope-photos-read');
+      assert.match(checked.text, /records no exchanges \(TIMELINE_RECORDING=off\)/);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it("a learner sees only their own progress: no other learner's name or completions", async () => {

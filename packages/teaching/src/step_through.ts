@@ -39,25 +39,41 @@ export type StepHop =
   | { kind: 'drive'; createdAt: number };
 
 /**
- * How long the auth server keeps an authorization code: the demo's default (docs/notes.md, step 4: "here after
- * 60 seconds, by default"; AUTHORIZATION_CODE_TTL on the auth server). The client cannot know it for sure: the
- * pause shows it as "about".
+ * How long the demo's auth server keeps an authorization code by default (docs/notes.md, step 4: "here after 60
+ * seconds, by default"; AUTHORIZATION_CODE_TTL there). A client learns the real value from the auth server's
+ * metadata, where this demo's auth server publishes it (`demo_authorization_code_lifetime`, a non-standard field:
+ * RFC 8414 §2 allows others); for an auth server that does not, a pause counts with this default, as "about".
  */
 export const CODE_LIFETIME_HINT_S = 60;
+
+/** The lifetime a pause counts with: published by the auth server, or the default (then shown as "about"). */
+export interface CodeLifetimeSource {
+  seconds: number;
+  published: boolean;
+}
+
+const DEFAULT_CODE_LIFETIME: CodeLifetimeSource = { seconds: CODE_LIFETIME_HINT_S, published: false };
 
 /** The code's remaining lifetime at a pause, for the page: seconds left (negative: expired) and when it arrived. */
 export interface CodeLifetime {
   arrivedAt: number;
   lifetimeSeconds: number;
+  /** The auth server published the lifetime (its metadata); otherwise the demo's default is assumed. */
+  published: boolean;
   secondsLeft: number;
 }
 
-export function codeLifetime(arrivedAt: number | undefined, now = Date.now()): CodeLifetime | undefined {
+export function codeLifetime(
+  arrivedAt: number | undefined,
+  now = Date.now(),
+  lifetime: CodeLifetimeSource = DEFAULT_CODE_LIFETIME,
+): CodeLifetime | undefined {
   if (arrivedAt === undefined) return undefined;
   return {
     arrivedAt,
-    lifetimeSeconds: CODE_LIFETIME_HINT_S,
-    secondsLeft: Math.round(CODE_LIFETIME_HINT_S - (now - arrivedAt) / 1000),
+    lifetimeSeconds: lifetime.seconds,
+    published: lifetime.published,
+    secondsLeft: Math.round(lifetime.seconds - (now - arrivedAt) / 1000),
   };
 }
 
@@ -160,9 +176,10 @@ export function callbackInterstitial(
   redirectUri: string,
   reveal: boolean,
   now = Date.now(),
+  lifetime: CodeLifetimeSource = DEFAULT_CODE_LIFETIME,
 ): Interstitial {
   const entries = Object.entries(hop.query);
-  const code = 'code' in hop.query ? codeLifetime(hop.codeArrivedAt ?? hop.createdAt, now) : undefined;
+  const code = 'code' in hop.query ? codeLifetime(hop.codeArrivedAt ?? hop.createdAt, now, lifetime) : undefined;
   return {
     ...(code ? { code } : {}),
     kind: 'callback',
@@ -195,9 +212,10 @@ export function tokenInterstitial(
   tokenEndpoint: string,
   reveal: boolean,
   now = Date.now(),
+  lifetime: CodeLifetimeSource = DEFAULT_CODE_LIFETIME,
 ): Interstitial {
   const basic = buildBasicAuthorization(client.clientId, client.clientSecret);
-  const code = codeLifetime(hop.codeArrivedAt, now);
+  const code = codeLifetime(hop.codeArrivedAt, now, lifetime);
   return {
     ...(code ? { code } : {}),
     kind: 'token',

@@ -52,6 +52,10 @@ export function metadataRouter({ config, key }: AuthContext): Router {
     // RFC 9068 §2.1: what access tokens are signed with.
     access_token_signing_alg_values_supported: [SIGNING_ALG],
     service_documentation: `${issuer}/`,
+    // Not a standard field (RFC 8414 §2 allows others; a client ignores what it does not know): how long an
+    // authorization code lives here (AUTHORIZATION_CODE_TTL), so that the printer's step-through mode can show a
+    // paused code's real remaining lifetime instead of guessing. RFC 6749 has no way to tell a client.
+    demo_authorization_code_lifetime: config.lifetimes.authorizationCode,
   };
 
   router.get(METADATA_PATH, (_req, res) => {

@@ -32,6 +32,11 @@ export interface AuthServerMetadata {
   code_challenge_methods_supported: string[];
   /** RFC 9207 §3: when true, every authorization response carries `iss`, and a response without it is rejected. */
   authorization_response_iss_parameter_supported: boolean;
+  /**
+   * How long a code lives, in seconds, when the auth server says so: the demo's auth server publishes it in this
+   * non-standard field (RFC 8414 §2 allows others; RFC 6749 gives a client no way to know). Step-through mode only.
+   */
+  demo_authorization_code_lifetime?: number;
 }
 
 export class MetadataClient {
@@ -99,6 +104,9 @@ export function validateMetadata(data: unknown, expectedIssuer: string): AuthSer
     code_challenge_methods_supported: methods,
     authorization_response_iss_parameter_supported: m.authorization_response_iss_parameter_supported === true,
   };
+  const codeLifetime = m.demo_authorization_code_lifetime;
+  if (typeof codeLifetime === 'number' && Number.isInteger(codeLifetime) && codeLifetime > 0)
+    metadata.demo_authorization_code_lifetime = codeLifetime;
   if (m.revocation_endpoint !== undefined)
     metadata.revocation_endpoint = absoluteUrl(m.revocation_endpoint, 'revocation_endpoint');
   if (m.introspection_endpoint !== undefined)

@@ -8,7 +8,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
-import { describeExchange, currentTrace, startTrace, stepBar } from '@oauth-demo/teaching';
+import { activeTrace, describeExchange, endTrace, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
 import { AuthServerBusy, CallbackRejected } from '../errors.js';
@@ -25,6 +25,7 @@ import { regenerateSession } from './session_helpers.js';
 export function renderDenied(req: Request, res: Response, description: string | undefined): void {
   // 200: the request to the printer was fine and the flow ended the way the user chose; this is the
   // outcome page, not a fault (a 4xx would tell tools and learners that something was broken).
+  endTrace(req);
   res.render('denied', {
     title: 'You said no',
     // The Deny came back: step 4 of the Authorization Code grant, as a refusal (no code was sent).
@@ -54,6 +55,7 @@ export async function finishConnection(
     lesson: req.session.lesson,
   };
   const consentRememberedAt = req.session.consentRememberedAt;
+  const requestedScope = req.session.builderRequestedScope ?? ctx.config.client.scope; // a hand-made request's own
   await regenerateSession(req);
   if (keep.browserKey) req.session.browserKey = keep.browserKey;
   if (keep.traces) req.session.traces = keep.traces;
@@ -63,7 +65,7 @@ export async function finishConnection(
   const connection: Connection = { ...tokens, issuer, connectedAt: Date.now(), refreshCount: 0 };
   req.session.connection = connection;
   req.session.justConnected = {
-    requestedScope: ctx.config.client.scope,
+    requestedScope,
     grantedScope: tokens.scope,
     refreshToken: tokens.refresh_token !== undefined,
     ...(consentRememberedAt ? { consentRememberedAt } : {}),
@@ -131,7 +133,7 @@ export function oauthRoutes(ctx: AppContext): Router {
     // A callback for a request this browser sent joins its flow; a stray one (no request pending) starts no
     // trace and keeps nothing, so that it stores no session (issue 12 item 7): it is refused below for its state.
     const trace =
-      currentTrace(req) ??
+      activeTrace(req) ??
       (req.session.pendingAuthorizations?.length
         ? startTrace(req, 'authorization_code', 'Import photos from Drive')
         : undefined);

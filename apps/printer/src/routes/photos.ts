@@ -9,7 +9,7 @@
 import { type Request, type Response, Router } from 'express';
 import { NotFound } from '@oauth-demo/tokens';
 import { csrfToken } from '@oauth-demo/web';
-import { stepBar } from '@oauth-demo/teaching';
+import { findTrace, runInTrace, stepBar, traceEndedDuring } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import type { JustConnected } from '../session_data.js';
 import { PHOTO_ID, type PhotoList } from '../drive_client.js';
@@ -36,7 +36,14 @@ export function photosRoutes(ctx: AppContext): Router {
   router.get('/photos/:id/image', async (req, res) => {
     const id = req.params.id;
     if (!PHOTO_ID.test(id)) throw new NotFound('There is no such photo.');
-    const image = await withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.getContent(token, id));
+    // A thumbnail of the page that finished a flow (?flow=, see renderPhotos) is part of that flow: steps 7-8 again.
+    // Any other load of it belongs to no flow.
+    const flow = typeof req.query.flow === 'string' && req.query.flow ? findTrace(req, req.query.flow) : undefined;
+    const image = await runInTrace(
+      flow?.id,
+      () => withAccessToken(req, ctx.tokenEndpoint, (token) => ctx.drive.getContent(token, id)),
+      { evenIfEnded: true },
+    );
     sendImage(res, image.bytes, image.contentType);
   });
 
@@ -73,6 +80,8 @@ export function renderPhotos(
       lastRotation: connection.lastRotation,
     },
     justConnected: state.justConnected,
+    // This page finished a flow (Drive's answer was its last step): its thumbnails are loaded as part of it.
+    flow: traceEndedDuring(req),
     form: state.form,
     errors: state.errors,
     sizes: PRINT_SIZES,

@@ -24,6 +24,11 @@ export interface BackChannelTracing {
   traceSecret: string;
   /** Why a call got no HTTP answer, in words a learner can act on (the client's own wording). */
   describeFailure(error: unknown): string;
+  /**
+   * Called when a call of flow `traceId` got the answer that ends its flow: the resource server answered (every
+   * grant's last step, steps.ts), or the token endpoint refused (the flow failed). express/trace.ts endFlowOfCall.
+   */
+  flowEnded?(traceId: string): void;
 }
 
 declare module 'axios' {
@@ -56,6 +61,8 @@ export function recordBackChannel(http: AxiosInstance, tracing: BackChannelTraci
   http.interceptors.response.use(
     (response) => {
       recordCall(tracing, response.config, response);
+      const traced = response.config.traced;
+      if (traced && tracing.flowEnded && endsFlow(response, tracing)) tracing.flowEnded(traced.traceId);
       return response;
     },
     (error: unknown) => {
@@ -64,6 +71,23 @@ export function recordBackChannel(http: AxiosInstance, tracing: BackChannelTraci
       throw error;
     },
   );
+}
+
+/** Drive answered (the last step of every grant), or the token endpoint refused a grant (the flow failed). */
+function endsFlow(response: AxiosResponse, tracing: BackChannelTracing): boolean {
+  const { config } = response;
+  const described = describeOutgoing(
+    config.url ?? '',
+    (config.method ?? 'get').toUpperCase(),
+    typeof config.data === 'string' ? config.data : undefined,
+    response.status,
+    tracing,
+  );
+  if (described.to === 'drive') return true;
+  if (described.step === undefined || response.status < 400) return false;
+  // A polling device's "not yet" is no refusal (RFC 8628 §3.5): the flow goes on.
+  const error = (response.data as { error?: unknown } | null)?.error;
+  return error !== 'authorization_pending' && error !== 'slow_down';
 }
 
 function recordCall(

@@ -8,6 +8,12 @@
  *
  * The request being served is found through an AsyncLocalStorage (set by `traceContext()`), so the one place
  * that builds back-channel calls needs no trace argument threaded through every function.
+ *
+ * A flow ends when its last step is done, or when it fails (`endTrace`): every grant ends with the resource
+ * server's answer (steps.ts), so the back channel ends the flow when Drive has answered one of its calls
+ * (`endFlowOfCall`, wired by the client), and a refusal or an error page of the flow ends it too. The request
+ * during which it ended still belongs to it (its remaining calls, its page); later requests of the same browser
+ * session start no flow, or their own: they are never filed under a finished one.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -43,6 +49,8 @@ export interface TraceInfo {
   kind: FlowKind;
   label: string;
   startedAt: number;
+  /** When its last step was done, or it failed; from then on it is no browser request's current flow. */
+  endedAt?: number;
   /** Pinned in the timeline: never forgotten by the session's cap (pinned_flows.ts). */
   pinned?: boolean;
 }
@@ -56,7 +64,11 @@ export const MAX_TRACES_PER_SESSION = 20;
 /** How many forgotten flow ids a session remembers, so a link to one says "forgotten", not "not yours". */
 const MAX_FORGOTTEN_TRACES = 100;
 
-const storage = new AsyncLocalStorage<{ req: Request; traceId?: string }>();
+/** For each request during which a flow ended: that flow's id (it stays the request's flow until it is answered). */
+const endedDuring = new WeakMap<Request, string>();
+
+/** The request being served, and the flow its calls join when a route chose one (null: explicitly none). */
+const storage = new AsyncLocalStorage<{ req: Request; traceId?: string | null }>();
 
 /** Middleware (after the session): back-channel calls made while serving this request join its flow's trace. */
 export function traceContext(): RequestHandler {
@@ -67,22 +79,82 @@ export function traceContext(): RequestHandler {
   };
 }
 
-/** The trace of the flow this browser is in, if any (read at call time: /callback regenerates the session). */
+/**
+ * The trace of the flow this browser is in right now, if any (read at call time: /callback regenerates the
+ * session): what a back-channel call joins unless a route chose (runInTrace).
+ */
 export function currentTraceId(): string | undefined {
   const store = storage.getStore();
-  if (store?.traceId) return store.traceId;
-  return store?.req.session ? currentTrace(store.req)?.id : undefined;
+  if (store?.traceId !== undefined) return store.traceId ?? undefined;
+  return store?.req.session ? activeTrace(store.req)?.id : undefined;
 }
 
-/** Run `fn` with its back-channel calls filed under `traceId` (e.g. the kiosk's own flow, while another is current). */
-export function runInTrace<T>(traceId: string | undefined, fn: () => Promise<T>): Promise<T> {
+/**
+ * Run `fn` with its back-channel calls filed under `traceId` (e.g. the kiosk's own flow, while another is current),
+ * unless that flow has ended (then under none). `evenIfEnded`: a deliberate part of a finished flow (the
+ * thumbnails of the page that finished it; the inspector's tampered copy of its token).
+ */
+export function runInTrace<T>(
+  traceId: string | undefined,
+  fn: () => Promise<T>,
+  options: { evenIfEnded?: boolean } = {},
+): Promise<T> {
   const store = storage.getStore();
   if (!store || !traceId) return fn();
-  return storage.run({ ...store, traceId }, fn);
+  const known = store.req.session?.traces?.find((t) => t.id === traceId);
+  const over = known?.endedAt !== undefined && endedDuring.get(store.req) !== traceId && !options.evenIfEnded;
+  return storage.run({ ...store, traceId: over ? null : traceId }, fn);
 }
 
+/** The session's newest flow, running or ended (the timeline's default, the one the lesson pins). */
 export function currentTrace(req: Request): TraceInfo | undefined {
   return req.session.traces?.at(-1);
+}
+
+/**
+ * The flow this browser is in: its newest flow while it runs. Once it has ended, none (except for the request
+ * during which it ended): later requests are never filed under a finished flow.
+ */
+export function activeTrace(req: Request): TraceInfo | undefined {
+  const last = currentTrace(req);
+  if (!last || last.endedAt === undefined) return last;
+  return endedDuring.get(req) === last.id ? last : undefined;
+}
+
+function end(req: Request, trace: TraceInfo, now: number): void {
+  if (trace.endedAt !== undefined) return;
+  trace.endedAt = now;
+  endedDuring.set(req, trace.id);
+}
+
+/** The current flow of this browser is over: its last step is done, or it failed. */
+export function endTrace(req: Request, now = Date.now()): void {
+  const trace = activeTrace(req);
+  if (trace) end(req, trace, now);
+}
+
+/**
+ * For the back channel: a call of flow `traceId` got the answer that ends its flow (the resource server's, the
+ * last step of every grant; or a refusal). Ends that flow of the session being served.
+ */
+export function endFlowOfCall(traceId: string): void {
+  const req = storage.getStore()?.req;
+  const trace = req?.session?.traces?.find((t) => t.id === traceId);
+  if (req && trace) end(req, trace, Date.now());
+}
+
+/** The flow that ended while serving this request, if one did: its page may load its own parts in it. */
+export function traceEndedDuring(req: Request): string | undefined {
+  return endedDuring.get(req);
+}
+
+/**
+ * For an error page: when the request that failed was an exchange of the current flow (a route filed it under
+ * the flow with describeExchange), the flow failed, and is over.
+ */
+export function endTraceOnFailure(req: Request, res: Response): void {
+  const key = (res.locals.recording as { key?: unknown } | undefined)?.key;
+  if (req.session && key !== undefined && activeTrace(req)?.id === key) endTrace(req);
 }
 
 /** The session's trace with this id, or the current one; never another session's (the id is the capability). */

@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import { Router } from 'express';
 import {
   CODE_LIFETIME_HINT_S,
+  type CodeLifetimeSource,
   type Interstitial,
   STEP_HOP_TTL_MS,
   authorizeInterstitial,
@@ -22,31 +23,50 @@ import { CodeExpiredWhilePaused, TokenRequestFailed } from '../../errors.js';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
 import { checkCallback } from '../../oauth/callback.js';
+import type { AuthServerMetadata } from '../../oauth/metadata.js';
 import { exchangeAuthorizationCode } from '../../oauth/token_endpoint.js';
 import { finishConnection, renderDenied } from '../oauth.js';
 import { revealsSecrets } from './locals.js';
 import { redirectHomeWithNotice } from '../session_helpers.js';
 
-function currentInterstitial(req: Request, ctx: AppContext): Interstitial | undefined {
+/**
+ * How long the code of a paused flow lives: what the auth server publishes in its metadata, or, when it does not
+ * (another auth server), the demo's default, shown as "about" (docs/design.md, "The Auth server": `demo_authorization_code_lifetime`).
+ */
+function codeLifetimeOf(metadata: AuthServerMetadata | undefined): CodeLifetimeSource {
+  const published = metadata?.demo_authorization_code_lifetime;
+  return published !== undefined
+    ? { seconds: published, published: true }
+    : { seconds: CODE_LIFETIME_HINT_S, published: false };
+}
+
+async function currentInterstitial(req: Request, ctx: AppContext): Promise<Interstitial | undefined> {
   const hop = req.session.stepHop;
   if (!hop || Date.now() - hop.createdAt > STEP_HOP_TTL_MS) return undefined;
   const reveal = revealsSecrets(req);
   if (hop.kind === 'authorize') return authorizeInterstitial(hop);
-  if (hop.kind === 'callback') return callbackInterstitial(hop, ctx.config.client.redirectUri, reveal);
+  // A pause must still show when the auth server is down: then the lifetime is the default one.
+  const lifetime = () =>
+    ctx.metadata
+      .get()
+      .then(codeLifetimeOf)
+      .catch(() => codeLifetimeOf(undefined));
+  if (hop.kind === 'callback')
+    return callbackInterstitial(hop, ctx.config.client.redirectUri, reveal, Date.now(), await lifetime());
   if (hop.kind === 'tokens') return tokensInterstitial(hop, reveal);
   if (hop.kind === 'drive') {
     const token = req.session.connection?.access_token;
     return token ? driveInterstitial(token, `${ctx.config.drive.publicUrl}/api/photos`, reveal) : undefined;
   }
   const endpoint = `${ctx.config.auth.publicUrl}/token`;
-  return tokenInterstitial(hop, ctx.config.client, endpoint, reveal);
+  return tokenInterstitial(hop, ctx.config.client, endpoint, reveal, Date.now(), await lifetime());
 }
 
 export function stepThroughRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  router.get('/step', (req, res) => {
-    const interstitial = currentInterstitial(req, ctx);
+  router.get('/step', async (req, res) => {
+    const interstitial = await currentInterstitial(req, ctx);
     if (!interstitial) {
       redirectHomeWithNotice(req, res, 'no-paused-step');
       return;
@@ -133,14 +153,12 @@ export function stepThroughRoutes(ctx: AppContext): Router {
       tokens = await exchangeAuthorizationCode(ctx.tokenEndpoint, hop.code, hop.code_verifier);
     } catch (error) {
       // The code's short lifetime at work (RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is
-      // RECOMMENDED"; here a minute): the pause was longer than the code lives. Say so, and offer to start again.
+      // RECOMMENDED"; here AUTHORIZATION_CODE_TTL, published in the metadata): the pause was longer than the code
+      // lives. Say so, and offer to start again.
       const pausedSeconds = Math.round((Date.now() - (hop.codeArrivedAt ?? hop.createdAt)) / 1000);
-      if (
-        error instanceof TokenRequestFailed &&
-        error.code === 'invalid_grant' &&
-        pausedSeconds >= CODE_LIFETIME_HINT_S
-      )
-        throw new CodeExpiredWhilePaused(pausedSeconds, error.description);
+      const lifetime = codeLifetimeOf(metadata);
+      if (error instanceof TokenRequestFailed && error.code === 'invalid_grant' && pausedSeconds >= lifetime.seconds)
+        throw new CodeExpiredWhilePaused(pausedSeconds, lifetime, error.description);
       throw error;
     }
     // Step-through: show the token response (step 6) before keeping it.
