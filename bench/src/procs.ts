@@ -200,6 +200,7 @@ export async function stopAll(procs: readonly Proc[]): Promise<void> {
 
 /** Last resort on an interrupted run: SIGKILL, by PID, whatever this run started and did not stop. */
 export function killRemaining(): void {
+  stopContention();
   for (const pid of running.keys()) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -218,5 +219,26 @@ export function memoryKiB(pid: number): { rss: number; hwm: number } | null {
     return { rss: read('VmRSS'), hwm: read('VmHWM') };
   } catch {
     return null;
+  }
+}
+
+const hogs: ChildProcess[] = [];
+
+/** `count` busy loops (`node -e 'for (;;) {}'`), on any CPU, at the same priority: a machine that is not quiet. */
+export function startContention(count: number): void {
+  for (let i = 0; i < count; i++) {
+    const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    if (child.pid !== undefined) hogs.push(child);
+  }
+}
+
+/** Stop the busy loops, by their PIDs. */
+export function stopContention(): void {
+  for (const child of hogs.splice(0)) {
+    try {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }

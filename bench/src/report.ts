@@ -8,6 +8,7 @@ import { DRIVE_TARGETS } from './bench_drive.js';
 import type { ColdBenchResult } from './bench_cold.js';
 import { type Attribution, PARTS, type Part } from './attribution.js';
 import type { FlowBenchResult } from './bench_flows.js';
+import type { CurvePoint } from './curve.js';
 import type { TokenBenchResult } from './bench_token.js';
 import type { ProfileSummary } from './profile.js';
 
@@ -28,7 +29,17 @@ export interface Report {
   startedAt: string;
   elapsedS: number;
   machine: Machine;
-  method: { rounds: number; durationS: number; warmupS: number; connections: number; nodeEnv: string };
+  method: {
+    rounds: number;
+    durationS: number;
+    warmupS: number;
+    connections: number;
+    nodeEnv: string;
+    /** BENCH_CONTENTION: what competed for the CPUs during the run. */
+    contention?: string;
+  };
+  /** Benchmark 3 at each class size of a BENCH_LEARNERS sweep (curve.svg next to the JSON). */
+  curve?: CurvePoint[];
   drive?: DriveBenchResult;
   token?: TokenBenchResult;
   flows?: FlowBenchResult;
@@ -114,6 +125,7 @@ export function render(report: Report): string {
   out.push(
     `method: ${method.rounds} round(s) × ${method.durationS} s per target, order rotating, ${method.warmupS} s warm-up, ${method.connections} connections (autocannon); req/s are medians over rounds, ratios medians of per-round ratios; NODE_ENV=${method.nodeEnv}`,
   );
+  if (method.contention) out.push(`contention: ${method.contention}`);
   out.push('');
 
   const summary: (string | number)[][] = [];
@@ -287,9 +299,41 @@ export function render(report: Report): string {
     out.push(
       `per 10 s of the run: flows completed ${f.flowsPer10s.join(' ')}; errors ${f.errorsPer10s.join(' ')}; requests retried on a new connection after a keep-alive reset (as browsers do): ${f.retriedRequests}`,
     );
+    const busy = Object.entries(f.busyRetries ?? {});
+    out.push(
+      `answered 503 + Retry-After (busy) and sent again after it, as a browser would: ${busy.length === 0 ? 'none' : busy.map(([step, n]) => `${step} ×${n}`).join(', ')}`,
+    );
     for (const e of f.errorSamples) out.push(`error ×${e.count}: ${e.message}`);
     for (const n of f.notes) out.push(`- ${n}`);
     if (f.attribution) out.push(...attributionLines(f.attribution));
+  }
+  if (report.curve) {
+    out.push(
+      '',
+      'the curve: benchmark 3 at each class size (curve.svg next to the JSON); "after the burst": flows started once everyone had signed in',
+      table(
+        [
+          'learners',
+          'flows/s',
+          'errors',
+          '503 + Retry-After, sent again',
+          'flow p50 ms',
+          'flow p99 ms',
+          'after the burst p50 ms',
+          'after the burst p99 ms',
+        ],
+        report.curve.map((p) => [
+          p.learners,
+          p.flowsPerS,
+          p.errors,
+          p.busyRetries,
+          p.p50Ms,
+          p.p99Ms,
+          p.steadyP50Ms,
+          p.steadyP99Ms,
+        ]),
+      ),
+    );
   }
   if (c) {
     out.push(

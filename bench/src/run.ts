@@ -19,6 +19,8 @@ import { closeAgent } from './http_client.js';
 import { decidePinning, killRemaining, pinSelf, REPO_ROOT } from './procs.js';
 import { type Machine, render, type Report } from './report.js';
 import { readSettings } from './settings.js';
+import { curvePoint, curveSvg } from './curve.js';
+import { startContention, stopContention } from './procs.js';
 
 function machine(nproc: number, pinningNote: string): Machine {
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
@@ -102,11 +104,28 @@ async function step<T>(n: number, name: string, fn: () => Promise<T>): Promise<T
 }
 
 log(`bench: ${report.mode} run; work folder ${workDir}; ${pinning.note}`);
+// BENCH_CONTENTION=N: N busy loops on any CPU for the whole run, as a machine shared with other work would.
+if (settings.contention > 0) {
+  startContention(settings.contention);
+  report.method.contention = `${settings.contention} busy loops (node -e 'for (;;) {}', unpinned) during the whole run`;
+}
 report.drive = await step(1, 'drive photo list', () => benchDrive(ctx));
 report.token = await step(2, 'token endpoint', () => benchToken(ctx));
-report.flows = await step(3, 'whole flows', () => benchFlows(ctx));
+// Benchmark 3 once per class size of BENCH_LEARNERS; the main size (200 when listed) is the result, every size
+// a point of the curve, drawn next to the JSON.
+const sweep = settings.only.has(3) ? settings.learnerSweep : [];
+for (const learners of sweep) {
+  const result = await step(3, `whole flows, ${learners} learners`, () => benchFlows(ctx, learners));
+  if (!result) continue;
+  if (learners === settings.flows.learners) report.flows = result;
+  if (sweep.length > 1) {
+    report.curve ??= [];
+    report.curve.push(curvePoint(result));
+  }
+}
 report.cold = await step(4, 'cold start', () => benchCold(ctx));
 closeAgent();
+stopContention();
 
 // Errors are failures in every mode; speed never is.
 for (const t of [...(report.drive?.targets ?? []), ...(report.token?.targets ?? [])]) {
@@ -114,6 +133,7 @@ for (const t of [...(report.drive?.targets ?? []), ...(report.token?.targets ?? 
 }
 if (report.flows && report.flows.errors > 0) report.failures.push(`flows: ${report.flows.errors} errors`);
 if (report.flows && report.flows.flows === 0) report.failures.push('flows: no flow completed');
+// The other sizes of a sweep are measured, not judged: where one machine stops is what the curve is for.
 
 report.elapsedS = (performance.now() - t0) / 1000;
 // The machine is shared: what else ran during the measurement is part of the result.
@@ -125,6 +145,17 @@ const resultsDir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const jsonFile = join(resultsDir, settings.smoke ? 'smoke.json' : 'latest.json');
 writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+if (report.curve) {
+  const svgFile = join(resultsDir, settings.smoke ? 'curve-smoke.svg' : 'curve.svg');
+  writeFileSync(
+    svgFile,
+    curveSvg(
+      report.curve,
+      `Whole code flows on one machine, ${settings.flows.durationS} s per class size (${report.machine.commit})`,
+    ),
+  );
+  log(`curve: ${svgFile}`);
+}
 console.log(`\n${render(report)}\n\nJSON: ${jsonFile}`);
 
 if (report.failures.length === 0 && !interrupted && process.env.BENCH_KEEP !== '1')

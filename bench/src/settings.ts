@@ -14,6 +14,13 @@ export interface Settings {
   /** autocannon connections. */
   connections: number;
   flows: { learners: number; durationS: number };
+  /**
+   * BENCH_LEARNERS as a comma list (50,100,200,400,800): benchmark 3 once per class size, the curve (curve.ts).
+   * `flows.learners` is the size whose run is the main result: 200 when the list has it, else the first.
+   */
+  learnerSweep: number[];
+  /** BENCH_CONTENTION=N: N busy loops compete for the CPUs during the whole run, as on a machine shared with other work. */
+  contention: number;
   coldRounds: number;
   /** CPU-profile the auth server's token endpoint and the drive's photo list under load. */
   profile: boolean;
@@ -32,8 +39,18 @@ function num(name: string, fallback: number, min: number, max: number): number {
   return n;
 }
 
+function learnerList(fallback: number): number[] {
+  const raw = process.env.BENCH_LEARNERS;
+  if (raw === undefined || raw.trim() === '') return [fallback];
+  const list = raw.split(',').map((s) => Number(s.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 2000))
+    throw new Error(`BENCH_LEARNERS must be whole numbers from 1 to 2000, comma-separated, got "${raw}"`);
+  return [...new Set(list)];
+}
+
 export function readSettings(argv: readonly string[]): Settings {
   const smoke = argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
+  const sweep = learnerList(smoke ? 6 : 200);
   const only = new Set(
     (process.env.BENCH_ONLY ?? '1,2,3,4')
       .split(',')
@@ -47,9 +64,11 @@ export function readSettings(argv: readonly string[]): Settings {
     warmupS: smoke ? 0 : 1,
     connections: num('BENCH_CONNECTIONS', 10, 1, 200),
     flows: {
-      learners: num('BENCH_LEARNERS', smoke ? 6 : 200, 1, 500),
+      learners: sweep.includes(200) ? 200 : sweep[0]!,
       durationS: num('BENCH_FLOW_DURATION', smoke ? 3 : 60, 1, 120),
     },
+    learnerSweep: sweep,
+    contention: num('BENCH_CONTENTION', 0, 0, 64),
     coldRounds: num('BENCH_COLD_ROUNDS', smoke ? 1 : 3, 1, 10),
     profile: !smoke && process.env.BENCH_PROFILE !== '0',
     timings: process.env.BENCH_TIMINGS !== '0',

@@ -1,23 +1,36 @@
 /**
- * Browser sessions (docs/security.md §S1 to §S9; OWASP ASVS V3, RFC 6749 §10.12, RFC 9700 §4.7, §4.16,
- * RFC 9207 §2.4): CSRF, session fixation, logout, cookies, framing, login throttling, open redirects, and the
- * printer's callback checks.
+ * Browser sessions (docs/security.md §S1 to §S10; OWASP ASVS V3, RFC 6749 §10.12, RFC 9700 §4.7, §4.16,
+ * RFC 9207 §2.4): CSRF, session fixation, logout, cookies, framing, login throttling, open redirects, the
+ * printer's callback checks, and who may read a learner's state.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { calculateCodeChallenge, generateCodeVerifier } from '@oauth-demo/tokens';
-import { Browser, csrfFrom, json, raw, type Page } from '../support/http.js';
+import { Browser, csrfFrom, json, postForm, raw, type Page } from '../support/http.js';
 import {
   authorize,
   authorizeParams,
   authorizeUrl,
+  basic,
+  codeFlowTokens,
   codeOf,
+  PRINTER_AUTH,
   redeem,
   signIn,
   type AuthorizationResult,
 } from '../support/oauth.js';
 import { connectPrinter, printerToCallback, startImport } from '../support/printer.js';
-import { BROWSER_CLIENT, INTERNAL, ISSUER, PRINTER, PUBLIC, sparePorts, startSpare, USERS } from '../support/stack.js';
+import {
+  BROWSER_CLIENT,
+  DRIVE_CLIENT,
+  INTERNAL,
+  ISSUER,
+  PRINTER,
+  PUBLIC,
+  sparePorts,
+  startSpare,
+  USERS,
+} from '../support/stack.js';
 
 function assertRefusedNoRedirect(page: Page, status: number, what: string): void {
   assert.equal(page.status, status, `${what}: expected ${status}, got ${page.status}: ${page.text.slice(0, 200)}`);
@@ -608,5 +621,49 @@ describe('docs/security.md §S8, RFC 9207 §2.4 + RFC 6749 §10.12: the printer 
       for (const [name, value] of jar)
         assert.doesNotMatch(decodeURIComponent(value), jwt, `a token in the cookie ${name}`);
     assert.deepEqual(json(await raw(INTERNAL.printer, 'GET', '/healthz')), { status: 'ok' });
+  });
+});
+
+describe("docs/security.md §S10, RFC 6749 §2.3.1: one learner's state is never another's to read", () => {
+  const asDrive = basic(DRIVE_CLIENT.clientId, DRIVE_CLIENT.secret);
+
+  it('the auth server tells who joined and a learner’s grants to the printer only, authenticated, with nothing secret', async () => {
+    await codeFlowTokens({ user: 'bob' });
+    for (const path of ['/_demo/learners', '/_demo/learner-state']) {
+      for (const [who, headers] of [
+        ['no authentication', {}],
+        ['another client (drive)', { authorization: asDrive }],
+        ['the printer with a wrong secret', { authorization: basic(PRINTER.clientId, 'wrong-secret') }],
+      ] as const) {
+        const res = await postForm(INTERNAL.auth, path, { sub: 'bob' }, headers);
+        assert.equal(res.status, 401, `${path}, ${who}: ${res.status} ${res.body}`);
+        assert.equal(json(res).error, 'invalid_client', `${path}, ${who}`);
+        assert.doesNotMatch(res.body, /"grants"|"learners"/, `${path}, ${who}: nothing told`);
+      }
+    }
+    const state = await postForm(
+      INTERNAL.auth,
+      '/_demo/learner-state',
+      { sub: 'bob' },
+      { authorization: PRINTER_AUTH },
+    );
+    assert.equal(state.status, 200);
+    const body = json<{ sub: string; grants: { client_id: string }[] }>(state);
+    assert.equal(body.sub, 'bob');
+    assert.ok(body.grants.some((g) => g.client_id === PRINTER.clientId));
+    assert.doesNotMatch(state.body, /hash|secret|password|eyJ/);
+    const learners = await postForm(INTERNAL.auth, '/_demo/learners', {}, { authorization: PRINTER_AUTH });
+    assert.equal(learners.status, 200);
+    assert.doesNotMatch(learners.body, /"alice"|"bob"/, 'the seeded demo users are not learners who joined');
+  });
+
+  it('the printer’s class board and its data answer 403 outside instructor mode, even to a connected learner', async () => {
+    const browser = new Browser();
+    await connectPrinter(browser, 'alice');
+    for (const path of ['/class', '/class/progress']) {
+      const page = await browser.get(`${PUBLIC.printer}${path}`);
+      assert.equal(page.status, 403, `${path}: ${page.status}`);
+      assert.doesNotMatch(page.text, /data-learner|"learners"/, path);
+    }
   });
 });

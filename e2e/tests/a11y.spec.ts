@@ -116,6 +116,9 @@ test.describe('accessibility, widths and terms of every page', () => {
       ['/print-lab', 'printer print lab'],
       ['/kiosk', 'printer kiosk'],
       ['/quick-print', 'printer quick print'],
+      ['/exercises', 'printer exercises'],
+      ['/exercises/pkce-challenge', 'printer exercise'],
+      ['/request-builder', 'printer request builder'],
     ] as const) {
       await visit(page, `${printer}${path}`, name);
     }
@@ -171,6 +174,15 @@ test.describe('accessibility, widths and terms of every page', () => {
     await expect(second).toHaveURL(`${drive}/my-photos`);
     await checkPage(second, 'Drive my photos');
     await second.context().close();
+
+    // The class board (instructor mode), with at least alice's row.
+    const instructor = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await instructor.goto(`${printer}/timeline`);
+    await instructor.getByRole('button', { name: 'Turn instructor mode on' }).click();
+    await instructor.goto(`${printer}/class`);
+    await expect(instructor.getByRole('heading', { name: 'Class board' })).toBeVisible();
+    await checkPage(instructor, 'printer class board');
+    await instructor.context().close();
     expect(pagesSeen.length).toBeGreaterThanOrEqual(16);
   });
 

@@ -4,12 +4,16 @@
  * state it promises (step-through on, a fresh consent, the last flow pinned, the kiosk started), its action is on the
  * first screen, and the timer runs. The segments come from the one definition (@oauth-demo/teaching LESSON).
  */
+import { createRequire } from 'node:module';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { LESSON, type LessonSegment } from '@oauth-demo/teaching';
 import { forgetConsent, PASSWORDS } from '../support/flow.js';
 import { urls } from '../support/services.js';
 
-test.use({ viewport: { width: 1280, height: 720 } });
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// bypassCSP: the pages forbid inline scripts, and axe-core is injected to measure the bar's contrast.
+test.use({ viewport: { width: 1280, height: 720 }, bypassCSP: true });
 test.setTimeout(240_000);
 
 /** The element each segment's page must show on the first screen (its `action`, found on the page). */
@@ -84,6 +88,10 @@ test('walks every segment of the lesson with next at 1280×720 in presenter view
         await expect(bar.locator('[data-lesson-segment]')).toHaveAttribute('data-lesson-segment', segment.id);
         await expect(bar.locator('.lesson-where')).toHaveText(`Lesson ${i + 1}/${LESSON.length}`);
         await expect(bar).toBeInViewport();
+        // The bar's first line stays one line, whatever the segment's title (its buttons never wrap below it).
+        const line = bar.locator('.lesson-line');
+        const next = bar.getByRole('button', { name: /^(Next →|End the lesson)$/ });
+        expect((await next.boundingBox())!.y).toBeLessThan((await line.boundingBox())!.y + 20);
       }
 
       if (i === 0) {
@@ -97,6 +105,32 @@ test('walks every segment of the lesson with next at 1280×720 in presenter view
         await notes.locator('summary').click();
         await expect(notes.locator('p').first()).toBeVisible();
         await notes.locator('summary').click();
+        // Read from the back of the room: 20 px and more, text at 7:1 (WCAG 2 AAA 1.4.6, axe-core).
+        for (const part of [
+          bar.locator('.lesson-title'),
+          notes.locator('summary'),
+          bar.locator('.lesson-clock').first(),
+        ])
+          expect(await part.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(20);
+        await page.addScriptTag({ path: AXE });
+        const failing = await page.evaluate(async () => {
+          const axe = (
+            window as unknown as {
+              axe: {
+                run: (
+                  ctx: { include: string[][] },
+                  opts: unknown,
+                ) => Promise<{ violations: { nodes: { target: unknown[] }[] }[] }>;
+              };
+            }
+          ).axe;
+          const result = await axe.run(
+            { include: [['[data-lesson-bar]']] },
+            { runOnly: { type: 'rule', values: ['color-contrast-enhanced'] } },
+          );
+          return result.violations.flatMap((v) => v.nodes.map((n) => JSON.stringify(n.target)));
+        });
+        expect(failing, 'the lesson bar at 7:1').toEqual([]);
       }
       if (segment.id === 'code-flow') {
         await expect(page.getByRole('button', { name: 'Turn step-through mode off' })).toHaveCount(1);
@@ -122,12 +156,25 @@ test('walks every segment of the lesson with next at 1280×720 in presenter view
       }
       if (segment.id === 'other-grants') await expect(page.getByLabel('Your code')).toHaveText(/\w{4}-?\w{4}/);
       if (segment.id === 'revocation') {
-        // The bar is on the printer's pages: back there, and on.
+        // The bar is on the printer's pages: n on the auth server goes back to the plan there, where n goes on.
         await expect(page.getByRole('heading', { name: 'Connected apps' })).toBeVisible();
-        await page.goto(`${urls().printer}/`);
+        await page.waitForLoadState('load');
+        await page.keyboard.press('n');
+        await expect(page).toHaveURL(`${urls().printer}/lesson`);
+        await expect(page.locator('.lesson-plan li.current')).toHaveAttribute('data-segment', segment.id);
       }
 
       if (i === LESSON.length - 1) {
+        // p goes back one segment (here to the auth server's page), n comes forward again.
+        await page.waitForLoadState('load');
+        await page.keyboard.press('p');
+        const previous = LESSON[i - 1]!;
+        const previousOrigin = previous.page.service === 'auth' ? urls().auth : urls().printer;
+        await expect(page).toHaveURL(new RegExp(`^${previousOrigin}${previous.page.path}`));
+        await pressNext(page);
+        await expect(page).toHaveURL(`${urls().printer}/lesson`);
+        await pressNext(page);
+        await expect(page).toHaveURL(new RegExp(`^${urls().printer}${segment.page.path}`));
         await pressNext(page);
         await expect(page).toHaveURL(`${urls().printer}/`);
         await expect(page.getByText('The lesson is over')).toBeVisible();

@@ -39,6 +39,7 @@ import { AuthStore, openAuthDatabase } from './store/index.js';
 import { FailureThrottle } from './throttle.js';
 import { TokenLookup } from './token_lookup.js';
 import { UserRepository } from './users.js';
+import { configurePasswordChecks } from './passwords.js';
 
 export interface AuthServerApp {
   app: Express;
@@ -50,6 +51,7 @@ export interface AuthServerApp {
 }
 
 export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
+  configurePasswordChecks({ maxWaitMs: config.signInMaxWaitS * 1000 });
   const db = openAuthDatabase(join(config.dataDir, 'auth.db'));
   const store = new AuthStore(db);
   const key = await loadOrCreateSigningKey(store.signingKeys);
@@ -114,7 +116,11 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(
     presenterView({
       trustedOrigins: [config.printerUrl, config.driveResource],
-      links: { timeline: `${config.printerUrl}/timeline`, inspector: `${config.printerUrl}/inspect` },
+      links: {
+        timeline: `${config.printerUrl}/timeline`,
+        inspector: `${config.printerUrl}/inspect`,
+        lesson: `${config.printerUrl}/lesson`,
+      },
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 50 }));

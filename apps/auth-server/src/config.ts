@@ -56,6 +56,11 @@ export interface AuthConfig {
   classSignup: boolean;
   /** MAX_USERS (default 200): how many users there may be in all, alice and bob included. */
   maxUsers: number;
+  /**
+   * SIGN_IN_MAX_WAIT (seconds, default 10): a sign-in that would wait longer for its turn at the password hash
+   * is answered 503 with Retry-After at once (passwords.ts), instead of hanging.
+   */
+  signInMaxWaitS: number;
   lifetimes: {
     /** Access tokens: short, because a bearer token works for whoever holds it. */
     accessToken: number;
@@ -94,6 +99,7 @@ export function loadConfig(env: Env = process.env): AuthConfig {
     trustProxy: readTrustProxy(env),
     classSignup: readBoolean(env, 'CLASS_SIGNUP', true),
     maxUsers: readSeconds(env, 'MAX_USERS', 200), // a positive whole number (readSeconds checks exactly that)
+    signInMaxWaitS: readSeconds(env, 'SIGN_IN_MAX_WAIT', 10),
     lifetimes: {
       accessToken: readSeconds(env, 'ACCESS_TOKEN_TTL', 600),
       authorizationCode: readSeconds(env, 'AUTHORIZATION_CODE_TTL', 60),

@@ -17,13 +17,15 @@ import type { Request } from 'express';
 import { optionalParam } from '@oauth-demo/tokens';
 import type { AuthContext } from './context.js';
 import { hashPassword, PasswordChecksBusy, takeTurnForPasswordCheck } from './passwords.js';
-import { startSignedInSession } from './sign_in.js';
+import { busyResult, startSignedInSession } from './sign_in.js';
 import type { User } from './users.js';
 
 const USERNAME_RULE = /^[a-z0-9._-]{3,24}$/;
 const MIN_PASSWORD_LENGTH = 8;
 
-export type JoinResult = { ok: true; user: User } | { ok: false; status: 400 | 403 | 409 | 503; message: string };
+export type JoinResult =
+  | { ok: true; user: User }
+  | { ok: false; status: 400 | 403 | 409 | 503; message: string; retryAfterS?: number };
 
 export async function joinClass(
   req: Request,
@@ -53,8 +55,7 @@ export async function joinClass(
   try {
     hash = await takeTurnForPasswordCheck(() => hashPassword(password));
   } catch (err) {
-    if (err instanceof PasswordChecksBusy)
-      return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
+    if (err instanceof PasswordChecksBusy) return busyResult(err);
     throw err;
   }
   const outcome = users.create(username, hash, config.maxUsers);

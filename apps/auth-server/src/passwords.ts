@@ -5,6 +5,7 @@
  * secrets (256 random bits, see @oauth-demo/tokens client_auth.ts) for which a fast hash is enough.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 const N = 16384;
 const r = 8;
@@ -18,34 +19,67 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
 }
 
 /**
- * Password checks take turns: at most MAX_CONCURRENT_SCRYPT run at once, the others wait. scrypt runs on
- * libuv's thread pool (4 threads by default), which the token endpoint also needs: jose signs every access
- * token there (WebCrypto). When a class of 200 signs in at the same minute, unbounded scrypt would fill the
- * pool and every token response would queue behind seconds of password hashing.
+ * Password checks take turns: at most `concurrency` run at once, the others wait. scrypt runs on libuv's thread
+ * pool (4 threads by default), which the token endpoint also needs: jose signs every access token there
+ * (WebCrypto). And each scrypt is ~50-100 ms of a whole CPU: when a class of 200 signs in at the same minute,
+ * unbounded scrypt would fill the pool and take every CPU, so that token responses, and even the accepting of
+ * new connections (one per event-loop turn, bench/README.md), queue behind seconds of password hashing. So at
+ * most half the CPUs this process may use hash at once (at least one, at most two).
+ *
+ * The queue is bounded by time, not only by length: a check that would wait longer than `maxWaitMs` (from the
+ * number ahead of it and the recent duration of a check) is refused at once with PasswordChecksBusy and its
+ * estimate, answered as 503 with Retry-After (RFC 9110 §10.2.3, §15.6.4), rather than left to hang.
  *
  * `check` runs when its turn comes, so a caller can look at the failure counters then, not before it
  * queued: guesses that waited together still see each other's failures (sign_in.ts, grants/password.ts).
  */
-export const MAX_CONCURRENT_SCRYPT = 2;
-/** At most this many wait for their turn (a whole class signing in at once fits); more are refused at once. */
+const limits = {
+  concurrency: Math.max(1, Math.min(2, Math.floor(availableParallelism() / 2))),
+  /** SIGN_IN_MAX_WAIT (config.ts). */
+  maxWaitMs: 10_000,
+};
+/** At most this many wait for their turn, whatever the estimate says. */
 const MAX_WAITING_SCRYPT = 1000;
 let running = 0;
 const waiting: (() => void)[] = [];
+/** Recent duration of one check, ms (moving average; scrypt N=2^14 is about 50-100 ms of one CPU). */
+let averageCheckMs = 100;
 
-/** Too many password checks are already waiting: answer "busy, try again" (503) rather than queue more. */
+/** Set at start-up from the configuration (createApp); `concurrency` defaults to half the CPUs, 1 to 2. */
+export function configurePasswordChecks(options: { maxWaitMs?: number; concurrency?: number }): void {
+  if (options.maxWaitMs !== undefined) limits.maxWaitMs = options.maxWaitMs;
+  if (options.concurrency !== undefined) limits.concurrency = options.concurrency;
+}
+
+export function passwordCheckConcurrency(): number {
+  return limits.concurrency;
+}
+
+/** Too many password checks are already waiting: answer "busy, try again" (503 + Retry-After), do not queue. */
 export class PasswordChecksBusy extends Error {
-  constructor() {
-    super(`more than ${MAX_WAITING_SCRYPT} password checks are waiting`);
+  constructor(readonly retryAfterS: number) {
+    super(`the sign-in queue is full: a turn would come in about ${retryAfterS} s`);
   }
 }
 
+/** How long a check queued now would wait for its turn, in ms. */
+function expectedWaitMs(): number {
+  return Math.ceil((waiting.length + 1) / limits.concurrency) * averageCheckMs;
+}
+
 export async function takeTurnForPasswordCheck<T>(check: () => Promise<T>): Promise<T> {
-  if (running < MAX_CONCURRENT_SCRYPT) running++;
-  else if (waiting.length >= MAX_WAITING_SCRYPT) throw new PasswordChecksBusy();
-  else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing one hands over its turn
+  if (running < limits.concurrency) running++;
+  else {
+    const wait = expectedWaitMs();
+    if (waiting.length >= MAX_WAITING_SCRYPT || wait > limits.maxWaitMs)
+      throw new PasswordChecksBusy(Math.min(60, Math.max(1, Math.ceil(wait / 1000))));
+    await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing one hands over its turn
+  }
+  const started = performance.now();
   try {
     return await check();
   } finally {
+    averageCheckMs = 0.8 * averageCheckMs + 0.2 * (performance.now() - started);
     const next = waiting.shift();
     if (next) next();
     else running--;

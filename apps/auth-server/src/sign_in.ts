@@ -13,7 +13,19 @@ import { PasswordChecksBusy, takeTurnForPasswordCheck } from './passwords.js';
 import { loginDelayMs } from './throttle.js';
 import type { User } from './users.js';
 
-export type SignInResult = { ok: true; user: User } | { ok: false; status: 401 | 429 | 503; message: string };
+export type SignInResult =
+  | { ok: true; user: User }
+  | { ok: false; status: 401 | 429 | 503; message: string; retryAfterS?: number };
+
+/** The sign-in queue is full (passwords.ts): "busy, try again" with when, never a hang. */
+export function busyResult(err: PasswordChecksBusy): { ok: false; status: 503; message: string; retryAfterS: number } {
+  return {
+    ok: false,
+    status: 503,
+    message: `The auth server is busy: many sign-ins at this moment. Try again in ${err.retryAfterS} s.`,
+    retryAfterS: err.retryAfterS,
+  };
+}
 
 const TOO_MANY = 'Too many failed sign-ins. Wait a few minutes and try again.';
 
@@ -28,8 +40,7 @@ export async function signIn(
   try {
     outcome = await checkPassword({ users, loginThrottle }, attempt, password);
   } catch (err) {
-    if (err instanceof PasswordChecksBusy)
-      return { ok: false, status: 503, message: 'Too many sign-ins at this moment. Try again in a few seconds.' };
+    if (err instanceof PasswordChecksBusy) return busyResult(err);
     throw err;
   }
   if (outcome === 'blocked') return { ok: false, status: 429, message: TOO_MANY };

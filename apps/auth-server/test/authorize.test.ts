@@ -105,6 +105,16 @@ describe('Authorization endpoint RFC 6749 §4.1.1', () => {
     await expectRedirectedError(validAuthorizeParams({ response_type: 'code id_token' }), 'unsupported_response_type');
   });
 
+  it('RFC 6749 §4.1.2.1: the error_description stays in its character set (%x20-21 / %x23-5B / %x5D-7E)', async () => {
+    const location = await expectRedirectedError(
+      validAuthorizeParams({ response_type: 'authorization_code "\\ é' }),
+      'unsupported_response_type',
+    );
+    const description = location.searchParams.get('error_description') ?? '';
+    assert.match(description, /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);
+    assert.match(description, /response_type 'authorization_code '\/ ' is not supported here\./);
+  });
+
   it('RFC 6749 §4.2.2.1: implicit (response_type=token) for a client not registered for it is unauthorized_client, in the fragment', async () => {
     const res = await get(validAuthorizeParams({ response_type: 'token', state: 'imp' }));
     assert.equal(res.status, 303);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization, hashClientSecret } from '@oauth-demo/tokens';
+import { configurePasswordChecks, passwordCheckConcurrency, takeTurnForPasswordCheck } from '../src/passwords.js';
 import { FREE_FAILURES_PER_USER, loginDelayMs, MAX_LOGIN_DELAY_MS } from '../src/throttle.js';
 import {
   authorizePath,
@@ -134,5 +135,43 @@ describe("docs/security.md §S6: Drive's first-party sign-in (password grant) co
       error_description: string;
     };
     assert.match(blocked.error_description, /Too many failed attempts/);
+  });
+});
+
+describe('issue 15: a full sign-in queue answers 503 with Retry-After at once, never a hang', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAuthServer();
+  });
+  after(() => server.destroy());
+
+  it('the sign-in page says the auth server is busy and when to try again; the same form works afterwards', async () => {
+    const browser = new Browser(server.url);
+    const start = await browser.request(authorizePath(validAuthorizeParams()));
+    const interaction = start.headers.get('location')!;
+    const page = await (await browser.request(interaction)).text();
+    const post = () =>
+      browser.request(`${interaction}/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ csrf: csrfFrom(page), username: 'alice', password: 'wonderland' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    const concurrency = passwordCheckConcurrency();
+    // A queue that admits no wait at all, its only slot taken: the next sign-in is over the deadline.
+    configurePasswordChecks({ concurrency: 1, maxWaitMs: 0 });
+    let release = () => {};
+    const holding = takeTurnForPasswordCheck(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const busy = await post();
+      assert.equal(busy.status, 503);
+      assert.ok(Number(busy.headers.get('retry-after')) >= 1, 'Retry-After in seconds (RFC 9110 §10.2.3)');
+      assert.match(await busy.text(), /busy/);
+    } finally {
+      release();
+      await holding;
+      configurePasswordChecks({ concurrency, maxWaitMs: 10_000 });
+    }
+    const retried = await post();
+    assert.equal(retried.status, 303, 'sent again after Retry-After, the same form signs in');
   });
 });

@@ -4,14 +4,18 @@
  * token signing needs.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
+  configurePasswordChecks,
   hashPassword,
-  MAX_CONCURRENT_SCRYPT,
+  PasswordChecksBusy,
+  passwordCheckConcurrency,
   passwordChecksRunning,
   takeTurnForPasswordCheck,
   verifyPassword,
 } from '../src/passwords.js';
+
+const MAX_CONCURRENT_SCRYPT = 2;
 
 describe('Password hashing', () => {
   it('verifies the right password and refuses a wrong one or a foreign format', async () => {
@@ -23,6 +27,9 @@ describe('Password hashing', () => {
   });
 
   it(`a burst of sign-ins runs at most ${MAX_CONCURRENT_SCRYPT} scrypt at a time, and every one gets its answer`, async () => {
+    const before = passwordCheckConcurrency();
+    configurePasswordChecks({ concurrency: MAX_CONCURRENT_SCRYPT });
+    after(() => configurePasswordChecks({ concurrency: before }));
     const stored = await hashPassword('wonderland');
     let most = 0;
     let watching = true;
@@ -42,5 +49,25 @@ describe('Password hashing', () => {
     assert.deepEqual(answers, [true, false, true, false, true, false, true, false]);
     assert.equal(most, MAX_CONCURRENT_SCRYPT, 'the burst filled the allowed slots and no more');
     assert.equal(passwordChecksRunning(), 0, 'every slot was given back');
+  });
+
+  it('a check that would wait past the deadline is refused at once, with when to try again', async () => {
+    const before = passwordCheckConcurrency();
+    configurePasswordChecks({ concurrency: 1, maxWaitMs: 0 });
+    let release = () => {};
+    const holding = takeTurnForPasswordCheck(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      await assert.rejects(
+        takeTurnForPasswordCheck(async () => 'never runs'),
+        (err: unknown) => err instanceof PasswordChecksBusy && err.retryAfterS >= 1,
+      );
+      assert.equal(passwordChecksRunning(), 1, 'the refused check took no slot');
+    } finally {
+      release();
+      await holding;
+      configurePasswordChecks({ concurrency: before, maxWaitMs: 10_000 });
+    }
+    assert.equal(passwordChecksRunning(), 0);
+    assert.equal(await takeTurnForPasswordCheck(async () => 'runs'), 'runs', 'free again once the slot is given back');
   });
 });

@@ -134,7 +134,11 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.use(
     presenterView({
       trustedOrigins: [config.printerUrl, config.issuer],
-      links: { timeline: `${config.printerUrl}/timeline`, inspector: `${config.printerUrl}/inspect` },
+      links: {
+        timeline: `${config.printerUrl}/timeline`,
+        inspector: `${config.printerUrl}/inspect`,
+        lesson: `${config.printerUrl}/lesson`,
+      },
     }),
   );
   app.use(pagesRouter(config));

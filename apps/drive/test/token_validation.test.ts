@@ -45,7 +45,8 @@ describe('Access token validation (RFC 9068 §4)', () => {
   });
   after(() => drive.stop());
 
-  async function assertInvalidToken(token: string, why: string): Promise<void> {
+  /** 401 invalid_token (RFC 6750 §3.1); `reason`, when given, must be in error_description (the inspector's claims editor shows it). */
+  async function assertInvalidToken(token: string, why: string, reason?: RegExp): Promise<void> {
     const res = await get(`${drive.url}/api/photos`, token);
     assert.equal(res.status, 401, why);
     const challenge = res.headers.get('www-authenticate') ?? '';
@@ -54,6 +55,10 @@ describe('Access token validation (RFC 9068 §4)', () => {
     const body = (await res.json()) as { error: string; error_description?: string };
     assert.equal(body.error, 'invalid_token', why);
     assert.equal(typeof body.error_description, 'string', why);
+    if (reason) {
+      assert.match(body.error_description ?? '', reason, why);
+      assert.match(challenge, reason, `${why}: the same reason in the challenge`);
+    }
   }
 
   it('accepts a valid token (the baseline for every refusal below)', async () => {
@@ -94,20 +99,26 @@ describe('Access token validation (RFC 9068 §4)', () => {
   });
 
   it('refuses alg "none" (RFC 8725 §2.1)', async () => {
-    await assertInvalidToken(unsignedToken({ alg: 'none', typ: 'at+jwt' }, validClaims()), 'alg none');
+    const notAccepted = /algorithm this resource server does not accept/;
+    await assertInvalidToken(unsignedToken({ alg: 'none', typ: 'at+jwt' }, validClaims()), 'alg none', notAccepted);
     await assertInvalidToken(
       unsignedToken({ alg: 'none', typ: 'at+jwt', kid: authority.key.kid }, validClaims()),
       'alg none with a known kid',
+      notAccepted,
     );
   });
 
   it('refuses a token signed by a foreign key, with its own kid or with ours', async () => {
     const foreign = await importSigningKey((await generateSigningKey()).privateJwk);
-    await assertInvalidToken(await tokenFrom(foreign), 'foreign key, unknown kid');
+    await assertInvalidToken(
+      await tokenFrom(foreign),
+      'foreign key, unknown kid',
+      /signed with a key the authorization server does not publish/,
+    );
     const posing = await new SignJWT(validClaims())
       .setProtectedHeader({ alg: 'ES256', kid: authority.key.kid, typ: 'at+jwt' })
       .sign(foreign.privateKey);
-    await assertInvalidToken(posing, 'foreign key posing as our kid');
+    await assertInvalidToken(posing, 'foreign key posing as our kid', /signature is not valid/);
   });
 
   it('refuses HMAC signed with the public key (algorithm confusion, RFC 8725 §2.1)', async () => {

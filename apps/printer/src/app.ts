@@ -40,6 +40,7 @@ import { ordersRoutes } from './routes/orders.js';
 import { photosRoutes } from './routes/photos.js';
 import { printLabRoutes } from './routes/print_lab.js';
 import { quickPrintRoutes } from './routes/quick_print.js';
+import { requestBuilderRoutes } from './routes/request_builder.js';
 import { teachingLocals, teachingRoutes } from './routes/teaching/index.js';
 import './session_data.js';
 
@@ -159,6 +160,7 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(photosRoutes(context));
   app.use(ordersRoutes(context));
   app.use(quickPrintRoutes(context));
+  app.use(requestBuilderRoutes(context)); // step 2 by hand (issue 18 item 5)
   app.use(printLabRoutes(context));
   app.use(kioskRoutes(context));
   app.use(labRoutes(context)); // the attack lab (issue 16): lab copies only, the real flow above is untouched

@@ -80,12 +80,16 @@ export class AuthServerMetadataInvalid extends PrinterError {
   }
 }
 
+const BACK_TO_BUILDER = { backHref: '/request-builder', backLabel: 'Back to the request builder' };
+
 /** The callback failed a check that must pass before any token request: `state` or `iss`. */
 export class CallbackRejected extends PrinterError {
   readonly status = 400;
   constructor(
     message: string,
     readonly explanation: string,
+    /** The answer to a request of the request builder: lead back there. */
+    readonly fromBuilder = false,
   ) {
     super(message);
   }
@@ -94,11 +98,22 @@ export class CallbackRejected extends PrinterError {
       heading: 'This sign-in answer was refused',
       message: this.message,
       explanation: `${this.explanation} No token was requested.`,
-      backHref: '/',
-      backLabel: 'Start again from Photo Printer',
+      ...(this.fromBuilder ? BACK_TO_BUILDER : { backHref: '/', backLabel: 'Start again from Photo Printer' }),
     };
   }
 }
+
+/** What each error of RFC 6749 §4.1.2.1 means, for the answers to the request builder's hand-made requests. */
+const AUTHORIZATION_ERRORS: Record<string, string> = {
+  invalid_request:
+    'invalid_request: a required parameter is missing or invalid, or a parameter is repeated. Here, most often the code_challenge: this auth server requires PKCE for every code request (RFC 9700 §2.1.1, RFC 7636 §4.4.1).',
+  invalid_scope: 'invalid_scope: the requested scope is unknown, malformed, or not allowed for this client.',
+  unsupported_response_type:
+    'unsupported_response_type: the auth server does not issue anything with this response_type. For this grant it is "code".',
+  unauthorized_client: 'unauthorized_client: this client is not allowed to use this response_type.',
+  server_error: 'server_error: the auth server failed while handling the request.',
+  temporarily_unavailable: 'temporarily_unavailable: the auth server is overloaded or in maintenance; try again later.',
+};
 
 /** RFC 6749 §4.1.2.1: the auth server answered the authorization request with an error other than access_denied. */
 export class AuthorizationFailed extends PrinterError {
@@ -106,17 +121,31 @@ export class AuthorizationFailed extends PrinterError {
   constructor(
     readonly code: string,
     readonly description: string | undefined,
+    /** The answer to a request of the request builder: explain the error and lead back there. */
+    readonly fromBuilder = false,
   ) {
     super(`The auth server answered the authorization request with "${code}".`);
     this.status = code === 'temporarily_unavailable' ? 503 : 502;
   }
   page(): ErrorPage {
+    const message = this.description ? `${this.message} It said: "${this.description}"` : this.message;
+    const explanation =
+      'Instead of a code, the Authorization Server sent your browser back with an error (RFC 6749 §4.1.2.1). Nothing was shared with Photo Printer.';
+    if (this.fromBuilder) {
+      const meaning = Object.hasOwn(AUTHORIZATION_ERRORS, this.code) ? ` ${AUTHORIZATION_ERRORS[this.code]}` : '';
+      return {
+        heading: 'The auth server refused your hand-made request',
+        code: this.code,
+        message,
+        explanation: `${explanation}${meaning} It could send the error back to Photo Printer because the client_id and redirect_uri were valid: with a wrong redirect_uri it shows an error page itself instead.`,
+        ...BACK_TO_BUILDER,
+      };
+    }
     return {
       heading: 'The auth server did not authorize Photo Printer',
       code: this.code,
-      message: this.description ? `${this.message} It said: "${this.description}"` : this.message,
-      explanation:
-        'Instead of a code, the Authorization Server sent your browser back with an error (RFC 6749 §4.1.2.1). Nothing was shared with Photo Printer.',
+      message,
+      explanation,
       backHref: '/',
       backLabel: 'Back to Photo Printer',
     };
@@ -302,6 +331,19 @@ export class DeviceFlowFailed extends PrinterError {
     };
     if (this.code) page.code = this.code;
     return page;
+  }
+}
+
+/** The lesson bar was asked to go somewhere the lesson has no segment for (a hand-made form). */
+export class LessonSegmentUnknown extends PrinterError {
+  readonly status = 400;
+  page(): ErrorPage {
+    return {
+      heading: 'No such lesson segment',
+      message: this.message,
+      explanation:
+        'The lesson bar moves with next, previous, stop or the id of one of the segments of docs/lesson.md; the lesson is where it was.',
+    };
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * @module exercises
  *
- * The printer's side of the exercises the demo checks (issue 18 item 3; docs/design.md, Exercises and the class
- * board). The checks themselves are framework-free in @oauth-demo/teaching (exercises.ts); here:
+ * The printer's side of the exercises the demo checks (issue 18 item 3; see
+ * `docs/design.md, Exercises and the class board`). The checks themselves are in @oauth-demo/teaching; here:
  * - who the learner is: the `sub` of the tokens Photo Printer received for this browser from the token endpoint
  *   (never something the browser says);
  * - the evidence: this session's recorded flows (the recorder, unmasked: it never leaves the server), the tokens

@@ -43,6 +43,12 @@ declare module 'express-session' {
   interface SessionData {
     /** Authorization requests sent and not yet answered (one per tab, a few at most). */
     pendingAuthorizations?: PendingAuthorization[];
+    /** The request builder's state and code_verifier, made for its page and not sent yet (routes/request_builder.ts). */
+    builderPending?: PendingAuthorization;
+    /** A state the learner typed into the request builder: its answer is refused, and the callback says why. */
+    builderForeignState?: { state: string; createdAt: number };
+    /** The scope the request builder's answered request asked for, until the tokens are kept (routes/oauth.ts). */
+    builderRequestedScope?: string;
     /** The tokens, after step 6. */
     connection?: Connection;
     /** The learner's auth-server account (`sub` of the tokens received for this browser): exercises.ts. */

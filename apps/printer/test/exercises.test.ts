@@ -1,13 +1,13 @@
 /**
  * Issue 18 items 3-4 over HTTP against createApp(): the exercises' pages and checks (from what was recorded and what
- * the auth server says of THIS learner), completions kept per learner across a restart, the inspector's "Tamper and
- * send to Drive", a spent code_verifier on the learner's own timeline, and the class board for the instructor only.
+ * the auth server says of THIS learner), completions kept per learner across a restart, the claims editor's token
+ * refused by Drive, a spent code_verifier on the learner's own timeline, and the class board for the instructor only.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { Browser, CLIENT_ID, CLIENT_SECRET, type StubStack, connect, startStubStack } from './helpers.js';
+import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, type StubStack, connect, startStubStack } from './helpers.js';
 
 let stack: StubStack;
 /** What the stub auth server says of each learner's grants (POST /_demo/learner-state), and who asked. */
@@ -102,35 +102,69 @@ describe('exercises (issue 18 item 3)', () => {
     assert.match(right.text, /RFC 7636/);
   });
 
-  it('tamper-drive: "Tamper and send to Drive" gets a 401 invalid_token from Drive, which the check sees', async () => {
+  it("tamper-drive: the claims editor's 'Re-encode and send to Drive' gets a 401 invalid_token, which the check sees", async () => {
     const browser = await learner('grace', 'photos.read');
     const before = await check(browser, 'tamper-drive');
     assert.match(before.text, /No call of yours to Drive was refused/);
     const inspector = await browser.get('/inspect');
-    assert.match(inspector.text, /Tamper and send to Drive/);
-    const sent = await browser.post('/inspect/tamper', { csrf: Browser.csrf(inspector), claim: 'scope' });
+    const claims = JSON.stringify({ sub: 'bob', scope: 'photos.read photos.write' });
+    const sent = await browser.post('/inspect/editor', {
+      csrf: Browser.csrf(inspector),
+      header: JSON.stringify({ alg: 'ES256', typ: 'at+jwt' }),
+      claims,
+      mode: 'unsigned',
+      send: 'drive',
+    });
     assert.equal(sent.status, 200);
-    assert.match(sent.text, /Drive answered HTTP 401/);
-    assert.match(sent.text, /invalid_token/);
-    assert.match(sent.text, /photos\.read photos\.write/);
+    assert.match(sent.text, /data-drive-status="401"/);
     const after = await check(browser, 'tamper-drive');
     assert.match(after.text, /Done: here is what happened/);
-    // The real token was left alone: the learner's photos still load.
+    // The learner's real token was left alone: their photos still load.
     assert.equal((await browser.get('/photos')).status, 200);
   });
 
-  it('revoke-still-works: passes on a Drive 200 after the auth server says the grant was revoked', async () => {
+  it('revoke-still-works: passes on a re-order (Drive 200) after the auth server says the grant was revoked', async () => {
     const browser = await learner('lin', 'photos.read');
+    const photos = await browser.get('/photos');
+    const placed = await browser.post('/orders', {
+      csrf: Browser.csrf(photos),
+      photo: [PHOTOS[0]!.id],
+      size: '5x7',
+      copies: '1',
+    });
+    assert.equal(placed.status, 303);
     const notYet = await check(browser, 'revoke-still-works');
     assert.match(notYet.text, /remove Photo Printer/);
+    // The auth server keeps seconds: the order's Drive calls in an earlier second than the revocation.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const now = Math.floor(Date.now() / 1000);
     grants.set('lin', [{ client_id: CLIENT_ID, scope: 'photos.read', created_at: now - 5, revoked_at: now }]);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the Drive call must come after the revocation second
-    assert.equal((await browser.get('/photos')).status, 200);
+    const notCalled = await check(browser, 'revoke-still-works');
+    assert.match(notCalled.text, /has not called Drive with its old access token since/);
+    const order = await browser.get(placed.location!);
+    const reordered = await browser.post(`${placed.location!}/reorder`, { csrf: Browser.csrf(order) });
+    assert.equal(reordered.status, 303);
     const passed = await check(browser, 'revoke-still-works', { answer: 'JWTs are checked by signature' });
     assert.match(passed.text, /Done: here is what happened/);
     assert.ok(askedAbout.every((sub) => ['ada', 'grace', 'lin'].includes(sub)));
     assert.ok(askedAbout.includes('lin'));
+  });
+
+  it('with TIMELINE_RECORDING=off, the page and every check say the recording is off, not "try again"', async () => {
+    const quiet = await stack.startAnotherPrinter({ TIMELINE_RECORDING: 'off' });
+    try {
+      stack.auth.accessTokenSubject = 'ada';
+      stack.auth.grantScope = 'photos.read';
+      const browser = new Browser(quiet.base);
+      await connect(browser, stack.auth.publicUrl);
+      stack.auth.accessTokenSubject = undefined;
+      assert.match((await browser.get('/exercises')).text, /TIMELINE_RECORDING=off/);
+      const checked = await check(browser, 'scope-photos-read');
+      assert.match(checked.text, /records no exchanges \(TIMELINE_RECORDING=off\)/);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it("a learner sees only their own progress: no other learner's name or completions", async () => {

@@ -38,6 +38,7 @@ describe('the lesson bar', () => {
     const refused = await learner.post('/lesson', { csrf: Browser.csrf(home), to: 'next' });
     assert.equal(refused.status, 403);
     assert.doesNotMatch((await learner.get('/')).text, /data-lesson-bar/);
+    assert.equal((await learner.get('/lesson')).status, 403);
   });
 
   it('walks every segment with next, each page in its promised state, the timer against the plan', async () => {
@@ -80,6 +81,9 @@ describe('the lesson bar', () => {
         assert.match(page.text, /Unpin this flow/);
       }
       if (segment.id === 'other-grants') assert.match(page.text, new RegExp(USER_CODE));
+      // The bar links the checked exercises of the segment, and the class board.
+      for (const id of segment.exercises ?? []) assert.match(page.text, new RegExp(`href="/exercises/${id}"`));
+      assert.match(page.text, /<a href="\/class">the class board<\/a>/);
     }
     assert.deepEqual(
       seen,
@@ -101,6 +105,18 @@ describe('the lesson bar', () => {
     assert.equal(segmentOf((await browser.get('/')).text), 'code-flow');
     await move(browser, 'previous');
     await move(browser, 'previous');
+    assert.equal(segmentOf((await browser.get('/')).text), 'story');
+    // The whole plan: every segment with its start time, the current one marked, a Go button each.
+    const plan = await browser.get('/lesson');
+    assert.equal(plan.status, 200);
+    assert.equal([...plan.text.matchAll(/name="to" value="[a-z-]+">\s*<button[^>]*>Go</g)].length, LESSON.length);
+    assert.match(plan.text, /aria-current="step" class="current" data-segment="story"/);
+    assert.match(plan.text, /\[0:41\] Wrap-up/);
+    // A hand-made `to` is refused with 400, and the lesson stays where it was.
+    const unknown = await move(browser, '<script>');
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.text, /No such lesson segment/);
+    assert.doesNotMatch(unknown.text, /<script>/);
     assert.equal(segmentOf((await browser.get('/')).text), 'story');
     const jumped = await move(browser, 'wrap-up');
     assert.equal(jumped.location, '/grants');

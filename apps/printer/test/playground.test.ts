@@ -198,6 +198,9 @@ describe('the claims editor (inspector)', () => {
     assert.equal(bad.token, undefined);
     const array = await edit(browser, { header: '[]', claims, mode: 'unsigned', send: 'drive' });
     assert.match(array.text, /The header must be a JSON object/);
+    const crit = await edit(browser, { header: '{"crit":["exp"]}', claims, mode: 'demo-key', send: 'drive' });
+    assert.equal(crit.status, 400, 'a header jose will not sign: the learner’s error, not a 500');
+    assert.match(crit.text, /data-editor-error>This header cannot be signed/);
     const mode = await edit(browser, { header, claims, mode: 'HS256', send: 'drive' });
     assert.equal(mode.status, 400);
     assert.match(mode.text, /Choose how to re-encode/);

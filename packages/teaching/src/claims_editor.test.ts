@@ -15,7 +15,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { createDemoKey, decodeForEditing, parseJsonObject, reencodeToken } from './claims_editor.js';
+import { createDemoKey, decodeForEditing, HeaderRefused, parseJsonObject, reencodeToken } from './claims_editor.js';
 
 const CLAIMS = { iss: 'http://auth.test', sub: 'alice', aud: 'http://drive.test', scope: 'photos.read' };
 
@@ -94,6 +94,14 @@ describe('reencodeToken', () => {
       errors.JWKSNoMatchingKey,
     );
     assert.match(edited.expectation, /finds none/);
+  });
+
+  it('a header jose will not sign (an unknown crit extension) is the learner’s error, not a crash', async () => {
+    const demo = await createDemoKey();
+    await assert.rejects(reencodeToken({ crit: ['exp'] }, CLAIMS, 'demo-key', demo), HeaderRefused);
+    await assert.rejects(reencodeToken({ crit: 'x' }, CLAIMS, 'demo-key-own-kid', demo), /cannot be signed/);
+    // Unsigned, nothing is signed: the header is encoded as written.
+    assert.ok((await reencodeToken({ crit: ['exp'] }, CLAIMS, 'unsigned', demo)).token.endsWith('.'));
   });
 
   it('decodeForEditing round-trips a real token into the editor’s boxes', async () => {

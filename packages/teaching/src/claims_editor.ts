@@ -19,6 +19,7 @@ import {
   base64url,
   CompactSign,
   calculateJwkThumbprint,
+  errors,
   exportJWK,
   generateKeyPair,
   type CryptoKey,
@@ -78,6 +79,14 @@ export function parseJsonObject(text: string, what: 'header' | 'claims'): Parsed
   return { ok: true, value: value as Record<string, unknown> };
 }
 
+/** jose refused to sign under this header (an unknown `crit` extension, a malformed one): the learner's to fix. */
+export class HeaderRefused extends Error {
+  constructor(reason: string) {
+    super(`This header cannot be signed: ${reason} (RFC 7515 §4.1.11 for "crit").`);
+    this.name = 'HeaderRefused';
+  }
+}
+
 export interface Reencoded {
   token: string;
   mode: ReencodeMode;
@@ -111,7 +120,13 @@ export async function reencodeToken(
   }
   const signed: Record<string, unknown> = { ...header, alg: 'ES256' };
   if (mode === 'demo-key-own-kid') signed.kid = demoKey.kid;
-  const token = await new CompactSign(payload).setProtectedHeader(signed as { alg: string }).sign(demoKey.privateKey);
+  let token: string;
+  try {
+    token = await new CompactSign(payload).setProtectedHeader(signed as { alg: string }).sign(demoKey.privateKey);
+  } catch (error) {
+    if (error instanceof errors.JOSEError) throw new HeaderRefused(error.message.slice(0, 200));
+    throw error;
+  }
   const keptKid = typeof signed.kid === 'string' ? signed.kid : undefined;
   return {
     token,

@@ -6,7 +6,7 @@
  * - the printer's recorded exchanges of the learner's own flows (recorder.ts: the back-channel calls Photo Printer
  *   made for this browser session, unmasked, with the auth server's and Drive's answers), and
  * - the auth server's state for this learner (their grants and device approvals), which it tells only the printer,
- *   authenticated as itself, and only about the learner whose token the printer holds (docs/design.md, Exercises).
+ *   authenticated as itself, and only about the learner whose token the printer holds (`docs/design.md, Exercises and the class board`).
  *
  * Framework-free: the printer gathers the evidence, `checkExercise` judges it. A failed check gives a hint that
  * says what was missing; a passed one gives the explanation, with the RFC section.
@@ -227,9 +227,9 @@ export const EXERCISES: readonly Exercise[] = [
     id: 'tamper-drive',
     title: 'Make Drive refuse a tampered token',
     goal:
-      'In the token inspector, change a claim of your access token and send it to Drive, so that Drive refuses it ' +
-      'with 401 invalid_token.',
-    startAt: { href: '/inspect', label: 'the token inspector' },
+      "In the token inspector's claims editor, change a claim of your access token (become bob, add photos.write), " +
+      're-encode it and send it to Drive, so that Drive refuses it with 401 invalid_token.',
+    startAt: { href: '/inspect#claims-editor', label: "the token inspector's claims editor" },
     rfc: 'RFC 9068 §4, RFC 7515 §5.2, RFC 6750 §3.1',
     check({ exchanges, heldAccessTokens }) {
       const issued = new Set(heldAccessTokens);
@@ -246,19 +246,20 @@ export const EXERCISES: readonly Exercise[] = [
         return {
           passed: true,
           explanation:
-            "Drive verified the signature with the auth server's public key (the JWKS) and it did not match: the " +
-            'signature covers the header and the claims, so changing one character of either breaks it (RFC 7515 ' +
-            '§5.2, RFC 9068 §4). Drive answered 401 with error="invalid_token" (RFC 6750 §3.1). Anyone can read a ' +
-            'JWT; only the auth server can make one Drive accepts.',
+            "Drive verifies every access token with the auth server's public keys (its JWKS), and yours did not pass: " +
+            'the signature covers the header and the claims, so changing one character of either breaks it, and a ' +
+            'token with no signature (alg none) or signed by another key is refused outright (RFC 7515 §5.2, RFC ' +
+            '9068 §4). Drive answered 401 with error="invalid_token" (RFC 6750 §3.1). Anyone can write a JWT; only ' +
+            'the auth server can sign one Drive accepts.',
         };
       if (refused.length > 0)
         return {
           passed: false,
-          hint: 'Drive refused a token of yours with invalid_token, but it was one the auth server issued (expired or revoked), not a tampered one. Use "Tamper and send to Drive" in the inspector.',
+          hint: 'Drive refused a token of yours with invalid_token, but it was one the auth server issued (expired or revoked), not a tampered one. Use "Re-encode and send to Drive" in the inspector\'s claims editor.',
         };
       return {
         passed: false,
-        hint: 'No call of yours to Drive was refused yet. Import your photos first, then in the inspector pick a claim, change it and press "Tamper and send to Drive".',
+        hint: 'No call of yours to Drive was refused yet. In the inspector\'s claims editor, change a claim (the boxes start with your newest access token) and press "Re-encode and send to Drive".',
       };
     },
   },
@@ -353,9 +354,9 @@ export const EXERCISES: readonly Exercise[] = [
     id: 'revoke-still-works',
     title: 'Revoke Photo Printer, and watch its access token still work',
     goal:
-      'With your photos imported, remove Photo Printer in Connected apps on the auth server, then go back to your ' +
-      'photos on Photo Printer and explain why they still load.',
-    startAt: { href: '/photos', label: 'your photos' },
+      'With your photos imported and an order placed, remove Photo Printer in Connected apps on the auth server, ' +
+      'then Re-order that order on Photo Printer, and explain why Drive still hands over your photos.',
+    startAt: { href: '/orders', label: 'your orders (Re-order)' },
     answerLabel: 'Why does the access token still work?',
     rfc: 'RFC 7009 §2, RFC 9068 §4, RFC 7662',
     check({ exchanges, authState }) {
@@ -392,7 +393,7 @@ export const EXERCISES: readonly Exercise[] = [
         };
       return {
         passed: false,
-        hint: `You revoked Photo Printer (${clock(revoked[0]!.revoked_at! * 1000)}), but Photo Printer has not called Drive with its old access token since. Open your photos on Photo Printer (do not import again: a new consent gives a new token).`,
+        hint: `You revoked Photo Printer (${clock(revoked[0]!.revoked_at! * 1000)}), but Photo Printer has not called Drive with its old access token since. Re-order one of your orders: Photo Printer asks Drive for its photos again with the access token it holds (steps 7-8). Do not import again: a new consent gives a new token.`,
       };
     },
   },

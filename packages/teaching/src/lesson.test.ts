@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { EXERCISES, findExercise } from './exercises.js';
 import {
   LESSON,
   LESSON_MINUTES,
@@ -15,6 +16,15 @@ import {
 } from './lesson.js';
 
 const LESSON_MD = resolve(import.meta.dirname, '..', '..', '..', 'docs', 'lesson.md');
+
+/** The text of the docs/lesson.md section whose `## ` heading starts with `heading`, up to the next one. */
+function section(heading: string): string {
+  const md = readFileSync(LESSON_MD, 'utf8');
+  const start = md.indexOf(`\n## ${heading}`);
+  assert.ok(start >= 0, `docs/lesson.md has a section "${heading}"`);
+  const end = md.indexOf('\n## ', start + 4);
+  return md.slice(start, end < 0 ? undefined : end);
+}
 
 describe('the lesson as data (issue 18 item 2)', () => {
   it('adds up to the 45 minutes of the plan, with unique ids', () => {
@@ -30,6 +40,50 @@ describe('the lesson as data (issue 18 item 2)', () => {
   it('docs/lesson.md has the same segments, titles, minutes and start times (no drift)', () => {
     const headings = parseLessonHeadings(readFileSync(LESSON_MD, 'utf8'));
     assert.deepEqual(headings, lessonHeadings());
+  });
+
+  it('docs/lesson.md’s table of what Next prepares names each segment’s page and preparations', () => {
+    const rows = [...section('The lesson bar').matchAll(/^\| (\d+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+    assert.equal(rows.length, LESSON.length);
+    const services = { printer: 'printer', auth: 'auth server', drive: 'Drive' };
+    const words: Record<string, RegExp> = {
+      'step-through-on': /step-through on/,
+      'step-through-off': /step-through off/,
+      'fresh-consent': /fresh consent/,
+      'pin-last-flow': /last flow \*\*pinned\*\*/,
+      'start-kiosk': /kiosk started/,
+    };
+    for (const [i, segment] of LESSON.entries()) {
+      const [, number, page, prepared] = rows[i]!;
+      assert.equal(Number(number), i + 1);
+      const expected =
+        segment.page.path === '/'
+          ? `${services[segment.page.service]} home`
+          : `${services[segment.page.service]} \`${segment.page.path}\``;
+      assert.equal(page!.trim(), expected, segment.id);
+      for (const what of segment.prepare) assert.match(prepared!, words[what]!, `${segment.id}: ${what}`);
+      for (const [what, word] of Object.entries(words))
+        if (!segment.prepare.includes(what as never))
+          assert.doesNotMatch(prepared!, word, `${segment.id}: not ${what}`);
+    }
+  });
+
+  it('links the checked exercises, each one once, each to a segment', () => {
+    const linked = LESSON.flatMap((s) => s.exercises ?? []);
+    for (const id of linked) assert.ok(findExercise(id), id);
+    assert.deepEqual([...linked].sort(), EXERCISES.map((e) => e.id).sort());
+  });
+
+  it('docs/lesson.md’s table of exercises puts each after the segment whose bar links it', () => {
+    const rows = [...section('Exercises the demo checks').matchAll(/^\| (\d+) \| (\d+)\. [^|]+ \|/gm)];
+    assert.equal(rows.length, EXERCISES.length);
+    for (const [, segment, exercise] of rows) {
+      const id = EXERCISES[Number(exercise) - 1]!.id;
+      assert.ok(
+        LESSON[Number(segment) - 1]!.exercises?.includes(id),
+        `exercise ${exercise} (${id}) after segment ${segment}`,
+      );
+    }
   });
 
   it('reads headings of the docs form, and only those', () => {

@@ -7,6 +7,7 @@
  * [h:mm]`) say the same: one plan, no drift. Framework-free: the printer carries out the preparations with its real
  * routes' code (apps/printer/src/routes/teaching/lesson.ts).
  */
+import type { ExerciseId } from './exercises.js';
 
 /** Which service a segment's page is on. */
 export type LessonService = 'printer' | 'auth' | 'drive';
@@ -44,6 +45,8 @@ export interface LessonSegment {
   prepare: readonly LessonPreparation[];
   /** The page's action (a button or element name): what must be on the first screen at 1280×720. */
   action: string;
+  /** The checked exercises (exercises.ts) the room can do after this segment: the bar links to them. */
+  exercises?: readonly ExerciseId[];
 }
 
 /** The lesson's length, as docs/lesson.md's title says. */
@@ -79,12 +82,14 @@ export const LESSON: readonly LessonSegment[] = [
     title: "Consent is the user's choice",
     minutes: 4,
     say: 'The Client asks; the user decides, and may grant less than was asked (RFC 6749 §3.3).',
-    click: 'Ask me again is ticked: Import photos from Drive, untick offline_access, Allow; then once more and Deny.',
+    click:
+      'Ask me again is ticked: Import photos from Drive, untick offline_access, Allow; once more and Deny; once more and Allow with offline_access.',
     notes:
-      'After Allow without offline_access the home page says which scopes were granted and “No refresh token”. With Deny the printer shows access_denied (RFC 6749 §4.1.2.1): nothing was issued, and the Client must cope. A Client must read the scope it actually got.',
+      'After Allow without offline_access the home page says which scopes were granted and “No refresh token”. With Deny the printer shows access_denied (RFC 6749 §4.1.2.1): nothing was issued, and the Client must cope. A Client must read the scope it actually got. Last, Allow once more with offline_access ticked: segment 5 needs the refresh token.',
     page: { service: 'printer', path: '/' },
     prepare: ['step-through-off', 'fresh-consent'],
     action: 'Import photos from Drive',
+    exercises: ['scope-photos-read'],
   },
   {
     id: 'timeline',
@@ -97,6 +102,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'printer', path: '/timeline' },
     prepare: ['step-through-off', 'pin-last-flow'],
     action: 'Unpin this flow',
+    exercises: ['pkce-challenge', 'tamper-drive'],
   },
   {
     id: 'refresh',
@@ -110,6 +116,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'printer', path: '/photos' },
     prepare: ['step-through-off'],
     action: 'Place order',
+    exercises: ['refresh-rotation'],
   },
   {
     id: 'other-grants',
@@ -123,6 +130,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'printer', path: '/kiosk' },
     prepare: ['step-through-off', 'start-kiosk'],
     action: 'Your code',
+    exercises: ['device-second-browser'],
   },
   {
     id: 'revocation',
@@ -136,6 +144,7 @@ export const LESSON: readonly LessonSegment[] = [
     page: { service: 'auth', path: '/apps' },
     prepare: ['step-through-off'],
     action: 'Remove Photo Printer',
+    exercises: ['revoke-still-works'],
   },
   {
     id: 'wrap-up',

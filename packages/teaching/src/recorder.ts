@@ -54,6 +54,8 @@ export interface RecorderOptions {
   maxBytes?: number;
   /** One trace's share (default 256 KiB): its oldest exchanges go first. */
   maxBytesPerTrace?: number;
+  /** How many traces may be pinned (default 100; the oldest pin goes first): kept past maxTraces and maxAgeMs, never past maxBytes. */
+  maxPinnedTraces?: number;
   /** What one untrusted source (a browser's address) may hold: traces (default 20) and bytes (default maxBytes / 16). */
   maxTracesPerSource?: number;
   maxBytesPerSource?: number;
@@ -128,6 +130,9 @@ export class Recorder {
   private readonly maxBytesPerSource: number;
   private heldBytes = 0;
   private readonly perSource = new Map<string, { traces: number; bytes: number }>();
+  /** Pinned traces (a flow pinned in the timeline, issue 18 item 2): evicted last, and only for the byte budget. */
+  private readonly pinned = new Set<string>();
+  private readonly maxPinned: number;
 
   constructor(options: RecorderOptions) {
     this.enabled = options.enabled;
@@ -139,6 +144,24 @@ export class Recorder {
     this.maxBytesPerTrace = Math.min(options.maxBytesPerTrace ?? 256 * 1024, this.maxBytes);
     this.maxTracesPerSource = options.maxTracesPerSource ?? 20;
     this.maxBytesPerSource = Math.min(options.maxBytesPerSource ?? Math.floor(this.maxBytes / 16), this.maxBytes);
+    this.maxPinned = options.maxPinnedTraces ?? 100;
+  }
+
+  /**
+   * Keep this trace past the trace count and the age limits (a flow pinned in the timeline). At most
+   * `maxPinnedTraces` are pinned: a new pin releases the oldest (a session that ended never unpins). The byte
+   * budget still holds over pinned traces: memory stays bounded.
+   */
+  pin(traceId: string): void {
+    if (!this.enabled) return;
+    const key = this.resolve(traceId);
+    this.pinned.delete(key);
+    if (this.pinned.size >= this.maxPinned) this.pinned.delete(this.pinned.values().next().value as string);
+    this.pinned.add(key);
+  }
+
+  unpin(traceId: string): void {
+    this.pinned.delete(this.resolve(traceId));
   }
 
   /** Follow aliases (they may chain: interaction → code → trace), a bounded number of hops. */
@@ -202,7 +225,7 @@ export class Recorder {
 
   list(traceId: string): Exchange[] {
     const trace = this.traces.get(traceId);
-    if (!trace || Date.now() - trace.updatedAt > this.maxAgeMs) return [];
+    if (!trace || (!this.pinned.has(traceId) && Date.now() - trace.updatedAt > this.maxAgeMs)) return [];
     return trace.exchanges.map((e) => e.exchange);
   }
 
@@ -211,6 +234,7 @@ export class Recorder {
     this.traces.clear();
     this.aliases.clear();
     this.perSource.clear();
+    this.pinned.clear();
     this.heldBytes = 0;
   }
 
@@ -245,22 +269,34 @@ export class Recorder {
     const trace = this.traces.get(key);
     if (!trace) return;
     this.traces.delete(key);
+    this.pinned.delete(key);
     this.heldBytes -= trace.bytes;
     this.account(trace.source, -1, -trace.bytes);
   }
 
-  /** The oldest trace of one source (Map order is insertion order: the first found is the oldest). */
+  /** The oldest trace of one source (Map order is insertion order: the first found is the oldest), pinned ones last. */
   private dropOldestOf(source: string): void {
+    let pinned: string | undefined;
     for (const [key, trace] of this.traces) {
-      if (trace.source === source) {
+      if (trace.source !== source) continue;
+      if (!this.pinned.has(key)) {
+        this.dropTrace(key);
+        return;
+      }
+      pinned ??= key;
+    }
+    if (pinned !== undefined) this.dropTrace(pinned);
+    else this.perSource.delete(source);
+  }
+
+  /** The oldest unpinned trace; the oldest pinned one only when every trace is pinned. */
+  private dropOldest(): void {
+    for (const key of this.traces.keys()) {
+      if (!this.pinned.has(key)) {
         this.dropTrace(key);
         return;
       }
     }
-    this.perSource.delete(source);
-  }
-
-  private dropOldest(): void {
     const first = this.traces.keys().next().value;
     if (first !== undefined) this.dropTrace(first);
   }
@@ -276,7 +312,8 @@ export class Recorder {
 
   private evictExpired(): void {
     const now = Date.now();
-    for (const [key, trace] of this.traces) if (now - trace.updatedAt > this.maxAgeMs) this.dropTrace(key);
+    for (const [key, trace] of this.traces)
+      if (!this.pinned.has(key) && now - trace.updatedAt > this.maxAgeMs) this.dropTrace(key);
   }
 
   private clipExchange(exchange: Exchange): Exchange {

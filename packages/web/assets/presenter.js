@@ -1,6 +1,7 @@
 // Presenter view (packages/web/src/presenter.ts): one-line step banners, and the keyboard for the projector.
 //   → or space  Continue (a step-through page)       ←  back to the timeline (a step-through page)
 //   t           the timeline                         i  the token inspector
+//   n           (the auth server's and Drive's pages) back to the printer's lesson plan, where n goes on
 // Local, no library: served by each service at /assets/ui/presenter.js. Keys are ignored while typing in a field.
 (function () {
   'use strict';
@@ -81,6 +82,9 @@
       if (!back) return;
       event.preventDefault();
       go(back.getAttribute('href'));
+    } else if (key === 'n' && body.hasAttribute('data-lesson-href')) {
+      event.preventDefault();
+      go(body.getAttribute('data-lesson-href'));
     } else if (key === 't' || key === 'i') {
       var href = body.getAttribute(key === 't' ? 'data-timeline-href' : 'data-inspector-href');
       if (!href) return;

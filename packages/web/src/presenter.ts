@@ -21,10 +21,15 @@ declare module 'express-session' {
 
 const PRESENTER_PATH = '/presenter';
 
-/** Where the keys `t` and `i` go from this service's pages (the printer's timeline and token inspector). */
+/**
+ * Where the keys `t` and `i` go from this service's pages (the printer's timeline and token inspector), and `n` from
+ * the auth server's and Drive's (the printer's lesson plan, whose bar goes on to the next segment; on the printer
+ * itself the lesson bar's own script handles `n` and `p`).
+ */
 export interface PresenterLinks {
   timeline: string;
   inspector: string;
+  lesson?: string;
 }
 
 /**

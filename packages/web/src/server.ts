@@ -13,9 +13,22 @@ export interface StartedServer {
   close(): Promise<void>;
 }
 
+/**
+ * How long an idle keep-alive connection from a browser stays open. Node's default is 5 s; browsers keep theirs
+ * for minutes (Chrome 300 s, Firefox 115 s). With 5 s, every learner who spends more than 5 s on another service
+ * (signing in at the auth server while a class does the same) comes back on a new TCP connection, and a service
+ * whose event loop is busy accepts only one new connection per loop turn (libuv ≥ 1.45 accepts once per poll,
+ * libuv PR #3696): in benchmark 3 such connections waited 12-16 s in the kernel's accept queue while requests
+ * on kept connections passed in under a second (bench/README.md, "Why some requests waited 30 s").
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function listen(app: Express, port: number, host: string): Promise<StartedServer> {
   return new Promise((resolvePromise, reject) => {
     const server = app.listen(port, host);
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    // A request's head must still arrive in time on a kept connection (slowloris), as by default.
+    server.headersTimeout = Math.max(server.headersTimeout, KEEP_ALIVE_TIMEOUT_MS + 1000);
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE')
         reject(

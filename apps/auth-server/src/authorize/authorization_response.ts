@@ -66,6 +66,19 @@ function authorizationResponseUrl(
   return url.href;
 }
 
+/**
+ * RFC 6749 §4.1.2.1 / §4.2.2.1: error_description "MUST NOT include characters outside the set %x20-21 / %x23-5B /
+ * %x5D-7E". Our descriptions quote what the client sent (`response_type "authorization_code"`, a scope), so a
+ * double quote becomes a single one, a backslash a slash, and anything else outside the set is dropped: a client
+ * that checks the set (Photo Printer does) then shows the description instead of discarding it.
+ */
+function errorDescriptionValue(text: string): string {
+  return text
+    .replaceAll('"', "'")
+    .replaceAll('\\', '/')
+    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '');
+}
+
 /** Send the browser back to the client with the answer. */
 export function sendAuthorizationResponse(
   res: Response,
@@ -73,5 +86,9 @@ export function sendAuthorizationResponse(
   issuer: string,
   answer: AuthorizationResponse,
 ): void {
-  res.redirect(303, authorizationResponseUrl(to.redirectUri, issuer, { ...answer, state: to.state }, to.responseMode));
+  const sent =
+    'error_description' in answer && answer.error_description !== undefined
+      ? { ...answer, error_description: errorDescriptionValue(answer.error_description) }
+      : answer;
+  res.redirect(303, authorizationResponseUrl(to.redirectUri, issuer, { ...sent, state: to.state }, to.responseMode));
 }

@@ -51,7 +51,7 @@ export async function passwordGrant(
     );
   } catch (err) {
     if (err instanceof PasswordChecksBusy)
-      throw new TemporarilyUnavailable('Too many sign-ins at this moment. Try again in a few seconds.');
+      throw new TemporarilyUnavailable(`Too many sign-ins at this moment. Try again in ${err.retryAfterS} s.`);
     throw err;
   }
   if (outcome === 'blocked') throw new InvalidGrant('Too many failed attempts for this user. Wait a few minutes.');

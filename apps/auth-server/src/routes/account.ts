@@ -44,6 +44,8 @@ export function accountRouter(ctx: AuthContext): Router {
     const returnTo = safeReturnTo(req.query.return_to, '/apps');
     const result = await signIn(req, ctx);
     if (!result.ok) {
+      // Overload, not a wrong password: say when to try again (RFC 9110 §10.2.3).
+      if (result.retryAfterS !== undefined) res.set('Retry-After', String(result.retryAfterS));
       renderLogin(req, res, returnTo, result.status, result.message);
       return;
     }
@@ -55,6 +57,8 @@ export function accountRouter(ctx: AuthContext): Router {
     const returnTo = safeReturnTo(req.query.return_to, '/apps');
     const result = await joinClass(req, ctx);
     if (!result.ok) {
+      // Overload, not a wrong password: say when to try again (RFC 9110 §10.2.3).
+      if (result.retryAfterS !== undefined) res.set('Retry-After', String(result.retryAfterS));
       renderLogin(req, res, returnTo, result.status, result.message);
       return;
     }

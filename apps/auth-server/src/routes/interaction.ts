@@ -274,6 +274,8 @@ export function interactionRouter(ctx: AuthContext): Router {
       describeExchange(res, { key: `interaction:${id}`, step: 3, label });
       const result = await act(req, ctx);
       if (!result.ok) {
+        // Overload, not a wrong password: say when to try again (RFC 9110 §10.2.3).
+        if (result.retryAfterS !== undefined) res.set('Retry-After', String(result.retryAfterS));
         renderLogin(req, res, id, request, result.status, result.message);
         return;
       }

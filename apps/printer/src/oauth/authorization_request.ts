@@ -20,6 +20,10 @@ export interface PendingAuthorization {
   code_verifier: string;
   /** ms since the epoch: an answer that comes back much later is refused. */
   createdAt: number;
+  /** Sent from the request builder (routes/request_builder.ts): the callback's error pages lead back there. */
+  builder?: true;
+  /** The scope a request builder's request asked for (what the photos page compares with the granted scope). */
+  requestedScope?: string;
 }
 
 /** How long the user may take to sign in and consent. The code itself then lives ≤ 60 s at the auth server. */

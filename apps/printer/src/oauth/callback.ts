@@ -58,11 +58,23 @@ export function checkCallback(req: Request, query: ParamSource, metadata: AuthSe
   }
   const pending = takePending(req, state);
   if (!pending) {
+    const typed = req.session.builderForeignState;
+    if (typed && typed.state === state && Date.now() - typed.createdAt < PENDING_AUTHORIZATION_TTL_MS) {
+      delete req.session.builderForeignState;
+      throw new CallbackRejected(
+        'The state parameter is the one you typed into the request builder, not one Photo Printer made.',
+        'Photo Printer accepts an answer only with a state it generated and kept for this browser, byte for byte: it has no code_verifier for any other, and an answer to a request it did not make could be an attacker’s (CSRF, RFC 6749 §10.12, RFC 9700 §4.7). The auth server’s answer was not even read.',
+        true,
+      );
+    }
     throw new CallbackRejected(
       'The state parameter does not match any request this browser started (or it was already used).',
       'An answer is accepted once, and only in the browser that sent the request: otherwise an attacker could make your browser finish a flow they started, and your prints would come from their Drive (CSRF, RFC 6749 §10.12, RFC 9700 §4.7).',
     );
   }
+  // The photos page says what was asked: the request builder's own scope, or Photo Printer's.
+  if (pending.builder) req.session.builderRequestedScope = pending.requestedScope ?? '';
+  else delete req.session.builderRequestedScope;
   if (Date.now() - pending.createdAt > PENDING_AUTHORIZATION_TTL_MS) {
     throw new CallbackRejected(
       'The answer came back too late: this request expired.',
@@ -93,7 +105,11 @@ export function checkCallback(req: Request, query: ParamSource, metadata: AuthSe
     const description =
       rawDescription !== undefined && ERROR_VALUE.test(rawDescription) ? rawDescription.slice(0, 300) : undefined;
     if (error === 'access_denied') return { outcome: 'denied', description };
-    throw new AuthorizationFailed(ERROR_VALUE.test(error) ? error.slice(0, 64) : 'invalid error value', description);
+    throw new AuthorizationFailed(
+      ERROR_VALUE.test(error) ? error.slice(0, 64) : 'invalid error value',
+      description,
+      pending.builder === true,
+    );
   }
 
   return { outcome: 'code', code: requiredParam(query, 'code'), code_verifier: pending.code_verifier };

@@ -1,8 +1,9 @@
 /**
  * @module routes/exercises
  *
- * Exercises the demo checks (issue 18 item 3) and the class board (item 4); docs/design.md, Exercises and the
- * class board. Thin: the checks are in @oauth-demo/teaching (exercises.ts), the evidence in ../exercises.ts.
+ * Exercises the demo checks (issue 18 item 3) and the class board (item 4); the contract is
+ * `docs/design.md, Exercises and the class board`. Thin: the checks are in @oauth-demo/teaching, the evidence in
+ * ../exercises.ts.
  *
  * - `GET /exercises`: the six goals, and which this learner has reached;
  * - `GET /exercises/:id`, `POST /exercises/:id/check` (CSRF): one goal, and its check: a hint after a failed try,
@@ -87,6 +88,7 @@ export function exercisesRoutes(ctx: AppContext): Router {
       sub,
       exercises: EXERCISES.map((e, i) => ({ ...e, number: i + 1, completedAt: done.get(e.id) })),
       doneCount: done.size,
+      recording: ctx.recorder.enabled,
     });
   });
 
@@ -102,7 +104,13 @@ export function exercisesRoutes(ctx: AppContext): Router {
     const answer = typeof req.body?.answer === 'string' ? req.body.answer.slice(0, 2000) : undefined;
     const sub = learnerOf(req);
     let result: CheckResult;
-    if (!sub) {
+    if (!ctx.recorder.enabled) {
+      // Nothing is recorded (TIMELINE_RECORDING=off): no check could see what happened. Say so, not "do it again".
+      result = {
+        passed: false,
+        hint: 'This demo records no exchanges (TIMELINE_RECORDING=off), and the exercises are checked from what was recorded. Ask your instructor to turn the recording on.',
+      };
+    } else if (!sub) {
       result = {
         passed: false,
         hint: 'Photo Printer does not know who you are yet: it learns it from the tokens it gets for you. Press "Import photos from Drive", sign in (or join the class) and allow, then check again.',

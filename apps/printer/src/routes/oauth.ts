@@ -51,6 +51,7 @@ export async function finishConnection(
     lesson: req.session.lesson,
   };
   const consentRememberedAt = req.session.consentRememberedAt;
+  const requestedScope = req.session.builderRequestedScope ?? ctx.config.client.scope; // a hand-made request's own
   await regenerateSession(req);
   if (keep.browserKey) req.session.browserKey = keep.browserKey;
   if (keep.traces) req.session.traces = keep.traces;
@@ -60,7 +61,7 @@ export async function finishConnection(
   const connection: Connection = { ...tokens, issuer, connectedAt: Date.now(), refreshCount: 0 };
   req.session.connection = connection;
   req.session.justConnected = {
-    requestedScope: ctx.config.client.scope,
+    requestedScope,
     grantedScope: tokens.scope,
     refreshToken: tokens.refresh_token !== undefined,
     ...(consentRememberedAt ? { consentRememberedAt } : {}),

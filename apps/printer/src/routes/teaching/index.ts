@@ -8,7 +8,6 @@
  * - `switches.ts`: `POST /teaching`, instructor mode and step-through mode;
  * - `timeline.ts`: `GET /timeline`, the sequence diagram of a flow;
  * - `inspector.ts`: `GET /inspect`, `POST /inspect`, the token inspector;
- * - `tamper.ts`: `POST /inspect/tamper`, the inspector's "Tamper and send to Drive" (an exercise of issue 18);
  * - `step_through.ts`: `GET /step`, `POST /step/continue`, step-through mode's interstitials;
  * - `doctor.ts`: `GET /doctor`, the environment doctor;
  * - `grants.ts`: `GET /grants`, the grants compared step by step;
@@ -25,7 +24,6 @@ import { lessonRoutes } from './lesson.js';
 import { resetRoutes } from './reset.js';
 import { stepThroughRoutes } from './step_through.js';
 import { switchesRoutes } from './switches.js';
-import { tamperRoutes } from './tamper.js';
 import { timelineRoutes } from './timeline.js';
 
 export { teachingLocals } from './locals.js';
@@ -36,7 +34,6 @@ export function teachingRoutes(ctx: AppContext): Router {
     resetRoutes(ctx),
     switchesRoutes(ctx),
     timelineRoutes(ctx),
-    tamperRoutes(ctx), // before the inspector: its form's choices
     inspectorRoutes(ctx),
     stepThroughRoutes(ctx),
     grantsRoutes(ctx),

@@ -12,6 +12,7 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import type { JSONWebKeySet } from 'jose';
 import {
+  HeaderRefused,
   type InspectedToken,
   KIND_LABELS,
   type MetToken,
@@ -103,7 +104,15 @@ export function inspectorRoutes(ctx: AppContext): Router {
       await renderInspector(req, res, ctx, { editor }, 400);
       return;
     }
-    const reencoded = await reencodeToken(header.value, claims.value, mode, await ctx.demoKey);
+    let reencoded: Awaited<ReturnType<typeof reencodeToken>>;
+    try {
+      reencoded = await reencodeToken(header.value, claims.value, mode, await ctx.demoKey);
+    } catch (error) {
+      if (!(error instanceof HeaderRefused)) throw error;
+      editor.error = error.message;
+      await renderInspector(req, res, ctx, { editor }, 400);
+      return;
+    }
     const result: NonNullable<EditorView['result']> = {
       token: reencoded.token,
       expectation: reencoded.expectation,

@@ -4,6 +4,7 @@
  * The lesson bar (issue 18 item 2): docs/lesson.md's 45-minute plan run from the printer in instructor mode, from
  * its one definition (@oauth-demo/teaching lesson.ts).
  *
+ * `GET /lesson` (instructor mode): the whole plan, a Go button per segment.
  * `POST /lesson` (CSRF, instructor mode) with `to` = `next`, `previous`, a segment id, or `stop`. Before the browser
  * is sent to the segment's page, the state that page promises is prepared here, on the server, with the code of the
  * real routes (no fakes): step-through on or off, a fresh consent (this browser's tokens revoked at the auth server,
@@ -17,6 +18,7 @@ import {
   type LessonPreparation,
   type LessonSegment,
   currentTrace,
+  findExercise,
   formatClock,
   formatElapsed,
   lessonTimer,
@@ -24,9 +26,9 @@ import {
   pinTrace,
   segmentStartMinutes,
 } from '@oauth-demo/teaching';
-import { verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
-import { InstructorModeRefused } from '../../errors.js';
+import { InstructorModeRefused, LessonSegmentUnknown } from '../../errors.js';
 import { revokeConnection } from '../../oauth/revocation.js';
 import { startKioskFlow } from '../kiosk.js';
 import { isInstructor } from './locals.js';
@@ -55,6 +57,8 @@ interface LessonBar {
   lessonOver: boolean;
   /** A state this segment needs that the session is not in, said on the bar (e.g. no refresh token for segment 5). */
   warning: string | undefined;
+  /** The checked exercises for the room after this segment (their pages: routes/exercises.ts). */
+  exercises: { href: string; title: string }[];
 }
 
 /** What a segment needs that only the class can do (an Allow on the consent screen): said, not faked. */
@@ -92,6 +96,10 @@ export function lessonBarFor(req: Request, now = Date.now()): LessonBar | undefi
     segmentOver: timer.segmentOver,
     lessonOver: timer.lessonOver,
     warning: readiness(req, segment),
+    exercises: (segment.exercises ?? []).flatMap((id) => {
+      const exercise = findExercise(id);
+      return exercise ? [{ href: `/exercises/${exercise.id}`, title: exercise.title }] : [];
+    }),
   };
 }
 
@@ -115,7 +123,7 @@ async function prepare(ctx: AppContext, req: Request, res: Response, what: Lesso
     case 'pin-last-flow': {
       const trace = currentTrace(req);
       if (!trace) return '';
-      pinTrace(req, trace.id, true);
+      if (pinTrace(req, trace.id, true) === 'pinned') ctx.recorder.pin(trace.id);
       return `?trace=${trace.id}`;
     }
     case 'start-kiosk':
@@ -134,9 +142,23 @@ function pageUrl(ctx: AppContext, segment: LessonSegment, query: string): string
 export function lessonRoutes(ctx: AppContext): Router {
   const router = Router();
 
+  // The whole plan, each segment a click away (instructor mode).
+  router.get('/lesson', (req, res) => {
+    if (!isInstructor(req)) throw new InstructorModeRefused();
+    res.render('lesson', {
+      title: 'The lesson',
+      segments: LESSON,
+      startsAt: LESSON.map((_s, i) => formatClock(segmentStartMinutes(i))),
+      current: req.session.lesson?.index,
+      csrf: csrfToken(req),
+    });
+  });
+
   router.post('/lesson', verifyCsrf, async (req, res) => {
     if (!isInstructor(req)) throw new InstructorModeRefused();
     const to = typeof req.body?.to === 'string' ? req.body.to : '';
+    if (!['next', 'previous', 'stop'].includes(to) && !LESSON.some((s) => s.id === to))
+      throw new LessonSegmentUnknown(`The lesson has no segment “${to.slice(0, 60)}”.`);
     const moved = to === 'stop' ? null : moveLesson(req.session.lesson, to, Date.now());
     if (!moved) {
       const finished = to === 'next' && req.session.lesson !== undefined;

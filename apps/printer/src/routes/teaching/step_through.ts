@@ -31,7 +31,7 @@ import { redirectHomeWithNotice } from '../session_helpers.js';
 
 /**
  * How long the code of a paused flow lives: what the auth server publishes in its metadata, or, when it does not
- * (another auth server), the demo's default, shown as "about" (docs/design.md, "Step-through mode").
+ * (another auth server), the demo's default, shown as "about" (docs/design.md, "The Auth server": `demo_authorization_code_lifetime`).
  */
 function codeLifetimeOf(metadata: AuthServerMetadata | undefined): CodeLifetimeSource {
   const published = metadata?.demo_authorization_code_lifetime;

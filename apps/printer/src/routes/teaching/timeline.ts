@@ -52,7 +52,10 @@ function showExchange(e: MergedExchange, instructor: boolean): MergedExchange {
   // A spent code_verifier is shown to its learner (recorder.ts showSpentCodeVerifier): an exercise asks for it.
   const own = e.recordedBy === 'printer' && !instructor ? showSpentCodeVerifier(e, maskExchange(e)) : e;
   if (!e.clientCopy) return own;
-  return { ...own, clientCopy: instructor ? e.clientCopy : maskExchange(e.clientCopy) };
+  return {
+    ...own,
+    clientCopy: instructor ? e.clientCopy : showSpentCodeVerifier(e.clientCopy, maskExchange(e.clientCopy)),
+  };
 }
 
 export function timelineRoutes(ctx: AppContext): Router {
@@ -122,12 +125,16 @@ export function timelineRoutes(ctx: AppContext): Router {
     });
   });
 
-  // Pin a flow of this session so the cap never forgets it (bounded: MAX_PINNED_PER_SESSION; pinned_flows.ts).
+  // Pin a flow of this session so the cap never forgets it (bounded: MAX_PINNED_PER_SESSION; pinned_flows.ts), nor
+  // Photo Printer's recorder (recorder.ts: bounded too, and never past its byte budget).
   router.post('/timeline/pin', verifyCsrf, (req, res) => {
     const body = req.body as Record<string, unknown>;
     const result = pinTrace(req, body.trace, body.pin !== 'off');
     if (result === 'unknown') return res.redirect(303, '/timeline');
     const trace = String(body.trace);
+    // Photo Printer's own recording of the flow is kept too (past the recorder's trace count and age limits).
+    if (result === 'pinned') ctx.recorder.pin(trace);
+    if (result === 'unpinned') ctx.recorder.unpin(trace);
     res.redirect(303, `/timeline?trace=${trace}${result === 'full' ? '&pin=full' : ''}`);
   });
 
