@@ -108,7 +108,7 @@ async function sixExercises(browser: Browser, name: string) {
   });
   await expectDone(laptop, 'device-second-browser');
 
-  // 6. Revoke Photo Printer in Connected apps: the access token still opens the photos (Drive checks JWTs locally).
+  // 6. Revoke Photo Printer in Connected apps: a re-order still gets the photos (Drive checks JWTs locally).
   const kept = await check(laptop, 'revoke-still-works');
   await expect(kept).toContainText('remove Photo Printer');
   await laptop.goto(`${urls().auth}/apps`);
@@ -116,8 +116,13 @@ async function sixExercises(browser: Browser, name: string) {
   await expect(laptop.getByText(/Removed\./)).toBeVisible(SLOW);
   // Drive's call must come in a later second than the revocation (the auth server keeps seconds).
   await laptop.waitForTimeout(1100);
-  await laptop.goto('/photos');
-  await expect(laptop.getByRole('checkbox').first()).toBeVisible(SLOW);
+  await laptop.goto('/orders');
+  await laptop.locator('a[href^="/orders/"]').first().click();
+  await laptop.getByRole('button', { name: 'Re-order' }).click();
+  await expect(laptop.getByRole('region', { name: /Re-ordered: a copy of order/ })).toContainText(
+    'the access token was still valid',
+    SLOW,
+  );
   await expectDone(laptop, 'revoke-still-works', 'Drive verifies the JWT signature locally until it expires.');
 
   await laptop.goto('/exercises');
@@ -152,6 +157,8 @@ test('two learners do the six exercises in parallel; the class board shows their
     await expect(row.locator('td[data-exercise]')).toHaveCount(6);
     for (const cell of await row.locator('td[data-exercise]').all()) await expect(cell).toContainText('✓');
   }
+
+  await expect(board.locator('#board-summary')).toContainText(/with all 6 exercises done/);
 
   // A learner's session cannot read the board, nor its data.
   const learner = await (await browser.newContext({ baseURL: urls().printer })).newPage();

@@ -52,6 +52,10 @@ test.describe('Presenter view', () => {
     expect(await fontPx(page.getByLabel('Your code'))).toBeGreaterThan(await fontPx(page.locator('body')));
     await page.getByRole('button', { name: 'Cancel' }).click();
 
+    // The request builder: the URL as it is built and Send stay in sight below the fields (a sticky bar).
+    await page.goto('/request-builder');
+    await expectProjectable(page, page.getByRole('button', { name: 'Send: go to the auth server' }));
+
     // The print lab and quick print: explanations folded (data-presenter-fold), the buttons on the first screen.
     await page.goto('/print-lab');
     await expectProjectable(page, page.getByRole('button', { name: 'Fetch the sample gallery as the print lab' }));

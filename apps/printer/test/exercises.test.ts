@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { Browser, CLIENT_ID, CLIENT_SECRET, type StubStack, connect, startStubStack } from './helpers.js';
+import { Browser, CLIENT_ID, CLIENT_SECRET, PHOTOS, type StubStack, connect, startStubStack } from './helpers.js';
 
 let stack: StubStack;
 /** What the stub auth server says of each learner's grants (POST /_demo/learner-state), and who asked. */
@@ -123,14 +123,28 @@ describe('exercises (issue 18 item 3)', () => {
     assert.equal((await browser.get('/photos')).status, 200);
   });
 
-  it('revoke-still-works: passes on a Drive 200 after the auth server says the grant was revoked', async () => {
+  it('revoke-still-works: passes on a re-order (Drive 200) after the auth server says the grant was revoked', async () => {
     const browser = await learner('lin', 'photos.read');
+    const photos = await browser.get('/photos');
+    const placed = await browser.post('/orders', {
+      csrf: Browser.csrf(photos),
+      photo: [PHOTOS[0]!.id],
+      size: '5x7',
+      copies: '1',
+    });
+    assert.equal(placed.status, 303);
     const notYet = await check(browser, 'revoke-still-works');
     assert.match(notYet.text, /remove Photo Printer/);
+    // The auth server keeps seconds: the order's Drive calls in an earlier second than the revocation.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const now = Math.floor(Date.now() / 1000);
     grants.set('lin', [{ client_id: CLIENT_ID, scope: 'photos.read', created_at: now - 5, revoked_at: now }]);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the Drive call must come after the revocation second
-    assert.equal((await browser.get('/photos')).status, 200);
+    const notCalled = await check(browser, 'revoke-still-works');
+    assert.match(notCalled.text, /has not called Drive with its old access token since/);
+    const order = await browser.get(placed.location!);
+    const reordered = await browser.post(`${placed.location!}/reorder`, { csrf: Browser.csrf(order) });
+    assert.equal(reordered.status, 303);
     const passed = await check(browser, 'revoke-still-works', { answer: 'JWTs are checked by signature' });
     assert.match(passed.text, /Done: here is what happened/);
     assert.ok(askedAbout.every((sub) => ['ada', 'grace', 'lin'].includes(sub)));
@@ -182,6 +196,7 @@ describe('the class board (issue 18 item 4)', () => {
     assert.match(board.text, /<tr data-learner="ada">/);
     assert.match(board.text, /<tr data-learner="grace">/);
     assert.match(board.text, /src="\/assets\/printer\/class_board\.js"/);
+    assert.match(board.text, /id="board-summary">\d+ learners, 0 with all 6 exercises done/);
     const progress = await browser.get('/class/progress');
     assert.equal(progress.status, 200);
     const data = JSON.parse(progress.text) as { learners: { sub: string; count: number; completed: object }[] };

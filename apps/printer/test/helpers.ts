@@ -534,8 +534,19 @@ export async function startStubStack(options: StubStackOptions = {}): Promise<St
 export interface Page {
   status: number;
   headers: Headers;
+  /**
+   * The page as sent, with its glossary term links unwrapped to their words (the pass of @oauth-demo/teaching's
+   * glossary_marks.ts links the first occurrence of each term on every page): what the page says, for assertions
+   * about wording. `html` is the page exactly as sent.
+   */
   text: string;
+  html: string;
   location: string | null;
+}
+
+/** A page's words without the glossary's term links around them (see Page.text). */
+export function withoutTermLinks(html: string): string {
+  return html.replace(/<a class="term" href="[^"]*" title="[^"]*">([^<]*)<\/a>/g, '$1');
 }
 
 /** A browser: one cookie jar, no automatic redirects (tests look at each hop). */
@@ -563,10 +574,12 @@ export class Browser {
       const eq = pair?.indexOf('=') ?? -1;
       if (pair && eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
+    const html = await response.text();
     return {
       status: response.status,
       headers: response.headers,
-      text: await response.text(),
+      text: withoutTermLinks(html),
+      html,
       location: response.headers.get('location'),
     };
   }

@@ -290,11 +290,12 @@ describe('trace per flow (W3C traceparent on the back channel)', () => {
 describe('the timeline', () => {
   it('merges the three recordings into one ordered sequence: steps 1-8, lanes, no duplicate of the token request', async () => {
     const browser = new Browser(printer.base);
-    const startedAt = Date.now();
     const home = await browser.get('/');
     await browser.post('/import', { csrf: Browser.csrf(home) });
     const traceId = await currentTraceId(browser);
-    addAuthFrontChannel(traceId, startedAt + 5);
+    // The auth server's side of the flow happens after the printer's redirect (step 2): stamped once /import answered,
+    // never at a guessed offset from the start (a busy machine takes longer than any offset).
+    addAuthFrontChannel(traceId, Date.now());
     await new Promise((r) => setTimeout(r, 20));
     // Finish the flow in this browser: the pending state is the one /import made.
     const pending = await browser.post('/import', { csrf: Browser.csrf(home) });

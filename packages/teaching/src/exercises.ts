@@ -354,9 +354,9 @@ export const EXERCISES: readonly Exercise[] = [
     id: 'revoke-still-works',
     title: 'Revoke Photo Printer, and watch its access token still work',
     goal:
-      'With your photos imported, remove Photo Printer in Connected apps on the auth server, then go back to your ' +
-      'photos on Photo Printer and explain why they still load.',
-    startAt: { href: '/photos', label: 'your photos' },
+      'With your photos imported and an order placed, remove Photo Printer in Connected apps on the auth server, ' +
+      'then Re-order that order on Photo Printer, and explain why Drive still hands over your photos.',
+    startAt: { href: '/orders', label: 'your orders (Re-order)' },
     answerLabel: 'Why does the access token still work?',
     rfc: 'RFC 7009 §2, RFC 9068 §4, RFC 7662',
     check({ exchanges, authState }) {
@@ -393,7 +393,7 @@ export const EXERCISES: readonly Exercise[] = [
         };
       return {
         passed: false,
-        hint: `You revoked Photo Printer (${clock(revoked[0]!.revoked_at! * 1000)}), but Photo Printer has not called Drive with its old access token since. Open your photos on Photo Printer (do not import again: a new consent gives a new token).`,
+        hint: `You revoked Photo Printer (${clock(revoked[0]!.revoked_at! * 1000)}), but Photo Printer has not called Drive with its old access token since. Re-order one of your orders: Photo Printer asks Drive for its photos again with the access token it holds (steps 7-8). Do not import again: a new consent gives a new token.`,
       };
     },
   },
