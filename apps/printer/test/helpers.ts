@@ -91,6 +91,8 @@ export interface StubAuth extends StubServer {
   grantScope: string;
   expiresIn: number;
   tokenError: string | undefined;
+  /** How many of the next token requests are answered 503 with Retry-After: 1, unread (an overloaded auth server). */
+  tokenBusy: number;
   /** RFC 8628: what the device authorization endpoint answers (overrides), and the queue of poll answers. */
   deviceAuthorization: Record<string, unknown>;
   deviceAuthorizationRequests: RecordedRequest[];
@@ -119,6 +121,7 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     grantScope: DEFAULT_GRANT_SCOPE,
     expiresIn: DEFAULT_EXPIRES_IN,
     tokenError: undefined as string | undefined,
+    tokenBusy: 0,
     deviceAuthorization: {} as Record<string, unknown>,
     deviceAuthorizationRequests: [] as RecordedRequest[],
     devicePolls: [] as ('tokens' | { status: number; error: string })[],
@@ -186,6 +189,12 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     if (req.method === 'POST' && url.pathname === '/token') {
       const recorded = record();
       stub.tokenRequests.push(recorded);
+      if (stub.tokenBusy > 0) {
+        stub.tokenBusy--;
+        res.setHeader('Retry-After', '1');
+        json(res, 503, { error: 'temporarily_unavailable', error_description: 'The stub is busy.' });
+        return;
+      }
       if (stub.tokenError) {
         json(res, 400, { error: stub.tokenError, error_description: 'The stub was told to refuse.' });
         return;
@@ -483,6 +492,7 @@ export async function startStubStack(options: StubStackOptions = {}): Promise<St
       auth.introspections.length = 0;
       auth.deviceAuthorizationRequests.length = 0;
       auth.tokenError = undefined;
+      auth.tokenBusy = 0;
       auth.grantScope = DEFAULT_GRANT_SCOPE;
       auth.expiresIn = DEFAULT_EXPIRES_IN;
       auth.deviceAuthorization = {};
