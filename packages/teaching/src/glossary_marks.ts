@@ -93,6 +93,7 @@ interface Segment {
 function segmentsOf(html: string): Segment[] {
   const segments: Segment[] = [];
   const open: string[] = []; // the NO_TERM_ELEMENTS elements we are inside, innermost last
+  let lower: string | undefined; // the page in lower case, to find the end tag of a raw-text element
   const token = /<!--[\s\S]*?-->|<!\w[^>]*>|<(\/?)([a-zA-Z][\w-]*)\b[^>]*>|[^<]+|</g;
   for (let m = token.exec(html); m !== null; m = token.exec(html)) {
     const [whole, closing, rawName] = m;
@@ -107,7 +108,8 @@ function segmentsOf(html: string): Segment[] {
       const at = open.lastIndexOf(name);
       if (at >= 0) open.length = at;
     } else if (RAW_TEXT.has(name)) {
-      const end = html.toLowerCase().indexOf(`</${name}`, token.lastIndex);
+      lower ??= html.toLowerCase();
+      const end = lower.indexOf(`</${name}`, token.lastIndex);
       const stop = end < 0 ? html.length : end;
       segments.push({ text: html.slice(token.lastIndex, stop), eligible: false });
       token.lastIndex = stop;
