@@ -112,9 +112,10 @@ async function flow(learner: Learner, urls: Urls, times: StepTimes): Promise<Flo
   const step = async (name: string, method: 'GET' | 'POST', url: URL, form?: Form, expect?: number): Promise<Reply> => {
     const t0 = performance.now();
     let reply: Reply;
+    let [sendMethod, sendUrl, sendForm] = [method, url, form];
     for (let attempt = 0; ; attempt++) {
       try {
-        reply = await request(jar, method, url, form, undefined, name);
+        reply = await request(jar, sendMethod, sendUrl, sendForm, undefined, name);
       } catch (err) {
         throw new FlowError(name, err instanceof Error ? err.message : String(err));
       }
@@ -125,6 +126,9 @@ async function flow(learner: Learner, urls: Urls, times: StepTimes): Promise<Flo
       if (reply.status !== 503 || !Number.isFinite(retryAfter) || attempt >= MAX_503_RETRIES) break;
       busyRetries.set(name, (busyRetries.get(name) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, Math.min(30, Math.max(0, retryAfter)) * 1000));
+      // A page that reloads itself elsewhere (Refresh: N; url=…, the printer's "busy, retrying") is followed there.
+      const refresh = /^\s*\d+\s*;\s*url=(.+)$/i.exec(String(reply.headers.refresh ?? ''));
+      if (refresh?.[1]) [sendMethod, sendUrl, sendForm] = ['GET', new URL(refresh[1].trim(), reply.url), undefined];
     }
     const list = times.get(name) ?? [];
     list.push(performance.now() - t0);

@@ -19,6 +19,8 @@ export interface CurvePoint {
   /** Flows started after the sign-in burst. */
   steadyP50Ms: number;
   steadyP99Ms: number;
+  /** The most frequent errors, if any. */
+  errorSamples: { message: string; count: number }[];
 }
 
 export function curvePoint(f: FlowBenchResult): CurvePoint {
@@ -31,6 +33,7 @@ export function curvePoint(f: FlowBenchResult): CurvePoint {
     p99Ms: f.p99Ms,
     steadyP50Ms: f.steady.p50Ms,
     steadyP99Ms: f.steady.p99Ms,
+    errorSamples: f.errorSamples.slice(0, 3),
   };
 }
 

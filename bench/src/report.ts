@@ -334,6 +334,8 @@ export function render(report: Report): string {
         ]),
       ),
     );
+    for (const p of report.curve)
+      for (const e of p.errorSamples) out.push(`${p.learners} learners: error ×${e.count}: ${e.message}`);
   }
   if (c) {
     out.push(

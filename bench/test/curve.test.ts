@@ -20,6 +20,7 @@ describe('the curve of class sizes', () => {
       p99Ms: 2000,
       steadyP50Ms: 800,
       steadyP99Ms: 1500,
+      errorSamples: [],
     });
     const svg = curveSvg([point(50, 40, 0), point(200, 90, 0), point(800, 60, 12)], 'flows <on> one machine');
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

@@ -2,8 +2,9 @@
  * @module browser
  *
  * How every Playwright suite here launches Chromium (playwright.config.ts for e2e/tests, interop/playwright.config.ts
- * for the interop test): Debian's Chromium (scripts/setup.sh installs it and sets CHROMIUM_PATH; Playwright's own
- * download needs the internet), no sandbox in a container, and nothing that reaches the internet by itself.
+ * for the interop test, tests/class-host.spec.ts for the browser it launches itself): Debian's Chromium
+ * (scripts/setup.sh installs it and sets CHROMIUM_PATH; Playwright's own download needs the internet), no sandbox
+ * in a container, and nothing that reaches the internet by itself.
  */
 import type { LaunchOptions } from '@playwright/test';
 

@@ -3,12 +3,14 @@
  * - axe-core (from npm, injected into the page) finds no WCAG 2 A/AA violation;
  * - no page is wider than the viewport at 390, 1024 and 1280 px (no sideways scrolling on a phone or a projector);
  * - in the inspector's claims tables, no name is squeezed narrower than its longest word;
- * - every glossary term a page links resolves to an entry of /glossary;
+ * - every glossary term a page links resolves to an entry of /glossary, and every glossary term a page's text uses
+ *   is explained on that page (a link to its entry, with its first sentence on hover);
  * - an error page links to its flow's timeline.
  * The pages' Content-Security-Policy forbids inline scripts, so the test context bypasses CSP to inject axe.
  */
 import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
+import { GLOSSARY_TERM_PATTERNS, NO_TERM_ELEMENTS } from '@oauth-demo/teaching';
 import { PASSWORDS, connectAs, forgetConsent, photoTitles } from '../support/flow.js';
 import { urls } from '../support/services.js';
 
@@ -223,5 +225,39 @@ test.describe('accessibility, widths and terms of every page', () => {
       expect(ids.has(new URL(href).hash.slice(1)), href).toBe(true);
     }
     expect(links).toBeGreaterThanOrEqual(15);
+  });
+
+  test('every glossary term a page’s text uses is explained on that page (by construction)', async ({ page }) => {
+    let checked = 0;
+    for (const url of [
+      ...['/', '/inspect', '/timeline', '/grants', '/quick-print', '/print-lab', '/doctor', '/kiosk', '/notes'].map(
+        (path) => `${urls().printer}${path}`,
+      ),
+      `${urls().drive}/`,
+    ]) {
+      await page.goto(url);
+      // The page's own text, as the browser shows it: every text node outside the elements where no term is linked.
+      const texts = await page.evaluate((skip) => {
+        const found: string[] = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode())
+          if (!node.parentElement?.closest(skip.join(','))) found.push(node.textContent ?? '');
+        return found;
+      }, NO_TERM_ELEMENTS);
+      const explained = new Set(
+        await page
+          .locator('a[href*="/glossary#"][title]')
+          .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).hash.slice(1))),
+      );
+      for (const [id, pattern] of Object.entries(GLOSSARY_TERM_PATTERNS)) {
+        const use = texts.find((t) => pattern.test(t));
+        if (use === undefined) continue;
+        checked++;
+        expect(explained.has(id), `${url}: “${use.trim().slice(0, 80)}” uses the term ${id}, not explained there`).toBe(
+          true,
+        );
+      }
+    }
+    expect(checked, 'the pages use glossary terms').toBeGreaterThanOrEqual(30);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { type Browser, chromium, expect, test } from '@playwright/test';
 import { type Stack, createStack, publicUrls, startAll, stopAll } from '@oauth-demo/testkit';
+import { chromiumLaunchOptions } from '../support/browser.js';
 
 const CLASS_HOST = 'class.test';
 const INSTRUCTOR_KEY = 'class-key-2026';
@@ -25,16 +26,7 @@ test.beforeAll(async ({}, testInfo) => {
     extraEnv: { 'auth-server': classMode, drive: classMode, printer: { ...classMode, INSTRUCTOR_KEY } },
   });
   await startAll(stack);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      `--host-resolver-rules=MAP ${CLASS_HOST} 127.0.0.1`,
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions([`MAP ${CLASS_HOST} 127.0.0.1`]));
 });
 
 test.afterAll(async ({}, testInfo) => {

@@ -154,6 +154,8 @@ test('two learners do the six exercises in parallel; the class board shows their
     for (const cell of await row.locator('td[data-exercise]').all()) await expect(cell).toContainText('✓');
   }
 
+  await expect(board.locator('#board-summary')).toContainText(/with all 6 exercises done/);
+
   // A learner's session cannot read the board, nor its data.
   const learner = await (await browser.newContext({ baseURL: urls().printer })).newPage();
   const json = await learner.request.get('/class/progress');

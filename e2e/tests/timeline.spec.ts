@@ -116,8 +116,10 @@ test.describe('Behind the scenes', () => {
     ).toBeVisible();
     for (const name of ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'Authorization'])
       await expect(page.locator(`tr[data-param="${name}"]`)).toBeVisible();
-    // While the code lives, every pause says how long it has left.
-    await expect(page.getByText(/The code has about \d+ s left/)).toBeVisible();
+    // While the code lives, every pause says how long it has left: counted from the lifetime the auth server
+    // publishes in its metadata (demo_authorization_code_lifetime), so no "about".
+    await expect(page.getByText(/The code has \d+ s left/)).toBeVisible();
+    await expect(page.getByText(/codes live \d+ s at this auth server, as its metadata says/)).toBeVisible();
     await page.getByRole('button', { name: 'Continue' }).click();
 
     // Step 6: the token response, before Photo Printer keeps it; step 7: the Drive call, before it is made.

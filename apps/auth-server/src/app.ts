@@ -11,6 +11,7 @@ import {
   sessionMiddleware,
   useSharedUi,
   type SqliteSessionStore,
+  shedLoad,
 } from '@oauth-demo/web';
 import { Recorder, acceptTraceFromPrinter, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import { ClientRepository } from './clients.js';
@@ -79,6 +80,8 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
+  // Past MAX_IN_FLIGHT requests under way, 503 + Retry-After at once rather than a queue (issue 15, load_shedding.ts).
+  app.use(shedLoad({ maxInFlight: config.maxInFlight, serviceName: 'The auth server' }));
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), {
     name: 'Auth server',
     role: 'Authorization Server',

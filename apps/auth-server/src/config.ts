@@ -6,6 +6,7 @@
  * parameter. Other services may reach this server at another, internal URL (docs/design.md, "Public vs internal URLs").
  */
 import {
+  readMaxInFlight,
   type Env,
   loadOrCreateSecret,
   readBoolean,
@@ -20,6 +21,8 @@ import {
 
 export interface AuthConfig {
   host: string;
+  /** MAX_IN_FLIGHT (default 256, 0 = off): past it, requests are answered 503 + Retry-After at once (load_shedding.ts). */
+  maxInFlight: number;
   port: number;
   /** RFC 8414 §2: the issuer identifier, an https (or, for a local demo, http) URL with no query or fragment. */
   issuer: string;
@@ -80,6 +83,7 @@ export function loadConfig(env: Env = process.env): AuthConfig {
   const dataDir = readDataDir(env, 'auth-server');
   return {
     host: readHost(env),
+    maxInFlight: readMaxInFlight(env),
     port: auth.port,
     issuer: auth.publicUrl,
     dataDir,

@@ -6,6 +6,7 @@ import {
   Browser,
   codeFlowTokens,
   csrfFrom,
+  BROWSER_CLIENT,
   DRIVE_SECRET,
   PRINTER,
   startAuthServer,
@@ -52,6 +53,31 @@ describe('Remembered consent and Connected apps', () => {
     assert.match(page, /Photo Printer wants to access your Drive/);
     assert.match(page, /you allowed this before/);
     assert.match(page, /id="scope-offline_access"/);
+  });
+
+  it('?client_id= lists that app first, the others after it in their order (the lesson bar opens it so)', async () => {
+    // Two apps connected: Photo Printer first, then the browser app (quick print).
+    const { browser } = await authorize(server);
+    await authorize(server, {
+      browser,
+      params: { client_id: BROWSER_CLIENT.clientId, redirect_uri: BROWSER_CLIENT.redirectUri, scope: 'photos.read' },
+    });
+    const order = async (path: string) =>
+      [
+        ...(await (await browser.get(path)).text()).matchAll(
+          /<button type="submit" class="secondary">Remove ([^<]+)</g,
+        ),
+      ].map((m) => m[1]);
+    const plain = await order('/apps');
+    assert.equal(plain.length, 2);
+    const printerName = plain.find((name) => !name!.includes('browser'))!;
+    const browserName = plain.find((name) => name!.includes('browser'))!;
+    assert.deepEqual(await order(`/apps?client_id=${BROWSER_CLIENT.clientId}`), [browserName, printerName]);
+    assert.deepEqual(await order(`/apps?client_id=${PRINTER.clientId}`), [printerName, browserName]);
+    assert.deepEqual(await order('/apps?client_id=unknown'), plain);
+    // Leave only what the next tests expect: the browser app removed again.
+    const html = await (await browser.get('/apps')).text();
+    assert.equal((await browser.post(`/apps/${BROWSER_CLIENT.clientId}/remove`, { csrf: csrfFrom(html) })).status, 303);
   });
 
   it('lists connected apps with their scopes, and removing one revokes its grant and every token', async () => {

@@ -15,6 +15,7 @@ import {
   sessionMiddleware,
   useSharedUi,
   type SqliteSessionStore,
+  shedLoad,
 } from '@oauth-demo/web';
 import {
   acceptTraceFromPrinter,
@@ -104,6 +105,8 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
+  // Past MAX_IN_FLIGHT requests under way, 503 + Retry-After at once rather than a queue (issue 15, load_shedding.ts).
+  app.use(shedLoad({ maxInFlight: config.maxInFlight, serviceName: 'Drive' }));
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Drive', role: 'Resource Server', tone: 'rs' });
   useTeachingViews(app, { glossaryUrl: config.printerUrl });
   // Behind the scenes: API calls that carry a W3C traceparent are recorded for the printer's timeline.

@@ -26,6 +26,7 @@
  */
 import { ACCESS_TOKEN_ALGORITHMS, type AccessTokenAlgorithm, isAccessTokenAlgorithm } from '@oauth-demo/tokens';
 import {
+  readMaxInFlight,
   ConfigError,
   type Env,
   readBoolean,
@@ -62,6 +63,8 @@ export const TOKEN_VALIDATION_MODES: readonly TokenValidationMode[] = ['jwt', 'i
 
 export interface DriveConfig {
   host: string;
+  /** MAX_IN_FLIGHT (default 256, 0 = off): past it, requests are answered 503 + Retry-After at once (load_shedding.ts). */
+  maxInFlight: number;
   port: number;
   /**
    * Drive's public URL. It is also the resource identifier (RFC 9728 §2, `resource`) and therefore the
@@ -109,6 +112,7 @@ export function loadConfig(
     traceSecret: readSharedSecret(env, 'TRACE_SECRET'),
     trustProxy: readTrustProxy(env),
     host: readHost(env),
+    maxInFlight: readMaxInFlight(env),
     port: drive.port,
     publicUrl: drive.publicUrl,
     issuer: auth.publicUrl,

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ DATA_DIR: '/tmp/drive-config-test' });
     assert.deepEqual(config, {
       host: '127.0.0.1',
+      maxInFlight: 256,
       port: 9001,
       publicUrl: 'http://localhost:9001',
       issuer: 'http://localhost:9000',

@@ -8,6 +8,7 @@
   'use strict';
   var table = document.getElementById('class-board');
   var status = document.getElementById('board-status');
+  var summary = document.getElementById('board-summary');
   if (!table || !status) return;
   var tbody = table.querySelector('tbody');
   var pollMs = Number(status.dataset.pollMs) || 3000;
@@ -56,6 +57,18 @@
       rows.appendChild(empty);
     }
     tbody.replaceChildren(rows);
+    if (summary) {
+      var all = board.learners.filter(function (l) {
+        return l.count === board.exercises.length;
+      }).length;
+      summary.textContent =
+        board.learners.length +
+        (board.learners.length === 1 ? ' learner, ' : ' learners, ') +
+        all +
+        ' with all ' +
+        board.exercises.length +
+        ' exercises done.';
+    }
   }
 
   function poll() {

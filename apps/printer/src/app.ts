@@ -10,7 +10,14 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import { noStore, securityHeaders, sessionMiddleware, useSharedUi, type SqliteSessionStore } from '@oauth-demo/web';
+import {
+  noStore,
+  securityHeaders,
+  sessionMiddleware,
+  shedLoad,
+  useSharedUi,
+  type SqliteSessionStore,
+} from '@oauth-demo/web';
 import {
   Recorder,
   createDemoKey,
@@ -117,6 +124,8 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
+  // Past MAX_IN_FLIGHT requests under way, 503 + Retry-After at once rather than a queue (issue 15, load_shedding.ts).
+  app.use(shedLoad({ maxInFlight: config.maxInFlight, serviceName: 'Photo Printer' }));
   useSharedUi(app, VIEWS_DIR, { name: 'Photo Printer', role: 'Client', tone: 'client' });
   useTeachingViews(app);
   Object.assign(app.locals, { formatPrice, formatTime, formatRelative });

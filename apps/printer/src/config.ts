@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import {
+  readMaxInFlight,
   ConfigError,
   type Env,
   isLoopbackAddress,
@@ -89,6 +90,8 @@ export interface LabRegistration {
 
 export interface PrinterConfig {
   host: string;
+  /** MAX_IN_FLIGHT (default 256, 0 = off): past it, requests are answered 503 + Retry-After at once (load_shedding.ts). */
+  maxInFlight: number;
   printer: ServiceUrls;
   auth: ServiceUrls;
   drive: ServiceUrls;
@@ -158,6 +161,7 @@ export function loadConfig(
   const clientSecret = readSharedSecret(env, 'PRINTER_CLIENT_SECRET', { issuedElsewhere });
   return {
     host,
+    maxInFlight: readMaxInFlight(env),
     printer,
     auth,
     drive,

@@ -152,6 +152,29 @@ export class AuthorizationFailed extends PrinterError {
   }
 }
 
+/**
+ * The token endpoint answered 503 with Retry-After: the auth server is overloaded and refused the request unread
+ * (its load shedding, or its sign-in queue), so the code is still unused. The callback keeps it in the session
+ * and its page retries by itself (routes/oauth.ts); elsewhere this is a plain "busy, try again" page.
+ */
+export class AuthServerBusy extends PrinterError {
+  readonly status = 503;
+  constructor(readonly retryAfterS: number) {
+    super(`The auth server is busy (503): it asked to try again in ${retryAfterS} s.`);
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'The auth server is busy',
+      code: 'temporarily_unavailable',
+      message: this.message,
+      explanation:
+        'Many learners at once: the Authorization Server answered "503 Service Unavailable" with Retry-After (RFC 9110 §15.6.4) instead of making everyone wait. Nothing was refused; try again in a moment.',
+      backHref: '/',
+      backLabel: 'Back to Photo Printer',
+    };
+  }
+}
+
 /** RFC 6749 §5.2: the token endpoint refused (invalid_grant, invalid_client …), or answered something unusable. */
 export class TokenRequestFailed extends PrinterError {
   readonly status: number;
@@ -364,7 +387,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
   const { status, page } = toPage(err);
   // An error page of a flow's exchange ends that flow: later page loads are not filed under it.
   endTraceOnFailure(req, res);
-  if (status >= 500 && !(err instanceof PrinterError))
+  // Overload, said with when to come back (RFC 9110 §10.2.3); not a fault of the printer's, so not logged.
+  if (err instanceof AuthServerBusy) res.set('Retry-After', String(err.retryAfterS));
+  else if (status >= 500 && !(err instanceof PrinterError))
     console.error('[printer] unexpected error on %s %s:', req.method, req.originalUrl, err);
   else if (err instanceof PrinterError && status >= 500) console.error(`[printer] ${err.name}: ${err.message}`);
   res.status(status).render('error', {

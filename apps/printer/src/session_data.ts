@@ -41,6 +41,11 @@ export interface JustReordered {
 
 declare module 'express-session' {
   interface SessionData {
+    /**
+     * A code whose exchange the auth server was too busy to look at (503 + Retry-After), with its verifier, kept
+     * here only, for the callback page that retries by itself (routes/oauth.ts); at most a minute, used once.
+     */
+    busyExchange?: { code: string; code_verifier: string; issuer: string; at: number };
     /** Authorization requests sent and not yet answered (one per tab, a few at most). */
     pendingAuthorizations?: PendingAuthorization[];
     /** The request builder's state and code_verifier, made for its page and not sent yet (routes/request_builder.ts). */

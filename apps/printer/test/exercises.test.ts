@@ -215,6 +215,7 @@ describe('the class board (issue 18 item 4)', () => {
     assert.match(board.text, /<tr data-learner="ada">/);
     assert.match(board.text, /<tr data-learner="grace">/);
     assert.match(board.text, /src="\/assets\/printer\/class_board\.js"/);
+    assert.match(board.text, /id="board-summary">\d+ learners, 0 with all 6 exercises done/);
     const progress = await browser.get('/class/progress');
     assert.equal(progress.status, 200);
     const data = JSON.parse(progress.text) as { learners: { sub: string; count: number; completed: object }[] };

@@ -371,6 +371,32 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
   });
 });
 
+describe('GET /callback when the auth server is busy (issue 15): a page that retries by itself, not a hang', () => {
+  it('keeps the unread code, says the auth server is busy, retrying, and exchanges it on the retry, once', async () => {
+    const browser = new Browser(printer.base);
+    const request = await startFlow(browser);
+    const state = request.searchParams.get('state') ?? '';
+    auth.tokenBusy = 1;
+    const busy = await browser.get(`/callback?${new URLSearchParams({ code: 'code-1', state, iss: auth.publicUrl })}`);
+    assert.equal(busy.status, 503);
+    assert.equal(busy.headers.get('retry-after'), '1', 'the auth server’s Retry-After, passed on (RFC 9110 §10.2.3)');
+    assert.equal(busy.headers.get('refresh'), '1; url=/callback/retry', 'the page reloads itself after it');
+    assert.match(busy.text, /The auth server is busy, retrying/);
+    assert.equal(auth.tokenRequests.length, 1);
+
+    const retried = await browser.get('/callback/retry');
+    assert.equal(retried.status, 303, retried.text.slice(0, 300));
+    assert.equal(auth.tokenRequests.length, 2);
+    assert.equal(auth.tokenRequests[1]!.form.get('code'), 'code-1', 'the same code, with its verifier');
+    assert.equal(auth.tokenRequests[1]!.form.get('code_verifier'), auth.tokenRequests[0]!.form.get('code_verifier'));
+    assert.match((await browser.get('/photos')).text, /photo/i, 'connected');
+
+    const again = await browser.get('/callback/retry');
+    assert.equal(again.status, 400, 'a kept code is exchanged once');
+    assert.equal(auth.tokenRequests.length, 2);
+  });
+});
+
 describe('after connecting (steps 7-8)', () => {
   it('sends / to the home page with a message when not connected', async () => {
     const browser = new Browser(printer.base);

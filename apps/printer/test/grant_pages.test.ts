@@ -153,7 +153,7 @@ describe('the notes, the glossary and the configuration reference', () => {
     let links = 0;
     for (const path of ['/inspect', '/timeline', '/grants', '/quick-print', '/print-lab', '/doctor', '/kiosk']) {
       const page = await browser.get(path);
-      for (const m of page.text.matchAll(/<a class="term" href="\/glossary#([a-z0-9-]+)" title="[^"]+">/g)) {
+      for (const m of page.html.matchAll(/<a class="term" href="\/glossary#([a-z0-9-]+)" title="[^"]+">/g)) {
         links++;
         assert.ok(ids.has(m[1]), `${path}: /glossary#${m[1]} exists`);
       }

@@ -91,6 +91,8 @@ export interface StubAuth extends StubServer {
   grantScope: string;
   expiresIn: number;
   tokenError: string | undefined;
+  /** How many of the next token requests are answered 503 with Retry-After: 1, unread (an overloaded auth server). */
+  tokenBusy: number;
   /** RFC 8628: what the device authorization endpoint answers (overrides), and the queue of poll answers. */
   deviceAuthorization: Record<string, unknown>;
   deviceAuthorizationRequests: RecordedRequest[];
@@ -119,6 +121,7 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     grantScope: DEFAULT_GRANT_SCOPE,
     expiresIn: DEFAULT_EXPIRES_IN,
     tokenError: undefined as string | undefined,
+    tokenBusy: 0,
     deviceAuthorization: {} as Record<string, unknown>,
     deviceAuthorizationRequests: [] as RecordedRequest[],
     devicePolls: [] as ('tokens' | { status: number; error: string })[],
@@ -186,6 +189,12 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     if (req.method === 'POST' && url.pathname === '/token') {
       const recorded = record();
       stub.tokenRequests.push(recorded);
+      if (stub.tokenBusy > 0) {
+        stub.tokenBusy--;
+        res.setHeader('Retry-After', '1');
+        json(res, 503, { error: 'temporarily_unavailable', error_description: 'The stub is busy.' });
+        return;
+      }
       if (stub.tokenError) {
         json(res, 400, { error: stub.tokenError, error_description: 'The stub was told to refuse.' });
         return;
@@ -483,6 +492,7 @@ export async function startStubStack(options: StubStackOptions = {}): Promise<St
       auth.introspections.length = 0;
       auth.deviceAuthorizationRequests.length = 0;
       auth.tokenError = undefined;
+      auth.tokenBusy = 0;
       auth.grantScope = DEFAULT_GRANT_SCOPE;
       auth.expiresIn = DEFAULT_EXPIRES_IN;
       auth.deviceAuthorization = {};
@@ -524,8 +534,19 @@ export async function startStubStack(options: StubStackOptions = {}): Promise<St
 export interface Page {
   status: number;
   headers: Headers;
+  /**
+   * The page as sent, with its glossary term links unwrapped to their words (the pass of @oauth-demo/teaching's
+   * glossary_marks.ts links the first occurrence of each term on every page): what the page says, for assertions
+   * about wording. `html` is the page exactly as sent.
+   */
   text: string;
+  html: string;
   location: string | null;
+}
+
+/** A page's words without the glossary's term links around them (see Page.text). */
+export function withoutTermLinks(html: string): string {
+  return html.replace(/<a class="term" href="[^"]*" title="[^"]*">([^<]*)<\/a>/g, '$1');
 }
 
 /** A browser: one cookie jar, no automatic redirects (tests look at each hop). */
@@ -553,10 +574,12 @@ export class Browser {
       const eq = pair?.indexOf('=') ?? -1;
       if (pair && eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
+    const html = await response.text();
     return {
       status: response.status,
       headers: response.headers,
-      text: await response.text(),
+      text: withoutTermLinks(html),
+      html,
       location: response.headers.get('location'),
     };
   }

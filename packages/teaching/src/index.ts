@@ -10,6 +10,7 @@ export * from './recorder.js';
 export * from './steps.js';
 export * from './grants.js';
 export * from './glossary.js';
+export * from './glossary_marks.js';
 export * from './timeline.js';
 export * from './inspector.js';
 export * from './claims_editor.js';

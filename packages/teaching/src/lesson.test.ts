@@ -52,6 +52,7 @@ describe('the lesson as data (issue 18 item 2)', () => {
       'fresh-consent': /fresh consent/,
       'pin-last-flow': /last flow \*\*pinned\*\*/,
       'start-kiosk': /kiosk started/,
+      'printer-app-first': /Photo Printer listed first/,
     };
     for (const [i, segment] of LESSON.entries()) {
       const [, number, page, prepared] = rows[i]!;

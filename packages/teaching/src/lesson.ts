@@ -19,14 +19,17 @@ export type LessonService = 'printer' | 'auth' | 'drive';
  *   server (RFC 7009; revoking the refresh token ends the grant, so the remembered consent is gone) and the
  *   authorization request asks `prompt=consent` (“Ask me again”, ticked in instructor mode);
  * - `pin-last-flow`: this session's last flow is pinned in the timeline (never evicted) and shown;
- * - `start-kiosk`: the kiosk's device authorization request is sent (RFC 8628 §3.1), its user code on the screen.
+ * - `start-kiosk`: the kiosk's device authorization request is sent (RFC 8628 §3.1), its user code on the screen;
+ * - `printer-app-first`: Connected apps lists Photo Printer first (the apps the lesson connected before, the kiosk's
+ *   among them, come after it), so its Remove button is on the projector's first screen.
  */
 export type LessonPreparation =
   | 'step-through-on'
   | 'step-through-off'
   | 'fresh-consent'
   | 'pin-last-flow'
-  | 'start-kiosk';
+  | 'start-kiosk'
+  | 'printer-app-first';
 
 export interface LessonSegment {
   /** Stable id (a URL fragment of docs/lesson.md is its heading's; this one names the segment in forms and tests). */
@@ -142,7 +145,7 @@ export const LESSON: readonly LessonSegment[] = [
     notes:
       'Removing the app revokes the grant and every refresh token under it (RFC 7009). With DRIVE_TOKEN_VALIDATION=jwt (the default) Drive never asks the auth server: the access token works until it expires (600 s by default); only the refresh fails with invalid_grant (RFC 6749 §5.2). A trade-off, not a bug: short lifetimes bound the damage. With DRIVE_TOKEN_VALIDATION=introspection (RFC 7662) the same removal stops the photos at once.',
     page: { service: 'auth', path: '/apps' },
-    prepare: ['step-through-off'],
+    prepare: ['step-through-off', 'printer-app-first'],
     action: 'Remove Photo Printer',
     exercises: ['revoke-still-works'],
   },

@@ -53,6 +53,23 @@ export function readSeconds(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+/** A whole number, 0 included (0 usually means "off"). */
+function readCount(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number (0 or more), got "${raw}"`);
+  return n;
+}
+
+/**
+ * MAX_IN_FLIGHT (every service, default 256, 0 = off): requests under way at once before the next is answered 503
+ * with Retry-After (load_shedding.ts). A class of 200 has at most one request each under way.
+ */
+export function readMaxInFlight(env: Env): number {
+  return readCount(env, 'MAX_IN_FLIGHT', 256);
+}
+
 export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;

@@ -15,3 +15,4 @@ export * from './session.js';
 export * from './session_store.js';
 export * from './ui.js';
 export * from './presenter.js';
+export * from './load_shedding.js';

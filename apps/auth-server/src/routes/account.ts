@@ -90,7 +90,12 @@ export function accountRouter(ctx: AuthContext): Router {
       res.redirect(303, '/login?return_to=%2Fapps');
       return;
     }
-    const apps = store.grants.listActive(user.id).map((grant) => ({
+    // `?client_id=` lists that app first (the lesson bar opens Connected apps this way for Photo Printer, so its
+    // Remove button is on the projector's first screen); the others keep their order.
+    const first = typeof req.query.client_id === 'string' ? req.query.client_id : undefined;
+    const grants = store.grants.listActive(user.id);
+    const ordered = [...grants.filter((g) => g.client_id === first), ...grants.filter((g) => g.client_id !== first)];
+    const apps = ordered.map((grant) => ({
       clientId: grant.client_id,
       name: clients.find(grant.client_id)?.name ?? grant.client_id,
       since: `${new Date(grant.created_at * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`,

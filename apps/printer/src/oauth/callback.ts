@@ -12,14 +12,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { type ParamSource, optionalParam, requiredParam } from '@oauth-demo/tokens';
-import { AuthorizationFailed, CallbackRejected } from '../errors.js';
+import { AuthorizationFailed, AuthServerBusy, CallbackRejected } from '../errors.js';
 import { PENDING_AUTHORIZATION_TTL_MS, type PendingAuthorization } from './authorization_request.js';
 import type { AuthServerMetadata } from './metadata.js';
 import { type TokenEndpointDeps, type TokenSet, exchangeAuthorizationCode } from './token_endpoint.js';
 
 export type CallbackResult =
   | { outcome: 'denied'; description: string | undefined }
-  | { outcome: 'tokens'; tokens: TokenSet };
+  | { outcome: 'tokens'; tokens: TokenSet }
+  /** The auth server was too busy to look at the code (503 + Retry-After): it is still unused, try again then. */
+  | { outcome: 'busy'; retryAfterS: number; code: string; code_verifier: string };
 
 /** What the checks of the callback leave: a refusal, or a code to exchange with this session's verifier. */
 export type CheckedCallback =
@@ -39,8 +41,13 @@ export async function handleCallback(
   const checked = checkCallback(req, req.query as ParamSource, metadata);
   if (checked.outcome === 'denied') return checked;
   // 4. The code, exchanged with the verifier that only this session knows (steps 5-6, RFC 7636 §4.5).
-  const tokens = await exchangeAuthorizationCode(deps, checked.code, checked.code_verifier);
-  return { outcome: 'tokens', tokens };
+  try {
+    const tokens = await exchangeAuthorizationCode(deps, checked.code, checked.code_verifier);
+    return { outcome: 'tokens', tokens };
+  } catch (err) {
+    if (!(err instanceof AuthServerBusy)) throw err;
+    return { outcome: 'busy', retryAfterS: err.retryAfterS, code: checked.code, code_verifier: checked.code_verifier };
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { describeNetworkError } from '@oauth-demo/back-channel';
 import type { ClientRegistration } from '../config.js';
-import { AuthServerUnreachable, type GrantLabel, TokenRequestFailed } from '../errors.js';
+import { AuthServerBusy, AuthServerUnreachable, type GrantLabel, TokenRequestFailed } from '../errors.js';
 import type { MetadataClient } from './metadata.js';
 
 /** RFC 6749 §5.1, as the printer keeps it. */
@@ -70,6 +70,10 @@ async function requestToken(
   const metadata = await deps.metadata.get();
   const response = await postAuthenticated(deps, metadata.token_endpoint, form);
   const body = responseBody(response);
+  // Overload, not a refusal (RFC 9110 §15.6.4): the request was not looked at, so it may be sent again later.
+  const retryAfter = Number(response.headers['retry-after']);
+  if (response.status === 503 && Number.isInteger(retryAfter) && retryAfter >= 0)
+    throw new AuthServerBusy(Math.min(30, Math.max(1, retryAfter)));
   if (response.status !== 200) {
     const error = readTokenError(response);
     throw new TokenRequestFailed(error.code, error.description, grant);

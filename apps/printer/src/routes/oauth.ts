@@ -11,10 +11,14 @@ import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { activeTrace, describeExchange, endTrace, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { buildAuthorizationRequest, rememberPending } from '../oauth/authorization_request.js';
+import { AuthServerBusy, CallbackRejected } from '../errors.js';
 import { handleCallback } from '../oauth/callback.js';
 import type { Connection } from '../oauth/connection.js';
 import { revokeConnection } from '../oauth/revocation.js';
-import type { TokenSet } from '../oauth/token_endpoint.js';
+import { exchangeAuthorizationCode, type TokenSet } from '../oauth/token_endpoint.js';
+
+/** How long a code the auth server was too busy to exchange is kept for the page that retries (a code lives ≤ 60 s). */
+const BUSY_EXCHANGE_TTL_MS = 60_000;
 import { regenerateSession } from './session_helpers.js';
 
 /** The outcome page of a Deny (step 4 with error=access_denied). */
@@ -164,7 +168,61 @@ export function oauthRoutes(ctx: AppContext): Router {
       renderDenied(req, res, result.description);
       return;
     }
+    if (result.outcome === 'busy') {
+      renderBusyRetrying(req, res, { ...result, issuer: metadata.issuer });
+      return;
+    }
     await finishConnection(req, res, ctx, metadata.issuer, result.tokens);
+  });
+
+  /**
+   * The auth server was busy (503 + Retry-After) when the code was to be exchanged. state and iss were checked
+   * and the code was not looked at, so it is kept, with its verifier, in this session only, and the page comes
+   * back here by itself after Retry-After (the Refresh header) to exchange it: once, within a minute (the code's
+   * own lifetime is at most that, RFC 6749 §4.1.2).
+   */
+  function renderBusyRetrying(
+    req: Request,
+    res: Response,
+    kept: { retryAfterS: number; code: string; code_verifier: string; issuer: string },
+  ): void {
+    req.session.busyExchange = {
+      code: kept.code,
+      code_verifier: kept.code_verifier,
+      issuer: kept.issuer,
+      at: Date.now(),
+    };
+    res
+      .status(503)
+      .set('Retry-After', String(kept.retryAfterS)) // RFC 9110 §10.2.3
+      .set('Refresh', `${kept.retryAfterS}; url=/callback/retry`)
+      .render('error', {
+        heading: 'The auth server is busy, retrying',
+        code: 'temporarily_unavailable',
+        message: `The auth server asked Photo Printer to wait ${kept.retryAfterS} s before exchanging the code. This page tries again by itself.`,
+        explanation:
+          'Many learners at once: instead of keeping everyone waiting, the Authorization Server answered 503 with Retry-After (RFC 9110 §15.6.4) without looking at the code, so it is still valid. Photo Printer keeps it with its code_verifier (which never leaves the printer) and exchanges it when the page reloads.',
+        backHref: '/',
+        backLabel: 'Back to Photo Printer',
+      });
+  }
+
+  router.get('/callback/retry', async (req, res) => {
+    const kept = req.session.busyExchange;
+    delete req.session.busyExchange;
+    if (!kept || Date.now() - kept.at > BUSY_EXCHANGE_TTL_MS) {
+      throw new CallbackRejected(
+        'There is no code waiting to be exchanged (or it waited too long).',
+        'This page only finishes an exchange that the auth server was too busy to answer a moment ago, once. Start again from Photo Printer.',
+      );
+    }
+    try {
+      const tokens = await exchangeAuthorizationCode(ctx.tokenEndpoint, kept.code, kept.code_verifier);
+      await finishConnection(req, res, ctx, kept.issuer, tokens);
+    } catch (err) {
+      if (!(err instanceof AuthServerBusy)) throw err;
+      renderBusyRetrying(req, res, { ...kept, retryAfterS: err.retryAfterS });
+    }
   });
 
   router.post('/disconnect', verifyCsrf, async (req, res) => {

@@ -129,6 +129,8 @@ async function prepare(ctx: AppContext, req: Request, res: Response, what: Lesso
     case 'start-kiosk':
       await startKioskFlow(ctx, req, res, 'The lesson bar starts the kiosk (segment “The other grants”)');
       return '';
+    case 'printer-app-first':
+      return `?${new URLSearchParams({ client_id: ctx.config.client.clientId })}`;
   }
 }
 

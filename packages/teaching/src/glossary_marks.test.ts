@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { glossaryTerms } from './docs.js';
+import { GLOSSARY_TERM_PATTERNS, markGlossaryTerms } from './glossary_marks.js';
+
+const links = (html: string) =>
+  [...html.matchAll(/<a class="term" href="[^"]*\/glossary#([a-z0-9-]+)"/g)].map((m) => m[1]);
+
+describe('glossary terms marked on every page by construction (issue 13)', () => {
+  it('every term of docs/glossary.md is recognised, and every pattern names a term', () => {
+    const ids = glossaryTerms().map((t) => t.id);
+    for (const id of ids) assert.ok(GLOSSARY_TERM_PATTERNS[id], `docs/glossary.md's “${id}” has no pattern`);
+    for (const id of Object.keys(GLOSSARY_TERM_PATTERNS)) assert.ok(ids.includes(id), `${id} is not in the glossary`);
+  });
+
+  it('links the first occurrence of a term in the text, with its explanation as hover text, and only that one', () => {
+    const html = '<main><p>An access token is short-lived.</p><p>Another access token.</p></main>';
+    const marked = markGlossaryTerms(html, 'http://printer.test');
+    assert.deepEqual(links(marked), ['access-token']);
+    assert.match(
+      marked,
+      /<p>An <a class="term" href="http:\/\/printer\.test\/glossary#access-token" title="[^"]+">access token<\/a> is short-lived\.<\/p><p>Another access token\.<\/p>/,
+    );
+  });
+
+  it('never touches tags, attributes, code, links, buttons, labels, the service bar, the step bar or the head', () => {
+    const html = [
+      '<html><head><title>The access token</title><style>.PKCE{}</style></head><body>',
+      '<header>Role: public client</header><nav class="steps"><li>refresh token</li></nav>',
+      '<p title="an access token">x</p><img alt="JWT">',
+      '<pre>scope=photos.read</pre><code>Bearer token</code><a href="/x">consent</a>',
+      '<button>Revocation</button><label>Introspection <input name="metadata"></label>',
+      '<script>if (a < b) { JWKS }</script>',
+      '</body></html>',
+    ].join('');
+    assert.equal(markGlossaryTerms(html), html);
+  });
+
+  it('text after a skipped element is page text again; a term linked by hand is not linked twice', () => {
+    const html =
+      '<p><code>PKCE</code> then PKCE, and <a class="term" href="/glossary#jwt" title="x">JWT</a> then JWT.</p>';
+    const marked = markGlossaryTerms(html);
+    assert.deepEqual(links(marked), ['pkce', 'jwt']);
+    assert.match(marked, /<code>PKCE<\/code> then <a class="term" href="\/glossary#pkce"/);
+    assert.match(marked, /then JWT\.<\/p>$/);
+  });
+
+  it('a term across a line break is recognised as the browser shows it', () => {
+    assert.deepEqual(links(markGlossaryTerms('<p>the refresh\n   token rotates</p>')), ['refresh-token']);
+  });
+});
