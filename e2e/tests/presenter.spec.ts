@@ -116,6 +116,8 @@ test.describe('Presenter view', () => {
     await page.getByRole('button', { name: 'Turn step-through mode on' }).click();
     await page.getByRole('button', { name: 'Import photos from Drive' }).click();
     await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
+    // The pause page's action first: Continue on the first screen, the parameter table after it.
+    await expectProjectable(page, page.getByRole('button', { name: 'Continue' }));
     const stepUrl = page.url();
     await page.waitForLoadState('load'); // presenter.js (deferred) listens from here
     await page.keyboard.press('ArrowRight');
@@ -218,14 +220,37 @@ test.describe('Presenter view at 1920×1080', () => {
     await expectProjectable(page, page.getByRole('button', { name: 'Sign in to Drive' }));
     await page.goto(`${urls().auth}/device`);
     await expectProjectable(page, page.getByRole('button', { name: 'Continue' }));
-    // The consent screen.
+    // The consent screen, in step-through mode: each pause page's Continue on the first screen too.
     await page.goto('/');
+    await page.getByRole('button', { name: 'Turn step-through mode on' }).click();
     await page.getByRole('button', { name: 'Import photos from Drive' }).click();
+    await expect(page.locator('#step-heading')).toHaveText(/^Step 2:/);
+    const pauseBeforeAuthorize = page.getByRole('button', { name: 'Continue' });
+    await expectProjectable(page, pauseBeforeAuthorize);
+    await pauseBeforeAuthorize.click();
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill(PASSWORDS.alice);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('heading', { name: /Photo Printer wants to access your Drive/ })).toBeVisible();
     await expectProjectable(page, page.getByRole('button', { name: 'Allow' }));
     await expect(page.getByRole('button', { name: 'Deny' })).toBeInViewport({ ratio: 1 });
+    // Back at the printer: every pause page up to the photos (the answer, the token request, the tokens, the call
+    // to Drive), each with Continue on the first screen.
+    await page.getByRole('button', { name: 'Allow' }).click();
+    const paused: string[] = [];
+    while (!/\/photos/.test(page.url())) {
+      await expect(page).toHaveURL(new RegExp(`^${urls().printer}/(step|photos)`));
+      if (/\/photos/.test(page.url())) break;
+      await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
+      const heading = await page.locator('#step-heading').innerText();
+      paused.push(heading);
+      await expectProjectable(page, page.getByRole('button', { name: 'Continue' }));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      // Every pause is at /step: wait for the next page (another heading, or none on the photos page).
+      await page.waitForFunction((h) => document.querySelector('#step-heading')?.textContent?.trim() !== h, heading);
+      await page.waitForLoadState('load');
+      expect(paused.length).toBeLessThan(8);
+    }
+    expect(paused.map((h) => h.split(':')[0])).toEqual(['Step 4', 'Step 5', 'Step 6', 'Step 7']);
   });
 });
