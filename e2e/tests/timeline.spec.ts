@@ -80,6 +80,36 @@ test.describe('Behind the scenes', () => {
     await page.getByRole('button', { name: 'Turn instructor mode off' }).click();
   });
 
+  test('a later visit to the photos page is a flow of its own on the timeline: steps 7-8, Drive verifying the token', async ({
+    page,
+  }) => {
+    await connectAs(page, 'alice');
+    await page.waitForLoadState('load');
+    const importRows = async () => {
+      await page.goto('/timeline');
+      await page
+        .getByRole('link', { name: /Import photos from Drive/ })
+        .first()
+        .click();
+      return (await timelineRows(page)).filter((r) => r.kind === 'request' && r.from === 'printer' && r.to === 'drive');
+    };
+    const before = (await importRows()).length;
+    await page.goto('/photos');
+    await page.waitForLoadState('load'); // its thumbnails, in its flow
+    await page.goto('/timeline');
+    await expect(page.getByRole('heading', { name: /Your photos 1/ })).toBeVisible();
+    await expect(page.getByText('Your photos with the token Photo Printer holds').first()).toBeVisible();
+    const rows = await timelineRows(page);
+    expect(new Set(rows.map((r) => r.step).filter((n) => n !== ''))).toEqual(new Set(['7', '8']));
+    expect(rows.some((r) => r.step === '7' && r.from === 'printer' && r.to === 'drive')).toBe(true);
+    await expect(page.locator('[data-source="drive"]')).toHaveAttribute('data-state', 'ok');
+    await expect(page.locator('li.seq-row[data-kind="response"][data-step="8"] .arrow').first()).toContainText(
+      /token valid: sub=alice/,
+    );
+    // The import's flow did not take the visit in.
+    expect((await importRows()).length).toBe(before);
+  });
+
   test('step-through mode stops before each hop, explains it, and Continue proceeds', async ({ page }) => {
     await forgetConsent(page, 'alice');
     await page.goto('/');
