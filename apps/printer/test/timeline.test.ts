@@ -284,6 +284,36 @@ describe('trace per flow (W3C traceparent on the back channel)', () => {
     assert.notEqual(await currentTraceId(browser), second);
   });
 
+  it('placing an order is a flow of its own: the photos fetched from Drive for it are steps 7-8 of "Order 1"', async () => {
+    const browser = new Browser(printer.base);
+    await connect(browser, auth.publicUrl);
+    const photos = await browser.get('/photos'); // the import's last step
+    const importId = await currentTraceId(browser);
+    const seen = drive.requests.length;
+    const placed = await browser.post('/orders', {
+      csrf: Browser.csrf(photos),
+      photo: [PHOTOS[0]!.id],
+      size: '5x7',
+      copies: '1',
+    });
+    assert.equal(placed.status, 303);
+    const orderId = await currentTraceId(browser);
+    assert.notEqual(orderId, importId, 'the order has its own trace');
+    const calls = drive.requests.slice(seen);
+    assert.ok(calls.length > 0, 'the order fetched the photo from Drive');
+    for (const call of calls)
+      assert.equal(parseTraceparent(call.headers.traceparent as string)?.traceId, orderId, call.url);
+    const page = await browser.get(`/timeline?trace=${orderId}`);
+    assert.match(page.text, /Order 1 \(order [A-Za-z0-9_-]+\)/);
+    assert.match(page.text, /An order: Photo Printer fetches the chosen photos/);
+    const steps = new Set(
+      rows(page.text)
+        .map((x) => x.step)
+        .filter((n) => n !== ''),
+    );
+    assert.deepEqual([...steps].sort(), ['7', '8'], 'steps 7-8 only');
+  });
+
   it('the print lab (client credentials) runs in its own trace', async () => {
     const browser = new Browser(printer.base);
     const page = await browser.get('/print-lab');

@@ -34,6 +34,13 @@ export function ordersRoutes(ctx: AppContext): Router {
       res.redirect(303, '/photos#order');
       return;
     }
+    // Placing an order is a flow of its own (the import's ended with Drive's answer): Photo Printer fetches each chosen
+    // photo from Drive with the token it holds, steps 7-8 again, so those calls are on the timeline too.
+    const before = currentConnection(req); // not connected: home, with a notice (NotConnected)
+    const orderNumber = (req.session.traces ?? []).filter((t) => t.label.startsWith('Order ')).length + 1;
+    const trace = startTrace(req, 'order', `Order ${orderNumber}`);
+    // No step number: your click only makes the client need the API again (as "Re-order").
+    describeExchange(res, { key: trace.id, from: 'browser', channel: 'front', label: 'You press “Place order”' });
     let id: string;
     try {
       id = await withAccessToken(req, ctx.tokenEndpoint, (token) =>
@@ -53,6 +60,13 @@ export function ordersRoutes(ctx: AppContext): Router {
         400,
       );
       return;
+    }
+    const filed = req.session.traces?.find((t) => t.id === trace.id);
+    if (filed) {
+      const refreshed = currentConnection(req).refreshCount > before.refreshCount;
+      // The access token had expired: the Refresh Token grant's steps 5-6 came first (RFC 6749 §6).
+      if (refreshed) filed.kind = 'refresh_token';
+      filed.label = `Order ${orderNumber} (order ${id})${refreshed ? ': the access token had expired, refreshed (new tokens)' : ''}`;
     }
     req.session.justOrdered = true;
     res.redirect(303, `/orders/${id}`);

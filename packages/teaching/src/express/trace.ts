@@ -25,7 +25,8 @@ import './session.js';
 /**
  * Which grant a flow runs: the timeline explains each differently. `reorder` is a re-order that found its access
  * token still valid: no grant ran, only steps 7-8 of the Authorization Code flow that got the token. `photos` is a
- * later visit to "Your photos" (not the import's finishing page): the same steps 7-8 with the token the client holds.
+ * later visit to "Your photos" (not the import's finishing page): the same steps 7-8 with the token the client holds;
+ * `order` is placing an order: Photo Printer fetches the chosen photos from Drive with that token (steps 7-8 again).
  */
 export type FlowKind =
   | 'authorization_code'
@@ -34,6 +35,7 @@ export type FlowKind =
   | 'refresh_token'
   | 'reorder'
   | 'photos'
+  | 'order'
   | 'claims_editor';
 
 /** The grant whose steps (steps.ts) number a flow of this kind. */
@@ -44,6 +46,7 @@ export const FLOW_GRANT: Record<FlowKind, GrantKey> = {
   refresh_token: 'refresh_token',
   reorder: 'authorization_code',
   photos: 'authorization_code',
+  order: 'authorization_code',
   claims_editor: 'authorization_code',
 };
 

@@ -42,9 +42,10 @@ const KIND_NAMES: Record<TraceInfo['kind'], string> = {
   authorization_code: GRANT_STEPS.authorization_code.name,
   client_credentials: GRANT_STEPS.client_credentials.name,
   device_code: GRANT_STEPS.device_code.name,
-  refresh_token: `${GRANT_STEPS.refresh_token.name} (a re-order or a photos visit that refreshed)`,
+  refresh_token: `${GRANT_STEPS.refresh_token.name} (a re-order, an order or a photos visit that refreshed)`,
   reorder: 'Re-order with a still valid access token (no grant, steps 7-8 only)',
   photos: 'Your photos with the token Photo Printer holds (no grant, steps 7-8 only)',
+  order: 'An order: Photo Printer fetches the chosen photos with the token it holds (no grant, steps 7-8 only)',
   claims_editor: 'Claims editor: a re-encoded token sent to Drive (steps 7-8 only, refused)',
 };
 
