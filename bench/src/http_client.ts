@@ -1,18 +1,32 @@
 /**
  * @module http_client
  *
- * A scripted browser, just enough of one: node:http with keep-alive, one cookie jar per learner, redirects
- * followed by hand (each step is checked), forms posted as application/x-www-form-urlencoded.
+ * A scripted browser, just enough of one: node:http with keep-alive, one cookie jar and one connection pool per
+ * learner, redirects followed by hand (each step is checked), forms posted as application/x-www-form-urlencoded.
  */
 import http from 'node:http';
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 2048, maxFreeSockets: 1024 });
+/**
+ * Each learner's own connections, as each learner's browser keeps its own: at most 6 per host (what browsers open
+ * per origin over HTTP/1.1), kept alive while idle, so a learner back from a long sign-in at the auth server finds
+ * its connection to the printer still open (the printer keeps idle connections 65 s). One pool shared by the whole
+ * class (as this client had before issue 15) would hold only as many connections as were busy at once, and send
+ * learners coming back together through new connections, each queued for an accept (bench/README.md).
+ */
+const BROWSER_SOCKETS_PER_HOST = 6;
+const learnerAgents = new Set<http.Agent>();
 /** For the one retry after a reset on a reused connection: a new connection, never another idle one. */
 const freshAgent = new http.Agent({ keepAlive: false });
 
 /** Cookies by host, as a browser keeps them (not by port); the services use distinct cookie names. */
 export class CookieJar {
   private readonly byHost = new Map<string, Map<string, string>>();
+  /** This learner's connection pool (see BROWSER_SOCKETS_PER_HOST). */
+  readonly agent = new http.Agent({ keepAlive: true, maxSockets: BROWSER_SOCKETS_PER_HOST });
+
+  constructor() {
+    learnerAgents.add(this.agent);
+  }
 
   header(url: URL): string | undefined {
     const jar = this.byHost.get(url.hostname);
@@ -78,7 +92,7 @@ export async function request(
   step = '',
 ): Promise<Reply> {
   try {
-    return await send(jar, method, url, form, timeoutMs, agent, step);
+    return await send(jar, method, url, form, timeoutMs, jar.agent, step);
   } catch (err) {
     // A server whose event loop was busy for longer than its keep-alive timeout closes "idle" connections that
     // already carry a new request: a reset on a reused connection, before any answer. Browsers retry those.
@@ -208,6 +222,7 @@ export function clientTimings(): readonly ClientTiming[] {
 }
 
 export function closeAgent(): void {
-  agent.destroy();
+  for (const agent of learnerAgents) agent.destroy();
+  learnerAgents.clear();
   freshAgent.destroy();
 }
