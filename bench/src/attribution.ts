@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import type { ClientTiming } from './http_client.js';
 import { median, percentile, round } from './stats.js';
 
-interface ServerCall {
+/** One back-channel call in a ServerTiming line (written by servers/timings.ts). */
+export interface ServerCall {
   path: string;
   start: number;
   sock?: number;

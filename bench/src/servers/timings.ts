@@ -22,33 +22,10 @@ import crypto from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { Socket } from 'node:net';
+// One record of the NDJSON this preload writes: its reader, attribution.ts, owns the type (type-only import: no
+// runtime dependency in the services).
+import type { ServerCall as Call, ServerTiming as Timing } from '../attribution.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-
-interface Call {
-  path: string;
-  start: number;
-  sock?: number;
-  con?: number;
-  res?: number;
-  end?: number;
-  status?: number;
-  reused?: boolean;
-}
-
-interface Timing {
-  svc: string;
-  id?: string;
-  parent?: string;
-  method: string;
-  path: string;
-  acc: number;
-  req: number;
-  fin?: number;
-  status?: number;
-  nth: number;
-  bc: Call[];
-  tp: { kind: string; start: number; end: number }[];
-}
 
 const file = process.env.BENCH_TIMINGS_FILE;
 const service = process.env.BENCH_TIMINGS_SERVICE ?? 'service';
