@@ -59,13 +59,20 @@ export function learnerOf(req: Request): string | undefined {
   return req.session.learner;
 }
 
-/** `POST /_demo/learner-state` at the auth server, as the printer: this learner's grants and device approvals. */
-async function fetchLearnerState(ctx: AppContext, sub: string): Promise<LearnerState | null> {
+/**
+ * A POST to one of the auth server's `/_demo/` endpoints for the exercises, authenticated as Photo Printer (client
+ * credentials, RFC 6749 §2.3.1); the answer's status and JSON body, or null when the auth server cannot be reached.
+ */
+async function postAsPrinter(
+  ctx: AppContext,
+  path: string,
+  form: Record<string, string>,
+): Promise<{ status: number; body: unknown } | null> {
   const { clientId, clientSecret } = ctx.config.client;
   try {
     const answer = await ctx.backChannel.http.post<unknown>(
-      `${ctx.config.auth.internalUrl}/_demo/learner-state`,
-      new URLSearchParams({ sub }).toString(),
+      `${ctx.config.auth.internalUrl}${path}`,
+      new URLSearchParams(form).toString(),
       {
         trace: false,
         responseType: 'json',
@@ -76,33 +83,26 @@ async function fetchLearnerState(ctx: AppContext, sub: string): Promise<LearnerS
         validateStatus: () => true,
       },
     );
-    const body = answer.data as Partial<LearnerState> | null;
-    if (answer.status !== 200 || !body || !Array.isArray(body.grants) || !Array.isArray(body.devices)) return null;
-    return { sub, grants: body.grants, devices: body.devices };
+    return { status: answer.status, body: answer.data };
   } catch {
     return null;
   }
 }
 
+/** `POST /_demo/learner-state` at the auth server, as the printer: this learner's grants and device approvals. */
+async function fetchLearnerState(ctx: AppContext, sub: string): Promise<LearnerState | null> {
+  const answer = await postAsPrinter(ctx, '/_demo/learner-state', { sub });
+  const body = answer?.body as Partial<LearnerState> | null | undefined;
+  if (answer?.status !== 200 || !body || !Array.isArray(body.grants) || !Array.isArray(body.devices)) return null;
+  return { sub, grants: body.grants, devices: body.devices };
+}
+
 /** `POST /_demo/learners` at the auth server, as the printer: who joined the class (the class board). */
 export async function fetchLearners(ctx: AppContext): Promise<string[] | null> {
-  const { clientId, clientSecret } = ctx.config.client;
-  try {
-    const answer = await ctx.backChannel.http.post<unknown>(`${ctx.config.auth.internalUrl}/_demo/learners`, '', {
-      trace: false,
-      responseType: 'json',
-      headers: {
-        authorization: buildBasicAuthorization(clientId, clientSecret),
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      validateStatus: () => true,
-    });
-    const body = answer.data as { learners?: { sub?: unknown }[] } | null;
-    if (answer.status !== 200 || !Array.isArray(body?.learners)) return null;
-    return body.learners.map((l) => l.sub).filter((s): s is string => typeof s === 'string');
-  } catch {
-    return null;
-  }
+  const answer = await postAsPrinter(ctx, '/_demo/learners', {});
+  const body = answer?.body as { learners?: { sub?: unknown }[] } | null | undefined;
+  if (answer?.status !== 200 || !Array.isArray(body?.learners)) return null;
+  return body.learners.map((l) => l.sub).filter((s): s is string => typeof s === 'string');
 }
 
 /** Everything a check may look at, for the learner of this browser. */
