@@ -180,8 +180,9 @@ export const EXERCISES: readonly Exercise[] = [
     id: 'pkce-challenge',
     title: 'Hash your own code_verifier',
     goal:
-      'Open the timeline of your last Import flow, find the code_verifier Photo Printer sent in step 5, compute the ' +
-      'code_challenge it hashes to (S256), and paste it here.',
+      'Open the timeline of your last Import flow, find the code_verifier Photo Printer sent in step 5 (under Raw ' +
+      'request and response, in Photo Printer’s own copy of the call: the auth server’s record masks it), compute ' +
+      'the code_challenge it hashes to (S256), and paste it here.',
     startAt: { href: '/timeline', label: 'the timeline' },
     answerLabel: 'code_challenge',
     rfc: 'RFC 7636 §4.1, §4.2, §4.6',
