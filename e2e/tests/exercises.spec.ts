@@ -136,7 +136,7 @@ test('two learners do the six exercises in parallel; the class board shows their
   // The instructor opens the board first, and leaves it open: it polls.
   const board = await (await browser.newContext({ baseURL: urls().printer })).newPage();
   await board.goto('/class');
-  await expect(board.getByRole('heading', { name: 'Instructor mode is not available here' })).toBeVisible();
+  await expect(board.getByRole('heading', { name: 'Turn instructor mode on first' })).toBeVisible();
   await board.goto('/timeline');
   await board.getByRole('button', { name: 'Turn instructor mode on' }).click();
   await board.goto('/class');

@@ -443,6 +443,24 @@ function toPage(err: unknown): { status: number; page: ErrorPage } {
   };
 }
 
+/** An instructor's page asked with instructor mode off, where it is offered: say how to turn it on. */
+export class InstructorModeOff extends PrinterError {
+  readonly status = 403;
+  constructor() {
+    super('Instructor mode is off.');
+  }
+  page(): ErrorPage {
+    return {
+      heading: 'Turn instructor mode on first',
+      message: 'This page is for the instructor (it shows the whole class, or changes it), and instructor mode is off.',
+      explanation:
+        'Turn it on under Behind the scenes on any Photo Printer page (with the instructor key when the demo was started with one), then open this page again.',
+      backHref: '/',
+      backLabel: 'Back to Photo Printer',
+    };
+  }
+}
+
 /** Instructor mode reveals secrets, so it is refused where it is not offered or without the right key. */
 export class InstructorModeRefused extends PrinterError {
   readonly status = 403;

@@ -19,9 +19,8 @@ import QRCode from 'qrcode';
 import { type CheckResult, type Exercise, EXERCISES, checkExercise, findExercise } from '@oauth-demo/teaching';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
-import { InstructorModeRefused } from '../errors.js';
 import { fetchLearners, gatherEvidence, learnerOf } from '../exercises.js';
-import { isInstructor } from './teaching/locals.js';
+import { isInstructor, requireInstructor } from './teaching/locals.js';
 
 /** How often the board asks for news (ms): live enough for a room, light on a busy machine. */
 const BOARD_POLL_MS = 3000;
@@ -51,10 +50,6 @@ function render(
 function classLink(ctx: AppContext): { url: string; short: string } {
   const url = ctx.config.printer.publicUrl;
   return { url, short: url.replace(/^https?:\/\//, '') };
-}
-
-function requireInstructor(req: Request): void {
-  if (!isInstructor(req)) throw new InstructorModeRefused();
 }
 
 /** Who joined, and what each completed: learners from the auth server, completions from our database. */
@@ -123,7 +118,7 @@ export function exercisesRoutes(ctx: AppContext): Router {
   });
 
   router.get('/class', async (req, res) => {
-    requireInstructor(req);
+    requireInstructor(ctx, req);
     const link = classLink(ctx);
     // The QR code is drawn here, as SVG: no service outside, no script (issue 18 item 4).
     const qrSvg = await QRCode.toString(link.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });

@@ -28,10 +28,10 @@ import {
 } from '@oauth-demo/teaching';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
-import { InstructorModeRefused, LessonSegmentUnknown } from '../../errors.js';
+import { LessonSegmentUnknown } from '../../errors.js';
 import { revokeConnection } from '../../oauth/revocation.js';
 import { startKioskFlow } from '../kiosk.js';
-import { isInstructor } from './locals.js';
+import { isInstructor, requireInstructor } from './locals.js';
 
 /** What the lesson bar shows (res.locals.lessonBar, apps/printer/views/partials/lesson_bar.ejs). */
 interface LessonBar {
@@ -146,7 +146,7 @@ export function lessonRoutes(ctx: AppContext): Router {
 
   // The whole plan, each segment a click away (instructor mode).
   router.get('/lesson', (req, res) => {
-    if (!isInstructor(req)) throw new InstructorModeRefused();
+    requireInstructor(ctx, req);
     res.render('lesson', {
       title: 'The lesson',
       segments: LESSON,
@@ -157,7 +157,7 @@ export function lessonRoutes(ctx: AppContext): Router {
   });
 
   router.post('/lesson', verifyCsrf, async (req, res) => {
-    if (!isInstructor(req)) throw new InstructorModeRefused();
+    requireInstructor(ctx, req);
     const to = typeof req.body?.to === 'string' ? req.body.to : '';
     if (!['next', 'previous', 'stop'].includes(to) && !LESSON.some((s) => s.id === to))
       throw new LessonSegmentUnknown(`The lesson has no segment “${to.slice(0, 60)}”.`);

@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { GlossaryEntry } from '@oauth-demo/teaching';
 import { csrfToken } from '@oauth-demo/web';
 import { instructorModeOffered } from '../../config.js';
+import { InstructorModeOff, InstructorModeRefused } from '../../errors.js';
 import type { AppContext } from '../../context.js';
 import { glossaryFor } from './glossary.js';
 import { lessonBarFor } from './lesson.js';
@@ -33,6 +34,15 @@ export interface Teaching {
 
 export function isInstructor(req: Request): boolean {
   return req.session.teaching?.instructor === true;
+}
+
+/**
+ * For the instructor's pages and actions: passes in instructor mode; otherwise 403, saying how to turn it on where it
+ * is offered (InstructorModeOff), or that it is not offered here (InstructorModeRefused).
+ */
+export function requireInstructor(ctx: AppContext, req: Request): void {
+  if (isInstructor(req)) return;
+  throw instructorModeOffered(ctx.config, req.ip) ? new InstructorModeOff() : new InstructorModeRefused();
 }
 
 /**

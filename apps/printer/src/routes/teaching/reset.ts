@@ -18,9 +18,8 @@ import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import { Router } from 'express';
 import { csrfToken, ensurePrivateDir, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../../context.js';
-import { InstructorModeRefused } from '../../errors.js';
 import { revokeConnection } from '../../oauth/revocation.js';
-import { isInstructor } from './locals.js';
+import { requireInstructor } from './locals.js';
 
 export function resetRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -52,7 +51,7 @@ export function resetRoutes(ctx: AppContext): Router {
   });
 
   router.post('/teaching/reset', verifyCsrf, async (req, res) => {
-    if (!isInstructor(req)) throw new InstructorModeRefused();
+    requireInstructor(ctx, req);
     if (req.body.confirm !== 'reset-class') {
       res.render('confirm_reset', {
         title: 'Reset the whole class?',
