@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type MergedExchange, foldRepeats, genericPath, laneIndex, lanesFor } from './timeline.js';
+import { type MergedExchange, buildRows, foldRepeats, genericPath, laneIndex, lanesFor } from './timeline.js';
 
 describe('timeline: repeated reads are folded', () => {
   let at = 0;
@@ -127,5 +127,38 @@ describe('one grant per timeline (issue 13 item 1) and how a flow ended (item 4)
     assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 502)]), 'failed');
     assert.equal(flowOutcome([front('/import', 303), front('/callback?error=access_denied&state=s', 200)]), 'denied');
     assert.equal(flowOutcome([]), 'unrecorded');
+  });
+});
+
+describe('timeline: rows in order', () => {
+  const exchange = (id: string, at: number, durationMs: number, status: number): MergedExchange => ({
+    id,
+    traceId: 't',
+    recordedBy: 'printer',
+    from: 'browser',
+    to: 'printer',
+    channel: 'front',
+    step: 1,
+    label: 'POST /import',
+    at,
+    durationMs,
+    request: { method: 'POST', url: '/import', headers: {} },
+    response: { status, headers: status === 303 ? { location: 'http://auth/authorize' } : {} },
+  });
+
+  it('an exchange answered within the same millisecond shows its request before its response', () => {
+    const rows = buildRows([exchange('a', 100, 0, 303)]);
+    assert.deepEqual(
+      rows.map((r) => r.kind),
+      ['request', 'response'],
+    );
+  });
+
+  it('at one instant, an earlier call’s answer comes before the next call opens', () => {
+    const rows = buildRows([exchange('a', 100, 5, 200), exchange('b', 105, 3, 200)]);
+    assert.deepEqual(
+      rows.map((r) => `${r.exchange.id}:${r.kind}`),
+      ['a:request', 'a:response', 'b:request', 'b:response'],
+    );
   });
 });

@@ -372,6 +372,8 @@ export function buildRows(exchanges: MergedExchange[]): TimelineRow[] {
     .map((r, i) => ({ r, i }))
     .sort((a, b) => {
       if (a.r.at !== b.r.at) return a.r.at - b.r.at;
+      // An exchange answered within the same millisecond: its request still comes before its own response.
+      if (a.r.exchange === b.r.exchange) return a.r.kind === 'request' ? -1 : 1;
       if (rank(a.r) !== rank(b.r)) return rank(a.r) - rank(b.r);
       // Same instant, same kind: the outer call opens first and closes last.
       const d = a.r.exchange.durationMs - b.r.exchange.durationMs;
