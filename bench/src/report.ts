@@ -199,19 +199,7 @@ export function render(report: Report): string {
 
   if (d) {
     out.push('', `1. ${d.route}: every target, medians of ${method.rounds} round(s)`);
-    out.push(
-      table(
-        ['target', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'rounds req/s'],
-        d.targets.map((t) => [
-          t.name,
-          Math.round(t.medianRps),
-          t.medianP50Ms,
-          t.medianP99Ms,
-          t.failures,
-          t.rounds.map((r) => Math.round(r.rps)).join(' / '),
-        ]),
-      ),
-    );
+    out.push(targetsTable(d.targets));
     const rr = (v: number[] | undefined) => (v ?? []).map((n) => n.toFixed(2)).join(' / ');
     out.push(
       `ratios are medians of per-round ratios; per round: production ÷ no auth ${rr(d.roundRatios.production)}${d.roundRatios.perRequest ? `; without the cache ÷ no auth ${rr(d.roundRatios.perRequest)}` : ''}; ratio of medians ${x(d.ratioOfMedians)}`,
@@ -221,19 +209,7 @@ export function render(report: Report): string {
   }
   if (k) {
     out.push('', `2. ${k.request}`);
-    out.push(
-      table(
-        ['target', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'rounds req/s'],
-        k.targets.map((t) => [
-          t.name,
-          Math.round(t.medianRps),
-          t.medianP50Ms,
-          t.medianP99Ms,
-          t.failures,
-          t.rounds.map((r) => Math.round(r.rps)).join(' / '),
-        ]),
-      ),
-    );
+    out.push(targetsTable(k.targets));
     out.push(
       `ratio is the median of per-round ratios: ${k.roundRatios.map((n) => n.toFixed(2)).join(' / ')}; ratio of medians ${x(k.ratioOfMedians)}`,
     );
@@ -359,4 +335,28 @@ export function render(report: Report): string {
     for (const fl of report.failures) out.push(`- ${fl}`);
   }
   return out.join('\n');
+}
+
+/** Benchmarks 1 and 2 report their targets alike: medians over the rounds, and each round's req/s. */
+function targetsTable(
+  targets: readonly {
+    name: string;
+    medianRps: number;
+    medianP50Ms: number;
+    medianP99Ms: number;
+    failures: number;
+    rounds: readonly { rps: number }[];
+  }[],
+): string {
+  return table(
+    ['target', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'rounds req/s'],
+    targets.map((t) => [
+      t.name,
+      Math.round(t.medianRps),
+      t.medianP50Ms,
+      t.medianP99Ms,
+      t.failures,
+      t.rounds.map((r) => Math.round(r.rps)).join(' / '),
+    ]),
+  );
 }
