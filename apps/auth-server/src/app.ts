@@ -82,21 +82,24 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(securityHeaders);
   // Past MAX_IN_FLIGHT requests under way, 503 + Retry-After at once rather than a queue (issue 15, load_shedding.ts).
   app.use(shedLoad({ maxInFlight: config.maxInFlight, serviceName: 'The auth server' }));
+  // A traceparent counts only with the printer's proof (TRACE_SECRET); the browser's side is filed by address.
+  app.use(acceptTraceFromPrinter(config.traceSecret));
+  app.use(recordExchanges(ctx.recorder, 'auth', {}, { untrustedFrontChannel: true }));
+  // The token endpoint before everything only pages and the demo's own routes need (the shared UI's static files,
+  // the recordings and learners routes, metadata): it is the busiest route, and each layer express walks past costs
+  // every request (bench/README.md, benchmark 2).
+  app.use(tokenRouter(ctx));
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), {
     name: 'Auth server',
     role: 'Authorization Server',
     tone: 'as',
   });
   useTeachingViews(app, { glossaryUrl: config.printerUrl });
-  // A traceparent counts only with the printer's proof (TRACE_SECRET); the browser's side is filed by address.
-  app.use(acceptTraceFromPrinter(config.traceSecret));
-  app.use(recordExchanges(ctx.recorder, 'auth', {}, { untrustedFrontChannel: true }));
   app.use(recordingsRouter(ctx));
   app.use(learnersRouter(ctx)); // the printer's exercises and class board (issue 18), the printer only
 
   // Machine endpoints: no cookies, no session.
   app.use(metadataRouter(ctx));
-  app.use(tokenRouter(ctx));
   app.use(noRotationRouter(ctx)); // the attack lab's refresh without rotation (scenario 7); /token above rotates
   app.use(introspectionRouter(ctx));
   app.use(revocationRouter(ctx));

@@ -75,7 +75,13 @@ export function tokenRouter(ctx: AuthContext): Router {
     const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
     if (!grant) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported.`);
     if (!client.grant_types.includes(grantType)) throw new UnauthorizedClient(`This client may not use ${grantType}.`);
-    res.json(await grant(req.body, client, ctx, { endUserAddress: endUserAddress(req, client) }));
+    // Only the password grant reads the end user's address: worked out when asked, not for every token request.
+    const origin: TokenRequestOrigin = {
+      get endUserAddress() {
+        return endUserAddress(req, client);
+      },
+    };
+    res.json(await grant(req.body, client, ctx, origin));
   });
 
   return router;
@@ -98,6 +104,9 @@ function endUserAddress(req: Request, client: Client): string | undefined {
 }
 
 function describeTokenRequest(req: Request, res: Response, { recorder }: AuthContext): void {
+  // The recorder files a back-channel exchange under its traceparent (the printer's, checked by
+  // acceptTraceFromPrinter): without one, nothing is recorded and nothing is linked, so there is nothing to describe.
+  if (req.headers.traceparent === undefined) return;
   const grantType = typeof req.body?.grant_type === 'string' ? req.body.grant_type : '';
   // Which grant's step this is, and whether step 6 issued or refused: the one definition (@oauth-demo/teaching, steps.ts).
   const known = tokenRequestStep(grantType);

@@ -109,10 +109,12 @@ export function recordExchanges(
     }) as Response['end'];
 
     res.once('finish', () => {
-      const described = { ...defaults, ...(res.locals.recording as RecordingInfo | undefined) };
-      const { noteFor, ...info } = { ...described, note: described.noteFor?.(res.statusCode) ?? described.note };
-      const key = info.key ?? traceparent?.traceId;
+      const given = res.locals.recording as RecordingInfo | undefined;
+      // Filed under no trace (most requests): nothing to describe, so nothing is copied or computed.
+      const key = (given && 'key' in given ? given.key : defaults.key) ?? traceparent?.traceId;
       if (!key) return;
+      const described = { ...defaults, ...given };
+      const { noteFor, ...info } = { ...described, note: described.noteFor?.(res.statusCode) ?? described.note };
       const contentType = String(res.getHeader('content-type') ?? '');
       const textual = /json|text|html|x-www-form-urlencoded/.test(contentType);
       const source =
