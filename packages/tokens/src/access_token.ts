@@ -11,9 +11,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  CompactSign,
   errors,
   jwtVerify,
-  SignJWT,
   type JWTHeaderParameters,
   type JWTVerifyGetKey,
   type FlattenedJWSInput,
@@ -21,6 +21,8 @@ import {
 import { InsufficientScope, InvalidToken, OAuthError, TemporarilyUnavailable } from './errors.js';
 import { ACCESS_TOKEN_ALGORITHMS, isAccessTokenAlgorithm, type AccessTokenAlgorithm, type SigningKey } from './keys.js';
 import { hasScope } from './scope.js';
+
+const encoder = new TextEncoder();
 
 /** RFC 9068 §2.1: the JOSE header `typ` of an access token. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
@@ -65,7 +67,10 @@ export async function issueAccessToken(
     exp: iat + input.expiresIn,
     jti: input.jti ?? randomUUID(),
   };
-  const token = await new SignJWT({ ...claims })
+  // A JWT is a JWS whose payload is the claims as JSON (RFC 7519 §7.1): jose's CompactSign signs exactly that,
+  // without SignJWT's claim builder, which would only copy and re-check claims made just above (the token endpoint
+  // signs one per request; bench/README.md, benchmark 2).
+  const token = await new CompactSign(encoder.encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
     .sign(key.privateKey);
   return { token, claims };
