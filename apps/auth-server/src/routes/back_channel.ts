@@ -28,6 +28,8 @@ export const backChannel: RequestHandler[] = [
  * strange token: answer invalid_request (400) instead of guessing what was meant.
  */
 function rejectBadPercentEncoding(_req: unknown, _res: unknown, body: Buffer): void {
+  // Without a `%` there is no escape to break (the usual token request: base64url secrets and codes).
+  if (!body.includes(0x25)) return;
   for (const part of body.toString('latin1').split('&')) {
     try {
       decodeURIComponent(part.replace(/\+/g, ' '));
