@@ -80,7 +80,6 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   // max-age, without revalidation.)
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.use(securityHeaders);
   // Past MAX_IN_FLIGHT requests under way, 503 + Retry-After at once rather than a queue (issue 15, load_shedding.ts).
   app.use(shedLoad({ maxInFlight: config.maxInFlight, serviceName: 'The auth server' }));
   // Handlers take turns, a few ms per event-loop turn, so new connections are accepted while busy (turns.ts).
@@ -88,10 +87,13 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   // A traceparent counts only with the printer's proof (TRACE_SECRET); the browser's side is filed by address.
   app.use(acceptTraceFromPrinter(config.traceSecret));
   app.use(recordExchanges(ctx.recorder, 'auth', {}, { untrustedFrontChannel: true }));
-  // The token endpoint before everything only pages and the demo's own routes need (the shared UI's static files,
-  // the recordings and learners routes, metadata): it is the busiest route, and each layer express walks past costs
-  // every request (bench/README.md, benchmark 2).
+  // The token endpoint before everything only pages and the demo's own routes need (the pages' security headers,
+  // the shared UI's static files, the recordings and learners routes, metadata): it is the busiest route, and each
+  // layer express walks past costs every request (bench/README.md, benchmark 2). Its JSON answers carry what
+  // RFC 6749 §5.1 asks for (Cache-Control: no-store, Pragma: no-cache; routes/back_channel.ts); CSP and
+  // X-Frame-Options are for pages (docs/security.md §S5; shedLoad's busy page sets them itself).
   app.use(tokenRouter(ctx));
+  app.use(securityHeaders);
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), {
     name: 'Auth server',
     role: 'Authorization Server',

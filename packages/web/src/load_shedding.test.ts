@@ -45,6 +45,9 @@ describe('shedLoad: overload answered at once with 503 + Retry-After', () => {
     const html = await page.text();
     assert.match(html, /Photo Printer is busy, retrying/);
     assert.match(html, /<meta http-equiv="refresh" content="2">/, 'a GET page reloads itself after Retry-After');
+    // docs/security.md §S5: a page refuses to be framed, also where shedding runs before the pages' headers.
+    assert.equal(page.headers.get('x-frame-options'), 'DENY');
+    assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
 
     const form = await fetch(`${base}/fast`, { method: 'POST', body: 'a=1' });
     assert.equal(form.status, 503);

@@ -14,6 +14,7 @@
  * (this limit, bounded password hashing, handlers taking turns in turns.ts) is how that queue stays short.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { securityHeaders } from './security_headers.js';
 
 export interface LoadSheddingOptions {
   /** Requests under way at once before the next is refused; 0 turns shedding off. */
@@ -35,6 +36,8 @@ export function shedLoad(options: LoadSheddingOptions) {
     if (inFlight >= options.maxInFlight) {
       res.status(503).set('Retry-After', String(retryAfterS)).set('Cache-Control', 'no-store');
       if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
+        // A page like any other (docs/security.md §S5), even where shedding runs before the pages' own headers.
+        securityHeaders(req, res, () => {});
         res
           .type('html')
           .send(
