@@ -59,11 +59,15 @@ export class Issuer {
       scope: input.scope,
       expiresIn: this.config.lifetimes.accessToken,
     });
-    const family = {
-      id: input.family?.id ?? randomUUID(),
-      expiresAt: input.family?.expiresAt ?? now() + this.config.lifetimes.refreshToken,
-    };
-    const familyId = input.grantId === null ? null : family.id;
+    // No grant (client_credentials), no family: nothing that a replayed code or a refresh could revoke together.
+    const family =
+      input.grantId === null
+        ? undefined
+        : {
+            id: input.family?.id ?? randomUUID(),
+            expiresAt: input.family?.expiresAt ?? now() + this.config.lifetimes.refreshToken,
+          };
+    const familyId = family?.id ?? null;
     this.store.accessTokens.insert({
       jti: claims.jti,
       grantId: input.grantId,
@@ -82,7 +86,7 @@ export class Issuer {
     };
 
     // offline_access is what the user consented to for a refresh token (shown on the consent screen).
-    if (input.withRefreshToken && input.grantId !== null && scopes.includes(SCOPES.offline_access!.name)) {
+    if (input.withRefreshToken && family && input.grantId !== null && scopes.includes(SCOPES.offline_access!.name)) {
       const refreshToken = randomToken();
       this.store.refreshTokens.insert(refreshToken, {
         familyId: family.id,
