@@ -65,7 +65,8 @@ interface Learner {
   jar: CookieJar;
 }
 
-type StepTimes = Map<string, number[]>;
+/** Per step of the flow: when each request was sent (performance.now) and how long it took, in ms. */
+type StepTimes = Map<string, { at: number; ms: number }[]>;
 
 function describe(reply: Reply): string {
   const text = reply.body
@@ -131,7 +132,7 @@ async function flow(learner: Learner, urls: Urls, times: StepTimes): Promise<Flo
       if (refresh?.[1]) [sendMethod, sendUrl, sendForm] = ['GET', new URL(refresh[1].trim(), reply.url), undefined];
     }
     const list = times.get(name) ?? [];
-    list.push(performance.now() - t0);
+    list.push({ at: t0, ms: performance.now() - t0 });
     times.set(name, list);
     if (expect !== undefined && reply.status !== expect)
       throw new FlowError(name, `expected ${expect}, got ${describe(reply)}`);
@@ -252,8 +253,8 @@ export interface FlowBenchResult {
   /** The same, for flows started after the first sign-ins (from `steadyFromS` on): the class at work. */
   steady: { fromS: number; flows: number; p50Ms: number; p99Ms: number; maxMs: number };
   kinds: Record<string, number>;
-  /** p50 / p99 of each request of the flow, in ms. */
-  steps: { step: string; count: number; p50Ms: number; p99Ms: number }[];
+  /** p50 / p99 of each request of the flow, in ms; and p99 / max of those sent from `steady.fromS` on. */
+  steps: { step: string; count: number; p50Ms: number; p99Ms: number; steadyP99Ms: number; steadyMaxMs: number }[];
   memory: ServiceMemory[];
   /** Requests sent again (as a browser does) after a reset on a reused keep-alive connection; not errors. */
   retriedRequests: number;
@@ -402,12 +403,18 @@ export async function benchFlows(ctx: BenchContext, count = ctx.settings.flows.l
         stallsMs: stallsIn(p.logFile),
       };
     });
-    const steps = [...times].map(([step, list]) => ({
-      step,
-      count: list.length,
-      p50Ms: round(percentile(list, 50), 1),
-      p99Ms: round(percentile(list, 99), 1),
-    }));
+    const steps = [...times].map(([step, list]) => {
+      const all = list.map((x) => x.ms);
+      const steady = list.filter((x) => x.at - t0 >= steadyFromMs).map((x) => x.ms);
+      return {
+        step,
+        count: list.length,
+        p50Ms: round(percentile(all, 50), 1),
+        p99Ms: round(percentile(all, 99), 1),
+        steadyP99Ms: round(percentile(steady, 99), 1),
+        steadyMaxMs: round(Math.max(0, ...steady), 1),
+      };
+    });
     result = {
       learners: count,
       durationS,

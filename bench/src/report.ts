@@ -246,8 +246,23 @@ export function render(report: Report): string {
     );
     out.push(
       table(
-        ['request in the flow', 'count', 'p50 ms', 'p99 ms'],
-        f.steps.map((s) => [s.step, s.count, s.p50Ms, s.p99Ms]),
+        [
+          'request in the flow',
+          'count',
+          'p50 ms',
+          'p99 ms',
+          `after ${f.steady.fromS} s: p99 ms`,
+          `after ${f.steady.fromS} s: max ms`,
+        ],
+        f.steps.map((s) => [
+          s.step,
+          s.count,
+          s.p50Ms,
+          s.p99Ms,
+          // None sent after the burst (the sign-in and consent of the first flow): a dash, not NaN.
+          Number.isNaN(s.steadyP99Ms) ? '—' : s.steadyP99Ms,
+          Number.isNaN(s.steadyP99Ms) ? '—' : s.steadyMaxMs,
+        ]),
       ),
     );
     out.push(

@@ -12,6 +12,7 @@ import {
   useSharedUi,
   type SqliteSessionStore,
   shedLoad,
+  takeTurns,
 } from '@oauth-demo/web';
 import { Recorder, acceptTraceFromPrinter, recordExchanges, useTeachingViews } from '@oauth-demo/teaching';
 import { ClientRepository } from './clients.js';
@@ -82,6 +83,8 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
   app.use(securityHeaders);
   // Past MAX_IN_FLIGHT requests under way, 503 + Retry-After at once rather than a queue (issue 15, load_shedding.ts).
   app.use(shedLoad({ maxInFlight: config.maxInFlight, serviceName: 'The auth server' }));
+  // Handlers take turns, a few ms per event-loop turn, so new connections are accepted while busy (turns.ts).
+  app.use(takeTurns());
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), {
     name: 'Auth server',
     role: 'Authorization Server',

@@ -16,6 +16,7 @@ import {
   useSharedUi,
   type SqliteSessionStore,
   shedLoad,
+  takeTurns,
 } from '@oauth-demo/web';
 import {
   acceptTraceFromPrinter,
@@ -107,6 +108,8 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
   app.use(securityHeaders);
   // Past MAX_IN_FLIGHT requests under way, 503 + Retry-After at once rather than a queue (issue 15, load_shedding.ts).
   app.use(shedLoad({ maxInFlight: config.maxInFlight, serviceName: 'Drive' }));
+  // Handlers take turns, a few ms per event-loop turn, so new connections are accepted while busy (turns.ts).
+  app.use(takeTurns());
   useSharedUi(app, join(import.meta.dirname, '..', 'views'), { name: 'Drive', role: 'Resource Server', tone: 'rs' });
   useTeachingViews(app, { glossaryUrl: config.printerUrl });
   // Behind the scenes: API calls that carry a W3C traceparent are recorded for the printer's timeline.

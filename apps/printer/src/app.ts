@@ -15,6 +15,7 @@ import {
   securityHeaders,
   sessionMiddleware,
   shedLoad,
+  takeTurns,
   useSharedUi,
   type SqliteSessionStore,
 } from '@oauth-demo/web';
@@ -126,6 +127,8 @@ export function createApp(config: PrinterConfig): PrinterApp {
   app.use(securityHeaders);
   // Past MAX_IN_FLIGHT requests under way, 503 + Retry-After at once rather than a queue (issue 15, load_shedding.ts).
   app.use(shedLoad({ maxInFlight: config.maxInFlight, serviceName: 'Photo Printer' }));
+  // Handlers take turns, a few ms per event-loop turn, so new connections are accepted while busy (turns.ts).
+  app.use(takeTurns());
   useSharedUi(app, VIEWS_DIR, { name: 'Photo Printer', role: 'Client', tone: 'client' });
   useTeachingViews(app);
   Object.assign(app.locals, { formatPrice, formatTime, formatRelative });

@@ -16,3 +16,4 @@ export * from './session_store.js';
 export * from './ui.js';
 export * from './presenter.js';
 export * from './load_shedding.js';
+export * from './turns.js';

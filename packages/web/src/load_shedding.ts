@@ -11,7 +11,7 @@
  *
  * What this does not reach: connections the kernel holds before the service accepts them (its listen queue).
  * A busy Node process accepts one connection per event-loop turn (bench/README.md): keeping its turns short
- * (this limit, bounded password hashing) is how that queue stays short.
+ * (this limit, bounded password hashing, handlers taking turns in turns.ts) is how that queue stays short.
  */
 import type { NextFunction, Request, Response } from 'express';
 
