@@ -233,9 +233,10 @@ export function markGlossaryTerms(html: string, glossaryBase = ''): string {
   const segments = segmentsOf(html);
   const page = textOf(segments, html);
   const links: { start: number; end: number; open: string }[] = [];
+  const linkedByHand = new Set(Array.from(html.matchAll(/\/glossary#([\w-]+)"/g), (m) => m[1]));
   for (const term of glossaryTerms()) {
     const pattern = PAGE_PATTERNS.get(term.id);
-    if (!pattern || html.includes(`/glossary#${term.id}"`)) continue; // already linked by hand
+    if (!pattern || linkedByHand.has(term.id)) continue;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(page.text); m !== null; m = pattern.exec(page.text)) {
       const from = m.index;
