@@ -135,8 +135,18 @@ describe('Attack lab copies of the printer', () => {
       { auth: null },
     );
     assert.equal(first.status, 200);
+    const rotated = ((await first.json()) as { refresh_token: string }).refresh_token;
     const reuse = await lab({ grant_type: 'refresh_token', refresh_token, client_id: LAB_PUBLIC_CLIENT_ID });
     assert.equal(reuse.status, 400, 'a rotated token is refused by the lab endpoint too');
+    const refused = (await reuse.json()) as { error: string; error_description: string };
+    assert.equal(refused.error, 'invalid_grant');
+    assert.match(refused.error_description, /already used/);
+    const afterReuse = await tokenRequest(
+      server,
+      { grant_type: 'refresh_token', refresh_token: rotated, client_id: LAB_PUBLIC_CLIENT_ID },
+      { auth: null },
+    );
+    assert.equal(afterReuse.status, 400, 'the reuse revoked the whole family, the newer token with it');
     // The real printer is never served.
     const printer = await lab(
       { grant_type: 'refresh_token', refresh_token: 'x' },

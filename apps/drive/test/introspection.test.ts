@@ -129,7 +129,7 @@ describe('Introspection mode with the real auth server (RFC 7662)', () => {
 
   it('the home page names the active mode and its trade-off', async () => {
     // The page's words, without the glossary term links the teaching layer puts around the first use of each term.
-    const words = (html: string) => html.replace(/<a class="term" href="[^"]*" title="[^"]*">([^<]*)<\/a>/g, '$1');
+    const words = (html: string) => html.replace(/<a class="term" href="[^"]*" title="[^"]*">([\s\S]*?)<\/a>/g, '$1');
     const introspecting = words(await (await get(`${drive.url}/`)).text());
     assert.match(introspecting, /data-mode="introspection"/);
     assert.match(introspecting, /Validation mode: introspection/);

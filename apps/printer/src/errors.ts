@@ -103,6 +103,35 @@ export class CallbackRejected extends PrinterError {
   }
 }
 
+/**
+ * The status of Photo Printer's page when the auth server answered a step of the flow with an RFC 6749 error code
+ * (§4.1.2.1 from the authorization endpoint, §5.2 from the token endpoint). Then it answered correctly, and the
+ * flow simply ended refused: not "502 Bad Gateway", which is kept for a peer that failed.
+ * - 400: what this request carried was refused: a code that expired, was used already or does not match its
+ *   code_verifier (invalid_grant), a scope, a malformed request.
+ * - 500: Photo Printer itself was refused: its registration or its configuration is wrong (a client secret that
+ *   does not match, a grant it is not registered for). The instructor's to fix, so it is logged (errorHandler).
+ * - 502: the auth server failed (server_error, an HTTP 5xx, an answer that is not RFC 6749's: invalid_response);
+ *   503: it said it is overloaded (temporarily_unavailable). Unreachable is AuthServerUnreachable, 503.
+ */
+function refusedFlowStatus(code: string): number {
+  switch (code) {
+    case 'invalid_request':
+    case 'invalid_grant':
+    case 'invalid_scope':
+      return 400;
+    case 'invalid_client':
+    case 'unauthorized_client':
+    case 'unsupported_grant_type':
+    case 'unsupported_response_type':
+      return 500;
+    case 'temporarily_unavailable':
+      return 503;
+    default:
+      return 502;
+  }
+}
+
 /** What each error of RFC 6749 §4.1.2.1 means, for the answers to the request builder's hand-made requests. */
 const AUTHORIZATION_ERRORS: Record<string, string> = {
   invalid_request:
@@ -125,7 +154,9 @@ export class AuthorizationFailed extends PrinterError {
     readonly fromBuilder = false,
   ) {
     super(`The auth server answered the authorization request with "${code}".`);
-    this.status = code === 'temporarily_unavailable' ? 503 : 502;
+    const status = refusedFlowStatus(code);
+    // A hand-made request is the learner's own: whatever it got refused for, it is their request that was refused.
+    this.status = fromBuilder && status === 500 ? 400 : status;
   }
   page(): ErrorPage {
     const message = this.description ? `${this.message} It said: "${this.description}"` : this.message;
@@ -184,9 +215,8 @@ export class TokenRequestFailed extends PrinterError {
     readonly grant: GrantLabel,
   ) {
     super(`The token endpoint answered "${code}".`);
-    // A refused refresh token is not a broken upstream (502): the permission behind it is gone (403), and the page
-    // says so and offers a new import.
-    this.status = grant === 'refresh_token' && code === 'invalid_grant' ? 403 : 502;
+    // A refused refresh token: the permission behind it is gone (403), and the page says so and offers a new import.
+    this.status = grant === 'refresh_token' && code === 'invalid_grant' ? 403 : refusedFlowStatus(code);
   }
   page(): ErrorPage {
     if (this.grant === 'refresh_token' && this.code === 'invalid_grant') {

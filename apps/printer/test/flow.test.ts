@@ -226,9 +226,23 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const page = await browser.get(
       `/callback?${new URLSearchParams({ error: 'invalid_scope', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`,
     );
-    assert.equal(page.status, 502);
+    assert.equal(
+      page.status,
+      400,
+      'the auth server answered correctly (RFC 6749 §4.1.2.1): refused, not a bad gateway',
+    );
     assert.match(page.text, /invalid_scope/);
     assert.equal(auth.tokenRequests.length, 0);
+  });
+
+  it('an authorization endpoint that failed (server_error) is a bad gateway, 502', async () => {
+    const browser = new Browser(printer.base);
+    const request = await startFlow(browser);
+    const page = await browser.get(
+      `/callback?${new URLSearchParams({ error: 'server_error', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`,
+    );
+    assert.equal(page.status, 502);
+    assert.match(page.text, /server_error/);
   });
 
   it('exchanges the code with Basic auth, the exact redirect_uri and the matching code_verifier', async () => {
@@ -355,10 +369,37 @@ describe('GET /callback (steps 4-6): state and iss before anything else', () => 
     const page = await browser.get(
       `/callback?${new URLSearchParams({ code: 'c', state: request.searchParams.get('state') ?? '', iss: auth.publicUrl })}`,
     );
-    assert.equal(page.status, 502);
+    // RFC 6749 §5.2: the token endpoint answered correctly, and said no: the flow ended refused, not "bad gateway".
+    assert.equal(page.status, 400);
     assert.match(page.text, /invalid_grant/);
     assert.match(page.text, /refused to issue a token/);
+    assert.match(page.text, /start again/);
     assert.equal((await browser.get('/photos')).status, 303, 'not connected');
+  });
+
+  it('a token endpoint that failed is a bad gateway (502), a refused Photo Printer is its own fault (500)', async () => {
+    const callback = async () => {
+      const browser = new Browser(printer.base);
+      const request = await startFlow(browser);
+      const state = request.searchParams.get('state') ?? '';
+      return browser.get(`/callback?${new URLSearchParams({ code: 'c', state, iss: auth.publicUrl })}`);
+    };
+    auth.extra = (req, url, _body, res) => {
+      if (req.method !== 'POST' || url.pathname !== '/token') return false;
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('upstream crashed');
+      return true;
+    };
+    try {
+      const failed = await callback();
+      assert.equal(failed.status, 502, 'an HTTP 500 with no RFC 6749 error: the upstream failed');
+      assert.match(failed.text, /HTTP 500/);
+    } finally {
+      auth.extra = undefined;
+    }
+    auth.tokenError = 'invalid_client';
+    const misconfigured = await callback();
+    assert.equal(misconfigured.status, 500);
+    assert.match(misconfigured.text, /PRINTER_CLIENT_SECRET/);
   });
 
   it('notes when offline_access was not granted (partial consent)', async () => {

@@ -544,9 +544,9 @@ export interface Page {
   location: string | null;
 }
 
-/** A page's words without the glossary's term links around them (see Page.text). */
+/** A page's words without the glossary's term links around them, emphasis inside one kept (see Page.text). */
 export function withoutTermLinks(html: string): string {
-  return html.replace(/<a class="term" href="[^"]*" title="[^"]*">([^<]*)<\/a>/g, '$1');
+  return html.replace(/<a class="term" href="[^"]*" title="[^"]*">([\s\S]*?)<\/a>/g, '$1');
 }
 
 /** A browser: one cookie jar, no automatic redirects (tests look at each hop). */

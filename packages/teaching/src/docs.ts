@@ -152,10 +152,17 @@ export function glossaryTerms(): GlossaryTerm[] {
 export function termLink(id: string, label?: string, glossaryBase = ''): string {
   const term = glossaryTerms().find((t) => t.id === id);
   if (!term) throw new Error(`no glossary term ${id} in docs/glossary.md`);
-  const escapeHtml = (s: string) =>
-    s.replace(
-      /[&<>"']/g,
-      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-    );
-  return `<a class="term" href="${escapeHtml(glossaryBase)}/glossary#${term.id}" title="${escapeHtml(term.summary)}">${escapeHtml(label ?? term.term)}</a>`;
+  return `${termLinkStart(term, glossaryBase)}${escapeHtml(label ?? term.term)}</a>`;
+}
+
+/** The start tag of termLink's link, for a term whose words the page already wrote as HTML (glossary_marks.ts). */
+export function termLinkStart(term: GlossaryTerm, glossaryBase = ''): string {
+  return `<a class="term" href="${escapeHtml(glossaryBase)}/glossary#${term.id}" title="${escapeHtml(term.summary)}">`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }

@@ -48,4 +48,44 @@ describe('glossary terms marked on every page by construction (issue 13)', () =>
   it('a term across a line break is recognised as the browser shows it', () => {
     assert.deepEqual(links(markGlossaryTerms('<p>the refresh\n   token rotates</p>')), ['refresh-token']);
   });
+
+  it('a term split by inline emphasis is the term, and its link holds the emphasis whole', () => {
+    const cases: [html: string, id: string, linked: string][] = [
+      ['<p>An access <em>token</em> is short-lived.</p>', 'access-token', 'access <em>token</em>'],
+      ['<p><strong>Refresh</strong> token rotation</p>', 'refresh-token', '<strong>Refresh</strong> token'],
+      [
+        '<p>the <b><i>authorization</i></b> <i>code</i>.</p>',
+        'authorization-code',
+        '<b><i>authorization</i></b> <i>code</i>',
+      ],
+      ['<p>a <em class="x">bearer <b>token</b></em>!</p>', 'bearer-token', 'bearer <b>token</b>'],
+    ];
+    for (const [html, id, linked] of cases) {
+      const marked = markGlossaryTerms(html);
+      assert.deepEqual(links(marked), [id], html);
+      const inner = /<a class="term" [^>]+>([\s\S]*?)<\/a>/.exec(marked)?.[1];
+      assert.equal(inner, linked, html);
+      assert.equal(marked.replace(/<a class="term"[^>]*>|<\/a>/g, ''), html, 'nothing else changes');
+    }
+  });
+
+  it('a split term whose link would cut an element in two is left, and its next occurrence linked', () => {
+    const html = '<p><em>the access</em> token, an access <em>token type</em>, then <b>an</b> access token.</p>';
+    const marked = markGlossaryTerms(html);
+    assert.deepEqual(links(marked), ['access-token']);
+    assert.equal(
+      marked.replace(/<a class="term"[^>]*>/, '<a>'),
+      '<p><em>the access</em> token, an access <em>token type</em>, then <b>an</b> <a>access token</a>.</p>',
+    );
+  });
+
+  it('a term never spans another element, nor inline emphasis inside code, links, buttons, labels or attributes', () => {
+    const html = [
+      '<p>access</p><p>token</p>',
+      '<p>access<br>token, access <span>token</span>, access <code>token</code>, access <a href="/x">token</a></p>',
+      '<p><code>access <em>token</em></code> <button>access <em>token</em></button> <label>access <b>token</b></label></p>',
+      '<p><em title="an access token">x</em> access<!-- --> token</p>',
+    ].join('');
+    assert.equal(markGlossaryTerms(html), html);
+  });
 });

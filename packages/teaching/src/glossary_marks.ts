@@ -9,10 +9,15 @@
  * inside an interactive element), form labels and options, the service bar and the step bar (header, nav), the
  * document head, scripts and styles. A term the page already links by hand (`<%- term(…) %>`) is not linked again.
  *
+ * A term is found in the text as the reader sees it, across inline emphasis (em, strong, b, i): `access <em>token</em>`
+ * is the term "access token", and its link holds the emphasis whole: `<a …>access <em>token</em></a>`. When the link
+ * could only cut an element in two (`<em>the access</em> token`), that occurrence is left as it is and the next one
+ * is linked. Any other element ends the text a term can span (a paragraph, a line break, code).
+ *
  * One regular expression per term, kept here beside the list of terms it covers: a unit test fails when
  * docs/glossary.md gains a term this table does not recognise.
  */
-import { glossaryTerms, termLink } from './docs.js';
+import { glossaryTerms, termLinkStart } from './docs.js';
 
 /** How each glossary entry (its id, docs.ts slug) is recognised in a page's text. */
 export const GLOSSARY_TERM_PATTERNS: Readonly<Record<string, RegExp>> = {
@@ -82,14 +87,28 @@ export const NO_TERM_ELEMENTS: readonly string[] = [
 const SKIP = new Set(NO_TERM_ELEMENTS);
 /** Elements whose content is raw text: the pass jumps to their end tag. */
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title']);
+/** Inline emphasis a term may span: `access <em>token</em>` (see the module's comment). */
+const INLINE = new Set(['em', 'strong', 'b', 'i']);
+/** The patterns, global: the pass searches on from an occurrence it cannot link. */
+const PAGE_PATTERNS = new Map(
+  Object.entries(GLOSSARY_TERM_PATTERNS).map(([id, pattern]) => [id, new RegExp(pattern.source, `${pattern.flags}g`)]),
+);
+/** Ends the text a term can span (no pattern matches it): between elements, and over a term already linked. */
+const BREAK = '\0';
 
 interface Segment {
-  text: string;
-  /** Page text outside every NO_TERM_ELEMENTS element. */
-  eligible: boolean;
+  /** Where it is in the page: the segments cover the page, in order. */
+  start: number;
+  end: number;
+  /**
+   * `text`: page text outside every NO_TERM_ELEMENTS element; `open`, `close`: an inline emphasis tag (INLINE) there;
+   * `other`: every other tag, comment, or text where no term is linked.
+   */
+  kind: 'text' | 'open' | 'close' | 'other';
+  name?: string;
 }
 
-/** The page split into its text (eligible or not) and everything else (tags, comments: never eligible). */
+/** The page split into its text (eligible or not), inline emphasis tags, and everything else. */
 function segmentsOf(html: string): Segment[] {
   const segments: Segment[] = [];
   const open: string[] = []; // the NO_TERM_ELEMENTS elements we are inside, innermost last
@@ -97,21 +116,27 @@ function segmentsOf(html: string): Segment[] {
   const token = /<!--[\s\S]*?-->|<!\w[^>]*>|<(\/?)([a-zA-Z][\w-]*)\b[^>]*>|[^<]+|</g;
   for (let m = token.exec(html); m !== null; m = token.exec(html)) {
     const [whole, closing, rawName] = m;
+    const start = m.index;
+    const end = token.lastIndex;
     if (rawName === undefined) {
-      segments.push({ text: whole, eligible: !whole.startsWith('<') && open.length === 0 });
+      segments.push({ start, end, kind: !whole.startsWith('<') && open.length === 0 ? 'text' : 'other' });
       continue;
     }
-    segments.push({ text: whole, eligible: false });
     const name = rawName.toLowerCase();
-    if (!SKIP.has(name)) continue;
+    if (!SKIP.has(name)) {
+      const inline = open.length === 0 && INLINE.has(name);
+      segments.push({ start, end, kind: inline ? (closing ? 'close' : 'open') : 'other', name });
+      continue;
+    }
+    segments.push({ start, end, kind: 'other' });
     if (closing) {
       const at = open.lastIndexOf(name);
       if (at >= 0) open.length = at;
     } else if (RAW_TEXT.has(name)) {
       lower ??= html.toLowerCase();
-      const end = lower.indexOf(`</${name}`, token.lastIndex);
-      const stop = end < 0 ? html.length : end;
-      segments.push({ text: html.slice(token.lastIndex, stop), eligible: false });
+      const found = lower.indexOf(`</${name}`, end);
+      const stop = found < 0 ? html.length : found;
+      segments.push({ start: end, end: stop, kind: 'other' });
       token.lastIndex = stop;
     } else if (!whole.endsWith('/>')) {
       open.push(name);
@@ -120,35 +145,119 @@ function segmentsOf(html: string): Segment[] {
   return segments;
 }
 
+/**
+ * The page's text as the reader sees it, in one string: the text segments, joined where only inline emphasis
+ * separates them, with a BREAK wherever anything else does; and where each text segment starts in that string.
+ */
+function textOf(segments: readonly Segment[], html: string): { text: string; at: number[]; segment: number[] } {
+  const parts: string[] = [];
+  let length = 0;
+  let broken = false; // the last part is a BREAK
+  const at: number[] = [];
+  const segment: number[] = [];
+  segments.forEach((s, i) => {
+    if (s.kind === 'text') {
+      at.push(length);
+      segment.push(i);
+      parts.push(html.slice(s.start, s.end));
+      length += s.end - s.start;
+      broken = false;
+    } else if (s.kind === 'other' && !broken) {
+      parts.push(BREAK);
+      length += 1;
+      broken = true;
+    }
+  });
+  return { text: parts.join(''), at, segment };
+}
+
+/**
+ * Where in the page a link around the text from `from` to `to` (offsets in textOf's string) goes: the inline
+ * emphasis it crosses must stay whole inside it, so it takes in an element's start tag just before the term or end
+ * tag just after it; undefined when that cannot be (the term starts or ends inside an element with more text).
+ */
+function linkRange(
+  from: number,
+  to: number,
+  segments: readonly Segment[],
+  page: ReturnType<typeof textOf>,
+): { start: number; end: number } | undefined {
+  const first = pieceAt(page.at, from);
+  const last = pieceAt(page.at, to - 1);
+  const a = page.segment[first]!;
+  const b = page.segment[last]!;
+  let start = segments[a]!.start + (from - page.at[first]!);
+  let end = segments[b]!.start + (to - page.at[last]!);
+  const closed: string[] = []; // elements the term closes, opened before it
+  const opened: string[] = []; // elements the term opens, innermost last
+  for (let i = a + 1; i < b; i++) {
+    const { kind, name } = segments[i]!;
+    if (kind === 'open') opened.push(name!);
+    else if (kind === 'close' && opened.length > 0) {
+      if (opened.pop() !== name) return undefined; // misnested: leave it alone
+    } else if (kind === 'close') closed.push(name!);
+  }
+  if (closed.length > 0) {
+    if (start !== segments[a]!.start) return undefined;
+    for (let j = 0; j < closed.length; j++) {
+      const before = segments[a - 1 - j];
+      if (before?.kind !== 'open' || before.name !== closed[j]) return undefined;
+    }
+    start = segments[a - closed.length]!.start;
+  }
+  if (opened.length > 0) {
+    if (end !== segments[b]!.end) return undefined;
+    for (let j = 0; j < opened.length; j++) {
+      const after = segments[b + 1 + j];
+      if (after?.kind !== 'close' || after.name !== opened[opened.length - 1 - j]) return undefined;
+    }
+    end = segments[b + opened.length]!.end;
+  }
+  return { start, end };
+}
+
+/** The last text segment starting at or before `offset` (binary search over their starts). */
+function pieceAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Links the first occurrence of each glossary term in the page's text (see the module's comment). */
 export function markGlossaryTerms(html: string, glossaryBase = ''): string {
   const segments = segmentsOf(html);
-  // Most terms are absent from most pages: one search of the page's whole text (its eligible segments joined by a
-  // character that is neither a word character nor a space, so no match spans two of them) rules a term out before
-  // the search segment by segment. Under a class's load this pass was 12-16% of the printer's CPU without it.
-  const text = segments
-    .filter((s) => s.eligible)
-    .map((s) => s.text)
-    .join('\u0000');
+  const page = textOf(segments, html);
+  const links: { start: number; end: number; open: string }[] = [];
   const linkedByHand = new Set(Array.from(html.matchAll(/\/glossary#([\w-]+)"/g), (m) => m[1]));
-  for (const { id } of glossaryTerms()) {
-    const pattern = GLOSSARY_TERM_PATTERNS[id];
-    if (!pattern || linkedByHand.has(id) || !pattern.test(text)) continue;
-    for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i]!;
-      if (!segment.eligible) continue;
-      const match = pattern.exec(segment.text);
-      if (!match) continue;
-      const at = match.index;
-      segments.splice(
-        i,
-        1,
-        { text: segment.text.slice(0, at), eligible: true },
-        { text: termLink(id, match[0], glossaryBase), eligible: false },
-        { text: segment.text.slice(at + match[0].length), eligible: true },
-      );
+  for (const term of glossaryTerms()) {
+    const pattern = PAGE_PATTERNS.get(term.id);
+    if (!pattern || linkedByHand.has(term.id)) continue;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(page.text); m !== null; m = pattern.exec(page.text)) {
+      const from = m.index;
+      const to = from + m[0].length;
+      const range = linkRange(from, to, segments, page);
+      if (!range) {
+        pattern.lastIndex = from + 1;
+        continue;
+      }
+      links.push({ ...range, open: termLinkStart(term, glossaryBase) });
+      // The linked words are no longer text another term may use.
+      page.text = page.text.slice(0, from) + BREAK.repeat(to - from) + page.text.slice(to);
       break;
     }
   }
-  return segments.map((s) => s.text).join('');
+  links.sort((x, y) => x.start - y.start);
+  let out = '';
+  let done = 0;
+  for (const { start, end, open } of links) {
+    out += `${html.slice(done, start)}${open}${html.slice(start, end)}</a>`;
+    done = end;
+  }
+  return out + html.slice(done);
 }

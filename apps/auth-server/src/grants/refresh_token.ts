@@ -16,7 +16,8 @@ import {
 import type { Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import type { TokenResponse } from '../issuance.js';
-import { now } from '../store/index.js';
+import { type AuthStore, now } from '../store/index.js';
+import type { RefreshTokenRecord } from '../store/refresh_tokens.js';
 
 /** RFC 6749 §6: the refresh request, checked in the section's order, then §5.1 the response. */
 export function refreshTokenGrant(params: ParamSource, client: Client, ctx: AuthContext): Promise<TokenResponse> {
@@ -66,12 +67,7 @@ async function refresh(
 
   if (!rotate) {
     // A token the real endpoint already retired stays retired, and its reuse still revokes the family.
-    if (row.rotated_at !== null) {
-      store.grants.revoke(row.grant_id);
-      throw new InvalidGrant(
-        'This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.',
-      );
-    }
+    if (row.rotated_at !== null) refuseReuse(store, row);
     // No rotation: no new refresh token; the one presented stays valid (RFC 6749 §6 allows this; RFC 9700 §4.14.2 does not for public clients).
     return issuer.issue({
       grantId: row.grant_id,
@@ -85,12 +81,7 @@ async function refresh(
   // RFC 9700 §4.14.2, rotation, atomically: only one of concurrent refreshes can retire the token. It comes after
   // the checks above, so that a request the rightful client would not make (another client, a wider scope) never
   // burns the token nor revokes the family.
-  if (!store.refreshTokens.rotate(refreshToken)) {
-    store.grants.revoke(row.grant_id);
-    throw new InvalidGrant(
-      'This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.',
-    );
-  }
+  if (!store.refreshTokens.rotate(refreshToken)) refuseReuse(store, row);
 
   return issuer.issue({
     grantId: row.grant_id,
@@ -100,4 +91,17 @@ async function refresh(
     family: { id: row.family_id, expiresAt: row.family_expires_at },
     withRefreshToken: true,
   });
+}
+
+/**
+ * RFC 9700 §4.14.2, refresh token reuse detection: a refresh token that was already rotated is presented again,
+ * so two parties hold it (the rightful client and an attacker) and the server cannot tell which one is asking.
+ * It revokes the whole token family, every refresh token and access token of the grant, and answers
+ * invalid_grant (RFC 6749 §5.2): whoever holds a copy is now locked out, and the rightful client signs in again.
+ */
+function refuseReuse(store: AuthStore, row: RefreshTokenRecord): never {
+  store.grants.revoke(row.grant_id);
+  throw new InvalidGrant(
+    'This refresh token was already used. Reuse means a copy may exist, so the whole family is now revoked.',
+  );
 }
