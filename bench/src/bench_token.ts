@@ -3,7 +3,8 @@
  *
  * Benchmark 2: the token endpoint with client_credentials (client `print-lab`, client_secret_post, scope
  * gallery.read), our auth server against node-oidc-provider issuing the same kind of token (RFC 9068 JWT,
- * ES256, same audience and lifetime), both started here on loopback, side by side (goal ≥ 1.5x).
+ * ES256, same audience and lifetime), both started here on loopback, side by side (goal ≥ 1.0x, issue 15; issue 7
+ * asked 1.5x, out of reach with express, see bench/README.md).
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,7 +175,7 @@ export async function benchToken(ctx: BenchContext): Promise<TokenBenchResult> {
       roundRatios: roundRatios(ours, targets[1]!),
       ratioOfMedians: ours.medianRps / targets[1]!.medianRps,
       ...(targets[2] ? { floorVsPeer: median(roundRatios(targets[2], targets[1]!)) } : {}),
-      goal: 1.5,
+      goal: 1.0,
       authDbBytes: { before, after: dbBytes(dataDir), tokensIssued: ours.rounds.reduce((n, r) => n + r.total, 0) },
       notes: [
         'same token format (RFC 9068 at+jwt, ES256, aud = drive, exp − iat = 600 s) checked on both before measuring',

@@ -166,7 +166,7 @@ export function render(report: Report): string {
         rps(ours.medianRps),
         `node-oidc-provider: ${rps(peer.medianRps)}`,
         x(k.ratio),
-        '≥ 1.5x',
+        `≥ ${k.goal.toFixed(1)}x`,
         status(k.ratio, k.goal),
       ]);
   }
