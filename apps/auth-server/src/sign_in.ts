@@ -52,12 +52,14 @@ export async function signIn(
 
 /**
  * A new session id at sign-in (or on joining the class), so an id planted before it is worthless. What this
- * browser was in the middle of (pending authorization requests, a device code being approved) is carried over.
+ * browser was in the middle of (pending authorization requests, a device code being approved) is carried over,
+ * and so is its browser id (browser_id.ts).
  */
 export async function startSignedInSession(req: Request, user: User): Promise<void> {
-  const { pending, deviceUserCode, presenter } = req.session;
+  const { pending, deviceUserCode, presenter, browserId } = req.session;
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-  Object.assign(req.session, { pending, deviceUserCode, userId: user.id });
+  // The browser's own id (browser_id.ts) too: it is the same browser, whoever signs in.
+  Object.assign(req.session, { pending, deviceUserCode, browserId, userId: user.id });
   // Presenter view (switched on from the printer's instructor mode) survives the new session id.
   if (presenter) req.session.presenter = presenter;
 }

@@ -61,6 +61,75 @@ describe('the printer asks about learners (/_demo/learners, /_demo/learner-state
     assert.doesNotMatch(text, /hash|secret|password/);
   });
 
+  /** The kiosk starts a device request (RFC 8628 §3.1); `browser` types its code, signs in if needed, approves. */
+  async function approveKiosk(browser: Browser, user: string, password: string): Promise<void> {
+    const started = await fetch(`${server.url}/device_authorization`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'photo-kiosk', scope: 'photos.read' }),
+    });
+    assert.equal(started.status, 200);
+    const { user_code } = (await started.json()) as { user_code: string };
+    const form = await (await browser.get('/device')).text();
+    const typed = await browser.post('/device', { csrf: csrfFrom(form), user_code });
+    assert.equal(typed.headers.get('location'), '/device/confirm');
+    let confirm = await browser.get('/device/confirm');
+    if (confirm.status === 303) {
+      const login = await (await browser.get('/login?return_to=%2Fdevice%2Fconfirm')).text();
+      const signedIn = await browser.post('/login?return_to=%2Fdevice%2Fconfirm', {
+        csrf: csrfFrom(login),
+        username: user,
+        password,
+      });
+      assert.equal(signedIn.status, 303);
+      confirm = await browser.get('/device/confirm');
+    }
+    assert.equal(confirm.status, 200);
+    const done = await browser.post('/device/confirm', { csrf: csrfFrom(await confirm.text()), decision: 'allow' });
+    assert.equal(done.status, 200);
+  }
+
+  const devicesOf = async (sub: string) => {
+    const response = await ask('/_demo/learner-state', { sub }, asPrinter);
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    return {
+      text,
+      devices: (JSON.parse(text) as { devices: { client_id: string; same_browser_as_code_flow: unknown }[] }).devices,
+    };
+  };
+
+  it('tells, per device approval, only whether it came from the browser used for Photo Printer (RFC 8628 §3.3)', async () => {
+    // Before any code flow there is nothing to compare with: null.
+    const first = new Browser(server.url);
+    await approveKiosk(first, 'bob', 'builder');
+    assert.deepEqual(
+      (await devicesOf('bob')).devices.map((d) => d.same_browser_as_code_flow),
+      [null],
+    );
+    // The code flow for Photo Printer in the laptop's browser, then the kiosk approved in that same browser...
+    const { browser: laptop } = await authorize(server, { user: 'bob', password: 'builder' });
+    await approveKiosk(laptop, 'bob', 'builder');
+    // ...and in a second browser (another cookie jar: the phone).
+    await approveKiosk(new Browser(server.url), 'bob', 'builder');
+    const { text, devices } = await devicesOf('bob');
+    assert.deepEqual(
+      devices.map((d) => [d.client_id, d.same_browser_as_code_flow]),
+      [
+        ['photo-kiosk', false], // compared when asked: that first browser never authorized Photo Printer
+        ['photo-kiosk', true],
+        ['photo-kiosk', false],
+      ],
+    );
+    // Neither the browser ids nor their hashes leave the server, nor the session cookie.
+    assert.doesNotMatch(text, /hash|browser_id|[A-Za-z0-9_-]{43}/);
+    for (const value of laptop.cookies.values()) assert.ok(!text.includes(value));
+    // Signing in again (a new session id) is still the same browser.
+    await authorize(server, { user: 'bob', password: 'builder', params: { prompt: 'login' }, browser: laptop });
+    await approveKiosk(laptop, 'bob', 'builder');
+    assert.equal((await devicesOf('bob')).devices.at(-1)?.same_browser_as_code_flow, true);
+  });
+
   it('refuses anyone but the printer: no authentication, another client, a browser', async () => {
     for (const path of ['/_demo/learners', '/_demo/learner-state']) {
       const anonymous = await ask(path, { sub: 'alice' });

@@ -13,6 +13,8 @@ let stack: StubStack;
 /** What the stub auth server says of each learner's grants (POST /_demo/learner-state), and who asked. */
 const grants = new Map<string, { client_id: string; scope: string; created_at: number; revoked_at: number | null }[]>();
 const askedAbout: string[] = [];
+/** What it says of each learner's device approvals (RFC 8628), with the one fact it tells about browsers. */
+const devices = new Map<string, { client_id: string; status: string; same_browser_as_code_flow: boolean | null }[]>();
 const BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 function answer(res: ServerResponse, status: number, body: unknown): true {
@@ -30,7 +32,7 @@ before(async () => {
           return answer(res, 200, { learners: [{ sub: 'ada' }, { sub: 'grace' }] });
         const sub = new URLSearchParams(body).get('sub') ?? '';
         askedAbout.push(sub);
-        return answer(res, 200, { sub, grants: grants.get(sub) ?? [], devices: [] });
+        return answer(res, 200, { sub, grants: grants.get(sub) ?? [], devices: devices.get(sub) ?? [] });
       };
     },
   });
@@ -192,6 +194,27 @@ describe('exercises (issue 18 item 3)', () => {
     assert.match(list.text, /<strong>zoe<\/strong>/);
     assert.match(list.text, /0 of 6/);
     assert.doesNotMatch(list.text, /\b(ada|grace|lin)\b/);
+  });
+
+  it('device-second-browser: approved in the browser used for Photo Printer fails with why (RFC 8628 §5.4); from another passes', async () => {
+    const browser = await learner('kim', 'photos.read');
+    stack.auth.accessTokenSubject = 'kim';
+    stack.auth.devicePolls.push('tokens');
+    const kiosk = await browser.get('/kiosk');
+    assert.equal((await browser.post('/kiosk/start', { csrf: Browser.csrf(kiosk) })).status, 303);
+    await browser.get('/kiosk'); // the stub's interval is 0: this load polls, and gets kim's token
+    stack.auth.accessTokenSubject = undefined;
+
+    devices.set('kim', [{ client_id: 'photo-kiosk', status: 'used', same_browser_as_code_flow: true }]);
+    const same = await check(browser, 'device-second-browser');
+    assert.match(same.text, /Hint:/);
+    assert.match(same.text, /same browser you use for Photo Printer/);
+    assert.match(same.text, /§5\.4/);
+
+    devices.set('kim', [{ client_id: 'photo-kiosk', status: 'used', same_browser_as_code_flow: false }]);
+    const other = await check(browser, 'device-second-browser');
+    assert.match(other.text, /Done: here is what happened/);
+    assert.match(other.text, /confirms you approved from another browser/);
   });
 });
 

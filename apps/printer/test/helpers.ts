@@ -238,8 +238,13 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
           return;
         }
         const next = stub.devicePolls.shift() ?? { status: 400, error: 'authorization_pending' };
-        if (next === 'tokens') issue(res, { scope: 'photos.read', refresh: false });
-        else json(res, next.status, { error: next.error }, { 'Cache-Control': 'no-store' });
+        if (next === 'tokens') {
+          const now = Math.floor(Date.now() / 1000);
+          const jwt = stub.accessTokenSubject
+            ? { sub: stub.accessTokenSubject, client_id: 'photo-kiosk', scope: 'photos.read', iat: now, exp: now + 600 }
+            : undefined;
+          issue(res, { scope: 'photos.read', refresh: false, jwt });
+        } else json(res, next.status, { error: next.error }, { 'Cache-Control': 'no-store' });
         return;
       }
       if (grant === 'refresh_token') {

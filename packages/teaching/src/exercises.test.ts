@@ -219,10 +219,32 @@ describe('refresh-rotation (RFC 9700 §4.14.2)', () => {
 describe('device-second-browser (RFC 8628)', () => {
   const grant = 'urn:ietf:params:oauth:grant-type:device_code';
   const pending = tokenCall(T0, { grant_type: grant, device_code: 'dc' }, 400, { error: 'authorization_pending' });
-  const done = tokenCall(T0 + 5000, { grant_type: grant, device_code: 'dc' }, 200, { access_token: access(1) });
-  const state: LearnerState = { sub: 'ada', grants: [], devices: [{ client_id: 'photo-kiosk', status: 'used' }] };
-  it('passes when the kiosk got a token for this learner and the auth server has the approval', () => {
-    assertPasses(run('device-second-browser', evidence([pending, done], { authState: state })), /RFC 8628|§3\.4/);
+  const kioskToken = jwt({ sub: 'ada', client_id: 'photo-kiosk', scope: 'photos.read', iat: 1, exp: 601 });
+  const done = tokenCall(T0 + 5000, { grant_type: grant, device_code: 'dc' }, 200, { access_token: kioskToken });
+  const approval = (same: boolean | null) => ({
+    client_id: 'photo-kiosk',
+    status: 'used' as const,
+    same_browser_as_code_flow: same,
+  });
+  const state: LearnerState = { sub: 'ada', grants: [], devices: [approval(false)] };
+  it('passes when the kiosk got a token for this learner and the auth server has the approval from another browser', () => {
+    const result = run('device-second-browser', evidence([pending, done], { authState: state }));
+    assertPasses(result, /RFC 8628|§3\.4/);
+    assertPasses(result, /confirms you approved from another browser/);
+  });
+  it('passes, saying so, when the auth server could not compare the browsers', () => {
+    const unknown = { ...state, devices: [approval(null)] };
+    assertPasses(run('device-second-browser', evidence([done], { authState: unknown })), /could not compare/);
+  });
+  it('fails with the why when every approval came from the browser used for Photo Printer (§3.3, §5.4)', () => {
+    const same = { ...state, devices: [approval(true)] };
+    assertFails(run('device-second-browser', evidence([done], { authState: same })), /same browser.*§5\.4 .*phishing/s);
+    // One approval from a second browser is enough, whichever came last.
+    const both = { ...state, devices: [approval(false), approval(true)] };
+    assertPasses(run('device-second-browser', evidence([done], { authState: both })), /another browser/);
+    // Another device client's approval does not count for the kiosk.
+    const elsewhere = { ...state, devices: [approval(true), { ...approval(false), client_id: 'other-tv' }] };
+    assertFails(run('device-second-browser', evidence([done], { authState: elsewhere })), /same browser/);
   });
   it('fails while pending, for a token of someone else, and without the approval on record', () => {
     assertFails(run('device-second-browser', evidence([pending], { authState: state })), /authorization_pending/);

@@ -27,6 +27,12 @@ export interface LearnerGrant {
 export interface LearnerDeviceApproval {
   client_id: string;
   status: 'approved' | 'denied' | 'used';
+  /**
+   * Was it answered in a browser where this learner authorized Photo Printer in the code flow? null when the auth
+   * server cannot tell (no such authorization on record). The auth server keeps which browser did what, and says
+   * only this.
+   */
+  same_browser_as_code_flow: boolean | null;
 }
 
 /** What the auth server tells the printer about one learner (`POST /_demo/learner-state`). */
@@ -334,20 +340,39 @@ export const EXERCISES: readonly Exercise[] = [
       }
       // The auth server's side: the approval (housekeeping sweeps expired device requests), or the grant it made.
       const kioskClient = claimsOf(got.json?.access_token as string)?.client_id;
-      const onRecord =
-        authState?.devices.some((d) => d.status === 'used' || d.status === 'approved') ||
-        authState?.grants.some((g) => g.client_id === kioskClient);
+      const approvals = (authState?.devices ?? []).filter(
+        (d) =>
+          (d.status === 'used' || d.status === 'approved') &&
+          (kioskClient === undefined || d.client_id === kioskClient),
+      );
+      const onRecord = approvals.length > 0 || authState?.grants.some((g) => g.client_id === kioskClient);
       if (authState && !onRecord)
         return {
           passed: false,
           hint: 'The auth server has no device approval of yours on record (was the demo reset?). Start the kiosk again.',
         };
+      // Which browser approved: the auth server says only whether it is one where you authorized Photo Printer.
+      if (approvals.length > 0 && approvals.every((d) => d.same_browser_as_code_flow === true))
+        return {
+          passed: false,
+          hint:
+            'The kiosk got your token, but you approved it in the same browser you use for Photo Printer. Start the ' +
+            'kiosk again and approve from a second browser (another browser, a private window, or your phone). Why it ' +
+            'matters: RFC 8628 §3.3 has you answer on a device of your own that you trust, and §5.4 warns of remote ' +
+            'phishing: anyone can start a device request and send you its code, so you type the code only on your own ' +
+            'device, after checking which device and app asks.',
+        };
+      const compared = approvals.some((d) => d.same_browser_as_code_flow === false);
       return {
         passed: true,
         explanation:
           'The kiosk asked for a device_code and a short user_code (RFC 8628 §3.1-§3.2), then polled the token ' +
           'endpoint (§3.4) while you approved on another device, where you can type a password safely (§3.3). ' +
-          'The kiosk never saw your password, and the token it got is for you, limited to what you approved (§3.5).',
+          'The kiosk never saw your password, and the token it got is for you, limited to what you approved (§3.5). ' +
+          (compared
+            ? 'The auth server confirms you approved from another browser than the one you use for Photo Printer.'
+            : 'The auth server could not compare the browser that approved with the one you use for Photo Printer ' +
+              '(it has no Photo Printer sign-in of yours on record to compare with), so that part was not checked.'),
       };
     },
   },

@@ -10,6 +10,7 @@ import { Router, type Request, type Response } from 'express';
 import { InvalidRequest, optionalParam, UnauthorizedClient } from '@oauth-demo/tokens';
 import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { describeExchange, parseTraceparent, stepBar } from '@oauth-demo/teaching';
+import { browserHash } from '../browser_id.js';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import {
@@ -127,11 +128,14 @@ export function deviceVerificationRouter(ctx: AuthContext): Router {
       step: 3,
       label: decision === 'allow' ? 'Device approved' : 'Device denied',
     });
+    // Which browser answered (browser_id.ts): the printer's exercise asks whether it was another one than the
+    // learner used for Photo Printer (§3.3: the user answers on a device they trust; §5.4 remote phishing).
+    const answeredBy = { userId: user.id, browserHash: browserHash(req) };
     if (decision === 'allow') {
       const grantId = store.grants.recordConsent(user.id, row.client_id, row.scope);
-      store.deviceCodes.answer(row.user_code, { approved: true, userId: user.id, grantId });
+      store.deviceCodes.answer(row.user_code, { ...answeredBy, approved: true, grantId });
     } else {
-      store.deviceCodes.answer(row.user_code, { approved: false });
+      store.deviceCodes.answer(row.user_code, { ...answeredBy, approved: false });
     }
     res.render('device_done', {
       title: decision === 'allow' ? 'Device connected' : 'Device refused',

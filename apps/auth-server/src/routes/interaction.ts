@@ -24,6 +24,7 @@ import {
   sendAuthorizationResponse,
   type AuthorizationResponse,
 } from '../authorize/authorization_response.js';
+import { browserHash } from '../browser_id.js';
 import type { AuthContext, PendingAuthorization } from '../context.js';
 import { createAuthorizationCode } from '../grants/authorization_code.js';
 import { pkceOptional } from '../lab/lab_clients.js';
@@ -144,6 +145,8 @@ export function interactionRouter(ctx: AuthContext): Router {
     const client = clients.find(request.client_id);
     if (!request.code_challenge && !(client && pkceOptional(client)))
       throw new InvalidRequest('A code request needs its PKCE code_challenge.');
+    // The grant remembers the browser that authorized the client (browser_id.ts; the printer's device exercise).
+    store.grants.recordCodeFlowBrowser(grant.id, browserHash(req));
     const code = createAuthorizationCode(
       store,
       {

@@ -8,7 +8,10 @@
  * - `POST /_demo/learners`: who joined the class (the user ids beside the seeded demo accounts), for the board.
  * - `POST /_demo/learner-state` with `sub`: that learner's grants (revoked ones too, with when) and the device
  *   requests they decided. The printer asks only about the learner whose token it holds for the browser asking.
- *   No token, code or hash is in the answer: ids, scopes, times and statuses.
+ *   No token, code or hash is in the answer: ids, scopes, times and statuses. Of the browsers (browser_id.ts) only
+ *   one fact per device request: `same_browser_as_code_flow`, whether it was answered in a browser where this
+ *   learner authorized Photo Printer in the code flow (true, false, or null when there is nothing to compare:
+ *   no such authorization, or a request answered before browsers were recorded).
  */
 import { Router } from 'express';
 import { InvalidClient, InvalidRequest, optionalParam } from '@oauth-demo/tokens';
@@ -38,6 +41,7 @@ export function learnersRouter({ clients, config, store, users }: AuthContext): 
     requirePrinter(req);
     const sub = optionalParam(req.body, 'sub');
     if (sub === undefined || sub === '' || sub.length > 100) throw new InvalidRequest('sub is required.');
+    const codeFlowBrowsers = store.grants.codeFlowBrowsers(sub, config.printerClientId);
     res.json({
       sub,
       grants: store.grants.listAll(sub).map((g) => ({
@@ -46,7 +50,12 @@ export function learnersRouter({ clients, config, store, users }: AuthContext): 
         created_at: g.created_at,
         revoked_at: g.revoked_at,
       })),
-      devices: store.deviceCodes.listDecidedBy(sub),
+      devices: store.deviceCodes.listDecidedBy(sub).map((d) => ({
+        client_id: d.client_id,
+        status: d.status,
+        same_browser_as_code_flow:
+          d.browser_hash === null || codeFlowBrowsers.length === 0 ? null : codeFlowBrowsers.includes(d.browser_hash),
+      })),
     });
   });
 

@@ -122,6 +122,12 @@ const MIGRATIONS = [
    CREATE INDEX access_tokens_grant ON access_tokens(grant_id) WHERE grant_id IS NOT NULL;
    DROP INDEX access_tokens_family;
    CREATE INDEX access_tokens_family ON access_tokens(family_id) WHERE family_id IS NOT NULL;`,
+  // Which browser answered (browser_id.ts): the SHA-256 of a random id kept in that browser's session, never the
+  // session id. A grant keeps the browser that last got an authorization code under it (the code rows themselves
+  // are swept an hour after they expire; a lesson is longer), a device request the browser that approved or
+  // denied it (RFC 8628 §3.3). The printer is told only whether the two are the same (routes/learners.ts).
+  `ALTER TABLE grants ADD COLUMN browser_hash TEXT;
+   ALTER TABLE device_codes ADD COLUMN browser_hash TEXT;`,
 ];
 
 export function openAuthDatabase(file: string): Db {

@@ -20,6 +20,8 @@ export interface DeviceCodeRecord {
   status: 'pending' | 'approved' | 'denied' | 'used';
   user_id: string | null;
   grant_id: string | null;
+  /** SHA-256 of the browser that approved or denied it (browser_id.ts); null while pending, or before migration 10. */
+  browser_hash: string | null;
 }
 
 export interface NewDeviceCode {
@@ -30,7 +32,11 @@ export interface NewDeviceCode {
   interval: number;
 }
 
-export type DeviceAnswer = { approved: true; userId: string; grantId: string } | { approved: false };
+/** Who answered (§3.3), in which browser (browser_id.ts), and how. */
+export type DeviceAnswer = { userId: string; browserHash: string } & (
+  | { approved: true; grantId: string }
+  | { approved: false }
+);
 
 export class DeviceCodeStore {
   constructor(private readonly db: Db) {}
@@ -43,10 +49,10 @@ export class DeviceCodeStore {
   }
 
   /** The device requests this user approved or denied (RFC 8628 §3.3), newest last (routes/learners.ts). */
-  listDecidedBy(userId: string): Pick<DeviceCodeRecord, 'client_id' | 'status'>[] {
+  listDecidedBy(userId: string): Pick<DeviceCodeRecord, 'client_id' | 'status' | 'browser_hash'>[] {
     return this.db
-      .prepare<[string], Pick<DeviceCodeRecord, 'client_id' | 'status'>>(
-        "SELECT client_id, status FROM device_codes WHERE user_id = ? AND status != 'pending' ORDER BY expires_at LIMIT 100",
+      .prepare<[string], Pick<DeviceCodeRecord, 'client_id' | 'status' | 'browser_hash'>>(
+        "SELECT client_id, status, browser_hash FROM device_codes WHERE user_id = ? AND status != 'pending' ORDER BY expires_at LIMIT 100",
       )
       .all(userId);
   }
@@ -61,17 +67,22 @@ export class DeviceCodeStore {
     return this.db.prepare<[string], DeviceCodeRecord>('SELECT * FROM device_codes WHERE user_code = ?').get(userCode);
   }
 
-  /** The user's answer (§3.3). Only a pending request can be answered, and approved only before it expires. */
+  /**
+   * The user's answer (§3.3). Only a pending request can be answered, and approved only before it expires. A
+   * denial remembers who denied it too (no grant, and the token endpoint answers access_denied, §3.5).
+   */
   answer(userCode: string, answer: DeviceAnswer): boolean {
     const result = answer.approved
       ? this.db
           .prepare(
-            `UPDATE device_codes SET status = 'approved', user_id = ?, grant_id = ? WHERE user_code = ? AND status = 'pending' AND expires_at > ?`,
+            `UPDATE device_codes SET status = 'approved', user_id = ?, grant_id = ?, browser_hash = ? WHERE user_code = ? AND status = 'pending' AND expires_at > ?`,
           )
-          .run(answer.userId, answer.grantId, userCode, now())
+          .run(answer.userId, answer.grantId, answer.browserHash, userCode, now())
       : this.db
-          .prepare(`UPDATE device_codes SET status = 'denied' WHERE user_code = ? AND status = 'pending'`)
-          .run(userCode);
+          .prepare(
+            `UPDATE device_codes SET status = 'denied', user_id = ?, browser_hash = ? WHERE user_code = ? AND status = 'pending'`,
+          )
+          .run(answer.userId, answer.browserHash, userCode);
     return result.changes === 1;
   }
 

@@ -17,6 +17,8 @@ export interface Grant {
   scope: string;
   created_at: number;
   revoked_at: number | null;
+  /** SHA-256 of the browser that last got an authorization code under this grant (browser_id.ts); null if none. */
+  browser_hash: string | null;
 }
 
 export class GrantStore {
@@ -43,6 +45,21 @@ export class GrantStore {
     return this.db
       .prepare<[string], Grant>('SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC LIMIT 100')
       .all(userId);
+  }
+
+  /** An authorization code was issued under this grant to this browser (browser_id.ts, routes/interaction.ts). */
+  recordCodeFlowBrowser(grantId: string, browserHash: string): void {
+    this.db.prepare('UPDATE grants SET browser_hash = ? WHERE id = ?').run(browserHash, grantId);
+  }
+
+  /** The browsers in which this user authorized this client in the code flow, over all its grants (revoked too). */
+  codeFlowBrowsers(userId: string, clientId: string): string[] {
+    return this.db
+      .prepare<[string, string], { browser_hash: string }>(
+        'SELECT DISTINCT browser_hash FROM grants WHERE user_id = ? AND client_id = ? AND browser_hash IS NOT NULL',
+      )
+      .all(userId, clientId)
+      .map((row) => row.browser_hash);
   }
 
   isActive(grantId: string): boolean {
