@@ -106,7 +106,10 @@ async function sixExercises(browser: Browser, name: string) {
   await expect(laptop.getByRole('heading', { name: /photos, ready to print at the kiosk/ })).toBeVisible({
     timeout: 45_000,
   });
-  await expectDone(laptop, 'device-second-browser');
+  const kiosk = await check(laptop, 'device-second-browser');
+  await expect(kiosk.getByRole('heading', { name: 'Done: here is what happened' })).toBeVisible(SLOW);
+  // The auth server compared the phone's browser with the laptop's, where Photo Printer was authorized.
+  await expect(kiosk).toContainText('confirms you approved from another browser');
 
   // 6. Revoke Photo Printer in Connected apps: the photos page still gets them (Drive checks JWTs locally); the
   // visit is a flow of its own (steps 7-8), so the check sees its Drive call. A re-order would do as well.
