@@ -50,6 +50,27 @@ async function standaloneSignIn(
   return browser.post(`${base}/login${query}`, { csrf: csrfFrom(page.text), username: user, password: USERS[user] });
 }
 
+/** The kiosk asks for a device code (RFC 8628 §3.1); `browser` types it, signs in if it must, and approves (§3.3). */
+async function approveKiosk(browser: Browser, user: keyof typeof USERS): Promise<void> {
+  const started = await postForm(INTERNAL.auth, '/device_authorization', {
+    client_id: 'photo-kiosk',
+    scope: 'photos.read',
+  });
+  assert.equal(started.status, 200, started.body);
+  const { user_code } = json<{ user_code: string }>(started);
+  const form = await browser.get(`${ISSUER}/device`);
+  const typed = await browser.post(`${ISSUER}/device`, { csrf: csrfFrom(form.text), user_code });
+  assert.equal(typed.location, `${ISSUER}/device/confirm`);
+  let confirm = await browser.get(`${ISSUER}/device/confirm`);
+  if (confirm.status === 303) {
+    assert.equal((await standaloneSignIn(browser, user, '/device/confirm')).status, 303);
+    confirm = await browser.get(`${ISSUER}/device/confirm`);
+  }
+  assert.equal(confirm.status, 200, confirm.text.slice(0, 300));
+  const done = await browser.post(`${ISSUER}/device/confirm`, { csrf: csrfFrom(confirm.text), decision: 'allow' });
+  assert.equal(done.status, 200, done.text.slice(0, 300));
+}
+
 /** A fresh auth server (no remembered consent, fresh throttling counters) for the tests that need one. */
 let fresh: Awaited<ReturnType<typeof startSpare>>;
 let FRESH: string;
@@ -628,7 +649,10 @@ describe("docs/security.md §S10, RFC 6749 §2.3.1: one learner's state is never
   const asDrive = basic(DRIVE_CLIENT.clientId, DRIVE_CLIENT.secret);
 
   it('the auth server tells who joined and a learner’s grants to the printer only, authenticated, with nothing secret', async () => {
-    await codeFlowTokens({ user: 'bob' });
+    const { browser: laptop } = await codeFlowTokens({ user: 'bob' });
+    // Bob approves the kiosk twice (RFC 8628 §3.3): in the browser he authorized Photo Printer in, then in another.
+    await approveKiosk(laptop, 'bob');
+    await approveKiosk(new Browser(), 'bob');
     for (const path of ['/_demo/learners', '/_demo/learner-state']) {
       for (const [who, headers] of [
         ['no authentication', {}],
@@ -652,6 +676,14 @@ describe("docs/security.md §S10, RFC 6749 §2.3.1: one learner's state is never
     assert.equal(body.sub, 'bob');
     assert.ok(body.grants.some((g) => g.client_id === PRINTER.clientId));
     assert.doesNotMatch(state.body, /hash|secret|password|eyJ/);
+    // Of the browsers that approved, only whether each is the one of the code flow: no id, no hash.
+    const devices = (json(state) as { devices: Record<string, unknown>[] }).devices;
+    assert.deepEqual(devices.slice(-2), [
+      { client_id: 'photo-kiosk', status: 'approved', same_browser_as_code_flow: true },
+      { client_id: 'photo-kiosk', status: 'approved', same_browser_as_code_flow: false },
+    ]);
+    for (const value of laptop.jars.get(new URL(PUBLIC.auth).host)?.values() ?? [])
+      assert.ok(!state.body.includes(value));
     const learners = await postForm(INTERNAL.auth, '/_demo/learners', {}, { authorization: PRINTER_AUTH });
     assert.equal(learners.status, 200);
     assert.doesNotMatch(learners.body, /"alice"|"bob"/, 'the seeded demo users are not learners who joined');
