@@ -235,6 +235,7 @@ describe('device-second-browser (RFC 8628)', () => {
   it('passes, saying so, when the auth server could not compare the browsers', () => {
     const unknown = { ...state, devices: [approval(null)] };
     assertPasses(run('device-second-browser', evidence([done], { authState: unknown })), /could not compare/);
+    assertPasses(run('device-second-browser', evidence([done], { authState: null })), /could not be asked/);
   });
   it('fails with the why when every approval came from the browser used for Photo Printer (§3.3, §5.4)', () => {
     const same = { ...state, devices: [approval(true)] };

@@ -371,8 +371,10 @@ export const EXERCISES: readonly Exercise[] = [
           'The kiosk never saw your password, and the token it got is for you, limited to what you approved (§3.5). ' +
           (compared
             ? 'The auth server confirms you approved from another browser than the one you use for Photo Printer.'
-            : 'The auth server could not compare the browser that approved with the one you use for Photo Printer ' +
-              '(it has no Photo Printer sign-in of yours on record to compare with), so that part was not checked.'),
+            : authState
+              ? 'The auth server could not compare the browser that approved with the one you use for Photo Printer ' +
+                '(no Photo Printer authorization of yours, or no approval, on record to compare), so that part was not checked.'
+              : 'The auth server could not be asked which browser approved, so that part was not checked.'),
       };
     },
   },
