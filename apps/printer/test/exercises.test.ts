@@ -242,6 +242,7 @@ describe('the class board (issue 18 item 4)', () => {
     assert.match(board.text, /<tr data-learner="ada">/);
     assert.match(board.text, /<tr data-learner="grace">/);
     assert.match(board.text, /src="\/assets\/printer\/class_board\.js"/);
+    assert.match(board.text, /<a href="\/">Back to Photo Printer<\/a>/, 'the board is not a dead end');
     assert.match(board.text, /id="board-summary">\d+ learners, 0 with all 6 exercises done/);
     const progress = await browser.get('/class/progress');
     assert.equal(progress.status, 200);
