@@ -15,6 +15,7 @@
 import { Router, type Request, type Response } from 'express';
 import {
   LESSON,
+  LESSON_MINUTES,
   type LessonPreparation,
   type LessonSegment,
   currentTrace,
@@ -150,6 +151,7 @@ export function lessonRoutes(ctx: AppContext): Router {
     res.render('lesson', {
       title: 'The lesson',
       segments: LESSON,
+      minutes: LESSON_MINUTES,
       startsAt: LESSON.map((_s, i) => formatClock(segmentStartMinutes(i))),
       current: req.session.lesson?.index,
       csrf: csrfToken(req),
