@@ -363,15 +363,21 @@ export class DriveAnswerInvalid extends PrinterError {
 
 /**
  * The kiosk could not start the Device Authorization Grant (RFC 8628 §3.1-3.2): the auth server does not offer
- * it, refused the kiosk's request, or answered something the kiosk cannot show.
+ * it, refused the kiosk's request, or answered something the kiosk cannot show. The learner's own request (a
+ * button) carried nothing of the refused one, which is the kiosk's registration: a refusal in OAuth's words is
+ * Photo Printer's fault (500, logged for the instructor), busy is 503, and only an auth server that failed or
+ * answered outside RFC 8628 is a bad gateway (502), as for the code flow (refusedFlowStatus).
  */
 export class DeviceFlowFailed extends PrinterError {
-  readonly status = 502;
+  readonly status: number;
   constructor(
     message: string,
     readonly code?: string,
   ) {
     super(message);
+    if (code === undefined || code === 'server_error' || code.startsWith('HTTP ')) this.status = 502;
+    else if (code === 'temporarily_unavailable') this.status = 503;
+    else this.status = 500;
   }
   page(): ErrorPage {
     const page: ErrorPage = {

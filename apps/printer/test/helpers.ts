@@ -95,6 +95,8 @@ export interface StubAuth extends StubServer {
   tokenBusy: number;
   /** RFC 8628: what the device authorization endpoint answers (overrides), and the queue of poll answers. */
   deviceAuthorization: Record<string, unknown>;
+  /** When set, the device authorization endpoint refuses with this RFC 6749 §5.2 error instead. */
+  deviceAuthorizationError: { status: number; error: string } | undefined;
   deviceAuthorizationRequests: RecordedRequest[];
   /** Each poll takes the next answer; an empty queue answers authorization_pending. `tokens` issues a token. */
   devicePolls: ('tokens' | { status: number; error: string })[];
@@ -123,6 +125,7 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     tokenError: undefined as string | undefined,
     tokenBusy: 0,
     deviceAuthorization: {} as Record<string, unknown>,
+    deviceAuthorizationError: undefined as { status: number; error: string } | undefined,
     deviceAuthorizationRequests: [] as RecordedRequest[],
     devicePolls: [] as ('tokens' | { status: number; error: string })[],
     introspections: [] as RecordedRequest[],
@@ -262,6 +265,11 @@ export async function startStubAuth(tokens: TokenRegistry): Promise<StubAuth> {
     }
     if (req.method === 'POST' && url.pathname === '/device_authorization') {
       stub.deviceAuthorizationRequests.push(record());
+      if (stub.deviceAuthorizationError) {
+        const { status, error } = stub.deviceAuthorizationError;
+        json(res, status, { error, error_description: 'The stub was told to refuse.' });
+        return;
+      }
       json(res, 200, {
         device_code: DEVICE_CODE,
         user_code: USER_CODE,
@@ -501,6 +509,7 @@ export async function startStubStack(options: StubStackOptions = {}): Promise<St
       auth.grantScope = DEFAULT_GRANT_SCOPE;
       auth.expiresIn = DEFAULT_EXPIRES_IN;
       auth.deviceAuthorization = {};
+      auth.deviceAuthorizationError = undefined;
       auth.accessTokenSubject = undefined;
       auth.devicePolls = [];
       drive.requests.length = 0;

@@ -179,6 +179,25 @@ describe('the kiosk screen', () => {
     assert.equal((await browser.get(`/kiosk/photos/${PHOTOS[0]!.id}/image`)).status, 404);
   });
 
+  it("answers a refused start by who is at fault: the kiosk's registration 500, busy 503, a failed auth server 502", async () => {
+    const cases = [
+      { status: 401, error: 'invalid_client', expect: 500 },
+      { status: 400, error: 'invalid_scope', expect: 500 },
+      { status: 503, error: 'temporarily_unavailable', expect: 503 },
+      { status: 500, error: 'server_error', expect: 502 },
+    ];
+    for (const { status, error, expect } of cases) {
+      auth.deviceAuthorizationError = { status, error };
+      const browser = new Browser(printer.base);
+      const page = await browser.get('/kiosk');
+      const started = await browser.post('/kiosk/start', { csrf: Browser.csrf(page) });
+      assert.equal(started.status, expect, error);
+      assert.match(started.text, /The kiosk could not start/);
+      assert.match(started.text, new RegExp(error));
+    }
+    auth.deviceAuthorizationError = undefined;
+  });
+
   it('shows a clear page when the auth server offers no device flow', async () => {
     auth.metadata = { device_authorization_endpoint: undefined };
     const other = await stack.startAnotherPrinter();
