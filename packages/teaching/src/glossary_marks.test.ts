@@ -45,6 +45,19 @@ describe('glossary terms marked on every page by construction (issue 13)', () =>
     assert.match(marked, /then JWT\.<\/p>$/);
   });
 
+  it('on the glossary page an entry never links to itself, and its term is linked from the other entries', () => {
+    const html =
+      '<main><p id="consent" class="term-entry"><strong>Consent.</strong> Consent is what the user gives.</p>' +
+      '<p id="scope" class="term-entry"><strong>Scope.</strong> A scope is asked for, and consent is given to it.</p></main>';
+    const marked = markGlossaryTerms(html);
+    assert.match(
+      marked,
+      /<p id="consent" class="term-entry"><strong>Consent\.<\/strong> Consent is what the user gives\.<\/p>/,
+    );
+    assert.match(marked, /and <a class="term" href="\/glossary#consent"[^>]*>consent<\/a> is given/);
+    assert.deepEqual(links(marked), ['consent']);
+  });
+
   it('a term across a line break is recognised as the browser shows it', () => {
     assert.deepEqual(links(markGlossaryTerms('<p>the refresh\n   token rotates</p>')), ['refresh-token']);
   });

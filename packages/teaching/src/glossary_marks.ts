@@ -234,6 +234,12 @@ export function markGlossaryTerms(html: string, glossaryBase = ''): string {
   const page = textOf(segments, html);
   const links: { start: number; end: number; open: string }[] = [];
   const linkedByHand = new Set(Array.from(html.matchAll(/\/glossary#([\w-]+)"/g), (m) => m[1]));
+  // On the glossary page each entry is a paragraph with its term's id (docs.ts): an entry never links to itself.
+  const ownEntry = new Map<string, { start: number; end: number }>();
+  for (const m of html.matchAll(/<p id="([\w-]+)" class="term-entry">/g)) {
+    const end = html.indexOf('</p>', m.index);
+    ownEntry.set(m[1]!, { start: m.index, end: end < 0 ? html.length : end });
+  }
   for (const term of glossaryTerms()) {
     const pattern = PAGE_PATTERNS.get(term.id);
     if (!pattern || linkedByHand.has(term.id)) continue;
@@ -246,6 +252,8 @@ export function markGlossaryTerms(html: string, glossaryBase = ''): string {
         pattern.lastIndex = from + 1;
         continue;
       }
+      const own = ownEntry.get(term.id);
+      if (own && range.start >= own.start && range.end <= own.end) continue;
       links.push({ ...range, open: termLinkStart(term, glossaryBase) });
       // The linked words are no longer text another term may use.
       page.text = page.text.slice(0, from) + BREAK.repeat(to - from) + page.text.slice(to);
