@@ -375,9 +375,9 @@ export class DeviceFlowFailed extends PrinterError {
     readonly code?: string,
   ) {
     super(message);
-    if (code === undefined || code === 'server_error' || code.startsWith('HTTP ')) this.status = 502;
-    else if (code === 'temporarily_unavailable') this.status = 503;
-    else this.status = 500;
+    // The code flow's statuses, except that a refused request here is never the learner's own: 400 becomes 500.
+    const status = code === undefined ? 502 : refusedFlowStatus(code);
+    this.status = status === 400 ? 500 : status;
   }
   page(): ErrorPage {
     const page: ErrorPage = {
