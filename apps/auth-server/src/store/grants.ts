@@ -47,9 +47,14 @@ export class GrantStore {
       .all(userId);
   }
 
-  /** An authorization code was issued under this grant to this browser (browser_id.ts, routes/interaction.ts). */
+  /**
+   * An authorization code was issued under this grant to this browser (browser_id.ts, routes/interaction.ts). On
+   * every code flow, so the row is written only when the browser changed, not once per code.
+   */
   recordCodeFlowBrowser(grantId: string, browserHash: string): void {
-    this.db.prepare('UPDATE grants SET browser_hash = ? WHERE id = ?').run(browserHash, grantId);
+    this.db
+      .prepare('UPDATE grants SET browser_hash = ? WHERE id = ? AND browser_hash IS NOT ?')
+      .run(browserHash, grantId, browserHash);
   }
 
   /** The browsers in which this user authorized this client in the code flow, over all its grants (revoked too). */
