@@ -28,7 +28,8 @@ async function joinAndConnect(browser: Browser, name: string): Promise<Page> {
 test.describe('the classroom: every learner their own resource owner', () => {
   test('two learners join; one revokes, the other’s flow still works', async ({ browser }) => {
     const suffix = randomBytes(3).toString('hex');
-    const ana = await joinAndConnect(browser, `ana-${suffix}`);
+    // Typed with a capital, as a newcomer does: the form lets it through and the auth server makes it ana-….
+    const ana = await joinAndConnect(browser, `Ana-${suffix}`);
     const ben = await joinAndConnect(browser, `ben-${suffix}`);
 
     // Each sees photos of their own (Drive painted them on first sight), none of the other's.

@@ -6,7 +6,8 @@
  * revocations are theirs alone, and Drive gives them photos of their own on first sight (apps/drive photos/seed.ts).
  *
  * - The name is the user id, and so the `sub` of their tokens (RFC 9068 §2.2): 3-24 characters a-z 0-9 . _ -.
- *   No email, nothing personal.
+ *   Capitals are accepted and lowered here, on the server (users.ts canonicalUsername): "Walker" joins as
+ *   `walker`, and "walker" is then taken, never a second learner. No email, nothing personal.
  * - A name that is a registered client_id is refused: a client acting for itself has that `sub`
  *   (client credentials), and a user's `sub` must never be mistaken for a client's (RFC 9068 §5).
  * - The password: at least 8 characters, hashed with scrypt like the others (passwords.ts), one hash at a time
@@ -18,7 +19,7 @@ import { optionalParam } from '@oauth-demo/tokens';
 import type { AuthContext } from './context.js';
 import { hashPassword, PasswordChecksBusy, takeTurnForPasswordCheck } from './passwords.js';
 import { busyResult, startSignedInSession } from './sign_in.js';
-import type { User } from './users.js';
+import { canonicalUsername, type User } from './users.js';
 
 const USERNAME_RULE = /^[a-z0-9._-]{3,24}$/;
 const MIN_PASSWORD_LENGTH = 8;
@@ -37,13 +38,14 @@ export async function joinClass(
       status: 403,
       message: 'Joining is turned off for this class (CLASS_SIGNUP=off). Ask your instructor for an account.',
     };
-  const username = (optionalParam(req.body, 'username') ?? '').trim();
+  const username = canonicalUsername(optionalParam(req.body, 'username') ?? '');
   const password = optionalParam(req.body, 'password') ?? '';
   if (!USERNAME_RULE.test(username)) {
     return {
       ok: false,
       status: 400,
-      message: 'Choose a name of 3 to 24 characters: lowercase letters, digits, dot, underscore or hyphen.',
+      message:
+        'Choose a name of 3 to 24 characters: letters a-z (capitals become lower case), digits, dot, underscore or hyphen.',
     };
   }
   if (password.length < MIN_PASSWORD_LENGTH || password.length > 200) {

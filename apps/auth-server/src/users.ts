@@ -6,6 +6,15 @@
 import type { Db } from '@oauth-demo/web';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.js';
 
+/**
+ * A user id as typed, in its one spelling: user ids are lower case (the seeded ones, and join.ts allows no other),
+ * and a name is the same name whatever its case, so "Walker" and "walker" are one learner, one `sub`. Only A-Z is
+ * lowered: no other character may stand for an id's letter (Unicode's Kelvin sign lowers to "k").
+ */
+export function canonicalUsername(typed: string): string {
+  return typed.trim().replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
 export interface User {
   id: string;
   display_name: string;
@@ -62,9 +71,10 @@ export class UserRepository {
   /**
    * The user, if the password is right. An unknown user costs the same scrypt as a known one, and both
    * failures look the same to the caller, so the login form cannot be used to find out who has an account.
+   * The name is compared whatever its case (canonicalUsername).
    */
   async authenticate(username: string, password: string): Promise<User | undefined> {
-    const row = this.byId.get(username);
+    const row = this.byId.get(canonicalUsername(username));
     const ok = await verifyPassword(password, row?.password_hash ?? (await DUMMY_PASSWORD_HASH));
     return row && ok ? { id: row.id, display_name: row.display_name } : undefined;
   }

@@ -22,8 +22,8 @@ let server: TestServer;
 let maxUsers = 0;
 before(async () => {
   server = await startAuthServer();
-  // Room for exactly two learners beside the seeded users (alice, bob, and whoever else the seed holds).
-  maxUsers = server.app.context.users.count() + 2;
+  // Room for exactly three learners beside the seeded users (alice, bob, and whoever else the seed holds).
+  maxUsers = server.app.context.users.count() + 3;
   server.app.context.config.maxUsers = maxUsers;
 });
 after(() => server.destroy());
@@ -77,7 +77,10 @@ describe('joining the class', () => {
   it('refuses bad names, short passwords, a taken name and a client_id, with the reason', async () => {
     const cases: [string, string, number, RegExp][] = [
       ['ab', 'long-enough', 400, /3 to 24 characters/],
-      ['Carol', 'long-enough', 400, /lowercase/],
+      ['carol k', 'long-enough', 400, /letters a-z/],
+      ['zoë', 'long-enough', 400, /letters a-z/],
+      ['\u212Aate', 'long-enough', 400, /letters a-z/], // the Kelvin sign, which toLowerCase() makes a "k"
+      ['CAROL.K', 'long-enough', 409, /That name is taken/],
       ['a'.repeat(25), 'long-enough', 400, /3 to 24/],
       ['dave', 'short', 400, /at least 8 characters/],
       ['alice', 'long-enough', 409, /That name is taken/],
@@ -88,6 +91,30 @@ describe('joining the class', () => {
       assert.equal(result.status, status, username);
       assert.match(result.text!, message, username);
     }
+  });
+
+  it('takes a capitalised name as its lower case: one learner, whatever the case typed at join or sign-in', async () => {
+    const walker = await joinAndAuthorize('Walker');
+    assert.equal(walker.status, 303, walker.text);
+    assert.equal(decodeJwt(walker.tokens!.access_token).sub, 'walker');
+    assert.ok(server.app.context.users.find('walker'));
+    assert.equal(server.app.context.users.find('Walker'), undefined, 'no second spelling stored');
+    const twin = await joinAndAuthorize('walker');
+    assert.equal(twin.status, 409, '"walker" is the same learner as "Walker"');
+    for (const typed of ['Walker', 'WALKER', 'walker']) {
+      const browser = new Browser(server.url);
+      const form = await browser.get('/login');
+      const signIn = await browser.post('/login', {
+        csrf: csrfFrom(await form.text()),
+        username: typed,
+        password: 'correct-horse',
+      });
+      assert.equal(signIn.status, 303, typed);
+    }
+    // users.authenticate is the check of the password grant too (RFC 6749 §4.3.2): the id it gives is the one spelling.
+    const wrong = await server.app.context.users.authenticate('WALKER', 'not-the-password');
+    assert.equal(wrong, undefined);
+    assert.equal((await server.app.context.users.authenticate('WaLkEr', 'correct-horse'))?.id, 'walker');
   });
 
   it('one learner revoking their grant leaves another learner’s tokens working', async () => {
@@ -111,7 +138,7 @@ describe('joining the class', () => {
   });
 
   it('is bounded by MAX_USERS, with a clear message', async () => {
-    // the seeded users, carol.k and erin = MAX_USERS
+    // the seeded users, carol.k, walker and erin = MAX_USERS
     const result = await joinAndAuthorize('frank');
     assert.equal(result.status, 403);
     assert.match(result.text!, new RegExp(`The class is full: it has ${maxUsers} users \\(MAX_USERS\\)`));
