@@ -131,6 +131,7 @@ export async function createApp(config: AuthConfig): Promise<AuthServerApp> {
         timeline: `${config.printerUrl}/timeline`,
         inspector: `${config.printerUrl}/inspect`,
         lesson: `${config.printerUrl}/lesson`,
+        lessonNext: `${config.printerUrl}/lesson/next`,
       },
     }),
   );

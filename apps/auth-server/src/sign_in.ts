@@ -56,12 +56,14 @@ export async function signIn(
  * and so is its browser id (browser_id.ts).
  */
 export async function startSignedInSession(req: Request, user: User): Promise<void> {
-  const { pending, deviceUserCode, presenter, browserId } = req.session;
+  const { pending, deviceUserCode, presenter, lessonNext, browserId } = req.session;
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   // The browser's own id (browser_id.ts) too: it is the same browser, whoever signs in.
   Object.assign(req.session, { pending, deviceUserCode, browserId, userId: user.id });
-  // Presenter view (switched on from the printer's instructor mode) survives the new session id.
+  // Presenter view (switched on from the printer's instructor mode) survives the new session id, and so does the
+  // lesson bar's way on from the page that sent the instructor here to sign in (packages/web presenter.ts).
   if (presenter) req.session.presenter = presenter;
+  if (presenter && lessonNext) req.session.lessonNext = lessonNext;
 }
 
 /** Who is trying: the end user's address (as far as we can trust it) and the username they typed. */

@@ -121,6 +121,42 @@ describe('Remembered consent and Connected apps', () => {
     assert.equal(res.headers.get('location'), '/login?return_to=%2Fapps');
   });
 
+  it('after sign-in, comes back to the Connected apps page it was asked for, query and all', async () => {
+    const browser = new Browser(server.url);
+    const res = await browser.get(`/apps?client_id=${PRINTER.clientId}`);
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `/login?return_to=%2Fapps%3Fclient_id%3D${PRINTER.clientId}`);
+    const page = await (await browser.get(res.headers.get('location')!)).text();
+    const action = /action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
+    const signedIn = await browser.post(action, { csrf: csrfFrom(page), username: 'alice', password: 'wonderland' });
+    assert.equal(signedIn.headers.get('location'), `/apps?client_id=${PRINTER.clientId}`);
+  });
+
+  it('in presenter view, n goes on with the lesson bar’s lesson_next, through the sign-in and the Remove', async () => {
+    await authorize(server); // alice has allowed Photo Printer: there is an app to remove
+    const token = 'AbCdEfGhIjKlMnOpQrStUv';
+    const lessonHref = (html: string) => /data-lesson-href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+    const browser = new Browser(server.url);
+    await browser.get('/presenter?set=on&next=%2F');
+    const toLogin = await browser.get(`/apps?client_id=${PRINTER.clientId}&lesson_next=${token}`);
+    const page = await (await browser.get(toLogin.headers.get('location')!)).text();
+    assert.match(lessonHref(page)!, new RegExp(`/lesson/next\\?lesson_next=${token}$`));
+    const action = /action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
+    const signedIn = await browser.post(action, { csrf: csrfFrom(page), username: 'alice', password: 'wonderland' });
+    const apps = await (await browser.get(signedIn.headers.get('location')!)).text();
+    assert.match(lessonHref(apps)!, new RegExp(`/lesson/next\\?lesson_next=${token}$`), 'kept through the sign-in');
+    const removed = await browser.post(`/apps/${PRINTER.clientId}/remove`, { csrf: csrfFrom(apps) });
+    assert.equal(removed.headers.get('location'), '/apps?removed=1');
+    const after = await (await browser.get(removed.headers.get('location')!)).text();
+    assert.match(lessonHref(after)!, new RegExp(`/lesson/next\\?lesson_next=${token}$`), 'kept after Remove');
+    // Anything but the printer's token shape is ignored: n opens the plan, as without a lesson bar.
+    const other = new Browser(server.url);
+    await other.get('/presenter?set=on&next=%2F');
+    const login = await (await other.get('/login?lesson_next=%22%3E%3Cscript%3E')).text();
+    assert.match(lessonHref(login)!, /\/lesson$/);
+    assert.doesNotMatch(login, /<script>/);
+  });
+
   for (const evil of [
     'https://evil.example/',
     '//evil.example/x',

@@ -144,6 +144,7 @@ export async function createApp(config: DriveConfig, deps: DriveDeps = {}): Prom
         timeline: `${config.printerUrl}/timeline`,
         inspector: `${config.printerUrl}/inspect`,
         lesson: `${config.printerUrl}/lesson`,
+        lessonNext: `${config.printerUrl}/lesson/next`,
       },
     }),
   );

@@ -76,6 +76,11 @@ declare module 'express-session' {
     kiosk?: KioskState;
     /** The lesson the instructor runs from the lesson bar (routes/teaching/lesson.ts): segment and clocks. */
     lesson?: LessonState;
+    /**
+     * The one-time token of the lesson segment whose page is on the auth server or Drive (no lesson bar there): `n`
+     * on that page brings it back to `GET /lesson/next`, which goes on to the next segment (routes/teaching/lesson.ts).
+     */
+    lessonHandoff?: { index: number; token: string };
     /** The attack lab (/lab): this learner's defense switches, the lab copy's requests and the results. */
     lab?: LabState;
     // The teaching layer's own fields (traces, teaching switches, the step-through hop) are declared by

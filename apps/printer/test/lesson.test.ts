@@ -130,6 +130,39 @@ describe('the lesson bar', () => {
     assert.doesNotMatch((await browser.get('/')).text, /data-lesson-bar/);
   });
 
+  it('n on segment 7’s page (the auth server’s) goes on to segment 8 with its one-time lesson_next; else the plan', async () => {
+    const browser = await instructor();
+    const opened = await move(browser, 'revocation');
+    const url = new URL(opened.location!);
+    assert.equal(`${url.origin}${url.pathname}`, new URL('/apps', auth.publicUrl).href);
+    assert.ok(url.searchParams.get('client_id'), 'Photo Printer first');
+    const token = url.searchParams.get('lesson_next')!;
+    assert.match(token, /^[A-Za-z0-9_-]{22}$/);
+    const segment = async () => segmentOf((await browser.get('/')).text);
+    // A made-up token (or none) moves nothing: it only opens the plan, as n did before.
+    for (const forged of ['', 'A'.repeat(22), `${token.slice(0, 21)}${token.endsWith('A') ? 'B' : 'A'}`]) {
+      const res = await browser.get(`/lesson/next?lesson_next=${forged}`);
+      assert.equal(res.status, 303, forged);
+      assert.equal(res.location, '/lesson', forged);
+      assert.equal(await segment(), 'revocation', forged);
+    }
+    assert.equal((await new Browser(printer.base).get(`/lesson/next?lesson_next=${token}`)).status, 403, 'a learner');
+    const next = await browser.get(`/lesson/next?lesson_next=${token}`);
+    assert.equal(next.status, 303);
+    assert.equal(next.location, '/grants');
+    assert.equal(await segment(), 'wrap-up');
+    // One n per token: spent, it only opens the plan.
+    assert.equal((await browser.get(`/lesson/next?lesson_next=${token}`)).location, '/lesson');
+    assert.equal(await segment(), 'wrap-up');
+    // A token is for its segment: once the bar moved on by itself, the page's old token moves nothing.
+    const again = new URL((await move(browser, 'previous')).location!).searchParams.get('lesson_next')!;
+    assert.notEqual(again, token);
+    await move(browser, 'previous');
+    assert.equal(await segment(), 'other-grants');
+    assert.equal((await browser.get(`/lesson/next?lesson_next=${again}`)).location, '/lesson');
+    assert.equal(await segment(), 'other-grants');
+  });
+
   it('says on the bar what a segment needs that only the class can do (a refresh token for segment 5)', async () => {
     const browser = await instructor();
     await move(browser, 'refresh');

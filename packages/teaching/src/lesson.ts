@@ -143,7 +143,7 @@ export const LESSON: readonly LessonSegment[] = [
     click:
       'Remove Photo Printer on Connected apps; back on the printer, Your photos (still there); Re-order with Don’t wait: invalid_grant.',
     notes:
-      'Removing the app revokes the grant and every refresh token under it (RFC 7009). With DRIVE_TOKEN_VALIDATION=jwt (the default) Drive never asks the auth server: the access token works until it expires (600 s by default); only the refresh fails with invalid_grant (RFC 6749 §5.2). A trade-off, not a bug: short lifetimes bound the damage. With DRIVE_TOKEN_VALIDATION=introspection (RFC 7662) the same removal stops the photos at once.',
+      'Connected apps shows the apps of the user signed in to the Auth server in this browser: if it asks you to sign in, sign in as the user Photo Printer is connected for (alice / wonderland since segment 2), and Connected apps opens after it. Removing the app revokes the grant and every refresh token under it (RFC 7009). With DRIVE_TOKEN_VALIDATION=jwt (the default) Drive never asks the auth server: the access token works until it expires (600 s by default); only the refresh fails with invalid_grant (RFC 6749 §5.2). A trade-off, not a bug: short lifetimes bound the damage. With DRIVE_TOKEN_VALIDATION=introspection (RFC 7662) the same removal stops the photos at once.',
     page: { service: 'auth', path: '/apps' },
     prepare: ['step-through-off', 'printer-app-first'],
     action: 'Remove Photo Printer',

@@ -1,7 +1,7 @@
 // Presenter view (packages/web/src/presenter.ts): one-line step banners, and the keyboard for the projector.
 //   → or space  Continue (a step-through page)       ←  back to the timeline (a step-through page)
 //   t           the timeline                         i  the token inspector
-//   n           (the auth server's and Drive's pages) back to the printer's lesson plan, where n goes on
+//   n           (the auth server's and Drive's pages) on to the lesson's next segment, or its plan on the printer
 // Local, no library: served by each service at /assets/ui/presenter.js. Keys are ignored while typing in a field.
 (function () {
   'use strict';

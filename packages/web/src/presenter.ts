@@ -16,6 +16,8 @@ declare module 'express-session' {
     presenter?: boolean;
     /** In presenter view, the instructor asked to show secrets on the projector (the printer; off by default). */
     presenterSecrets?: boolean;
+    /** The printer's one-time `lesson_next` for the lesson segment opened here (the auth server's and Drive's). */
+    lessonNext?: string;
   }
 }
 
@@ -23,14 +25,22 @@ const PRESENTER_PATH = '/presenter';
 
 /**
  * Where the keys `t` and `i` go from this service's pages (the printer's timeline and token inspector), and `n` from
- * the auth server's and Drive's (the printer's lesson plan, whose bar goes on to the next segment; on the printer
- * itself the lesson bar's own script handles `n` and `p`).
+ * the auth server's and Drive's: on to the lesson's next segment (`lessonNext`) when the lesson bar opened a page
+ * here, else the printer's lesson plan (`lesson`). On the printer itself the lesson bar's own script handles `n`/`p`.
  */
 export interface PresenterLinks {
   timeline: string;
   inspector: string;
   lesson?: string;
+  /**
+   * The printer's `GET /lesson/next`. The lesson bar opens a segment's page on this service with a one-time
+   * `lesson_next` (apps/printer routes/teaching/lesson.ts); `n` brings it back there, and the lesson goes on at once.
+   */
+  lessonNext?: string;
 }
+
+/** The printer's one-time `lesson_next`: 16 random bytes, base64url. Nothing else is kept or put in a link. */
+const LESSON_NEXT = /^[A-Za-z0-9_-]{22}$/;
 
 /**
  * Where `GET /presenter` may send the browser next: a path of this service, or a page of one of the other two
@@ -70,8 +80,18 @@ export function presenterView(options: { trustedOrigins: readonly string[]; link
   });
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.session?.presenter === true) {
+      // Kept in the session, not only in the page's address: the segment's page may first send the instructor to a
+      // sign-in, or to itself again after a form (Connected apps' Remove), and `n` must still go on from there.
+      const sent = req.query.lesson_next;
+      if (options.links.lessonNext && typeof sent === 'string' && LESSON_NEXT.test(sent)) req.session.lessonNext = sent;
       res.locals.presenter = true;
-      res.locals.presenterLinks = options.links;
+      res.locals.presenterLinks =
+        options.links.lessonNext && req.session.lessonNext
+          ? {
+              ...options.links,
+              lesson: `${options.links.lessonNext}?${new URLSearchParams({ lesson_next: req.session.lessonNext })}`,
+            }
+          : options.links;
     }
     next();
   });

@@ -87,7 +87,9 @@ export function accountRouter(ctx: AuthContext): Router {
   router.get('/apps', (req, res) => {
     const user = currentUser(req, ctx);
     if (!user) {
-      res.redirect(303, '/login?return_to=%2Fapps');
+      // Back to this very page after sign-in, with its query (the lesson bar's `?client_id=`): a path of ours, which
+      // the sign-in checks again (safeReturnTo), so never an open redirect.
+      res.redirect(303, `/login?${new URLSearchParams({ return_to: safeReturnTo(req.originalUrl, '/apps') })}`);
       return;
     }
     // `?client_id=` lists that app first (the lesson bar opens Connected apps this way for Photo Printer, so its

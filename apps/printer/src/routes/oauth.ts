@@ -53,6 +53,7 @@ export async function finishConnection(
     presenter: req.session.presenter,
     // The lesson the instructor is running goes on through the flows it shows (routes/teaching/lesson.ts).
     lesson: req.session.lesson,
+    lessonHandoff: req.session.lessonHandoff,
   };
   const consentRememberedAt = req.session.consentRememberedAt;
   const requestedScope = req.session.builderRequestedScope ?? ctx.config.client.scope; // a hand-made request's own
@@ -62,6 +63,7 @@ export async function finishConnection(
   if (keep.teaching) req.session.teaching = keep.teaching;
   if (keep.presenter) req.session.presenter = keep.presenter;
   if (keep.lesson) req.session.lesson = keep.lesson;
+  if (keep.lessonHandoff) req.session.lessonHandoff = keep.lessonHandoff;
   const connection: Connection = { ...tokens, issuer, connectedAt: Date.now(), refreshCount: 0 };
   req.session.connection = connection;
   req.session.justConnected = {

@@ -10,8 +10,13 @@
  * real routes (no fakes): step-through on or off, a fresh consent (this browser's tokens revoked at the auth server,
  * RFC 7009, so the grant and its remembered consent end; "Ask me again" is ticked in instructor mode), the last flow
  * pinned in the timeline, the kiosk started (RFC 8628 §3.1). A page on the auth server or Drive is opened at its
- * public URL; the lesson bar lives on the printer's pages, where "next" is pressed again.
+ * public URL with a one-time `lesson_next` (16 random bytes, kept in this session with the segment it is for).
+ * `GET /lesson/next?lesson_next=…` (instructor mode): where `n` on that page goes in presenter view (packages/web
+ * presenter.ts): with the token of the current segment it goes on to the next segment, as "next" on the bar does;
+ * with any other (spent, forged, of another segment) it only opens the plan. A GET that moves the lesson, so it
+ * needs the one-time token, which no other site has: the same guard as a form's CSRF token.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import {
   LESSON,
@@ -135,6 +140,12 @@ async function prepare(ctx: AppContext, req: Request, res: Response, what: Lesso
   }
 }
 
+function sameToken(sent: unknown, token: string): boolean {
+  return (
+    typeof sent === 'string' && sent.length === token.length && timingSafeEqual(Buffer.from(sent), Buffer.from(token))
+  );
+}
+
 function pageUrl(ctx: AppContext, segment: LessonSegment, query: string): string {
   const path = `${segment.page.path}${query}`;
   if (segment.page.service === 'auth') return new URL(path, ctx.config.auth.publicUrl).href;
@@ -163,6 +174,22 @@ export function lessonRoutes(ctx: AppContext): Router {
     const to = typeof req.body?.to === 'string' ? req.body.to : '';
     if (!['next', 'previous', 'stop'].includes(to) && !LESSON.some((s) => s.id === to))
       throw new LessonSegmentUnknown(`The lesson has no segment “${to.slice(0, 60)}”.`);
+    await move(req, res, to);
+  });
+
+  // `n` on a segment's page on the auth server or Drive: on to the next segment with that segment's token.
+  router.get('/lesson/next', async (req, res) => {
+    requireInstructor(ctx, req);
+    const handoff = req.session.lessonHandoff;
+    const sent = req.query.lesson_next;
+    if (!handoff || handoff.index !== req.session.lesson?.index || !sameToken(sent, handoff.token))
+      return res.redirect(303, '/lesson');
+    await move(req, res, 'next');
+  });
+
+  async function move(req: Request, res: Response, to: string): Promise<void> {
+    // A token is good for one `n`, from the segment it was made for.
+    delete req.session.lessonHandoff;
     const moved = to === 'stop' ? null : moveLesson(req.session.lesson, to, Date.now());
     if (!moved) {
       const finished = to === 'next' && req.session.lesson !== undefined;
@@ -174,8 +201,14 @@ export function lessonRoutes(ctx: AppContext): Router {
     const segment = LESSON[moved.index]!;
     let query = '';
     for (const what of segment.prepare) query = (await prepare(ctx, req, res, what)) || query;
-    res.redirect(303, pageUrl(ctx, segment, query));
-  });
+    const page = pageUrl(ctx, segment, query);
+    if (segment.page.service === 'printer') return res.redirect(303, page);
+    const token = randomBytes(16).toString('base64url');
+    req.session.lessonHandoff = { index: moved.index, token };
+    const url = new URL(page);
+    url.searchParams.set('lesson_next', token);
+    res.redirect(303, url.href);
+  }
 
   return router;
 }
