@@ -26,9 +26,20 @@ const PAGES = [
   '/no-such-page',
   '/callback?code=x&state=y',
   '/healthz',
+  '/favicon.ico',
 ];
 
 describe('anonymous requests store no session', () => {
+  it('serves the shared icon at /favicon.ico, cacheable for a day (no 404 when a browser asks on its own)', async () => {
+    const res = await fetch(`${stack.printer.base}/favicon.ico`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^image\/(x-icon|vnd\.microsoft\.icon)/);
+    assert.match(res.headers.get('cache-control') ?? '', /max-age=86400/);
+    const icon = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual([...icon.subarray(0, 4)], [0, 0, 1, 0], 'an ICO file');
+    assert.equal(res.headers.getSetCookie().length, 0, 'no cookie for an icon');
+  });
+
   it('1 000 cookie-less requests to every kind of page add no session row', async () => {
     const sessions = stack.printer.printer.sessions;
     const before = sessions.count();
