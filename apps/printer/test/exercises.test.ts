@@ -239,6 +239,9 @@ describe('the class board (issue 18 item 4)', () => {
     assert.equal(board.status, 200);
     assert.match(board.text, /<svg[^>]*viewBox/);
     assert.match(board.text, /localhost:3999/);
+    // localhost is no class link: the board says so on screen, and what to set (README, "Teach a class").
+    assert.match(board.text, /data-class-link="loopback">This link names <code>localhost<\/code>/);
+    assert.match(board.text, /<code>CLASS_HOST<\/code> set to this machine’s LAN address or name/);
     assert.match(board.text, /<tr data-learner="ada">/);
     assert.match(board.text, /<tr data-learner="grace">/);
     assert.match(board.text, /src="\/assets\/printer\/class_board\.js"/);
@@ -254,5 +257,23 @@ describe('the class board (issue 18 item 4)', () => {
     assert.equal(bySub.lin?.count, 1, 'a learner with a completion is listed even when not among the joined');
     const script = await browser.get('/assets/printer/class_board.js');
     assert.equal(script.status, 200);
+  });
+
+  it('says nothing of CLASS_HOST when the class link is a LAN address', async () => {
+    const lan = await stack.startAnotherPrinter({
+      PRINTER_PUBLIC_URL: 'http://192.168.1.20:3999',
+      INSTRUCTOR_KEY: 'class-of-2026',
+    });
+    try {
+      const browser = new Browser(lan.base);
+      const home = await browser.get('/timeline');
+      await browser.post('/teaching', { csrf: Browser.csrf(home), instructor: 'on', key: 'class-of-2026', back: '/' });
+      const board = await browser.get('/class');
+      assert.equal(board.status, 200);
+      assert.match(board.text, /192\.168\.1\.20:3999/);
+      assert.doesNotMatch(board.text, /data-class-link="loopback"/);
+    } finally {
+      await lan.close();
+    }
   });
 });

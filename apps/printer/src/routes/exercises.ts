@@ -17,7 +17,7 @@
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
 import { type CheckResult, type Exercise, EXERCISES, checkExercise, findExercise } from '@oauth-demo/teaching';
-import { csrfToken, verifyCsrf } from '@oauth-demo/web';
+import { csrfToken, isLoopbackHost, verifyCsrf } from '@oauth-demo/web';
 import type { AppContext } from '../context.js';
 import { fetchLearners, gatherEvidence, learnerOf } from '../exercises.js';
 import { isInstructor, requireInstructor } from './teaching/locals.js';
@@ -46,10 +46,15 @@ function render(
   };
 }
 
-/** The class link learners open: the printer's public URL (CLASS_HOST makes it a LAN address). */
-function classLink(ctx: AppContext): { url: string; short: string } {
+/**
+ * The class link learners open: the printer's public URL (CLASS_HOST makes it a LAN address). `loopbackHost` when
+ * that is this machine's loopback (localhost, 127.x, ::1), which no learner's phone or laptop can reach: the board
+ * then says so, and what to set.
+ */
+function classLink(ctx: AppContext): { url: string; short: string; loopbackHost: string | undefined } {
   const url = ctx.config.printer.publicUrl;
-  return { url, short: url.replace(/^https?:\/\//, '') };
+  const host = new URL(url).hostname;
+  return { url, short: url.replace(/^https?:\/\//, ''), loopbackHost: isLoopbackHost(host) ? host : undefined };
 }
 
 /** Who joined, and what each completed: learners from the auth server, completions from our database. */
