@@ -25,6 +25,8 @@ interface SeenBar {
   grant: string;
   steps: number[];
   active: number[];
+  /** The bar's own words on the numbers it skips: its visible question, and the steps it explains. */
+  gaps: { question: string; visible: boolean; explained: number[] } | null;
 }
 
 /** What the page shows of steps: its step bars, its step banners, and (on the timeline) the numbered arrows. */
@@ -36,6 +38,17 @@ async function stepsShown(
       grant: nav.getAttribute('data-grant') ?? '',
       steps: Array.from(nav.querySelectorAll('li[data-step]')).map((li) => Number(li.getAttribute('data-step'))),
       active: Array.from(nav.querySelectorAll('li.on[data-step]')).map((li) => Number(li.getAttribute('data-step'))),
+      gaps: (() => {
+        const summary = nav.querySelector('.step-gaps summary');
+        if (!summary) return null;
+        return {
+          question: summary.textContent ?? '',
+          visible: summary.checkVisibility(),
+          explained: Array.from(nav.querySelectorAll('[data-absent-step]')).map((li) =>
+            Number(li.getAttribute('data-absent-step')),
+          ),
+        };
+      })(),
     })),
   );
   const banners = await page
@@ -66,6 +79,14 @@ async function expectOnlyGrantSteps(page: Page, grants: GrantKey[], where: strin
     const own = GRANT_STEPS[bar.grant as GrantKey];
     expect(bar.steps, `${where}: the ${bar.grant} bar lists exactly that grant's steps`).toEqual(own);
     for (const n of bar.active) expect(own, `${where}: lit step ${n} belongs to ${bar.grant}`).toContain(n);
+    // A bar that skips numbers says which and why, on screen; a bar with all eight says nothing.
+    const missing = [1, 2, 3, 4, 5, 6, 7, 8].filter((n) => !own.includes(n));
+    if (missing.length === 0) expect(bar.gaps, `${where}: ${bar.grant} skips nothing`).toBeNull();
+    else {
+      expect(bar.gaps?.visible, `${where}: the ${bar.grant} bar asks why it skips ${missing}`).toBe(true);
+      expect(bar.gaps?.question).toMatch(new RegExp(`^Why no steps? ${missing.slice(0, -1).join(', ')}`));
+      expect(bar.gaps?.explained, `${where}: each missing step explained`).toEqual(missing);
+    }
   }
   for (const banner of shown.banners) {
     expect(grants, `${where}: banner of step ${banner.step}`).toContain(banner.grant);

@@ -73,6 +73,12 @@ describe("Drive's own web app: Password grant sign-in with the real auth server"
     assert.match(html, /<label for="password">Password<\/label>/);
     assert.match(html, /<button type="submit">Sign in to Drive<\/button>/);
     assert.match(html, /<span class="badge">Step 1<\/span>/);
+    // The password grant has no steps 3 to 5: the bar says so, and why (steps.ts absent).
+    assert.match(html, /<summary>Why no steps 3, 4 and 5\?<\/summary>/);
+    assert.match(
+      html,
+      /<li data-absent-step="3"><strong>No step 3\.<\/strong> The authorization server never asks you/,
+    );
     assert.match(html, /<span class="badge">Step 2<\/span>/);
     assert.doesNotMatch(html, /<span class="badge">Step 3<\/span>/);
     assert.match(html, /This is Drive’s OWN app/);

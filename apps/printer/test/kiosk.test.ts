@@ -42,6 +42,12 @@ describe('the kiosk screen', () => {
       'no step 4 in the device flow',
     );
     assert.match(page.text, /You ask the kiosk to print your photos/);
+    // The gap in the numbers is explained on the bar, in words (steps.ts absent), not left to a guess.
+    assert.match(page.text, /<li class="step-gaps"><details><summary>Why no step 4\?<\/summary>/);
+    assert.match(
+      page.text,
+      /<li data-absent-step="4"><strong>No step 4\.<\/strong> No redirect and no code in the browser/,
+    );
     assert.equal(refreshSeconds(page.text), null, 'no reloading before anything started');
     assert.equal(auth.deviceAuthorizationRequests.length, 0);
   });

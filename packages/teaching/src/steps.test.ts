@@ -72,6 +72,28 @@ describe('the one definition of each grant’s steps', () => {
     assert.throws(() => stepBar('client_credentials', [2], { refused: [2] }), /no refusal/);
   });
 
+  it('says on the bar why a grant skips numbers: each missing step with its reason, from the one definition', () => {
+    const device = stepBar('device_code', [5]).gaps!;
+    assert.equal(device.question, 'Why no step 4?');
+    assert.match(device.numbering, /the notes’ eight steps of the Authorization Code flow/);
+    assert.deepEqual(device.absent, [{ n: 4, why: GRANT_STEPS.device_code.absent[4] }]);
+    const password = stepBar('password', [2]).gaps!;
+    assert.equal(password.question, 'Why no steps 3, 4 and 5?');
+    assert.deepEqual(
+      password.absent.map((a) => a.n),
+      [3, 4, 5],
+    );
+    assert.match(password.absent[0]!.why, /no consent screen/);
+    assert.equal(stepBar('client_credentials', [2]).gaps?.question, 'Why no steps 1, 3, 4 and 5?');
+    // Every grant: the bar's numbers and its missing ones are the eight, once each.
+    for (const key of GRANT_KEYS) {
+      const bar = stepBar(key, []);
+      const all = [...bar.steps.map((s) => s.n), ...(bar.gaps?.absent.map((a) => a.n) ?? [])].sort();
+      assert.deepEqual(all, [...STEP_NUMBERS], key);
+    }
+    assert.equal(stepBar('authorization_code', [1]).gaps, undefined, 'all eight: nothing to explain');
+  });
+
   it('numbers a token request by its grant: a refresh is not "the code and its code_verifier"', () => {
     assert.equal(tokenRequestStep('client_credentials')?.step, 2);
     assert.equal(tokenRequestStep('password')?.step, 2);

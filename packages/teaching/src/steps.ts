@@ -455,6 +455,21 @@ export interface StepBar {
   /** Active steps shown with the grant's refusal wording. */
   refused: StepNumber[];
   refusals: Partial<Record<StepNumber, Refusal>>;
+  /**
+   * The gaps in the bar's numbers, said on screen: `question` ("Why no step 4?") opens `numbering` and, for each of
+   * the notes' steps this grant does not have, why. Undefined for a grant with all eight.
+   */
+  gaps?: { question: string; numbering: string; absent: { n: StepNumber; why: string }[] };
+}
+
+/** Why a grant's bar skips numbers: the numbering is the notes' (see the module comment). */
+const NUMBERING =
+  'The numbers are the notes’ eight steps of the Authorization Code flow. Every grant keeps a step’s number when it does that step’s job, so a grant that has no such job skips the number.';
+
+/** "Why no step 4?", "Why no steps 3, 4 and 5?" */
+function gapQuestion(absent: readonly StepNumber[]): string {
+  if (absent.length === 1) return `Why no step ${absent[0]}?`;
+  return `Why no steps ${absent.slice(0, -1).join(', ')} and ${absent.at(-1)}?`;
 }
 
 /**
@@ -474,6 +489,7 @@ export function stepBar(
   for (const n of refused) {
     if (!def.refusals[n]) throw new Error(`the ${grant} grant defines no refusal at step ${n}`);
   }
+  const absent = STEP_NUMBERS.flatMap((n) => (def.absent[n] ? [{ n, why: def.absent[n] }] : []));
   return {
     grant,
     name: def.name,
@@ -481,6 +497,9 @@ export function stepBar(
     active: [...new Set([...active, ...refused])].sort(),
     refused,
     refusals: def.refusals,
+    ...(absent.length > 0
+      ? { gaps: { question: gapQuestion(absent.map((a) => a.n)), numbering: NUMBERING, absent } }
+      : {}),
   };
 }
 
