@@ -92,6 +92,15 @@ test('walks every segment of the lesson with next at 1280×720 in presenter view
         const line = bar.locator('.lesson-line');
         const next = bar.getByRole('button', { name: /^(Next →|End the lesson)$/ });
         expect((await next.boundingBox())!.y).toBeLessThan((await line.boundingBox())!.y + 20);
+        // Each clock says what its numbers are, on screen: the lesson's is the plan at this segment's end.
+        await expect(bar.locator('[data-lesson-clock="segment"]')).toHaveText(
+          new RegExp(`^segment \\d+:\\d\\d / ${segment.minutes}:00$`),
+        );
+        const planEnd = LESSON.slice(0, i + 1).reduce((sum, s) => sum + s.minutes, 0);
+        await expect(bar.locator('[data-lesson-clock="lesson"]')).toHaveText(
+          new RegExp(`^lesson \\d+:\\d\\d / ${planEnd}:00 by segment end$`),
+        );
+        await expect(bar.locator('[data-lesson-clock="lesson"]')).toBeInViewport({ ratio: 1 });
       }
 
       if (i === 0) {

@@ -61,6 +61,17 @@ describe('the lesson bar', () => {
       assert.equal(segmentOf(page.text), segment.id);
       assert.match(page.text, new RegExp(`Lesson <span data-lesson-number>${i + 1}</span>/${LESSON.length}`));
       assert.match(page.text, /data-lesson-clock="segment"/);
+      // What each clock's numbers are, in words on the bar (not only in a tooltip): the segment's minutes, and the
+      // plan's time at this segment's end, which is not the lesson's 45 minutes.
+      const planEnd = LESSON.slice(0, i + 1).reduce((sum, s) => sum + s.minutes, 0);
+      assert.match(
+        page.text,
+        new RegExp(`>segment <span data-elapsed>\\d+:\\d\\d</span> / ${segment.minutes}:00</span>`),
+      );
+      assert.match(
+        page.text,
+        new RegExp(`>lesson <span data-elapsed>\\d+:\\d\\d</span> / ${planEnd}:00 by segment end</span>`),
+      );
       seen.push(segment.id);
       const stepThrough = /Step-through mode: <span class="switch-state on">/.test((await browser.get('/')).text);
       assert.equal(stepThrough, segment.prepare.includes('step-through-on'), `${segment.id}: step-through`);

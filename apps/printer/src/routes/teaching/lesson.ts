@@ -58,7 +58,9 @@ interface LessonBar {
   segmentElapsed: string;
   lessonElapsed: string;
   segmentPlan: string;
+  /** Where the plan has the lesson at the end of this segment, `41:00` (said as such on the bar); its length apart. */
   lessonPlan: string;
+  lessonMinutes: number;
   segmentOver: boolean;
   lessonOver: boolean;
   /** A state this segment needs that the session is not in, said on the bar (e.g. no refresh token for segment 5). */
@@ -99,6 +101,7 @@ export function lessonBarFor(req: Request, now = Date.now()): LessonBar | undefi
     lessonElapsed: formatElapsed(timer.lessonElapsedMs),
     segmentPlan: formatElapsed(timer.segmentPlanMs),
     lessonPlan: formatElapsed(timer.lessonPlanMs),
+    lessonMinutes: LESSON_MINUTES,
     segmentOver: timer.segmentOver,
     lessonOver: timer.lessonOver,
     warning: readiness(req, segment),
