@@ -4,6 +4,7 @@
  * autocannon, in this process (which runs on its own CPU), for a bounded time against one loopback URL.
  */
 import autocannon from 'autocannon';
+import { cpuTimeMs } from './procs.js';
 import { median } from './stats.js';
 
 export interface LoadSpec {
@@ -24,6 +25,8 @@ export interface LoadResult {
   timeouts: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** The server's CPU time per answered request during the run, in µs (when its process is known). */
+  serverCpuUsPerRequest?: number;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -54,6 +57,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 export interface Target {
   name: string;
   spec: Omit<LoadSpec, 'durationS'>;
+  /** The server's process: its CPU time per request is measured too (steadier than req/s on a shared machine). */
+  pid?: number;
 }
 
 export interface TargetRounds {
@@ -62,6 +67,8 @@ export interface TargetRounds {
   medianRps: number;
   medianP50Ms: number;
   medianP99Ms: number;
+  /** Median over rounds of the server's CPU time per request, in µs, when measured. */
+  medianCpuUsPerRequest?: number;
   /** non-2xx + errors + timeouts over all rounds (warm-up excluded). */
   failures: number;
 }
@@ -80,16 +87,22 @@ export async function compareTargets(
   for (let r = 0; r < options.rounds; r++) {
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(i + r) % targets.length]!;
+      const cpuBefore = t.pid === undefined ? null : cpuTimeMs(t.pid);
       const res = await runLoad({ ...t.spec, durationS: options.durationS });
+      const cpuAfter = t.pid === undefined ? null : cpuTimeMs(t.pid);
+      if (cpuBefore !== null && cpuAfter !== null && res.total > 0)
+        res.serverCpuUsPerRequest = ((cpuAfter - cpuBefore) * 1000) / res.total;
       results.get(t.name)!.push(res);
       log(
-        `  round ${r + 1}/${options.rounds} ${t.name}: ${Math.round(res.rps)} req/s, p99 ${res.latencyP99Ms} ms${res.non2xx + res.errors ? `, ${res.non2xx} non-2xx, ${res.errors} errors` : ''}`,
+        `  round ${r + 1}/${options.rounds} ${t.name}: ${Math.round(res.rps)} req/s, p99 ${res.latencyP99Ms} ms${res.serverCpuUsPerRequest === undefined ? '' : `, ${Math.round(res.serverCpuUsPerRequest)} µs CPU/request`}${res.non2xx + res.errors ? `, ${res.non2xx} non-2xx, ${res.errors} errors` : ''}`,
       );
     }
   }
   return targets.map((t) => {
     const rounds = results.get(t.name)!;
+    const cpu = rounds.flatMap((x) => (x.serverCpuUsPerRequest === undefined ? [] : [x.serverCpuUsPerRequest]));
     return {
+      ...(cpu.length === rounds.length && cpu.length > 0 ? { medianCpuUsPerRequest: median(cpu) } : {}),
       name: t.name,
       rounds,
       medianRps: median(rounds.map((x) => x.rps)),

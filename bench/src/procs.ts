@@ -211,6 +211,25 @@ export function killRemaining(): void {
   running.clear();
 }
 
+let clockTicksPerSecond: number | undefined;
+
+/**
+ * CPU time a process has used so far (user + system, all its threads: the thread pool's signatures count), in ms,
+ * from /proc/<pid>/stat; null when it is gone or /proc is not there.
+ */
+export function cpuTimeMs(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis):
+    // state is field 3, utime field 14, stime field 15 (proc(5)).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
 /** Resident and peak resident memory of a process, in KiB, from /proc/<pid>/status. */
 export function memoryKiB(pid: number): { rss: number; hwm: number } | null {
   try {

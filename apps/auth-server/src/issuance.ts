@@ -67,16 +67,20 @@ export class Issuer {
             id: input.family?.id ?? randomUUID(),
             expiresAt: input.family?.expiresAt ?? now() + this.config.lifetimes.refreshToken,
           };
-    const familyId = family?.id ?? null;
-    this.store.accessTokens.insert({
-      jti: claims.jti,
-      grantId: input.grantId,
-      familyId,
-      clientId: input.clientId,
-      subject: input.userId,
-      scope: input.scope,
-      expiresAt: claims.exp,
-    });
+    // A token under a grant is kept by its `jti`, so that revoking the grant (the user's Connected apps, a
+    // refresh token revoked, RFC 7009 §2.1) or a replayed code (RFC 6749 §4.1.2) ends it before its `exp`.
+    // A client_credentials token has no grant to revoke: it is written down only if it is itself revoked
+    // (store/access_tokens.ts), and introspection knows it by its signature (token_lookup.ts).
+    if (input.grantId !== null && family)
+      this.store.accessTokens.insert({
+        jti: claims.jti,
+        grantId: input.grantId,
+        familyId: family.id,
+        clientId: input.clientId,
+        subject: input.userId,
+        scope: input.scope,
+        expiresAt: claims.exp,
+      });
 
     const response: TokenResponse = {
       access_token: token,

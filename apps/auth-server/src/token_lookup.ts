@@ -64,8 +64,12 @@ export class TokenLookup {
       return undefined; // not ours, tampered, or expired: inactive either way
     }
     const row = this.store.accessTokens.find(claims.jti);
-    if (!row) return undefined;
-    return { kind: 'access_token', claims, grantId: row.grant_id, active: row.active };
+    if (row) return { kind: 'access_token', claims, grantId: row.grant_id, active: row.active };
+    // No row: a client_credentials token, whose subject is the client itself (RFC 9068 §2.2), is kept nowhere
+    // until it is revoked (issuance.ts): our signature, the issuer, audience and exp checked above are what make
+    // it active (RFC 7662 §2.2). A token for a user always has its row while it is valid; without one it is not ours.
+    if (claims.sub === claims.client_id) return { kind: 'access_token', claims, grantId: null, active: true };
+    return undefined;
   }
 
   private async findRefreshToken(token: string): Promise<FoundRefreshToken | undefined> {

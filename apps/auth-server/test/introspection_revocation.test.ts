@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization, calculateCodeChallenge, generateCodeVerifier } from '@oauth-demo/tokens';
 import {
@@ -6,12 +7,14 @@ import {
   BROWSER_CLIENT,
   codeFlowTokens,
   DRIVE_SECRET,
+  PRINT_LAB_SECRET,
   PRINTER,
   PRINTER_SECRET,
   startAuthServer,
   tokenRequest,
   type TestServer,
 } from './helpers.js';
+import { openAuthDatabase } from '../src/store/index.js';
 
 describe('Introspection RFC 7662 and revocation RFC 7009', () => {
   let server: TestServer;
@@ -185,6 +188,65 @@ describe('Introspection RFC 7662 and revocation RFC 7009', () => {
     assert.equal(((await res.json()) as { error: string }).error, 'invalid_grant');
     const stillActive = await post('/introspect', { token: foreign }, driveAuth);
     assert.equal(((await stillActive.json()) as { active: boolean }).active, true);
+  });
+
+  it('RFC 7009 §2.1: a client_credentials token is kept nowhere until its client revokes it, then stays revoked across a restart', async () => {
+    const own = await startAuthServer();
+    // print-lab, the client of the Client Credentials grant, authenticates with client_secret_post.
+    const printLab = { client_id: 'print-lab', client_secret: PRINT_LAB_SECRET };
+    const call = (path: string, form: Record<string, string>, auth: string | typeof printLab) =>
+      fetch(`${own.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(typeof auth === 'string' ? { authorization: auth } : {}),
+        },
+        body: new URLSearchParams({ ...form, ...(typeof auth === 'string' ? {} : auth) }),
+      });
+    const activeAt = async (token: string) =>
+      ((await (await call('/introspect', { token }, driveAuth)).json()) as { active: boolean }).active;
+    // A second connection to its database (WAL: it reads what the server committed).
+    const db = openAuthDatabase(join(own.dataDir, 'auth.db'));
+    const rows = () => (db.prepare('SELECT count(*) AS n FROM access_tokens').get() as { n: number }).n;
+    let restarted: TestServer | undefined;
+    try {
+      const before = rows();
+      const issued = (await (await call('/token', { grant_type: 'client_credentials' }, printLab)).json()) as {
+        access_token: string;
+      };
+      const other = (await (await call('/token', { grant_type: 'client_credentials' }, printLab)).json()) as {
+        access_token: string;
+      };
+      assert.equal(rows(), before, 'issuing a client_credentials token writes no row');
+      assert.equal(await activeAt(issued.access_token), true, 'active by its signature, issuer, audience and exp');
+
+      // Only its own client may revoke it (the printer is refused; the token stays active).
+      assert.equal((await call('/revoke', { token: issued.access_token }, printerAuth)).status, 400);
+      assert.equal(await activeAt(issued.access_token), true);
+      assert.equal((await call('/revoke', { token: issued.access_token }, printLab)).status, 200);
+      assert.equal(rows(), before + 1, 'the revocation is the row');
+      assert.equal(await activeAt(issued.access_token), false);
+      assert.equal((await call('/revoke', { token: issued.access_token }, printLab)).status, 200, 'twice is fine');
+      assert.equal(await activeAt(other.access_token), true, 'another token of the same client is untouched');
+
+      await own.stop();
+      restarted = await startAuthServer({ dataDir: own.dataDir });
+      const introspectAgain = async (token: string) =>
+        (
+          (await (
+            await fetch(`${restarted!.url}/introspect`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: driveAuth },
+              body: new URLSearchParams({ token }),
+            })
+          ).json()) as { active: boolean }
+        ).active;
+      assert.equal(await introspectAgain(issued.access_token), false, 'still revoked after a restart');
+      assert.equal(await introspectAgain(other.access_token), true);
+    } finally {
+      db.close();
+      await (restarted ?? own).destroy();
+    }
   });
 
   it('revocation requires client authentication and a token parameter', async () => {

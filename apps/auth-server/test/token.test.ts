@@ -382,6 +382,48 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
     await expectError(res, 413, 'invalid_request');
   });
 
+  it('the form is read as UTF-8 (RFC 6749 Appendix B), without Content-Encoding, and refused past 10 KB even when chunked', async () => {
+    // Media type and charset are case-insensitive: this form is read (and the printer may not use this grant).
+    const read = await tokenRequest(
+      server,
+      {},
+      {
+        contentType: 'Application/X-WWW-Form-Urlencoded; Charset="UTF-8"',
+        body: 'grant_type=client_credentials',
+      },
+    );
+    await expectError(read, 400, 'unauthorized_client');
+    const latin1 = await tokenRequest(
+      server,
+      {},
+      {
+        contentType: 'application/x-www-form-urlencoded; charset=iso-8859-1',
+        body: 'grant_type=client_credentials',
+      },
+    );
+    await expectError(latin1, 400, 'invalid_request');
+    const gzip = await fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
+      body: 'grant_type=client_credentials',
+    });
+    await expectError(gzip, 400, 'invalid_request');
+    // No Content-Length (chunked): counted as it arrives.
+    const chunk = new TextEncoder().encode(`code=${'a'.repeat(4096)}&`);
+    const chunked = await fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 5; i++) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    await expectError(chunked, 413, 'invalid_request');
+  });
+
   it('RFC 9700 §4.14.2: a public client that was allowed offline_access gets a rotating refresh token', async () => {
     const verifier = generateCodeVerifier();
     const { location } = await authorize(server, {

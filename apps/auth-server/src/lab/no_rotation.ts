@@ -18,7 +18,7 @@ const NO_ROTATION_TOKEN_PATH = '/lab/no-rotation/token';
 
 export function noRotationRouter(ctx: AuthContext): Router {
   const router = Router();
-  router.post(NO_ROTATION_TOKEN_PATH, ...backChannel, async (req, res) => {
+  router.post(NO_ROTATION_TOKEN_PATH, backChannel, async (req, res) => {
     const client = authenticateClient(req, ctx.clients);
     if (!pkceOptional(client))
       throw new UnauthorizedClient('This lab endpoint serves the attack lab’s copies of Photo Printer only.');

@@ -27,7 +27,7 @@ import { backChannel } from './back_channel.js';
 /** §3.1: the device asks for a device_code and a user_code (back channel, no session). */
 export function deviceAuthorizationRouter(ctx: AuthContext): Router {
   const router = Router();
-  router.post('/device_authorization', ...backChannel, (req, res) => {
+  router.post('/device_authorization', backChannel, (req, res) => {
     const client = authenticateClient(req, ctx.clients);
     if (!client.grant_types.includes(DEVICE_CODE_GRANT_TYPE))
       throw new UnauthorizedClient('This client may not use the device flow.');

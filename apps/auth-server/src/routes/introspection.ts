@@ -28,7 +28,7 @@ export function introspectionRouter({ clients, config, tokens }: AuthContext): R
     return found.clientId === caller.client_id;
   }
 
-  router.post('/introspect', ...backChannel, async (req, res) => {
+  router.post('/introspect', backChannel, async (req, res) => {
     describeExchange(res, { label: 'Introspection: is this token active? (RFC 7662)' });
     // RFC 7662 §2.1: the endpoint requires authorization; here, client authentication with a secret. A
     // public client only names itself, which anyone can do, so it may not ask (metadata says Basic only).

@@ -32,12 +32,12 @@ export function learnersRouter({ clients, config, store, users }: AuthContext): 
       throw new InvalidClient('Only the printer may ask about learners.', true);
   }
 
-  router.post('/_demo/learners', ...backChannel, (req, res) => {
+  router.post('/_demo/learners', backChannel, (req, res) => {
     requirePrinter(req);
     res.json({ learners: users.listIdsExcept(SEEDED_USERS).map((sub) => ({ sub })) });
   });
 
-  router.post('/_demo/learner-state', ...backChannel, (req, res) => {
+  router.post('/_demo/learner-state', backChannel, (req, res) => {
     requirePrinter(req);
     const sub = optionalParam(req.body, 'sub');
     if (sub === undefined || sub === '' || sub.length > 100) throw new InvalidRequest('sub is required.');

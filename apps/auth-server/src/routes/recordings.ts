@@ -34,7 +34,7 @@ export function recordingsRouter({ recorder, clients, config, store, loginThrott
    * session, so the next class starts from the seed. Users, clients and the signing key stay. Only the
    * printer may ask, authenticated with its secret.
    */
-  router.post('/_demo/reset', ...backChannel, (req, res) => {
+  router.post('/_demo/reset', backChannel, (req, res) => {
     const caller = authenticateClient(req, clients);
     if (caller.client_id !== config.printerClientId)
       throw new InvalidClient('Only the printer may reset the demo.', true);

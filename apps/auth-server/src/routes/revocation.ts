@@ -15,7 +15,7 @@ import { backChannel } from './back_channel.js';
 export function revocationRouter({ clients, tokens, store }: AuthContext): Router {
   const router = Router();
 
-  router.post('/revoke', ...backChannel, async (req, res) => {
+  router.post('/revoke', backChannel, async (req, res) => {
     describeExchange(res, { label: 'Revocation (RFC 7009)' });
     const caller = authenticateClient(req, clients);
     const token = requiredParam(req.body, 'token');
@@ -32,7 +32,10 @@ export function revocationRouter({ clients, tokens, store }: AuthContext): Route
       if (owner !== caller.client_id)
         throw new InvalidGrant('This token was issued to another client; only that client may revoke it.');
       if (found.kind === 'refresh_token') store.grants.revoke(found.grantId);
-      else store.accessTokens.revoke(found.claims.jti);
+      else {
+        const { jti, client_id, sub, scope, exp } = found.claims;
+        store.accessTokens.revoke({ jti, clientId: client_id, subject: sub, scope, expiresAt: exp });
+      }
     }
     res.status(200).end();
   });

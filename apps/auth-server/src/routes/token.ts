@@ -67,7 +67,7 @@ export function tokenRouter(ctx: AuthContext): Router {
     next();
   });
 
-  router.post('/token', ...backChannel, async (req, res) => {
+  router.post('/token', backChannel, async (req, res) => {
     describeTokenRequest(req, res, ctx);
     const client = authenticateClient(req, clients);
     const grantType = optionalParam(req.body, 'grant_type');

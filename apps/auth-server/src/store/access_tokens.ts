@@ -3,21 +3,28 @@
  *
  * Issued access tokens, by `jti`. The token itself is a signed JWT (RFC 9068) that needs no row to verify;
  * the row is what lets introspection (RFC 7662) and revocation (RFC 7009) end it before its `exp`.
+ *
+ * A token issued under a grant gets its row when it is issued: revoking the grant (or the family of a replayed
+ * code) revokes it through that row. A client_credentials token has no grant, so nothing would ever revoke it but
+ * a revocation of that one token: it gets a row only then (issuance.ts, token_lookup.ts).
  */
 import type { Db } from '@oauth-demo/web';
 import { now } from './database.js';
 
 export interface NewAccessToken {
   jti: string;
-  /** The grant it comes from; null for client credentials (no user, nothing consented). */
-  grantId: string | null;
-  /** The family of tokens it belongs to (one code's redemption and its refreshes); null for client credentials. */
-  familyId: string | null;
+  /** The grant it comes from (a client_credentials token has none, and no row until revoked). */
+  grantId: string;
+  /** The family of tokens it belongs to (one code's redemption and its refreshes). */
+  familyId: string;
   clientId: string;
   subject: string;
   scope: string;
   expiresAt: number;
 }
+
+/** What a revocation knows of the token: its verified claims (token_lookup.ts). */
+export type RevokedAccessToken = Omit<NewAccessToken, 'grantId' | 'familyId'>;
 
 export interface AccessTokenRecord {
   grant_id: string | null;
@@ -47,8 +54,17 @@ export class AccessTokenStore {
     return row && { grant_id: row.grant_id, active: row.revoked_at === null && row.grant_revoked_at === null };
   }
 
-  /** Revoke one access token: its `jti` is remembered as revoked until it expires (RFC 7009 §2). */
-  revoke(jti: string): void {
-    this.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL').run(now(), jti);
+  /**
+   * Revoke one access token: its `jti` is remembered as revoked until it expires (RFC 7009 §2), then swept with
+   * the others (housekeeping.ts). A token under a grant has its row already; a client_credentials token gets one now.
+   */
+  revoke(t: RevokedAccessToken): void {
+    this.db
+      .prepare(
+        `INSERT INTO access_tokens (jti, grant_id, family_id, client_id, subject, scope, expires_at, revoked_at)
+         VALUES (?, NULL, NULL, ?, ?, ?, ?, ?)
+         ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at WHERE access_tokens.revoked_at IS NULL`,
+      )
+      .run(t.jti, t.clientId, t.subject, t.scope, t.expiresAt, now());
   }
 }
