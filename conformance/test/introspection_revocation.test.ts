@@ -21,9 +21,10 @@ import {
   refresh,
   revoke,
   signIn,
+  tokenRequest,
   type TokenResponse,
 } from '../support/oauth.js';
-import { DRIVE_CLIENT, DRIVE_RESOURCE, ISSUER, PRINTER, sparePorts, startSpare } from '../support/stack.js';
+import { DRIVE_CLIENT, DRIVE_RESOURCE, ISSUER, PRINT_LAB, PRINTER, sparePorts, startSpare } from '../support/stack.js';
 
 const DRIVE_AUTH = basic(DRIVE_CLIENT.clientId, DRIVE_CLIENT.secret);
 
@@ -230,6 +231,22 @@ describe('docs/security.md §I3, §I4, §I5, RFC 7009: revocation', () => {
     const t = await codeFlowTokens({ user: 'bob' });
     assert.equal((await revoke(t.access_token, { hint: 'access_token' })).status, 200);
     assert.equal(await isActive(t.access_token), false);
+  });
+
+  it('RFC 7009 §2.1: a client_credentials token (no grant, no user) is active until its own client revokes it, then inactive at once; the printer may not revoke it', async () => {
+    const printLab = { client_id: PRINT_LAB.clientId, client_secret: PRINT_LAB.secret };
+    const issue = async () => {
+      const res = await tokenRequest({ grant_type: 'client_credentials', ...printLab }, null);
+      assert.equal(res.status, 200, res.body);
+      return json<TokenResponse>(res).access_token;
+    };
+    const [token, other] = [await issue(), await issue()];
+    assert.equal(await isActive(token, DRIVE_AUTH), true, 'active for the resource server it is for');
+    assertOAuthError(await revoke(token), 400, 'invalid_grant', "the printer revoking print-lab's token");
+    assert.equal(await isActive(token, DRIVE_AUTH), true, 'still active');
+    assert.equal((await revoke(token, { auth: null, fields: printLab })).status, 200);
+    assert.equal(await isActive(token, DRIVE_AUTH), false, 'revoked by its client');
+    assert.equal(await isActive(other, DRIVE_AUTH), true, 'another token of the same client is untouched');
   });
 
   it("RFC 7009 §2.1: a client cannot revoke another client's token (drive tries the printer's tokens: refused with 400 invalid_grant, and nothing happens)", async () => {
