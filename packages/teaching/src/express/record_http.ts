@@ -22,6 +22,15 @@ export interface RecordingInfo {
 
 const MAX_CAPTURE = 16 * 1024;
 
+declare global {
+  namespace Express {
+    interface Locals {
+      /** Set by recordExchanges on a request that came with no trace: describeExchange with a `key` calls it. */
+      startRecording?: () => void;
+    }
+  }
+}
+
 /** Our services name themselves in User-Agent on the back channel (`photo-printer/…`, `drive/…`). */
 function partyFromUserAgent(userAgent: string | undefined): Party {
   if (userAgent?.startsWith('drive')) return 'drive';
@@ -81,83 +90,89 @@ export function recordExchanges(
   return (req: Request, res: Response, next: NextFunction) => {
     if (!recorder.enabled) return next();
     const started = Date.now();
-    const chunks: Buffer[] = [];
-    let captured = 0;
     const traceparent = parseTraceparent(req.get('traceparent'));
-    // Most requests belong to no trace (a load test, a page without a flow): copy nothing for them.
-    const traced = () =>
-      traceparent !== undefined ||
-      (defaults.key ?? (res.locals.recording as RecordingInfo | undefined)?.key) !== undefined;
-    const collect = (chunk: unknown, encoding?: unknown) => {
-      if (chunk === undefined || chunk === null || typeof chunk === 'function' || captured >= MAX_CAPTURE || !traced())
-        return;
-      const buffer = Buffer.isBuffer(chunk)
-        ? chunk
-        : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-      chunks.push(buffer);
-      captured += buffer.length;
-    };
-    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-    const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    res.write = ((chunk: unknown, ...rest: unknown[]) => {
-      collect(chunk, rest[0]);
-      return write(chunk, ...rest);
-    }) as Response['write'];
-    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      collect(chunk, rest[0]);
-      return end(chunk, ...rest);
-    }) as Response['end'];
-
-    res.once('finish', () => {
-      const given = res.locals.recording as RecordingInfo | undefined;
-      // Filed under no trace (most requests): nothing to describe, so nothing is copied or computed.
-      const key = (given && 'key' in given ? given.key : defaults.key) ?? traceparent?.traceId;
-      if (!key) return;
-      const described = { ...defaults, ...given };
-      const { noteFor, ...info } = { ...described, note: described.noteFor?.(res.statusCode) ?? described.note };
-      const contentType = String(res.getHeader('content-type') ?? '');
-      const textual = /json|text|html|x-www-form-urlencoded/.test(contentType);
-      const source =
-        traceparent === undefined && options.untrustedFrontChannel ? `ip:${req.ip ?? 'unknown'}` : undefined;
-      recorder.add(
-        {
-          id: newSpanId(),
-          traceId: key,
-          recordedBy,
-          from: info.from ?? (traceparent ? partyFromUserAgent(req.get('user-agent')) : 'browser'),
-          to: recordedBy,
-          channel: info.channel ?? (traceparent ? 'back' : 'front'),
-          ...(info.step !== undefined ? { step: info.step } : {}),
-          label: info.label ?? `${req.method} ${req.path}`,
-          ...(info.note !== undefined ? { note: info.note } : {}),
-          at: started,
-          durationMs: Date.now() - started,
-          request: {
-            method: req.method,
-            url: req.originalUrl,
-            headers: headersOf(req.headers),
-            ...(bodyOf(req.body) !== undefined ? { body: bodyOf(req.body)! } : {}),
-          },
-          response: {
-            status: res.statusCode,
-            headers: headersOf(res.getHeaders()),
-            ...(chunks.length > 0
-              ? {
-                  body: textual
-                    ? Buffer.concat(chunks).toString('utf8')
-                    : `(${captured} bytes of ${contentType || 'data'})`,
-                }
-              : {}),
-          },
-        },
-        source,
-      );
-    });
+    // Most requests belong to no trace (a load test, a page without a flow): nothing is wrapped or copied for them,
+    // unless their route names a trace before it answers (describeExchange with a `key` starts the recording).
+    if (traceparent === undefined && defaults.key === undefined) res.locals.startRecording = record;
+    else record();
     next();
+
+    function record(): void {
+      res.locals.startRecording = undefined;
+      const chunks: Buffer[] = [];
+      let captured = 0;
+      const collect = (chunk: unknown, encoding?: unknown) => {
+        if (chunk === undefined || chunk === null || typeof chunk === 'function' || captured >= MAX_CAPTURE) return;
+        const buffer = Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+        chunks.push(buffer);
+        captured += buffer.length;
+      };
+      const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+      const end = res.end.bind(res) as (...args: unknown[]) => Response;
+      res.write = ((chunk: unknown, ...rest: unknown[]) => {
+        collect(chunk, rest[0]);
+        return write(chunk, ...rest);
+      }) as Response['write'];
+      res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+        collect(chunk, rest[0]);
+        return end(chunk, ...rest);
+      }) as Response['end'];
+
+      res.once('finish', () => {
+        const given = res.locals.recording as RecordingInfo | undefined;
+        const key = (given && 'key' in given ? given.key : defaults.key) ?? traceparent?.traceId;
+        if (!key) return;
+        const described = { ...defaults, ...given };
+        const { noteFor, ...info } = { ...described, note: described.noteFor?.(res.statusCode) ?? described.note };
+        const contentType = String(res.getHeader('content-type') ?? '');
+        const textual = /json|text|html|x-www-form-urlencoded/.test(contentType);
+        const source =
+          traceparent === undefined && options.untrustedFrontChannel ? `ip:${req.ip ?? 'unknown'}` : undefined;
+        recorder.add(
+          {
+            id: newSpanId(),
+            traceId: key,
+            recordedBy,
+            from: info.from ?? (traceparent ? partyFromUserAgent(req.get('user-agent')) : 'browser'),
+            to: recordedBy,
+            channel: info.channel ?? (traceparent ? 'back' : 'front'),
+            ...(info.step !== undefined ? { step: info.step } : {}),
+            label: info.label ?? `${req.method} ${req.path}`,
+            ...(info.note !== undefined ? { note: info.note } : {}),
+            at: started,
+            durationMs: Date.now() - started,
+            request: {
+              method: req.method,
+              url: req.originalUrl,
+              headers: headersOf(req.headers),
+              ...(bodyOf(req.body) !== undefined ? { body: bodyOf(req.body)! } : {}),
+            },
+            response: {
+              status: res.statusCode,
+              headers: headersOf(res.getHeaders()),
+              ...(chunks.length > 0
+                ? {
+                    body: textual
+                      ? Buffer.concat(chunks).toString('utf8')
+                      : `(${captured} bytes of ${contentType || 'data'})`,
+                  }
+                : {}),
+            },
+          },
+          source,
+        );
+      });
+    }
   };
 }
 
-/** Describe the current exchange for the recorder (merged over what was set before). */
+/**
+ * Describe the current exchange for the recorder (merged over what was set before). Naming its trace (`key`)
+ * starts the recording of a request that came with none; a route describes its exchange before it answers.
+ */
 export function describeExchange(res: Response, info: RecordingInfo): void {
   res.locals.recording = { ...(res.locals.recording as RecordingInfo | undefined), ...info };
+  if (info.key !== undefined) res.locals.startRecording?.();
 }
