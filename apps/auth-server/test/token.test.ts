@@ -382,6 +382,17 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
     await expectError(res, 413, 'invalid_request');
   });
 
+  it('RFC 6749 §3.2: another method than POST is 405 with Allow: POST and a JSON error, on the token, introspection and revocation endpoints', async () => {
+    for (const path of ['/token', '/introspect', '/revoke'])
+      for (const method of ['GET', 'PUT', 'DELETE']) {
+        const res = await fetch(`${server.url}${path}?grant_type=client_credentials&client_secret=x`, { method });
+        assert.equal(res.status, 405, `${method} ${path}`);
+        assert.equal(res.headers.get('allow'), 'POST');
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+        assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
+      }
+  });
+
   it('the form is read as UTF-8 (RFC 6749 Appendix B), without Content-Encoding, and refused past 10 KB even when chunked', async () => {
     // Media type and charset are case-insensitive: this form is read (and the printer may not use this grant).
     const read = await tokenRequest(

@@ -10,6 +10,24 @@ import type { RequestHandler } from 'express';
 import { InvalidRequest, parseForm } from '@oauth-demo/tokens';
 import { UnreadableRequest } from '@oauth-demo/web';
 
+/** Another method than POST on a back-channel endpoint: HTTP 405, answered with an RFC 6749 §5.2 body. */
+class MethodNotAllowed extends InvalidRequest {
+  override readonly status = 405;
+}
+
+/**
+ * After an endpoint's POST route: any other method (a browser opening /token, a GET with the parameters in the URL,
+ * where they would be logged) is refused with 405, `Allow: POST` and JSON, not the HTML page of an unknown path.
+ * RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests"; RFC 7662 §2.1 and
+ * RFC 7009 §2.1 say POST too.
+ */
+export const postOnly: RequestHandler = (req, res) => {
+  res.locals.jsonErrors = true;
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Allow', 'POST');
+  throw new MethodNotAllowed(`${req.method} is not allowed here: send a POST with a form body.`);
+};
+
 /** No request of ours comes near it: a token request is a few hundred bytes. */
 const MAX_BODY_BYTES = 10 * 1024;
 

@@ -11,7 +11,7 @@ import { InvalidClient, optionalParam, requiredParam } from '@oauth-demo/tokens'
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext } from '../context.js';
 import type { FoundToken } from '../token_lookup.js';
-import { backChannel } from './back_channel.js';
+import { backChannel, postOnly } from './back_channel.js';
 
 export function introspectionRouter({ clients, config, tokens }: AuthContext): Router {
   const router = Router();
@@ -74,6 +74,8 @@ export function introspectionRouter({ clients, config, tokens }: AuthContext): R
       iat: found.iat,
     });
   });
+
+  router.all('/introspect', postOnly);
 
   return router;
 }

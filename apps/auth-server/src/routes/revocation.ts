@@ -10,7 +10,7 @@ import { describeExchange } from '@oauth-demo/teaching';
 import { InvalidGrant, optionalParam, requiredParam } from '@oauth-demo/tokens';
 import { authenticateClient } from '../clients.js';
 import type { AuthContext } from '../context.js';
-import { backChannel } from './back_channel.js';
+import { backChannel, postOnly } from './back_channel.js';
 
 export function revocationRouter({ clients, tokens, store }: AuthContext): Router {
   const router = Router();
@@ -39,6 +39,8 @@ export function revocationRouter({ clients, tokens, store }: AuthContext): Route
     }
     res.status(200).end();
   });
+
+  router.all('/revoke', postOnly);
 
   return router;
 }

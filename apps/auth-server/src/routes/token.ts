@@ -16,7 +16,7 @@ import {
 } from '@oauth-demo/tokens';
 import { authenticateClient, type Client } from '../clients.js';
 import type { AuthContext, TokenRequestOrigin } from '../context.js';
-import { backChannel } from './back_channel.js';
+import { backChannel, postOnly } from './back_channel.js';
 import { authorizationCodeGrant } from '../grants/authorization_code.js';
 import { refreshTokenGrant } from '../grants/refresh_token.js';
 import { clientCredentialsGrant } from '../grants/client_credentials.js';
@@ -83,6 +83,7 @@ export function tokenRouter(ctx: AuthContext): Router {
     };
     res.json(await grant(req.body, client, ctx, origin));
   });
+  router.all('/token', postOnly);
 
   return router;
 }
