@@ -29,6 +29,12 @@ describe('a resource owner Drive has not met', () => {
     assert.equal(a.owner, 'carol');
     assert.ok(a.photos.length >= 6);
     assert.equal(a.photos.length, NEW_OWNER_PHOTOS);
+    assert.ok(
+      a.photos.every((p) => p.title.startsWith('carol’s ')),
+      'every photo is recognisably carol’s, none a copy of alice’s or bob’s',
+    );
+    const seeded = new Set(SEED_PHOTOS.map((p) => p.scene.title));
+    assert.ok(a.photos.every((p) => !seeded.has(p.title.replace(/^carol’s /, ''))));
     assert.deepEqual(a.photos.map((p) => p.id).sort(), b.photos.map((p) => p.id).sort(), 'one set, not two');
     assert.deepEqual((await photosOf('carol')).photos.map((p) => p.id).sort(), a.photos.map((p) => p.id).sort());
     const content = await get(
@@ -53,6 +59,14 @@ describe('a resource owner Drive has not met', () => {
     );
     // File names are Drive's own (random), never taken from the name in the token.
     assert.ok(readdirSync(join(drive.dataDir, 'photos')).every((f) => !f.startsWith('carol') && !f.startsWith('dan')));
+  });
+
+  it('Mallory (the attack lab’s attacker) gets photos of her own, none of alice’s, bob’s or a learner’s', async () => {
+    const mallory = await photosOf('mallory');
+    assert.ok(mallory.photos.length >= 3);
+    assert.ok(mallory.photos.every((p) => p.title.startsWith('Mallory’s ')));
+    const alice = new Set((await photosOf('alice')).photos.map((p) => p.title));
+    assert.ok(mallory.photos.every((p) => !alice.has(p.title)));
   });
 
   it('a client acting for itself (no user) is given nothing', async () => {

@@ -9,7 +9,7 @@
  * The public sample gallery (test prints, owned by no one) is seeded the same way, once, into its own table
  * and its own folder `<DATA_DIR>/gallery/` (db.ts explains why it is kept apart from the users' photos).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -24,6 +24,7 @@ import {
 import { ensurePrivateDir } from '@oauth-demo/web';
 import { renderScene, SCENES, type SceneDefinition } from './scenes.js';
 import { TEST_PRINTS } from './calibration_prints.js';
+import { scenesFor } from './own_scenes.js';
 import { HEIGHT, WIDTH } from './svg.js';
 
 const SVG_CONTENT_TYPE = 'image/svg+xml';
@@ -136,14 +137,15 @@ export function seedGalleryIfEmpty(db: Db, dataDir: string): number {
   return seeded ? rows.length : 0;
 }
 
-/** How many photos Drive paints for a resource owner it has not met before (a learner who joined the class). */
+/** How many photos Drive paints for a learner it has not met before (a learner who joined the class). */
 export const NEW_OWNER_PHOTOS = 6;
 
 /**
  * The owner's photos, after giving a resource owner Drive has never met (a learner who just joined the class on
- * the auth server) photos of their own: NEW_OWNER_PHOTOS scenes, painted like alice's, chosen from the owner's
- * name so neighbours in class see different ones. Only ever called with the `sub` of a verified access token, so
- * only users the auth server made (bounded by its MAX_USERS) get photos. File names are random, never the name.
+ * the auth server, or Mallory of the attack lab) photos of their own (own_scenes.ts): a learner gets
+ * NEW_OWNER_PHOTOS pictures titled with their name, Mallory her own; none is one of alice's or bob's, so whose
+ * photos a page shows is clear. Only ever called with the `sub` of a verified access token, so only users the
+ * auth server made (bounded by its MAX_USERS) get photos. File names are random, never the name.
  */
 export function ensureOwnerPhotos(db: Db, dataDir: string, owner: string): void {
   const seen = db.prepare<[string], { owner: string }>('SELECT owner FROM owners WHERE owner = ?').get(owner);
@@ -154,13 +156,10 @@ export function ensureOwnerPhotos(db: Db, dataDir: string, owner: string): void 
     db.prepare('INSERT OR IGNORE INTO owners (owner, first_seen) VALUES (?, ?)').run(owner, now);
     return;
   }
-  const scenes = Object.values(SCENES);
-  const start = createHash('sha256').update(owner).digest().readUInt32BE(0) % scenes.length;
   const dir = photosDir(dataDir);
   ensurePrivateDir(dir);
-  const rows: PhotoRecord[] = Array.from({ length: Math.min(NEW_OWNER_PHOTOS, scenes.length) }, (_, i) => {
-    const scene = scenes[(start + i) % scenes.length]!;
-    const takenOn = new Date(Date.UTC(2025, 4 + i * 2, 1 + ((start + i * 7) % 27))).toISOString().slice(0, 10);
+  const rows: PhotoRecord[] = scenesFor(owner).map((scene, i) => {
+    const takenOn = new Date(Date.UTC(2025, 4 + i * 2, 3 + i * 4)).toISOString().slice(0, 10);
     return paintPhoto(dir, `${randomUUID()}.svg`, { owner, scene, takenOn }, now);
   });
   // Checked again in a write transaction: two first requests at once give the owner one set of photos.
