@@ -413,6 +413,13 @@ describe('Token endpoint RFC 6749 §3.2, §4.1.3, §5', () => {
       },
     );
     await expectError(latin1, 400, 'invalid_request');
+    // Raw bytes that are not UTF-8 (Latin-1 "é" is 0xE9) are refused, not read as U+FFFD.
+    const notUtf8 = await fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.concat([Buffer.from('grant_type=client_credentials&client_id=caf'), Buffer.from([0xe9])]),
+    });
+    await expectError(notUtf8, 400, 'invalid_request');
     const gzip = await fetch(`${server.url}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },

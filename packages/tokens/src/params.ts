@@ -43,7 +43,7 @@ export function parseForm(body: string): Record<string, string | string[]> {
       try {
         decodeURIComponent(part.replace(/\+/g, ' '));
       } catch {
-        throw new InvalidRequest('The form body has invalid percent-encoding.');
+        throw new InvalidRequest('The form body has a broken %-escape, or one that is not UTF-8.');
       }
     }
   const params: Record<string, string | string[]> = Object.create(null);

@@ -53,8 +53,16 @@ async function readFormBody(req: IncomingMessage): Promise<string> {
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity')
     throw new InvalidRequest('The form must be sent without a Content-Encoding.');
   if (Number(req.headers['content-length']) > MAX_BODY_BYTES) throw new UnreadableRequest(413);
-  return (await readAtMost(req, MAX_BODY_BYTES)).toString('utf8');
+  const body = await readAtMost(req, MAX_BODY_BYTES);
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new InvalidRequest('The form must be UTF-8 (RFC 6749 Appendix B).');
+  }
 }
+
+/** Bytes that are not UTF-8 are refused, not replaced by U+FFFD and read as some other value. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The body as it arrives (with or without Content-Length), refused past `limit` bytes. The socket is left open:
