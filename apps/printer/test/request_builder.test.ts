@@ -198,3 +198,47 @@ describe('POST /request-builder', () => {
     assert.equal(res.location, null);
   });
 });
+
+describe('the timeline’s flow list says how each hand-made request ended', () => {
+  /** The outcome words of the newest flow in the list (the list shows newest first). */
+  async function newestOutcome(browser: Browser): Promise<{ kind: string; words: string }> {
+    const timeline = await browser.get('/timeline');
+    assert.equal(timeline.status, 200);
+    const m = /<li data-outcome="([a-z]+)"[^>]*>[\s\S]*?<span class="outcome outcome-[a-z]+">([^<]*)<\/span>/.exec(
+      timeline.text,
+    );
+    assert.ok(m, 'a flow is listed');
+    return { kind: m[1]!, words: m[2]! };
+  }
+
+  it('an unknown scope: refused by the auth server, with the error’s name (not the user’s Deny)', async () => {
+    const browser = new Browser(printer.base);
+    const { form, csrf } = await openBuilder(browser, 'unknown-scope');
+    const sent = new URL((await browser.post('/request-builder', { csrf, ...form })).location ?? '');
+    await browser.get(
+      `/callback?${new URLSearchParams({ error: 'invalid_scope', state: sent.searchParams.get('state') ?? '', iss: auth.publicUrl })}`,
+    );
+    assert.deepEqual(await newestOutcome(browser), {
+      kind: 'refused',
+      words: 'refused by the auth server: invalid_scope',
+    });
+  });
+
+  it('a wrong redirect_uri: stopped at the auth server’s error page (nothing can come back, RFC 6749 §4.1.2.1)', async () => {
+    const browser = new Browser(printer.base);
+    const { form, csrf } = await openBuilder(browser, 'wrong-redirect-uri');
+    assert.equal((await browser.post('/request-builder', { csrf, ...form })).status, 303);
+    const outcome = await newestOutcome(browser);
+    assert.equal(outcome.kind, 'stopped');
+    assert.match(outcome.words, /^stopped at the auth server’s error page/);
+  });
+
+  it('a correct request nobody answered (left at sign-in or consent): not finished, not “went through”', async () => {
+    const browser = new Browser(printer.base);
+    const { form, csrf } = await openBuilder(browser);
+    assert.equal((await browser.post('/request-builder', { csrf, ...form })).status, 303);
+    const outcome = await newestOutcome(browser);
+    assert.equal(outcome.kind, 'unfinished');
+    assert.match(outcome.words, /^not finished/);
+  });
+});

@@ -107,9 +107,9 @@ describe('one grant per timeline (issue 13 item 1) and how a flow ended (item 4)
     assert.deepEqual(rowsForGrant([row(1), row(5), row(6)], 'refresh_token').steps, [5, 6]);
   });
 
-  it('tells a failed flow and a refused one from one that went through', async () => {
+  it('tells a failed flow, a refused one, a stopped one and an unfinished one from one that went through', async () => {
     const { flowOutcome } = await import('./timeline.js');
-    const front = (url: string, status: number) =>
+    const front = (url: string, status: number, location?: string) =>
       ({
         id: url,
         traceId: 't',
@@ -121,12 +121,29 @@ describe('one grant per timeline (issue 13 item 1) and how a flow ended (item 4)
         at: 0,
         durationMs: 0,
         request: { method: 'GET', url, headers: {} },
-        response: { status, headers: {} },
+        response: { status, headers: location ? { location } : ({} as Record<string, string>) },
       }) as const;
-    assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 303)]), 'ok');
-    assert.equal(flowOutcome([front('/import', 303), front('/callback?code=c&state=s', 502)]), 'failed');
-    assert.equal(flowOutcome([front('/import', 303), front('/callback?error=access_denied&state=s', 200)]), 'denied');
-    assert.equal(flowOutcome([]), 'unrecorded');
+    const registered = { clientId: 'photo-printer', redirectUri: 'http://printer/callback' };
+    const authorize = (params: Record<string, string>) =>
+      `http://auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'photo-printer', redirect_uri: registered.redirectUri, state: 's', ...params })}`;
+    const sent = (params: Record<string, string> = {}) => front('/request-builder', 303, authorize(params));
+    const outcome = (...own: ReturnType<typeof front>[]) => flowOutcome(own, registered);
+    assert.deepEqual(outcome(sent(), front('/callback?code=c&state=s', 303)), { kind: 'ok' });
+    assert.deepEqual(outcome(sent(), front('/callback?code=c&state=s', 502)), { kind: 'failed' });
+    assert.deepEqual(outcome(sent(), front('/callback?error=access_denied&state=s', 200)), { kind: 'denied' });
+    // The request builder's unknown scope: the auth server's refusal, named, not the user's Deny.
+    assert.deepEqual(outcome(sent({ scope: 'x' }), front('/callback?error=invalid_scope&state=s', 400)), {
+      kind: 'refused',
+      error: 'invalid_scope',
+    });
+    // A wrong redirect_uri or client_id: the auth server shows its error page and never redirects (RFC 6749 §4.1.2.1).
+    assert.deepEqual(outcome(sent({ redirect_uri: 'http://evil/cb' })), { kind: 'stopped' });
+    assert.deepEqual(outcome(sent({ client_id: 'nobody' })), { kind: 'stopped' });
+    // A correct request (an Import) left at the sign-in or consent screen: nothing came back.
+    assert.deepEqual(outcome(front('/import', 303, authorize({}))), { kind: 'unfinished' });
+    // A flow with no authorization request (a re-order, the claims editor) that got its pages went through.
+    assert.deepEqual(outcome(front('/reorder/1', 303)), { kind: 'ok' });
+    assert.deepEqual(flowOutcome([], registered), { kind: 'unrecorded' });
   });
 });
 

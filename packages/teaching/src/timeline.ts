@@ -401,17 +401,62 @@ export function rowsForGrant(rows: TimelineRow[], grant: GrantKey): { rows: Time
   return { rows: fitted, steps };
 }
 
-export type FlowOutcome = 'ok' | 'failed' | 'denied' | 'unrecorded';
+/**
+ * How a flow ended, in words the flow list can show: `denied` is the user's Deny (error=access_denied), `refused`
+ * another error sent back to the client (`error` names it, e.g. invalid_scope), `stopped` an authorization request
+ * the auth server had to answer with its own error page, `unfinished` one nothing came back for (abandoned at the
+ * sign-in or consent screen).
+ */
+export interface FlowOutcome {
+  kind: 'ok' | 'failed' | 'denied' | 'refused' | 'stopped' | 'unfinished' | 'unrecorded';
+  /** The error code of a refusal (RFC 6749 §4.1.2.1), as the callback received it. */
+  error?: string;
+}
+
+/** What the client registered: an authorization request naming anything else ends on the auth server's error page. */
+export interface RegisteredClient {
+  clientId: string;
+  redirectUri: string;
+}
+
+/** The query of a URL (absolute or a path), or none. */
+function queryOf(url: string | undefined): URLSearchParams | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url, 'http://x').searchParams;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * How a flow ended, from the client's own records of it: a page the browser got with a 4xx/5xx is a failed flow;
- * a callback carrying `error=` is a refusal (Deny); otherwise it went through. So the flow list can tell a failed
- * import from a good one.
+ * How a flow ended, from the client's own records of it:
+ * - a callback carrying `error=` is a refusal: access_denied is the user's Deny, any other code is the auth
+ *   server's (named, e.g. invalid_scope);
+ * - a page the browser got with a 4xx/5xx is a failed flow;
+ * - an authorization request sent through the browser (a redirect whose query has response_type) that no answer
+ *   came back for: if it named a client_id or redirect_uri other than the registered ones, the auth server must
+ *   not redirect and shows its own error page (RFC 6749 §4.1.2.1: `stopped`); otherwise the user left it at the
+ *   sign-in or consent screen (`unfinished`);
+ * - otherwise it went through.
  */
-export function flowOutcome(own: Exchange[]): FlowOutcome {
+export function flowOutcome(own: Exchange[], registered: RegisteredClient): FlowOutcome {
   const front = own.filter((e) => e.recordedBy === 'printer' && e.channel === 'front');
-  if (front.length === 0) return 'unrecorded';
-  if (front.some((e) => /[?&]error=/.test(e.request.url ?? ''))) return 'denied';
-  if (front.some((e) => (e.response.status ?? 0) >= 400)) return 'failed';
-  return 'ok';
+  if (front.length === 0) return { kind: 'unrecorded' };
+  const queries = front.map((e) => queryOf(e.request.url));
+  const error = queries.find((q) => q?.has('error'))?.get('error');
+  if (typeof error === 'string')
+    return error === 'access_denied' ? { kind: 'denied' } : { kind: 'refused', error: error.slice(0, 64) };
+  if (front.some((e) => (e.response.status ?? 0) >= 400)) return { kind: 'failed' };
+  const sent = front
+    .map((e) => queryOf(e.response.headers.location))
+    .find((q): q is URLSearchParams => q?.has('response_type') === true);
+  const answered = queries.some((q) => q?.has('code') || q?.has('state'));
+  if (sent && !answered) {
+    const redirectUri = sent.get('redirect_uri');
+    const unregistered =
+      sent.get('client_id') !== registered.clientId || (redirectUri !== null && redirectUri !== registered.redirectUri);
+    return { kind: unregistered ? 'stopped' : 'unfinished' };
+  }
+  return { kind: 'ok' };
 }

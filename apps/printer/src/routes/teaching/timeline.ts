@@ -103,7 +103,10 @@ export function timelineRoutes(ctx: AppContext): Router {
       title: 'Behind the scenes: the timeline',
       ...(grant ? { stepBar: stepBar(grant, fitted.steps) } : {}),
       trace,
-      traces: flowsForList(traces).map((t) => ({ ...t, outcome: flowOutcome(ctx.recorder.list(t.id)) })),
+      traces: flowsForList(traces).map((t) => ({
+        ...t,
+        outcome: flowOutcome(ctx.recorder.list(t.id), ctx.config.client),
+      })),
       maxPinned: MAX_PINNED_PER_SESSION,
       pinnedCount: traces.filter((t) => t.pinned === true).length,
       pinOutcome: req.query.pin === 'full' ? 'full' : undefined,
