@@ -11,6 +11,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { InvalidClient, InvalidClientId, InvalidRedirectUri } from '@oauth-demo/tokens';
 import { CsrfError, csrfErrorPage, lookUpByClass, sendErrorJson, toOAuthError } from '@oauth-demo/web';
 import type { VerifiedRedirect } from './authorize/authorization_request.js';
+import type { Client } from './clients.js';
 import { sendAuthorizationResponse } from './authorize/authorization_response.js';
 import { InteractionExpired } from './routes/interaction.js';
 
@@ -22,6 +23,8 @@ declare global {
        * from then on an error may go back to the client (RFC 6749 §4.1.2.1).
        */
       verifiedRedirect?: VerifiedRedirect;
+      /** The registered client an authorization request names, verified or not yet (routes/authorize.ts). */
+      namedClient?: Client;
     }
   }
 }
@@ -38,6 +41,31 @@ const PAGE_EXPLANATIONS = [
   ],
   [InteractionExpired, 'Authorization requests are kept for a few minutes only, and each can be answered once.'],
 ] as const;
+
+/** The home page of a registered client: the origin of its first registered (so verified) http(s) redirect_uri. */
+function clientHome(client: Client): string | undefined {
+  for (const uri of client.redirect_uris) {
+    try {
+      const url = new URL(uri);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return `${url.origin}/`;
+    } catch {
+      // not a URL: try the next one
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A safe way on from an authorization request refused on this page (wrong redirect_uri or client_id): the
+ * browser's Back button, and the home page of the client the request named when it is registered. Never the
+ * request's redirect_uri, which is unverified (RFC 6749 §4.1.2.1, RFC 9700 §4.1.3: no open redirector).
+ */
+function wayOn(error: unknown, client: Client | undefined): { backHref?: string; backLabel?: string; hint?: string } {
+  if (!(error instanceof InvalidRedirectUri || error instanceof InvalidClientId)) return {};
+  const hint = 'Use your browser’s Back button to return to the page you came from.';
+  const home = client && error instanceof InvalidRedirectUri ? clientHome(client) : undefined;
+  return client && home ? { hint, backHref: home, backLabel: `Go to ${client.name}’s home page` } : { hint };
+}
 
 export function errorHandler(issuer: string) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
@@ -75,6 +103,7 @@ export function errorHandler(issuer: string) {
       code: error.error,
       message: error.error_description ?? '',
       explanation: lookUpByClass(error, PAGE_EXPLANATIONS),
+      ...wayOn(error, res.locals.namedClient),
     });
   };
 }

@@ -76,6 +76,26 @@ describe('Authorization endpoint RFC 6749 §4.1.1', () => {
     });
   }
 
+  it('RFC 6749 §4.1.2.1: the page for a wrong redirect_uri offers a safe way on: Back, and the registered client’s home page, never the unverified redirect_uri', async () => {
+    const res = await get(validAuthorizeParams({ redirect_uri: 'http://evil.example/callback' }));
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('location'), null);
+    const html = await res.text();
+    assert.match(html, /browser’s Back button/);
+    const links = [...html.matchAll(/<a class="button secondary" href="([^"]*)">([^<]*)<\/a>/g)];
+    assert.deepEqual(
+      links.map((m) => m[1]),
+      [`${new URL(PRINTER.redirectUri).origin}/`],
+      'the origin of the REGISTERED redirect_uri',
+    );
+    assert.match(links[0]![2]!, /Photo Printer/);
+    assert.doesNotMatch(html, /evil\.example/, 'the unverified redirect_uri is not offered');
+    // An unknown client: nobody to send you to, only Back.
+    const unknown = await (await get(validAuthorizeParams({ client_id: 'nobody' }))).text();
+    assert.match(unknown, /browser’s Back button/);
+    assert.doesNotMatch(unknown, /class="button secondary"/);
+  });
+
   it('RFC 6749 §3.1: a repeated redirect_uri is refused on a page', async () => {
     const path = `${authorizePath(validAuthorizeParams())}&redirect_uri=${encodeURIComponent('http://evil.example/cb')}`;
     const res = await new Browser(server.url).get(path);

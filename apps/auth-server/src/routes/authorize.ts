@@ -19,6 +19,10 @@ export function authorizeRouter({ clients }: AuthContext): Router {
 
   router.get('/authorize', (req, res) => {
     const params = req.query as Record<string, unknown>;
+    // A registered client named by the request: if its redirect_uri is wrong, the error page offers its home page
+    // (from its REGISTERED redirect_uri), never the unverified one (RFC 6749 §4.1.2.1; errors.ts).
+    const named = typeof params.client_id === 'string' ? clients.find(params.client_id) : undefined;
+    if (named) res.locals.namedClient = named;
     const { client, redirect } = verifyClientAndRedirectUri(params, clients);
     // From here on, errors may be sent back to the client (see errors.ts).
     res.locals.verifiedRedirect = redirect;
