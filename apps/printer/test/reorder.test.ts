@@ -120,6 +120,14 @@ describe('POST /orders/:id/reorder', () => {
     const refreshes = auth.tokenRequests.slice(before);
     assert.equal(refreshes.length, 1);
     assert.equal(refreshes[0]!.form.get('grant_type'), 'refresh_token');
+    // The new order's page tells the truth: the token was only treated as expired, it had not expired.
+    const page = await browser.get(reordered.location!);
+    assert.match(
+      page.text,
+      /Steps 5-6 again: Photo Printer treated the access token as expired because you pressed “Don’t wait”/,
+    );
+    assert.match(page.text, /it had not expired: its real expiry is/);
+    assert.doesNotMatch(page.text, /the access token had expired/);
     // Without the form token, nothing changes.
     assert.equal((await browser.post(`${orderPath}/expire-access-token`, {})).status, 403);
   });

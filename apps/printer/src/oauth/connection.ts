@@ -28,6 +28,18 @@ export interface Rotation {
   newRefresh: string;
   /** false when the auth server kept the same refresh token (RFC 6749 §6 allows it; ours rotates). */
   rotated: boolean;
+  /**
+   * Set when the refresh happened because the learner pressed "Don't wait": the old access token had not expired,
+   * Photo Printer only treated it as expired (from `at`; it was valid until `realExpiresAt`).
+   */
+  expiredByHand?: { at: number; realExpiresAt: number | null };
+}
+
+/** Why a refresh happened, for a flow's label: the token's real expiry, or the learner's "Don't wait". */
+export function refreshReason(rotation: Rotation | undefined): string {
+  return rotation?.expiredByHand
+    ? 'the access token was treated as expired (“Don’t wait”; it was still valid)'
+    : 'the access token had expired';
 }
 
 export interface Connection extends TokenSet {
@@ -101,9 +113,12 @@ async function refreshConnection(
     oldRefresh: fingerprint(connection.refresh_token),
     newRefresh: fingerprint(newRefresh),
     rotated: newRefresh !== connection.refresh_token,
+    ...(connection.expiredByHand ? { expiredByHand: connection.expiredByHand } : {}),
   };
+  // The new access token has its own expiry: "Don't wait" was about the old one.
+  const { expiredByHand: _old, ...kept } = connection;
   const refreshed: Connection = {
-    ...connection,
+    ...kept,
     ...tokens,
     refreshCount: connection.refreshCount + 1,
     refreshedAt: now,

@@ -14,7 +14,7 @@ import { csrfToken, verifyCsrf } from '@oauth-demo/web';
 import { describeExchange, startTrace, stepBar } from '@oauth-demo/teaching';
 import type { AppContext } from '../context.js';
 import { PHOTO_ID } from '../drive_client.js';
-import { currentConnection, withAccessToken } from '../oauth/connection.js';
+import { currentConnection, refreshReason, withAccessToken } from '../oauth/connection.js';
 import { isTokenActive } from '../oauth/introspection.js';
 import type { JustReordered } from '../session_data.js';
 import { ORDER_ID, PRINT_SIZES, STATUS_LABELS, placeOrder, readOrderForm, validateOrderForm } from '../orders.js';
@@ -66,7 +66,7 @@ export function ordersRoutes(ctx: AppContext): Router {
       const refreshed = currentConnection(req).refreshCount > before.refreshCount;
       // The access token had expired: the Refresh Token grant's steps 5-6 came first (RFC 6749 §6).
       if (refreshed) filed.kind = 'refresh_token';
-      filed.label = `Order ${orderNumber} (order ${id})${refreshed ? ': the access token had expired, refreshed (new tokens)' : ''}`;
+      filed.label = `Order ${orderNumber} (order ${id})${refreshed ? `: ${refreshReason(currentConnection(req).lastRotation)}, refreshed (new tokens)` : ''}`;
     }
     req.session.justOrdered = true;
     res.redirect(303, `/orders/${id}`);
@@ -138,7 +138,7 @@ export function ordersRoutes(ctx: AppContext): Router {
     if (filed) {
       filed.kind = refreshed ? 'refresh_token' : 'reorder';
       filed.label = refreshed
-        ? `Re-order ${reorderNumber} (order ${order.id} → order ${id}): the access token had expired, refreshed (new tokens)`
+        ? `Re-order ${reorderNumber} (order ${order.id} → order ${id}): ${refreshReason(report.rotation)}, refreshed (new tokens)`
         : `Re-order ${reorderNumber} (order ${order.id} → order ${id}): the access token was still valid, no refresh`;
     }
     res.redirect(303, `/orders/${id}`);

@@ -23,7 +23,7 @@ import {
 import type { AppContext } from '../context.js';
 import type { JustConnected } from '../session_data.js';
 import { PHOTO_ID, type PhotoList } from '../drive_client.js';
-import { currentConnection, withAccessToken } from '../oauth/connection.js';
+import { currentConnection, refreshReason, withAccessToken } from '../oauth/connection.js';
 import { MAX_COPIES, type OrderForm, PRINT_SIZES } from '../orders.js';
 import { sendImage } from './images.js';
 
@@ -50,7 +50,7 @@ export function photosRoutes(ctx: AppContext): Router {
     if (filed && currentConnection(req).refreshCount > before.refreshCount) {
       // The access token had expired: the Refresh Token grant's steps 5-6 came first (RFC 6749 §6).
       filed.kind = 'refresh_token';
-      filed.label = `${filed.label}: the access token had expired, refreshed (new tokens)`;
+      filed.label = `${filed.label}: ${refreshReason(currentConnection(req).lastRotation)}, refreshed (new tokens)`;
     }
     const justConnected = req.session.justConnected;
     delete req.session.justConnected;
