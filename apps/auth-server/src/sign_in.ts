@@ -11,7 +11,7 @@ import { optionalParam } from '@oauth-demo/tokens';
 import type { AuthContext } from './context.js';
 import { PasswordChecksBusy, takeTurnForPasswordCheck } from './passwords.js';
 import { loginDelayMs } from './throttle.js';
-import type { User } from './users.js';
+import { canonicalUsername, type User } from './users.js';
 
 export type SignInResult =
   | { ok: true; user: User }
@@ -90,7 +90,8 @@ export async function checkPassword(
   attempt: SignInAttempt,
   password: string,
 ): Promise<User | 'wrong' | 'blocked'> {
-  const name = attempt.username.toLowerCase();
+  // Counted under the name's one spelling, the one authenticate() looks up: " Alice " is alice, not fresh guesses.
+  const name = canonicalUsername(attempt.username);
   const addressKey = `${attempt.channel}|${attempt.address ?? 'unknown'}|${name}`;
   const userKey = `user|${name}`;
   if (loginThrottle.isBlocked(addressKey)) return 'blocked';

@@ -64,6 +64,14 @@ describe('docs/security.md §S6: wrong passwords from one address never lock ali
     assert.equal(await signIn('192.0.2.10', 'alice', 'wonderland'), 303, 'alice, from her own address, is signed in');
   });
 
+  it('the same name written another way (capitals, spaces) counts as the same user: no fresh guesses', async () => {
+    const guesses: number[] = [];
+    for (const [i, name] of ['bob', 'Bob', ' bob', 'bob ', 'BOB', ' Bob ', '\tbob'].entries())
+      guesses.push(await signIn('198.51.100.8', name, `guess-${i}`));
+    assert.deepEqual(guesses, [401, 401, 401, 401, 401, 429, 429], 'blocked after 5, whatever the spelling');
+    assert.equal(await signIn('198.51.100.8', 'bob', 'builder'), 429, 'the guessing address, even with the password');
+  });
+
   it('guesses from many addresses slow alice down (counted per user) but never refuse her', async () => {
     const before = server.app.context.loginThrottle.count('user|bob');
     for (let i = 0; i < 4; i++)
