@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
-import { Browser, GALLERY, PRINT_LAB_SECRET, startStubStack, stepBars, svgFor } from './helpers.js';
+import { Browser, connect, GALLERY, PRINT_LAB_SECRET, startStubStack, stepBars, svgFor } from './helpers.js';
 
 const stack = await startStubStack();
 const { tokens, auth, drive, printer } = stack;
@@ -124,5 +124,48 @@ describe('POST /print-lab (Client Credentials)', () => {
     const page = await pressFetch(new Browser(printer.base));
     assert.match(page.text, /HTTP 400: <code>invalid_client<\/code>/);
     assert.equal(drive.requests.length, 0);
+  });
+});
+
+describe('the inspector after the print lab (issue: the claims editor started from the print lab’s token)', () => {
+  it('the claims editor starts from the learner’s own access token; the print lab’s token has a real state (introspected as print-lab)', async () => {
+    auth.accessTokenSubject = 'alice'; // the learner's access token is a JWT, like the auth server's
+    // The stub's introspection answers for the print lab's own tokens when print-lab asks (RFC 7662 §2.1).
+    const askedBy: string[] = [];
+    auth.extra = (req, url, body, res) => {
+      if (req.method !== 'POST' || url.pathname !== '/introspect') return false;
+      const caller = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+      askedBy.push(decodeURIComponent(caller.split(':')[0] ?? ''));
+      const token = new URLSearchParams(String(body)).get('token') ?? '';
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString() || '{}');
+      const active = claims.client_id === 'print-lab' && caller.startsWith('print-lab:') && tokens.valid.has(token);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ active }));
+      return true;
+    };
+    try {
+      const browser = new Browser(printer.base);
+      await connect(browser, auth.publicUrl);
+      await pressFetch(browser); // the print lab's token is now the newest of the session
+      const page = await browser.get('/inspect');
+      assert.equal(page.status, 200);
+      const editorClaims = /<textarea id="editor-claims"[^>]*>([^<]*)<\/textarea>/.exec(page.text)?.[1] ?? '';
+      assert.match(
+        editorClaims,
+        /&#34;client_id&#34;: &#34;photo-printer&#34;/,
+        'Photo Printer’s token, issued for you',
+      );
+      assert.match(editorClaims, /&#34;sub&#34;: &#34;alice&#34;/);
+      assert.ok(askedBy.includes('print-lab'), 'the print lab’s token asked about as print-lab');
+      const labCard = [...page.text.matchAll(/<article class="card token-card"[\s\S]*?<\/article>/g)]
+        .map((m) => m[0])
+        .find((card) => /&#34;client_id&#34;|<code>client_id<\/code><\/th><td class="value">print-lab/.test(card));
+      assert.ok(labCard, 'the print lab’s token is shown');
+      assert.match(labCard, /data-state="active"/);
+      assert.match(labCard, /to the print lab \(as the client print-lab\)’s introspection request/);
+      assert.doesNotMatch(page.text, /State: state unknown/);
+      assert.match(page.text, /The boxes start with your own newest access token/);
+    } finally {
+      auth.extra = undefined;
+    }
   });
 });

@@ -45,6 +45,8 @@ export interface StatusInput {
   kind: TokenKind;
   /** What introspection (as Photo Printer) answered: true/false, or null when not asked or not answered. */
   introspected: boolean | null;
+  /** Who asked the auth server, when not Photo Printer (the print lab asks about its own token as print-lab). */
+  askedAs?: string;
   /** Why it was not asked, when it was not (e.g. another client's token). */
   notAsked?: string;
   expiresAt?: number;
@@ -88,7 +90,7 @@ export function tokenStatus(input: StatusInput): TokenStatus {
     return {
       life: 'active',
       label: 'active',
-      explanation: `The auth server answered "active": true to Photo Printer’s introspection request (RFC 7662 §2.2) just now.${clientView}`,
+      explanation: `The auth server answered "active": true to ${input.askedAs ?? 'Photo Printer'}’s introspection request (RFC 7662 §2.2) just now.${clientView}`,
     };
   }
   if (introspected === false) {
@@ -119,7 +121,7 @@ export function tokenStatus(input: StatusInput): TokenStatus {
   if (expired) return { life: 'expired', label: 'expired', explanation: `Its exp has passed. ${why}` };
   return {
     life: 'unknown',
-    label: 'state unknown',
+    label: 'unknown',
     explanation: `${why} Its signature and expiry say nothing about revocation: only the auth server knows.`,
   };
 }
@@ -197,7 +199,7 @@ const OPAQUE: Record<TokenKind, string> = {
   refresh_token:
     'Opaque: a random string with nothing inside. Only the auth server can tell what it means (which user, client, scope, whether it is still alive), by looking it up in its database. Photo Printer can ask it about its own tokens (introspection, RFC 7662). It is never sent to Drive.',
   authorization_code:
-    'Opaque and one-time: a random string the auth server stored with your consent, the client_id, the redirect_uri and the PKCE challenge. Only the auth server knows what it stood for; its state, below, is what the token endpoint answered.',
+    'Opaque and one-time: a random string the auth server stored with your consent, the client_id, the redirect_uri and the PKCE challenge. Only the auth server knows what it stood for; its state, above, is what the token endpoint answered.',
   device_code:
     'Opaque: the kiosk’s secret handle on the device authorization request (RFC 8628). Only the auth server knows what it stands for.',
   access_token:

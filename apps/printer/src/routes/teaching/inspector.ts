@@ -143,13 +143,26 @@ export function inspectorRoutes(ctx: AppContext): Router {
   return router;
 }
 
-/** The editor's boxes before the learner types: the newest JWT access token of this session, or a sample. */
-function prefilledEditor(met: MetToken[], ctx: AppContext): EditorView {
-  for (const token of met) {
-    if (token.kind !== 'access_token') continue;
-    const boxes = decodeForEditing(token.value);
-    if (boxes) return { ...boxes, mode: 'demo-key' };
+/** The client_id claim of decoded claims (JSON), if any. */
+function clientIdOf(claims: string): unknown {
+  try {
+    return (JSON.parse(claims) as Record<string, unknown>).client_id;
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * The editor's boxes before the learner types: the learner's own newest access token (Photo Printer's, issued for
+ * them), else the newest JWT access token of this session (e.g. the print lab's, sub print-lab), else a sample.
+ */
+function prefilledEditor(met: MetToken[], ctx: AppContext): EditorView {
+  const decoded = met
+    .filter((token) => token.kind === 'access_token')
+    .map((token) => decodeForEditing(token.value))
+    .filter((boxes) => boxes !== null);
+  const boxes = decoded.find((b) => clientIdOf(b.claims) === ctx.config.client.clientId) ?? decoded[0];
+  if (boxes) return { ...boxes, mode: 'demo-key' };
   const now = Math.floor(Date.now() / 1000);
   const sample = {
     iss: ctx.config.auth.publicUrl,
@@ -196,14 +209,25 @@ async function renderInspector(
     inspected.map(async (t, i) => {
       const token = met[i]!;
       const clientId = t.claims?.find((c) => c.name === 'client_id')?.value;
-      const foreign = clientId !== undefined && clientId !== ctx.config.client.clientId;
+      // The print lab's Client Credentials token (sub print-lab) is asked about as print-lab, the client it was
+      // issued to (RFC 7662 §2.1): active until the lab revokes it, or its exp.
+      const lab = ctx.config.printLab;
+      const asker =
+        clientId === lab.clientId
+          ? {
+              ...ctx.tokenEndpoint,
+              client: { ...ctx.tokenEndpoint.client, clientId: lab.clientId, clientSecret: lab.clientSecret },
+            }
+          : ctx.tokenEndpoint;
+      const foreign = clientId !== undefined && clientId !== ctx.config.client.clientId && clientId !== lab.clientId;
       const askable = (token.kind === 'access_token' || token.kind === 'refresh_token') && !foreign;
       const introspected = askable
-        ? await isTokenActive(ctx.tokenEndpoint, token.value, token.kind as 'access_token' | 'refresh_token')
+        ? await isTokenActive(asker, token.value, token.kind as 'access_token' | 'refresh_token')
         : null;
       t.status = tokenStatus({
         kind: token.kind,
         introspected,
+        ...(clientId === lab.clientId ? { askedAs: `the print lab (as the client ${lab.clientId})` } : {}),
         ...(foreign
           ? {
               notAsked: `Photo Printer asks the auth server only about its own tokens; this one was issued to ${clientId}.`,
