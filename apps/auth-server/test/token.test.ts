@@ -565,10 +565,12 @@ describe('Refresh tokens RFC 6749 §6 and rotation RFC 9700 §4.14.2', () => {
   });
 });
 
-describe('RFC 6749 §4.1.2: a used code replayed after it expired is still a replay (AUTHORIZATION_CODE_TTL=1)', () => {
+describe('RFC 6749 §4.1.2: a used code replayed after it expired is still a replay (AUTHORIZATION_CODE_TTL=3)', () => {
   let server: TestServer;
+  // The server counts whole seconds (a code issued at 10.9 s with 3 s to live ends at 13 s): at least 2 s to redeem
+  // it, even on a busy machine; with 1 s a code issued late in a second could expire before the first redemption.
   before(async () => {
-    server = await startAuthServer({ env: { AUTHORIZATION_CODE_TTL: '1' } });
+    server = await startAuthServer({ env: { AUTHORIZATION_CODE_TTL: '3' } });
   });
   after(() => server.destroy());
 
@@ -587,8 +589,8 @@ describe('RFC 6749 §4.1.2: a used code replayed after it expired is still a rep
     assert.equal(used.res.status, 200);
     const tokens = (await used.res.json()) as { refresh_token: string };
     const unused = await authorize(server, { keepConsent: true });
-    // Wait out the 1-second lifetime (the server counts whole seconds).
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    // Wait out the 3-second lifetime (whole seconds: at most 4 s from now).
+    await new Promise((resolve) => setTimeout(resolve, 4100));
     const late = await tokenRequest(server, {
       grant_type: 'authorization_code',
       code: unused.location.searchParams.get('code')!,
