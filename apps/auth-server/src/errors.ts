@@ -10,6 +10,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidClient, InvalidClientId, InvalidRedirectUri } from '@oauth-demo/tokens';
 import { CsrfError, csrfErrorPage, lookUpByClass, sendErrorJson, toOAuthError } from '@oauth-demo/web';
+import { describeExchange } from '@oauth-demo/teaching';
 import type { VerifiedRedirect } from './authorize/authorization_request.js';
 import type { Client } from './clients.js';
 import { sendAuthorizationResponse } from './authorize/authorization_response.js';
@@ -25,6 +26,8 @@ declare global {
       verifiedRedirect?: VerifiedRedirect;
       /** The registered client an authorization request names, verified or not yet (routes/authorize.ts). */
       namedClient?: Client;
+      /** Where a refused authorization request is recorded (routes/authorize.ts, teaching authorizationRequestKey). */
+      refusedAuthorizationKey?: string;
     }
   }
 }
@@ -88,7 +91,21 @@ export function errorHandler(issuer: string) {
     }
 
     const redirect = res.locals.verifiedRedirect;
-    if (redirect && error.allowRedirect) {
+    const redirected = redirect !== undefined && error.allowRedirect;
+    const refusedKey = res.locals.refusedAuthorizationKey;
+    if (refusedKey)
+      // The refused authorization request, for the client's timeline (its flow names this key to see it).
+      describeExchange(res, {
+        key: refusedKey,
+        from: 'browser',
+        channel: 'front',
+        step: 2,
+        label: `Authorization request refused: ${error.error}`,
+        note: redirected
+          ? `Step 2 refused: the client and its redirect_uri are verified, so the error goes back to the client (RFC 6749 §4.1.2.1).`
+          : `Step 2 refused on the auth server's own error page: the client_id or redirect_uri is not registered, so it must not redirect the browser there (RFC 6749 §4.1.2.1).`,
+      });
+    if (redirect && redirected) {
       // RFC 6749 §4.1.2.1 / §4.2.2.1: the error goes back to the client (authorize/authorization_response.ts).
       sendAuthorizationResponse(res, redirect, issuer, {
         error: error.error,

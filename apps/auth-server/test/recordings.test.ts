@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildBasicAuthorization } from '@oauth-demo/tokens';
-import { formatTraceparent, formatTracestate, newTraceId } from '@oauth-demo/teaching';
+import { authorizationRequestKey, formatTraceparent, formatTracestate, newTraceId } from '@oauth-demo/teaching';
 import {
   authorize,
+  authorizePath,
+  Browser,
   PRINTER,
   PRINTER_SECRET,
   startAuthServer,
   TEST_TRACE_SECRET,
   tokenRequest,
   type TestServer,
+  validAuthorizeParams,
 } from './helpers.js';
 
 /** The printer's traced call: traceparent with its proof (TRACE_SECRET). */
@@ -120,4 +123,43 @@ describe('Behind the scenes: what the auth server records for a flow (W3C tracep
       await off.destroy();
     }
   });
+});
+
+describe('a refused authorization request joins the flow the printer names (its error page, or its error redirect)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAuthServer();
+  });
+  after(() => server.destroy());
+
+  async function recordings(traceId: string, hints: string[]): Promise<Exchange[]> {
+    const query = new URLSearchParams(hints.map((h) => ['authorize', h]));
+    const res = await fetch(`${server.url}/_demo/recordings/${traceId}?${query}`);
+    assert.equal(res.status, 200);
+    return ((await res.json()) as { exchanges: Exchange[] }).exchanges;
+  }
+
+  for (const [name, params, status, error] of [
+    ['an unknown scope (error redirect)', { scope: 'photos.read photos.delete_everything' }, 303, 'invalid_scope'],
+    ['a wrong redirect_uri (error page)', { redirect_uri: 'https://evil.example/callback' }, 400, 'invalid_request'],
+  ] as const) {
+    it(`${name}: filed under a key only the printer can compute, shown in the flow that names it`, async () => {
+      const state = `state-${name.length}-${Date.now()}`;
+      const res = await new Browser(server.url).get(authorizePath(validAuthorizeParams({ ...params, state })));
+      assert.equal(res.status, status);
+      const hint = authorizationRequestKey(TEST_TRACE_SECRET, PRINTER.clientId, state);
+      const traceId = newTraceId();
+      assert.deepEqual(await recordings(newTraceId(), ['x'.repeat(43)]), [], 'a wrong key finds nothing');
+      assert.deepEqual(await recordings(traceId, []), [], 'nothing without the key');
+      const found = await recordings(traceId, [hint]);
+      assert.equal(found.length, 1);
+      assert.equal(found[0]!.step, 2);
+      assert.equal(found[0]!.label, `Authorization request refused: ${error}`);
+      assert.equal(found[0]!.response.status, status);
+      assert.match(found[0]!.request.url ?? '', new RegExp(`state=${state}`));
+      // Joined once: the same key named by another flow moves nothing, and the first flow keeps it.
+      assert.deepEqual(await recordings(newTraceId(), [hint]), []);
+      assert.equal((await recordings(traceId, [])).length, 1);
+    });
+  }
 });

@@ -16,7 +16,8 @@ import {
   fieldsFromForm,
   findPreset,
 } from '../src/oauth/request_builder.js';
-import { Browser, CLIENT_ID, REDIRECT_URI, startStubStack } from './helpers.js';
+import { authorizationRequestKey } from '@oauth-demo/teaching';
+import { Browser, CLIENT_ID, REDIRECT_URI, startStubStack, TEST_TRACE_SECRET } from './helpers.js';
 
 const client = {
   clientId: 'photo-printer',
@@ -240,5 +241,53 @@ describe('the timeline’s flow list says how each hand-made request ended', () 
     const outcome = await newestOutcome(browser);
     assert.equal(outcome.kind, 'unfinished');
     assert.match(outcome.words, /^not finished/);
+  });
+});
+
+describe('the auth server’s answer to a hand-made request shows in its flow', () => {
+  it('the timeline names the refused request to the auth server (by a key only the printer can compute) and shows its error page', async () => {
+    const asked: URL[] = [];
+    auth.extra = (req, url, _body, res) => {
+      if (req.method !== 'GET' || !url.pathname.startsWith('/_demo/recordings/')) return false;
+      asked.push(url);
+      const hit = url.searchParams.getAll('authorize').length > 0;
+      const exchanges = hit
+        ? [
+            {
+              id: 'a1',
+              traceId: url.pathname.split('/').pop(),
+              recordedBy: 'auth',
+              from: 'browser',
+              to: 'auth',
+              channel: 'front',
+              step: 2,
+              label: 'Authorization request refused: invalid_request',
+              at: Date.now(),
+              durationMs: 1,
+              request: { method: 'GET', url: '/authorize?client_id=photo-printer', headers: {} },
+              response: { status: 400, headers: {} },
+            },
+          ]
+        : [];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ exchanges }));
+      return true;
+    };
+    try {
+      const browser = new Browser(printer.base);
+      const { form, csrf } = await openBuilder(browser, 'wrong-redirect-uri');
+      const sent = new URL((await browser.post('/request-builder', { csrf, ...form })).location ?? '');
+      const timeline = await browser.get('/timeline');
+      assert.equal(timeline.status, 200);
+      const expected = authorizationRequestKey(TEST_TRACE_SECRET, CLIENT_ID, sent.searchParams.get('state') ?? '');
+      assert.ok(
+        asked.some((u) => u.searchParams.getAll('authorize').includes(expected)),
+        'the flow’s authorization request named to the auth server',
+      );
+      assert.ok(!asked.some((u) => u.search.includes(sent.searchParams.get('state') ?? '-')), 'never the state itself');
+      assert.match(timeline.text, /Authorization request refused: invalid_request/);
+      assert.doesNotMatch(timeline.text, /Auth server recorded nothing of this flow/);
+    } finally {
+      auth.extra = undefined;
+    }
   });
 });

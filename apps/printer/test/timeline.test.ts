@@ -434,7 +434,7 @@ describe('the timeline', () => {
       'the Basic credentials are shown',
     );
     assert.match(page.text, /code_verifier=[A-Za-z0-9_-]{43}/);
-    const revealed = recordingRequests.find((q) => q.party === 'auth' && q.url.endsWith('?reveal=1'));
+    const revealed = recordingRequests.find((q) => q.party === 'auth' && /[?&]reveal=1(&|$)/.test(q.url));
     assert.ok(revealed, 'the auth server was asked for unmasked records');
     assert.equal(revealed.authorization, `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
     assert.ok(recordingRequests.filter((q) => q.party === 'drive').every((q) => !q.url.includes('reveal')));

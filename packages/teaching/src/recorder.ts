@@ -223,6 +223,11 @@ export class Recorder {
     }
   }
 
+  /** Has this key been joined to a trace (link)? Its later exchanges would go to that trace. */
+  isLinked(key: string): boolean {
+    return this.aliases.has(key);
+  }
+
   list(traceId: string): Exchange[] {
     const trace = this.traces.get(traceId);
     if (!trace || (!this.pinned.has(traceId) && Date.now() - trace.updatedAt > this.maxAgeMs)) return [];
@@ -371,6 +376,16 @@ function traceOriginProof(secret: string, traceId: string): string {
 /** The `tracestate` header carrying the proof (W3C Trace Context §3.3: list-member `key=value`). */
 export function formatTracestate(secret: string, traceId: string): string {
   return `${TRACESTATE_KEY}=${traceOriginProof(secret, traceId)}`;
+}
+
+/**
+ * The key under which the auth server files an authorization request it refused (its error page, or the error
+ * redirect): nothing comes back from such a request to link it to the client's flow by a code, so the client
+ * names it when it asks for the flow's recordings (routes/recordings.ts of the auth server). Keyed with the shared
+ * TRACE_SECRET: someone who saw the request's URL (client_id and state) cannot compute it.
+ */
+export function authorizationRequestKey(secret: string, clientId: string, state: string): string {
+  return createHmac('sha256', secret).update(`authorize|${clientId}|${state}`).digest('base64url');
 }
 
 /** Does this `tracestate` prove that `traceId` was sent by the holder of `secret`? */

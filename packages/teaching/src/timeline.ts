@@ -142,13 +142,17 @@ export async function fetchRecordings(
   source: RemoteSource,
   traceId: string,
   reveal?: { clientId: string; clientSecret: string },
+  /** Keys of authorization requests of this flow the auth server may have refused (authorizationRequestKey). */
+  refusedKeys: readonly string[] = [],
 ): Promise<{ status: SourceStatus; exchanges: Exchange[] }> {
   const name = source.party === 'auth' ? 'Auth server' : 'Drive';
-  const url = `${source.urls.internalUrl}/_demo/recordings/${traceId}`;
+  const query = new URLSearchParams(refusedKeys.slice(0, 4).map((k) => ['authorize', k]));
+  if (reveal) query.set('reveal', '1');
+  const url = `${source.urls.internalUrl}/_demo/recordings/${traceId}${query.size > 0 ? `?${query}` : ''}`;
   const status: SourceStatus = { party: source.party, name, state: 'ok', detail: '', count: 0, revealed: false };
   let response: AxiosResponse<unknown>;
   try {
-    response = await http.get<unknown>(reveal ? `${url}?reveal=1` : url, {
+    response = await http.get<unknown>(url, {
       trace: false,
       responseType: 'json',
       ...(reveal ? { headers: { Authorization: buildBasicAuthorization(reveal.clientId, reveal.clientSecret) } } : {}),
@@ -427,6 +431,19 @@ function queryOf(url: string | undefined): URLSearchParams | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The authorization requests a flow sent through the browser (client_id and state), from the client's records. */
+export function sentAuthorizationRequests(own: Exchange[]): { clientId: string; state: string }[] {
+  const sent: { clientId: string; state: string }[] = [];
+  for (const e of own) {
+    if (e.recordedBy !== 'printer' || e.channel !== 'front') continue;
+    const q = queryOf(e.response.headers.location);
+    const clientId = q?.get('client_id');
+    const state = q?.get('state');
+    if (q?.has('response_type') && clientId && state) sent.push({ clientId, state });
+  }
+  return sent;
 }
 
 /**

@@ -7,14 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { describeExchange } from '@oauth-demo/teaching';
+import { authorizationRequestKey, describeExchange } from '@oauth-demo/teaching';
 import { validateAuthorizationRequest, verifyClientAndRedirectUri } from '../authorize/authorization_request.js';
 import type { AuthContext } from '../context.js';
 
 /** How many authorization requests one browser may have pending at once; the oldest is dropped first. */
 const MAX_PENDING = 5;
 
-export function authorizeRouter({ clients }: AuthContext): Router {
+export function authorizeRouter({ clients, config, recorder }: AuthContext): Router {
   const router = Router();
 
   router.get('/authorize', (req, res) => {
@@ -23,6 +23,13 @@ export function authorizeRouter({ clients }: AuthContext): Router {
     // (from its REGISTERED redirect_uri), never the unverified one (RFC 6749 §4.1.2.1; errors.ts).
     const named = typeof params.client_id === 'string' ? clients.find(params.client_id) : undefined;
     if (named) res.locals.namedClient = named;
+    // If this request is refused (errors.ts), it is filed under a key the client can name when it asks for its
+    // flow's recordings: no code will ever link it (routes/recordings.ts). A key already joined to a flow is not
+    // filed under again: the same client_id and state typed by another learner must not land in that flow.
+    if (typeof params.client_id === 'string' && typeof params.state === 'string' && params.state !== '') {
+      const key = `authorize:${authorizationRequestKey(config.traceSecret, params.client_id, params.state)}`;
+      if (!recorder.isLinked(key)) res.locals.refusedAuthorizationKey = key;
+    }
     const { client, redirect } = verifyClientAndRedirectUri(params, clients);
     // From here on, errors may be sent back to the client (see errors.ts).
     res.locals.verifiedRedirect = redirect;

@@ -19,6 +19,15 @@ export function recordingsRouter({ recorder, clients, config, store, loginThrott
     res.locals.jsonErrors = true;
     const traceId = String(req.params.traceId);
     if (!recorder.enabled || !isTraceId(traceId)) throw new NotFound('No such trace.');
+    // Authorization requests of this flow that were refused (their error page, or the error redirect) were filed
+    // under keys only the printer can compute (teaching authorizationRequestKey, keyed with TRACE_SECRET): it
+    // names them here and they join the flow. A key already joined to a flow is moved no further.
+    const named = req.query.authorize;
+    for (const hint of [named].flat().slice(0, 4)) {
+      if (typeof hint !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(hint)) continue;
+      const key = `authorize:${hint}`;
+      if (recorder.list(key).length > 0) recorder.link(key, traceId);
+    }
     const exchanges = recorder.list(traceId);
     if (req.query.reveal === '1') {
       const client = authenticateClient(req, clients);

@@ -14,6 +14,7 @@ import {
   type MergedExchange,
   type SourceStatus,
   type TraceInfo,
+  authorizationRequestKey,
   buildRows,
   fetchRecordings,
   findTrace,
@@ -31,6 +32,7 @@ import {
   mergeExchanges,
   showSpentCodeVerifier,
   rowsForGrant,
+  sentAuthorizationRequests,
   stepBar,
   stepsOf,
 } from '@oauth-demo/teaching';
@@ -70,16 +72,26 @@ export function timelineRoutes(ctx: AppContext): Router {
     let exchanges: MergedExchange[] = [];
     let sources: SourceStatus[] = [];
     if (trace) {
+      // The flow's authorization requests, by the key the auth server files a refused one under (RFC 6749 §4.1.2.1:
+      // its error page or error redirect), so its answer to a request-builder mistake shows in this flow.
+      const refusedKeys = sentAuthorizationRequests(ctx.recorder.list(trace.id)).map((r) =>
+        authorizationRequestKey(ctx.config.traceSecret, r.clientId, r.state),
+      );
       const reveal = instructor
         ? { clientId: ctx.config.client.clientId, clientSecret: ctx.config.client.clientSecret }
         : undefined;
       const [auth, drive] = await Promise.all([
-        fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id, reveal).then(
-          async (r) =>
-            // The auth server may refuse the reveal (another client id): fall back to its masked records.
-            r.status.state === 'refused' && reveal
-              ? fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id)
-              : r,
+        fetchRecordings(
+          ctx.backChannel.http,
+          { party: 'auth', urls: ctx.config.auth },
+          trace.id,
+          reveal,
+          refusedKeys,
+        ).then(async (r) =>
+          // The auth server may refuse the reveal (another client id): fall back to its masked records.
+          r.status.state === 'refused' && reveal
+            ? fetchRecordings(ctx.backChannel.http, { party: 'auth', urls: ctx.config.auth }, trace.id)
+            : r,
         ),
         fetchRecordings(ctx.backChannel.http, { party: 'drive', urls: ctx.config.drive }, trace.id),
       ]);
