@@ -81,6 +81,12 @@ test.describe('Playground: request builder', () => {
     await expect(page).toHaveURL(new RegExp(`^${urls().auth}/authorize\\?`));
     await expect(page.getByRole('heading', { name: 'This request cannot be completed' })).toBeVisible();
     await expect(page.getByText('This redirect_uri is not registered for this application')).toBeVisible();
+    // Not a dead end: Back, and the registered client's home page (never the unverified redirect_uri).
+    await expect(page.getByText('Use your browser’s Back button')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Go to Photo Printer’s home page' })).toHaveAttribute(
+      'href',
+      `${urls().printer}/`,
+    );
 
     const mistakes = [
       { link: 'No code_challenge', code: 'invalid_request', said: 'code_challenge is required' },
@@ -98,6 +104,16 @@ test.describe('Playground: request builder', () => {
       await expect(page.locator('main')).toContainText(m.said);
       await expect(page.getByRole('link', { name: 'Back to the request builder' })).toBeVisible();
     }
+
+    // The timeline's flow list says how each ended, and the auth server's refusal is in the flow.
+    await page.goto('/timeline');
+    const flows = page.locator('ul.flow-list > li');
+    await expect(flows.filter({ hasText: 'refused by the auth server: invalid_scope' })).toHaveCount(1);
+    await expect(flows.filter({ hasText: 'stopped at the auth server’s error page' })).toHaveCount(1);
+    await expect(flows.filter({ hasText: 'refused (Deny)' })).toHaveCount(0);
+    await flows.filter({ hasText: 'invalid_scope' }).getByRole('link').click();
+    await expect(page.locator('main')).toContainText('Authorization request refused: invalid_scope');
+    await expect(page.locator('main')).not.toContainText('Auth server recorded nothing of this flow');
 
     // A correct request: Photo Printer made and kept its state and verifier, so the answer completes the flow.
     await forgetConsent(page, 'alice');
