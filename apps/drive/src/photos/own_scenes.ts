@@ -227,8 +227,8 @@ const vineyardRows: SceneDefinition = {
         cloud(rng, 1000, 130, 120) +
         path(areaBelow(far), '#7d95b5') +
         path(areaBelow(hill), '#9bc46b') +
-        house +
-        rows,
+        rows +
+        house,
     };
   },
 };
