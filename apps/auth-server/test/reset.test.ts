@@ -4,6 +4,7 @@ import { buildBasicAuthorization } from '@oauth-demo/tokens';
 import {
   codeFlowTokens,
   DRIVE_SECRET,
+  PRINT_LAB_SECRET,
   PRINTER,
   PRINTER_SECRET,
   startAuthServer,
@@ -50,5 +51,22 @@ describe('Reset demo (instructor)', () => {
     // alice can still sign in and connect again.
     const again = await codeFlowTokens(server);
     assert.ok(again.access_token);
+  });
+
+  it('a revoked client_credentials token stays revoked after a reset (its row is its revocation)', async () => {
+    const printLab = { client_id: 'print-lab', client_secret: PRINT_LAB_SECRET };
+    const post = (path: string, form: Record<string, string>) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...form, ...printLab }),
+      });
+    const { access_token } = (await (await post('/token', { grant_type: 'client_credentials' })).json()) as {
+      access_token: string;
+    };
+    assert.equal((await post('/revoke', { token: access_token })).status, 200);
+    assert.equal((await reset(buildBasicAuthorization(PRINTER.clientId, PRINTER_SECRET))).status, 200);
+    const introspected = await post('/introspect', { token: access_token });
+    assert.deepEqual(await introspected.json(), { active: false });
   });
 });

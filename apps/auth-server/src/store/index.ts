@@ -57,19 +57,15 @@ export class AuthStore {
 
   /**
    * Reset demo: forget every grant, code, token, device request and browser session, so the next class starts
-   * from the seed. Users, clients and the signing key stay.
+   * from the seed. Users, clients and the signing key stay. A client_credentials token has no row unless it was
+   * revoked, and then its row is that revocation (access_tokens.ts): those rows stay until housekeeping sweeps them
+   * after the token's `exp`, so that a revoked token never comes back to life (RFC 7009 §2).
    */
   forgetAllGrants(): void {
     const db = this.db;
     db.transaction(() => {
-      for (const table of [
-        'authorization_codes',
-        'refresh_tokens',
-        'access_tokens',
-        'device_codes',
-        'grants',
-        'sessions',
-      ])
+      db.prepare('DELETE FROM access_tokens WHERE grant_id IS NOT NULL').run();
+      for (const table of ['authorization_codes', 'refresh_tokens', 'device_codes', 'grants', 'sessions'])
         db.prepare(`DELETE FROM ${table}`).run();
     })();
   }
