@@ -115,7 +115,11 @@ export function recordExchanges(
         collect(chunk, rest[0]);
         return write(chunk, ...rest);
       }) as Response['write'];
+      // When the answer was given: its 'finish' can come a loop turn later on a busy service, after the client has
+      // already read the answer and gone on (the timeline would show step 6 after the step 7 it led to).
+      let answeredAt: number | undefined;
       res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+        answeredAt ??= Date.now();
         collect(chunk, rest[0]);
         return end(chunk, ...rest);
       }) as Response['end'];
@@ -142,7 +146,7 @@ export function recordExchanges(
             label: info.label ?? `${req.method} ${req.path}`,
             ...(info.note !== undefined ? { note: info.note } : {}),
             at: started,
-            durationMs: Date.now() - started,
+            durationMs: (answeredAt ?? Date.now()) - started,
             request: {
               method: req.method,
               url: req.originalUrl,
